@@ -1,0 +1,38 @@
+// Builds one bundle per process with esbuild, then generates the embedded default model.
+// Usage: node scripts/build.mjs [--watch]
+import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const watch = process.argv.includes('--watch');
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  // Native modules ship in node_modules; `vscode` is provided by the extension host.
+  external: ['onnxruntime-node', 'vscode'],
+};
+
+const builds = [
+  { ...node, entryPoints: { extension: 'src/client/extension.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { server: 'src/server/main.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: { 'generate-builtin-model': 'scripts/generateBuiltinModel.ts' }, outdir: 'dist/tools' },
+].filter((b) => Object.values(b.entryPoints).every((f) => existsSync(path.join(root, f))));
+
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('watching…');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const gen = path.join(root, 'dist/tools/generate-builtin-model.js');
+  if (existsSync(gen)) execFileSync(process.execPath, [gen, path.join(root, 'models/builtin')], { stdio: 'inherit' });
+}
