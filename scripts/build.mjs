@@ -2,12 +2,13 @@
 // Usage: node scripts/build.mjs [--watch]
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 
 const node = {
   bundle: true,
@@ -24,7 +25,7 @@ const node = {
 const builds = [
   { ...node, entryPoints: { extension: 'src/client/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'src/server/main.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, define: { VERSION: JSON.stringify(pkg.version) } },
   { ...node, entryPoints: { 'generate-builtin-model': 'scripts/generateBuiltinModel.ts' }, outdir: 'dist/tools' },
 ].filter((b) => Object.values(b.entryPoints).every((f) => existsSync(path.join(root, f))));
 

@@ -1,13 +1,15 @@
-// Runs the test suites: type-check, unit (core), lsp (real server process), e2e (real VS Code).
-// Usage: node scripts/test.mjs [unit|lsp|e2e ...]   (default: all)
+// Runs the test suites: type-check, unit (core and model), cli (the bundled CLI), lsp (the real
+// server process over JSON-RPC), e2e (real VS Code). Node's test runner runs unit, cli and lsp in
+// one invocation so its closing summary counts them all; e2e prints its own `N passed, N failed`.
+// Usage: node scripts/test.mjs [typecheck|unit|cli|lsp|e2e ...]   (default: all, in that order)
 import { spawnSync } from 'node:child_process';
-import { readdirSync, existsSync } from 'node:fs';
+import { readdirSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const wanted = process.argv.slice(2);
-const suites = wanted.length ? wanted : ['typecheck', 'unit', 'lsp', 'e2e'];
+const suites = wanted.length ? wanted : ['typecheck', 'unit', 'cli', 'lsp', 'e2e'];
 
 function run(cmd, args, opts = {}) {
   const r = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
@@ -27,16 +29,34 @@ const testFiles = (dir) =>
 
 if (!existsSync(path.join(root, 'dist/cli.js'))) run(process.execPath, ['scripts/build.mjs']);
 
-const nodeFiles = [];
+const known = ['typecheck', 'unit', 'cli', 'lsp', 'e2e'];
 for (const s of suites) {
-  if (s === 'typecheck') run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b']);
-  else if (s === 'unit' || s === 'lsp') nodeFiles.push(...testFiles(`test/${s}`));
-  else if (s === 'e2e') {
-    if (existsSync(path.join(root, 'test/e2e/run.mjs'))) run(process.execPath, ['test/e2e/run.mjs']);
-  } else {
-    console.error(`unknown suite: ${s}`);
+  if (!known.includes(s)) {
+    console.error(`unknown suite: ${s} (one of ${known.join(', ')})`);
     process.exit(2);
   }
 }
-// One node test runner invocation, so its closing summary counts every unit and protocol test.
-if (nodeFiles.length) run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...nodeFiles]);
+if (suites.includes('typecheck')) run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b']);
+const nodeFiles = ['unit', 'cli', 'lsp'].filter((s) => suites.includes(s)).flatMap((s) => testFiles(`test/${s}`));
+const out = path.join(root, '.test-output');
+mkdirSync(out, { recursive: true });
+const counts = { passed: 0, failed: 0 };
+if (nodeFiles.length) {
+  // spec for people on stdout, TAP to a file for the combined count below.
+  const tap = path.join(out, 'node-tests.tap');
+  run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+    '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...nodeFiles]);
+  const text = readFileSync(tap, 'utf8');
+  counts.passed += Number(/^# pass (\d+)/m.exec(text)?.[1] ?? 0);
+  counts.failed += Number(/^# fail (\d+)/m.exec(text)?.[1] ?? 0);
+}
+if (suites.includes('e2e') && existsSync(path.join(root, 'test/e2e/run.mjs'))) {
+  run(process.execPath, ['test/e2e/run.mjs']);
+  const summary = path.join(out, 'e2e', 'summary.json');
+  if (existsSync(summary)) {
+    const e2e = JSON.parse(readFileSync(summary, 'utf8'));
+    counts.passed += e2e.passed;
+    counts.failed += e2e.failed;
+  }
+}
+console.log(`\nall: ${counts.passed} passed, ${counts.failed} failed`);

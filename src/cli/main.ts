@@ -1,0 +1,98 @@
+/**
+ * The Synonym Lens command line: the same core and model engine as the language server, for CI
+ * pipelines and servers. Exit codes: 0 nothing flagged, 1 something flagged, 2 usage or input error.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError } from './errors';
+import { runCheck } from './commands/check';
+import { runSimilarity } from './commands/similarity';
+import { runNeighbors } from './commands/neighbors';
+
+const USAGE = `Usage: synonym-lens <command> [options]
+
+Commands:
+  check <file.csv>        score every pair of a dictionary and flag those the model disagrees with
+      --model builtin|<dir>     embedding model (default: builtin)
+      --threshold <x>           flag positive pairs with cosine below x (default 0.5)
+      --negative-threshold <x>  flag label-0 pairs with cosine above x (default: --threshold)
+      --json                    machine-readable output (see docs/cli.md)
+      --exit-zero               exit 0 even when pairs are flagged
+  similarity <a> <b>      print the cosine similarity of two terms   [--model] [--json]
+  neighbors <term>        nearest terms of a vocabulary
+      --vocab <file>            a dictionary CSV or a one-term-per-line file (required)
+      --k <n>                   how many (default 10)   [--model] [--json]
+
+Options: --help, --version
+`;
+
+type Handler = (positionals: string[], values: Record<string, string | boolean | undefined>) => Promise<number>;
+
+const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positionals: [number, number]; run: Handler }> = {
+  check: {
+    options: {
+      model: { type: 'string' },
+      threshold: { type: 'string' },
+      'negative-threshold': { type: 'string' },
+      json: { type: 'boolean' },
+      'exit-zero': { type: 'boolean' },
+    },
+    positionals: [1, 1],
+    run: runCheck,
+  },
+  similarity: {
+    options: { model: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: [2, 2],
+    run: runSimilarity,
+  },
+  neighbors: {
+    options: { model: { type: 'string' }, vocab: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: [1, 1],
+    run: runNeighbors,
+  },
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  if (name === '--version') {
+    process.stdout.write(`${process.env.SYNONYM_LENS_VERSION ?? VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new CliError(`unknown command '${name}' (try --help)`);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: rest, options: { ...command.options, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new CliError((e as Error).message.split('\n')[0]);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const [min, max] = command.positionals;
+  const n = parsed.positionals.length;
+  if (n < min || n > max) {
+    throw new CliError(`'${name}' takes ${min === max ? min : `${min}-${max}`} argument${max > 1 ? 's' : ''}, got ${n} (try --help)`);
+  }
+  return command.run(parsed.positionals, parsed.values as Record<string, string | boolean | undefined>);
+}
+
+declare const VERSION: string;
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof CliError) {
+      process.stderr.write(`synonym-lens: ${e.message}\n`);
+    } else {
+      process.stderr.write(`synonym-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    }
+    process.exitCode = 2;
+  },
+);

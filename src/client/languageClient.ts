@@ -1,0 +1,116 @@
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  type CloseHandlerResult,
+  type ErrorHandler,
+  type ErrorHandlerResult,
+  LanguageClient,
+  type LanguageClientOptions,
+  type ServerOptions,
+  State,
+  TransportKind,
+} from 'vscode-languageclient/node';
+import { ModelStatusNotification } from '../shared/protocol';
+import { documentSelector, restrictToUserSettings, userSettingValue } from './configuration';
+import type { ModelStatusItem } from './modelStatus';
+
+/**
+ * Owns the language client: creates it from the current settings, restarts it when the document
+ * selector changes, and routes the server's model status to the status item.
+ */
+export class SynonymLensClient implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly output: vscode.LogOutputChannel,
+    private readonly status: ModelStatusItem,
+  ) {}
+
+  /** Starts the server in the background; failures are logged and shown in the status item. */
+  async start(): Promise<void> {
+    const client = this.create();
+    this.client = client;
+    try {
+      await client.start();
+    } catch (error) {
+      this.output.error(`Could not start the language server: ${String(error)}`);
+      this.status.stopped(String(error instanceof Error ? error.message : error));
+    }
+  }
+
+  async restart(): Promise<void> {
+    this.output.info('Restarting the language server (requested).');
+    await this.stop();
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    vscode.Disposable.from(...this.disposables.splice(0)).dispose();
+    if (client && client.state !== State.Stopped) {
+      try {
+        await client.stop();
+      } catch (error) {
+        this.output.warn(`Stopping the language server failed: ${String(error)}`);
+      }
+    }
+  }
+
+  private create(): LanguageClient {
+    const serverModule = this.context.asAbsolutePath('dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    };
+    // The default handler restarts a crashed server (up to 4 times in 3 minutes); we keep it and log.
+    let defaultHandler: ErrorHandler | undefined;
+    const errorHandler: ErrorHandler = {
+      error: (error, message, count): ErrorHandlerResult | Promise<ErrorHandlerResult> => defaultHandler!.error(error, message, count),
+      closed: async (): Promise<CloseHandlerResult> => {
+        const result = await defaultHandler!.closed();
+        if (result.action === CloseAction.Restart) this.output.warn('The language server stopped unexpectedly; restarting it.');
+        else {
+          this.output.error(`The language server stopped and will not be restarted. ${result.message ?? ''}`);
+          this.status.stopped(result.message);
+        }
+        return result;
+      },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: documentSelector(),
+      outputChannel: this.output,
+      errorHandler,
+      synchronize: { configurationSection: 'synonymLens' },
+      middleware: {
+        workspace: {
+          // Workspace Trust: an untrusted workspace must not choose the model (a path or download).
+          configuration: async (params, token, next) => {
+            const results = await next(params, token);
+            if (vscode.workspace.isTrusted || !Array.isArray(results)) return results;
+            return restrictToUserSettings(params.items, results, userSettingValue);
+          },
+        },
+      },
+    };
+    const client = new LanguageClient('synonymLens', vscode.l10n.t('Synonym Lens'), serverOptions, clientOptions);
+    defaultHandler = client.createDefaultErrorHandler();
+    this.disposables.push(
+      client.onDidChangeState(({ newState }) => {
+        this.output.info(`Language server ${State[newState].toLowerCase()}.`);
+        if (newState === State.Starting) this.status.starting();
+      }),
+      client.onNotification(ModelStatusNotification.type, (params) => {
+        this.output.info(`Model ${params.modelId}: ${params.state}${params.error ? ` (${params.error})` : ''}, ${params.vocabularySize} terms.`);
+        this.status.update(params);
+      }),
+    );
+    return client;
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
+}

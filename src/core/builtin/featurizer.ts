@@ -1,0 +1,215 @@
+/**
+ * The built-in model's featuriser: text → hashed character n-gram features.
+ *
+ * Pipeline (see docs/models.md):
+ * 1. NFKC, then lower-case (so `ＳＵＶ` = `SUV` = `suv`).
+ * 2. Split into runs. CJK characters (Han, Hiragana, Katakana incl. `ー`, Hangul) form CJK runs;
+ *    letters, digits and combining marks of other scripts form words; everything else
+ *    (spaces, punctuation, symbols, emoji) separates runs and yields no feature.
+ * 3. A CJK run yields its character 1–3-grams. A word yields `<word>` and the character
+ *    3–5-grams of `<word>` (fastText style; `<suv>` appears twice for `suv`, once as the whole word
+ *    and once as a 5-gram — duplicates just repeat, which weights short words' identity).
+ * 4. Each feature string is hashed with FNV-1a (32-bit, over its UTF-8 bytes) into `buckets`.
+ * 5. Mean pooling: every feature weighs 1/n.
+ *
+ * Pure TS with no DOM or node types, so the webview and the CLI can featurise too.
+ */
+
+/** Parameters of the built-in char-n-gram model; written to the model folder's `config.json`. */
+export interface CharNgramModelConfig {
+  /** Version of the featuriser + weight recipe; bump when any output changes. */
+  readonly version: string;
+  /** Number of hash buckets = rows of the embedding table. */
+  readonly buckets: number;
+  /** Embedding dimension = columns of the embedding table. */
+  readonly dimension: number;
+  /** Seed of the PRNG that draws the table (N(0, 1/dimension)). */
+  readonly seed: number;
+  /** Inclusive [min, max] character n-gram orders inside a CJK run. */
+  readonly cjkNgrams: readonly [number, number];
+  /** Inclusive [min, max] character n-gram orders of `<word>` for other words. */
+  readonly wordNgrams: readonly [number, number];
+  /** Features kept per text; later ones are dropped and the text is reported truncated. */
+  readonly maxFeatures: number;
+}
+
+/** The shipped default. 32768 × 128 fp32 = 16 MiB table; see docs/models.md for the measurements. */
+export const BUILTIN_MODEL_CONFIG: CharNgramModelConfig = Object.freeze({
+  version: 'char-ngram-v1',
+  buckets: 32768,
+  dimension: 128,
+  seed: 20261129,
+  cjkNgrams: Object.freeze([1, 3]) as readonly [number, number],
+  wordNgrams: Object.freeze([3, 5]) as readonly [number, number],
+  maxFeatures: 256,
+});
+
+/** Model type written to `config.json` (`model_type`, the key Hugging Face folders use too). */
+export const CHAR_NGRAM_MODEL_TYPE = 'synonym-lens-char-ngram';
+
+/** Feature strings of one text, before hashing. */
+export interface FeatureStrings {
+  readonly features: string[];
+  /** True when more than `maxFeatures` features were produced and the rest dropped. */
+  readonly truncated: boolean;
+}
+
+/** Hashed features of one text: parallel arrays of bucket ids and pooling weights. */
+export interface Featurized {
+  /** Bucket ids in [0, buckets), in feature order; length n ≤ maxFeatures. */
+  readonly ids: Uint32Array;
+  /** Pooling weights, 1/n each (they sum to 1 unless n = 0). */
+  readonly weights: Float32Array;
+  readonly truncated: boolean;
+}
+
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc]/u;
+const WORD = /[\p{L}\p{N}\p{M}]/u;
+
+/** Character class of one code point for run splitting. */
+function charClass(ch: string): 0 | 1 | 2 {
+  if (CJK.test(ch)) return 1;
+  if (WORD.test(ch)) return 2;
+  return 0;
+}
+
+/** Normalises a text as the featuriser sees it: NFKC, then lower-case. */
+export function normalizeText(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
+/**
+ * Extracts the feature strings of `text` (see the module comment for the rules).
+ * Characters are code points, so astral Han (CJK Extension B…) counts as one character.
+ */
+export function extractFeatures(text: string, config: CharNgramModelConfig = BUILTIN_MODEL_CONFIG): FeatureStrings {
+  const chars = Array.from(normalizeText(text));
+  const features: string[] = [];
+  const max = config.maxFeatures;
+  let truncated = false;
+
+  // Emits features of one run; returns false once the cap is hit.
+  const emitGrams = (run: string[], minN: number, maxN: number): boolean => {
+    for (let start = 0; start < run.length; start++) {
+      for (let n = minN; n <= maxN && start + n <= run.length; n++) {
+        if (features.length >= max) return false;
+        features.push(run.slice(start, start + n).join(''));
+      }
+    }
+    return true;
+  };
+
+  let i = 0;
+  while (i < chars.length) {
+    const cls = charClass(chars[i] as string);
+    if (cls === 0) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < chars.length && charClass(chars[j] as string) === cls) j++;
+    const run = chars.slice(i, j);
+    i = j;
+    let ok: boolean;
+    if (cls === 1) {
+      ok = emitGrams(run, config.cjkNgrams[0], config.cjkNgrams[1]);
+    } else {
+      const bounded = ['<', ...run, '>'];
+      if (features.length >= max) ok = false;
+      else {
+        features.push(bounded.join(''));
+        ok = emitGrams(bounded, config.wordNgrams[0], config.wordNgrams[1]);
+      }
+    }
+    if (!ok) {
+      truncated = true;
+      break;
+    }
+  }
+  return { features, truncated };
+}
+
+/** FNV-1a 32-bit hash of the UTF-8 bytes of `s` (UTF-8 encoded here: core has no TextEncoder). */
+export function fnv1a32Utf8(s: string): number {
+  let h = 0x811c9dc5;
+  for (let k = 0; k < s.length; k++) {
+    let cp = s.charCodeAt(k);
+    // Combine a surrogate pair into one code point; a lone surrogate encodes as U+FFFD.
+    if (cp >= 0xd800 && cp <= 0xdbff && k + 1 < s.length) {
+      const lo = s.charCodeAt(k + 1);
+      if (lo >= 0xdc00 && lo <= 0xdfff) {
+        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+        k++;
+      } else cp = 0xfffd;
+    } else if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
+
+    if (cp < 0x80) {
+      h = Math.imul(h ^ cp, 0x01000193);
+    } else if (cp < 0x800) {
+      h = Math.imul(h ^ (0xc0 | (cp >> 6)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | (cp & 0x3f)), 0x01000193);
+    } else if (cp < 0x10000) {
+      h = Math.imul(h ^ (0xe0 | (cp >> 12)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | ((cp >> 6) & 0x3f)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | (cp & 0x3f)), 0x01000193);
+    } else {
+      h = Math.imul(h ^ (0xf0 | (cp >> 18)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | ((cp >> 12) & 0x3f)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | ((cp >> 6) & 0x3f)), 0x01000193);
+      h = Math.imul(h ^ (0x80 | (cp & 0x3f)), 0x01000193);
+    }
+  }
+  return h >>> 0;
+}
+
+/** Bucket id in [0, buckets) of one feature string. */
+export function featureBucket(feature: string, buckets: number): number {
+  return fnv1a32Utf8(feature) % buckets;
+}
+
+/** Featurises one text: bucket ids and mean-pooling weights (1/n each), plus truncation. */
+export function featurize(text: string, config: CharNgramModelConfig = BUILTIN_MODEL_CONFIG): Featurized {
+  const { features, truncated } = extractFeatures(text, config);
+  const n = features.length;
+  const ids = new Uint32Array(n);
+  const weights = new Float32Array(n);
+  for (let k = 0; k < n; k++) {
+    ids[k] = featureBucket(features[k] as string, config.buckets);
+    weights[k] = 1 / n;
+  }
+  return { ids, weights, truncated };
+}
+
+/**
+ * Checks a config read from disk; returns it typed or throws an `Error` naming the bad field.
+ * Used by the loader so a hand-edited or foreign `config.json` fails precisely.
+ */
+export function parseCharNgramConfig(value: unknown): CharNgramModelConfig {
+  if (typeof value !== 'object' || value === null) throw new Error('featurizer config is not an object');
+  const v = value as Record<string, unknown>;
+  const posInt = (key: string): number => {
+    const x = v[key];
+    if (typeof x !== 'number' || !Number.isInteger(x) || x <= 0) throw new Error(`featurizer config: "${key}" must be a positive integer`);
+    return x;
+  };
+  const range = (key: string): readonly [number, number] => {
+    const x = v[key];
+    if (!Array.isArray(x) || x.length !== 2 || !x.every((n) => Number.isInteger(n) && n > 0) || x[0] > x[1])
+      throw new Error(`featurizer config: "${key}" must be [min, max] with 0 < min ≤ max`);
+    return [x[0], x[1]];
+  };
+  if (typeof v.version !== 'string') throw new Error('featurizer config: "version" must be a string');
+  const seed = v.seed;
+  if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new Error('featurizer config: "seed" must be an integer');
+  const buckets = posInt('buckets');
+  if (buckets > 2 ** 32) throw new Error('featurizer config: "buckets" must be ≤ 2^32');
+  return {
+    version: v.version,
+    buckets,
+    dimension: posInt('dimension'),
+    seed,
+    cjkNgrams: range('cjkNgrams'),
+    wordNgrams: range('wordNgrams'),
+    maxFeatures: posInt('maxFeatures'),
+  };
+}

@@ -1,0 +1,265 @@
+/**
+ * The `synonymLens.*` settings, typed once. package.json `contributes.configuration` mirrors
+ * `settingsSchema` below; the server pulls the section per resource with `workspace/configuration`
+ * and passes whatever it gets through `normalizeSettings`, so a hand-edited settings.json with a
+ * wrong type degrades to the default instead of breaking the server.
+ */
+
+/** Severity names as users write them; `off` hides the diagnostic kind. */
+export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
+
+/** Every diagnostic kind whose severity is configurable. */
+export interface SeveritySettings {
+  lowSimilarity: SeveritySetting;
+  negativeTooSimilar: SeveritySetting;
+  duplicate: SeveritySetting;
+  selfPair: SeveritySetting;
+  conflictingLabel: SeveritySetting;
+  unknownTerm: SeveritySetting;
+  termTooLong: SeveritySetting;
+}
+
+/** Threshold overrides for one model id (bge-style models score everything high). */
+export interface ModelThresholds {
+  threshold?: number;
+  negativeThreshold?: number;
+}
+
+export interface Settings {
+  /** `builtin` or a model folder path (absolute, or relative to the workspace folder). Change → engine reload. */
+  model: string;
+  /** Extra globs of CSV files the client treats as synonym dictionaries (client-side). */
+  files: string[];
+  /** Extra vocabulary files (one term per line, or CSV) whose terms feed the hover neighbours. */
+  vocabularyFiles: string[];
+  diagnostics: {
+    enabled: boolean;
+    /** Positive pairs with cosine below this (in [-1, 1]) are flagged. */
+    threshold: number;
+    /** Label-0 pairs with cosine above this (in [-1, 1]) are flagged. */
+    negativeThreshold: number;
+    /** Per model id (as in the model status), overrides of the two thresholds. */
+    modelThresholds: Record<string, ModelThresholds>;
+    severity: SeveritySettings;
+  };
+  hover: {
+    /** Neighbours listed in a hover (1–100). */
+    topK: number;
+  };
+  inlayHints: {
+    enabled: boolean;
+  };
+}
+
+export const defaultSettings: Settings = Object.freeze({
+  model: 'builtin',
+  files: [],
+  vocabularyFiles: [],
+  diagnostics: {
+    enabled: true,
+    threshold: 0.5,
+    negativeThreshold: 0.5,
+    modelThresholds: {},
+    severity: {
+      lowSimilarity: 'warning',
+      negativeTooSimilar: 'warning',
+      duplicate: 'warning',
+      selfPair: 'warning',
+      conflictingLabel: 'error',
+      unknownTerm: 'information',
+      termTooLong: 'information',
+    },
+  },
+  hover: { topK: 10 },
+  inlayHints: { enabled: true },
+}) as Settings;
+
+/** One `synonymLens.*` key for package.json: the lead copies these into `contributes.configuration`. */
+export interface SettingSchema {
+  key: string;
+  type: 'string' | 'number' | 'boolean' | 'array' | 'object';
+  default: unknown;
+  description: string;
+  enum?: string[];
+  minimum?: number;
+  maximum?: number;
+  /** Whether changing it reloads the embedding model. */
+  reloadsModel?: boolean;
+}
+
+const severityEnum = ['error', 'warning', 'information', 'hint', 'off'];
+const severityDescriptions: Record<keyof SeveritySettings, string> = {
+  lowSimilarity: 'Severity of `low-similarity` (a positive pair below the threshold).',
+  negativeTooSimilar: 'Severity of `negative-too-similar` (a label-0 pair above the negative threshold).',
+  duplicate: 'Severity of `duplicate-pair` and `reversed-duplicate-pair`.',
+  selfPair: 'Severity of `self-pair` (a term paired with itself).',
+  conflictingLabel: 'Severity of `conflicting-label` (the same pair labelled 1 and 0).',
+  unknownTerm: 'Severity of `unknown-term` (the model knows none of the term\'s units).',
+  termTooLong: 'Severity of `term-too-long` (the term is truncated to the model\'s input length).',
+};
+
+export const settingsSchema: readonly SettingSchema[] = [
+  {
+    key: 'synonymLens.model',
+    type: 'string',
+    default: 'builtin',
+    description: 'Embedding model: `builtin`, or the path of a model folder (absolute or relative to the workspace folder). Changing it reloads the model.',
+    reloadsModel: true,
+  },
+  {
+    key: 'synonymLens.files',
+    type: 'array',
+    default: [],
+    description: 'Extra glob patterns of CSV files opened as synonym dictionaries (besides `*.synonyms.csv`).',
+  },
+  {
+    key: 'synonymLens.vocabularyFiles',
+    type: 'array',
+    default: [],
+    description: 'Extra vocabulary files (one term per line, or CSV whose cells are terms) whose terms are offered as hover neighbours. Relative paths resolve against the workspace folder.',
+  },
+  {
+    key: 'synonymLens.diagnostics.enabled',
+    type: 'boolean',
+    default: true,
+    description: 'Report diagnostics for synonym dictionaries.',
+  },
+  {
+    key: 'synonymLens.diagnostics.threshold',
+    type: 'number',
+    default: 0.5,
+    minimum: -1,
+    maximum: 1,
+    description: 'Positive pairs whose cosine similarity is below this value are flagged.',
+  },
+  {
+    key: 'synonymLens.diagnostics.negativeThreshold',
+    type: 'number',
+    default: 0.5,
+    minimum: -1,
+    maximum: 1,
+    description: 'Negative (label 0) pairs whose cosine similarity is above this value are flagged.',
+  },
+  {
+    key: 'synonymLens.diagnostics.modelThresholds',
+    type: 'object',
+    default: {},
+    description: 'Per model id (as shown in the status), overrides of `threshold` and `negativeThreshold`, e.g. `{ "bge-small-zh-v1.5": { "threshold": 0.75 } }`.',
+  },
+  ...(Object.keys(severityDescriptions) as (keyof SeveritySettings)[]).map(
+    (k): SettingSchema => ({
+      key: `synonymLens.diagnostics.severity.${k}`,
+      type: 'string',
+      enum: severityEnum,
+      default: defaultSettings.diagnostics.severity[k],
+      description: severityDescriptions[k],
+    }),
+  ),
+  {
+    key: 'synonymLens.hover.topK',
+    type: 'number',
+    default: 10,
+    minimum: 1,
+    maximum: 100,
+    description: 'Number of nearest neighbours shown when hovering a term.',
+  },
+  {
+    key: 'synonymLens.inlayHints.enabled',
+    type: 'boolean',
+    default: true,
+    description: 'Show each pair\'s cosine similarity as an inlay hint after its synonym.',
+  },
+];
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Reads `path` from a raw settings object. VS Code hands nested objects for dotted keys, but a
+ * client may also send flat dotted keys (`"diagnostics.threshold": 0.4`); both are accepted.
+ */
+function pick(raw: Record<string, unknown>, path: string): unknown {
+  if (path in raw) return raw[path];
+  const dot = path.indexOf('.');
+  if (dot < 0) return undefined;
+  const head = raw[path.slice(0, dot)];
+  return isRecord(head) ? pick(head, path.slice(dot + 1)) : undefined;
+}
+
+function num(v: unknown, fallback: number, min: number, max: number): number {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
+}
+
+function bool(v: unknown, fallback: boolean): boolean {
+  return typeof v === 'boolean' ? v : fallback;
+}
+
+function str(v: unknown, fallback: string): string {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : fallback;
+}
+
+function strings(v: unknown): string[] {
+  if (typeof v === 'string') return v.trim() ? [v.trim()] : [];
+  return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.trim() !== '').map((s) => s.trim()) : [];
+}
+
+function severity(v: unknown, fallback: SeveritySetting): SeveritySetting {
+  if (typeof v !== 'string') return fallback;
+  const s = v.trim().toLowerCase();
+  if (s === 'info') return 'information';
+  if (s === 'none' || s === 'ignore') return 'off';
+  return (severityEnum as string[]).includes(s) ? (s as SeveritySetting) : fallback;
+}
+
+function thresholds(v: unknown): Record<string, ModelThresholds> {
+  const out: Record<string, ModelThresholds> = {};
+  if (!isRecord(v)) return out;
+  for (const [id, t] of Object.entries(v)) {
+    if (!isRecord(t)) continue;
+    const entry: ModelThresholds = {};
+    if (typeof t.threshold === 'number' && Number.isFinite(t.threshold)) entry.threshold = num(t.threshold, 0.5, -1, 1);
+    if (typeof t.negativeThreshold === 'number' && Number.isFinite(t.negativeThreshold)) {
+      entry.negativeThreshold = num(t.negativeThreshold, 0.5, -1, 1);
+    }
+    out[id] = entry;
+  }
+  return out;
+}
+
+/**
+ * Turns whatever a client sent for the `synonymLens` section (possibly null, partial, mistyped)
+ * into complete settings. Never throws; out-of-range numbers are clamped.
+ */
+export function normalizeSettings(raw: unknown): Settings {
+  const r = isRecord(raw) ? raw : {};
+  const d = defaultSettings;
+  const sev = {} as SeveritySettings;
+  for (const k of Object.keys(d.diagnostics.severity) as (keyof SeveritySettings)[]) {
+    sev[k] = severity(pick(r, `diagnostics.severity.${k}`), d.diagnostics.severity[k]);
+  }
+  return {
+    model: str(pick(r, 'model'), d.model),
+    files: strings(pick(r, 'files')),
+    vocabularyFiles: strings(pick(r, 'vocabularyFiles')),
+    diagnostics: {
+      enabled: bool(pick(r, 'diagnostics.enabled'), d.diagnostics.enabled),
+      threshold: num(pick(r, 'diagnostics.threshold'), d.diagnostics.threshold, -1, 1),
+      negativeThreshold: num(pick(r, 'diagnostics.negativeThreshold'), d.diagnostics.negativeThreshold, -1, 1),
+      modelThresholds: thresholds(pick(r, 'diagnostics.modelThresholds')),
+      severity: sev,
+    },
+    hover: { topK: Math.round(num(pick(r, 'hover.topK'), d.hover.topK, 1, 100)) },
+    inlayHints: { enabled: bool(pick(r, 'inlayHints.enabled'), d.inlayHints.enabled) },
+  };
+}
+
+/** The thresholds in force for a model: its override from `modelThresholds`, else the general ones. */
+export function thresholdsFor(settings: Settings, modelId: string | undefined): { threshold: number; negativeThreshold: number } {
+  const o = (modelId && settings.diagnostics.modelThresholds[modelId]) || {};
+  return {
+    threshold: o.threshold ?? settings.diagnostics.threshold,
+    negativeThreshold: o.negativeThreshold ?? settings.diagnostics.negativeThreshold,
+  };
+}

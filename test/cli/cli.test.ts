@@ -1,0 +1,135 @@
+// The bundled CLI (dist/cli.js) as a user runs it: exit codes, messages and JSON output.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'dist', 'cli.js');
+const sample = path.join(root, 'samples', 'cars.synonyms.csv');
+const tmp = mkdtempSync(path.join(tmpdir(), 'synonym-lens-cli-'));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: root });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, content: string | Buffer): string {
+  const p = path.join(tmp, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+/** An input error is one line on stderr, prefixed, without a stack trace, and exit code 2. */
+function assertInputError(r: ReturnType<typeof run>, pattern: RegExp) {
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, pattern);
+  assert.equal(r.stderr.trim().split('\n').length, 1, `one line expected: ${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  assert.equal(r.stdout, '');
+}
+
+test('check on the sample flags what the embedded model does not know, with stable JSON', () => {
+  const r = run('check', sample, '--json');
+  assert.equal(r.code, 1, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.threshold, 0.5);
+  assert.match(out.model.id, /^builtin:/);
+  assert.equal(out.pairs.length, 57);
+  const find = (a: string, b: string) => out.pairs.find((p: { term: string; synonym: string }) => p.term === a && p.synonym === b);
+  const prado = find('普拉多', '霸道SUV');
+  assert.equal(prado.line, 2);
+  assert.equal(prado.flag, 'low-similarity');
+  assert.ok(prado.cosine < 0.5);
+  const toyota = find('丰田', '丰田汽车');
+  assert.equal(toyota.flag, null);
+  assert.ok(toyota.cosine >= 0.5, `丰田 ~ 丰田汽车 = ${toyota.cosine}`);
+  const negative = find('普拉多', '凯迪拉克SUV');
+  assert.equal(negative.label, 0);
+  const problem = out.problems.find((p: { code: string; line: number }) => p.code === 'low-similarity' && p.line === 2);
+  assert.equal(problem.column, 5, 'points at the synonym cell');
+  assert.match(problem.message, /普拉多 ~ 霸道SUV: cosine 0\.\d\d < 0\.50/);
+  assert.equal(out.summary.pairs, 57);
+  assert.equal(out.summary.flagged, out.problems.length);
+});
+
+test('check prints every pair and clickable findings; --exit-zero exits 0', () => {
+  const r = run('check', sample, '--exit-zero');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /57 pairs/);
+  assert.match(r.stdout, /✗ 普拉多 ~ 霸道SUV/);
+  assert.match(r.stdout, /cars\.synonyms\.csv:2:5: warning low-similarity: /);
+});
+
+test('check exits 0 when nothing is flagged', () => {
+  const f = file('clean.csv', 'term,synonym\n丰田,丰田汽车\nLand Cruiser,Land Cruiser Prado\n');
+  const r = run('check', f);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /nothing flagged/);
+});
+
+test('a higher threshold flags more; the threshold is validated', () => {
+  const f = file('toyota.csv', '丰田,丰田汽车\n');
+  assert.equal(run('check', f, '--threshold', '0.3').code, 0);
+  assert.equal(run('check', f, '--threshold', '0.99').code, 1);
+  assertInputError(run('check', f, '--threshold', 'high'), /--threshold must be a number, got 'high'/);
+  assertInputError(run('check', f, '--threshold', '2'), /--threshold must be between -1 and 1/);
+});
+
+test('malformed CSV: structural problems with line numbers, exit 1', () => {
+  const f = file('broken.csv', 'term,synonym,label\n丰田,丰田汽车,1\n本田,"HONDA,1\n');
+  const r = run('check', f);
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /broken\.csv:3:\d+: error unterminated-quote: /);
+  const bad = run('check', file('badlabel.csv', 'term,synonym,label\n丰田,丰田汽车,yes\n'), '--json');
+  assert.equal(bad.code, 1);
+  const problems = JSON.parse(bad.stdout).problems;
+  assert.deepEqual(problems.map((p: { code: string; line: number; column: number }) => [p.code, p.line, p.column]), [['invalid-label', 2, 9]]);
+});
+
+test('input errors: missing file, directory, binary file, not UTF-8', () => {
+  assertInputError(run('check', path.join(tmp, 'nope.csv')), /^synonym-lens: cannot read '.*nope\.csv': no such file$/m);
+  const dir = path.join(tmp, 'a-folder.csv');
+  mkdirSync(dir, { recursive: true });
+  assertInputError(run('check', dir), /is a directory; expected a CSV file/);
+  const bin = file('model.bin', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff, 0x10]));
+  assertInputError(run('check', bin), /looks like a binary file, not a CSV \(NUL byte at offset 4\)/);
+  const latin1 = file('latin1.csv', Buffer.from('caf\xe9,coffee\n', 'latin1'));
+  assertInputError(run('check', latin1), /is not valid UTF-8 text/);
+});
+
+test('usage errors exit 2 with one line', () => {
+  assertInputError(run('frobnicate'), /unknown command 'frobnicate'/);
+  assertInputError(run('check'), /'check' takes 1 argument, got 0/);
+  assertInputError(run('check', sample, '--bogus'), /Unknown option '--bogus'/);
+  assertInputError(run('check', sample, '--model', path.join(tmp, 'no-model')), /cannot load model/);
+  assert.equal(run().code, 2);
+  assert.equal(run('--help').code, 0);
+});
+
+test('similarity prints the cosine; identical terms score 1', () => {
+  const r = run('similarity', '丰田', '丰田');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), '1.00');
+  const j = JSON.parse(run('similarity', '丰田', '丰田汽车', '--json').stdout);
+  assert.ok(j.cosine > 0.5 && j.cosine < 1, String(j.cosine));
+  // Full-width and case variants are the same features after NFKC + lower-case.
+  assert.equal(run('similarity', 'ＳＵＶ', 'suv').stdout.trim(), '1.00');
+});
+
+test('neighbors: sorted by cosine, the term itself left out, from a CSV or a word list', () => {
+  const r = run('neighbors', '丰田', '--vocab', sample, '--k', '5', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.neighbors.length, 5);
+  assert.ok(!out.neighbors.some((n: { term: string }) => n.term === '丰田'));
+  assert.equal(out.neighbors[0].term, '丰田汽车');
+  for (let i = 1; i < out.neighbors.length; i++) assert.ok(out.neighbors[i - 1].cosine >= out.neighbors[i].cosine);
+  const list = file('words.txt', '# cars\n宝马\n宝马X5\n\n奔驰\n');
+  const w = JSON.parse(run('neighbors', '宝马3系', '--vocab', list, '--json').stdout);
+  assert.deepEqual(w.neighbors.map((n: { term: string }) => n.term).slice(0, 2), ['宝马', '宝马X5']);
+  assertInputError(run('neighbors', '丰田'), /needs --vocab/);
+  assertInputError(run('neighbors', '丰田', '--vocab', sample, '--k', '0'), /--k must be a positive whole number/);
+});
