@@ -7,6 +7,7 @@ import { CliError } from './errors';
 import { runCheck } from './commands/check';
 import { runSimilarity } from './commands/similarity';
 import { runNeighbors } from './commands/neighbors';
+import { runExport } from './commands/export';
 
 const USAGE = `Usage: synonym-lens <command> [options]
 
@@ -21,6 +22,11 @@ Commands:
   neighbors <term>        nearest terms of a vocabulary
       --vocab <file>            a dictionary CSV or a one-term-per-line file (required)
       --k <n>                   how many (default 10)   [--model] [--json]
+  export <file.csv>       write the synonyms in a search engine's format
+      --format <f>              solr (a, b, c groups; default), solr-explicit (b, c => a),
+                                es-synonyms-api (body of PUT _synonyms/<set>)
+      --set <name>              synonyms set name, for rule ids (default: synonyms)
+      --out <file>              write atomically to a file instead of stdout
 
 Options: --help, --version
 `;
@@ -48,6 +54,11 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
     options: { model: { type: 'string' }, vocab: { type: 'string' }, k: { type: 'string' }, json: { type: 'boolean' } },
     positionals: [1, 1],
     run: runNeighbors,
+  },
+  export: {
+    options: { format: { type: 'string' }, set: { type: 'string' }, out: { type: 'string' } },
+    positionals: [1, 1],
+    run: runExport,
   },
 };
 

@@ -133,3 +133,20 @@ test('neighbors: sorted by cosine, the term itself left out, from a CSV or a wor
   assertInputError(run('neighbors', '丰田'), /needs --vocab/);
   assertInputError(run('neighbors', '丰田', '--vocab', sample, '--k', '0'), /--k must be a positive whole number/);
 });
+
+test('export writes Solr groups to stdout, or atomically to --out, and validates its options', () => {
+  const fixture = path.join(root, 'test', 'fixtures', 'export', 'tricky.synonyms.csv');
+  const r = run('export', fixture);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^普拉多, 霸道SUV, 陆地巡洋舰, Land Cruiser\\, Prado$/m);
+  assert.match(r.stderr, /warning: 1 label-0 pair left out/);
+  const out = path.join(tmp, 'cars.json');
+  const w = run('export', fixture, '--format', 'es-synonyms-api', '--set', 'cars', '--out', out);
+  assert.equal(w.code, 0, w.stderr);
+  assert.equal(w.stdout, '');
+  const body = JSON.parse(require('node:fs').readFileSync(out, 'utf8'));
+  assert.equal(body.synonyms_set[0].id, 'cars-1');
+  assertInputError(run('export', fixture, '--format', 'lucene'), /--format must be one of solr, solr-explicit, es-synonyms-api/);
+  assertInputError(run('export', file('broken-export.csv', 'a,"b\n')), /has 1 CSV error; fix them before exporting \(line 1: /);
+  assertInputError(run('export', fixture, '--out', path.join(tmp, 'missing-dir', 'x.txt')), /cannot write '.*x\.txt': ENOENT/);
+});

@@ -22,6 +22,7 @@ import type {
   Range,
   Row,
 } from './types';
+import { LineIndex } from '../text';
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -98,6 +99,10 @@ function scan(text: string): ScanResult {
         let close = -1;
         let l = line;
         let ls = lineStart;
+        // Breaks inside the field count towards `eol` only if the field turns out to be closed:
+        // an unclosed field is re-read line by line below.
+        let qlf = 0;
+        let qcrlf = 0;
         while (j < n) {
           const c = text.charCodeAt(j);
           if (c === QUOTE) {
@@ -110,12 +115,12 @@ function scan(text: string): ScanResult {
             break;
           }
           if (c === LF) {
-            lf++;
+            qlf++;
             l++;
             ls = j + 1;
           } else if (c === CR) {
             if (j + 1 < n && text.charCodeAt(j + 1) === LF) {
-              crlf++;
+              qcrlf++;
               j++;
             }
             l++;
@@ -126,6 +131,8 @@ function scan(text: string): ScanResult {
         if (close >= 0) {
           line = l;
           lineStart = ls;
+          lf += qlf;
+          crlf += qcrlf;
           raw = text.slice(p + 1, close);
           if (doubled) raw = raw.replaceAll('""', '"');
           p = close + 1;
@@ -150,8 +157,7 @@ function scan(text: string): ScanResult {
             }
           }
         } else {
-          // Never closed. The line breaks counted above will be counted again by the recovery
-          // scan, so undo them; the problem range runs to the end of input as it stands.
+          // Never closed: the problem covers the rest of the input, the field ends with its line.
           problems.push({
             code: 'unterminated-quote',
             message:
@@ -160,8 +166,6 @@ function scan(text: string): ScanResult {
             range: { start: fStartPos, end: pos(l, n - ls) },
             record: recordIndex,
           });
-          lf = 0;
-          crlf = 0;
           let k = p + 1;
           while (k < n) {
             const c = text.charCodeAt(k);
@@ -170,10 +174,6 @@ function scan(text: string): ScanResult {
           }
           raw = text.slice(p + 1, k).replaceAll('""', '"');
           p = k;
-          // Recount the breaks before this point cheaply: unterminated quotes are rare.
-          const counts = countBreaks(text, p);
-          lf = counts.lf;
-          crlf = counts.crlf;
         }
       } else {
         let stray = -1;
@@ -237,17 +237,6 @@ function scan(text: string): ScanResult {
     });
   }
   return { records, problems, crlf, lf };
-}
-
-/** Counts LF and CRLF line breaks in text[0, end). */
-function countBreaks(text: string, end: number): { lf: number; crlf: number } {
-  let lf = 0;
-  let crlf = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) {
-    if (i > 0 && text.charCodeAt(i - 1) === CR) crlf++;
-    else lf++;
-  }
-  return { lf, crlf };
 }
 
 /** Header cell spelling for matching: no white space at all, lower case, compatibility-folded. */
@@ -428,11 +417,11 @@ export function parseDictionary(source: string): Dictionary {
           );
         }
       } else if (cells.length >= 2) {
-        const width = headerWidth ?? 3;
+        // Only with a header: without one, a label column exists only if every record has it.
         report(
           'column-count',
           'error',
-          `Line ${lineNo} has ${cells.length} columns; the ${header ? 'header' : 'file'} has ${width} (no label cell).`,
+          `Line ${lineNo} has ${cells.length} columns; the header has ${headerWidth} (the label is missing).`,
           rec.range,
         );
       }
@@ -476,11 +465,11 @@ export function parseDictionary(source: string): Dictionary {
   // NULs are rare; find them with the native search and locate them only when present.
   let nul = text.indexOf('\0');
   if (nul >= 0) {
-    const starts = lineStartsOf(text);
+    const lines = new LineIndex(text);
     const recordStarts = records.map((r) => r.start);
     for (; nul >= 0; nul = text.indexOf('\0', nul + 1)) {
-      const line = upperBound(starts, nul) - 1;
-      const at = pos(line, nul - starts[line]);
+      const at = lines.positionAt(nul);
+      const line = at.line;
       const rec = upperBound(recordStarts, nul) - 1;
       const problem: Problem = {
         code: 'nul-byte',
@@ -502,18 +491,6 @@ export function parseDictionary(source: string): Dictionary {
   if (header) dict.header = header;
   if (labelColumn !== undefined) dict.labelColumn = labelColumn;
   return dict;
-}
-
-function lineStartsOf(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === CR) {
-      if (text.charCodeAt(i + 1) === LF) i++;
-      starts.push(i + 1);
-    } else if (c === LF) starts.push(i + 1);
-  }
-  return starts;
 }
 
 /** First index whose value is > x (values ascending). */

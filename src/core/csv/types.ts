@@ -52,7 +52,10 @@ export interface Row {
   term?: Cell;
   /** Non-empty synonym cells. */
   synonyms: Cell[];
-  /** Parsed label: 1 synonym, 0 explicitly not; undefined when there is no label column or it is invalid. */
+  /**
+   * Parsed label: 1 synonym, 0 explicitly not. 1 when the file has no label column; undefined when
+   * the row's label cell is missing or invalid (such a row yields no pairs).
+   */
   label?: 0 | 1;
   labelCell?: Cell;
   /** Source range of the record without its line terminator. */
@@ -98,6 +101,11 @@ export interface Dictionary {
   /** The dominant line terminator, used when rows are added. */
   eol: '\n' | '\r\n';
   header?: Header;
+  /**
+   * Column holding labels, if any: from a `label`/`标签` header cell, or 2 for a header-less file
+   * in the `text1,text2,label` format (see `parseDictionary`).
+   */
+  labelColumn?: number;
   rows: Row[];
   pairs: Pair[];
   problems: Problem[];

@@ -1,0 +1,13 @@
+/** The CSV dictionary model: types, parser, serialiser and row edits. */
+export * from './types';
+export { parseDictionary } from './parse';
+export {
+  applyEdits,
+  deleteRowEdit,
+  formatField,
+  formatRecord,
+  insertRowEdit,
+  replaceRowEdit,
+  serializeDictionary,
+  type TextEdit,
+} from './serialize';

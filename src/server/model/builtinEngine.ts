@@ -1,0 +1,138 @@
+/**
+ * The built-in char-n-gram engine: featurise in core, run the ONNX graph through the adapter.
+ * Texts are sorted by feature count and cut into batches padded only to their own longest text
+ * (padding is the main cost lever, see /work/shared/recipes/onnxruntime-performance.md).
+ */
+import { createHash } from 'node:crypto';
+import { featurize, type CharNgramModelConfig, type Featurized } from '../../core/builtin/featurizer';
+import { BUILTIN_IO } from '../../core/builtin/model';
+import { CancelledError, type CancellationFlag, type EmbeddingEngine, type TextAnalysis } from './engine';
+import { OnnxSession } from './onnxAdapter';
+
+export interface BuiltinEngineOptions {
+  /** Id shown to users, e.g. `builtin:char-ngram-v1`. */
+  readonly id: string;
+  readonly config: CharNgramModelConfig;
+  /** The `model.onnx` bytes (hashed into the fingerprint, then handed to onnxruntime). */
+  readonly modelBytes: Uint8Array;
+  /** Intra-op threads; default the physical core count. */
+  readonly threads?: number;
+  /** Most texts per `session.run` (default 256). */
+  readonly maxBatchTexts?: number;
+  /** Most padded features per `session.run`, batch × n (default 16384 ≈ 8 MiB of gathered rows at dim 128). */
+  readonly maxBatchFeatures?: number;
+}
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** sha256 over the model bytes and the canonical config JSON: keys the vector cache. */
+export function builtinFingerprint(modelBytes: Uint8Array, config: CharNgramModelConfig): string {
+  return createHash('sha256').update(modelBytes).update('\u0000').update(JSON.stringify(config)).digest('hex');
+}
+
+export class BuiltinEngine implements EmbeddingEngine {
+  readonly dimension: number;
+  readonly maxInputLength: number;
+  private readonly maxBatchTexts: number;
+  private readonly maxBatchFeatures: number;
+  /** Serialises `session.run` calls so concurrent requests interleave batch by batch. */
+  private runQueue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+
+  private constructor(
+    readonly id: string,
+    readonly fingerprint: string,
+    readonly config: CharNgramModelConfig,
+    private readonly session: OnnxSession,
+    options: BuiltinEngineOptions,
+  ) {
+    this.dimension = config.dimension;
+    this.maxInputLength = config.maxFeatures;
+    this.maxBatchTexts = Math.max(1, options.maxBatchTexts ?? 256);
+    this.maxBatchFeatures = Math.max(config.maxFeatures, options.maxBatchFeatures ?? 16384);
+  }
+
+  /** Creates the session and checks the graph has the expected inputs and output. */
+  static async create(options: BuiltinEngineOptions): Promise<BuiltinEngine> {
+    const session = await OnnxSession.create(options.modelBytes, { threads: options.threads });
+    const want = [BUILTIN_IO.ids, BUILTIN_IO.weights];
+    if (!want.every((n) => session.inputNames.includes(n)) || !session.outputNames.includes(BUILTIN_IO.embedding)) {
+      const found = `inputs [${session.inputNames.join(', ')}], outputs [${session.outputNames.join(', ')}]`;
+      await session.dispose();
+      throw new Error(`not a Synonym Lens char-n-gram model: expected inputs [ids, weights] and output [embedding], found ${found}`);
+    }
+    const fingerprint = builtinFingerprint(options.modelBytes, options.config);
+    return new BuiltinEngine(options.id, fingerprint, options.config, session, options);
+  }
+
+  /** Intra-op threads of the session. */
+  get threads(): number {
+    return this.session.threads;
+  }
+
+  analyze(text: string): TextAnalysis {
+    const f = featurize(text, this.config);
+    return { units: f.ids.length, unknownUnits: 0, unknownOnly: f.ids.length === 0, truncated: f.truncated };
+  }
+
+  async embed(texts: readonly string[], token?: CancellationFlag): Promise<Float32Array[]> {
+    if (this.disposed) throw new Error(`engine ${this.id} was disposed`);
+    const feats: Featurized[] = texts.map((t) => featurize(t, this.config));
+    const order = feats.map((_, i) => i).sort((a, b) => feats[a]!.ids.length - feats[b]!.ids.length);
+    const out = new Array<Float32Array>(texts.length);
+    const dim = this.dimension;
+
+    let start = 0;
+    while (start < order.length) {
+      if (token?.isCancellationRequested) throw new CancelledError();
+      // Grow the batch while its padded size (count × longest) stays within budget.
+      let end = start + 1;
+      while (
+        end < order.length &&
+        end - start < this.maxBatchTexts &&
+        (end - start + 1) * Math.max(1, feats[order[end]!]!.ids.length) <= this.maxBatchFeatures
+      )
+        end++;
+      const count = end - start;
+      // Pad to at least one column: a zero-width tensor is legal ONNX but not worth the risk.
+      const n = Math.max(1, feats[order[end - 1]!]!.ids.length);
+      const ids = new BigInt64Array(count * n);
+      const weights = new Float32Array(count * n);
+      const idWords = HOST_LITTLE_ENDIAN ? new Uint32Array(ids.buffer) : undefined;
+      for (let b = 0; b < count; b++) {
+        const f = feats[order[start + b]!]!;
+        const base = b * n;
+        // Bucket ids are < 2^32, so on little-endian hosts writing the low word of each int64 is exact.
+        if (idWords) for (let k = 0; k < f.ids.length; k++) idWords[2 * (base + k)] = f.ids[k]!;
+        else for (let k = 0; k < f.ids.length; k++) ids[base + k] = BigInt(f.ids[k]!);
+        weights.set(f.weights, base);
+      }
+      const result = await this.runExclusive(() =>
+        this.session.run(
+          {
+            [BUILTIN_IO.ids]: { data: ids, dims: [count, n] },
+            [BUILTIN_IO.weights]: { data: weights, dims: [count, n] },
+          },
+          [BUILTIN_IO.embedding],
+        ),
+      );
+      const emb = result[BUILTIN_IO.embedding]!.data;
+      for (let b = 0; b < count; b++) out[order[start + b]!] = emb.slice(b * dim, (b + 1) * dim);
+      start = end;
+    }
+    return out;
+  }
+
+  private runExclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.runQueue.then(fn, fn);
+    this.runQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.runQueue;
+    await this.session.dispose();
+  }
+}

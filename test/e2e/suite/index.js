@@ -1,0 +1,115 @@
+// Extension tests, run inside a real VS Code extension host with the repository as the extension
+// development path and a copy of `samples/` as the workspace. Entry point: `run()`.
+// Driven by test/e2e/run.mjs (code-server + Chromium) and test/e2e/electron.mjs (desktop VS Code).
+'use strict';
+const assert = require('assert');
+const vscode = require('vscode');
+const { test, runAll } = require('./framework');
+const { waitForDiagnostics, codeOf, hoverText, hintLabel } = require('./helpers');
+
+const EXTENSION_ID = 'synonym-lens.synonym-lens';
+/** Model loading (and the first embedding of the sample) happens in the background. */
+const SERVER_TIMEOUT = 90000;
+
+async function sampleUri() {
+  const [uri] = await vscode.workspace.findFiles('**/cars.synonyms.csv', '**/node_modules/**', 1);
+  assert.ok(uri, 'the workspace has no cars.synonyms.csv (is the workspace a copy of samples/?)');
+  return uri;
+}
+
+async function openSample() {
+  const document = await vscode.workspace.openTextDocument(await sampleUri());
+  await vscode.window.showTextDocument(document);
+  return document;
+}
+
+const isLowSimilarity = (d) => codeOf(d) === 'low-similarity';
+
+test('the extension activates and registers its language and commands', async () => {
+  const extension = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not installed`);
+  await extension.activate();
+  assert.ok(extension.isActive, 'not active after activate()');
+  const languages = await vscode.languages.getLanguages();
+  assert.ok(languages.includes('synonym-csv'), 'language synonym-csv is not registered');
+  const commands = await vscode.commands.getCommands(true);
+  for (const id of ['synonymLens.restartServer', 'synonymLens.addSynonym']) assert.ok(commands.includes(id), `command ${id} missing`);
+  const document = await openSample();
+  assert.strictEqual(document.languageId, 'synonym-csv');
+});
+
+test('the server flags low-similarity pairs of the sample', async () => {
+  const document = await openSample();
+  const diagnostics = await waitForDiagnostics(document.uri, (ds) => ds.some(isLowSimilarity), SERVER_TIMEOUT);
+  const flagged = diagnostics.filter(isLowSimilarity);
+  for (const d of flagged) {
+    assert.ok(d.range.start.line > 0, 'a diagnostic on the header line');
+    assert.ok(d.message.length > 0, 'empty diagnostic message');
+  }
+  console.log(`  ${flagged.length} low-similarity of ${diagnostics.length} diagnostics, e.g. line ${flagged[0].range.start.line + 1}: ${flagged[0].message}`);
+}, { timeout: SERVER_TIMEOUT + 5000 });
+
+test('hovering a term lists its nearest neighbours', async () => {
+  const document = await openSample();
+  await waitForDiagnostics(document.uri, (ds) => ds.length > 0, SERVER_TIMEOUT);
+  // Line 2 (0-based 1) is `普拉多,霸道SUV,1`: hover the standard term.
+  const line = document.lineAt(1).text;
+  const term = line.split(',')[0];
+  const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', document.uri, new vscode.Position(1, 1));
+  const text = hoverText(hovers);
+  assert.ok(text.length > 0, `no hover on "${term}"`);
+  // A neighbour is another term of the dictionary appearing in the hover.
+  const terms = new Set(
+    document.getText().split(/\r?\n/).slice(1).flatMap((l) => l.split(',').slice(0, 2)).map((t) => t.trim()).filter((t) => t && t !== term),
+  );
+  const neighbours = [...terms].filter((t) => text.includes(t));
+  assert.ok(neighbours.length > 0, `hover on "${term}" names no other term:\n${text}`);
+}, { timeout: SERVER_TIMEOUT + 10000 });
+
+test('inlay hints show similarities', async () => {
+  const document = await openSample();
+  await waitForDiagnostics(document.uri, (ds) => ds.length > 0, SERVER_TIMEOUT);
+  const whole = new vscode.Range(0, 0, document.lineCount, 0);
+  const hints = await vscode.commands.executeCommand('vscode.executeInlayHintProvider', document.uri, whole);
+  assert.ok(hints.length > 0, 'no inlay hints');
+  assert.ok(hints.some((h) => /\d/.test(hintLabel(h))), `no hint carries a number: ${hints.slice(0, 5).map(hintLabel).join(' | ')}`);
+}, { timeout: SERVER_TIMEOUT + 10000 });
+
+test('addSynonym appends a row, adding the missing final line break', async () => {
+  const folder = vscode.workspace.workspaceFolders[0].uri;
+  const uri = vscode.Uri.joinPath(folder, 'scratch-add.synonyms.csv');
+  await vscode.workspace.fs.writeFile(uri, Buffer.from('term,synonym\nSUV,越野车'));
+  const document = await vscode.workspace.openTextDocument(uri);
+  const applied = await vscode.commands.executeCommand('synonymLens.addSynonym', { uri: uri.toString(), term: 'a,b', synonym: '轿车' });
+  assert.strictEqual(applied, true);
+  assert.strictEqual(document.getText(), 'term,synonym\nSUV,越野车\n"a,b",轿车\n');
+  await vscode.commands.executeCommand('synonymLens.addSynonym', { uri: uri.toString(), term: 'MPV', synonym: '商务车' });
+  assert.strictEqual(document.getText(), 'term,synonym\nSUV,越野车\n"a,b",轿车\nMPV,商务车\n');
+  await document.save();
+});
+
+test('a code action edits the document', async () => {
+  const document = await openSample();
+  const diagnostics = await waitForDiagnostics(document.uri, (ds) => ds.some(isLowSimilarity), SERVER_TIMEOUT);
+  const before = document.getText();
+  const version = document.version;
+  let applied;
+  for (const d of diagnostics) {
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, d.range);
+    const action = (actions || []).find((a) => a.edit || a.command);
+    if (!action) continue;
+    if (action.edit) assert.ok(await vscode.workspace.applyEdit(action.edit), `applyEdit failed for "${action.title}"`);
+    if (action.command) {
+      const command = typeof action.command === 'string' ? { command: action.command, arguments: [] } : action.command;
+      await vscode.commands.executeCommand(command.command, ...(command.arguments || []));
+    }
+    applied = action.title;
+    break;
+  }
+  assert.ok(applied, `no code action with an edit or command on ${diagnostics.length} diagnostics`);
+  assert.ok(document.version > version && document.getText() !== before, `"${applied}" did not change the document`);
+  console.log(`  applied "${applied}"`);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+}, { timeout: SERVER_TIMEOUT + 30000 });
+
+module.exports = { run: () => runAll('extension-tests') };
