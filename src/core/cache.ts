@@ -23,55 +23,97 @@ export interface VectorCacheStats {
   capacity: number;
 }
 
+interface LruNode {
+  key: string;
+  value: Float32Array;
+  prev: LruNode;
+  next: LruNode;
+}
+
 /**
  * Least-recently-used map (fingerprint, text) → vector, bounded by entry count. At dimension 128
- * an entry costs ≈ 0.6 KiB (512 B of floats plus key and map overhead), so 100k entries ≈ 60 MiB.
- * Stored vectors are shared with callers and must be treated as read-only.
+ * an entry costs ≈ 0.7 KiB (512 B of floats plus key, list node and map overhead), so 100k
+ * entries ≈ 70 MiB. Stored vectors are shared with callers and must be treated as read-only.
+ *
+ * A hit only relinks a list node (no map mutation), and fingerprints are interned to a short key
+ * prefix, so a lookup costs one hash of roughly the text's length.
  */
 export class VectorCache {
   readonly capacity: number;
-  // A Map iterates in insertion order; re-inserting on access makes the first key the LRU one.
-  private readonly map = new Map<string, Float32Array>();
+  private readonly map = new Map<string, LruNode>();
+  /** Sentinel of the circular recency list: `head.next` is the most recent, `head.prev` the least. */
+  private readonly head: LruNode;
+  private readonly prefixes = new Map<string, string>();
   private counters = { hits: 0, misses: 0, evictions: 0 };
 
   /** @param capacity maximum number of vectors kept (≥ 0; 0 disables caching). */
   constructor(capacity = 100_000) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`cache capacity must be a non-negative integer, got ${capacity}`);
     this.capacity = capacity;
+    const head = { key: '', value: new Float32Array(0) } as LruNode;
+    head.prev = head.next = head;
+    this.head = head;
   }
 
-  private static key(fingerprint: string, text: string): string {
-    return `${fingerprint}\u0000${text}`;
+  private key(fingerprint: string, text: string): string {
+    let prefix = this.prefixes.get(fingerprint);
+    if (prefix === undefined) {
+      prefix = `${this.prefixes.size.toString(36)}\u0000`;
+      this.prefixes.set(fingerprint, prefix);
+    }
+    return prefix + text;
+  }
+
+  private unlink(n: LruNode): void {
+    n.prev.next = n.next;
+    n.next.prev = n.prev;
+  }
+
+  private pushFront(n: LruNode): void {
+    n.prev = this.head;
+    n.next = this.head.next;
+    this.head.next.prev = n;
+    this.head.next = n;
   }
 
   /** The cached vector, marking it most recently used; `undefined` (a counted miss) if absent. */
   get(fingerprint: string, text: string): Float32Array | undefined {
-    const key = VectorCache.key(fingerprint, text);
-    const v = this.map.get(key);
-    if (v === undefined) {
+    const n = this.map.get(this.key(fingerprint, text));
+    if (n === undefined) {
       this.counters.misses++;
       return undefined;
     }
     this.counters.hits++;
-    this.map.delete(key);
-    this.map.set(key, v);
-    return v;
+    if (this.head.next !== n) {
+      this.unlink(n);
+      this.pushFront(n);
+    }
+    return n.value;
   }
 
   /** Whether a vector is cached (does not count or touch recency). */
   has(fingerprint: string, text: string): boolean {
-    return this.map.has(VectorCache.key(fingerprint, text));
+    return this.map.has(this.key(fingerprint, text));
   }
 
   /** Stores `vector` as most recently used, evicting the least recently used beyond capacity. */
   set(fingerprint: string, text: string, vector: Float32Array): void {
     if (this.capacity === 0) return;
-    const key = VectorCache.key(fingerprint, text);
-    this.map.delete(key);
-    this.map.set(key, vector);
-    while (this.map.size > this.capacity) {
-      const oldest = this.map.keys().next().value as string;
-      this.map.delete(oldest);
+    const key = this.key(fingerprint, text);
+    const existing = this.map.get(key);
+    if (existing !== undefined) {
+      existing.value = vector;
+      this.unlink(existing);
+      this.pushFront(existing);
+      return;
+    }
+    const n = { key, value: vector } as LruNode;
+    this.pushFront(n);
+    this.map.set(key, n);
+    if (this.map.size > this.capacity) {
+      const oldest = this.head.prev;
+      this.unlink(oldest);
+      this.map.delete(oldest.key);
       this.counters.evictions++;
     }
   }
@@ -80,10 +122,17 @@ export class VectorCache {
   clear(fingerprint?: string): void {
     if (fingerprint === undefined) {
       this.map.clear();
+      this.head.prev = this.head.next = this.head;
       return;
     }
-    const prefix = `${fingerprint}\u0000`;
-    for (const key of [...this.map.keys()]) if (key.startsWith(prefix)) this.map.delete(key);
+    const prefix = this.prefixes.get(fingerprint);
+    if (prefix === undefined) return;
+    for (const [key, n] of this.map) {
+      if (key.startsWith(prefix)) {
+        this.unlink(n);
+        this.map.delete(key);
+      }
+    }
   }
 
   get size(): number {
@@ -132,11 +181,17 @@ export class CachedEmbedder {
   ) {}
 
   async embed(texts: readonly string[], token?: CancellationLike): Promise<Float32Array[]> {
-    const out = new Array<Float32Array | undefined>(texts.length);
-    const pending: Array<{ at: number; text: string; job: InFlight; own: boolean }> = [];
+    const out = new Array<Float32Array>(texts.length);
+    // This call's batch; registered in `inflight` before the model starts so that repeats in this
+    // call and concurrent calls join it.
+    let settle!: { resolve: (v: Float32Array[]) => void; reject: (e: unknown) => void };
+    const batch = new Promise<Float32Array[]>((resolve, reject) => (settle = { resolve, reject }));
+    batch.catch(() => undefined); // awaited below; this only keeps an early rejection from being "unhandled"
     const fresh: string[] = [];
-    const freshIndex = new Map<string, number>();
-    const ownSlots: Array<{ at: number; text: string; index: number }> = [];
+    const waitAt: number[] = [];
+    const waitJob: InFlight[] = [];
+    let foreign = false;
+
     for (let at = 0; at < texts.length; at++) {
       const text = texts[at] as string;
       const hit = this.cache.get(this.fingerprint, text);
@@ -145,73 +200,77 @@ export class CachedEmbedder {
         this.counters.hits++;
         continue;
       }
-      const job = this.inflight.get(text);
+      let job = this.inflight.get(text);
       if (job !== undefined) {
-        pending.push({ at, text, job, own: false });
         this.counters.joined++;
-        continue;
-      }
-      let index = freshIndex.get(text);
-      if (index === undefined) {
-        index = fresh.length;
+        if (job.batch !== batch) foreign = true;
+      } else {
+        job = { batch, index: fresh.length };
+        this.inflight.set(text, job);
         fresh.push(text);
-        freshIndex.set(text, index);
         this.counters.misses++;
-      } else this.counters.joined++;
-      ownSlots.push({ at, text, index });
+      }
+      waitAt.push(at);
+      waitJob.push(job);
     }
 
     if (fresh.length > 0) {
       this.counters.batches++;
-      const batch = this.compute(fresh, token).then((vectors) => {
-        if (vectors.length !== fresh.length) throw new Error(`embed returned ${vectors.length} vectors for ${fresh.length} texts`);
-        fresh.forEach((t, i) => this.cache.set(this.fingerprint, t, vectors[i] as Float32Array));
-        return vectors;
-      });
-      for (let i = 0; i < fresh.length; i++) this.inflight.set(fresh[i] as string, { batch, index: i });
       const release = () => {
-        for (let i = 0; i < fresh.length; i++) {
-          const t = fresh[i] as string;
-          if (this.inflight.get(t)?.batch === batch) this.inflight.delete(t);
-        }
+        for (const t of fresh) if (this.inflight.get(t)?.batch === batch) this.inflight.delete(t);
       };
-      batch.then(release, release);
-      for (const s of ownSlots) pending.push({ at: s.at, text: s.text, job: { batch, index: s.index }, own: true });
+      this.compute(fresh, token).then(
+        (vectors) => {
+          release();
+          if (vectors.length !== fresh.length) {
+            settle.reject(new Error(`embed returned ${vectors.length} vectors for ${fresh.length} texts`));
+            return;
+          }
+          for (let i = 0; i < fresh.length; i++) this.cache.set(this.fingerprint, fresh[i] as string, vectors[i] as Float32Array);
+          settle.resolve(vectors);
+        },
+        (err: unknown) => {
+          release();
+          settle.reject(err);
+        },
+      );
+    } else settle.resolve([]);
+    if (waitAt.length === 0) return out;
+
+    if (!foreign) {
+      const vectors = await batch;
+      for (let k = 0; k < waitAt.length; k++) out[waitAt[k]!] = vectors[waitJob[k]!.index]!;
+      return out;
     }
 
-    const retry: Array<{ at: number; text: string }> = [];
-    // Await each distinct batch once.
-    const batches = new Map<Promise<Float32Array[]>, typeof pending>();
-    for (const p of pending) {
-      const list = batches.get(p.job.batch);
-      if (list) list.push(p);
-      else batches.set(p.job.batch, [p]);
+    // Some texts joined other calls' batches: await each distinct batch once.
+    const groups = new Map<Promise<Float32Array[]>, number[]>();
+    for (let k = 0; k < waitAt.length; k++) {
+      const list = groups.get(waitJob[k]!.batch);
+      if (list) list.push(k);
+      else groups.set(waitJob[k]!.batch, [k]);
     }
-    let failure: unknown;
-    let failed = false;
-    for (const [batch, list] of batches) {
+    const retryAt: number[] = [];
+    let failure: { error: unknown } | undefined;
+    for (const [b, list] of groups) {
       try {
-        const vectors = await batch;
-        for (const p of list) out[p.at] = vectors[p.job.index];
-      } catch (err) {
-        const foreign = !list[0]!.own;
-        if (foreign && !token?.isCancellationRequested) {
-          for (const p of list) retry.push({ at: p.at, text: p.text });
-        } else if (!failed) {
-          failed = true;
-          failure = err;
-        }
+        const vectors = await b;
+        for (const k of list) out[waitAt[k]!] = vectors[waitJob[k]!.index]!;
+      } catch (error) {
+        // Another call's batch failed (typically cancelled by its owner): compute ours afresh.
+        if (b !== batch && !token?.isCancellationRequested) for (const k of list) retryAt.push(waitAt[k]!);
+        else failure ??= { error };
       }
     }
-    if (failed) throw failure;
-    if (retry.length > 0) {
+    if (failure) throw failure.error;
+    if (retryAt.length > 0) {
       const vectors = await this.embed(
-        retry.map((r) => r.text),
+        retryAt.map((at) => texts[at] as string),
         token,
       );
-      retry.forEach((r, i) => (out[r.at] = vectors[i]));
+      retryAt.forEach((at, i) => (out[at] = vectors[i]!));
     }
-    return out as Float32Array[];
+    return out;
   }
 
   stats(): CachedEmbedderStats {

@@ -7,7 +7,8 @@
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import { ModelStatusNotification, type ModelState } from '../shared/protocol';
-import { CachedEmbedder, VectorCache } from '../core/cache';
+import { VectorCache } from '../core/cache';
+import { CachedEngine } from './model/cachedEngine';
 import type { EmbeddingEngine, TextAnalysis } from './model/engine';
 import { loadEngine } from './model/load';
 import { VectorStore } from './vocabulary';
@@ -36,8 +37,9 @@ export function resolveModelSpec(setting: string, baseFolder: string | undefined
 
 export class ModelHost {
   private readonly entries = new Map<string, ModelEntry>();
-  /** Vectors survive a model switch and back: keyed by fingerprint, bounded (≈ 60 MiB at dim 128). */
-  private readonly cache = new VectorCache(200_000);
+  /** Vectors survive a model switch and back: keyed by fingerprint, bounded (≈ 30 MiB at dim 128); the live vocabulary is in each VectorStore. */
+  private readonly cache = new VectorCache(50_000);
+  private readonly lastSent = new WeakMap<ModelEntry, string>();
 
   constructor(
     private readonly connection: Connection,
@@ -81,6 +83,10 @@ export class ModelHost {
   /** Sends the current state of an entry to the client. */
   notify(entry: ModelEntry): void {
     if (this.entries.get(entry.spec) !== entry) return;
+    // Vocabulary growth after each diagnostics job would otherwise repeat the same status.
+    const key = `${entry.state}\u0000${entry.modelId}\u0000${entry.store?.vocabularySize ?? 0}\u0000${entry.error ?? ''}`;
+    if (this.lastSent.get(entry) === key) return;
+    this.lastSent.set(entry, key);
     void this.connection
       .sendNotification(ModelStatusNotification.type, {
         state: entry.state,
@@ -110,11 +116,10 @@ export class ModelHost {
       this.notify(entry);
       const started = Date.now();
       try {
-        const engine = await load(spec, this.options.threads !== undefined ? { threads: this.options.threads } : {});
-        const cached = new CachedEmbedder(this.cache, engine.fingerprint, (texts, token) => engine.embed(texts, token));
+        const engine = new CachedEngine(await load(spec, this.options.threads !== undefined ? { threads: this.options.threads } : {}), this.cache);
         entry.engine = engine;
         entry.modelId = engine.id;
-        entry.store = new VectorStore({ dimension: engine.dimension, embed: (texts, token) => cached.embed(texts, token) });
+        entry.store = new VectorStore(engine);
         entry.state = 'ready';
         this.connection.console.info(`Model ${engine.id} (dim ${engine.dimension}) loaded in ${Date.now() - started} ms`);
         this.notify(entry);

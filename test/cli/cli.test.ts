@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -144,7 +144,7 @@ test('export writes Solr groups to stdout, or atomically to --out, and validates
   const w = run('export', fixture, '--format', 'es-synonyms-api', '--set', 'cars', '--out', out);
   assert.equal(w.code, 0, w.stderr);
   assert.equal(w.stdout, '');
-  const body = JSON.parse(require('node:fs').readFileSync(out, 'utf8'));
+  const body = JSON.parse(readFileSync(out, 'utf8'));
   assert.equal(body.synonyms_set[0].id, 'cars-1');
   assertInputError(run('export', fixture, '--format', 'lucene'), /--format must be one of solr, solr-explicit, es-synonyms-api/);
   assertInputError(run('export', file('broken-export.csv', 'a,"b\n')), /has 1 CSV error; fix them before exporting \(line 1: /);

@@ -66,11 +66,27 @@ export interface Featurized {
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc]/u;
 const WORD = /[\p{L}\p{N}\p{M}]/u;
 
+const OTHER = 0;
+const CJK_CHAR = 1;
+const WORD_CHAR = 2;
+type CharClass = typeof OTHER | typeof CJK_CHAR | typeof WORD_CHAR;
+
+// Regex classification memoised per code point (the hot path: a dictionary repeats few characters).
+const classMemo = new Map<number, CharClass>();
+
 /** Character class of one code point for run splitting. */
-function charClass(ch: string): 0 | 1 | 2 {
-  if (CJK.test(ch)) return 1;
-  if (WORD.test(ch)) return 2;
-  return 0;
+function charClass(cp: number): CharClass {
+  if (cp < 0x80) {
+    // ASCII fast path, identical to the regexes: letters and digits form words, the rest separates.
+    return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) ? WORD_CHAR : OTHER;
+  }
+  let c = classMemo.get(cp);
+  if (c === undefined) {
+    const ch = String.fromCodePoint(cp);
+    c = CJK.test(ch) ? CJK_CHAR : WORD.test(ch) ? WORD_CHAR : OTHER;
+    if (classMemo.size < 65536) classMemo.set(cp, c);
+  }
+  return c;
 }
 
 /** Normalises a text as the featuriser sees it: NFKC, then lower-case. */
@@ -83,50 +99,59 @@ export function normalizeText(text: string): string {
  * Characters are code points, so astral Han (CJK Extension B…) counts as one character.
  */
 export function extractFeatures(text: string, config: CharNgramModelConfig = BUILTIN_MODEL_CONFIG): FeatureStrings {
-  const chars = Array.from(normalizeText(text));
+  const s = normalizeText(text);
   const features: string[] = [];
   const max = config.maxFeatures;
-  let truncated = false;
+  // UTF-16 offsets of the code points of the current run (plus its end), reused across runs.
+  const offs: number[] = [];
 
-  // Emits features of one run; returns false once the cap is hit.
-  const emitGrams = (run: string[], minN: number, maxN: number): boolean => {
-    for (let start = 0; start < run.length; start++) {
-      for (let n = minN; n <= maxN && start + n <= run.length; n++) {
+  // Pushes the n-grams (minN ≤ n ≤ maxN) of `str`, whose code points start at offs[0..m-1] and
+  // which ends at offs[m]; returns false once the cap is hit.
+  const emitGrams = (str: string, m: number, minN: number, maxN: number): boolean => {
+    for (let start = 0; start < m; start++) {
+      for (let n = minN; n <= maxN && start + n <= m; n++) {
         if (features.length >= max) return false;
-        features.push(run.slice(start, start + n).join(''));
+        features.push(str.slice(offs[start], offs[start + n]));
       }
     }
     return true;
   };
 
   let i = 0;
-  while (i < chars.length) {
-    const cls = charClass(chars[i] as string);
-    if (cls === 0) {
-      i++;
+  while (i < s.length) {
+    const cp0 = s.codePointAt(i)!;
+    const cls = charClass(cp0);
+    if (cls === OTHER) {
+      i += cp0 > 0xffff ? 2 : 1;
       continue;
     }
-    let j = i + 1;
-    while (j < chars.length && charClass(chars[j] as string) === cls) j++;
-    const run = chars.slice(i, j);
-    i = j;
+    const runStart = i;
+    offs.length = 0;
+    while (i < s.length) {
+      const cp = s.codePointAt(i)!;
+      if (charClass(cp) !== cls) break;
+      offs.push(i - runStart);
+      i += cp > 0xffff ? 2 : 1;
+    }
+    const m = offs.length;
     let ok: boolean;
-    if (cls === 1) {
-      ok = emitGrams(run, config.cjkNgrams[0], config.cjkNgrams[1]);
+    if (cls === CJK_CHAR) {
+      offs.push(i - runStart);
+      ok = emitGrams(s.slice(runStart, i), m, config.cjkNgrams[0], config.cjkNgrams[1]);
+    } else if (features.length >= max) {
+      ok = false;
     } else {
-      const bounded = ['<', ...run, '>'];
-      if (features.length >= max) ok = false;
-      else {
-        features.push(bounded.join(''));
-        ok = emitGrams(bounded, config.wordNgrams[0], config.wordNgrams[1]);
-      }
+      // `<word>`: shift offsets by one for '<', then add the word end and the '>' end.
+      const bounded = `<${s.slice(runStart, i)}>`;
+      for (let k = 0; k < m; k++) offs[k]! += 1;
+      offs.unshift(0);
+      offs.push(bounded.length - 1, bounded.length);
+      features.push(bounded);
+      ok = emitGrams(bounded, m + 2, config.wordNgrams[0], config.wordNgrams[1]);
     }
-    if (!ok) {
-      truncated = true;
-      break;
-    }
+    if (!ok) return { features, truncated: true };
   }
-  return { features, truncated };
+  return { features, truncated: false };
 }
 
 /** FNV-1a 32-bit hash of the UTF-8 bytes of `s` (UTF-8 encoded here: core has no TextEncoder). */

@@ -2,12 +2,13 @@
  * Parser of synonym dictionaries (CSV) into rows, cells with exact source ranges, pairs and
  * problems.
  *
- * Why not papaparse: it reports values and, in step mode, only a row-level cursor — no offset per
- * field, and it rewrites line breaks inside quoted fields only when told which one to expect, which
- * breaks on files with mixed LF/CRLF. Editor features (diagnostics on one cell, inlay hints, edits
- * that keep every other byte) need the exact UTF-16 range of every field, including quoted fields
- * spanning lines, so this module has its own small RFC 4180 scanner. papaparse stays the oracle in
- * the unit tests (`test/unit/csv.parse.test.ts` compares values with it), which is where it helps.
+ * Why not papaparse: it returns values and, in step mode, a cursor per row — no offset per field.
+ * It also guesses one record separator per file from the first line break, so a file with mixed
+ * LF/CRLF (which we allow) reads `c,d\r\ne,f` as `["c","d\r\ne","f"]` after an LF first line.
+ * Editor features (a diagnostic on one cell, inlay hints, edits that keep every other byte) need
+ * the exact UTF-16 range of every field, quoted fields spanning lines included, so this module has
+ * its own small RFC 4180 scanner. papaparse serves as an independent oracle for cell values in the
+ * unit tests, which is where it helps.
  */
 
 import type {
@@ -34,23 +35,18 @@ interface ScanProblem {
   code: ProblemCode;
   message: string;
   range: Range;
-  /** Index of the record it belongs to. */
+  /** Index of the (non-blank) record it belongs to. */
   record: number;
 }
 
-/** One CSV record as scanned, before header/blank classification. */
-interface RawRecord {
-  cells: Cell[];
-  start: number;
-  end: number;
-  endWithEol: number;
-  range: Range;
-}
-
 interface ScanResult {
-  records: RawRecord[];
+  /**
+   * Non-blank records, already shaped as rows (so no second object per record is made); the
+   * caller assigns term, synonyms and label, and re-indexes them when the first is a header.
+   */
+  records: Row[];
   problems: ScanProblem[];
-  /** Line breaks seen, to choose the dominant one. */
+  /** Record terminators seen (breaks inside quoted values excluded), to choose `eol`. */
   crlf: number;
   lf: number;
 }
@@ -71,7 +67,7 @@ function pos(line: number, character: number): Position {
  */
 function scan(text: string): ScanResult {
   const n = text.length;
-  const records: RawRecord[] = [];
+  const records: Row[] = [];
   const problems: ScanProblem[] = [];
   let crlf = 0;
   let lf = 0;
@@ -82,7 +78,6 @@ function scan(text: string): ScanResult {
   while (p < n) {
     const recordIndex = records.length;
     const recStart = p;
-    const recStartPos = pos(line, p - lineStart);
     const cells: Cell[] = [];
 
     for (;;) {
@@ -99,10 +94,6 @@ function scan(text: string): ScanResult {
         let close = -1;
         let l = line;
         let ls = lineStart;
-        // Breaks inside the field count towards `eol` only if the field turns out to be closed:
-        // an unclosed field is re-read line by line below.
-        let qlf = 0;
-        let qcrlf = 0;
         while (j < n) {
           const c = text.charCodeAt(j);
           if (c === QUOTE) {
@@ -115,14 +106,10 @@ function scan(text: string): ScanResult {
             break;
           }
           if (c === LF) {
-            qlf++;
             l++;
             ls = j + 1;
           } else if (c === CR) {
-            if (j + 1 < n && text.charCodeAt(j + 1) === LF) {
-              qcrlf++;
-              j++;
-            }
+            if (j + 1 < n && text.charCodeAt(j + 1) === LF) j++;
             l++;
             ls = j + 1;
           }
@@ -131,8 +118,6 @@ function scan(text: string): ScanResult {
         if (close >= 0) {
           line = l;
           lineStart = ls;
-          lf += qlf;
-          crlf += qcrlf;
           raw = text.slice(p + 1, close);
           if (doubled) raw = raw.replaceAll('""', '"');
           p = close + 1;
@@ -214,7 +199,6 @@ function scan(text: string): ScanResult {
     }
 
     const recEnd = p;
-    const recEndPos = pos(line, p - lineStart);
     if (p < n) {
       if (text.charCodeAt(p) === CR) {
         if (p + 1 < n && text.charCodeAt(p + 1) === LF) {
@@ -228,12 +212,18 @@ function scan(text: string): ScanResult {
       line++;
       lineStart = p;
     }
+    // Blank records (one unquoted, white-space-only field) are not rows; they cannot hold problems.
+    if (cells.length === 1 && !cells[0].quoted && cells[0].text === '') continue;
     records.push({
+      index: recordIndex,
       cells,
+      synonyms: [],
+      // The record's range shares the Position objects of its first and last cells: at 200k rows
+      // every allocation shows up in GC time.
+      range: { start: cells[0].range.start, end: cells[cells.length - 1].range.end },
       start: recStart,
       end: recEnd,
       endWithEol: p,
-      range: { start: recStartPos, end: recEndPos },
     });
   }
   return { records, problems, crlf, lf };
@@ -267,16 +257,12 @@ function parseLabel(text: string): 0 | 1 | undefined {
   return m[1] === '1' ? 1 : 0;
 }
 
-function isBlank(r: RawRecord): boolean {
-  return r.cells.length === 1 && !r.cells[0].quoted && r.cells[0].text === '';
-}
-
 /**
  * Parses a synonym dictionary. Never throws: malformed input yields `problems`.
  *
  * - A leading BOM is stripped (`bom: true`); offsets and ranges refer to the text after it, which is
  *   what a VS Code document holds. Lines break at LF, CRLF or a lone CR; `eol` is the more frequent
- *   of LF and CRLF (`\n` when there is none).
+ *   of LF and CRLF as record terminators (`\n` when there is none).
  * - Blank records (empty or white space only, unquoted) are skipped: they are not rows.
  * - Header: the first non-blank record is a header when its first two cells (ignoring case and
  *   white space) are `term,synonym` / `text1,text2` / `standard,synonym` / `word,synonym`
@@ -299,49 +285,36 @@ export function parseDictionary(source: string): Dictionary {
   const scanned = scan(text);
   const { records } = scanned;
 
-  // Record index → data row index (-1 for the header or blank records).
-  const rowOfRecord = new Int32Array(records.length).fill(-1);
   const problems: Problem[] = [];
 
-  let first = 0;
-  while (first < records.length && isBlank(records[first])) first++;
-
   let header: Header | undefined;
-  let dataFrom = first;
-  if (first < records.length) {
-    const language = headerLanguage(records[first].cells);
-    if (language) {
-      const cells = records[first].cells;
-      const roles: ColumnRole[] = [];
-      let labelSeen = false;
-      for (let i = 0; i < cells.length; i++) {
-        if (i === 0) roles.push('term');
-        else if (i === 1) roles.push('synonym');
-        else if (labelSeen) roles.push('extra');
-        else if (LABEL_NAMES.has(headerKey(cells[i].raw))) {
-          roles.push('label');
-          labelSeen = true;
-        } else roles.push('synonym');
-      }
-      header = { cells, roles, language, line: records[first].range.start.line };
-      dataFrom = first + 1;
+  let dataFrom = 0;
+  const language = records.length > 0 ? headerLanguage(records[0].cells) : undefined;
+  if (language) {
+    const cells = records[0].cells;
+    const roles: ColumnRole[] = [];
+    let labelSeen = false;
+    for (let i = 0; i < cells.length; i++) {
+      if (i === 0) roles.push('term');
+      else if (i === 1) roles.push('synonym');
+      else if (labelSeen) roles.push('extra');
+      else if (LABEL_NAMES.has(headerKey(cells[i].raw))) {
+        roles.push('label');
+        labelSeen = true;
+      } else roles.push('synonym');
     }
+    header = { cells, roles, language, line: records[0].range.start.line };
+    dataFrom = 1;
   }
-
-  const data: RawRecord[] = [];
-  for (let i = dataFrom; i < records.length; i++) {
-    if (isBlank(records[i])) continue;
-    rowOfRecord[i] = data.length;
-    data.push(records[i]);
-  }
+  const rows = dataFrom === 0 ? records : records.slice(dataFrom);
 
   let labelColumn: number | undefined;
   if (header) {
     const i = header.roles.indexOf('label');
     if (i >= 0) labelColumn = i;
   } else if (
-    data.length > 0 &&
-    data.every((r) => r.cells.length === 3 && parseLabel(r.cells[2].text) !== undefined)
+    rows.length > 0 &&
+    rows.every((r) => r.cells.length === 3 && parseLabel(r.cells[2].text) !== undefined)
   ) {
     labelColumn = 2;
   }
@@ -354,17 +327,14 @@ export function parseDictionary(source: string): Dictionary {
   };
   const headerWidth = header?.cells.length;
 
-  const rows: Row[] = [];
   const pairs: Pair[] = [];
-  for (let index = 0; index < data.length; index++) {
-    const rec = data[index];
-    const { cells } = rec;
-    const lineNo = rec.range.start.line + 1;
-    const report = (code: ProblemCode, severity: Problem['severity'], message: string, range: Range) =>
-      problems.push({ code, message, range, severity, row: index });
+  for (let index = 0; index < rows.length; index++) {
+    const row = rows[index];
+    row.index = index;
+    const { cells, synonyms } = row;
+    const lineNo = row.range.start.line + 1;
 
     const term = cells[0].text !== '' ? cells[0] : undefined;
-    const synonyms: Cell[] = [];
     let labelCell: Cell | undefined;
     let lastSynonym = -1;
     for (let c = 1; c < cells.length; c++) {
@@ -378,18 +348,23 @@ export function parseDictionary(source: string): Dictionary {
 
     if (cells.length < 2) {
       report(
+        problems,
+        index,
         'missing-synonym',
         'error',
         `Line ${lineNo} has a single cell; a row needs a term and at least one synonym.`,
-        rec.range,
+        row.range,
       );
     } else {
       if (!term) {
-        report('empty-cell', 'warning', `Line ${lineNo}: the term (column 1) is empty.`, cells[0].range);
+        const message = `Line ${lineNo}: the term (column 1) is empty.`;
+        report(problems, index, 'empty-cell', 'warning', message, cells[0].range);
       }
       for (let c = 1; c < lastSynonym; c++) {
         if (roleOf(c) === 'synonym' && cells[c].text === '') {
           report(
+            problems,
+            index,
             'empty-cell',
             'warning',
             `Line ${lineNo}, column ${c + 1}: empty cell between synonyms.`,
@@ -398,7 +373,7 @@ export function parseDictionary(source: string): Dictionary {
         }
       }
       if (synonyms.length === 0) {
-        report('missing-synonym', 'error', `Line ${lineNo} has no synonym.`, rec.range);
+        report(problems, index, 'missing-synonym', 'error', `Line ${lineNo} has no synonym.`, row.range);
       }
     }
 
@@ -410,6 +385,8 @@ export function parseDictionary(source: string): Dictionary {
         if (label === undefined) {
           const shown = labelCell.text === '' ? 'empty' : `"${labelCell.text}"`;
           report(
+            problems,
+            index,
             'invalid-label',
             'error',
             `Line ${lineNo}, column ${labelColumn + 1}: the label is ${shown}; expected 1 (synonyms) or 0 (not synonyms).`,
@@ -419,14 +396,18 @@ export function parseDictionary(source: string): Dictionary {
       } else if (cells.length >= 2) {
         // Only with a header: without one, a label column exists only if every record has it.
         report(
+          problems,
+          index,
           'column-count',
           'error',
           `Line ${lineNo} has ${cells.length} columns; the header has ${headerWidth} (the label is missing).`,
-          rec.range,
+          row.range,
         );
       }
       if (headerWidth !== undefined && cells.length > headerWidth) {
         report(
+          problems,
+          index,
           'column-count',
           'error',
           `Line ${lineNo} has ${cells.length} columns; the header has ${headerWidth}. ` +
@@ -436,19 +417,9 @@ export function parseDictionary(source: string): Dictionary {
       }
     }
 
-    const row: Row = {
-      index,
-      cells,
-      synonyms,
-      range: rec.range,
-      start: rec.start,
-      end: rec.end,
-      endWithEol: rec.endWithEol,
-    };
     if (term) row.term = term;
     if (label !== undefined) row.label = label;
     if (labelCell) row.labelCell = labelCell;
-    rows.push(row);
 
     if (term && label !== undefined) {
       for (const b of synonyms) pairs.push({ a: term, b, label, row: index });
@@ -456,7 +427,7 @@ export function parseDictionary(source: string): Dictionary {
   }
 
   for (const sp of scanned.problems) {
-    const row = rowOfRecord[sp.record];
+    const row = sp.record - dataFrom;
     const problem: Problem = { code: sp.code, message: sp.message, range: sp.range, severity: 'error' };
     if (row >= 0) problem.row = row;
     problems.push(problem);
@@ -477,7 +448,9 @@ export function parseDictionary(source: string): Dictionary {
         range: { start: at, end: pos(line, at.character + 1) },
         severity: 'error',
       };
-      if (rec >= 0 && rowOfRecord[rec] >= 0) problem.row = rowOfRecord[rec];
+      // A NUL between records (on a blank line) belongs to none; NUL is not white space, so a
+      // line holding one is never blank.
+      if (rec - dataFrom >= 0 && nul < records[rec].endWithEol) problem.row = rec - dataFrom;
       problems.push(problem);
     }
   }
@@ -491,6 +464,17 @@ export function parseDictionary(source: string): Dictionary {
   if (header) dict.header = header;
   if (labelColumn !== undefined) dict.labelColumn = labelColumn;
   return dict;
+}
+
+function report(
+  problems: Problem[],
+  row: number,
+  code: ProblemCode,
+  severity: Problem['severity'],
+  message: string,
+  range: Range,
+): void {
+  problems.push({ code, message, range, severity, row });
 }
 
 /** First index whose value is > x (values ascending). */

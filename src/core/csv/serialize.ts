@@ -48,7 +48,8 @@ function rowAt(dict: Dictionary, rowIndex: number) {
  * equal to the old cell's `raw` reuses the cell's exact slice when that slice is well-formed CSV.
  * Malformed cells (stray or unclosed quotes) are rewritten with proper quoting instead, because
  * next to a changed neighbour they could be read differently; a row replaced by exactly its own
- * values is still an empty change, malformed or not. Throws a RangeError for a row index out of
+ * values is still an empty change, malformed or not. An empty `values` empties the line, which then
+ * reads as blank (use `deleteRowEdit` to remove a row). Throws a RangeError for a row index out of
  * range.
  */
 export function replaceRowEdit(dict: Dictionary, rowIndex: number, values: readonly string[]): TextEdit {

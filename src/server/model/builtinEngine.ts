@@ -30,6 +30,14 @@ export function builtinFingerprint(modelBytes: Uint8Array, config: CharNgramMode
   return createHash('sha256').update(modelBytes).update('\u0000').update(JSON.stringify(config)).digest('hex');
 }
 
+/** onnxruntime refused the model bytes (not ONNX, corrupt, unsupported opset…). */
+export class OnnxLoadError extends Error {
+  constructor(readonly detail: string) {
+    super(`onnxruntime could not load the model: ${detail}`);
+    this.name = 'OnnxLoadError';
+  }
+}
+
 export class BuiltinEngine implements EmbeddingEngine {
   readonly dimension: number;
   readonly maxInputLength: number;
@@ -54,7 +62,12 @@ export class BuiltinEngine implements EmbeddingEngine {
 
   /** Creates the session and checks the graph has the expected inputs and output. */
   static async create(options: BuiltinEngineOptions): Promise<BuiltinEngine> {
-    const session = await OnnxSession.create(options.modelBytes, { threads: options.threads });
+    let session: OnnxSession;
+    try {
+      session = await OnnxSession.create(options.modelBytes, { threads: options.threads });
+    } catch (err) {
+      throw new OnnxLoadError(String((err as Error)?.message ?? err).trim());
+    }
     const want = [BUILTIN_IO.ids, BUILTIN_IO.weights];
     if (!want.every((n) => session.inputNames.includes(n)) || !session.outputNames.includes(BUILTIN_IO.embedding)) {
       const found = `inputs [${session.inputNames.join(', ')}], outputs [${session.outputNames.join(', ')}]`;
@@ -62,7 +75,20 @@ export class BuiltinEngine implements EmbeddingEngine {
       throw new Error(`not a Synonym Lens char-n-gram model: expected inputs [ids, weights] and output [embedding], found ${found}`);
     }
     const fingerprint = builtinFingerprint(options.modelBytes, options.config);
-    return new BuiltinEngine(options.id, fingerprint, options.config, session, options);
+    const engine = new BuiltinEngine(options.id, fingerprint, options.config, session, options);
+    // Probe once so a table/config mismatch fails at load time, not on first use.
+    let probe: Float32Array[];
+    try {
+      probe = await engine.embed(['a']);
+    } catch (err) {
+      await engine.dispose();
+      throw new Error(`the model failed on a probe input: ${(err as Error).message}`);
+    }
+    if (probe[0]!.length !== options.config.dimension || probe[0]!.some((x) => !Number.isFinite(x))) {
+      await engine.dispose();
+      throw new Error(`the model's output does not match config.json (dimension ${options.config.dimension})`);
+    }
+    return engine;
   }
 
   /** Intra-op threads of the session. */
@@ -116,7 +142,9 @@ export class BuiltinEngine implements EmbeddingEngine {
           [BUILTIN_IO.embedding],
         ),
       );
-      const emb = result[BUILTIN_IO.embedding]!.data;
+      const { data: emb, dims } = result[BUILTIN_IO.embedding]!;
+      if (dims.length !== 2 || dims[0] !== count || dims[1] !== dim)
+        throw new Error(`model output has shape [${dims.join(', ')}], expected [${count}, ${dim}] (batch × config.json dimension)`);
       for (let b = 0; b < count; b++) out[order[start + b]!] = emb.slice(b * dim, (b + 1) * dim);
       start = end;
     }

@@ -1,0 +1,333 @@
+/**
+ * End-to-end fine-tuning of the built-in char-n-gram model: its embedding table T is trained from
+ * labelled pairs so that it generalises to terms that share n-grams with the dictionary's.
+ *
+ * The model is linear up to the normalisation: for a text with features (id_k, w_k),
+ *     s = Σ_k w_k · T[id_k],   e = s / ‖s‖.
+ * A loss L(e, …) gives dL/de; through the normalisation dL/ds = (g − e (e·g)) / ‖s‖ with g = dL/de;
+ * and dL/dT[id_k] += w_k · dL/ds. Only the rows of the batch's features get a gradient, so the
+ * optimiser (lazy Adam, `adam.ts`) updates those rows only.
+ *
+ * Against collapse (every vector drifting toward one direction, which makes every pair "similar"):
+ * - `anchor` adds λ/2 ‖T_r − T⁰_r‖² for each row r touched in a step (L2-SP toward the base model),
+ *   so rows move only as far as the pairs demand;
+ * - pair losses (`cosine`, `cosent`, `contrastive`) on data without label-0 pairs get in-batch
+ *   negatives: each pair (a_i, b_i) adds (a_i, b_{i+1 mod B}) with label 0 when the two terms are in
+ *   different synonym groups (the same idea MNRL uses, applied to a pair loss);
+ * - `mnrl` uses the other pairs of its batch as negatives by definition.
+ * The benchmark measures the mean cosine of random term pairs before and after.
+ *
+ * Deterministic for a seed: one `Random` drives the shuffles; all sums run in a fixed order.
+ * Synchronous: run it in a worker thread and cancel through a shared flag (see src/server/learn).
+ */
+import { featurize, type CharNgramModelConfig } from '../builtin/featurizer';
+import { termKey } from '../dictionary';
+import { Random } from '../random';
+import { LazyAdam, linearWarmupLr } from './adam';
+import { computeLoss, DEFAULT_LOSS_PARAMS, type EmbeddedBatch, type LossName, type LossParams } from './losses';
+import { TermGroups } from './split';
+import { LearningCancelledError, type CancellationFlag, type TextPair } from './types';
+
+/** Progress of a training run; `type` discriminates. Times in milliseconds. */
+export type TrainProgress =
+  | { type: 'start'; epochs: number; stepsPerEpoch: number; totalSteps: number; pairs: number }
+  | { type: 'step'; epoch: number; step: number; totalSteps: number; loss: number; learningRate: number; elapsedMs: number; etaMs: number }
+  | { type: 'epoch'; epoch: number; epochs: number; meanLoss: number; elapsedMs: number }
+  | { type: 'done'; totalSteps: number; elapsedMs: number };
+
+export interface TrainOptions {
+  loss: LossName;
+  /** Passes over the training pairs. Default 5. */
+  epochs?: number;
+  /** Pairs per step. Default 32. */
+  batchSize?: number;
+  /** Peak Adam learning rate. Default 0.02 (table entries are ~N(0, 1/128)). */
+  learningRate?: number;
+  /** Share of the steps spent warming up linearly, in [0, 1]. Default 0.1. */
+  warmupRatio?: number;
+  /** PRNG seed for shuffles. Default 42. */
+  seed?: number;
+  /** λ of the L2 pull of touched rows toward their initial values. Default 1e-3 (0 disables). */
+  anchor?: number;
+  /**
+   * In-batch negatives for pair losses when the training data has no label-0 pair. Default true.
+   * Ignored by `mnrl`.
+   */
+  inBatchNegatives?: boolean;
+  lossParams?: Partial<LossParams>;
+  onProgress?: (event: TrainProgress) => void;
+  /** Checked before every step; when set the run throws `LearningCancelledError`. */
+  token?: CancellationFlag;
+}
+
+export interface TrainResult {
+  /** The trained table, a new array of the input's shape [buckets × dimension]. */
+  table: Float32Array;
+  totalSteps: number;
+  /** Mean batch loss per epoch. */
+  epochLosses: number[];
+  /** Rows of the table that were updated at least once. */
+  touchedRows: number;
+  /** Pairs trained on (after dropping pairs with a featureless or self-paired text). */
+  pairs: number;
+  elapsedMs: number;
+}
+
+/** Featurised texts: parallel ids and weights per text. */
+export interface FeatureTable {
+  ids: Uint32Array[];
+  weights: Float32Array[];
+}
+
+/** A batch as text indices into a `FeatureTable`. */
+export interface IndexBatch {
+  a: number[];
+  b: number[];
+  labels: (0 | 1)[];
+}
+
+/** Embeddings of texts: `vectors[i]` unit (or zero), `norms[i]` = ‖s_i‖ before normalisation. */
+function embedTexts(table: Float32Array | Float64Array, dim: number, features: FeatureTable, texts: readonly number[]) {
+  const vectors = new Map<number, Float64Array>();
+  const norms = new Map<number, number>();
+  for (const t of texts) {
+    if (vectors.has(t)) continue;
+    const s = new Float64Array(dim);
+    const ids = features.ids[t]!;
+    const w = features.weights[t]!;
+    for (let k = 0; k < ids.length; k++) {
+      const off = ids[k]! * dim;
+      const wk = w[k]!;
+      for (let d = 0; d < dim; d++) s[d]! += wk * table[off + d]!;
+    }
+    let sq = 0;
+    for (let d = 0; d < dim; d++) sq += s[d]! * s[d]!;
+    const n = Math.sqrt(sq);
+    if (n > 0) for (let d = 0; d < dim; d++) s[d]! /= n;
+    vectors.set(t, s);
+    norms.set(t, n);
+  }
+  return { vectors, norms };
+}
+
+/**
+ * Loss of one batch and its gradient with respect to the table, accumulated into `grad` (same
+ * layout as `table`); returns the loss and the rows that received a gradient (in first-touch
+ * order). Exposed for the gradient check.
+ */
+export function batchLossAndGradient(
+  table: Float32Array | Float64Array,
+  dim: number,
+  features: FeatureTable,
+  batch: IndexBatch,
+  loss: LossName,
+  params: LossParams,
+  grad: Float32Array | Float64Array,
+  touched: Uint8Array,
+): { loss: number; rows: number[] } {
+  const { vectors, norms } = embedTexts(table, dim, features, [...batch.a, ...batch.b]);
+  const embedded: EmbeddedBatch = {
+    a: batch.a.map((t) => vectors.get(t)!),
+    b: batch.b.map((t) => vectors.get(t)!),
+    labels: batch.labels,
+  };
+  const r = computeLoss(loss, embedded, params);
+  // Sum dL/de per distinct text, then back through the normalisation and the pooling.
+  const gradE = new Map<number, Float64Array>();
+  const add = (t: number, g: Float64Array) => {
+    const acc = gradE.get(t);
+    if (acc) for (let d = 0; d < dim; d++) acc[d]! += g[d]!;
+    else gradE.set(t, Float64Array.from(g));
+  };
+  batch.a.forEach((t, i) => add(t, r.gradA[i]!));
+  batch.b.forEach((t, i) => add(t, r.gradB[i]!));
+  const rows: number[] = [];
+  const gs = new Float64Array(dim);
+  for (const [t, g] of gradE) {
+    const n = norms.get(t)!;
+    if (n === 0) continue; // a featureless text has no gradient
+    const e = vectors.get(t)!;
+    let eg = 0;
+    for (let d = 0; d < dim; d++) eg += e[d]! * g[d]!;
+    for (let d = 0; d < dim; d++) gs[d] = (g[d]! - e[d]! * eg) / n;
+    const ids = features.ids[t]!;
+    const w = features.weights[t]!;
+    for (let k = 0; k < ids.length; k++) {
+      const row = ids[k]!;
+      if (!touched[row]) {
+        touched[row] = 1;
+        rows.push(row);
+      }
+      const off = row * dim;
+      const wk = w[k]!;
+      for (let d = 0; d < dim; d++) grad[off + d]! += wk * gs[d]!;
+    }
+  }
+  return { loss: r.loss, rows };
+}
+
+/**
+ * Batches of `pairs` (indices) in `order`, no text twice in a batch — sentence-transformers'
+ * NoDuplicatesBatchSampler: walk the remaining pairs, take each whose texts the batch does not have
+ * yet, close the batch at `size`, repeat over what was skipped. The last batch may be smaller.
+ */
+export function noDuplicateBatches(order: readonly number[], textsOf: (pair: number) => [number, number], size: number): number[][] {
+  const batches: number[][] = [];
+  let remaining = [...order];
+  while (remaining.length > 0) {
+    const skipped: number[] = [];
+    let batch: number[] = [];
+    let texts = new Set<number>();
+    for (const p of remaining) {
+      const [a, b] = textsOf(p);
+      if (batch.length < size && !texts.has(a) && !texts.has(b)) {
+        batch.push(p);
+        texts.add(a).add(b);
+        if (batch.length === size) {
+          batches.push(batch);
+          batch = [];
+          texts = new Set();
+        }
+      } else skipped.push(p);
+    }
+    if (batch.length > 0) batches.push(batch);
+    remaining = skipped;
+  }
+  return batches;
+}
+
+/**
+ * Fine-tunes a copy of `table` ([config.buckets × config.dimension], row-major) on `pairs`.
+ * `mnrl` trains on the label-1 pairs only. Pairs whose two texts have the same `termKey`, or a text
+ * without features, are skipped. The input table is not modified.
+ */
+export function trainCharNgram(
+  table: Float32Array,
+  config: CharNgramModelConfig,
+  pairs: readonly TextPair[],
+  options: TrainOptions,
+): TrainResult {
+  const started = Date.now();
+  const dim = config.dimension;
+  if (table.length !== config.buckets * dim) throw new RangeError(`table has ${table.length} values, expected ${config.buckets} × ${dim}`);
+  const epochs = options.epochs ?? 5;
+  const batchSize = options.batchSize ?? 32;
+  const lr = options.learningRate ?? 0.02;
+  const anchor = options.anchor ?? 1e-3;
+  const params: LossParams = { ...DEFAULT_LOSS_PARAMS, ...options.lossParams };
+  const rng = new Random(options.seed ?? 42);
+
+  // Featurise every distinct text once.
+  const textIndex = new Map<string, number>();
+  const features: FeatureTable = { ids: [], weights: [] };
+  const textOf = (s: string): number => {
+    let i = textIndex.get(s);
+    if (i === undefined) {
+      i = features.ids.length;
+      textIndex.set(s, i);
+      const f = featurize(s, config);
+      features.ids.push(f.ids);
+      features.weights.push(f.weights);
+    }
+    return i;
+  };
+  const usable = pairs.filter((p) => (options.loss === 'mnrl' ? p.label === 1 : true) && termKey(p.a) !== termKey(p.b));
+  const data = usable.map((p) => ({ a: textOf(p.a), b: textOf(p.b), label: p.label, pair: p }))
+    .filter((d) => features.ids[d.a]!.length > 0 && features.ids[d.b]!.length > 0);
+  const groups = TermGroups.ofPairs(usable);
+  const groupOfText = new Map<number, number>();
+  for (const d of data) {
+    groupOfText.set(d.a, groups.group(d.pair.a));
+    groupOfText.set(d.b, groups.group(d.pair.b));
+  }
+  const addNegatives = options.loss !== 'mnrl' && (options.inBatchNegatives ?? true) && !data.some((d) => d.label === 0);
+
+  // Steps per epoch depend on the no-duplicate batching, so batches are planned up front.
+  const plans: number[][][] = [];
+  for (let e = 0; e < epochs; e++) {
+    const order = rng.shuffle(data.map((_, i) => i));
+    plans.push(noDuplicateBatches(order, (i) => [data[i]!.a, data[i]!.b], batchSize));
+  }
+  const totalSteps = plans.reduce((s, p) => s + p.length, 0);
+  const warmup = Math.ceil((options.warmupRatio ?? 0.1) * totalSteps);
+
+  const trained = Float32Array.from(table);
+  const grad = new Float32Array(trained.length);
+  const touched = new Uint8Array(config.buckets);
+  const everTouched = new Uint8Array(config.buckets);
+  const adam = new LazyAdam(trained.length, dim);
+  const epochLosses: number[] = [];
+  options.onProgress?.({ type: 'start', epochs, stepsPerEpoch: plans[0]?.length ?? 0, totalSteps, pairs: data.length });
+
+  let step = 0;
+  for (let e = 0; e < epochs; e++) {
+    let sum = 0;
+    for (const plan of plans[e]!) {
+      if (options.token?.isCancellationRequested) throw new LearningCancelledError('training cancelled');
+      const batch: IndexBatch = { a: [], b: [], labels: [] };
+      for (const i of plan) {
+        batch.a.push(data[i]!.a);
+        batch.b.push(data[i]!.b);
+        batch.labels.push(data[i]!.label);
+      }
+      if (addNegatives && plan.length > 1) {
+        for (let k = 0; k < plan.length; k++) {
+          const a = data[plan[k]!]!.a;
+          const b = data[plan[(k + 1) % plan.length]!]!.b;
+          if (groupOfText.get(a) === groupOfText.get(b)) continue;
+          batch.a.push(a);
+          batch.b.push(b);
+          batch.labels.push(0);
+        }
+      }
+      const { loss, rows } = batchLossAndGradient(trained, dim, features, batch, options.loss, params, grad, touched);
+      if (anchor > 0)
+        for (const row of rows)
+          for (let k = row * dim; k < (row + 1) * dim; k++) grad[k]! += anchor * (trained[k]! - table[k]!);
+      const rate = linearWarmupLr(step, totalSteps, warmup, lr);
+      adam.step(trained, grad, rows, rate);
+      for (const row of rows) {
+        grad.fill(0, row * dim, (row + 1) * dim);
+        touched[row] = 0;
+        everTouched[row] = 1;
+      }
+      sum += loss;
+      step++;
+      const elapsedMs = Date.now() - started;
+      options.onProgress?.({
+        type: 'step',
+        epoch: e + 1,
+        step,
+        totalSteps,
+        loss,
+        learningRate: rate,
+        elapsedMs,
+        etaMs: Math.round((elapsedMs / step) * (totalSteps - step)),
+      });
+    }
+    const meanLoss = plans[e]!.length ? sum / plans[e]!.length : 0;
+    epochLosses.push(meanLoss);
+    options.onProgress?.({ type: 'epoch', epoch: e + 1, epochs, meanLoss, elapsedMs: Date.now() - started });
+  }
+  const elapsedMs = Date.now() - started;
+  options.onProgress?.({ type: 'done', totalSteps, elapsedMs });
+  return {
+    table: trained,
+    totalSteps,
+    epochLosses,
+    touchedRows: everTouched.reduce((s, x) => s + x, 0),
+    pairs: data.length,
+    elapsedMs,
+  };
+}
+
+/** Featurises texts for `batchLossAndGradient` (tests, tools). */
+export function featureTable(texts: readonly string[], config: CharNgramModelConfig): FeatureTable {
+  const out: FeatureTable = { ids: [], weights: [] };
+  for (const t of texts) {
+    const f = featurize(t, config);
+    out.ids.push(f.ids);
+    out.weights.push(f.weights);
+  }
+  return out;
+}

@@ -1,0 +1,163 @@
+/**
+ * Code actions on a dictionary. Every edit is built by core's serialize functions (replace,
+ * insert or delete one record), so bytes outside the touched record stay identical.
+ */
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import type { Row } from '../core/csv/types';
+import { deleteRowEdit, insertRowEdit, replaceRowEdit } from '../core/csv/serialize';
+import { termKey } from '../core/dictionary';
+import { ClientCommands, DiagnosticCodes, diagnosticSource, type FineTuneCommandArgs, type Neighbor } from '../shared/protocol';
+import type { DiagnosticData } from './diagnostics';
+import type { Analysis } from './documents';
+
+export interface CodeActionInput {
+  analysis: Analysis;
+  params: CodeActionParams;
+  /** Neighbours of a term (best first), or undefined when the model is not ready. */
+  neighbors: (term: string) => Neighbor[] | undefined;
+  /** Use `documentChanges` (version-checked) rather than `changes`. */
+  versionedEdits: boolean;
+}
+
+/** Kind of the "Fine-tune model on this file" action outside a quick fix. */
+export const fineTuneKind = `${CodeActionKind.Source}.synonymLens.fineTune`;
+/** Kind of "Add … as a new pair" suggestions. */
+export const suggestKind = `${CodeActionKind.Refactor}.synonymLens.addNeighbor`;
+
+/** Neighbours suggested as new pairs per term. */
+const SUGGESTIONS = 3;
+
+export function codeActions(input: CodeActionInput): CodeAction[] {
+  const { analysis: a, params } = input;
+  const out: CodeAction[] = [];
+  const edit = (e: { start: number; end: number; newText: string }): WorkspaceEdit => workspaceEdit(input, [a.docEdit(e)]);
+  const labelColumn = labelColumnOf(a);
+  let fineTuneOffered = false;
+
+  for (const d of params.context.diagnostics) {
+    if (d.source !== diagnosticSource) continue;
+    const data = d.data as DiagnosticData | undefined;
+    if (!data || data.version !== a.version) continue;
+    const row = a.dict.rows[data.row];
+    if (!row) continue;
+    switch (d.code) {
+      case DiagnosticCodes.duplicatePair:
+      case DiagnosticCodes.reversedDuplicatePair:
+      case DiagnosticCodes.selfPair:
+      case DiagnosticCodes.conflictingLabel: {
+        const removal = removePairEdit(a, row, data.column);
+        if (removal) {
+          const what = d.code === DiagnosticCodes.selfPair ? 'self pair' : d.code === DiagnosticCodes.conflictingLabel ? 'conflicting pair' : 'duplicate pair';
+          out.push(fix(`${removal.whole ? 'Remove row' : 'Remove synonym'}: ${what} (line ${row.range.start.line + 1})`, d, edit(removal.edit), true));
+        }
+        break;
+      }
+      case DiagnosticCodes.lowSimilarity:
+      case DiagnosticCodes.negativeTooSimilar: {
+        const label = d.code === DiagnosticCodes.lowSimilarity ? '0' : '1';
+        if (labelColumn !== undefined && row.cells.length > labelColumn) {
+          const values = row.cells.map((c) => c.raw);
+          values[labelColumn] = label;
+          const title = label === '0' ? 'Mark as negative (label 0)' : 'Mark as synonym (label 1)';
+          out.push(fix(title, d, edit(replaceRowEdit(a.dict, row.index, values)), false));
+        }
+        if (d.code === DiagnosticCodes.lowSimilarity && !fineTuneOffered) {
+          fineTuneOffered = true;
+          out.push({ ...fineTune(a.uri, CodeActionKind.QuickFix), diagnostics: [d] });
+        }
+        break;
+      }
+    }
+  }
+
+  // Actions on the row under the cursor, independent of diagnostics.
+  const cursor = params.range.start;
+  const row = a.rowAt(cursor);
+  if (row?.term && row.synonyms.length === 1) {
+    const values = row.cells.map((c) => c.raw);
+    const s = row.synonyms[0].column;
+    [values[row.term.column], values[s]] = [values[s], values[row.term.column]];
+    out.push({
+      title: `Swap term and synonym (${row.synonyms[0].text} ↔ ${row.term.text})`,
+      kind: CodeActionKind.RefactorRewrite,
+      edit: edit(replaceRowEdit(a.dict, row.index, values)),
+    });
+  }
+  const hit = a.termCellAt(cursor);
+  if (hit) {
+    const term = hit.cell.text;
+    const partners = a.partnersOf(term);
+    const neighbors = input.neighbors(term) ?? [];
+    const fresh = neighbors.filter((n) => !n.isSynonym && !n.isNegative && !partners.has(termKey(n.term))).slice(0, SUGGESTIONS);
+    for (const n of fresh) {
+      const values = newPairValues(term, n.term, labelColumn, '1');
+      out.push({
+        title: `Add pair ${term} ~ ${n.term} (cosine ${n.cosine.toFixed(2)})`,
+        kind: suggestKind,
+        edit: edit(insertRowEdit(a.dict, values, hit.row.index)),
+      });
+    }
+  }
+  if (!fineTuneOffered) out.push(fineTune(a.uri, fineTuneKind));
+
+  const only = params.context.only;
+  return only?.length ? out.filter((c) => only.some((k) => c.kind === k || c.kind?.startsWith(`${k}.`))) : out;
+}
+
+function fix(title: string, d: Diagnostic, edit: WorkspaceEdit, preferred: boolean): CodeAction {
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: [d], edit, isPreferred: preferred };
+}
+
+function fineTune(uri: string, kind: string): CodeAction {
+  const args: FineTuneCommandArgs = { uri };
+  return {
+    title: 'Fine-tune model on this file',
+    kind,
+    command: { title: 'Fine-tune model on this file', command: ClientCommands.fineTune, arguments: [args] },
+  };
+}
+
+function workspaceEdit(input: CodeActionInput, edits: TextEdit[]): WorkspaceEdit {
+  const uri = input.analysis.uri;
+  return input.versionedEdits
+    ? { documentChanges: [{ textDocument: { uri, version: input.analysis.version }, edits }] }
+    : { changes: { [uri]: edits } };
+}
+
+/** The label column: the header's, or for header-less training files the column rows keep their label in. */
+export function labelColumnOf(a: Analysis): number | undefined {
+  const h = a.dict.header?.roles.indexOf('label');
+  if (h !== undefined && h >= 0) return h;
+  if (a.dict.header) return undefined;
+  return a.dict.rows.find((r) => r.labelCell)?.labelCell?.column;
+}
+
+/** Values of a new row in this file's layout: term, synonym, empty extra synonym columns, label. */
+export function newPairValues(term: string, synonym: string, labelColumn: number | undefined, label: '0' | '1'): string[] {
+  if (labelColumn === undefined) return [term, synonym];
+  const values = [term, synonym];
+  while (values.length < labelColumn) values.push('');
+  values[labelColumn] = label;
+  return values;
+}
+
+/**
+ * Removes one pair of a row: the whole record when it is the row's only pair, otherwise just the
+ * synonym cell (dropped when nothing positional follows it, emptied otherwise).
+ */
+function removePairEdit(a: Analysis, row: Row, column: number | undefined): { edit: { start: number; end: number; newText: string }; whole: boolean } | undefined {
+  if (row.synonyms.length <= 1 || column === undefined) return { edit: deleteRowEdit(a.dict, row.index), whole: true };
+  const values = row.cells.map((c) => c.raw);
+  if (column >= values.length) return undefined;
+  const positional = a.dict.header?.roles.some((r, i) => i > column && r !== 'synonym') || row.labelCell !== undefined;
+  if (positional) values[column] = '';
+  else values.splice(column, 1);
+  return { edit: replaceRowEdit(a.dict, row.index, values), whole: false };
+}

@@ -1,0 +1,68 @@
+/**
+ * Hover on a term cell: the term's synonym group and its nearest neighbours in the vocabulary,
+ * with command links to add a neighbour as a synonym or open the heatmap.
+ */
+import { MarkupKind, type Hover } from 'vscode-languageserver/node';
+import { termKey } from '../core/dictionary';
+import { formatCosine } from '../core/scoring';
+import { ClientCommands, type AddSynonymCommandArgs, type Neighbor, type ShowHeatmapCommandArgs } from '../shared/protocol';
+import type { Analysis } from './documents';
+import { commandLink, escapeMarkdown } from './markdown';
+import type { ModelEntry } from './models';
+
+export interface HoverInput {
+  analysis: Analysis;
+  term: string;
+  range: Hover['range'];
+  entry: ModelEntry;
+  /** Neighbours, or undefined when the model is not ready. */
+  neighbors?: Neighbor[];
+  /** Vocabulary terms still waiting for vectors (they cannot be neighbours yet). */
+  pendingTerms: number;
+}
+
+/** Marks neighbours paired with `term` in the dictionary: synonyms (same group) and label-0 partners. */
+export function markNeighbors(a: Analysis | undefined, term: string, hits: { text: string; cosine: number }[]): Neighbor[] {
+  const group = a?.groupOf(term);
+  const partners = a?.partnersOf(term);
+  return hits.map((h) => {
+    const isSynonym = group !== undefined && a!.groupOf(h.text) === group;
+    return { term: h.text, cosine: h.cosine, isSynonym, isNegative: !isSynonym && partners?.get(termKey(h.text)) === 0 };
+  });
+}
+
+export function renderHover(input: HoverInput): Hover {
+  const { analysis: a, term, entry } = input;
+  const lines: string[] = [];
+  const g = a.groupOf(term);
+  lines.push(`**${escapeMarkdown(term)}**`);
+  if (g !== undefined) {
+    const members = a.groups[g].filter((t) => termKey(t) !== termKey(term));
+    lines.push('', `Synonym group: ${members.map(escapeMarkdown).join(' · ')}`);
+  } else {
+    lines.push('', 'Not in any synonym group yet.');
+  }
+  lines.push('');
+  if (entry.state === 'error') {
+    lines.push(`Model ${escapeMarkdown(entry.modelId)} failed to load: ${escapeMarkdown(entry.error ?? 'unknown error')}`);
+  } else if (!input.neighbors) {
+    lines.push(`Model ${escapeMarkdown(entry.modelId)} is loading… neighbours appear when it is ready.`);
+  } else {
+    const size = entry.store?.vocabularySize ?? 0;
+    lines.push(`Nearest neighbours (${escapeMarkdown(entry.modelId)}, ${size} terms${input.pendingTerms > 0 ? `, ${input.pendingTerms} still embedding` : ''}):`, '');
+    if (input.neighbors.length === 0) lines.push('_none yet_');
+    input.neighbors.forEach((n, i) => {
+      let mark = '';
+      if (n.isSynonym) mark = ' ✓ synonym';
+      else if (n.isNegative) mark = ' ✗ labelled not a synonym';
+      else {
+        const args: AddSynonymCommandArgs = { uri: a.uri, term, synonym: n.term };
+        mark = ` — ${commandLink('Add as synonym', ClientCommands.addSynonym, [args], 'Append this pair to the dictionary')}`;
+      }
+      lines.push(`${i + 1}. ${escapeMarkdown(n.term)} \`${formatCosine(n.cosine)}\`${mark}`);
+    });
+  }
+  const heat: ShowHeatmapCommandArgs = { uri: a.uri, term };
+  lines.push('', commandLink('Show in heatmap', ClientCommands.showHeatmap, [heat], 'Open the similarity heatmap around this term'));
+  return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: input.range };
+}

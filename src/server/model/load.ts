@@ -1,0 +1,114 @@
+/**
+ * Finds and opens an embedding model: `builtin` (the shipped char-n-gram model) or a model folder.
+ *
+ * A model folder holds `config.json` and `model.onnx`. `config.json`'s `model_type` (the key Hugging
+ * Face folders use too) selects the kind: `synonym-lens-char-ngram` (the built-in model or a
+ * fine-tuned export of it, with its featuriser parameters under `featurizer`) or, later,
+ * transformer folders.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CHAR_NGRAM_MODEL_TYPE, parseCharNgramConfig, type CharNgramModelConfig } from '../../core/builtin/featurizer';
+import { BuiltinEngine, OnnxLoadError } from './builtinEngine';
+import type { EmbeddingEngine } from './engine';
+
+export interface LoadEngineOptions {
+  /** Intra-op threads; default the physical core count. */
+  readonly threads?: number;
+  /**
+   * Folder holding the shipped models (`<modelsDir>/builtin`). Default: `SYNONYM_LENS_BUILTIN_MODEL`
+   * (the builtin folder itself) if set, else `models/` next to the bundle's `dist/`.
+   */
+  readonly modelsDir?: string;
+}
+
+/** Environment variable naming the built-in model folder (overrides the shipped location). */
+export const BUILTIN_MODEL_ENV = 'SYNONYM_LENS_BUILTIN_MODEL';
+
+/** Contents of a char-n-gram model folder's `config.json` (written by the generator/exporter). */
+export interface CharNgramFolderConfig {
+  readonly model_type: typeof CHAR_NGRAM_MODEL_TYPE;
+  readonly featurizer: CharNgramModelConfig;
+  readonly [extra: string]: unknown;
+}
+
+/**
+ * The built-in model folder. Bundles live in `dist/`, so the shipped folder is `dist/../models/builtin`;
+ * when running from sources (tests via tsx) the nearest ancestor holding `models/builtin` is used.
+ */
+export function builtinModelDir(options: LoadEngineOptions = {}): string {
+  if (options.modelsDir !== undefined) return path.resolve(options.modelsDir, 'builtin');
+  const env = process.env[BUILTIN_MODEL_ENV];
+  if (env) return path.resolve(env);
+  const shipped = path.join(__dirname, '..', 'models', 'builtin');
+  if (existsSync(shipped)) return shipped;
+  for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'models', 'builtin');
+    if (existsSync(path.join(candidate, 'config.json'))) return candidate;
+  }
+  return shipped;
+}
+
+/** Loads `builtin` or a model folder; rejects with an `Error` whose message says what is wrong. */
+export async function loadEngine(spec: 'builtin' | string, options: LoadEngineOptions = {}): Promise<EmbeddingEngine> {
+  if (spec === 'builtin') {
+    const dir = builtinModelDir(options);
+    if (!existsSync(path.join(dir, 'config.json')) || !existsSync(path.join(dir, 'model.onnx')))
+      throw new Error(`The built-in model is missing from ${dir} (expected config.json and model.onnx; run \`node scripts/build.mjs\` to generate it).`);
+    return loadFolder(dir, options, (cfg) => `builtin:${cfg.version}`);
+  }
+  return loadFolder(path.resolve(spec), options, () => path.basename(path.resolve(spec)));
+}
+
+async function loadFolder(dir: string, options: LoadEngineOptions, idOf: (cfg: CharNgramModelConfig) => string): Promise<EmbeddingEngine> {
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new Error(`Model folder not found: ${dir}`);
+  }
+  if (!isDir) throw new Error(`Not a model folder: ${dir} is a file (a model folder holds config.json and model.onnx)`);
+
+  const configPath = path.join(dir, 'config.json');
+  let text: string;
+  try {
+    text = await readFile(configPath, 'utf8');
+  } catch {
+    throw new Error(`Model folder has no config.json: ${dir}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`Invalid JSON in ${configPath}: ${(err as Error).message}`);
+  }
+  const modelType = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).model_type : undefined;
+  if (modelType !== CHAR_NGRAM_MODEL_TYPE) {
+    const what = modelType === undefined ? 'no model_type' : `model_type ${JSON.stringify(modelType)}`;
+    throw new Error(`Transformer model folders are not supported yet: ${dir} (config.json has ${what}; only "${CHAR_NGRAM_MODEL_TYPE}" folders load for now)`);
+  }
+
+  let config: CharNgramModelConfig;
+  try {
+    config = parseCharNgramConfig((json as Record<string, unknown>).featurizer);
+  } catch (err) {
+    throw new Error(`Invalid ${configPath}: ${(err as Error).message}`);
+  }
+
+  const modelPath = path.join(dir, 'model.onnx');
+  let modelBytes: Uint8Array;
+  try {
+    modelBytes = await readFile(modelPath);
+  } catch {
+    throw new Error(`Model file not found: ${modelPath}`);
+  }
+  if (modelBytes.length === 0) throw new Error(`Not an ONNX model: ${modelPath} is empty`);
+
+  try {
+    return await BuiltinEngine.create({ id: idOf(config), config, modelBytes, threads: options.threads });
+  } catch (err) {
+    if (err instanceof OnnxLoadError) throw new Error(`Not an ONNX model: ${modelPath} (onnxruntime: ${err.detail})`);
+    throw new Error(`${modelPath}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,559 @@
+/**
+ * The Synonym Lens language server: wires documents, settings, models and features to one LSP
+ * connection. Transport-agnostic — `main.ts` creates the connection (IPC, stdio or socket).
+ *
+ * Flow per document: every change cancels the document's running diagnostics job and schedules a
+ * new one (leading-edge debounce: an isolated edit runs at once, a burst of keystrokes runs at most
+ * once per `debounceMs`). A job re-parses, publishes structural diagnostics at once, then — when
+ * the model is ready — embeds only the terms without vectors and publishes the similarity
+ * diagnostics. A job checks its document version after every await; stale results are dropped.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  ErrorCodes,
+  ResponseError,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CancellationToken,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { parseDictionary } from '../core/csv/parse';
+import { insertRowEdit } from '../core/csv/serialize';
+import { uniqueTerms } from '../core/dictionary';
+import { flagPair } from '../core/scoring';
+import {
+  AddPairRequest,
+  NeighborsRequest,
+  PairScoresRequest,
+  SimilarityMatrixRequest,
+  type Neighbor,
+  type PairScore,
+} from '../shared/protocol';
+import { thresholdsFor, type Settings } from '../shared/settings';
+import { CancelSource, isCancellation, raceToken, requestCancelled, throwIfCancelled } from './cancellation';
+import { codeActions, fineTuneKind, labelColumnOf, newPairValues, suggestKind } from './codeActions';
+import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
+import { Analysis } from './documents';
+import { markNeighbors, renderHover } from './hover';
+import { inlayHints } from './inlayHints';
+import { ModelHost, resolveModelSpec, type ModelEntry } from './models';
+import { SettingsProvider } from './settings';
+import type { VectorStore } from './vocabulary';
+
+/** Options a client may pass in `initializationOptions` (all optional; for tests and benchmarks). */
+export interface InitializationOptions {
+  /** Minimum spacing of diagnostics jobs per document during a burst of edits, in ms (default 150). */
+  debounceMs?: number;
+  /** Intra-op threads of the embedding engine (default: the engine's choice). */
+  threads?: number;
+}
+
+interface DocState {
+  analysis?: Analysis;
+  /** The running diagnostics job; cancelled when a newer version arrives. */
+  job?: CancelSource;
+  timer?: NodeJS.Timeout;
+  lastStart: number;
+  /** The model spec whose vocabulary currently holds this document's terms. */
+  spec?: string;
+}
+
+const MAX_MATRIX_TERMS = 4000;
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const states = new Map<string, DocState>();
+  let settings: SettingsProvider = new SettingsProvider(connection, false);
+  let host: ModelHost = new ModelHost(connection);
+  let debounceMs = 150;
+  let workspaceFolders: string[] = [];
+  let inlayRefresh = false;
+  let versionedEdits = false;
+  let dynamicConfiguration = false;
+  let workspaceFolderEvents = false;
+  /** Vocabulary-file sources loaded per model spec: file path → mtime. */
+  const vocabularyLoaded = new Map<string, Map<string, number>>();
+  const vocabularyJobs = new Map<string, CancelSource>();
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    const options = (params.initializationOptions ?? {}) as InitializationOptions;
+    if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) debounceMs = options.debounceMs;
+    settings = new SettingsProvider(connection, caps.workspace?.configuration === true);
+    host = new ModelHost(connection, typeof options.threads === 'number' ? { threads: options.threads } : {});
+    inlayRefresh = caps.workspace?.inlayHint?.refreshSupport === true;
+    versionedEdits = caps.workspace?.workspaceEdit?.documentChanges === true;
+    dynamicConfiguration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    workspaceFolderEvents = caps.workspace?.workspaceFolders === true;
+    workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []))
+      .map((f) => fsPath(f.uri))
+      .filter((p): p is string => p !== undefined);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        inlayHintProvider: { resolveProvider: false },
+        codeActionProvider: {
+          codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite, suggestKind, fineTuneKind],
+          resolveProvider: false,
+        },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'synonym-lens', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (dynamicConfiguration) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: 'synonymLens' }).catch(() => undefined);
+    }
+    if (workspaceFolderEvents) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        const removed = new Set(e.removed.map((f) => fsPath(f.uri)));
+        workspaceFolders = workspaceFolders.filter((f) => !removed.has(f));
+        for (const f of e.added) {
+          const p = fsPath(f.uri);
+          if (p) workspaceFolders.push(p);
+        }
+      });
+    }
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // Documents and diagnostics
+
+  documents.onDidChangeContent((e) => schedule(e.document.uri));
+  documents.onDidClose((e) => {
+    const uri = e.document.uri;
+    const st = states.get(uri);
+    st?.job?.cancel();
+    if (st?.timer) clearTimeout(st.timer);
+    if (st?.spec) host.peek(st.spec)?.store?.removeSource(uri);
+    states.delete(uri);
+    settings.forget(uri);
+    void connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
+  });
+
+  function state(uri: string): DocState {
+    let st = states.get(uri);
+    if (!st) states.set(uri, (st = { lastStart: 0 }));
+    return st;
+  }
+
+  function schedule(uri: string): void {
+    const st = state(uri);
+    // The running job is stale now: let it stop at its next check instead of finishing.
+    st.job?.cancel();
+    if (st.timer) clearTimeout(st.timer);
+    const wait = Math.max(0, st.lastStart + debounceMs - Date.now());
+    st.timer = setTimeout(() => {
+      st.timer = undefined;
+      void validate(uri);
+    }, wait);
+  }
+
+  /** The analysis of the document's current version, parsing now if the job has not yet. */
+  function currentAnalysis(uri: string): Analysis | undefined {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const st = state(uri);
+    if (st.analysis?.version !== doc.version) st.analysis = Analysis.of(doc);
+    return st.analysis;
+  }
+
+  function specFor(s: Settings, uri: string): string {
+    return resolveModelSpec(s.model, baseFolder(uri));
+  }
+
+  function baseFolder(uri: string): string | undefined {
+    const p = fsPath(uri);
+    if (p) {
+      const folder = workspaceFolders.filter((f) => p.startsWith(f + path.sep)).sort((x, y) => y.length - x.length)[0];
+      return folder ?? path.dirname(p);
+    }
+    return workspaceFolders[0];
+  }
+
+  /** Moves the document's terms into the vocabulary of its current model. */
+  function attachTerms(uri: string, a: Analysis, entry: ModelEntry): void {
+    const st = state(uri);
+    if (st.spec && st.spec !== entry.spec) host.peek(st.spec)?.store?.removeSource(uri);
+    if (entry.store) {
+      entry.store.setSource(uri, a.terms);
+      st.spec = entry.spec;
+    }
+  }
+
+  async function validate(uri: string): Promise<void> {
+    const doc = documents.get(uri);
+    const st = states.get(uri);
+    if (!doc || !st) return;
+    const job = new CancelSource();
+    st.job = job;
+    st.lastStart = Date.now();
+    const version = doc.version;
+    const stale = () => job.isCancellationRequested || documents.get(uri)?.version !== version;
+    const publish = (diagnostics: Diagnostic[]) => {
+      if (!stale()) void connection.sendDiagnostics({ uri, version, diagnostics }).catch(() => undefined);
+    };
+    try {
+      const s = await settings.get(uri);
+      if (stale()) return;
+      const a = currentAnalysis(uri)!;
+      if (!s.diagnostics.enabled) {
+        publish([]);
+        return;
+      }
+      const entry = host.get(specFor(s, uri));
+      attachTerms(uri, a, entry);
+      const structural = structuralDiagnostics(a, s);
+      const t = thresholdsFor(s, entry.modelId);
+      if (entry.state === 'ready') {
+        const m = modelDiagnostics(a, s, entry, t);
+        publish(structural.concat(m.diagnostics));
+        if (m.unscored === 0 && entry.store!.missing(a.terms).length === 0) {
+          void loadVocabularyFiles(entry, s, uri);
+          return;
+        }
+      } else {
+        publish(structural);
+      }
+      await untilReadyOrCancelled(entry, job);
+      if (stale() || entry.state !== 'ready') return;
+      attachTerms(uri, a, entry);
+      await entry.store!.ensure(a.terms, job);
+      if (stale()) return;
+      const m = modelDiagnostics(a, s, entry, thresholdsFor(s, entry.modelId));
+      publish(structural.concat(m.diagnostics));
+      host.notify(entry);
+      if (inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+      void loadVocabularyFiles(entry, s, uri);
+    } catch (e) {
+      if (!isCancellation(e)) connection.console.error(`Diagnostics of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    } finally {
+      if (st.job === job) st.job = undefined;
+    }
+  }
+
+  /** Resolves when the model is ready or failed, or when the job is cancelled (never rejects). */
+  function untilReadyOrCancelled(entry: ModelEntry, job: CancelSource): Promise<void> {
+    if (entry.state !== 'loading') return Promise.resolve();
+    return new Promise((resolve) => {
+      job.onCancel(resolve);
+      entry.ready.then(
+        () => resolve(),
+        () => resolve(),
+      );
+    });
+  }
+
+  /** Loads the vocabulary files of a document's settings into its model's vocabulary, in the background. */
+  async function loadVocabularyFiles(entry: ModelEntry, s: Settings, uri: string): Promise<void> {
+    const store = entry.store;
+    if (!store || s.vocabularyFiles.length === 0) return;
+    let loaded = vocabularyLoaded.get(entry.spec);
+    if (!loaded) vocabularyLoaded.set(entry.spec, (loaded = new Map()));
+    const base = baseFolder(uri);
+    for (const file of s.vocabularyFiles) {
+      const abs = path.isAbsolute(file) || !base ? path.resolve(file) : path.resolve(base, file);
+      const id = `vocabulary:${abs}`;
+      try {
+        const mtime = (await stat(abs)).mtimeMs;
+        if (loaded.get(abs) === mtime) continue;
+        loaded.set(abs, mtime);
+        const text = await readFile(abs, 'utf8');
+        const terms = new Set(/\.(csv|tsv)$/i.test(abs) ? uniqueTerms(parseDictionary(text)) : text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
+        store.setSource(id, terms);
+        const jobKey = `${entry.spec}\u0000${abs}`;
+        vocabularyJobs.get(jobKey)?.cancel();
+        const job = new CancelSource();
+        vocabularyJobs.set(jobKey, job);
+        const started = Date.now();
+        await store.ensure(terms, job);
+        vocabularyJobs.delete(jobKey);
+        connection.console.info(`Vocabulary ${abs}: ${terms.size} terms ready in ${Date.now() - started} ms`);
+        host.notify(entry);
+      } catch (e) {
+        if (isCancellation(e)) return;
+        loaded.delete(abs);
+        connection.console.warn(`Vocabulary file ${abs} could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
+  connection.onDidChangeConfiguration(() => {
+    void (async () => {
+      settings.clear();
+      for (const job of vocabularyJobs.values()) job.cancel();
+      vocabularyJobs.clear();
+      for (const [spec, loaded] of vocabularyLoaded) {
+        const store = host.peek(spec)?.store;
+        for (const file of loaded.keys()) store?.removeSource(`vocabulary:${file}`);
+      }
+      vocabularyLoaded.clear();
+      const uris = documents.keys();
+      const specs = new Set<string>();
+      for (const uri of uris) specs.add(specFor(await settings.get(uri), uri));
+      // Engines nobody uses any more are disposed; a changed `model` loads on the next job.
+      for (const uri of uris) {
+        const st = states.get(uri);
+        if (st?.spec && !specs.has(st.spec)) st.spec = undefined;
+      }
+      await host.retainOnly(specs);
+      for (const uri of uris) schedule(uri);
+    })().catch((e) => connection.console.error(`Configuration change failed: ${String(e)}`));
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // Requests
+
+  /** The ready model for a document's settings, waiting for it (cancellable); fails with the load error. */
+  async function readyModel(s: Settings, uri: string | undefined, token: CancellationToken): Promise<ModelEntry & { store: VectorStore }> {
+    const entry = host.get(uri ? specFor(s, uri) : resolveModelSpec(s.model, workspaceFolders[0]));
+    try {
+      await raceToken(entry.ready, token);
+    } catch (e) {
+      if (isCancellation(e)) throw e;
+      throw new ResponseError(ErrorCodes.InternalError, `Model ${entry.modelId} is not available: ${entry.error ?? String(e)}`);
+    }
+    return entry as ModelEntry & { store: VectorStore };
+  }
+
+  async function embedded(store: VectorStore, terms: Iterable<string>, token: CancellationToken): Promise<void> {
+    try {
+      await store.ensure(terms, token);
+    } catch (e) {
+      if (isCancellation(e)) throw requestCancelled();
+      throw e;
+    }
+    throwIfCancelled(token);
+  }
+
+  function neighborsNow(entry: ModelEntry, a: Analysis | undefined, term: string, k: number): Neighbor[] | undefined {
+    const v = entry.store?.get(term);
+    if (!v) return undefined;
+    return markNeighbors(a, term, entry.store!.nearest(v, k, new Set([term])));
+  }
+
+  function requireAnalysis(uri: string): Analysis {
+    const a = currentAnalysis(uri);
+    if (!a) throw new ResponseError(ErrorCodes.InvalidParams, `${uri} is not open`);
+    return a;
+  }
+
+  connection.onHover(
+    guard('hover', async (params, token) => {
+      const a = currentAnalysis(params.textDocument.uri);
+      const hit = a?.termCellAt(params.position);
+      if (!a || !hit) return null;
+      const s = await settings.get(a.uri);
+      throwIfCancelled(token);
+      const entry = host.get(specFor(s, a.uri));
+      const term = hit.cell.text;
+      let neighbors: Neighbor[] | undefined;
+      if (entry.state === 'ready' && entry.store) {
+        // The term may not be embedded yet (just typed, or a big file still embedding): do it alone.
+        if (!entry.store.has(term)) await embedded(entry.store, [term], token);
+        neighbors = neighborsNow(entry, a, term, s.hover.topK);
+      }
+      const pending = entry.store ? Math.max(0, entry.store.memberCount - entry.store.vocabularySize) : 0;
+      return renderHover({ analysis: a, term, range: a.docRange(hit.cell.range), entry, neighbors, pendingTerms: pending });
+    }),
+  );
+
+  connection.languages.inlayHint.on(
+    guard('inlayHint', async (params, token) => {
+      const a = currentAnalysis(params.textDocument.uri);
+      if (!a) return [];
+      const s = await settings.get(a.uri);
+      throwIfCancelled(token);
+      if (!s.inlayHints.enabled) return [];
+      const entry = host.get(specFor(s, a.uri));
+      if (entry.state !== 'ready' || !entry.store) return [];
+      return inlayHints(a, params.range, entry.store, thresholdsFor(s, entry.modelId));
+    }),
+  );
+
+  connection.onCodeAction(
+    guard('codeAction', async (params, token) => {
+      const a = currentAnalysis(params.textDocument.uri);
+      if (!a) return [];
+      const s = await settings.get(a.uri);
+      throwIfCancelled(token);
+      const entry = host.get(specFor(s, a.uri));
+      return codeActions({
+        analysis: a,
+        params,
+        neighbors: (term) => (entry.state === 'ready' ? neighborsNow(entry, a, term, Math.max(10, s.hover.topK)) : undefined),
+        versionedEdits,
+      });
+    }),
+  );
+
+  connection.onRequest(
+    PairScoresRequest.type,
+    guard('pairScores', async (params, token) => {
+      const a = requireAnalysis(params.uri);
+      const s = await settings.get(a.uri);
+      const entry = await readyModel(s, a.uri, token);
+      await embedded(entry.store, a.terms, token);
+      const t = thresholdsFor(s, entry.modelId);
+      const pairs: PairScore[] = [];
+      for (const p of a.dict.pairs) {
+        const cosine = entry.store.cosine(p.a.text, p.b.text)!;
+        pairs.push({
+          row: p.row,
+          term: p.a.text,
+          synonym: p.b.text,
+          label: p.label,
+          cosine,
+          flagged: flagPair(p.label, cosine, t) !== undefined,
+          termRange: a.docRange(p.a.range),
+          synonymRange: a.docRange(p.b.range),
+        });
+      }
+      return { uri: a.uri, version: a.version, modelId: entry.modelId, ...t, pairs };
+    }),
+  );
+
+  connection.onRequest(
+    SimilarityMatrixRequest.type,
+    guard('similarityMatrix', async (params, token) => {
+      const a = requireAnalysis(params.uri);
+      const s = await settings.get(a.uri);
+      const limit = Math.max(1, Math.min(MAX_MATRIX_TERMS, Math.floor(params.limit ?? 1000)));
+      let candidates: string[];
+      if (params.terms) candidates = [...new Set(params.terms.map((t) => t.trim()).filter(Boolean))];
+      else if (params.range) {
+        const inRange = new Set<string>();
+        for (const p of a.pairsIn(params.range)) inRange.add(p.a.text).add(p.b.text);
+        candidates = [...inRange];
+      } else candidates = uniqueTerms(a.dict);
+      const ordered = groupOrder(a, candidates);
+      const truncated = ordered.terms.length > limit;
+      const terms = ordered.terms.slice(0, limit);
+      const groups = ordered.groups.slice(0, limit);
+      const entry = await readyModel(s, a.uri, token);
+      await embedded(entry.store, terms, token);
+      const n = terms.length;
+      const vectors = terms.map((t) => entry.store.get(t)!.slice());
+      const matrix = new Array<number>(n * n);
+      for (let i = 0; i < n; i++) {
+        matrix[i * n + i] = 1;
+        for (let j = i + 1; j < n; j++) {
+          let d = 0;
+          const x = vectors[i];
+          const y = vectors[j];
+          for (let k = 0; k < x.length; k++) d += x[k] * y[k];
+          const c = Math.max(-1, Math.min(1, d));
+          matrix[i * n + j] = c;
+          matrix[j * n + i] = c;
+        }
+        if (i % 64 === 63) throwIfCancelled(token);
+      }
+      return { uri: a.uri, version: a.version, modelId: entry.modelId, terms, groups, matrix, truncated };
+    }),
+  );
+
+  connection.onRequest(
+    NeighborsRequest.type,
+    guard('neighbors', async (params, token) => {
+      const term = (params.term ?? '').trim();
+      if (!term) throw new ResponseError(ErrorCodes.InvalidParams, 'term is empty');
+      const a = params.uri ? currentAnalysis(params.uri) : undefined;
+      const s = await settings.get(params.uri ?? '');
+      const entry = await readyModel(s, params.uri, token);
+      await embedded(entry.store, [term], token);
+      const k = Math.max(1, Math.min(1000, Math.floor(params.k ?? s.hover.topK)));
+      return { modelId: entry.modelId, vocabularySize: entry.store.vocabularySize, neighbors: neighborsNow(entry, a, term, k) ?? [] };
+    }),
+  );
+
+  connection.onRequest(
+    AddPairRequest.type,
+    guard('addPair', async (params) => {
+      const a = requireAnalysis(params.uri);
+      const term = params.term.trim();
+      const synonym = params.synonym.trim();
+      if (!term || !synonym) throw new ResponseError(ErrorCodes.InvalidParams, 'term and synonym must be non-empty');
+      const values = newPairValues(term, synonym, labelColumnOf(a), params.label === 0 ? '0' : '1');
+      const afterRow = params.afterRow !== undefined && params.afterRow >= 0 && params.afterRow < a.dict.rows.length ? params.afterRow : undefined;
+      return { version: a.version, edits: [a.docEdit(insertRowEdit(a.dict, values, afterRow))] };
+    }),
+  );
+
+  connection.onShutdown(async () => {
+    for (const st of states.values()) {
+      st.job?.cancel();
+      if (st.timer) clearTimeout(st.timer);
+    }
+    await host.disposeAll();
+  });
+
+  /** Logs unexpected handler failures to the client's output; protocol errors pass through. */
+  function guard<P, R>(name: string, fn: (params: P, token: CancellationToken) => Promise<R>) {
+    return async (params: P, token: CancellationToken): Promise<R> => {
+      try {
+        return await fn(params, token);
+      } catch (e) {
+        if (isCancellation(e)) throw requestCancelled();
+        if (!(e instanceof ResponseError)) connection.console.error(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        throw e;
+      }
+    };
+  }
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/**
+ * Orders terms so synonym groups form contiguous blocks: groups in order of first appearance in
+ * the dictionary, then terms in no group, each a singleton group. Returns the group index per term.
+ */
+export function groupOrder(a: Analysis, terms: string[]): { terms: string[]; groups: number[] } {
+  const byGroup = new Map<number, string[]>();
+  const loose: string[] = [];
+  for (const t of terms) {
+    const g = a.groupOf(t);
+    if (g === undefined) loose.push(t);
+    else {
+      let list = byGroup.get(g);
+      if (!list) byGroup.set(g, (list = []));
+      list.push(t);
+    }
+  }
+  const outTerms: string[] = [];
+  const outGroups: number[] = [];
+  let index = 0;
+  for (const g of [...byGroup.keys()].sort((x, y) => x - y)) {
+    for (const t of byGroup.get(g)!) {
+      outTerms.push(t);
+      outGroups.push(index);
+    }
+    index++;
+  }
+  for (const t of loose) {
+    outTerms.push(t);
+    outGroups.push(index++);
+  }
+  return { terms: outTerms, groups: outGroups };
+}
+
+function fsPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+

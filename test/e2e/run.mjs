@@ -1,0 +1,143 @@
+// Real VS Code end-to-end tests: code-server 4.100.3 (VS Code 1.100.3) + Debian's Chromium through
+// playwright-core. Installs what is missing into a cache outside the repository, builds the
+// extension, starts code-server isolated on 127.0.0.1, runs the extension-test suite (inside the
+// real extension host) and the UI suite, collects logs and screenshots into .test-output/e2e/, and
+// stops everything it started — also on failure and Ctrl-C.
+//
+// Usage: node test/e2e/run.mjs [--only ext|ui]
+// Env: SYNONYM_LENS_E2E_CACHE (tool cache), SYNONYM_LENS_E2E_SKIP_BUILD=1, SYNONYM_LENS_E2E_KEEP=1
+// (keep the run folder), SYNONYM_LENS_E2E_GREP (filter extension tests by name), E2E_VERBOSE=1.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPlaywright } from './browser.mjs';
+import { startCodeServer } from './codeServer.mjs';
+import { runExtensionTests } from './extensionTests.mjs';
+import { ensureTools } from './tools.mjs';
+import { runUiSuite } from './ui.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const outDir = path.join(root, '.test-output/e2e');
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const t0 = Date.now();
+
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+const logFile = path.join(outDir, 'e2e.log');
+function log(line) {
+  const text = `[${((Date.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}`;
+  console.log(text);
+  appendFileSync(logFile, text + '\n');
+}
+
+// Everything started here is tracked so that any exit path stops it.
+const contexts = new Set();
+let codeServer;
+let runDir;
+async function cleanup() {
+  for (const c of contexts) await c.close().catch(() => {});
+  contexts.clear();
+  if (codeServer) {
+    const cs = codeServer;
+    codeServer = undefined;
+    if (existsSync(path.join(cs.userDataDir, 'logs'))) cpSync(path.join(cs.userDataDir, 'logs'), path.join(outDir, 'vscode-logs'), { recursive: true });
+    await cs.stop();
+  }
+  if (runDir && !process.env.SYNONYM_LENS_E2E_KEEP) rmSync(runDir, { recursive: true, force: true });
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    log(`${signal}: stopping`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+const results = []; // { suite, name, ok, err? }
+function record(suite, name, ok, err) {
+  results.push({ suite, name, ok, err });
+}
+
+async function main() {
+  const tools = ensureTools();
+  const playwright = loadPlaywright(tools.playwrightCore);
+
+  if (!process.env.SYNONYM_LENS_E2E_SKIP_BUILD) {
+    log('building the extension (node scripts/build.mjs)');
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('the build failed');
+  }
+  for (const f of ['dist/extension.js', 'dist/server.js']) if (!existsSync(path.join(root, f))) log(`warning: ${f} is missing`);
+
+  runDir = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-e2e-'));
+  // Each suite gets its own copy of the samples, so edits made by tests never reach the repository.
+  const workspaces = { ext: path.join(runDir, 'ws-ext'), ui: path.join(runDir, 'ws-ui') };
+  for (const ws of Object.values(workspaces)) cpSync(path.join(root, 'samples'), ws, { recursive: true });
+
+  codeServer = await startCodeServer({
+    codeServer: tools.codeServer,
+    runDir,
+    logFile: path.join(outDir, 'code-server.log'),
+    // The extension hosts inherit this environment; the suite writes its results there.
+    env: { SYNONYM_LENS_E2E_OUT: outDir, ...(process.env.SYNONYM_LENS_E2E_GREP ? { SYNONYM_LENS_E2E_GREP: process.env.SYNONYM_LENS_E2E_GREP } : {}) },
+  });
+  log(`code-server ${codeServer.url} (process group ${codeServer.pid})`);
+  const common = {
+    playwright,
+    executablePath: tools.chromium,
+    baseUrl: codeServer.url,
+    extensionPath: root,
+    outDir,
+    log,
+    track: (c) => {
+      contexts.add(c);
+      c.on('close', () => contexts.delete(c));
+    },
+  };
+
+  if (!only || only === 'ext') {
+    log('extension tests (inside the extension host)');
+    const resultsFile = path.join(outDir, 'extension-tests.json');
+    const { code, ms } = await runExtensionTests({
+      ...common,
+      profileDir: path.join(runDir, 'chromium-ext'),
+      folder: workspaces.ext,
+      testsPath: path.join(here, 'suite/index.js'),
+      timeoutMs: 300000,
+    });
+    log(`extension tests finished: exit ${code} in ${(ms / 1000).toFixed(1)} s`);
+    const suiteResults = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : [];
+    for (const r of suiteResults) record('ext', r.name, r.ok, r.err);
+    if (code !== 0 && !suiteResults.some((r) => !r.ok)) record('ext', 'the extension test run completes', false, `exit ${code}`);
+  }
+
+  if (!only || only === 'ui') {
+    log('UI suite (through the DOM)');
+    const uiResults = await runUiSuite({
+      ...common,
+      profileDir: path.join(runDir, 'chromium-ui'),
+      folder: workspaces.ui,
+      sampleText: readFileSync(path.join(workspaces.ui, 'cars.synonyms.csv'), 'utf8'),
+    });
+    for (const r of uiResults) record('ui', r.name, r.ok, r.err);
+  }
+}
+
+let crashed;
+try {
+  await main();
+} catch (e) {
+  crashed = e;
+  log(`harness error: ${e?.stack ?? e}`);
+  record('harness', 'the harness runs', false, String(e?.message ?? e));
+} finally {
+  await cleanup();
+}
+writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(results, null, 2));
+const failed = results.filter((r) => !r.ok);
+for (const r of failed) log(`failed: [${r.suite}] ${r.name}${r.err ? `\n    ${r.err.split('\n')[0]}` : ''}`);
+log(`artefacts in ${path.relative(root, outDir)}/ (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+console.log(`e2e: ${results.length - failed.length} passed, ${failed.length} failed`);
+process.exit(failed.length || crashed ? 1 : 0);

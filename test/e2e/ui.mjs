@@ -1,0 +1,106 @@
+// UI suite: what a person sees in the workbench, driven through the DOM. Every wait is on an
+// element or its text (never a fixed sleep); each failed step leaves a PNG screenshot.
+import path from 'node:path';
+import { launch, workbenchUrl } from './browser.mjs';
+
+const SAMPLE = 'cars.synonyms.csv';
+/** Model loading and the first embedding run happen in the background of the language server. */
+const SERVER_TIMEOUT = 90000;
+
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export async function runUiSuite({ playwright, executablePath, profileDir, baseUrl, folder, extensionPath, outDir, sampleText, log, track }) {
+  const results = [];
+  const { context, page } = await launch(playwright, { executablePath, profileDir });
+  track(context);
+  context.setDefaultTimeout(30000);
+  page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
+  let broken = false; // after a failed step that later steps need, skip them (recorded as failed)
+
+  async function step(name, fn, { needed = false } = {}) {
+    const t0 = Date.now();
+    if (broken) {
+      results.push({ name, ok: false, ms: 0, err: 'skipped: an earlier step failed' });
+      log(`FAIL ${name} (skipped: an earlier step failed)`);
+      return;
+    }
+    try {
+      await fn();
+      results.push({ name, ok: true, ms: Date.now() - t0 });
+      log(`PASS ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      const file = path.join(outDir, `ui-failed-${results.length + 1}-${name.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '')}.png`);
+      await page.screenshot({ path: file }).catch(() => {});
+      results.push({ name, ok: false, ms: Date.now() - t0, err: String(e?.message ?? e), screenshot: file });
+      log(`FAIL ${name} (${Date.now() - t0} ms): ${String(e?.message ?? e).split('\n')[0]}\n  screenshot: ${file}`);
+      if (needed) broken = true;
+    }
+  }
+
+  async function runCommand(title) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>' + title);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+  }
+
+  // Rows of the sample: line 2 is `普拉多,霸道SUV,1`. A neighbour shown in its hover is a term of
+  // the dictionary that is not on that row (the row's own pair may appear in a diagnostic hover).
+  const lines = sampleText.split(/\r?\n/);
+  const hoverRow = lines[1].split(',').map((s) => s.trim());
+  const others = [...new Set(lines.slice(1).flatMap((l) => l.split(',').slice(0, 2)).map((s) => s.trim()))]
+    .filter((t) => t && !hoverRow.includes(t)).sort((a, b) => b.length - a.length);
+  const neighbourPattern = new RegExp(others.map(escapeRegExp).join('|'));
+
+  try {
+    await step('the workbench loads the workspace', async () => {
+      await page.goto(workbenchUrl(baseUrl, folder, { extensionDevelopmentPath: extensionPath }));
+      await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: SAMPLE }).waitFor({ timeout: 90000 });
+    }, { needed: true });
+
+    await step('the sample opens as a synonym dictionary', async () => {
+      await page.locator('.explorer-folders-view .monaco-list-row', { hasText: SAMPLE }).click();
+      await page.locator('.editor-instance .view-lines', { hasText: hoverRow[0] }).waitFor();
+      // The language mode in the status bar shows the contributed language's alias.
+      await page.locator('.statusbar [id="status.editor.mode"]', { hasText: 'Synonym Dictionary' }).waitFor();
+    }, { needed: true });
+
+    await step('the language status shows the model once it is ready', async () => {
+      // The combined language-status entry carries every item's text in its aria-label.
+      const status = page.locator('.statusbar [id="status.languageStatus"]');
+      await status.waitFor();
+      await page.locator('.statusbar [id="status.languageStatus"] [aria-label*=" terms"], .statusbar [id="status.languageStatus"][aria-label*=" terms"]')
+        .first().waitFor({ state: 'attached', timeout: SERVER_TIMEOUT });
+    });
+
+    await step('the Problems panel lists a flagged pair', async () => {
+      await runCommand('View: Focus Problems');
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'low-similarity' }).first().waitFor({ timeout: SERVER_TIMEOUT });
+      await page.screenshot({ path: path.join(outDir, 'problems.png') });
+    });
+
+    await step('hovering a term shows its neighbours', async () => {
+      await page.locator('.editor-instance .view-lines').first().click(); // focus the editor again
+      const line = page.locator('.editor-instance .view-line', { hasText: lines[1] }).first();
+      const box = await line.boundingBox();
+      if (!box) throw new Error('line 2 is not visible');
+      await page.mouse.move(box.x + 12, box.y + box.height / 2); // over the first characters of the term
+      await page.locator('.monaco-hover', { hasText: neighbourPattern }).first().waitFor({ state: 'visible', timeout: SERVER_TIMEOUT });
+      await page.screenshot({ path: path.join(outDir, 'hover.png') });
+    });
+
+    await step('screenshot of the editor with the sample', async () => {
+      await page.mouse.move(5, 5);
+      await page.keyboard.press('Escape');
+      await page.locator('.monaco-hover').first().waitFor({ state: 'hidden' }).catch(() => {});
+      await page.screenshot({ path: path.join(outDir, 'editor.png') });
+    });
+  } finally {
+    await context.close().catch(() => {});
+  }
+  return results;
+}

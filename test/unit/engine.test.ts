@@ -1,0 +1,165 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BUILTIN_MODEL_CONFIG, CHAR_NGRAM_MODEL_TYPE, type CharNgramModelConfig } from '../../src/core/builtin/featurizer';
+import { buildCharNgramOnnx, generateEmbeddingTable, referenceEmbed } from '../../src/core/builtin/model';
+import { VectorCache } from '../../src/core/cache';
+import { CachedEngine } from '../../src/server/model/cachedEngine';
+import { CancelledError, type EmbeddingEngine } from '../../src/server/model/engine';
+import { BUILTIN_MODEL_ENV, loadEngine } from '../../src/server/model/load';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-engine-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+const SMALL: CharNgramModelConfig = { ...BUILTIN_MODEL_CONFIG, version: 'test-small', buckets: 1024, dimension: 16, seed: 7 };
+
+/** Writes a char-n-gram model folder as the generator/exporter does. */
+function writeModelFolder(dir: string, config: CharNgramModelConfig, model: Uint8Array | string = buildCharNgramOnnx(config)): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'model.onnx'), model);
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ model_type: CHAR_NGRAM_MODEL_TYPE, featurizer: config }));
+  return dir;
+}
+
+const smallDir = writeModelFolder(path.join(tmp, 'my-finetuned'), SMALL);
+
+test('loadEngine("builtin") loads the shipped folder and embeds like the reference', async () => {
+  writeModelFolder(path.join(tmp, 'models', 'builtin'), BUILTIN_MODEL_CONFIG);
+  const engine = await loadEngine('builtin', { modelsDir: path.join(tmp, 'models'), threads: 1 });
+  try {
+    assert.equal(engine.id, 'builtin:char-ngram-v1');
+    assert.equal(engine.dimension, 128);
+    assert.equal(engine.maxInputLength, 256);
+    assert.match(engine.fingerprint, /^[0-9a-f]{64}$/);
+    const [v] = await engine.embed(['丰田汽车']);
+    const want = referenceEmbed('丰田汽车', BUILTIN_MODEL_CONFIG, generateEmbeddingTable(BUILTIN_MODEL_CONFIG));
+    assert.ok(v!.every((x, i) => Math.abs(x - want[i]!) < 1e-5));
+  } finally {
+    await engine.dispose();
+  }
+});
+
+test('the builtin location can be overridden by SYNONYM_LENS_BUILTIN_MODEL', async () => {
+  const saved = process.env[BUILTIN_MODEL_ENV];
+  process.env[BUILTIN_MODEL_ENV] = smallDir;
+  try {
+    const engine = await loadEngine('builtin', { threads: 1 });
+    assert.equal(engine.id, 'builtin:test-small');
+    assert.equal(engine.dimension, 16);
+    await engine.dispose();
+    process.env[BUILTIN_MODEL_ENV] = path.join(tmp, 'nowhere');
+    await assert.rejects(loadEngine('builtin'), /The built-in model is missing from .*nowhere/);
+  } finally {
+    if (saved === undefined) delete process.env[BUILTIN_MODEL_ENV];
+    else process.env[BUILTIN_MODEL_ENV] = saved;
+  }
+});
+
+test('a char-n-gram folder loads with its own config; results keep input order across batches', async () => {
+  const engine = await loadEngine(smallDir, { threads: 1 });
+  try {
+    assert.equal(engine.id, 'my-finetuned');
+    assert.equal(engine.dimension, 16);
+    const table = generateEmbeddingTable(SMALL);
+    const texts = Array.from({ length: 700 }, (_, i) => (i % 3 === 0 ? `词${i}` : i % 3 === 1 ? `term ${i}` : '丰田'.repeat(i % 7)));
+    const got = await engine.embed(texts);
+    texts.forEach((t, i) => {
+      const want = referenceEmbed(t, SMALL, table);
+      assert.ok(got[i]!.every((x, d) => Math.abs(x - want[d]!) < 1e-5), `text ${i}`);
+    });
+    assert.deepEqual(await engine.embed([]), []);
+  } finally {
+    await engine.dispose();
+  }
+});
+
+test('analyze reports units, unknown-only and truncation without running the model', async () => {
+  const engine = await loadEngine(smallDir, { threads: 1 });
+  try {
+    assert.deepEqual(engine.analyze('丰田'), { units: 3, unknownUnits: 0, unknownOnly: false, truncated: false });
+    assert.deepEqual(engine.analyze('。！🚗'), { units: 0, unknownUnits: 0, unknownOnly: true, truncated: false });
+    assert.equal(engine.analyze('丰田汽车'.repeat(100)).truncated, true);
+  } finally {
+    await engine.dispose();
+  }
+});
+
+test('embed checks cancellation between batches', async () => {
+  const engine = await loadEngine(smallDir, { threads: 1 });
+  try {
+    await assert.rejects(engine.embed(['a', 'b'], { isCancellationRequested: true }), CancelledError);
+  } finally {
+    await engine.dispose();
+  }
+});
+
+test('CachedEngine embeds unchanged terms once', async () => {
+  const inner = await loadEngine(smallDir, { threads: 1 });
+  const calls: string[][] = [];
+  const counting: EmbeddingEngine = {
+    id: inner.id,
+    fingerprint: inner.fingerprint,
+    dimension: inner.dimension,
+    maxInputLength: inner.maxInputLength,
+    analyze: (t) => inner.analyze(t),
+    embed: (texts, token) => {
+      calls.push([...texts]);
+      return inner.embed(texts, token);
+    },
+    dispose: () => inner.dispose(),
+  };
+  const engine = new CachedEngine(counting, new VectorCache(1000));
+  try {
+    const terms = ['普拉多', '霸道SUV', '陆地巡洋舰', 'Land Cruiser'];
+    const a = await engine.embed(terms);
+    const b = await engine.embed([...terms].reverse());
+    assert.equal(calls.length, 1, 'the model ran once');
+    assert.deepEqual(b, [...a].reverse());
+    const s = engine.stats();
+    assert.equal(s.misses, 4);
+    assert.equal(s.hits, 4);
+    assert.equal(s.cache.size, 4);
+    assert.equal(engine.fingerprint, inner.fingerprint);
+  } finally {
+    await engine.dispose();
+  }
+});
+
+test('loadEngine errors are precise', async () => {
+  await assert.rejects(loadEngine(path.join(tmp, 'missing')), /^Error: Model folder not found: .*missing$/);
+
+  const file = path.join(tmp, 'a-file');
+  writeFileSync(file, 'x');
+  await assert.rejects(loadEngine(file), /Not a model folder: .*a-file is a file/);
+
+  mkdirSync(path.join(tmp, 'no-config'));
+  await assert.rejects(loadEngine(path.join(tmp, 'no-config')), /Model folder has no config\.json: .*no-config/);
+
+  const badJson = path.join(tmp, 'bad-json');
+  mkdirSync(badJson);
+  writeFileSync(path.join(badJson, 'config.json'), '{ nope');
+  await assert.rejects(loadEngine(badJson), /Invalid JSON in .*bad-json.config\.json/);
+
+  const notOnnx = writeModelFolder(path.join(tmp, 'not-onnx'), SMALL, 'this is not a protobuf');
+  await assert.rejects(loadEngine(notOnnx), /Not an ONNX model: .*not-onnx.model\.onnx \(onnxruntime: .+\)/);
+
+  const noModel = writeModelFolder(path.join(tmp, 'no-model'), SMALL);
+  rmSync(path.join(noModel, 'model.onnx'));
+  await assert.rejects(loadEngine(noModel), /Model file not found: .*no-model.model\.onnx/);
+
+  const mismatch = writeModelFolder(path.join(tmp, 'mismatch'), { ...SMALL, dimension: 32 }, buildCharNgramOnnx(SMALL));
+  await assert.rejects(loadEngine(mismatch), /mismatch.model\.onnx: .*output has shape \[1, 16\], expected \[1, 32\] \(batch × config\.json dimension\)/);
+
+  const badConfig = path.join(tmp, 'bad-config');
+  mkdirSync(badConfig);
+  writeFileSync(path.join(badConfig, 'config.json'), JSON.stringify({ model_type: CHAR_NGRAM_MODEL_TYPE, featurizer: { ...SMALL, buckets: -1 } }));
+  await assert.rejects(loadEngine(badConfig), /Invalid .*config\.json: featurizer config: "buckets"/);
+
+  const transformer = path.join(tmp, 'bge-small-zh');
+  mkdirSync(transformer);
+  writeFileSync(path.join(transformer, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: 512 }));
+  writeFileSync(path.join(transformer, 'model.onnx'), buildCharNgramOnnx(SMALL));
+  await assert.rejects(loadEngine(transformer), /Transformer model folders are not supported yet: .*bge-small-zh \(config\.json has model_type "bert"/);
+});
