@@ -129,7 +129,8 @@ export class Analysis {
     const pairs = this.pairsByRow();
     for (; i < this.dict.rows.length; i++) {
       const row = this.dict.rows[i];
-      if (before(range.end, this.docRange(row.range).start) < 0) break;
+      // LSP ranges are end-exclusive: a row starting exactly at `range.end` is outside.
+      if (i > (first?.index ?? -1) && before(range.end, this.docRange(row.range).start) <= 0) break;
       for (const p of pairs[i] ?? []) out.push(p);
     }
     return out;

@@ -27,7 +27,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseDictionary } from '../core/csv/parse';
 import { insertRowEdit } from '../core/csv/serialize';
-import { uniqueTerms } from '../core/dictionary';
+import { termKey, uniqueTerms } from '../core/dictionary';
 import { flagPair } from '../core/scoring';
 import {
   AddPairRequest,
@@ -535,7 +535,10 @@ export function groupOrder(a: Analysis, terms: string[]): { terms: string[]; gro
   const outGroups: number[] = [];
   let index = 0;
   for (const g of [...byGroup.keys()].sort((x, y) => x - y)) {
-    for (const t of byGroup.get(g)!) {
+    // Within a group, the dictionary's order of first appearance (stable across requests).
+    const order = new Map(a.groups[g].map((t, i) => [termKey(t), i]));
+    const members = byGroup.get(g)!.sort((x, y) => (order.get(termKey(x)) ?? 0) - (order.get(termKey(y)) ?? 0));
+    for (const t of members) {
       outTerms.push(t);
       outGroups.push(index);
     }

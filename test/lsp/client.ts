@@ -98,7 +98,7 @@ export class EventLog<T> {
 export class TestServer {
   readonly diagnostics = new EventLog<PublishDiagnosticsParams>();
   readonly statuses = new EventLog<ModelStatusParams>();
-  readonly logs: string[] = [];
+  readonly logs = new EventLog<string>();
   readonly configurationRequests: unknown[] = [];
   inlayHintRefreshes = 0;
   settings: Record<string, unknown>;

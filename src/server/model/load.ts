@@ -12,6 +12,7 @@ import path from 'node:path';
 import { CHAR_NGRAM_MODEL_TYPE, parseCharNgramConfig, type CharNgramModelConfig } from '../../core/builtin/featurizer';
 import { BuiltinEngine, OnnxLoadError } from './builtinEngine';
 import type { EmbeddingEngine } from './engine';
+import { loadTransformerEngine, resolveTransformerSpec } from './transformer'; // transformer models (issue 3)
 
 export interface LoadEngineOptions {
   /** Intra-op threads; default the physical core count. */
@@ -58,6 +59,11 @@ export async function loadEngine(spec: 'builtin' | string, options: LoadEngineOp
       throw new Error(`The built-in model is missing from ${dir} (expected config.json and model.onnx; run \`node scripts/build.mjs\` to generate it).`);
     return loadFolder(dir, options, (cfg) => `builtin:${cfg.version}`);
   }
+  // Transformer models (issue 3, owned by src/server/model/transformer/): a Hugging Face ONNX folder
+  // with tokenizer.json, an HF cache folder, or a downloaded / cached `org/name`. Anything else
+  // keeps the char-n-gram path below.
+  const transformerDir = resolveTransformerSpec(spec);
+  if (transformerDir !== undefined) return loadTransformerEngine(transformerDir, { threads: options.threads });
   return loadFolder(path.resolve(spec), options, () => path.basename(path.resolve(spec)));
 }
 

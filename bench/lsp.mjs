@@ -1,0 +1,197 @@
+// Language-server benchmark (not a test): spawns the bundled dist/server.js over stdio and times
+//  - first diagnostics after open, 20,000 pairs, cold (fresh process, model not loaded);
+//  - edit → diagnostics after a one-row edit in the same 20,000-pair file (warm: terms embedded);
+//  - hover with neighbours over a 100,000-term vocabulary;
+//  - the server's RSS.
+// Usage: node scripts/build.mjs && node bench/lsp.mjs [--cold-runs 3] [--edits 40] [--hovers 200]
+// The last line printed is one JSON object; key names carry their units.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import rpc from 'vscode-languageserver-protocol/node';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const serverPath = path.join(root, 'dist/server.js');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const COLD_RUNS = arg('cold-runs', 3);
+const EDITS = arg('edits', 40);
+const HOVERS = arg('hovers', 200);
+const PAIRS = 20_000;
+const VOCABULARY = 100_000;
+const DEBOUNCE_MS = 150; // the server's default; edits are spaced past it so each one runs at once
+
+const syl = '安百城大东方光海和华金京丽龙美明南平普奇清荣山盛泰天通万文祥新兴阳雅远月中';
+const word = (i) => {
+  let s = '';
+  do {
+    s += syl[i % syl.length];
+    i = Math.floor(i / syl.length);
+  } while (i > 0);
+  return s;
+};
+function dictionary(rows) {
+  const lines = ['term,synonym,label'];
+  for (let i = 0; i < rows; i++) lines.push(`${word(i)}车,${word(i * 7 + 3)}${i % 3 === 0 ? '车' : '路'},${i % 5 === 0 ? 0 : 1}`);
+  return lines.join('\n') + '\n';
+}
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-bench-'));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
+};
+const round = (x) => Math.round(x * 10) / 10;
+
+async function start(settings = {}) {
+  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
+  const waiters = [];
+  const logs = [];
+  conn.onNotification(rpc.PublishDiagnosticsNotification.type, (p) => {
+    for (const w of [...waiters]) if (w.pred(p)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(p);
+    }
+  });
+  conn.onNotification(rpc.LogMessageNotification.type, (p) => {
+    logs.push(p.message);
+    for (const w of [...waiters]) if (w.log && w.log(p.message)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(p.message);
+    }
+  });
+  conn.onNotification('synonymLens/modelStatus', () => undefined);
+  conn.onRequest(rpc.ConfigurationRequest.type, (p) => p.items.map(() => settings));
+  conn.onRequest(rpc.RegistrationRequest.type, () => undefined);
+  conn.onRequest('workspace/inlayHint/refresh', () => null);
+  conn.listen();
+  await conn.sendRequest(rpc.InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: pathToFileURL(tmp).toString(),
+    workspaceFolders: [{ uri: pathToFileURL(tmp).toString(), name: 'bench' }],
+    capabilities: { workspace: { configuration: true } },
+  });
+  await conn.sendNotification(rpc.InitializedNotification.type, {});
+  const waitDiagnostics = (pred, timeout = 300_000) =>
+    new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('timeout waiting for diagnostics')), timeout);
+      waiters.push({ pred, resolve: (p) => (clearTimeout(t), resolve(p)) });
+    });
+  const waitLog = (re, timeout = 300_000) =>
+    logs.some((m) => re.test(m))
+      ? Promise.resolve()
+      : new Promise((resolve, reject) => {
+          const t = setTimeout(() => reject(new Error(`timeout waiting for log ${re}`)), timeout);
+          waiters.push({ pred: () => false, log: (m) => re.test(m), resolve: () => (clearTimeout(t), resolve()) });
+        });
+  const rss = () => {
+    const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+    const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+    return { rssMiB: kb('VmRSS') / 1024, peakMiB: kb('VmHWM') / 1024 };
+  };
+  const stop = async () => {
+    await conn.sendRequest(rpc.ShutdownRequest.type).catch(() => undefined);
+    await conn.sendNotification(rpc.ExitNotification.type).catch(() => undefined);
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+    conn.dispose();
+  };
+  return { conn, child, waitDiagnostics, waitLog, rss, stop };
+}
+
+const isFull = (p) => p.diagnostics.some((d) => d.code === 'low-similarity');
+const text20k = dictionary(PAIRS);
+const uri = pathToFileURL(path.join(tmp, 'bench.synonyms.csv')).toString();
+const open = (s, t) =>
+  s.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'synonym-csv', version: 1, text: t } });
+
+// 1. Cold: a fresh process per run; open → first (structural) and first complete diagnostics.
+const coldStructural = [];
+const coldFull = [];
+for (let r = 0; r < COLD_RUNS; r++) {
+  const s = await start();
+  const t0 = performance.now();
+  const structural = s.waitDiagnostics((p) => p.uri === uri).then(() => coldStructural.push(performance.now() - t0));
+  await open(s, text20k);
+  await s.waitDiagnostics((p) => p.uri === uri && isFull(p));
+  coldFull.push(performance.now() - t0);
+  await structural;
+  await s.stop();
+}
+
+// 2. Warm edits: the same file, every edit rewrites one row's synonym to a term already embedded.
+const s = await start({ vocabularyFiles: ['vocabulary.txt'] });
+await open(s, text20k);
+await s.waitDiagnostics((p) => p.uri === uri && isFull(p));
+const lines = text20k.split('\n');
+const edits = [];
+let version = 1;
+for (let i = 0; i < EDITS + 5; i++) {
+  const line = 1 + ((i * 7919) % PAIRS);
+  const [term, current, label] = lines[line].split(',');
+  // Another row's synonym: a term the server has embedded already (warm cache).
+  const next = lines[1 + ((line + 1) % PAIRS)].split(',')[1];
+  const from = term.length + 1;
+  const v = ++version;
+  await sleep(DEBOUNCE_MS + 10);
+  const t0 = performance.now();
+  const done = s.waitDiagnostics((p) => p.uri === uri && p.version === v);
+  await s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+    textDocument: { uri, version: v },
+    contentChanges: [{ range: { start: { line, character: from }, end: { line, character: from + current.length } }, text: next }],
+  });
+  await done;
+  if (i >= 5) edits.push(performance.now() - t0);
+  lines[line] = `${term},${next},${label}`;
+}
+
+// 3. Hover over a 100,000-term vocabulary (a vocabulary file plus the dictionary's terms).
+const vocab = [];
+for (let i = 0; i < VOCABULARY; i++) vocab.push(`${word(i + 1_000_000)}${i % 2 ? '站' : '街'}`);
+writeFileSync(path.join(tmp, 'vocabulary.txt'), vocab.join('\n') + '\n');
+const vocabT0 = performance.now();
+await s.conn.sendNotification(rpc.DidChangeConfigurationNotification.type, { settings: null });
+await s.waitLog(/vocabulary\.txt: 100000 terms ready/);
+const vocabularyEmbedMs = performance.now() - vocabT0;
+const hovers = [];
+let neighbours = 0;
+for (let i = 0; i < HOVERS + 10; i++) {
+  const line = 1 + ((i * 104729) % PAIRS);
+  const t0 = performance.now();
+  const h = await s.conn.sendRequest(rpc.HoverRequest.type, { textDocument: { uri }, position: { line, character: 1 } });
+  if (i >= 10) hovers.push(performance.now() - t0);
+  neighbours = (h.contents.value.match(/^\d+\. /gm) ?? []).length;
+}
+const nb = await s.conn.sendRequest('synonymLens/neighbors', { term: word(5) + '车', k: 10, uri });
+const mem = s.rss();
+await s.stop();
+rmSync(tmp, { recursive: true, force: true });
+
+const result = {
+  coldFirstStructuralDiagnosticsP50Ms: round(pct(coldStructural, 50)),
+  coldFirstCompleteDiagnosticsP50Ms: round(pct(coldFull, 50)),
+  coldFirstCompleteDiagnosticsP95Ms: round(pct(coldFull, 95)),
+  coldRuns: COLD_RUNS,
+  warmEditToDiagnosticsP50Ms: round(pct(edits, 50)),
+  warmEditToDiagnosticsP95Ms: round(pct(edits, 95)),
+  edits: edits.length,
+  hoverP50Ms: round(pct(hovers, 50)),
+  hoverP95Ms: round(pct(hovers, 95)),
+  hovers: hovers.length,
+  hoverNeighbours: neighbours,
+  vocabularyTerms: nb.vocabularySize,
+  vocabularyEmbedMs: Math.round(vocabularyEmbedMs),
+  serverRssMiB: round(mem.rssMiB),
+  serverPeakRssMiB: round(mem.peakMiB),
+  pairs: PAIRS,
+};
+console.log(`first diagnostics, 20k pairs, cold: structural p50 ${result.coldFirstStructuralDiagnosticsP50Ms} ms, complete p50 ${result.coldFirstCompleteDiagnosticsP50Ms} / p95 ${result.coldFirstCompleteDiagnosticsP95Ms} ms (${COLD_RUNS} runs)`);
+console.log(`edit → diagnostics, 20k pairs, warm: p50 ${result.warmEditToDiagnosticsP50Ms} / p95 ${result.warmEditToDiagnosticsP95Ms} ms (${edits.length} edits)`);
+console.log(`hover, ${nb.vocabularySize} vocabulary terms: p50 ${result.hoverP50Ms} / p95 ${result.hoverP95Ms} ms (${hovers.length} hovers, ${neighbours} neighbours each)`);
+console.log(`server RSS ${result.serverRssMiB} MiB (peak ${result.serverPeakRssMiB} MiB); 100k vocabulary embedded in ${result.vocabularyEmbedMs} ms`);
+console.log(JSON.stringify(result));

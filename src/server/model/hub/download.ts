@@ -1,0 +1,365 @@
+/**
+ * Downloads a model from the Hugging Face hub (or a mirror) into a models folder:
+ *
+ * 1. lists the repository at a revision (`/api/models/{repo}/tree/{rev}?recursive=true`, falling
+ *    back to `/api/models/{repo}/revision/{rev}?blobs=true`), with each file's size and hash
+ *    (sha256 for LFS files, the git blob sha1 otherwise);
+ * 2. picks the tokenizer/config files, sentence-transformers pooling files and the ONNX file of the
+ *    wanted variant with its external data;
+ * 3. fetches each from `{endpoint}/{repo}/resolve/{rev}/{file}` into `<dest>.partial/`, resuming
+ *    `.part` files with `Range`, retrying stalls and truncated bodies, verifying size and hash;
+ * 4. renames the finished folder into place (atomic on one file system), so a model folder is
+ *    either complete or absent.
+ *
+ * Endpoint: `options.endpoint`, else `HF_ENDPOINT` (mirrors such as hf-mirror.com), else
+ * https://huggingface.co. Proxy: `HTTPS_PROXY` / `HTTP_PROXY` / `NO_PROXY` (see `http.ts`).
+ * Token: `HF_TOKEN` for gated or private repositories.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CancelledError, type CancellationFlag } from '../engine';
+import { DOWNLOAD_METADATA, type Variant } from '../transformer/layout';
+import { HttpError, httpGet, readText } from './http';
+
+export const DEFAULT_ENDPOINT = 'https://huggingface.co';
+
+export type DownloadErrorCode = 'not-found' | 'unauthorized' | 'offline' | 'integrity' | 'stalled' | 'http' | 'no-variant' | 'cancelled';
+
+export class DownloadError extends Error {
+  constructor(
+    readonly code: DownloadErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DownloadError';
+  }
+}
+
+/** One file of a repository listing. */
+export interface RepoFile {
+  readonly path: string;
+  readonly size?: number;
+  /** sha256 of the content (LFS files). */
+  readonly sha256?: string;
+  /** git blob sha1 (non-LFS files). */
+  readonly gitSha1?: string;
+}
+
+export type DownloadProgress =
+  | { readonly kind: 'listing'; readonly repo: string; readonly revision: string }
+  | { readonly kind: 'plan'; readonly files: readonly RepoFile[]; readonly totalBytes: number }
+  | { readonly kind: 'file'; readonly path: string; readonly size?: number; readonly resumedFrom: number }
+  | { readonly kind: 'bytes'; readonly path: string; readonly received: number; readonly totalReceived: number; readonly totalBytes: number }
+  | { readonly kind: 'retry'; readonly path: string; readonly attempt: number; readonly reason: string }
+  | { readonly kind: 'verified'; readonly path: string }
+  | { readonly kind: 'done'; readonly dir: string };
+
+export interface DownloadOptions {
+  /** `org/name`. */
+  readonly repo: string;
+  /** Branch, tag or commit (default `main`). */
+  readonly revision?: string;
+  /** Which ONNX file (default fp32 `model.onnx`). */
+  readonly variant?: Variant;
+  /** Hub base URL; default `HF_ENDPOINT`, else https://huggingface.co. */
+  readonly endpoint?: string;
+  /** Folder holding downloaded models; the model goes to `<modelsDir>/<org>--<name>`. */
+  readonly modelsDir: string;
+  readonly onProgress?: (p: DownloadProgress) => void;
+  /** Checked between chunks; when set, the download stops (partial files are kept for resuming). */
+  readonly token?: CancellationFlag;
+  readonly signal?: AbortSignal;
+  /** Idle milliseconds before a connection counts as stalled (default 30 000). */
+  readonly idleTimeoutMs?: number;
+  /** Attempts per file after the first, for stalls, truncation and 5xx (default 3). */
+  readonly retries?: number;
+  /** Environment (proxies, HF_ENDPOINT, HF_TOKEN); default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Files a model needs besides the ONNX graph; the first two are required. */
+const REQUIRED_FILES = ['tokenizer.json', 'config.json'];
+const OPTIONAL_FILES = [
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+  'modules.json',
+  'sentence_bert_config.json',
+  'config_sentence_transformers.json',
+  '1_Pooling/config.json',
+];
+const VARIANT_ONNX: Readonly<Record<Variant, readonly string[]>> = {
+  fp32: ['onnx/model.onnx', 'model.onnx'],
+  quantized: ['onnx/model_quantized.onnx', 'model_quantized.onnx', 'onnx/model_int8.onnx', 'onnx/model_uint8.onnx'],
+  fp16: ['onnx/model_fp16.onnx', 'model_fp16.onnx'],
+};
+
+/** `org/name` → folder name `org--name`. */
+export function modelFolderName(repo: string): string {
+  return repo.split('/').join('--');
+}
+
+export function resolveEndpoint(endpoint: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return (endpoint || env.HF_ENDPOINT || DEFAULT_ENDPOINT).replace(/\/+$/, '');
+}
+
+const encodePath = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+
+function mapHttpError(err: unknown, endpoint: string): Error {
+  if (err instanceof HttpError) {
+    if (err.kind === 'aborted') return new CancelledError();
+    if (err.kind === 'stalled') return new DownloadError('stalled', err.message);
+    if (err.kind === 'network' || err.kind === 'proxy')
+      return new DownloadError(
+        'offline',
+        `Cannot reach ${endpoint} (${err.errno ?? err.message}). You may be offline, or the hub may be blocked here: set HF_ENDPOINT (or the synonymLens endpoint setting) to a mirror, or HTTPS_PROXY to your proxy. The built-in model stays in use.`,
+      );
+  }
+  return err as Error;
+}
+
+function checkStatus(status: number, what: string, repo: string): void {
+  if (status === 404) throw new DownloadError('not-found', `${what}: not found (HTTP 404). Check the repository id "${repo}", the revision and the file name.`);
+  if (status === 401 || status === 403) throw new DownloadError('unauthorized', `${what}: HTTP ${status}. The repository may be gated or private: accept its terms on the hub and set HF_TOKEN.`);
+  if (status < 200 || status >= 300) throw new DownloadError('http', `${what}: HTTP ${status}`);
+}
+
+interface TreeEntry {
+  type?: string;
+  path?: string;
+  rfilename?: string;
+  size?: number;
+  oid?: string;
+  blobId?: string;
+  lfs?: { oid?: string; sha256?: string; size?: number };
+}
+
+function toRepoFile(e: TreeEntry): RepoFile | undefined {
+  const p = e.path ?? e.rfilename;
+  if (!p || e.type === 'directory') return undefined;
+  const lfsSha = e.lfs?.oid ?? e.lfs?.sha256;
+  return {
+    path: p,
+    size: e.lfs?.size ?? e.size,
+    sha256: lfsSha ? lfsSha.replace(/^sha256:/, '') : undefined,
+    gitSha1: !lfsSha ? e.oid ?? e.blobId : undefined,
+  };
+}
+
+/** Lists the files of `repo` at `revision` with sizes and hashes. */
+export async function listRepoFiles(repo: string, revision: string, options: { endpoint?: string; env?: NodeJS.ProcessEnv; idleTimeoutMs?: number; signal?: AbortSignal } = {}): Promise<{ files: RepoFile[]; commit?: string }> {
+  const env = options.env ?? process.env;
+  const endpoint = resolveEndpoint(options.endpoint, env);
+  const headers = authHeaders(env);
+  const get = async (url: string) => {
+    try {
+      return await httpGet(url, { headers, idleTimeoutMs: options.idleTimeoutMs ?? 30_000, env, signal: options.signal });
+    } catch (err) {
+      throw mapHttpError(err, endpoint);
+    }
+  };
+  const tree = await get(`${endpoint}/api/models/${repo}/tree/${encodeURIComponent(revision)}?recursive=true`);
+  if (tree.status === 200) {
+    const entries = JSON.parse(await readText(tree.body)) as TreeEntry[];
+    return { files: entries.map(toRepoFile).filter((f): f is RepoFile => f !== undefined) };
+  }
+  tree.body.resume();
+  // Older mirrors implement only the revision endpoint.
+  const rev = await get(`${endpoint}/api/models/${repo}/revision/${encodeURIComponent(revision)}?blobs=true`);
+  if (rev.status !== 200) rev.body.resume();
+  checkStatus(rev.status, `Listing ${repo}@${revision} at ${endpoint}`, repo);
+  const info = JSON.parse(await readText(rev.body)) as { sha?: string; siblings?: TreeEntry[] };
+  return { files: (info.siblings ?? []).map(toRepoFile).filter((f): f is RepoFile => f !== undefined), commit: info.sha };
+}
+
+function authHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
+  const token = env.HF_TOKEN ?? env.HUGGING_FACE_HUB_TOKEN;
+  return { 'user-agent': 'synonym-lens', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+}
+
+/** The files to fetch for `variant`; throws `no-variant` naming the variants the repository has. */
+export function selectFiles(files: readonly RepoFile[], variant: Variant): RepoFile[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const onnx = VARIANT_ONNX[variant].map((p) => byPath.get(p)).find((f) => f !== undefined);
+  if (!onnx) {
+    const available = (Object.keys(VARIANT_ONNX) as Variant[]).filter((v) => VARIANT_ONNX[v].some((p) => byPath.has(p)));
+    throw new DownloadError(
+      'no-variant',
+      available.length
+        ? `The repository has no ${variant} ONNX model (${VARIANT_ONNX[variant].join(', ')}); available: ${available.join(', ')} (use --variant).`
+        : `The repository has no ONNX model (looked for onnx/model*.onnx and model*.onnx). Try its ONNX export, e.g. a Xenova/… repository.`,
+    );
+  }
+  const missing = REQUIRED_FILES.filter((p) => !byPath.has(p));
+  if (missing.length) throw new DownloadError('not-found', `The repository lacks ${missing.join(' and ')}, which the engine needs.`);
+  const data = files.filter((f) => f.path.startsWith(onnx.path + '_data') || f.path.startsWith(onnx.path + '.data'));
+  const extra = [...REQUIRED_FILES, ...OPTIONAL_FILES].map((p) => byPath.get(p)).filter((f): f is RepoFile => f !== undefined);
+  return [...extra, onnx, ...data];
+}
+
+async function hashFile(file: string, algorithm: string, prefix?: Buffer): Promise<string> {
+  const h = createHash(algorithm);
+  if (prefix) h.update(prefix);
+  for await (const c of createReadStream(file)) h.update(c as Buffer);
+  return h.digest('hex');
+}
+
+/** Verifies a finished file against the listing's size and hash. */
+async function verify(file: string, f: RepoFile): Promise<string | undefined> {
+  const size = statSync(file).size;
+  if (f.size !== undefined && size !== f.size) return `size ${size} ≠ ${f.size} bytes`;
+  if (f.sha256) {
+    const got = await hashFile(file, 'sha256');
+    if (got !== f.sha256.toLowerCase()) return `sha256 ${got} ≠ ${f.sha256}`;
+  } else if (f.gitSha1 && /^[0-9a-f]{40}$/i.test(f.gitSha1)) {
+    const got = await hashFile(file, 'sha1', Buffer.from(`blob ${size}\u0000`));
+    if (got !== f.gitSha1.toLowerCase()) return `git blob sha1 ${got} ≠ ${f.gitSha1}`;
+  }
+  return undefined;
+}
+
+/**
+ * Downloads `options.repo` and returns the model folder. Rejects with `DownloadError` (one code per
+ * failure, see `DownloadErrorCode`) or `CancelledError`; an existing model folder is replaced only
+ * once the new one is complete.
+ */
+export async function downloadModel(options: DownloadOptions): Promise<string> {
+  const env = options.env ?? process.env;
+  const endpoint = resolveEndpoint(options.endpoint, env);
+  const revision = options.revision ?? 'main';
+  const variant = options.variant ?? 'fp32';
+  const idle = options.idleTimeoutMs ?? 30_000;
+  const retries = options.retries ?? 3;
+  const progress = options.onProgress ?? (() => undefined);
+  if (!/^[\w.-]+\/[\w.-]+$/.test(options.repo)) throw new DownloadError('not-found', `Not a repository id: "${options.repo}" (expected org/name)`);
+
+  // One AbortController for the whole download, fed by the signal and polled token.
+  const abort = new AbortController();
+  const onAbort = () => abort.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) abort.abort();
+  const poll = options.token ? setInterval(() => options.token!.isCancellationRequested && abort.abort(), 50) : undefined;
+  const cancelled = () => abort.signal.aborted || options.token?.isCancellationRequested === true;
+
+  try {
+    progress({ kind: 'listing', repo: options.repo, revision });
+    const { files, commit } = await listRepoFiles(options.repo, revision, { endpoint, env, idleTimeoutMs: idle, signal: abort.signal }).catch((err: unknown) => {
+      throw cancelled() ? new CancelledError() : err;
+    });
+    const chosen = selectFiles(files, variant);
+    const totalBytes = chosen.reduce((s, f) => s + (f.size ?? 0), 0);
+    progress({ kind: 'plan', files: chosen, totalBytes });
+
+    mkdirSync(options.modelsDir, { recursive: true });
+    const dest = path.join(options.modelsDir, modelFolderName(options.repo));
+    const partial = `${dest}.partial`;
+    mkdirSync(partial, { recursive: true });
+    let totalReceived = 0;
+
+    for (const f of chosen) {
+      if (cancelled()) throw new CancelledError();
+      const target = path.join(partial, f.path);
+      mkdirSync(path.dirname(target), { recursive: true });
+      if (existsSync(target) && (await verify(target, f)) === undefined) {
+        totalReceived += statSync(target).size;
+        progress({ kind: 'verified', path: f.path });
+        continue;
+      }
+      const part = `${target}.part`;
+      const url = `${endpoint}/${options.repo}/resolve/${encodeURIComponent(revision)}/${encodePath(f.path)}`;
+      let freshStarts = 0;
+      for (let attempt = 0; ; attempt++) {
+        if (cancelled()) throw new CancelledError();
+        const have = existsSync(part) ? statSync(part).size : 0;
+        let failure: string | undefined;
+        try {
+          const got = await fetchInto(url, part, have, f, { headers: authHeaders(env), idle, env, signal: abort.signal, repo: options.repo }, (received) => {
+            progress({ kind: 'bytes', path: f.path, received, totalReceived: totalReceived + received, totalBytes });
+            if (options.token?.isCancellationRequested) abort.abort();
+          });
+          progress({ kind: 'file', path: f.path, size: f.size, resumedFrom: got.resumedFrom });
+          if (f.size !== undefined && got.size < f.size) failure = `truncated: ${got.size} of ${f.size} bytes`;
+        } catch (err) {
+          if (cancelled()) throw new CancelledError();
+          const mapped = mapHttpError(err, endpoint);
+          if (mapped instanceof DownloadError && (mapped.code === 'stalled' || mapped.code === 'http' || mapped.code === 'offline') && attempt < retries) failure = mapped.message;
+          else throw mapped;
+        }
+        if (failure === undefined) {
+          const bad = await verify(part, f);
+          if (bad === undefined) break;
+          // A corrupt resume can be fixed by one fresh download; a mirror serving wrong bytes cannot.
+          rmSync(part, { force: true });
+          if (freshStarts++ >= 1 || attempt >= retries)
+            throw new DownloadError('integrity', `${f.path} from ${endpoint} failed verification (${bad}); the partial file was deleted. The mirror may be serving corrupt data.`);
+          failure = `verification failed (${bad}), downloading again`;
+        }
+        if (attempt >= retries) throw new DownloadError(failure.startsWith('truncated') ? 'integrity' : 'stalled', `${f.path}: ${failure} after ${retries + 1} attempts`);
+        progress({ kind: 'retry', path: f.path, attempt: attempt + 1, reason: failure });
+      }
+      renameSync(part, target);
+      totalReceived += statSync(target).size;
+      progress({ kind: 'verified', path: f.path });
+    }
+
+    writeFileSync(
+      path.join(partial, DOWNLOAD_METADATA),
+      JSON.stringify({ repo: options.repo, revision, commit, variant, endpoint, downloadedAt: new Date().toISOString(), files: chosen }, null, 2),
+    );
+    // Swap into place: the old folder (if any) moves aside first so `dest` is never half-written.
+    const old = `${dest}.old-${randomBytes(4).toString('hex')}`;
+    if (existsSync(dest)) renameSync(dest, old);
+    renameSync(partial, dest);
+    rmSync(old, { recursive: true, force: true });
+    progress({ kind: 'done', dir: dest });
+    return dest;
+  } finally {
+    if (poll) clearInterval(poll);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** GETs `url` into `part`, resuming from `have` bytes when the server honours Range. */
+async function fetchInto(
+  url: string,
+  part: string,
+  have: number,
+  f: RepoFile,
+  o: { headers: Record<string, string>; idle: number; env: NodeJS.ProcessEnv; signal: AbortSignal; repo: string },
+  onBytes: (received: number) => void,
+): Promise<{ size: number; resumedFrom: number }> {
+  const resume = have > 0 && (f.size === undefined || have < f.size);
+  if (have > 0 && !resume) rmSync(part, { force: true });
+  const res = await httpGet(url, { headers: resume ? { ...o.headers, range: `bytes=${have}-` } : o.headers, idleTimeoutMs: o.idle, env: o.env, signal: o.signal });
+  if (res.status !== 200 && res.status !== 206) {
+    res.body.resume();
+    if (res.status >= 500) throw new HttpError('network', `HTTP ${res.status} for ${f.path}`, `HTTP ${res.status}`);
+    checkStatus(res.status, `Downloading ${f.path} of ${o.repo}`, o.repo);
+  }
+  const append = resume && res.status === 206;
+  const start = append ? have : 0;
+  const out = createWriteStream(part, { flags: append ? 'a' : 'w' });
+  let received = start;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      res.body.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        onBytes(received);
+        if (!out.write(chunk)) {
+          res.body.pause();
+          out.once('drain', () => res.body.resume());
+        }
+      });
+      res.body.once('end', resolve);
+      // A body cut short by the server or our idle timeout ends in 'aborted'/'error', or (HTTP/1.1
+      // without content-length) in a plain 'end'; the size check afterwards catches all three.
+      res.body.once('aborted', () => resolve());
+      res.body.once('error', (err) => (err instanceof HttpError || o.signal.aborted ? reject(err) : resolve()));
+      res.body.once('close', () => resolve());
+    });
+  } finally {
+    await new Promise<void>((resolve) => out.end(resolve));
+  }
+  if (o.signal.aborted) throw new HttpError('aborted', 'aborted');
+  return { size: statSync(part).size, resumedFrom: start };
+}
