@@ -6,7 +6,7 @@
  * re-embedded and never offered as neighbours; the matrix is compacted when they pile up.
  */
 import { CancelledError, type CancellationFlag, type EmbeddingEngine } from './model/engine';
-import { dot, topK, VectorMatrix } from '../core/vectors';
+import { topK, VectorMatrix } from '../core/vectors';
 import { yieldToEventLoop } from './cancellation';
 
 export interface Scored {
@@ -28,6 +28,8 @@ export class VectorStore {
   /** Per matrix row: 1 when its term is in the vocabulary now. */
   private active: Uint8Array;
   private activeRows = 0;
+  /** `matrix.data`, refreshed after the matrix changes (the getter allocates a view). */
+  private view?: Float32Array;
   private readonly sources = new Map<string, Set<string>>();
   /** Serialises engine calls: one batch at a time keeps hovers' waits short and bounded. */
   private lock: Promise<void> = Promise.resolve();
@@ -60,9 +62,13 @@ export class VectorStore {
 
   /** Cosine in [-1, 1] of two embedded terms, or undefined when either has no vector yet. */
   cosine(a: string, b: string): number | undefined {
-    const va = this.get(a);
-    const vb = this.get(b);
-    return va && vb ? clamp(dot(va, vb)) : undefined;
+    const ra = this.index.get(a);
+    const rb = this.index.get(b);
+    if (ra === undefined || rb === undefined) return undefined;
+    // Straight from the matrix storage: called for every pair on every edit, so no views.
+    const data = (this.view ??= this.matrix.data);
+    const dim = this.dimension;
+    return clamp(dotAt(data, ra * dim, rb * dim, dim));
   }
 
   /** The terms among `texts` that have no vector yet (each once). */
@@ -162,6 +168,7 @@ export class VectorStore {
     // Dropping typing debris is cheaper than letting it grow the matrix and every scan.
     if (inactive > 4096 && inactive > this.activeRows) this.compact();
     const r = this.matrix.add(v);
+    this.view = undefined;
     if (r >= this.active.length) {
       const active = new Uint8Array(Math.max(1024, this.active.length * 2));
       active.set(this.active);
@@ -188,6 +195,7 @@ export class VectorStore {
       this.index.set(this.texts[r], w);
     }
     this.matrix = matrix;
+    this.view = undefined;
     this.texts = texts;
     this.active = new Uint8Array(Math.max(1024, matrix.rows * 2));
     this.active.fill(1, 0, matrix.rows);
@@ -198,6 +206,23 @@ export class VectorStore {
     this.lock = run.catch(() => undefined);
     return run;
   }
+}
+
+/** Dot product of rows starting at offsets `i` and `j` of one matrix (four accumulators). */
+function dotAt(data: Float32Array, i: number, j: number, dim: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < dim; k += 4) {
+    s0 += data[i + k] * data[j + k];
+    s1 += data[i + k + 1] * data[j + k + 1];
+    s2 += data[i + k + 2] * data[j + k + 2];
+    s3 += data[i + k + 3] * data[j + k + 3];
+  }
+  for (; k < dim; k++) s0 += data[i + k] * data[j + k];
+  return s0 + s1 + s2 + s3;
 }
 
 function clamp(c: number): number {

@@ -17,12 +17,13 @@ export async function runExport(positionals: string[], values: Record<string, st
     throw new CliError(`'${positionals[0]}' has ${errors.length} CSV error${errors.length === 1 ? '' : 's'}; fix them before exporting (line ${p.range.start.line + 1}: ${p.message})`);
   }
   const result = exportSynonyms(dict, format, setName);
-  for (const w of result.warnings) process.stderr.write(`synonym-lens: warning: ${w}\n`);
   if (typeof values.out === 'string') {
     writeFileAtomic(values.out, result.text);
     process.stderr.write(`wrote ${result.rules} rules to ${values.out}\n`);
   } else {
     process.stdout.write(result.text);
   }
+  // Warnings come after the output is safely written, so a failed write is the only message.
+  for (const w of result.warnings) process.stderr.write(`synonym-lens: warning: ${w}\n`);
   return 0;
 }

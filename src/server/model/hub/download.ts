@@ -340,9 +340,21 @@ async function fetchInto(
   const start = append ? have : 0;
   const out = createWriteStream(part, { flags: append ? 'a' : 'w' });
   let received = start;
+  // Our own idle timer on the body, so a stall mid-transfer is reported as a stall (not a truncation).
+  let stalled = false;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => {
+      stalled = true;
+      res.body.destroy();
+    }, o.idle);
+  };
   try {
     await new Promise<void>((resolve, reject) => {
+      arm();
       res.body.on('data', (chunk: Buffer) => {
+        arm();
         received += chunk.length;
         onBytes(received);
         if (!out.write(chunk)) {
@@ -358,8 +370,10 @@ async function fetchInto(
       res.body.once('close', () => resolve());
     });
   } finally {
+    if (timer) clearTimeout(timer);
     await new Promise<void>((resolve) => out.end(resolve));
   }
   if (o.signal.aborted) throw new HttpError('aborted', 'aborted');
+  if (stalled) throw new HttpError('stalled', `No data for ${f.path} for ${o.idle} ms (stalled connection) after ${received} bytes`);
   return { size: statSync(part).size, resumedFrom: start };
 }

@@ -1,0 +1,194 @@
+/**
+ * `model download <org/name>`, `model list`, `model info <dir|org/name>`: getting and inspecting
+ * transformer models from the command line (the same code the extension uses).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CancelledError } from '../../server/model/engine';
+import { downloadModel, DownloadError, resolveEndpoint, type DownloadProgress } from '../../server/model/hub/download';
+import { DOWNLOAD_METADATA, hfHubCacheDir, isTransformerFolder, MODELS_DIR_ENV, ModelLoadError, PRESETS, resolveTransformerSpec, TransformerEngine, type Variant } from '../../server/model/transformer';
+import { CliError } from '../errors';
+
+type Values = Record<string, string | boolean | undefined>;
+
+/** Option table for `model` (the lead registers it in main.ts). */
+export const MODEL_OPTIONS = {
+  revision: { type: 'string' },
+  variant: { type: 'string' },
+  endpoint: { type: 'string' },
+  'models-dir': { type: 'string' },
+  text: { type: 'string' },
+  threads: { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
+export const MODEL_USAGE = `  model download <org/name>   download an ONNX model from the Hugging Face hub (or a mirror)
+      --revision <r>            branch, tag or commit (default main)
+      --variant <v>             fp32 (default) | quantized | fp16
+      --endpoint <url>          hub or mirror (default: HF_ENDPOINT, else https://huggingface.co)
+      --models-dir <dir>        where models go (default: ${MODELS_DIR_ENV}, else ~/.cache/synonym-lens/models)
+  model list                  downloaded models and ONNX models in the Hugging Face cache  [--models-dir] [--json]
+  model info <dir|org/name>   load a model and print what the engine made of it
+      --variant <v>  --text <term> (show its tokens)  --threads <n>  [--models-dir] [--json]
+`;
+
+const VARIANTS: readonly Variant[] = ['fp32', 'quantized', 'fp16'];
+
+/** Default folder for downloaded models when neither --models-dir nor the environment names one. */
+export function defaultModelsDir(values: Values = {}): string {
+  if (typeof values['models-dir'] === 'string') return path.resolve(values['models-dir']);
+  if (process.env[MODELS_DIR_ENV]) return path.resolve(process.env[MODELS_DIR_ENV]!);
+  return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'synonym-lens', 'models');
+}
+
+function variantOf(values: Values): Variant | undefined {
+  const v = values.variant;
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !VARIANTS.includes(v as Variant)) throw new CliError(`--variant must be one of ${VARIANTS.join(', ')}, got '${String(v)}'`);
+  return v as Variant;
+}
+
+const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+
+export async function runModel(positionals: string[], values: Values): Promise<number> {
+  const [sub, arg] = positionals;
+  switch (sub) {
+    case 'download':
+      if (!arg) throw new CliError("'model download' needs a repository id, e.g. BAAI/bge-small-zh-v1.5");
+      return download(arg, values);
+    case 'list':
+      return list(values);
+    case 'info':
+      if (!arg) throw new CliError("'model info' needs a model folder or repository id");
+      return info(arg, values);
+    default:
+      throw new CliError(`unknown 'model' subcommand '${sub ?? ''}' (download, list or info)`);
+  }
+}
+
+async function download(repo: string, values: Values): Promise<number> {
+  const modelsDir = defaultModelsDir(values);
+  const endpoint = resolveEndpoint(typeof values.endpoint === 'string' ? values.endpoint : undefined);
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.once('SIGINT', onSigint);
+  const tty = process.stderr.isTTY;
+  let lastPrint = 0;
+  const onProgress = (p: DownloadProgress) => {
+    if (values.json) return;
+    if (p.kind === 'plan') process.stderr.write(`downloading ${p.files.length} files (${mib(p.totalBytes)}) of ${repo} from ${endpoint}\n`);
+    else if (p.kind === 'bytes') {
+      const now = Date.now();
+      if (now - lastPrint < (tty ? 200 : 5000)) return;
+      lastPrint = now;
+      const pct = p.totalBytes ? ((100 * p.totalReceived) / p.totalBytes).toFixed(1) : '?';
+      process.stderr.write(`${tty ? '\r' : ''}${pct}% ${mib(p.totalReceived)} — ${p.path}${tty ? '\x1b[K' : '\n'}`);
+    } else if (p.kind === 'retry') process.stderr.write(`${tty ? '\n' : ''}retrying ${p.path} (${p.reason})\n`);
+    else if (p.kind === 'done' && tty) process.stderr.write('\r\x1b[K');
+  };
+  try {
+    const dir = await downloadModel({
+      repo,
+      revision: typeof values.revision === 'string' ? values.revision : undefined,
+      variant: variantOf(values),
+      endpoint,
+      modelsDir,
+      signal: abort.signal,
+      onProgress,
+    });
+    if (values.json) process.stdout.write(JSON.stringify({ repo, dir }) + '\n');
+    else process.stdout.write(`${repo} → ${dir}\nuse it with --model ${repo} (or --model ${dir})\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof CancelledError) throw new CliError('download cancelled; run the same command again to resume');
+    if (err instanceof DownloadError) throw new CliError(err.message);
+    throw err;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+interface ListedModel {
+  id: string;
+  dir: string;
+  source: 'downloaded' | 'hf-cache';
+  variant?: string;
+}
+
+function list(values: Values): number {
+  const found: ListedModel[] = [];
+  const modelsDir = defaultModelsDir(values);
+  if (existsSync(modelsDir)) {
+    for (const name of readdirSync(modelsDir).sort()) {
+      const dir = path.join(modelsDir, name);
+      if (name.includes('.partial') || name.includes('.old-') || !isTransformerFolder(dir)) continue;
+      let meta: { repo?: string; variant?: string } = {};
+      try {
+        meta = JSON.parse(readFileSync(path.join(dir, DOWNLOAD_METADATA), 'utf8'));
+      } catch {
+        // A folder copied in by hand: list it under its name.
+      }
+      found.push({ id: meta.repo ?? name, dir, source: 'downloaded', variant: meta.variant });
+    }
+  }
+  const cache = hfHubCacheDir();
+  if (existsSync(cache)) {
+    for (const name of readdirSync(cache).sort()) {
+      if (!name.startsWith('models--')) continue;
+      const id = name.slice('models--'.length).split('--').join('/');
+      const dir = resolveTransformerSpec(path.join(cache, name));
+      if (dir && hasOnnx(dir)) found.push({ id, dir, source: 'hf-cache' });
+    }
+  }
+  if (values.json) process.stdout.write(JSON.stringify(found, null, 2) + '\n');
+  else if (!found.length) process.stdout.write(`no models in ${modelsDir} or ${cache}\npresets: ${PRESETS.map((p) => p.onnxRepos[0]).join(', ')}\n`);
+  else for (const m of found) process.stdout.write(`${m.id}${m.variant && m.variant !== 'fp32' ? ` (${m.variant})` : ''}\t${m.source}\t${m.dir}\n`);
+  return 0;
+}
+
+function hasOnnx(dir: string): boolean {
+  return [dir, path.join(dir, 'onnx')].some((d) => existsSync(d) && readdirSync(d).some((n) => n.endsWith('.onnx')));
+}
+
+async function info(spec: string, values: Values): Promise<number> {
+  const dir = resolveTransformerSpec(spec, defaultModelsDir(values));
+  if (!dir) throw new CliError(`'${spec}' is neither a model folder with tokenizer.json nor a downloaded or cached repository (try 'model download ${spec}')`);
+  const threads = typeof values.threads === 'string' ? Number(values.threads) : undefined;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new CliError(`--threads must be a positive integer, got '${String(values.threads)}'`);
+  let engine: TransformerEngine;
+  try {
+    engine = await TransformerEngine.load(dir, { variant: variantOf(values), threads });
+  } catch (err) {
+    if (err instanceof ModelLoadError) throw new CliError(err.message);
+    throw err;
+  }
+  try {
+    const i = engine.info;
+    const text = typeof values.text === 'string' ? values.text : undefined;
+    const tokens = text !== undefined ? engine.tokenize(text) : undefined;
+    const analysis = text !== undefined ? engine.analyze(text) : undefined;
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ id: engine.id, fingerprint: engine.fingerprint, ...i, tokens, analysis }, null, 2) + '\n');
+    } else {
+      const lines = [
+        `id           ${engine.id}`,
+        `folder       ${i.dir}`,
+        `onnx         ${path.relative(i.dir, i.onnxPath)} (${i.variant}, ${mib(i.weightBytes)}${i.externalData.length ? `, external data: ${i.externalData.map((f) => path.basename(f)).join(', ')}` : ''})`,
+        `inputs       ${i.inputs.join(', ')}`,
+        `output       ${i.output}`,
+        `pooling      ${i.pooling}${i.prefix ? `, prefix ${JSON.stringify(i.prefix)}` : ''}, L2-normalised`,
+        `dimension    ${i.dimension}`,
+        `max length   ${i.maxLength} tokens`,
+        `vocabulary   ${i.vocabSize}`,
+        `threads      ${i.threads}`,
+        `fingerprint  ${engine.fingerprint.slice(0, 16)}…`,
+      ];
+      if (tokens && analysis) lines.push(`tokens       ${tokens.join(' ')}${analysis.unknownUnits ? `  (${analysis.unknownUnits} unknown)` : ''}${analysis.truncated ? '  (truncated)' : ''}`);
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    return 0;
+  } finally {
+    await engine.dispose();
+  }
+}
