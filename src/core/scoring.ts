@@ -2,6 +2,7 @@
  * Pair scoring shared by the CLI and the language server: which pairs the model disagrees with.
  */
 import type { Pair } from './csv/types';
+import { dot } from './vectors';
 
 export type PairFlag = 'low-similarity' | 'negative-too-similar';
 
@@ -42,9 +43,7 @@ export function scorePairs(
     const a = vectorOf(pair.a.text);
     const b = vectorOf(pair.b.text);
     if (!a || !b) continue;
-    let s = 0;
-    for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-    const cosine = Math.max(-1, Math.min(1, s));
+    const cosine = Math.max(-1, Math.min(1, dot(a, b)));
     out.push({ pair, cosine, flag: flagPair(pair.label, cosine, t) });
   }
   return out;
