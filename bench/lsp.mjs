@@ -34,9 +34,17 @@ const word = (i) => {
   } while (i > 0);
   return s;
 };
+// A curated-looking dictionary: most positive pairs share a stem (the model agrees), one row in
+// ten pairs unrelated words (flagged), one in five is a label-0 pair. So diagnostics are a
+// minority, as in a real file, rather than 20,000 warnings.
 function dictionary(rows) {
   const lines = ['term,synonym,label'];
-  for (let i = 0; i < rows; i++) lines.push(`${word(i)}车,${word(i * 7 + 3)}${i % 3 === 0 ? '车' : '路'},${i % 5 === 0 ? 0 : 1}`);
+  for (let i = 0; i < rows; i++) {
+    const stem = word(i);
+    if (i % 5 === 0) lines.push(`${stem}车,${word(i * 7 + 3)}路,0`);
+    else if (i % 10 === 1) lines.push(`${stem}车,${word(i * 13 + 5)}路,1`);
+    else lines.push(`${stem}车,${stem}汽车,1`);
+  }
   return lines.join('\n') + '\n';
 }
 

@@ -49,7 +49,8 @@ export function ensureTools() {
   const toolsMarker = path.join(toolsDir, `.installed-${Object.entries(TOOLS).map((e) => e.join('@')).join(',')}`.replace(/[\/^]/g, '_'));
   const needCodeServer = !existsSync(csMarker);
 
-  aptInstall(['chromium', ...(needCodeServer ? ['ripgrep', ...BUILD_PACKAGES] : [])]);
+  // A CJK font, so that screenshots of Chinese dictionaries show characters rather than boxes.
+  aptInstall(['chromium', 'fonts-wqy-microhei', ...(needCodeServer ? ['ripgrep', ...BUILD_PACKAGES] : [])]);
 
   if (needCodeServer) {
     const t0 = Date.now();

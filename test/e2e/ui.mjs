@@ -15,6 +15,7 @@ export async function runUiSuite({ playwright, executablePath, profileDir, baseU
   track(context);
   context.setDefaultTimeout(30000);
   page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
+  let serverTimeout = SERVER_TIMEOUT; // shortened once the server is known not to answer
   let broken = false; // after a failed step that later steps need, skip them (recorded as failed)
 
   async function step(name, fn, { needed = false } = {}) {
@@ -74,22 +75,24 @@ export async function runUiSuite({ playwright, executablePath, profileDir, baseU
       const status = page.locator('.statusbar [id="status.languageStatus"]');
       await status.waitFor();
       await page.locator('.statusbar [id="status.languageStatus"] [aria-label*=" terms"], .statusbar [id="status.languageStatus"][aria-label*=" terms"]')
-        .first().waitFor({ state: 'attached', timeout: SERVER_TIMEOUT });
+        .first().waitFor({ state: 'attached', timeout: SERVER_TIMEOUT })
+        .catch((e) => { serverTimeout = 10000; throw e; });
     });
 
     await step('the Problems panel lists a flagged pair', async () => {
       await runCommand('View: Focus Problems');
-      await page.locator('.markers-panel .monaco-list-row', { hasText: 'low-similarity' }).first().waitFor({ timeout: SERVER_TIMEOUT });
+      await page.locator('.markers-panel .monaco-list-row', { hasText: 'low-similarity' }).first().waitFor({ timeout: serverTimeout });
       await page.screenshot({ path: path.join(outDir, 'problems.png') });
     });
 
     await step('hovering a term shows its neighbours', async () => {
-      await page.locator('.editor-instance .view-lines').first().click(); // focus the editor again
-      const line = page.locator('.editor-instance .view-line', { hasText: lines[1] }).first();
-      const box = await line.boundingBox();
-      if (!box) throw new Error('line 2 is not visible');
-      await page.mouse.move(box.x + 12, box.y + box.height / 2); // over the first characters of the term
-      await page.locator('.monaco-hover', { hasText: neighbourPattern }).first().waitFor({ state: 'visible', timeout: SERVER_TIMEOUT });
+      // Inlay hints change the rendered text of a line, so find line 2 by its number in the gutter
+      // and point at the first characters of the term.
+      const gutter = await page.locator('.editor-instance .margin-view-overlays .line-numbers').getByText('2', { exact: true }).first().boundingBox();
+      const text = await page.locator('.editor-instance .view-lines').first().boundingBox();
+      if (!gutter || !text) throw new Error('line 2 is not visible');
+      await page.mouse.move(text.x + 8, gutter.y + gutter.height / 2);
+      await page.locator('.monaco-hover', { hasText: neighbourPattern }).first().waitFor({ state: 'visible', timeout: serverTimeout });
       await page.screenshot({ path: path.join(outDir, 'hover.png') });
     });
 

@@ -23,6 +23,13 @@ function withTimeout(promise, ms, name) {
 /** Runs the registered tests in order; rejects when any failed (VS Code then exits non-zero). */
 async function runAll(suiteName) {
   const results = [];
+  const out = process.env.SYNONYM_LENS_E2E_OUT;
+  // Written after every test, so that a run cut short by a timeout still reports what it did.
+  const save = () => {
+    if (!out) return;
+    fs.mkdirSync(out, { recursive: true });
+    fs.writeFileSync(path.join(out, `${suiteName}.json`), JSON.stringify(results, null, 2));
+  };
   const grep = process.env.SYNONYM_LENS_E2E_GREP ? new RegExp(process.env.SYNONYM_LENS_E2E_GREP) : undefined;
   for (const t of tests) {
     if (grep && !grep.test(t.name)) continue;
@@ -36,12 +43,9 @@ async function runAll(suiteName) {
       results.push({ name: t.name, ok: false, ms: Date.now() - t0, err });
       console.log(`FAIL ${t.name} (${Date.now() - t0} ms)\n${err}`);
     }
+    save();
   }
-  const out = process.env.SYNONYM_LENS_E2E_OUT;
-  if (out) {
-    fs.mkdirSync(out, { recursive: true });
-    fs.writeFileSync(path.join(out, `${suiteName}.json`), JSON.stringify(results, null, 2));
-  }
+  save();
   const failed = results.filter((r) => !r.ok).length;
   console.log(`${suiteName}: ${results.length - failed} passed, ${failed} failed`);
   if (failed) throw new Error(`${failed} of ${results.length} tests failed`);

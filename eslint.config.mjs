@@ -1,0 +1,39 @@
+// Lint rules that catch what the type checker cannot: floating promises (an unhandled rejection in
+// the extension host or the server is silent), misused promises, and imports across layers.
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'models/**', 'node_modules/**', 'test/**', 'bench/**', 'scripts/**', '**/*.mjs', '**/*.js', '**/*.d.ts'] },
+  {
+    files: ['src/**/*.ts', 'webview/**/*.ts'],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['vscode', 'vscode-*', 'onnxruntime-*', 'node:*', '../server/*', '../client/*', '../shared/*'] }],
+    },
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    ignores: ['src/server/model/onnxAdapter.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['vscode', 'onnxruntime-node', 'onnxruntime-common'], patterns: ['**/client/*'] }],
+    },
+  },
+  {
+    files: ['src/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['onnxruntime-node'], patterns: ['**/server/*', '**/server/**'] }],
+    },
+  },
+);
