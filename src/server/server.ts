@@ -67,6 +67,8 @@ interface DocState {
 }
 
 const MAX_MATRIX_TERMS = 4000;
+/** Embedding batches at least this large report work-done progress. */
+const PROGRESS_MIN_TERMS = 5000;
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -79,6 +81,7 @@ export function startServer(connection: Connection): void {
   let versionedEdits = false;
   let dynamicConfiguration = false;
   let workspaceFolderEvents = false;
+  let workDoneProgress = false;
   /** Vocabulary-file sources loaded per model spec: file path → mtime. */
   const vocabularyLoaded = new Map<string, Map<string, number>>();
   const vocabularyJobs = new Map<string, CancelSource>();
@@ -93,6 +96,7 @@ export function startServer(connection: Connection): void {
     versionedEdits = caps.workspace?.workspaceEdit?.documentChanges === true;
     dynamicConfiguration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     workspaceFolderEvents = caps.workspace?.workspaceFolders === true;
+    workDoneProgress = caps.window?.workDoneProgress === true;
     workspaceFolders = (params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []))
       .map((f) => fsPath(f.uri))
       .filter((p): p is string => p !== undefined);
@@ -229,7 +233,7 @@ export function startServer(connection: Connection): void {
       await untilReadyOrCancelled(entry, job);
       if (stale() || entry.state !== 'ready') return;
       attachTerms(uri, a, entry);
-      await entry.store!.ensure(a.terms, job);
+      await embedWithProgress(entry.store!, a.terms, job, uri);
       if (stale()) return;
       const m = modelDiagnostics(a, s, entry, thresholdsFor(s, entry.modelId));
       publish(structural.concat(m.diagnostics));
@@ -240,6 +244,24 @@ export function startServer(connection: Connection): void {
       if (!isCancellation(e)) connection.console.error(`Diagnostics of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     } finally {
       if (st.job === job) st.job = undefined;
+    }
+  }
+
+  /** Embeds missing terms; a big batch shows server-created work-done progress (STYLE §4). */
+  async function embedWithProgress(store: VectorStore, terms: Set<string>, job: CancelSource, uri: string): Promise<void> {
+    const missing = store.missing(terms);
+    if (missing.length < PROGRESS_MIN_TERMS || !workDoneProgress) return store.ensure(missing, job);
+    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    if (!progress) return store.ensure(missing, job);
+    try {
+      progress.begin('Synonym Lens', 0, `Embedding ${missing.length} terms of ${path.basename(fsPath(uri) ?? uri)}`, false);
+      let last = 0;
+      await store.ensure(missing, job, (done, total) => {
+        const pct = Math.floor((done / total) * 100);
+        if (pct > last) progress.report((last = pct), `${done} / ${total} terms`);
+      });
+    } finally {
+      progress.done();
     }
   }
 
