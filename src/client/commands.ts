@@ -1,19 +1,16 @@
 import * as vscode from 'vscode';
+import { type AddSynonymCommandArgs, ClientCommands } from '../shared/protocol';
 import type { SynonymLensClient } from './languageClient';
 
-/** Arguments of `synonymLens.addSynonym` (the server's hover links pass them as JSON). */
-export interface AddSynonymArgs {
-  uri: string | vscode.Uri;
-  term: string;
-  synonym: string;
-}
+/** Arguments of `synonymLens.addSynonym` (the server's hover links pass them as JSON; tests may pass a Uri). */
+export type AddSynonymArgs = Omit<AddSynonymCommandArgs, 'uri'> & { uri: string | vscode.Uri };
 
 type CommandFactory = (client: SynonymLensClient) => (...args: any[]) => unknown;
 
 /** Every command of the extension, in one table (ids match package.json `contributes.commands`). */
 const commands: Record<string, CommandFactory> = {
   'synonymLens.restartServer': (client) => () => client.restart(),
-  'synonymLens.addSynonym': () => (args: AddSynonymArgs) => addSynonym(args),
+  [ClientCommands.addSynonym]: (client) => (args: AddSynonymArgs) => addSynonym(client, args),
 };
 
 export function registerCommands(context: vscode.ExtensionContext, client: SynonymLensClient): void {
@@ -29,20 +26,30 @@ export function csvField(value: string): string {
 
 /**
  * Appends the row `term,synonym` at the end of the dictionary as one WorkspaceEdit (so undo and
- * dirty state are VS Code's own), first adding a line break when the file lacks a final one.
+ * dirty state are VS Code's own). The server formats the row like the file (label column, quoting);
+ * without a server the row is appended here. Either way a file lacking a final line break gets one
+ * before the new row, and the file's own line-break style is used.
  */
-export async function addSynonym(args: AddSynonymArgs | undefined): Promise<boolean> {
-  if (!args || typeof args.term !== 'string' || typeof args.synonym !== 'string' || !args.uri) {
+export async function addSynonym(client: SynonymLensClient | undefined, args: AddSynonymArgs | undefined): Promise<boolean> {
+  if (!args || typeof args.term !== 'string' || typeof args.synonym !== 'string' || !args.uri || !args.term.trim() || !args.synonym.trim()) {
     void vscode.window.showErrorMessage(vscode.l10n.t('Add synonym: missing document, term or synonym.'));
     return false;
   }
   const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
   const document = await vscode.workspace.openTextDocument(uri);
-  const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  const end = document.lineAt(document.lineCount - 1).range.end;
-  const needsBreak = document.getText().length > 0 && document.lineAt(document.lineCount - 1).text.length > 0;
-  const row = `${csvField(args.term)},${csvField(args.synonym)}`;
-  const edit = new vscode.WorkspaceEdit();
-  edit.insert(uri, end, `${needsBreak ? eol : ''}${row}${eol}`);
+  const edit =
+    (await client?.addPairEdit(document, { uri: document.uri.toString(), term: args.term, synonym: args.synonym })) ??
+    appendRowEdit(document, args.term.trim(), args.synonym.trim());
   return vscode.workspace.applyEdit(edit);
+}
+
+/** The local fallback of `addSynonym`: `term,synonym` after the last line. */
+export function appendRowEdit(document: vscode.TextDocument, term: string, synonym: string): vscode.WorkspaceEdit {
+  const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+  const last = document.lineAt(document.lineCount - 1);
+  const row = `${csvField(term)},${csvField(synonym)}`;
+  const edit = new vscode.WorkspaceEdit();
+  // A non-empty last line means the file lacks a final line break.
+  edit.insert(document.uri, last.range.end, last.text.length > 0 ? `${eol}${row}` : `${row}${eol}`);
+  return edit;
 }

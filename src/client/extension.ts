@@ -5,11 +5,18 @@ import { ModelStatusItem } from './modelStatus';
 
 let client: SynonymLensClient | undefined;
 
+/** What `activate` returns to other extensions and to the end-to-end tests. */
+export interface SynonymLensApi {
+  /** The text of the model's language status item, e.g. `builtin:char-ngram-v1 · 57 terms`. */
+  readonly modelStatusText: string;
+  readonly onDidChangeModelStatus: vscode.Event<string>;
+}
+
 /**
  * Activation stays cheap: the commands and the status item are registered synchronously and the
  * language server (which loads the model) starts in the background.
  */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): SynonymLensApi {
   const output = vscode.window.createOutputChannel('Synonym Lens', { log: true });
   context.subscriptions.push(output);
   try {
@@ -32,6 +39,12 @@ export function activate(context: vscode.ExtensionContext): void {
     );
     if (!vscode.workspace.isTrusted) output.info('Untrusted workspace: limited mode, synonymLens.model comes from user settings only.');
     void client.start();
+    return {
+      get modelStatusText() {
+        return status.text;
+      },
+      onDidChangeModelStatus: status.onDidChange,
+    };
   } catch (error) {
     // VS Code shows nothing for a failed activation, so report it ourselves.
     output.error(`Activation failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -10,7 +10,7 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { ModelStatusNotification } from '../shared/protocol';
+import { AddPairRequest, type AddPairParams, ClientCommands, ModelStatusNotification } from '../shared/protocol';
 import { documentSelector, restrictToUserSettings, userSettingValue } from './configuration';
 import type { ModelStatusItem } from './modelStatus';
 
@@ -59,6 +59,30 @@ export class SynonymLensClient implements vscode.Disposable {
     }
   }
 
+  /**
+   * The server's edit appending `term,synonym` formatted like the file (label column, quoting),
+   * or undefined when the server is not running or cannot answer for this document.
+   */
+  async addPairEdit(document: vscode.TextDocument, params: AddPairParams): Promise<vscode.WorkspaceEdit | undefined> {
+    const client = this.client;
+    if (!client?.isRunning()) return undefined;
+    const cts = new vscode.CancellationTokenSource();
+    const timer = setTimeout(() => cts.cancel(), 5000);
+    try {
+      const result = await client.sendRequest(AddPairRequest.type, params, cts.token);
+      if (result.version !== document.version) return undefined;
+      const edit = new vscode.WorkspaceEdit();
+      edit.set(document.uri, await client.protocol2CodeConverter.asTextEdits(result.edits, cts.token));
+      return edit;
+    } catch (error) {
+      this.output.warn(`synonymLens/addPair failed, appending locally: ${String(error)}`);
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+      cts.dispose();
+    }
+  }
+
   private create(): LanguageClient {
     const serverModule = this.context.asAbsolutePath('dist/server.js');
     const serverOptions: ServerOptions = {
@@ -82,6 +106,8 @@ export class SynonymLensClient implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(),
       outputChannel: this.output,
+      // Hovers link to our own commands ("Add as synonym"); trust those and nothing else.
+      markdown: { isTrusted: { enabledCommands: Object.values(ClientCommands) }, supportHtml: false },
       errorHandler,
       synchronize: { configurationSection: 'synonymLens' },
       middleware: {

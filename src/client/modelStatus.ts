@@ -8,6 +8,9 @@ import type { ModelStatusParams } from '../shared/protocol';
  */
 export class ModelStatusItem implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
+  private readonly changed = new vscode.EventEmitter<string>();
+  /** Fires with the new text whenever the item changes (tests wait on it rather than polling). */
+  readonly onDidChange = this.changed.event;
   private limited = false;
   private last: ModelStatusParams | undefined;
 
@@ -67,9 +70,11 @@ export class ModelStatusItem implements vscode.Disposable {
       : detail;
     this.item.severity = severity;
     this.item.busy = busy;
+    this.changed.fire(this.item.text);
   }
 
   dispose(): void {
+    this.changed.dispose();
     this.item.dispose();
   }
 }

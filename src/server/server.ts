@@ -67,6 +67,8 @@ interface DocState {
 }
 
 const MAX_MATRIX_TERMS = 4000;
+/** Up to this many new terms are embedded before the first publish of a version (one engine batch). */
+const FEW_TERMS = 256;
 /** Embedding batches at least this large report work-done progress. */
 const PROGRESS_MIN_TERMS = 5000;
 
@@ -221,12 +223,18 @@ export function startServer(connection: Connection): void {
       const structural = structuralDiagnostics(a, s);
       const t = thresholdsFor(s, entry.modelId);
       if (entry.state === 'ready') {
-        const m = modelDiagnostics(a, s, entry, t);
-        publish(structural.concat(m.diagnostics));
-        if (m.unscored === 0 && entry.store!.missing(a.terms).length === 0) {
+        const missing = entry.store!.missing(a.terms);
+        if (missing.length <= FEW_TERMS) {
+          // Typing adds a term or two: embedding them takes milliseconds, so publish once, complete,
+          // rather than a partial set that flickers the edited row's warning off and on.
+          await entry.store!.ensure(missing, job);
+          if (stale()) return;
+          publish(structural.concat(modelDiagnostics(a, s, entry, t).diagnostics));
+          host.notify(entry);
           void loadVocabularyFiles(entry, s, uri);
           return;
         }
+        publish(structural.concat(modelDiagnostics(a, s, entry, t).diagnostics));
       } else {
         publish(structural);
       }

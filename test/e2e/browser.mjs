@@ -11,7 +11,11 @@ export function loadPlaywright(playwrightCore) {
 
 /** A fresh persistent context (its own profile folder) with one page. */
 export async function launch(playwright, { executablePath, profileDir, viewport = { width: 1400, height: 900 } }) {
-  const context = await playwright.chromium.launchPersistentContext(profileDir, { executablePath, headless: true, viewport, args: CHROMIUM_ARGS });
+  // The harness handles signals itself (it must stop code-server too), so Playwright must not
+  // exit the process on its own when Ctrl-C arrives.
+  const context = await playwright.chromium.launchPersistentContext(profileDir, {
+    executablePath, headless: true, viewport, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false,
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   return { context, page };
 }

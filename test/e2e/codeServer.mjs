@@ -81,5 +81,9 @@ export async function startCodeServer({ codeServer, runDir, logFile, env = {}, w
     await stop();
     throw new Error(`code-server at ${url} is not healthy: ${health instanceof Response ? health.status : health}`);
   }
-  return { url, pid: child.pid, stop, userDataDir: dirs.userData };
+  /** Synchronous last resort for `process.on('exit')`: kill the whole group at once. */
+  const killNow = () => {
+    if (!exited) try { process.kill(-child.pid, 'SIGKILL'); } catch {}
+  };
+  return { url, pid: child.pid, stop, killNow, userDataDir: dirs.userData, trust: workspaceTrust };
 }

@@ -6,7 +6,7 @@ import util from 'node:util';
 import { launch, workbenchUrl } from './browser.mjs';
 
 /** Resolves with `{ code, ms }`; code 0 means every test passed. Screenshots the workbench on failure. */
-export async function runExtensionTests({ playwright, executablePath, profileDir, baseUrl, folder, extensionPath, testsPath, outDir, timeoutMs, log, track }) {
+export async function runExtensionTests({ name = 'extension-tests', playwright, executablePath, profileDir, baseUrl, folder, extensionPath, testsPath, outDir, timeoutMs, log, track }) {
   const t0 = Date.now();
   const { context, page } = await launch(playwright, { executablePath, profileDir });
   track(context);
@@ -21,8 +21,8 @@ export async function runExtensionTests({ playwright, executablePath, profileDir
     const timeout = new Promise((resolve) => (timer = setTimeout(() => resolve({ code: 'timeout' }), timeoutMs)));
     const result = await Promise.race([exited, timeout]);
     clearTimeout(timer);
-    if (result.logs) writeFileSync(path.join(outDir, 'extension-tests-vscode-logs.json'), JSON.stringify(result.logs, null, 1));
-    if (result.code !== 0) await page.screenshot({ path: path.join(outDir, 'extension-tests-failure.png') }).catch(() => {});
+    if (result.logs) writeFileSync(path.join(outDir, `${name}-workbench-logs.json`), JSON.stringify(result.logs, null, 1));
+    if (result.code !== 0) await page.screenshot({ path: path.join(outDir, `${name}-failure.png`) }).catch(() => {});
     return { code: result.code, ms: Date.now() - t0 };
   } finally {
     await context.close().catch(() => {});

@@ -4,7 +4,7 @@
 // real extension host) and the UI suite, collects logs and screenshots into .test-output/e2e/, and
 // stops everything it started — also on failure and Ctrl-C.
 //
-// Usage: node test/e2e/run.mjs [--only ext|ui]
+// Usage: node test/e2e/run.mjs [--only ext|ui|trust]
 // Env: SYNONYM_LENS_E2E_CACHE (tool cache), SYNONYM_LENS_E2E_SKIP_BUILD=1, SYNONYM_LENS_E2E_KEEP=1
 // (keep the run folder), SYNONYM_LENS_E2E_GREP (filter extension tests by name), E2E_VERBOSE=1.
 import { spawnSync } from 'node:child_process';
@@ -43,17 +43,23 @@ async function cleanup() {
   if (codeServer) {
     const cs = codeServer;
     codeServer = undefined;
-    if (existsSync(path.join(cs.userDataDir, 'logs'))) cpSync(path.join(cs.userDataDir, 'logs'), path.join(outDir, 'vscode-logs'), { recursive: true });
     await cs.stop();
+    copyLogs(cs, cs.trust ? 'vscode-logs-trust' : 'vscode-logs');
   }
   if (runDir && !process.env.SYNONYM_LENS_E2E_KEEP) rmSync(runDir, { recursive: true, force: true });
 }
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
     log(`${signal}: stopping`);
+    // Never wait longer than 15 s for a graceful stop; the exit hook below kills what is left.
+    setTimeout(() => process.exit(130), 15000).unref();
     void cleanup().finally(() => process.exit(130));
   });
 }
+process.on('exit', () => codeServer?.killNow());
 
 const results = []; // { suite, name, ok, err? }
 function record(suite, name, ok, err) {
@@ -73,21 +79,25 @@ async function main() {
 
   runDir = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-e2e-'));
   // Each suite gets its own copy of the samples, so edits made by tests never reach the repository.
-  const workspaces = { ext: path.join(runDir, 'ws-ext'), ui: path.join(runDir, 'ws-ui') };
+  const workspaces = { ext: path.join(runDir, 'ws-ext'), ui: path.join(runDir, 'ws-ui'), untrusted: path.join(runDir, 'ws-untrusted') };
   for (const ws of Object.values(workspaces)) cpSync(path.join(root, 'samples'), ws, { recursive: true });
+  // The untrusted workspace tries to choose the model; limited mode must ignore it.
+  mkdirSync(path.join(workspaces.untrusted, '.vscode'));
+  writeFileSync(path.join(workspaces.untrusted, '.vscode/settings.json'), JSON.stringify({ 'synonymLens.model': '/nonexistent/untrusted-model' }));
 
-  codeServer = await startCodeServer({
+  // The extension hosts inherit code-server's environment; the suites write their results there.
+  const codeServerEnv = { SYNONYM_LENS_E2E_OUT: outDir, ...(process.env.SYNONYM_LENS_E2E_GREP ? { SYNONYM_LENS_E2E_GREP: process.env.SYNONYM_LENS_E2E_GREP } : {}) };
+  if (only !== 'trust') codeServer = await startCodeServer({
     codeServer: tools.codeServer,
     runDir,
     logFile: path.join(outDir, 'code-server.log'),
-    // The extension hosts inherit this environment; the suite writes its results there.
-    env: { SYNONYM_LENS_E2E_OUT: outDir, ...(process.env.SYNONYM_LENS_E2E_GREP ? { SYNONYM_LENS_E2E_GREP: process.env.SYNONYM_LENS_E2E_GREP } : {}) },
+    env: codeServerEnv,
   });
-  log(`code-server ${codeServer.url} (process group ${codeServer.pid})`);
+  if (codeServer) log(`code-server ${codeServer.url} (process group ${codeServer.pid})`);
   const common = {
     playwright,
     executablePath: tools.chromium,
-    baseUrl: codeServer.url,
+    baseUrl: codeServer?.url,
     extensionPath: root,
     outDir,
     log,
@@ -97,21 +107,26 @@ async function main() {
     },
   };
 
-  if (!only || only === 'ext') {
-    log('extension tests (inside the extension host)');
-    const resultsFile = path.join(outDir, 'extension-tests.json');
+  /** Runs one extension-test module; its per-test results come from `<name>.json` (see suite/framework.js). */
+  async function extensionSuite(suite, name, module, folder, baseUrl) {
+    log(`${name} (inside the extension host)`);
+    const resultsFile = path.join(outDir, `${name}.json`);
     const { code, ms } = await runExtensionTests({
       ...common,
-      profileDir: path.join(runDir, 'chromium-ext'),
-      folder: workspaces.ext,
-      testsPath: path.join(here, 'suite/index.js'),
+      baseUrl,
+      name,
+      profileDir: path.join(runDir, `chromium-${suite}`),
+      folder,
+      testsPath: path.join(here, 'suite', module),
       timeoutMs: 300000,
     });
-    log(`extension tests finished: exit ${code} in ${(ms / 1000).toFixed(1)} s`);
+    log(`${name} finished: exit ${code} in ${(ms / 1000).toFixed(1)} s`);
     const suiteResults = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : [];
-    for (const r of suiteResults) record('ext', r.name, r.ok, r.err);
-    if (code !== 0 && !suiteResults.some((r) => !r.ok)) record('ext', 'the extension test run completes', false, `exit ${code}`);
+    for (const r of suiteResults) record(suite, r.name, r.ok, r.err);
+    if (code !== 0 && !suiteResults.some((r) => !r.ok)) record(suite, `${name}: the run completes`, false, `exit ${code}`);
   }
+
+  if (!only || only === 'ext') await extensionSuite('ext', 'extension-tests', 'index.js', workspaces.ext, codeServer.url);
 
   if (!only || only === 'ui') {
     log('UI suite (through the DOM)');
@@ -123,6 +138,28 @@ async function main() {
     });
     for (const r of uiResults) record('ui', r.name, r.ok, r.err);
   }
+
+  if (!only || only === 'trust') {
+    // Workspace Trust needs a code-server with trust enabled (and no start-up prompt to block on).
+    const first = codeServer;
+    codeServer = undefined;
+    await first?.stop();
+    if (first) copyLogs(first, 'vscode-logs');
+    codeServer = await startCodeServer({
+      codeServer: tools.codeServer,
+      runDir: path.join(runDir, 'trust'),
+      logFile: path.join(outDir, 'code-server-trust.log'),
+      env: codeServerEnv,
+      workspaceTrust: true,
+      settings: { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.emptyWindow': false },
+    });
+    log(`code-server with Workspace Trust ${codeServer.url} (process group ${codeServer.pid})`);
+    await extensionSuite('trust', 'untrusted-tests', 'untrusted.js', workspaces.untrusted, codeServer.url);
+  }
+}
+
+function copyLogs(cs, name) {
+  if (existsSync(path.join(cs.userDataDir, 'logs'))) cpSync(path.join(cs.userDataDir, 'logs'), path.join(outDir, name), { recursive: true });
 }
 
 let crashed;

@@ -93,14 +93,23 @@ export async function runUiSuite({ playwright, executablePath, profileDir, baseU
       if (!gutter || !text) throw new Error('line 2 is not visible');
       await page.mouse.move(text.x + 8, gutter.y + gutter.height / 2);
       await page.locator('.monaco-hover', { hasText: neighbourPattern }).first().waitFor({ state: 'visible', timeout: serverTimeout });
-      await page.screenshot({ path: path.join(outDir, 'hover.png') });
+      await page.screenshot({ path: path.join(outDir, 'hover.png'), animations: 'disabled' });
+    });
+
+    await step('"Add as synonym" in the hover appends the pair', async () => {
+      await page.locator('.monaco-hover a', { hasText: 'Add as synonym' }).first().click();
+      await page.locator('.tabs-container .tab.dirty', { hasText: SAMPLE }).waitFor();
+      await page.keyboard.press('Control+End');
+      // The new last row starts with the hovered term.
+      await page.locator('.editor-instance .view-line', { hasText: new RegExp(`^${escapeRegExp(hoverRow[0])},`) }).last().waitFor();
+      await page.keyboard.press('Control+Home');
     });
 
     await step('screenshot of the editor with the sample', async () => {
       await page.mouse.move(5, 5);
       await page.keyboard.press('Escape');
       await page.locator('.monaco-hover').first().waitFor({ state: 'hidden' }).catch(() => {});
-      await page.screenshot({ path: path.join(outDir, 'editor.png') });
+      await page.screenshot({ path: path.join(outDir, 'editor.png'), animations: 'disabled' });
     });
   } finally {
     await context.close().catch(() => {});

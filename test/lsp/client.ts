@@ -99,6 +99,7 @@ export class TestServer {
   readonly diagnostics = new EventLog<PublishDiagnosticsParams>();
   readonly statuses = new EventLog<ModelStatusParams>();
   readonly logs = new EventLog<string>();
+  readonly progress = new EventLog<{ token: string | number; value: { kind: string; message?: string; percentage?: number } }>();
   readonly configurationRequests: unknown[] = [];
   inlayHintRefreshes = 0;
   settings: Record<string, unknown>;
@@ -201,6 +202,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     return p.items.map((item) => (item.section === 'synonymLens' ? server.settings : null));
   });
   connection.onRequest(RegistrationRequest.type, () => undefined);
+  connection.onRequest('window/workDoneProgress/create', () => null);
+  connection.onNotification('$/progress', (p: { token: string | number; value: { kind: string; message?: string; percentage?: number } }) => server.progress.push(p));
   connection.onRequest('workspace/inlayHint/refresh', () => {
     server.inlayHintRefreshes++;
     return null;
@@ -212,6 +215,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     workspaceFolders: [{ uri: pathToFileURL(fixturesDir).toString(), name: 'fixtures' }],
     initializationOptions: opts.initializationOptions ?? {},
     capabilities: {
+      window: { workDoneProgress: true },
       workspace: {
         configuration: true,
         didChangeConfiguration: { dynamicRegistration: true },

@@ -117,10 +117,12 @@ test('an incremental edit re-diagnoses only the new version', async () => {
   const next = await server.waitDiagnostics(uri, (_d, v) => v === version, { after: cursor });
   assert.ok(!next.diagnostics.some((d) => d.code === 'low-similarity' && d.range.start.line === 3), 'line 4 no longer flagged');
   assert.ok(next.diagnostics.some((d) => d.code === 'low-similarity' && d.range.start.line === 1), 'others stay');
+  // A request round trip as a barrier: any further publish for this version would precede its answer.
+  await server.request('synonymLens/pairScores', { uri });
   assert.deepEqual(
     server.diagnostics.events.slice(cursor).filter((e) => e.uri === uri).map((e) => e.version),
     [version],
-    'one publish: every term was embedded already or embedded before publishing',
+    'one publish per version: the new term is embedded before publishing',
   );
 
   // Two quick edits: only the last version may be published.
@@ -370,6 +372,10 @@ test('a 200k-row file stays responsive: a hover is answered while its diagnostic
     const full = await s.waitDiagnostics(uri, has('low-similarity'), { timeoutMs: 120_000 });
     assert.ok(s.diagnostics.events.indexOf(full) >= answeredAt, `hover (${hoverMs} ms) answered before the similarity diagnostics were published`);
     assert.ok(hoverMs < 5000, `hover took ${hoverMs} ms`);
+    // The big batch reported work-done progress, and ended it.
+    const begin = await s.progress.wait((p) => p.value.kind === 'begin', 'progress begin', 1000);
+    assert.match(begin.value.message ?? '', /^Embedding \d+ terms of huge\.synonyms\.csv$/);
+    await s.progress.wait((p) => p.token === begin.token && p.value.kind === 'end', 'progress end', 1000);
   } finally {
     await s.stop();
   }

@@ -13,15 +13,15 @@ const small: CharNgramModelConfig = { ...BUILTIN_MODEL_CONFIG, buckets: 97, dime
 const texts = ['汽车', '轿车', '越野车', '吉普', '手机', '电话', '苹果', '香蕉'];
 const batchPairs = { a: [0, 2, 4, 6], b: [1, 3, 5, 7], labels: [1, 1, 0, 1] as (0 | 1)[] };
 
-for (const loss of LOSS_NAMES) {
-  test(`gradient check (central differences, float64): ${loss}`, () => {
+for (const [loss, spread] of [...LOSS_NAMES.map((l) => [l, 0] as const), ['cosine', 0.7] as const]) {
+  test(`gradient check (central differences, float64): ${loss}${spread ? ` + spread ${spread}` : ''}`, () => {
     const table = Float64Array.from(generateEmbeddingTable(small));
     const feats = featureTable(texts, small);
     const dim = small.dimension;
     const lossAt = (t: Float64Array) =>
-      batchLossAndGradient(t, dim, feats, batchPairs, loss, DEFAULT_LOSS_PARAMS, new Float64Array(t.length), new Uint8Array(small.buckets)).loss;
+      batchLossAndGradient(t, dim, feats, batchPairs, loss, DEFAULT_LOSS_PARAMS, new Float64Array(t.length), new Uint8Array(small.buckets), spread).loss;
     const grad = new Float64Array(table.length);
-    const { rows, loss: l0 } = batchLossAndGradient(table, dim, feats, batchPairs, loss, DEFAULT_LOSS_PARAMS, grad, new Uint8Array(small.buckets));
+    const { rows, loss: l0 } = batchLossAndGradient(table, dim, feats, batchPairs, loss, DEFAULT_LOSS_PARAMS, grad, new Uint8Array(small.buckets), spread);
     assert.ok(l0 > 0, `${loss} is already 0 on the check batch`);
     const rng = new Random(11);
     const h = 1e-6;

@@ -37,11 +37,11 @@ export type TrainProgress =
 
 export interface TrainOptions {
   loss: LossName;
-  /** Passes over the training pairs. Default 5. */
+  /** Passes over the training pairs. Default 10. */
   epochs?: number;
   /** Pairs per step. Default 32. */
   batchSize?: number;
-  /** Peak Adam learning rate. Default 0.02 (table entries are ~N(0, 1/128)). */
+  /** Peak Adam learning rate. Default 0.01 (table entries are ~N(0, 1/128)). */
   learningRate?: number;
   /** Share of the steps spent warming up linearly, in [0, 1]. Default 0.1. */
   warmupRatio?: number;
@@ -49,6 +49,11 @@ export interface TrainOptions {
   seed?: number;
   /** λ of the L2 pull of touched rows toward their initial values. Default 1e-3 (0 disables). */
   anchor?: number;
+  /**
+   * μ of the spread penalty μ‖ē‖² on the mean ē of the batch's unit vectors (see
+   * `batchLossAndGradient`); keeps unrelated texts' mean cosine near its start. Default 1 (0 disables).
+   */
+  spread?: number;
   /**
    * In-batch negatives for pair losses when the training data has no label-0 pair. Default true.
    * Ignored by `mnrl`.
@@ -124,6 +129,7 @@ export function batchLossAndGradient(
   params: LossParams,
   grad: Float32Array | Float64Array,
   touched: Uint8Array,
+  spread = 0,
 ): { loss: number; rows: number[] } {
   const { vectors, norms } = embedTexts(table, dim, features, [...batch.a, ...batch.b]);
   const embedded: EmbeddedBatch = {
@@ -141,6 +147,23 @@ export function batchLossAndGradient(
   };
   batch.a.forEach((t, i) => add(t, r.gradA[i]!));
   batch.b.forEach((t, i) => add(t, r.gradB[i]!));
+  let total = r.loss;
+  if (spread > 0) {
+    // μ‖ē‖², ē the mean of the batch's distinct unit vectors: for n unit vectors
+    // ‖ē‖² = 1/n + (n − 1)/n · (mean cosine over distinct pairs), so this pushes the mean cosine
+    // of unrelated texts toward 0 — a direct guard against collapse. dR/de_t = 2μ ē / n.
+    const mean = new Float64Array(dim);
+    const live = [...vectors.keys()].filter((t) => norms.get(t)! > 0);
+    for (const t of live) {
+      const e = vectors.get(t)!;
+      for (let d = 0; d < dim; d++) mean[d]! += e[d]! / live.length;
+    }
+    let sq = 0;
+    for (let d = 0; d < dim; d++) sq += mean[d]! * mean[d]!;
+    total += spread * sq;
+    const g = mean.map((m) => (2 * spread * m) / live.length);
+    for (const t of live) add(t, g);
+  }
   const rows: number[] = [];
   const gs = new Float64Array(dim);
   for (const [t, g] of gradE) {
@@ -163,7 +186,7 @@ export function batchLossAndGradient(
       for (let d = 0; d < dim; d++) grad[off + d]! += wk * gs[d]!;
     }
   }
-  return { loss: r.loss, rows };
+  return { loss: total, rows };
 }
 
 /**
@@ -210,10 +233,11 @@ export function trainCharNgram(
   const started = Date.now();
   const dim = config.dimension;
   if (table.length !== config.buckets * dim) throw new RangeError(`table has ${table.length} values, expected ${config.buckets} × ${dim}`);
-  const epochs = options.epochs ?? 5;
+  const epochs = options.epochs ?? 10;
   const batchSize = options.batchSize ?? 32;
-  const lr = options.learningRate ?? 0.02;
+  const lr = options.learningRate ?? 0.01;
   const anchor = options.anchor ?? 1e-3;
+  const spread = options.spread ?? 1;
   const params: LossParams = { ...DEFAULT_LOSS_PARAMS, ...options.lossParams };
   const rng = new Random(options.seed ?? 42);
 
@@ -280,7 +304,7 @@ export function trainCharNgram(
           batch.labels.push(0);
         }
       }
-      const { loss, rows } = batchLossAndGradient(trained, dim, features, batch, options.loss, params, grad, touched);
+      const { loss, rows } = batchLossAndGradient(trained, dim, features, batch, options.loss, params, grad, touched, spread);
       if (anchor > 0)
         for (const row of rows)
           for (let k = row * dim; k < (row + 1) * dim; k++) grad[k]! += anchor * (trained[k]! - table[k]!);

@@ -5,7 +5,8 @@
 const assert = require('assert');
 const vscode = require('vscode');
 const { test, runAll } = require('./framework');
-const { waitForDiagnostics, codeOf, hoverText, hintLabel } = require('./helpers');
+const { execFileSync } = require('child_process');
+const { waitForDiagnostics, waitForEvent, codeOf, hoverText, hintLabel } = require('./helpers');
 
 const EXTENSION_ID = 'synonym-lens.synonym-lens';
 /** Model loading (and the first embedding of the sample) happens in the background. */
@@ -86,18 +87,20 @@ test('inlay hints show similarities', async () => {
   assert.ok(hints.some((h) => /\d/.test(hintLabel(h))), `no hint carries a number: ${hints.slice(0, 5).map(hintLabel).join(' | ')}`);
 }, { timeout: SERVER_TIMEOUT + 10000 });
 
-test('addSynonym appends a row, adding the missing final line break', async () => {
+test('addSynonym appends a row formatted like the file', async () => {
   const folder = vscode.workspace.workspaceFolders[0].uri;
   const uri = vscode.Uri.joinPath(folder, 'scratch-add.synonyms.csv');
-  await vscode.workspace.fs.writeFile(uri, Buffer.from('term,synonym\nSUV,越野车'));
+  // No final line break: the row goes after one, and the file keeps its style.
+  await vscode.workspace.fs.writeFile(uri, Buffer.from('term,synonym,label\nSUV,越野车,1'));
   const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
   const applied = await vscode.commands.executeCommand('synonymLens.addSynonym', { uri: uri.toString(), term: 'a,b', synonym: '轿车' });
   assert.strictEqual(applied, true);
-  assert.strictEqual(document.getText(), 'term,synonym\nSUV,越野车\n"a,b",轿车\n');
-  await vscode.commands.executeCommand('synonymLens.addSynonym', { uri: uri.toString(), term: 'MPV', synonym: '商务车' });
-  assert.strictEqual(document.getText(), 'term,synonym\nSUV,越野车\n"a,b",轿车\nMPV,商务车\n');
+  assert.strictEqual(document.getText(), 'term,synonym,label\nSUV,越野车,1\n"a,b",轿车,1');
+  await vscode.commands.executeCommand('synonymLens.addSynonym', { uri, term: 'MPV', synonym: '商务车' });
+  assert.strictEqual(document.getText(), 'term,synonym,label\nSUV,越野车,1\n"a,b",轿车,1\nMPV,商务车,1');
   await document.save();
-});
+}, { timeout: SERVER_TIMEOUT });
 
 test('a code action edits the document', async () => {
   const document = await openSample();
@@ -107,7 +110,7 @@ test('a code action edits the document', async () => {
   let applied;
   for (const d of diagnostics) {
     const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, d.range);
-    const action = (actions || []).find((a) => a.edit || a.command);
+    const action = (actions || []).find((a) => a.edit) ?? (actions || []).find((a) => a.command);
     if (!action) continue;
     if (action.edit) assert.ok(await vscode.workspace.applyEdit(action.edit), `applyEdit failed for "${action.title}"`);
     if (action.command) {
@@ -122,5 +125,42 @@ test('a code action edits the document', async () => {
   console.log(`  applied "${applied}"`);
   await vscode.commands.executeCommand('workbench.action.files.revert');
 }, { timeout: SERVER_TIMEOUT + 30000 });
+
+/** Pids of language servers started by this extension host (Linux and macOS: `ps`). */
+function serverPids() {
+  const out = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,args='], { encoding: 'utf8' });
+  return out.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => Number(f[1]) === process.pid && f.slice(2).join(' ').includes('dist/server.js')).map((f) => Number(f[0]));
+}
+
+/** Resolves when the model status goes through "starting" and back to a ready model. */
+function restartObserved(api) {
+  return waitForEvent(api.onDidChangeModelStatus, (t) => /Starting/.test(t), SERVER_TIMEOUT)
+    .then(() => waitForEvent(api.onDidChangeModelStatus, (t) => /terms/.test(t), SERVER_TIMEOUT));
+}
+
+test('Restart Language Server brings the model back', async () => {
+  const document = await openSample();
+  await serverDiagnostics(document);
+  const api = vscode.extensions.getExtension(EXTENSION_ID).exports;
+  const restarted = restartObserved(api);
+  await vscode.commands.executeCommand('synonymLens.restartServer');
+  assert.match(await restarted, /^builtin:.* terms/);
+  await waitForDiagnostics(document.uri, (ds) => ds.some(isLowSimilarity), SERVER_TIMEOUT);
+}, { timeout: 2 * SERVER_TIMEOUT });
+
+test('a killed server is restarted and the diagnostics return', async () => {
+  if (process.platform === 'win32') return; // no `ps`; the restart path is the same everywhere
+  const document = await openSample();
+  await serverDiagnostics(document);
+  const api = vscode.extensions.getExtension(EXTENSION_ID).exports;
+  const [pid, ...more] = serverPids();
+  assert.ok(pid && !more.length, `expected one server process, found ${JSON.stringify([pid, ...more])}`);
+  const restarted = restartObserved(api);
+  process.kill(pid, 'SIGKILL');
+  assert.match(await restarted, /terms/);
+  const [newPid] = serverPids();
+  assert.ok(newPid && newPid !== pid, 'no new server process');
+  await waitForDiagnostics(document.uri, (ds) => ds.some(isLowSimilarity), SERVER_TIMEOUT);
+}, { timeout: 2 * SERVER_TIMEOUT });
 
 module.exports = { run: () => runAll('extension-tests') };

@@ -1,0 +1,232 @@
+/**
+ * The similarity heatmap: a webview panel per dictionary (and focus term) showing the cosine matrix
+ * from `synonymLens/similarityMatrix`, in synonym-group order. A click in the webview reveals the
+ * pair in a text editor; PNG exports are written through a save dialog.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { NeighborsRequest, SimilarityMatrixRequest, type ShowHeatmapCommandArgs } from '../../shared/protocol';
+import type { FromHeatmapMessage, HeatmapState, ToHeatmapMessage } from '../../shared/webviewProtocol';
+import { Channel, errorText, isMessage, revealInTextEditor, setHtml, toRange, webviewOptions } from './common';
+import { DictionaryCache, groupOf, heatmapPairs, pairRange } from './tableModel';
+
+export const HEATMAP_VIEW_TYPE = 'synonymLens.heatmap';
+
+/** Terms drawn at most; 2,000 terms = 4M cells, the size the view is built and measured for. */
+const MAX_TERMS = 2000;
+/** Neighbours added around a focus term's group. */
+const FOCUS_NEIGHBORS = 30;
+const REFRESH_DEBOUNCE_MS = 800;
+
+interface Target {
+  uri: vscode.Uri;
+  terms?: string[];
+  focus?: string;
+}
+
+export class HeatmapPanels implements vscode.Disposable {
+  private readonly open = new Map<string, HeatmapPanel>();
+  private readonly cache = new DictionaryCache();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly getClient: () => LanguageClient | undefined,
+  ) {}
+
+  /** `synonymLens.showHeatmap`: `{uri, term?, terms?}` (hover links), a `Uri` (menus), or nothing. */
+  async show(arg?: ShowHeatmapCommandArgs | vscode.Uri): Promise<void> {
+    const target = targetOf(arg);
+    if (!target) {
+      void vscode.window.showInformationMessage('Synonym Lens: open a synonym dictionary to show its similarity heatmap.');
+      return;
+    }
+    const key = `${target.uri.toString()}\u0000${target.focus ?? ''}\u0000${(target.terms ?? []).join('\u0001')}`;
+    const existing = this.open.get(key);
+    if (existing) {
+      existing.reveal();
+      return;
+    }
+    const panel = vscode.window.createWebviewPanel(HEATMAP_VIEW_TYPE, title(target), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(this.extensionUri));
+    this.adopt(key, panel, target);
+  }
+
+  /** Restores a panel VS Code kept across a reload (the serializer's state is the webview's). */
+  restore(panel: vscode.WebviewPanel, state: HeatmapState | undefined): void {
+    if (!state?.uri) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = webviewOptions(this.extensionUri);
+    const target: Target = { uri: vscode.Uri.parse(state.uri), terms: state.terms, focus: state.focus };
+    this.adopt(`${state.uri}\u0000${state.focus ?? ''}\u0000${(state.terms ?? []).join('\u0001')}`, panel, target);
+  }
+
+  private adopt(key: string, panel: vscode.WebviewPanel, target: Target): void {
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
+    setHtml(panel.webview, this.extensionUri, 'heatmap', title(target));
+    const p = new HeatmapPanel(panel, target, this.getClient, this.cache);
+    this.open.set(key, p);
+    panel.onDidDispose(() => {
+      this.open.delete(key);
+      p.dispose();
+    });
+  }
+
+  dispose(): void {
+    for (const p of this.open.values()) p.dispose();
+    this.open.clear();
+  }
+}
+
+function title(t: Target): string {
+  const name = t.uri.path.split('/').pop() ?? 'dictionary';
+  return t.focus ? `Similarity: ${t.focus} (${name})` : `Similarity: ${name}`;
+}
+
+function targetOf(arg: ShowHeatmapCommandArgs | vscode.Uri | undefined): Target | undefined {
+  if (arg instanceof vscode.Uri) return { uri: arg };
+  if (arg && typeof arg === 'object' && typeof arg.uri === 'string') {
+    return { uri: vscode.Uri.parse(arg.uri), focus: typeof arg.term === 'string' ? arg.term : undefined, terms: Array.isArray(arg.terms) ? arg.terms : undefined };
+  }
+  const editor = vscode.window.activeTextEditor;
+  if (editor && /\.csv$/i.test(editor.document.uri.path)) return { uri: editor.document.uri };
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText) return { uri: input.uri };
+  return undefined;
+}
+
+class HeatmapPanel implements vscode.Disposable {
+  private readonly channel: Channel<ToHeatmapMessage>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private request: vscode.CancellationTokenSource | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly target: Target,
+    private readonly getClient: () => LanguageClient | undefined,
+    private readonly cache: DictionaryCache,
+  ) {
+    this.channel = new Channel<ToHeatmapMessage>(panel.webview);
+    const uri = target.uri.toString();
+    this.disposables.push(
+      panel.webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() !== uri || e.contentChanges.length === 0) return;
+        clearTimeout(this.refreshTimer);
+        this.refreshTimer = setTimeout(() => void this.load(), REFRESH_DEBOUNCE_MS);
+      }),
+    );
+  }
+
+  reveal(): void {
+    this.panel.reveal();
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    this.request?.cancel();
+    this.request?.dispose();
+    vscode.Disposable.from(...this.disposables.splice(0)).dispose();
+  }
+
+  private onMessage(m: unknown): void {
+    if (!isMessage(m)) return;
+    const msg = m as FromHeatmapMessage;
+    switch (msg.type) {
+      case 'ready':
+      case 'refresh':
+        void this.load();
+        return;
+      case 'revealPair':
+        if (typeof msg.a !== 'string' || typeof msg.b !== 'string') return;
+        void this.revealPair(msg.a, msg.b, typeof msg.row === 'number' ? msg.row : undefined).then(undefined, (e: unknown) => {
+          void vscode.window.showErrorMessage(`Synonym Lens: ${errorText(e)}`);
+        });
+        return;
+      case 'exportPng':
+        void this.exportPng(msg.dataUrl, msg.suggestedName).then(
+          (saved) => this.channel.respond(msg.requestId, { saved }),
+          (e: unknown) => this.channel.fail(msg.requestId, e),
+        );
+        return;
+    }
+  }
+
+  private async load(): Promise<void> {
+    this.request?.cancel();
+    this.request?.dispose();
+    const client = this.getClient();
+    if (!client || !client.isRunning()) {
+      this.channel.post({ type: 'failed', message: 'The Synonym Lens language server is not running.' });
+      return;
+    }
+    const source = (this.request = new vscode.CancellationTokenSource());
+    const token = source.token;
+    const uri = this.target.uri.toString();
+    try {
+      this.channel.post({ type: 'loading', message: 'Computing similarities…' });
+      const document = await vscode.workspace.openTextDocument(this.target.uri);
+      const dict = this.cache.get(uri, document.version, () => document.getText());
+      let terms = this.target.terms;
+      if (!terms && this.target.focus) {
+        // The focus term's group plus its nearest neighbours: the question a hover link asks.
+        const group = groupOf(dict, this.target.focus);
+        const near = await client.sendRequest(NeighborsRequest.type, { term: this.target.focus, k: FOCUS_NEIGHBORS, uri }, token);
+        terms = [...new Set([this.target.focus, ...group, ...near.neighbors.map((n) => n.term)])];
+      }
+      const r = await client.sendRequest(SimilarityMatrixRequest.type, { uri, terms, limit: MAX_TERMS }, token);
+      if (token.isCancellationRequested) return;
+      const threshold = vscode.workspace.getConfiguration('synonymLens', this.target.uri).get<number>('diagnostics.threshold', 0.5);
+      this.channel.post({
+        type: 'matrix',
+        data: {
+          uri,
+          version: r.version,
+          modelId: r.modelId,
+          terms: r.terms,
+          groups: r.groups,
+          // A typed array crosses to the webview as one buffer rather than 4M JSON numbers.
+          matrix: Float32Array.from(r.matrix),
+          pairs: heatmapPairs(dict, r.terms),
+          threshold,
+          truncated: r.truncated,
+          focus: this.target.focus,
+          requestedTerms: this.target.terms,
+        },
+      });
+    } catch (error) {
+      try {
+        client.handleFailedRequest(SimilarityMatrixRequest.type, token, error, undefined, false);
+      } catch (e) {
+        if (e instanceof vscode.CancellationError) return;
+        this.channel.post({ type: 'failed', message: errorText(error) });
+      }
+    }
+  }
+
+  private async revealPair(a: string, b: string, row: number | undefined): Promise<void> {
+    const document = await vscode.workspace.openTextDocument(this.target.uri);
+    const dict = this.cache.get(document.uri.toString(), document.version, () => document.getText());
+    const range = pairRange(dict, a, b, row);
+    if (!range) {
+      void vscode.window.showInformationMessage(`Synonym Lens: "${a}" is not in ${document.uri.path.split('/').pop()}.`);
+      return;
+    }
+    await revealInTextEditor(document, toRange(range));
+  }
+
+  private async exportPng(dataUrl: unknown, suggestedName: unknown): Promise<boolean> {
+    if (typeof dataUrl !== 'string' || !dataUrl.startsWith('data:image/png;base64,')) throw new Error('Not a PNG image.');
+    const name = typeof suggestedName === 'string' && /^[\w.\- ]+\.png$/.test(suggestedName) ? suggestedName : 'heatmap.png';
+    const target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(this.target.uri, '..', name),
+      filters: { 'PNG image': ['png'] },
+      title: 'Export Heatmap as PNG',
+    });
+    if (!target) return false;
+    await vscode.workspace.fs.writeFile(target, Buffer.from(dataUrl.slice('data:image/png;base64,'.length), 'base64'));
+    void vscode.window.showInformationMessage(`Synonym Lens: heatmap saved to ${target.fsPath}.`);
+    return true;
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The webviews of Synonym Lens: the synonym table (custom text editor), the similarity heatmap
+ * and the evaluation report. `activate` calls `registerWebviews` once; everything registered here
+ * is disposed through `context.subscriptions`.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { ShowHeatmapCommandArgs } from '../../shared/protocol';
+import type { EvaluationReport, HeatmapState, ReportState } from '../../shared/webviewProtocol';
+import { HEATMAP_VIEW_TYPE, HeatmapPanels } from './heatmapPanel';
+import { REPORT_VIEW_TYPE, ReportPanels } from './reportPanel';
+import { TABLE_VIEW_TYPE, TableEditorProvider } from './tableEditor';
+
+export { HEATMAP_VIEW_TYPE, REPORT_VIEW_TYPE, TABLE_VIEW_TYPE };
+
+/** Command ids this module registers (listed in package.json `contributes.commands`). */
+export const WebviewCommands = {
+  openAsTable: 'synonymLens.openAsTable',
+  showHeatmap: 'synonymLens.showHeatmap',
+  showReport: 'synonymLens.showReport',
+} as const;
+
+export function registerWebviews(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
+  const { extensionUri } = context;
+  const heatmaps = new HeatmapPanels(extensionUri, getClient);
+  const reports = new ReportPanels(extensionUri);
+  const reportFailure = (what: string) => (e: unknown) => {
+    void vscode.window.showErrorMessage(`Synonym Lens: ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+  };
+
+  context.subscriptions.push(
+    heatmaps,
+    reports,
+    vscode.window.registerCustomEditorProvider(TABLE_VIEW_TYPE, new TableEditorProvider(extensionUri, getClient), {
+      // Hidden tables are rebuilt from the document and their getState() when shown again.
+      webviewOptions: { retainContextWhenHidden: false },
+      supportsMultipleEditorsPerDocument: true,
+    }),
+    vscode.window.registerWebviewPanelSerializer(HEATMAP_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: unknown) => heatmaps.restore(panel, state as HeatmapState | undefined),
+    }),
+    vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: unknown) => reports.restore(panel, state as ReportState | undefined),
+    }),
+    vscode.commands.registerCommand(WebviewCommands.openAsTable, (uri?: vscode.Uri) => {
+      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      if (!target) {
+        void vscode.window.showInformationMessage('Synonym Lens: open a synonym dictionary (CSV) first.');
+        return;
+      }
+      return vscode.commands.executeCommand('vscode.openWith', target, TABLE_VIEW_TYPE).then(undefined, reportFailure('Open as Table'));
+    }),
+    vscode.commands.registerCommand(WebviewCommands.showHeatmap, (arg?: ShowHeatmapCommandArgs | vscode.Uri) =>
+      heatmaps.show(arg).then(undefined, reportFailure('Show Similarity Heatmap')),
+    ),
+    vscode.commands.registerCommand(WebviewCommands.showReport, (arg?: EvaluationReport | string | vscode.Uri) =>
+      reports.show(arg).then(undefined, reportFailure('Show Evaluation Report')),
+    ),
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * Writes a fine-tuned built-in (char-n-gram) model as a standalone model folder:
+ *   model.onnx          the built-in graph with the trained embedding table (core ONNX writer)
+ *   config.json         like the built-in's: { model_type, featurizer, graph_version, model_sha256, model_bytes }
+ *   synonym-lens.json   provenance: base model and fingerprint, training file hash, loss,
+ *                       hyper-parameters, metrics before/after, date
+ * The folder is written into a temporary sibling and renamed into place, so a reader sees either
+ * nothing or the whole folder; an existing folder (the base model included) is never overwritten.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CHAR_NGRAM_MODEL_TYPE, type CharNgramModelConfig } from '../../core/builtin/featurizer';
+import { BUILTIN_GRAPH_VERSION, buildCharNgramOnnx } from '../../core/builtin/model';
+
+/** Provenance written to `synonym-lens.json`. Keys are snake_case like config.json's. */
+export interface FineTuneProvenance {
+  /** Id of the base model, e.g. `builtin:char-ngram-v1`. */
+  base_model: string;
+  /** The base engine's fingerprint. */
+  base_fingerprint: string;
+  /** SHA-256 (hex) of the training file's bytes; see `sha256Hex`. */
+  training_file_sha256: string;
+  training_file?: string;
+  /** `seed`, `retrofit`, `counterfit` for adjustments; the loss name for fine-tuning. */
+  loss: string;
+  hyper_parameters: Record<string, unknown>;
+  metrics_before?: unknown;
+  metrics_after?: unknown;
+  /** ISO 8601; default now. */
+  date?: string;
+}
+
+export interface ExportCharNgramOptions {
+  /** The folder to create; must not exist. */
+  outDir: string;
+  config: CharNgramModelConfig;
+  /** Trained table, [config.buckets × config.dimension] row-major. */
+  table: Float32Array;
+  provenance: FineTuneProvenance;
+  /** The base model's folder, refused as `outDir` even through a symlink. */
+  baseDir?: string;
+}
+
+/** SHA-256 of bytes or a string (UTF-8), as lower-case hex. */
+export function sha256Hex(data: Uint8Array | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+const real = (p: string) => {
+  try {
+    return realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+};
+
+/** Writes the folder atomically; returns its absolute path. Throws if `outDir` exists. */
+export function exportCharNgramModel(options: ExportCharNgramOptions): string {
+  const out = path.resolve(options.outDir);
+  if (options.baseDir !== undefined && real(out) === real(options.baseDir))
+    throw new Error(`Refusing to overwrite the base model folder ${out}; choose a new output folder.`);
+  if (existsSync(out)) throw new Error(`Output folder already exists: ${out}; choose a new folder (models are never overwritten).`);
+  mkdirSync(path.dirname(out), { recursive: true });
+
+  const model = buildCharNgramOnnx(options.config, options.table);
+  const modelSha = sha256Hex(model);
+  const config = {
+    model_type: CHAR_NGRAM_MODEL_TYPE,
+    featurizer: options.config,
+    graph_version: BUILTIN_GRAPH_VERSION,
+    model_sha256: modelSha,
+    model_bytes: model.length,
+    fine_tuned: true,
+  };
+  const provenance = { ...options.provenance, date: options.provenance.date ?? new Date().toISOString(), model_sha256: modelSha };
+
+  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(tmp);
+  try {
+    writeFileSync(path.join(tmp, 'model.onnx'), model);
+    writeFileSync(path.join(tmp, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+    writeFileSync(path.join(tmp, 'synonym-lens.json'), `${JSON.stringify(provenance, null, 2)}\n`);
+    // rename(2) of a directory fails if the target exists and is non-empty, so a folder created
+    // meanwhile is not clobbered either.
+    renameSync(tmp, out);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return out;
+}

@@ -1,0 +1,240 @@
+/**
+ * Messages between the extension host and the Synonym Lens webviews (table editor, similarity
+ * heatmap, evaluation report), defined once and imported by both sides (the pattern of
+ * microsoft/vscode-hexeditor `shared/protocol.ts`).
+ *
+ * Every message is a discriminated union on `type`. Messages that expect an answer carry a
+ * `requestId` chosen by the sender; the answer is a `response` message with the same id, `ok` and,
+ * when it failed, a human-readable `error`. Fire-and-forget messages carry no id.
+ */
+import type { Evaluation } from '../core/learn/evaluate';
+
+// ---------------------------------------------------------------------------------------------
+// Request/response plumbing
+
+/** The answer to a request; `requestId` matches the request's. */
+export interface ResponseMessage<R = unknown> {
+  type: 'response';
+  requestId: number;
+  ok: boolean;
+  /** Set when `ok` is true and the request has a result. */
+  result?: R;
+  /** Human-readable reason, set when `ok` is false. */
+  error?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Table editor (custom text editor `synonymLens.table`)
+
+/** A cell's similarity information for one pair of a row (term vs one synonym cell). */
+export interface TablePairScore {
+  /** 0-based data row index. */
+  row: number;
+  /** Trimmed term and synonym texts, used to check the score still belongs to the row. */
+  term: string;
+  synonym: string;
+  label: 0 | 1;
+  /** Cosine similarity in [-1, 1]. */
+  cosine: number;
+  /** Label 1 below `threshold` or label 0 above `negativeThreshold`. */
+  flagged: boolean;
+}
+
+/** A diagnostic of the document, attached to the data row it falls in. */
+export interface TableDiagnostic {
+  /** 0-based data row index, or -1 for the header / outside any row. */
+  row: number;
+  /** CSV column (0-based) when the diagnostic covers one cell, else undefined. */
+  column?: number;
+  severity: 'error' | 'warning' | 'info' | 'hint';
+  message: string;
+  code?: string;
+}
+
+/** Host → table webview. */
+export type ToTableMessage =
+  | {
+      /** The whole document text at `version`; the webview parses it with core's `parseDictionary`. */
+      type: 'document';
+      uri: string;
+      version: number;
+      text: string;
+    }
+  | {
+      /** Similarity scores from `synonymLens/pairScores`; `version` is the text they belong to. */
+      type: 'scores';
+      version: number;
+      modelId: string;
+      threshold: number;
+      negativeThreshold: number;
+      pairs: TablePairScore[];
+    }
+  | {
+      /** Scores are unavailable (model loading, server stopped, request failed). */
+      type: 'scoresUnavailable';
+      reason: string;
+    }
+  | { type: 'diagnostics'; version: number; items: TableDiagnostic[] }
+  | ResponseMessage;
+
+/** Table webview → host. Edit requests name the document `version` the webview saw. */
+export type FromTableMessage =
+  | { type: 'ready' }
+  | {
+      /** Replace data row `row`'s values (all its fields) by `values`. */
+      type: 'editRow';
+      requestId: number;
+      version: number;
+      row: number;
+      values: string[];
+    }
+  | {
+      /** Insert a record; `afterRow` as in core's `insertRowEdit` (omitted = at the end). */
+      type: 'insertRow';
+      requestId: number;
+      version: number;
+      values: string[];
+      afterRow?: number;
+    }
+  | { type: 'deleteRows'; requestId: number; version: number; rows: number[] }
+  | {
+      /** Show data row `row` (cell `column` when given) in a text editor beside the table. */
+      type: 'revealRow';
+      row: number;
+      column?: number;
+    }
+  | { type: 'openHeatmap'; terms?: string[]; term?: string }
+  | { type: 'openText' };
+
+/** Result of an edit request: the document version after the edit. */
+export interface EditResult {
+  version: number;
+}
+
+/** State the table webview keeps across hide/show through `vscode.setState`. */
+export interface TableState {
+  sort?: { column: string; descending: boolean };
+  filter?: string;
+  flaggedOnly?: boolean;
+  scrollTop?: number;
+  selected?: { row: number; column: number };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Similarity heatmap (webview panel `synonymLens.heatmap`)
+
+/** A pair of the dictionary among the heatmap's terms: indices into `terms`. */
+export interface HeatmapPair {
+  i: number;
+  j: number;
+  label: 0 | 1;
+  /** 0-based data row of the first occurrence. */
+  row: number;
+}
+
+/** Which matrix the heatmap shows. `difference` = tuned − base. */
+export type HeatmapMode = 'base' | 'tuned' | 'difference';
+
+export interface HeatmapData {
+  uri: string;
+  version: number;
+  modelId: string;
+  /** Terms in group order. */
+  terms: string[];
+  /** Group index per term (non-decreasing). */
+  groups: number[];
+  /** n×n cosines in [-1, 1], row-major. */
+  matrix: Float32Array | number[];
+  /** The fine-tuned model's matrix over the same terms, when one is available. */
+  tuned?: Float32Array | number[];
+  tunedModelId?: string;
+  pairs: HeatmapPair[];
+  /** Diagnostics threshold (cosine). */
+  threshold: number;
+  truncated: boolean;
+  /** The term the view was opened for, if any (highlighted). */
+  focus?: string;
+  /** The explicit term list the view was opened with, if any (kept in the webview's state). */
+  requestedTerms?: string[];
+}
+
+/** Host → heatmap webview. */
+export type ToHeatmapMessage =
+  | { type: 'matrix'; data: HeatmapData }
+  | { type: 'loading'; message: string }
+  | { type: 'failed'; message: string }
+  | ResponseMessage;
+
+/** Heatmap webview → host. */
+export type FromHeatmapMessage =
+  | { type: 'ready' }
+  | {
+      /** Reveal the pair (a, b) in a text editor: its row when it is in the dictionary, else term a. */
+      type: 'revealPair';
+      a: string;
+      b: string;
+      row?: number;
+    }
+  | {
+      /** Save a PNG (`data:image/png;base64,…`) through a save dialog. */
+      type: 'exportPng';
+      requestId: number;
+      dataUrl: string;
+      suggestedName: string;
+    }
+  | { type: 'refresh' };
+
+/** State the heatmap webview keeps (also what the panel serializer restores from). */
+export interface HeatmapState {
+  uri?: string;
+  terms?: string[];
+  focus?: string;
+  mode?: HeatmapMode;
+  outline?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation report (webview panel `synonymLens.report`)
+
+/** One scored evaluation pair, for the histogram and the PR/ROC curves. */
+export interface ScoredPair {
+  /** Cosine similarity in [-1, 1]. */
+  cosine: number;
+  label: 0 | 1;
+  a?: string;
+  b?: string;
+}
+
+/**
+ * The report JSON `synonymLens.showReport` reads (a file or an object). `before`/`after` are core's
+ * `Evaluation` objects (`src/core/learn/evaluate.ts`); the rest is optional and its section is
+ * left out when missing.
+ */
+export interface EvaluationReport {
+  title?: string;
+  /** ISO date-time. */
+  createdAt?: string;
+  dictionary?: string;
+  baseModelId?: string;
+  modelId?: string;
+  before: Evaluation;
+  after?: Evaluation;
+  /** Scored dev pairs per model (histogram, PR and ROC curves). */
+  scores?: { before?: ScoredPair[]; after?: ScoredPair[] };
+  /** Mean training loss per epoch. */
+  epochLosses?: number[];
+  /** Training loss per step (drawn under the epoch means when given). */
+  stepLosses?: { step: number; loss: number }[];
+}
+
+/** Host → report webview. */
+export type ToReportMessage = { type: 'report'; report: EvaluationReport; source?: string } | ResponseMessage;
+
+/** Report webview → host. */
+export type FromReportMessage = { type: 'ready' };
+
+/** State of the report webview: the report itself, so a restored panel needs no host round-trip. */
+export interface ReportState {
+  report?: EvaluationReport;
+  source?: string;
+}

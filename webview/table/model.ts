@@ -1,0 +1,198 @@
+/**
+ * The table's data, without DOM: columns from the dictionary's header and rows, display text,
+ * scores and diagnostics per row, and the filtered + sorted view order.
+ */
+import { parseDictionary } from '../../src/core/csv';
+import type { Dictionary, Row } from '../../src/core/csv';
+import type { TableDiagnostic, TablePairScore } from '../../src/shared/webviewProtocol';
+
+export type ColumnKind = 'line' | 'term' | 'synonym' | 'label' | 'extra' | 'score';
+
+export interface Column {
+  /** Stable key for sort state: `line`, `score` or `c<csv column>`. */
+  key: string;
+  kind: ColumnKind;
+  title: string;
+  /** CSV column index for cell columns. */
+  csv?: number;
+  editable: boolean;
+}
+
+export interface RowScore {
+  /** Lowest cosine over the row's pairs, in [-1, 1]. */
+  cosine: number;
+  flagged: boolean;
+  pairs: TablePairScore[];
+}
+
+export interface RowDiagnostics {
+  severity: TableDiagnostic['severity'];
+  items: TableDiagnostic[];
+}
+
+const RANK = { error: 0, warning: 1, info: 2, hint: 3 } as const;
+
+/** The document as the grid sees it; rebuilt on each new document version. */
+export class TableModel {
+  readonly dict: Dictionary;
+  readonly columns: Column[];
+  /** Lower-cased, NFKC-folded text of each row's cells, for filtering. */
+  private readonly haystack: string[];
+  scores = new Map<number, RowScore>();
+  diagnostics = new Map<number, RowDiagnostics>();
+  threshold: number | undefined;
+  negativeThreshold: number | undefined;
+  modelId: string | undefined;
+
+  constructor(
+    readonly uri: string,
+    readonly version: number,
+    text: string,
+  ) {
+    this.dict = parseDictionary(text);
+    this.columns = columnsOf(this.dict);
+    this.haystack = this.dict.rows.map((r) => fold(r.cells.map((c) => c.raw).join('\u0001')));
+  }
+
+  get rowCount(): number {
+    return this.dict.rows.length;
+  }
+
+  row(i: number): Row {
+    return this.dict.rows[i]!;
+  }
+
+  /** Display text of a cell: line breaks inside a quoted value are shown as ↵ on one line. */
+  cellText(row: number, col: Column): string {
+    const r = this.dict.rows[row]!;
+    switch (col.kind) {
+      case 'line':
+        return String(r.range.start.line + 1);
+      case 'score': {
+        const s = this.scores.get(row);
+        return s ? s.cosine.toFixed(3) : '';
+      }
+      default: {
+        const c = r.cells[col.csv!];
+        return c ? c.raw.replace(/\r\n|\r|\n/g, '↵') : '';
+      }
+    }
+  }
+
+  /** The raw value of a CSV cell ('' when the row is shorter). */
+  rawValue(row: number, csv: number): string {
+    return this.dict.rows[row]?.cells[csv]?.raw ?? '';
+  }
+
+  /**
+   * The row's values with column `csv` set to `value` (the row padded with empty cells when it is
+   * shorter), for an `editRow` request.
+   */
+  valuesWith(row: number, csv: number, value: string): string[] {
+    const values = this.dict.rows[row]!.cells.map((c) => c.raw);
+    while (values.length <= csv) values.push('');
+    values[csv] = value;
+    return values;
+  }
+
+  /** Takes scores for this version; scores of another version are kept only for rows they still match. */
+  setScores(version: number, pairs: readonly TablePairScore[]): void {
+    const scores = new Map<number, RowScore>();
+    for (const p of pairs) {
+      const r = this.dict.rows[p.row];
+      if (!r) continue;
+      if (version !== this.version && !(r.term?.text === p.term && r.synonyms.some((s) => s.text === p.synonym))) continue;
+      const s = scores.get(p.row);
+      if (!s) scores.set(p.row, { cosine: p.cosine, flagged: p.flagged, pairs: [p] });
+      else {
+        s.cosine = Math.min(s.cosine, p.cosine);
+        s.flagged ||= p.flagged;
+        s.pairs.push(p);
+      }
+    }
+    this.scores = scores;
+  }
+
+  setDiagnostics(items: readonly TableDiagnostic[]): void {
+    const m = new Map<number, RowDiagnostics>();
+    for (const d of items) {
+      if (d.row < 0 || d.row >= this.rowCount) continue;
+      const e = m.get(d.row);
+      if (!e) m.set(d.row, { severity: d.severity, items: [d] });
+      else {
+        e.items.push(d);
+        if (RANK[d.severity] < RANK[e.severity]) e.severity = d.severity;
+      }
+    }
+    this.diagnostics = m;
+  }
+
+  /** Whether a row deserves a look: a flagged score or a diagnostic. */
+  hasIssue(row: number): boolean {
+    return this.scores.get(row)?.flagged === true || this.diagnostics.has(row);
+  }
+
+  /**
+   * Data row indices to show: rows whose text contains every white-space separated word of
+   * `filter` (case- and width-insensitive), optionally only rows with issues, sorted stably.
+   */
+  view(filter: string, issuesOnly: boolean, sort: { column: string; descending: boolean } | undefined): Int32Array {
+    const words = fold(filter).split(/\s+/).filter(Boolean);
+    const out: number[] = [];
+    for (let i = 0; i < this.haystack.length; i++) {
+      if (issuesOnly && !this.hasIssue(i)) continue;
+      const text = this.haystack[i]!;
+      if (words.every((w) => text.includes(w))) out.push(i);
+    }
+    const col = sort && this.columns.find((c) => c.key === sort.column);
+    if (col && col.kind !== 'line') {
+      const dir = sort.descending ? -1 : 1;
+      if (col.kind === 'score') {
+        // Rows without a score go last in either direction.
+        const v = (i: number) => this.scores.get(i)?.cosine;
+        out.sort((a, b) => {
+          const x = v(a);
+          const y = v(b);
+          if (x === undefined || y === undefined) return x === y ? a - b : x === undefined ? 1 : -1;
+          return (x - y) * dir || a - b;
+        });
+      } else {
+        const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+        const keys = new Map<number, string>();
+        for (const i of out) keys.set(i, this.dict.rows[i]!.cells[col.csv!]?.text ?? '');
+        out.sort((a, b) => collator.compare(keys.get(a)!, keys.get(b)!) * dir || a - b);
+      }
+    } else if (col && sort.descending) {
+      out.reverse();
+    }
+    return Int32Array.from(out);
+  }
+}
+
+function fold(s: string): string {
+  return s.normalize('NFKC').toLowerCase();
+}
+
+/** Columns: line, each CSV column (named by the header or by role), similarity. */
+export function columnsOf(dict: Dictionary): Column[] {
+  let width = Math.max(2, dict.header?.cells.length ?? 0);
+  for (const r of dict.rows) if (r.cells.length > width) width = r.cells.length;
+  const cols: Column[] = [{ key: 'line', kind: 'line', title: '#', editable: false }];
+  const zh = dict.header?.language === 'zh';
+  let synonymNo = 0;
+  const synonymColumns = [...Array(width).keys()].filter((c) => c > 0 && c !== dict.labelColumn && (dict.header?.roles[c] ?? 'synonym') === 'synonym').length;
+  for (let c = 0; c < width; c++) {
+    const kind: ColumnKind =
+      c === 0 ? 'term' : c === dict.labelColumn ? 'label' : dict.header && c < dict.header.roles.length ? dict.header.roles[c]! : dict.labelColumn !== undefined && c > dict.labelColumn ? 'extra' : 'synonym';
+    let title = dict.header?.cells[c]?.text ?? '';
+    if (!title) {
+      if (kind === 'term') title = zh ? '标准词' : 'Term';
+      else if (kind === 'label') title = 'Label';
+      else if (kind === 'synonym') title = synonymColumns > 1 ? `Synonym ${++synonymNo}` : 'Synonym';
+      else title = `Column ${c + 1}`;
+    }
+    cols.push({ key: `c${c}`, kind, title, csv: c, editable: true });
+  }
+  cols.push({ key: 'score', kind: 'score', title: 'Similarity', editable: false });
+  return cols;
+}
