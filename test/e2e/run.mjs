@@ -174,6 +174,8 @@ try {
 }
 writeFileSync(path.join(outDir, 'results.json'), JSON.stringify(results, null, 2));
 const failed = results.filter((r) => !r.ok);
+// scripts/test.mjs adds these counts to the unit, CLI and protocol tests' for its closing line.
+writeFileSync(path.join(outDir, 'summary.json'), JSON.stringify({ passed: results.length - failed.length, failed: failed.length }));
 for (const r of failed) log(`failed: [${r.suite}] ${r.name}${r.err ? `\n    ${r.err.split('\n')[0]}` : ''}`);
 log(`artefacts in ${path.relative(root, outDir)}/ (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
 console.log(`e2e: ${results.length - failed.length} passed, ${failed.length} failed`);
