@@ -26,7 +26,7 @@ const USER_SETTINGS = {
  * Starts code-server and resolves with `{ url, pid, stop }` once `/healthz` answers.
  * `env` is added to code-server's environment, which its extension hosts inherit.
  */
-export async function startCodeServer({ codeServer, runDir, logFile, env = {}, workspaceTrust = false, settings = {} }) {
+export async function startCodeServer({ codeServer, runDir, logFile, env = {}, workspaceTrust = false, settings = {}, port = 0 }) {
   const dirs = { userData: path.join(runDir, 'user-data'), extensions: path.join(runDir, 'extensions'), xdgConfig: path.join(runDir, 'xdg-config'), xdgData: path.join(runDir, 'xdg-data'), tmp: path.join(runDir, 'tmp') };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true });
   mkdirSync(path.join(dirs.userData, 'User'), { recursive: true });
@@ -38,7 +38,7 @@ export async function startCodeServer({ codeServer, runDir, logFile, env = {}, w
   const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(VSCODE_|ELECTRON_RUN_AS_NODE)/.test(k)));
   const args = [
     '--config', config, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions,
-    '--auth', 'none', '--bind-addr', '127.0.0.1:0', '--disable-telemetry', '--disable-update-check',
+    '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check',
     '--disable-getting-started-override', ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
   ];
   const log = createWriteStream(logFile);
@@ -85,5 +85,5 @@ export async function startCodeServer({ codeServer, runDir, logFile, env = {}, w
   const killNow = () => {
     if (!exited) try { process.kill(-child.pid, 'SIGKILL'); } catch {}
   };
-  return { url, pid: child.pid, stop, killNow, userDataDir: dirs.userData, trust: workspaceTrust };
+  return { url, pid: child.pid, stop, killNow, exited: exit, userDataDir: dirs.userData, trust: workspaceTrust };
 }

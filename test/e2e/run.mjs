@@ -4,7 +4,7 @@
 // real extension host) and the UI suite, collects logs and screenshots into .test-output/e2e/, and
 // stops everything it started — also on failure and Ctrl-C.
 //
-// Usage: node test/e2e/run.mjs [--only ext|ui|trust]
+// Usage: node test/e2e/run.mjs [--only ext|ui|start|trust]
 // Env: SYNONYM_LENS_E2E_CACHE (tool cache), SYNONYM_LENS_E2E_SKIP_BUILD=1, SYNONYM_LENS_E2E_KEEP=1
 // (keep the run folder), SYNONYM_LENS_E2E_GREP (filter extension tests by name), E2E_VERBOSE=1.
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,7 @@ import { startCodeServer } from './codeServer.mjs';
 import { runExtensionTests } from './extensionTests.mjs';
 import { ensureTools } from './tools.mjs';
 import { runUiSuite } from './ui.mjs';
+import { runStartCheck } from './start.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -79,7 +80,7 @@ async function main() {
 
   runDir = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-e2e-'));
   // Each suite gets its own copy of the samples, so edits made by tests never reach the repository.
-  const workspaces = { ext: path.join(runDir, 'ws-ext'), ui: path.join(runDir, 'ws-ui'), untrusted: path.join(runDir, 'ws-untrusted') };
+  const workspaces = { ext: path.join(runDir, 'ws-ext'), ui: path.join(runDir, 'ws-ui'), untrusted: path.join(runDir, 'ws-untrusted'), start: path.join(runDir, 'ws-start') };
   for (const ws of Object.values(workspaces)) cpSync(path.join(root, 'samples'), ws, { recursive: true });
   // The untrusted workspace tries to choose the model; limited mode must ignore it.
   mkdirSync(path.join(workspaces.untrusted, '.vscode'));
@@ -87,7 +88,7 @@ async function main() {
 
   // The extension hosts inherit code-server's environment; the suites write their results there.
   const codeServerEnv = { SYNONYM_LENS_E2E_OUT: outDir, ...(process.env.SYNONYM_LENS_E2E_GREP ? { SYNONYM_LENS_E2E_GREP: process.env.SYNONYM_LENS_E2E_GREP } : {}) };
-  if (only !== 'trust') codeServer = await startCodeServer({
+  if (only !== 'trust' && only !== 'start') codeServer = await startCodeServer({
     codeServer: tools.codeServer,
     runDir,
     logFile: path.join(outDir, 'code-server.log'),
@@ -137,6 +138,18 @@ async function main() {
       sampleText: readFileSync(path.join(workspaces.ui, 'cars.synonyms.csv'), 'utf8'),
     });
     for (const r of uiResults) record('ui', r.name, r.ok, r.err);
+  }
+
+  if (!only || only === 'start') {
+    log('npm start (scripts/start.mjs) opens the sample in VS Code');
+    const startResults = await runStartCheck({
+      ...common,
+      root,
+      folder: workspaces.start,
+      profileDir: path.join(runDir, 'chromium-start'),
+      codeServer: tools.codeServer,
+    });
+    for (const r of startResults) record('start', r.name, r.ok, r.ok ? undefined : r.err);
   }
 
   if (!only || only === 'trust') {

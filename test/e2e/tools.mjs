@@ -41,8 +41,11 @@ function npmInstall(dir, specs, env = {}) {
   if (!ok) throw new Error(`npm install ${specs.join(' ')} failed in ${dir}`);
 }
 
-/** Returns paths of the installed tools, installing whatever is missing. */
-export function ensureTools() {
+/**
+ * Returns paths of the installed tools, installing whatever is missing. `browser: false` (for
+ * `npm start`) installs code-server alone: no Chromium, fonts, playwright-core or vsce.
+ */
+export function ensureTools({ browser = true } = {}) {
   const csDir = path.join(cacheDir, 'code-server');
   const csMarker = path.join(csDir, `.installed-${CODE_SERVER_VERSION}`);
   const toolsDir = path.join(cacheDir, 'tools');
@@ -50,7 +53,7 @@ export function ensureTools() {
   const needCodeServer = !existsSync(csMarker);
 
   // A CJK font, so that screenshots of Chinese dictionaries show characters rather than boxes.
-  aptInstall(['chromium', 'fonts-wqy-microhei', ...(needCodeServer ? ['ripgrep', ...BUILD_PACKAGES] : [])]);
+  aptInstall([...(browser ? ['chromium', 'fonts-wqy-microhei'] : []), ...(needCodeServer ? ['ripgrep', ...BUILD_PACKAGES] : [])]);
 
   if (needCodeServer) {
     const t0 = Date.now();
@@ -73,6 +76,9 @@ export function ensureTools() {
     console.log(`e2e: code-server installed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   }
 
+  const codeServer = path.join(csDir, 'node_modules/.bin/code-server');
+  if (!browser) return { codeServer };
+
   if (!existsSync(toolsMarker)) {
     console.log(`e2e: installing ${Object.keys(TOOLS).join(', ')} into ${toolsDir}`);
     rmSync(toolsDir, { recursive: true, force: true });
@@ -83,7 +89,7 @@ export function ensureTools() {
   const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
   if (!chromium || !which('chromium')) throw new Error('chromium not found after apt-get install');
   return {
-    codeServer: path.join(csDir, 'node_modules/.bin/code-server'),
+    codeServer,
     playwrightCore: path.join(toolsDir, 'node_modules/playwright-core/index.js'),
     vsce: path.join(toolsDir, 'node_modules/.bin/vsce'),
     chromium,
