@@ -8,6 +8,7 @@ import { runCheck } from './commands/check';
 import { runSimilarity } from './commands/similarity';
 import { runNeighbors } from './commands/neighbors';
 import { runExport } from './commands/export';
+import { runModel, MODEL_OPTIONS, MODEL_USAGE } from './commands/model';
 
 const USAGE = `Usage: synonym-lens <command> [options]
 
@@ -28,6 +29,7 @@ Commands:
       --set <name>              synonyms set name, for rule ids (default: synonyms)
       --out <file>              write atomically to a file instead of stdout
 
+${MODEL_USAGE}
 Options: --help, --version
 `;
 
@@ -60,6 +62,7 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
     positionals: [1, 1],
     run: runExport,
   },
+  model: { options: MODEL_OPTIONS, positionals: [1, 2], run: runModel },
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Range, TextEdit } from 'vscode-languageserver-protocol';
+import type { Evaluation } from '../core/learn/evaluate';
 
 /** State of the embedding model in the server. */
 export type ModelState = 'loading' | 'ready' | 'error';
@@ -204,3 +205,147 @@ export const DiagnosticCodes = {
 
 /** The `source` of every diagnostic the server publishes. */
 export const diagnosticSource = 'synonym-lens';
+
+// ---------------------------------------------------------------------------------------------
+// Learning: fine-tuning, vector adjustment, evaluation (long jobs: work-done progress, cancellable)
+
+/** Fine-tuning losses, named as sentence-transformers names them. */
+export type FineTuneLoss = 'cosine' | 'mnrl' | 'cosent' | 'contrastive';
+export const FINE_TUNE_LOSSES: readonly FineTuneLoss[] = ['cosine', 'mnrl', 'cosent', 'contrastive'];
+
+/** Vector adjustment methods (see docs/learning.md). */
+export type AdjustMethodName = 'seed' | 'retrofit' | 'counterfit';
+
+/** How the labelled data of a learning job was split and completed. */
+export interface LearningDataSummary {
+  /** Pairs of the dictionary (label 1 and 0). */
+  pairs: number;
+  /** Train / dev pairs after the split by synonym group (no term on both sides). */
+  train: number;
+  dev: number;
+  /** Pairs left out by the split (self pairs, label-0 pairs across the sides). */
+  dropped: number;
+  /** Label-0 pairs sampled for the evaluation because the dictionary's side had none. */
+  sampledNegatives: number;
+}
+
+/**
+ * `report.json` of a fine-tuned model (also the `report` of `FineTuneResult`). Readable by the
+ * report webview (`EvaluationReport` in webviewProtocol.ts is a subset). Evaluations are on the
+ * held-out (dev) side of the split; keys inside them are the CLI's snake_case contract.
+ */
+export interface LearningReport {
+  title: string;
+  /** ISO date-time. */
+  createdAt: string;
+  /** The dictionary's path (or URI when not a file). */
+  dictionary: string;
+  baseModelId: string;
+  /** The new model's id (its folder name). */
+  modelId: string;
+  before: Evaluation;
+  after: Evaluation;
+  /** Dev pairs scored by each model (histograms, PR/ROC curves). */
+  scores: { before: { a: string; b: string; label: 0 | 1; cosine: number }[]; after: { a: string; b: string; label: 0 | 1; cosine: number }[] };
+  /** Mean training loss per epoch, and the loss per step. */
+  epochLosses: number[];
+  stepLosses: { step: number; loss: number }[];
+  data: LearningDataSummary;
+  loss: FineTuneLoss;
+  hyperParameters: { epochs: number; batchSize: number; lr: number; seed: number };
+  elapsedMs: number;
+}
+
+export interface FineTuneParams {
+  /** The dictionary to learn from (open or on disk). */
+  uri: string;
+  /** Default `mnrl` when the file has no label-0 pair, else `cosent`. */
+  loss?: FineTuneLoss;
+  /** Default 10. */
+  epochs?: number;
+  /** Default 32. */
+  batchSize?: number;
+  /** Peak learning rate, default 0.01. */
+  lr?: number;
+  /** Split and shuffle seed, default 42. */
+  seed?: number;
+  /**
+   * Output folder (must not exist; absolute, or relative to the dictionary's folder). Default
+   * `<dictionary dir>/.synonym-lens/models/<dictionary name>-<timestamp>`.
+   */
+  outDir?: string;
+  /** A client-created progress token (else the server creates one). */
+  workDoneToken?: string | number;
+}
+
+export interface FineTuneResult {
+  /** Absolute path of the new model folder (loadable as a `synonymLens.model` setting). */
+  modelDir: string;
+  /** `report.json` in the model folder (and `report.md` next to it). */
+  reportPath: string;
+  report: LearningReport;
+}
+
+/**
+ * Client → server request: fine-tunes the document's model (the embedded char-n-gram model or a
+ * fine-tuned copy of it) on the dictionary, in a worker thread. Reports work-done progress
+ * (`epoch 3/10 loss 0.21`), is cancellable (request cancel or progress cancel: fails with
+ * `RequestCancelled` and leaves no output folder), and writes the folder atomically.
+ */
+export namespace FineTuneRequest {
+  export const method = 'synonymLens/fineTune' as const;
+  export const type = new RequestType<FineTuneParams, FineTuneResult, void>(method);
+}
+
+export interface AdjustVectorsParams {
+  uri: string;
+  method: AdjustMethodName;
+  /** Like `FineTuneParams.outDir`; default `<dictionary dir>/.synonym-lens/models/<name>-<method>-<timestamp>`. */
+  outDir?: string;
+  workDoneToken?: string | number;
+}
+
+export interface AdjustVectorsResult {
+  /** Folder holding the adjusted-vector table over the base model (loadable as `synonymLens.model`). */
+  modelDir: string;
+  method: AdjustMethodName;
+  /** Dictionary terms whose vectors were adjusted (terms in a usable pair). */
+  movedTerms: number;
+  /** Terms in the table. */
+  terms: number;
+  baseModelId: string;
+}
+
+/**
+ * Client → server request: adjusts the vectors of the dictionary's terms (seed / retrofit /
+ * counterfit) and stores them as a model folder over the current model. Only dictionary terms move.
+ * Progress and cancellation as `synonymLens/fineTune`.
+ */
+export namespace AdjustVectorsRequest {
+  export const method = 'synonymLens/adjustVectors' as const;
+  export const type = new RequestType<AdjustVectorsParams, AdjustVectorsResult, void>(method);
+}
+
+export interface EvaluateParams {
+  uri: string;
+  /** A model folder or `builtin` (default: the document's `synonymLens.model`). */
+  modelDir?: string;
+  /** Cosine threshold of the classification report, default 0.5. */
+  threshold?: number;
+  workDoneToken?: string | number;
+}
+
+export interface EvaluateResult {
+  modelId: string;
+  /** On every pair of the file (plus sampled negatives when the file has no label-0 pair). */
+  evaluation: Evaluation;
+  /** The same as Markdown (metrics table and classification report). */
+  markdown: string;
+  sampledNegatives: number;
+}
+
+/** Client → server request: evaluates a model on the dictionary's labelled pairs. Cancellable. */
+export namespace EvaluateRequest {
+  export const method = 'synonymLens/evaluate' as const;
+  export const type = new RequestType<EvaluateParams, EvaluateResult, void>(method);
+}

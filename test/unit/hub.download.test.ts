@@ -143,7 +143,7 @@ test('a wrong hash fails with integrity, deletes the partial file and leaves no 
 test('a stalled connection times out, is retried, and resumes; with no retries left it fails, and a later call resumes', async () => {
   await withHub(
     async (hub) => {
-      const dest = await downloadModel({ repo: 'acme/tiny', endpoint: hub.url, modelsDir: modelsDir(), env: {}, idleTimeoutMs: 200 });
+      const dest = await downloadModel({ repo: 'acme/tiny', endpoint: hub.url, modelsDir: modelsDir(), env: {}, idleTimeoutMs: 1000 });
       assert.deepEqual(readFileSync(path.join(dest, 'onnx/model.onnx_data')), bigData);
     },
     { stall: new Map([['onnx/model.onnx_data', 1]]) },
@@ -151,7 +151,7 @@ test('a stalled connection times out, is retried, and resumes; with no retries l
   const dir = modelsDir();
   await withHub(
     async (hub) => {
-      await rejectsWith(downloadModel({ repo: 'acme/tiny', endpoint: hub.url, modelsDir: dir, env: {}, idleTimeoutMs: 200, retries: 0 }), 'stalled', /model\.onnx_data/);
+      await rejectsWith(downloadModel({ repo: 'acme/tiny', endpoint: hub.url, modelsDir: dir, env: {}, idleTimeoutMs: 1000, retries: 0 }), 'stalled', /model\.onnx_data/);
       const part = path.join(dir, 'acme--tiny.partial', 'onnx', 'model.onnx_data.part');
       assert.equal(statSync(part).size, Math.floor(bigData.length / 2));
       hub.faults.stall!.clear();

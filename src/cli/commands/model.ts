@@ -3,11 +3,10 @@
  * transformer models from the command line (the same code the extension uses).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { CancelledError } from '../../server/model/engine';
 import { downloadModel, DownloadError, resolveEndpoint, type DownloadProgress } from '../../server/model/hub/download';
-import { DOWNLOAD_METADATA, hfHubCacheDir, isTransformerFolder, MODELS_DIR_ENV, ModelLoadError, PRESETS, resolveTransformerSpec, TransformerEngine, type Variant } from '../../server/model/transformer';
+import { DOWNLOAD_METADATA, downloadedModelsDir, hfHubCacheDir, isTransformerFolder, MODELS_DIR_ENV, ModelLoadError, PRESETS, resolveTransformerSpec, TransformerEngine, type Variant } from '../../server/model/transformer';
 import { CliError } from '../errors';
 
 type Values = Record<string, string | boolean | undefined>;
@@ -37,9 +36,7 @@ const VARIANTS: readonly Variant[] = ['fp32', 'quantized', 'fp16'];
 
 /** Default folder for downloaded models when neither --models-dir nor the environment names one. */
 export function defaultModelsDir(values: Values = {}): string {
-  if (typeof values['models-dir'] === 'string') return path.resolve(values['models-dir']);
-  if (process.env[MODELS_DIR_ENV]) return path.resolve(process.env[MODELS_DIR_ENV]!);
-  return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'synonym-lens', 'models');
+  return downloadedModelsDir(typeof values['models-dir'] === 'string' ? values['models-dir'] : undefined);
 }
 
 function variantOf(values: Values): Variant | undefined {

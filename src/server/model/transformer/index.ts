@@ -2,6 +2,7 @@
  * Transformer models: public surface for `load.ts`, the CLI and the server.
  */
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { findInHfCache, isTransformerFolder } from './layout';
 
@@ -14,10 +15,15 @@ export { TermTokenizer, type EncodedText } from './tokenizer';
 /** Environment variable: the folder `model download` fills (the extension passes its global storage). */
 export const MODELS_DIR_ENV = 'SYNONYM_LENS_MODELS_DIR';
 
-/** Where downloaded models live: `options.modelsDir`, else `SYNONYM_LENS_MODELS_DIR`, else undefined. */
-export function downloadedModelsDir(modelsDir?: string): string | undefined {
+/**
+ * Where downloaded models live: `modelsDir`, else `SYNONYM_LENS_MODELS_DIR` (the extension sets it
+ * to its global storage), else `$XDG_CACHE_HOME/synonym-lens/models` (`~/.cache/…`), so that the
+ * CLI's `model download X` and `--model X` agree without configuration.
+ */
+export function downloadedModelsDir(modelsDir?: string): string {
   const dir = modelsDir ?? process.env[MODELS_DIR_ENV];
-  return dir ? path.resolve(dir) : undefined;
+  if (dir) return path.resolve(dir);
+  return path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'synonym-lens', 'models');
 }
 
 /** The folder `model download` writes `org/name` to: `<modelsDir>/org--name`. */
@@ -36,10 +42,7 @@ export function resolveTransformerSpec(spec: string, modelsDir?: string): string
   const m = /^([\w.-]+\/[\w.-]+)(?:@([\w./-]+))?$/.exec(spec);
   if (!m) return undefined;
   const [, repo, revision] = m;
-  const root = downloadedModelsDir(modelsDir);
-  if (root) {
-    const dir = path.join(root, downloadFolderName(repo!));
-    if (isTransformerFolder(dir)) return dir;
-  }
+  const dir = path.join(downloadedModelsDir(modelsDir), downloadFolderName(repo!));
+  if (isTransformerFolder(dir)) return dir;
   return findInHfCache(repo!, revision);
 }
