@@ -4,7 +4,7 @@
 // real extension host) and the UI suite, collects logs and screenshots into .test-output/e2e/, and
 // stops everything it started — also on failure and Ctrl-C.
 //
-// Usage: node test/e2e/run.mjs [--only ext|ui|start|trust]
+// Usage: node test/e2e/run.mjs [--only ext|ui|start|vsix|trust]
 // Env: SYNONYM_LENS_E2E_CACHE (tool cache), SYNONYM_LENS_E2E_SKIP_BUILD=1, SYNONYM_LENS_E2E_KEEP=1
 // (keep the run folder), SYNONYM_LENS_E2E_GREP (filter extension tests by name), E2E_VERBOSE=1.
 import { spawnSync } from 'node:child_process';
@@ -18,6 +18,7 @@ import { runExtensionTests } from './extensionTests.mjs';
 import { ensureTools } from './tools.mjs';
 import { runUiSuite } from './ui.mjs';
 import { runStartCheck } from './start.mjs';
+import { runVsixCheck } from './vsix.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -80,7 +81,7 @@ async function main() {
 
   runDir = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-e2e-'));
   // Each suite gets its own copy of the samples, so edits made by tests never reach the repository.
-  const workspaces = { ext: path.join(runDir, 'ws-ext'), ui: path.join(runDir, 'ws-ui'), untrusted: path.join(runDir, 'ws-untrusted'), start: path.join(runDir, 'ws-start') };
+  const workspaces = { ext: path.join(runDir, 'ws-ext'), ui: path.join(runDir, 'ws-ui'), untrusted: path.join(runDir, 'ws-untrusted'), start: path.join(runDir, 'ws-start'), vsix: path.join(runDir, 'ws-vsix') };
   for (const ws of Object.values(workspaces)) cpSync(path.join(root, 'samples'), ws, { recursive: true });
   // The untrusted workspace tries to choose the model; limited mode must ignore it.
   mkdirSync(path.join(workspaces.untrusted, '.vscode'));
@@ -88,7 +89,7 @@ async function main() {
 
   // The extension hosts inherit code-server's environment; the suites write their results there.
   const codeServerEnv = { SYNONYM_LENS_E2E_OUT: outDir, ...(process.env.SYNONYM_LENS_E2E_GREP ? { SYNONYM_LENS_E2E_GREP: process.env.SYNONYM_LENS_E2E_GREP } : {}) };
-  if (only !== 'trust' && only !== 'start') codeServer = await startCodeServer({
+  if (!['trust', 'start', 'vsix'].includes(only)) codeServer = await startCodeServer({
     codeServer: tools.codeServer,
     runDir,
     logFile: path.join(outDir, 'code-server.log'),
@@ -150,6 +151,23 @@ async function main() {
       codeServer: tools.codeServer,
     });
     for (const r of startResults) record('start', r.name, r.ok, r.ok ? undefined : r.err);
+  }
+
+  if (!only || only === 'vsix') {
+    log('the packaged VSIX in a fresh code-server');
+    const first = codeServer;
+    codeServer = undefined;
+    await first?.stop();
+    if (first) copyLogs(first, 'vscode-logs');
+    const vsixResults = await runVsixCheck({
+      ...common,
+      root,
+      folder: workspaces.vsix,
+      runDir,
+      codeServer: tools.codeServer,
+      onServer: (cs) => (codeServer = cs),
+    });
+    for (const r of vsixResults) record('vsix', r.name, r.ok, r.ok ? undefined : r.err);
   }
 
   if (!only || only === 'trust') {

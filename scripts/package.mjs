@@ -1,0 +1,85 @@
+// `npm run package`: one VSIX per platform, each carrying only its own onnxruntime-node binary
+// (the npm package holds all platforms', ~290 MB). Everything else is bundled by esbuild, so a
+// VSIX holds: the bundles, the embedded model, media, the sample, docs, and onnxruntime-node's JS
+// plus one platform folder of its native binaries.
+// Usage: node scripts/package.mjs [--target linux-x64,win32-x64,…] [--out dir]
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ALL_TARGETS = ['linux-x64', 'linux-arm64', 'darwin-arm64', 'win32-x64', 'win32-arm64'];
+const { values } = parseArgs({ options: { target: { type: 'string' }, out: { type: 'string' } } });
+const targets = values.target ? values.target.split(',') : ALL_TARGETS;
+const outDir = path.resolve(values.out ?? path.join(root, 'out', 'vsix'));
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const napi = path.join(root, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6');
+
+for (const t of targets) {
+  const [os, arch] = t.split('-');
+  if (!ALL_TARGETS.includes(t) || !existsSync(path.join(napi, os, arch))) {
+    console.error(`package: no onnxruntime-node binaries for target '${t}' (have: ${ALL_TARGETS.join(', ')})`);
+    process.exit(2);
+  }
+}
+for (const f of ['dist/extension.js', 'dist/server.js', 'models/builtin/model.onnx']) {
+  if (!existsSync(path.join(root, f))) {
+    console.error(`package: ${f} is missing; run npm run build first`);
+    process.exit(2);
+  }
+}
+
+const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+mkdirSync(outDir, { recursive: true });
+const sizes = {};
+for (const target of targets) {
+  const [os, arch] = target.split('-');
+  const stage = path.join(root, 'out', 'package', target);
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  const copy = (rel, filter) => {
+    const from = path.join(root, rel);
+    if (existsSync(from)) cpSync(from, path.join(stage, rel), { recursive: true, filter });
+  };
+  // The manifest without scripts and development dependencies; its only runtime dependency is the
+  // native one (everything else is inside the esbuild bundles).
+  const manifest = { ...pkg, dependencies: { 'onnxruntime-node': pkg.dependencies['onnxruntime-node'] } };
+  delete manifest.scripts;
+  delete manifest.devDependencies;
+  writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
+  writeFileSync(path.join(stage, '.npmrc'), 'onnxruntime-node-install=skip\n');
+  for (const f of ['README.md', 'LICENSE', 'package.nls.json', 'package.nls.zh-cn.json', 'l10n', 'media', 'samples', 'docs', 'models/builtin']) copy(f);
+  copy('dist', (src) => !src.endsWith('.map') && !src.includes(`${path.sep}tools`));
+  // A real production install of onnxruntime-node (vsce checks the tree with `npm ls`), then only
+  // this platform's native binaries are kept.
+  const install = spawnSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--no-package-lock'], {
+    cwd: stage,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (install.status !== 0) {
+    console.error(`package: npm install of onnxruntime-node failed for ${target}`);
+    process.exit(1);
+  }
+  for (const o of readdirSync(path.join(stage, 'node_modules/onnxruntime-node/bin/napi-v6'))) {
+    for (const a of readdirSync(path.join(stage, 'node_modules/onnxruntime-node/bin/napi-v6', o))) {
+      if (o !== os || a !== arch) rmSync(path.join(stage, 'node_modules/onnxruntime-node/bin/napi-v6', o, a), { recursive: true });
+    }
+  }
+  writeFileSync(path.join(stage, '.vscodeignore'), ['**/*.map', '**/*.ts', '!**/*.d.ts', '.npmrc', 'node_modules/onnxruntime-node/script/**', 'node_modules/**/README.md'].join('\n') + '\n');
+  const file = path.join(outDir, `${pkg.name}-${target}-${pkg.version}.vsix`);
+  const r = spawnSync(process.execPath, [vsce, 'package', '--allow-missing-repository', '--target', target, '--out', file], {
+    cwd: stage,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (r.status !== 0) {
+    console.error(`package: vsce failed for ${target}`);
+    process.exit(1);
+  }
+  sizes[target] = statSync(file).size;
+  console.log(`${path.relative(root, file)}: ${(sizes[target] / 1048576).toFixed(1)} MiB`);
+}
+const linux = sizes['linux-x64'];
+if (linux !== undefined) console.log(`linux-x64 VSIX ${(linux / 1048576).toFixed(1)} MiB (goal < 40 MiB): ${linux < 40 * 1048576 ? 'met' : 'NOT met'}`);
+console.log(JSON.stringify(Object.fromEntries(Object.entries(sizes).map(([t, s]) => [`${t}_mib`, +(s / 1048576).toFixed(2)]))));
