@@ -8,6 +8,9 @@ import { runCheck } from './commands/check';
 import { runSimilarity } from './commands/similarity';
 import { runNeighbors } from './commands/neighbors';
 import { runExport } from './commands/export';
+import { runFineTune } from './commands/fineTune';
+import { runAdjust } from './commands/adjust';
+import { runEvaluateCommand } from './commands/evaluate';
 import { runModel, MODEL_OPTIONS, MODEL_USAGE } from './commands/model';
 
 const USAGE = `Usage: synonym-lens <command> [options]
@@ -28,9 +31,24 @@ Commands:
                                 es-synonyms-api (body of PUT _synonyms/<set>)
       --set <name>              synonyms set name, for rule ids (default: synonyms)
       --out <file>              write atomically to a file instead of stdout
+  fine-tune <file.csv>    train the embedded model on the dictionary; writes a new model folder
+      --out <dir>               the new model folder (required; never overwritten)
+      --model builtin|<dir>     base model (default: builtin; a folder fine-tuned from it)
+      --loss <l>                cosine, mnrl, cosent or contrastive (default: cosent with label-0
+                                rows, else mnrl)
+      --epochs <n> --batch-size <n> --lr <x> --seed <n>   (defaults 10, 32, 0.01, 42)
+      --json                    machine-readable summary with before/after evaluations
+  adjust <file.csv>       move the vectors of the dictionary's terms; writes a model folder
+      --out <dir>               the new model folder (required)
+      --method <m>              seed, retrofit (default) or counterfit   [--model] [--json]
+  evaluate <labelled.csv> accuracy, F1, AP, ROC-AUC… of a model on labelled pairs
+      --threshold <x>           cosine threshold of the classification report (default 0.5)
+      --model builtin|<dir>     [--json]
 
 ${MODEL_USAGE}
 Options: --help, --version
+Exit codes: 0 success (check: nothing flagged), 1 check flagged pairs, 2 usage or input error,
+130 cancelled with Ctrl-C (fine-tune, adjust: nothing is written).
 `;
 
 type Handler = (positionals: string[], values: Record<string, string | boolean | undefined>) => Promise<number>;
@@ -61,6 +79,30 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
     options: { format: { type: 'string' }, set: { type: 'string' }, out: { type: 'string' } },
     positionals: [1, 1],
     run: runExport,
+  },
+  'fine-tune': {
+    options: {
+      out: { type: 'string' },
+      model: { type: 'string' },
+      loss: { type: 'string' },
+      epochs: { type: 'string' },
+      'batch-size': { type: 'string' },
+      lr: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    positionals: [1, 1],
+    run: runFineTune,
+  },
+  adjust: {
+    options: { out: { type: 'string' }, method: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: [1, 1],
+    run: runAdjust,
+  },
+  evaluate: {
+    options: { model: { type: 'string' }, threshold: { type: 'string' }, json: { type: 'boolean' } },
+    positionals: [1, 1],
+    run: runEvaluateCommand,
   },
   model: { options: MODEL_OPTIONS, positionals: [1, 2], run: runModel },
 };

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { type AddSynonymCommandArgs, ClientCommands } from '../shared/protocol';
 import type { SynonymLensClient } from './languageClient';
+import { LearningCommands, adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
 
 /** Arguments of `synonymLens.addSynonym` (the server's hover links pass them as JSON; tests may pass a Uri). */
 export type AddSynonymArgs = Omit<AddSynonymCommandArgs, 'uri'> & { uri: string | vscode.Uri };
@@ -11,6 +12,11 @@ type CommandFactory = (client: SynonymLensClient) => (...args: any[]) => unknown
 const commands: Record<string, CommandFactory> = {
   'synonymLens.restartServer': (client) => () => client.restart(),
   [ClientCommands.addSynonym]: (client) => (args: AddSynonymArgs) => addSynonym(client, args),
+  [LearningCommands.fineTune]: (client) => (args) => fineTune(client, args),
+  [LearningCommands.adjustVectors]: (client) => (args) => adjustVectors(client, args),
+  [LearningCommands.evaluate]: (client) => (args) => evaluateModel(client, args),
+  [LearningCommands.selectModel]: () => (arg) => selectModel(arg),
+  [LearningCommands.exportSynonyms]: () => (args) => exportSynonymsCommand(args),
 };
 
 export function registerCommands(context: vscode.ExtensionContext, client: SynonymLensClient): void {

@@ -40,6 +40,11 @@ export class SynonymLensClient implements vscode.Disposable {
     }
   }
 
+  /** The running language client, for requests (undefined while stopped). */
+  get languageClient(): LanguageClient | undefined {
+    return this.client;
+  }
+
   async restart(): Promise<void> {
     this.output.info('Restarting the language server (requested).');
     await this.stop();

@@ -44,6 +44,7 @@ import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
 import { Analysis } from './documents';
 import { markNeighbors, renderHover } from './hover';
 import { inlayHints } from './inlayHints';
+import { registerLearning } from './learn/handlers';
 import { ModelHost, resolveModelSpec, type ModelEntry } from './models';
 import { SettingsProvider } from './settings';
 import type { VectorStore } from './vocabulary';
@@ -519,6 +520,9 @@ export function startServer(connection: Connection): void {
       return { version: a.version, edits: [a.docEdit(insertRowEdit(a.dict, values, afterRow))] };
     }),
   );
+
+  // Fine-tuning, vector adjustment and evaluation (worker thread, progress, cancellation).
+  registerLearning(connection, documents, { specFor: async (uri) => specFor(await settings.get(uri), uri), entry: (spec) => host.get(spec) });
 
   connection.onShutdown(async () => {
     for (const st of states.values()) {

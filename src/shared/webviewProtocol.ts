@@ -225,6 +225,12 @@ export interface EvaluationReport {
   epochLosses?: number[];
   /** Training loss per step (drawn under the epoch means when given). */
   stepLosses?: { step: number; loss: number }[];
+  /** How the pairs were split (`LearningDataSummary` of protocol.ts). */
+  data?: { pairs: number; train: number; dev: number; dropped: number; sampledNegatives: number };
+  /** Training loss name, hyper-parameters and duration (ms) of a fine-tuning run. */
+  loss?: string;
+  hyperParameters?: Record<string, number>;
+  elapsedMs?: number;
 }
 
 /** Host → report webview. */

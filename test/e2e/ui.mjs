@@ -111,6 +111,24 @@ export async function runUiSuite({ playwright, executablePath, profileDir, baseU
       await page.locator('.monaco-hover').first().waitFor({ state: 'hidden' }).catch(() => {});
       await page.screenshot({ path: path.join(outDir, 'editor.png'), animations: 'disabled' });
     });
+
+    await step('the palette finds "Fine-tune model"; its progress notification appears and completes', async () => {
+      // The sample is the active editor (opened above); the command fine-tunes on it.
+      await page.locator('.editor-instance .view-lines', { hasText: hoverRow[0] }).first().click();
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      // The user's own words, lower-case "model": the palette matches case-insensitively.
+      await input.fill('>Fine-tune model');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Synonym Lens: Fine-tune Model' }).first().waitFor();
+      // Watch for the progress toast before starting: a run on the sample takes about a second.
+      const progress = page.locator('.notifications-toasts .notification-toast', { hasText: 'Fine-tuning model' }).first().waitFor({ state: 'attached', timeout: serverTimeout });
+      await page.keyboard.press('Enter');
+      await progress;
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'Fine-tuned model written to' }).first().waitFor({ timeout: 120000 });
+      await page.locator('.notifications-toasts .notification-toast a, .notifications-toasts .notification-toast .monaco-button', { hasText: 'Use this model' }).first().waitFor();
+      await page.screenshot({ path: path.join(outDir, 'fine-tune.png') });
+    });
   } finally {
     await context.close().catch(() => {});
   }

@@ -1,6 +1,6 @@
 /**
  * Parser of synonym dictionaries (CSV) into rows, cells with exact source ranges, pairs and
- * problems.
+ * problems — in full (`parseDictionary`) or incrementally after an edit (`reparseDictionary`).
  *
  * Why not papaparse: it returns values and, in step mode, a cursor per row — no offset per field.
  * It also guesses one record separator per file from the first line break, so a file with mixed
@@ -9,20 +9,14 @@
  * the exact UTF-16 range of every field, quoted fields spanning lines included, so this module has
  * its own small RFC 4180 scanner. papaparse serves as an independent oracle for cell values in the
  * unit tests, which is where it helps.
+ *
+ * Cost model: a 20,000-row file is 60,000 cells, re-parsed on every keystroke by the language
+ * server. Cells therefore keep their positions as plain numbers and build `range` objects only
+ * when asked (few cells ever are: those with a diagnostic, a hover, an inlay hint), and
+ * `reparseDictionary` re-scans only the records an edit touched.
  */
 
-import type {
-  Cell,
-  ColumnRole,
-  Dictionary,
-  Header,
-  Pair,
-  Position,
-  Problem,
-  ProblemCode,
-  Range,
-  Row,
-} from './types';
+import type { Cell, ColumnRole, Dictionary, Header, Pair, Position, Problem, ProblemCode, Range, Row } from './types';
 import { LineIndex } from '../text';
 
 const QUOTE = 34;
@@ -30,203 +24,226 @@ const COMMA = 44;
 const CR = 13;
 const LF = 10;
 
-/** A scanner problem before it is known which data row (if any) its record becomes. */
-interface ScanProblem {
-  code: ProblemCode;
-  message: string;
-  range: Range;
-  /** Index of the (non-blank) record it belongs to. */
-  record: number;
-}
-
-interface ScanResult {
-  /**
-   * Non-blank records, already shaped as rows (so no second object per record is made); the
-   * caller assigns term, synonyms and label, and re-indexes them when the first is a header.
-   */
-  records: Row[];
-  problems: ScanProblem[];
-  /** Record terminators seen (breaks inside quoted values excluded), to choose `eol`. */
-  crlf: number;
-  lf: number;
-}
-
 function pos(line: number, character: number): Position {
   return { line, character };
 }
 
 /**
- * Splits `text` into records and fields (RFC 4180 with LF, CRLF or lone CR between records), with
- * UTF-16 offsets and LSP positions. Line and line start are tracked while scanning, so positions
- * cost nothing extra and no per-character objects are made. Malformed quoting is reported and
- * recovered from locally so that the rest of the file still parses:
+ * A cell as the scanner makes it. Start and end positions are kept as four numbers and `range`
+ * is built on access, so a cell is one object instead of four (cell, range, two positions).
+ */
+class SourceCell implements Cell {
+  constructor(
+    public raw: string,
+    public text: string,
+    public quoted: boolean,
+    public column: number,
+    public start: number,
+    public end: number,
+    /** 0-based line of `start`. */
+    public startLine: number,
+    /** UTF-16 column of `start` in its line. */
+    public startCharacter: number,
+    /** 0-based line of `end`. */
+    public endLine: number,
+    /** UTF-16 column of `end` in its line. */
+    public endCharacter: number,
+  ) {}
+
+  /** Source range of the whole field (a new object on every access). */
+  get range(): Range {
+    return { start: pos(this.startLine, this.startCharacter), end: pos(this.endLine, this.endCharacter) };
+  }
+}
+
+/** A record as the scanner makes it; its `range` spans its first and last cells. */
+class SourceRow implements Row {
+  synonyms: Cell[] = [];
+  // Set by `finishRow` only when present, as the Row type's optional properties say.
+  declare term?: Cell;
+  declare label?: 0 | 1;
+  declare labelCell?: Cell;
+
+  constructor(
+    public index: number,
+    public cells: SourceCell[],
+    public start: number,
+    public end: number,
+    public endWithEol: number,
+  ) {}
+
+  get range(): Range {
+    const first = this.cells[0];
+    const last = this.cells[this.cells.length - 1];
+    return { start: pos(first.startLine, first.startCharacter), end: pos(last.endLine, last.endCharacter) };
+  }
+}
+
+/** Scanner position between records (a record always starts a line) and what it has counted. */
+interface Cursor {
+  p: number;
+  line: number;
+  /** Record terminators seen (breaks inside quoted values excluded), to choose `eol`. */
+  crlf: number;
+  lf: number;
+  /** Whether a quote was never closed (that field's reading depends on the whole rest of the text). */
+  unterminated: boolean;
+  /** Problems of the record scanned last, if any (the caller takes them). */
+  problems?: Problem[];
+}
+
+/** The problems belonging to one record: from the scanner, and from the row checks. */
+interface RecordProblems {
+  scan: Problem[];
+  row: Problem[];
+}
+
+/**
+ * Scans one record starting at `c.p` (< text length; a line start) and moves the cursor past its
+ * terminator. Returns undefined for a blank record (one unquoted, white-space-only field): blank
+ * records are not rows and cannot hold problems. RFC 4180 with LF, CRLF or lone CR between records.
+ * Malformed quoting is reported and recovered from locally so that the rest of the file still
+ * parses:
  * - a quote inside an unquoted field is kept literally;
  * - text after a closing quote is appended to the value up to the next comma or line break;
  * - a quote that is never closed makes its field run to the end of its line only (the strict
  *   reading would swallow the rest of the file into one cell, which helps nobody).
  */
-function scan(text: string): ScanResult {
+function scanRecord(text: string, c: Cursor): SourceRow | undefined {
   const n = text.length;
-  const records: Row[] = [];
-  const problems: ScanProblem[] = [];
-  let crlf = 0;
-  let lf = 0;
-  let p = 0;
-  let line = 0;
-  let lineStart = 0;
+  let p = c.p;
+  let line = c.line;
+  let lineStart = p;
+  const recStart = p;
+  const cells: SourceCell[] = [];
+  let problems: Problem[] | undefined;
+  const problem = (code: ProblemCode, message: string, range: Range) =>
+    (problems ??= []).push({ code, message, range, severity: 'error' });
 
-  while (p < n) {
-    const recordIndex = records.length;
-    const recStart = p;
-    const cells: Cell[] = [];
+  for (;;) {
+    const fStart = p;
+    const fLine = line;
+    const fCharacter = p - lineStart;
+    const column = cells.length;
+    let raw: string;
+    let quoted = false;
 
-    for (;;) {
-      const fStart = p;
-      const fStartPos = pos(line, p - lineStart);
-      const column = cells.length;
-      let raw: string;
-      let quoted = false;
-
-      if (p < n && text.charCodeAt(p) === QUOTE) {
-        quoted = true;
-        let j = p + 1;
-        let doubled = false;
-        let close = -1;
-        let l = line;
-        let ls = lineStart;
-        while (j < n) {
-          const c = text.charCodeAt(j);
-          if (c === QUOTE) {
-            if (j + 1 < n && text.charCodeAt(j + 1) === QUOTE) {
-              doubled = true;
-              j += 2;
-              continue;
-            }
-            close = j;
-            break;
+    if (p < n && text.charCodeAt(p) === QUOTE) {
+      quoted = true;
+      let j = p + 1;
+      let doubled = false;
+      let close = -1;
+      let l = line;
+      let ls = lineStart;
+      while (j < n) {
+        const ch = text.charCodeAt(j);
+        if (ch === QUOTE) {
+          if (j + 1 < n && text.charCodeAt(j + 1) === QUOTE) {
+            doubled = true;
+            j += 2;
+            continue;
           }
-          if (c === LF) {
-            l++;
-            ls = j + 1;
-          } else if (c === CR) {
-            if (j + 1 < n && text.charCodeAt(j + 1) === LF) j++;
-            l++;
-            ls = j + 1;
-          }
-          j++;
+          close = j;
+          break;
         }
-        if (close >= 0) {
-          line = l;
-          lineStart = ls;
-          raw = text.slice(p + 1, close);
-          if (doubled) raw = raw.replaceAll('""', '"');
-          p = close + 1;
-          if (p < n) {
-            const c = text.charCodeAt(p);
-            if (c !== COMMA && c !== CR && c !== LF) {
-              const tail = p;
-              while (p < n) {
-                const d = text.charCodeAt(p);
-                if (d === COMMA || d === CR || d === LF) break;
-                p++;
-              }
-              raw += text.slice(tail, p);
-              problems.push({
-                code: 'stray-quote',
-                message:
-                  `Line ${line + 1}, column ${column + 1}: text after the closing quote. ` +
-                  'A quote inside a quoted field must be doubled ("").',
-                range: { start: pos(line, close - lineStart), end: pos(line, p - lineStart) },
-                record: recordIndex,
-              });
+        if (ch === LF) {
+          l++;
+          ls = j + 1;
+        } else if (ch === CR) {
+          if (j + 1 < n && text.charCodeAt(j + 1) === LF) j++;
+          l++;
+          ls = j + 1;
+        }
+        j++;
+      }
+      if (close >= 0) {
+        line = l;
+        lineStart = ls;
+        raw = text.slice(p + 1, close);
+        if (doubled) raw = raw.replaceAll('""', '"');
+        p = close + 1;
+        if (p < n) {
+          const ch = text.charCodeAt(p);
+          if (ch !== COMMA && ch !== CR && ch !== LF) {
+            const tail = p;
+            while (p < n) {
+              const d = text.charCodeAt(p);
+              if (d === COMMA || d === CR || d === LF) break;
+              p++;
             }
+            raw += text.slice(tail, p);
+            problem(
+              'stray-quote',
+              `Line ${line + 1}, column ${column + 1}: text after the closing quote. ` +
+                'A quote inside a quoted field must be doubled ("").',
+              { start: pos(line, close - lineStart), end: pos(line, p - lineStart) },
+            );
           }
-        } else {
-          // Never closed: the problem covers the rest of the input, the field ends with its line.
-          problems.push({
-            code: 'unterminated-quote',
-            message:
-              `Line ${fStartPos.line + 1}, column ${column + 1}: the quote is never closed. ` +
-              'The field is read up to the end of its line; add the closing quote.',
-            range: { start: fStartPos, end: pos(l, n - ls) },
-            record: recordIndex,
-          });
-          let k = p + 1;
-          while (k < n) {
-            const c = text.charCodeAt(k);
-            if (c === CR || c === LF) break;
-            k++;
-          }
-          raw = text.slice(p + 1, k).replaceAll('""', '"');
-          p = k;
         }
       } else {
-        let stray = -1;
-        const s = p;
-        while (p < n) {
-          const c = text.charCodeAt(p);
-          if (c === COMMA || c === CR || c === LF) break;
-          if (c === QUOTE && stray < 0) stray = p;
-          p++;
+        // Never closed: the problem covers the rest of the input, the field ends with its line.
+        c.unterminated = true;
+        problem(
+          'unterminated-quote',
+          `Line ${fLine + 1}, column ${column + 1}: the quote is never closed. ` +
+            'The field is read up to the end of its line; add the closing quote.',
+          { start: pos(fLine, fCharacter), end: pos(l, n - ls) },
+        );
+        let k = p + 1;
+        while (k < n) {
+          const ch = text.charCodeAt(k);
+          if (ch === CR || ch === LF) break;
+          k++;
         }
-        raw = text.slice(s, p);
-        if (stray >= 0) {
-          problems.push({
-            code: 'stray-quote',
-            message:
-              `Line ${line + 1}, column ${column + 1}: quote inside an unquoted field. ` +
-              'Quote the whole field (nothing before the opening quote) and double inner quotes.',
-            range: { start: pos(line, stray - lineStart), end: pos(line, stray + 1 - lineStart) },
-            record: recordIndex,
-          });
-        }
+        raw = text.slice(p + 1, k).replaceAll('""', '"');
+        p = k;
       }
-
-      cells.push({
-        raw,
-        text: raw.trim(),
-        quoted,
-        column,
-        range: { start: fStartPos, end: pos(line, p - lineStart) },
-        start: fStart,
-        end: p,
-      });
-      if (p < n && text.charCodeAt(p) === COMMA) {
+    } else {
+      let stray = -1;
+      const s = p;
+      while (p < n) {
+        const ch = text.charCodeAt(p);
+        if (ch === COMMA || ch === CR || ch === LF) break;
+        if (ch === QUOTE && stray < 0) stray = p;
         p++;
-        continue;
       }
-      break;
+      raw = text.slice(s, p);
+      if (stray >= 0) {
+        problem(
+          'stray-quote',
+          `Line ${line + 1}, column ${column + 1}: quote inside an unquoted field. ` +
+            'Quote the whole field (nothing before the opening quote) and double inner quotes.',
+          { start: pos(line, stray - lineStart), end: pos(line, stray + 1 - lineStart) },
+        );
+      }
     }
 
-    const recEnd = p;
-    if (p < n) {
-      if (text.charCodeAt(p) === CR) {
-        if (p + 1 < n && text.charCodeAt(p + 1) === LF) {
-          crlf++;
-          p++;
-        }
-      } else {
-        lf++;
-      }
+    cells.push(new SourceCell(raw, raw.trim(), quoted, column, fStart, p, fLine, fCharacter, line, p - lineStart));
+    if (p < n && text.charCodeAt(p) === COMMA) {
       p++;
-      line++;
-      lineStart = p;
+      continue;
     }
-    // Blank records (one unquoted, white-space-only field) are not rows; they cannot hold problems.
-    if (cells.length === 1 && !cells[0].quoted && cells[0].text === '') continue;
-    records.push({
-      index: recordIndex,
-      cells,
-      synonyms: [],
-      // The record's range shares the Position objects of its first and last cells: at 200k rows
-      // every allocation shows up in GC time.
-      range: { start: cells[0].range.start, end: cells[cells.length - 1].range.end },
-      start: recStart,
-      end: recEnd,
-      endWithEol: p,
-    });
+    break;
   }
-  return { records, problems, crlf, lf };
+
+  const recEnd = p;
+  if (p < n) {
+    if (text.charCodeAt(p) === CR) {
+      if (p + 1 < n && text.charCodeAt(p + 1) === LF) {
+        c.crlf++;
+        p++;
+      }
+    } else {
+      c.lf++;
+    }
+    p++;
+    line++;
+  }
+  c.p = p;
+  c.line = line;
+  c.problems = problems;
+  if (cells.length === 1 && !cells[0].quoted && cells[0].text === '') return undefined;
+  return new SourceRow(0, cells, recStart, recEnd, p);
 }
 
 /** Header cell spelling for matching: no white space at all, lower case, compatibility-folded. */
@@ -257,6 +274,126 @@ function parseLabel(text: string): 0 | 1 | undefined {
   return m[1] === '1' ? 1 : 0;
 }
 
+/** Whether a header-less record has the `text1,text2,label` shape. */
+function labelShaped(row: SourceRow): boolean {
+  return row.cells.length === 3 && parseLabel(row.cells[2].text) !== undefined;
+}
+
+/** What the header (or its absence) says about columns; shared by every row of a version. */
+interface Layout {
+  header?: Header;
+  labelColumn?: number;
+}
+
+function roleOf(layout: Layout, column: number): ColumnRole {
+  if (column === 0) return 'term';
+  if (column === layout.labelColumn) return 'label';
+  const header = layout.header;
+  if (header && column < header.roles.length) return header.roles[column];
+  return layout.labelColumn !== undefined && column > layout.labelColumn ? 'extra' : 'synonym';
+}
+
+/**
+ * Gives a scanned record its data-row index, term, synonyms and label; appends its pairs to
+ * `pairs` and returns its row-level problems (undefined when it has none).
+ */
+function finishRow(row: SourceRow, index: number, layout: Layout, pairs: Pair[]): Problem[] | undefined {
+  row.index = index;
+  const { cells, synonyms } = row;
+  const lineNo = row.cells[0].startLine + 1;
+  const { labelColumn } = layout;
+  const headerWidth = layout.header?.cells.length;
+  let problems: Problem[] | undefined;
+  const report = (code: ProblemCode, severity: Problem['severity'], message: string, range: Range) =>
+    (problems ??= []).push({ code, message, range, severity, row: index });
+
+  const term = cells[0].text !== '' ? cells[0] : undefined;
+  let labelCell: Cell | undefined;
+  let lastSynonym = -1;
+  for (let c = 1; c < cells.length; c++) {
+    const role = roleOf(layout, c);
+    if (role === 'label') labelCell = cells[c];
+    else if (role === 'synonym' && cells[c].text !== '') {
+      synonyms.push(cells[c]);
+      lastSynonym = c;
+    }
+  }
+
+  if (cells.length < 2) {
+    report('missing-synonym', 'error', `Line ${lineNo} has a single cell; a row needs a term and at least one synonym.`, row.range);
+  } else {
+    if (!term) report('empty-cell', 'warning', `Line ${lineNo}: the term (column 1) is empty.`, cells[0].range);
+    for (let c = 1; c < lastSynonym; c++) {
+      if (roleOf(layout, c) === 'synonym' && cells[c].text === '') {
+        report('empty-cell', 'warning', `Line ${lineNo}, column ${c + 1}: empty cell between synonyms.`, cells[c].range);
+      }
+    }
+    if (synonyms.length === 0) report('missing-synonym', 'error', `Line ${lineNo} has no synonym.`, row.range);
+  }
+
+  let label: 0 | 1 | undefined = 1;
+  if (labelColumn !== undefined) {
+    label = undefined;
+    if (labelCell) {
+      label = parseLabel(labelCell.text);
+      if (label === undefined) {
+        const shown = labelCell.text === '' ? 'empty' : `"${labelCell.text}"`;
+        report(
+          'invalid-label',
+          'error',
+          `Line ${lineNo}, column ${labelColumn + 1}: the label is ${shown}; expected 1 (synonyms) or 0 (not synonyms).`,
+          labelCell.range,
+        );
+      }
+    } else if (cells.length >= 2) {
+      // Only with a header: without one, a label column exists only if every record has it.
+      report(
+        'column-count',
+        'error',
+        `Line ${lineNo} has ${cells.length} columns; the header has ${headerWidth} (the label is missing).`,
+        row.range,
+      );
+    }
+    if (headerWidth !== undefined && cells.length > headerWidth) {
+      report(
+        'column-count',
+        'error',
+        `Line ${lineNo} has ${cells.length} columns; the header has ${headerWidth}. ` +
+          'Cells beyond the header are ambiguous when there is a label column.',
+        { start: cells[headerWidth].range.start, end: cells[cells.length - 1].range.end },
+      );
+    }
+  }
+
+  if (term) row.term = term;
+  if (label !== undefined) row.label = label;
+  if (labelCell) row.labelCell = labelCell;
+
+  if (term && label !== undefined) {
+    for (const b of synonyms) pairs.push({ a: term, b, label, row: index });
+  }
+  return problems;
+}
+
+/** What `reparseDictionary` needs of a dictionary beyond its public fields. */
+interface ParseState {
+  /** The header record, when the first record is a header. */
+  header?: SourceRow;
+  /** Same array as `dict.rows`. */
+  rows: SourceRow[];
+  crlf: number;
+  lf: number;
+  /** Records (header included) that have problems. */
+  problems: Map<SourceRow, RecordProblems>;
+  /** Whether some quote is never closed. */
+  unterminated: boolean;
+  /** Rows with the `text1,text2,label` shape (decides the label column of a header-less file). */
+  labelShaped: number;
+}
+
+/** Parse state per dictionary made here; dropped when a dictionary is superseded by `reparseDictionary`. */
+const states = new WeakMap<Dictionary, ParseState>();
+
 /**
  * Parses a synonym dictionary. Never throws: malformed input yields `problems`.
  *
@@ -278,20 +415,28 @@ function parseLabel(text: string): 0 | 1 | undefined {
  *   invalid gets no label and yields no pairs, since whether it asserts or denies synonymy is
  *   unknown.
  * - Pairs: term ~ each synonym, under the row's label.
+ *
+ * Cells and rows compute `range` on access (a fresh object each time); everything else is data.
  */
 export function parseDictionary(source: string): Dictionary {
   const bom = source.charCodeAt(0) === 0xfeff;
   const text = bom ? source.slice(1) : source;
-  const scanned = scan(text);
-  const { records } = scanned;
-
-  const problems: Problem[] = [];
+  const c: Cursor = { p: 0, line: 0, crlf: 0, lf: 0, unterminated: false };
+  const records: SourceRow[] = [];
+  const scanProblems = new Map<SourceRow, Problem[]>();
+  while (c.p < text.length) {
+    const record = scanRecord(text, c);
+    if (!record) continue;
+    records.push(record);
+    if (c.problems) scanProblems.set(record, c.problems);
+  }
 
   let header: Header | undefined;
-  let dataFrom = 0;
+  let headerRecord: SourceRow | undefined;
   const language = records.length > 0 ? headerLanguage(records[0].cells) : undefined;
   if (language) {
-    const cells = records[0].cells;
+    headerRecord = records[0];
+    const cells = headerRecord.cells;
     const roles: ColumnRole[] = [];
     let labelSeen = false;
     for (let i = 0; i < cells.length; i++) {
@@ -303,141 +448,64 @@ export function parseDictionary(source: string): Dictionary {
         labelSeen = true;
       } else roles.push('synonym');
     }
-    header = { cells, roles, language, line: records[0].range.start.line };
-    dataFrom = 1;
+    header = { cells, roles, language, line: cells[0].startLine };
   }
-  const rows = dataFrom === 0 ? records : records.slice(dataFrom);
+  const rows = headerRecord ? records.slice(1) : records;
 
+  let shaped = 0;
+  for (const row of rows) if (labelShaped(row)) shaped++;
   let labelColumn: number | undefined;
   if (header) {
     const i = header.roles.indexOf('label');
     if (i >= 0) labelColumn = i;
-  } else if (
-    rows.length > 0 &&
-    rows.every((r) => r.cells.length === 3 && parseLabel(r.cells[2].text) !== undefined)
-  ) {
+  } else if (rows.length > 0 && shaped === rows.length) {
     labelColumn = 2;
   }
+  const layout: Layout = { header, labelColumn };
 
-  const roleOf = (column: number): ColumnRole => {
-    if (column === 0) return 'term';
-    if (column === labelColumn) return 'label';
-    if (header && column < header.roles.length) return header.roles[column];
-    return labelColumn !== undefined && column > labelColumn ? 'extra' : 'synonym';
-  };
-  const headerWidth = header?.cells.length;
-
+  const problemsByRecord = new Map<SourceRow, RecordProblems>();
+  const headerScan = headerRecord && scanProblems.get(headerRecord);
+  if (headerRecord && headerScan) problemsByRecord.set(headerRecord, { scan: headerScan, row: [] });
   const pairs: Pair[] = [];
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index];
-    row.index = index;
-    const { cells, synonyms } = row;
-    const lineNo = row.range.start.line + 1;
-
-    const term = cells[0].text !== '' ? cells[0] : undefined;
-    let labelCell: Cell | undefined;
-    let lastSynonym = -1;
-    for (let c = 1; c < cells.length; c++) {
-      const role = roleOf(c);
-      if (role === 'label') labelCell = cells[c];
-      else if (role === 'synonym' && cells[c].text !== '') {
-        synonyms.push(cells[c]);
-        lastSynonym = c;
-      }
-    }
-
-    if (cells.length < 2) {
-      report(
-        problems,
-        index,
-        'missing-synonym',
-        'error',
-        `Line ${lineNo} has a single cell; a row needs a term and at least one synonym.`,
-        row.range,
-      );
-    } else {
-      if (!term) {
-        const message = `Line ${lineNo}: the term (column 1) is empty.`;
-        report(problems, index, 'empty-cell', 'warning', message, cells[0].range);
-      }
-      for (let c = 1; c < lastSynonym; c++) {
-        if (roleOf(c) === 'synonym' && cells[c].text === '') {
-          report(
-            problems,
-            index,
-            'empty-cell',
-            'warning',
-            `Line ${lineNo}, column ${c + 1}: empty cell between synonyms.`,
-            cells[c].range,
-          );
-        }
-      }
-      if (synonyms.length === 0) {
-        report(problems, index, 'missing-synonym', 'error', `Line ${lineNo} has no synonym.`, row.range);
-      }
-    }
-
-    let label: 0 | 1 | undefined = 1;
-    if (labelColumn !== undefined) {
-      label = undefined;
-      if (labelCell) {
-        label = parseLabel(labelCell.text);
-        if (label === undefined) {
-          const shown = labelCell.text === '' ? 'empty' : `"${labelCell.text}"`;
-          report(
-            problems,
-            index,
-            'invalid-label',
-            'error',
-            `Line ${lineNo}, column ${labelColumn + 1}: the label is ${shown}; expected 1 (synonyms) or 0 (not synonyms).`,
-            labelCell.range,
-          );
-        }
-      } else if (cells.length >= 2) {
-        // Only with a header: without one, a label column exists only if every record has it.
-        report(
-          problems,
-          index,
-          'column-count',
-          'error',
-          `Line ${lineNo} has ${cells.length} columns; the header has ${headerWidth} (the label is missing).`,
-          row.range,
-        );
-      }
-      if (headerWidth !== undefined && cells.length > headerWidth) {
-        report(
-          problems,
-          index,
-          'column-count',
-          'error',
-          `Line ${lineNo} has ${cells.length} columns; the header has ${headerWidth}. ` +
-            'Cells beyond the header are ambiguous when there is a label column.',
-          { start: cells[headerWidth].range.start, end: cells[cells.length - 1].range.end },
-        );
-      }
-    }
-
-    if (term) row.term = term;
-    if (label !== undefined) row.label = label;
-    if (labelCell) row.labelCell = labelCell;
-
-    if (term && label !== undefined) {
-      for (const b of synonyms) pairs.push({ a: term, b, label, row: index });
-    }
+    const own = finishRow(row, index, layout, pairs);
+    const scan = scanProblems.get(row);
+    if (scan) for (const p of scan) p.row = index;
+    if (own || scan) problemsByRecord.set(row, { scan: scan ?? [], row: own ?? [] });
   }
 
-  for (const sp of scanned.problems) {
-    const row = sp.record - dataFrom;
-    const problem: Problem = { code: sp.code, message: sp.message, range: sp.range, severity: 'error' };
-    if (row >= 0) problem.row = row;
-    problems.push(problem);
-  }
+  const state: ParseState = {
+    rows,
+    crlf: c.crlf,
+    lf: c.lf,
+    problems: problemsByRecord,
+    unterminated: c.unterminated,
+    labelShaped: shaped,
+  };
+  if (headerRecord) state.header = headerRecord;
+  const dict = assemble(text, bom, layout, state, pairs);
+  states.set(dict, state);
+  return dict;
+}
+
+/** The dictionary object of a version, with its problems list in document order. */
+function assemble(text: string, bom: boolean, layout: Layout, state: ParseState, pairs: Pair[]): Dictionary {
+  const { rows } = state;
+  // Row checks first (in row order), then scanner problems (in record order), then NULs, and a
+  // stable sort by position: ties keep that order.
+  const entries = [...state.problems];
+  entries.sort((x, y) => x[0].start - y[0].start);
+  const problems: Problem[] = [];
+  for (const [, e] of entries) for (const p of e.row) problems.push(p);
+  for (const [, e] of entries) for (const p of e.scan) problems.push(p);
 
   // NULs are rare; find them with the native search and locate them only when present.
   let nul = text.indexOf('\0');
   if (nul >= 0) {
     const lines = new LineIndex(text);
-    const recordStarts = records.map((r) => r.start);
+    const dataFrom = state.header ? 1 : 0;
+    const recordStarts = (state.header ? [state.header.start] : []).concat(rows.map((r) => r.start));
     for (; nul >= 0; nul = text.indexOf('\0', nul + 1)) {
       const at = lines.positionAt(nul);
       const line = at.line;
@@ -450,7 +518,7 @@ export function parseDictionary(source: string): Dictionary {
       };
       // A NUL between records (on a blank line) belongs to none; NUL is not white space, so a
       // line holding one is never blank.
-      if (rec - dataFrom >= 0 && nul < records[rec].endWithEol) problem.row = rec - dataFrom;
+      if (rec - dataFrom >= 0 && nul < rows[rec - dataFrom].endWithEol) problem.row = rec - dataFrom;
       problems.push(problem);
     }
   }
@@ -459,22 +527,239 @@ export function parseDictionary(source: string): Dictionary {
     (x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character,
   );
 
-  const eol = scanned.crlf > scanned.lf ? '\r\n' : '\n';
+  const eol = state.crlf > state.lf ? '\r\n' : '\n';
   const dict: Dictionary = { text, bom, eol, rows, pairs, problems };
-  if (header) dict.header = header;
-  if (labelColumn !== undefined) dict.labelColumn = labelColumn;
+  if (layout.header) dict.header = layout.header;
+  if (layout.labelColumn !== undefined) dict.labelColumn = layout.labelColumn;
   return dict;
 }
 
-function report(
-  problems: Problem[],
-  row: number,
-  code: ProblemCode,
-  severity: Problem['severity'],
-  message: string,
-  range: Range,
-): void {
-  problems.push({ code, message, range, severity, row });
+/** What changed between two versions of a dictionary, by object identity. */
+export interface DictionaryChange {
+  /** Rows of the previous version that are gone (edited rows count as removed and added). */
+  removedRows: Row[];
+  /** Rows that are new in this version, in document order. */
+  addedRows: Row[];
+  /** Pairs of the removed rows. */
+  removedPairs: Pair[];
+  /** Pairs of the added rows, in pair order. */
+  addedPairs: Pair[];
+}
+
+export interface DictionaryUpdate {
+  dict: Dictionary;
+  /** Undefined when the text was parsed afresh: then every row and pair is new. */
+  change?: DictionaryChange;
+}
+
+/**
+ * Parses `source`, a later version of `previous`'s text, re-scanning only the records an edit
+ * touched. The result equals `parseDictionary(source)` (the unit tests check it on random edits).
+ *
+ * Rows, cells and pairs that the edit did not touch are reused, not copied: those after the edit
+ * are updated in place (offsets, line numbers, row indices), as tree-sitter's `Tree.edit` does.
+ * So **`previous` is consumed**: after this call its rows may describe the new text, and it must
+ * not be used any more (a second call with it parses from scratch). Whoever still holds rows or
+ * pairs of `previous` must treat them as belonging to the new version.
+ *
+ * The changed span is found by comparing the two texts (common prefix and suffix), so any number
+ * of edits is one call. It falls back to a full parse when the edit reaches the first record (the
+ * header decides how every row reads), when a quote is never closed (that field's reading depends
+ * on the rest of the file), or when the label column of a header-less file flips.
+ */
+export function reparseDictionary(previous: Dictionary, source: string): DictionaryUpdate {
+  const st = states.get(previous);
+  const full = (): DictionaryUpdate => ({ dict: parseDictionary(source) });
+  if (!st) return full();
+  const bom = source.charCodeAt(0) === 0xfeff;
+  if (bom !== previous.bom) return full();
+  const text = bom ? source.slice(1) : source;
+  const old = previous.text;
+  if (text === old) return { dict: previous, change: { removedRows: [], addedRows: [], removedPairs: [], addedPairs: [] } };
+  const rows = st.rows;
+  if (st.unterminated || rows.length === 0) return full();
+  // From here on `previous` is consumed, whatever the outcome.
+  states.delete(previous);
+
+  // The changed span: old[p, n0 - s) became text[p, n1 - s).
+  const n0 = old.length;
+  const n1 = text.length;
+  const shortest = Math.min(n0, n1);
+  let p = 0;
+  while (p < shortest && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < shortest - p && old.charCodeAt(n0 - 1 - s) === text.charCodeAt(n1 - 1 - s)) s++;
+  const delta = n1 - n0;
+
+  // Re-scan from the last row starting at or before p — or the one before it when a CR precedes p,
+  // since an inserted LF would join it into one CRLF terminator.
+  let r0 = upperBoundStart(rows, p) - 1;
+  if (r0 >= 0 && p > 0 && old.charCodeAt(p - 1) === CR && rows[r0].start === p) r0--;
+  // The first record decides the header: an edit reaching it re-reads everything.
+  if (r0 < (st.header ? 0 : 1)) return full();
+
+  const first = rows[r0];
+  const c: Cursor = { p: first.start, line: first.cells[0].startLine, crlf: 0, lf: 0, unterminated: false };
+  const fresh: SourceRow[] = [];
+  const freshScan = new Map<SourceRow, Problem[]>();
+  // The old row at which scanning is back in step: the new scanner stands at a record start in the
+  // unchanged suffix that is, shifted by delta, an old row's start. From there both read the same.
+  let j = r0;
+  const suffix = n1 - s;
+  for (;;) {
+    if (c.p >= n1) {
+      j = rows.length;
+      break;
+    }
+    const record = scanRecord(text, c);
+    if (c.unterminated) return full();
+    if (record) {
+      fresh.push(record);
+      if (c.problems) freshScan.set(record, c.problems);
+    }
+    if (c.p >= suffix && c.p < n1) {
+      const target = c.p - delta;
+      while (j < rows.length && rows[j].start < target) j++;
+      if (j < rows.length && rows[j].start === target) break;
+    }
+  }
+  const dLine = j < rows.length ? c.line - rows[j].cells[0].startLine : 0;
+  const dRows = fresh.length - (j - r0);
+
+  // A header-less file has a label column only while every row has the label shape.
+  if (!st.header) {
+    let shaped = st.labelShaped;
+    for (let k = r0; k < j; k++) if (labelShaped(rows[k])) shaped--;
+    for (const r of fresh) if (labelShaped(r)) shaped++;
+    const count = rows.length + dRows;
+    if ((count > 0 && shaped === count ? 2 : undefined) !== previous.labelColumn) return full();
+    st.labelShaped = shaped;
+  }
+  const layout: Layout = { header: previous.header, labelColumn: previous.labelColumn };
+
+  // Record terminators: those of the old span out, those of the re-scanned span in.
+  const gone = countTerminators(old, rows, r0, j, j < rows.length ? rows[j].start : n0);
+  st.crlf += c.crlf - gone.crlf;
+  st.lf += c.lf - gone.lf;
+
+  const oldPairs = previous.pairs;
+  const pairFrom = lowerBoundRow(oldPairs, r0);
+  const pairTo = lowerBoundRow(oldPairs, j);
+  const removedRows: Row[] = rows.slice(r0, j);
+  const removedPairs: Pair[] = oldPairs.slice(pairFrom, pairTo);
+  for (const r of removedRows) st.problems.delete(r as SourceRow);
+
+  // Rows after the edit: the same objects, moved. Rows with problems carry line numbers and row
+  // indices in their messages, so when those change such a row is read again at its new place.
+  const regenerate = new Set<SourceRow>();
+  if (dLine !== 0 || dRows !== 0) {
+    const tailStart = j < rows.length ? rows[j].start : Infinity;
+    for (const r of st.problems.keys()) if (r.start >= tailStart && r !== st.header) regenerate.add(r);
+  }
+
+  const addedPairs: Pair[] = [];
+  fresh.forEach((row, k) => {
+    const own = finishRow(row, r0 + k, layout, addedPairs);
+    const scan = freshScan.get(row);
+    if (scan) for (const pr of scan) pr.row = r0 + k;
+    if (own || scan) st.problems.set(row, { scan: scan ?? [], row: own ?? [] });
+  });
+
+  let newRows: SourceRow[];
+  let pairs: Pair[];
+  if (regenerate.size === 0) {
+    shiftRows(rows, j, rows.length, delta, dLine, dRows);
+    if (dRows !== 0) for (let k = pairTo; k < oldPairs.length; k++) oldPairs[k].row += dRows;
+    newRows = rows.slice(0, r0).concat(fresh, rows.slice(j));
+    pairs = oldPairs.slice(0, pairFrom).concat(addedPairs, oldPairs.slice(pairTo));
+  } else {
+    newRows = rows.slice(0, r0).concat(fresh);
+    pairs = oldPairs.slice(0, pairFrom).concat(addedPairs);
+    let k = pairTo;
+    for (let i = j; i < rows.length; i++) {
+      const row = rows[i];
+      const index = i + dRows;
+      const rowPairsFrom = k;
+      while (k < oldPairs.length && oldPairs[k].row === i) k++;
+      if (!regenerate.has(row)) {
+        shiftRows(rows, i, i + 1, delta, dLine, dRows);
+        for (let q = rowPairsFrom; q < k; q++) {
+          oldPairs[q].row = index;
+          pairs.push(oldPairs[q]);
+        }
+        newRows.push(row);
+        continue;
+      }
+      const rc: Cursor = { p: row.start + delta, line: row.cells[0].startLine + dLine, crlf: 0, lf: 0, unterminated: false };
+      const again = scanRecord(text, rc);
+      // The text of an untouched row is unchanged, so it must read as the same extent.
+      if (!again || again.end !== row.end + delta || rc.unterminated) return full();
+      st.problems.delete(row);
+      removedRows.push(row);
+      for (let q = rowPairsFrom; q < k; q++) removedPairs.push(oldPairs[q]);
+      const before = addedPairs.length;
+      const own = finishRow(again, index, layout, addedPairs);
+      for (let q = before; q < addedPairs.length; q++) pairs.push(addedPairs[q]);
+      if (rc.problems) for (const pr of rc.problems) pr.row = index;
+      if (own || rc.problems) st.problems.set(again, { scan: rc.problems ?? [], row: own ?? [] });
+      fresh.push(again);
+      newRows.push(again);
+    }
+  }
+
+  st.rows = newRows;
+  const dict = assemble(text, bom, layout, st, pairs);
+  states.set(dict, st);
+  return { dict, change: { removedRows, addedRows: fresh, removedPairs, addedPairs } };
+}
+
+/** Moves rows [from, to) by `delta` code units, `dLine` lines and `dRows` row indices, in place. */
+function shiftRows(rows: SourceRow[], from: number, to: number, delta: number, dLine: number, dRows: number): void {
+  if (delta === 0 && dLine === 0 && dRows === 0) return;
+  for (let i = from; i < to; i++) {
+    const row = rows[i];
+    row.index += dRows;
+    row.start += delta;
+    row.end += delta;
+    row.endWithEol += delta;
+    const cells = row.cells;
+    for (let k = 0; k < cells.length; k++) {
+      const cell = cells[k];
+      cell.start += delta;
+      cell.end += delta;
+      cell.startLine += dLine;
+      cell.endLine += dLine;
+    }
+  }
+}
+
+/**
+ * Record terminators (CRLF and LF; a lone CR counts as neither, as in the scanner) between
+ * `rows[from].start` and `to` in `text`: those ending rows [from, until) and those of the blank
+ * lines between them (blank lines hold no quotes, so every line break there is a terminator).
+ */
+function countTerminators(text: string, rows: SourceRow[], from: number, until: number, to: number): { crlf: number; lf: number } {
+  let crlf = 0;
+  let lf = 0;
+  const count = (a: number, b: number) => {
+    for (let i = a; i < b; i++) {
+      const ch = text.charCodeAt(i);
+      if (ch === CR) {
+        if (i + 1 < b && text.charCodeAt(i + 1) === LF) {
+          crlf++;
+          i++;
+        }
+      } else if (ch === LF) lf++;
+    }
+  };
+  let at = rows[from].start;
+  for (let k = from; k < until; k++) {
+    count(at, rows[k].start);
+    count(rows[k].end, rows[k].endWithEol);
+    at = rows[k].endWithEol;
+  }
+  count(at, to);
+  return { crlf, lf };
 }
 
 /** First index whose value is > x (values ascending). */
@@ -484,6 +769,30 @@ function upperBound(values: readonly number[], x: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (values[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First row index whose start is > x. */
+function upperBoundStart(rows: readonly SourceRow[], x: number): number {
+  let lo = 0;
+  let hi = rows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rows[mid].start <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First pair index whose row is ≥ `row` (pairs are in row order). */
+function lowerBoundRow(pairs: readonly Pair[], row: number): number {
+  let lo = 0;
+  let hi = pairs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pairs[mid].row < row) lo = mid + 1;
     else hi = mid;
   }
   return lo;

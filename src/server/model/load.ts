@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CHAR_NGRAM_MODEL_TYPE, parseCharNgramConfig, type CharNgramModelConfig } from '../../core/builtin/featurizer';
 import { BuiltinEngine, OnnxLoadError } from './builtinEngine';
+import { isAdjustedFolder, loadAdjustedEngine } from './adjusted';
 import type { EmbeddingEngine } from './engine';
 import { loadTransformerEngine, resolveTransformerSpec } from './transformer'; // transformer models (issue 3)
 
@@ -59,6 +60,8 @@ export async function loadEngine(spec: 'builtin' | string, options: LoadEngineOp
       throw new Error(`The built-in model is missing from ${dir} (expected config.json and model.onnx; run \`node scripts/build.mjs\` to generate it).`);
     return loadFolder(dir, options, (cfg) => `builtin:${cfg.version}`);
   }
+  // Adjusted-vector folders ("Adjust Vectors"): a term table over a base model loaded the same way.
+  if (isAdjustedFolder(spec)) return loadAdjustedEngine(path.resolve(spec), (base) => loadEngine(base, options));
   // Transformer models (issue 3, owned by src/server/model/transformer/): a Hugging Face ONNX folder
   // with tokenizer.json, an HF cache folder, or a downloaded / cached `org/name`. Anything else
   // keeps the char-n-gram path below.

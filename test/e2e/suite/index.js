@@ -163,4 +163,57 @@ test('a killed server is restarted and the diagnostics return', async () => {
   await waitForDiagnostics(document.uri, (ds) => ds.some(isLowSimilarity), SERVER_TIMEOUT);
 }, { timeout: 2 * SERVER_TIMEOUT });
 
+/** The diagnostics of a document as comparable text (line, code, message — messages carry the cosines). */
+function diagnosticsKey(ds) {
+  return ds.map((d) => `${d.range.start.line}:${codeOf(d)}:${d.message}`).sort().join('\n');
+}
+
+test('Fine-tune Model runs to completion on the sample, and "Use this model" changes the diagnostics', async () => {
+  const fs = require('fs');
+  const path = require('path');
+  const document = await openSample();
+  await serverDiagnostics(document);
+  const commands = await vscode.commands.getCommands(true);
+  for (const id of ['synonymLens.fineTune', 'synonymLens.adjustVectors', 'synonymLens.evaluate', 'synonymLens.selectModel', 'synonymLens.exportSynonyms']) {
+    assert.ok(commands.includes(id), `command ${id} missing`);
+  }
+  const before = diagnosticsKey(vscode.languages.getDiagnostics(document.uri));
+  const result = await vscode.commands.executeCommand('synonymLens.fineTune', { uri: document.uri.toString(), epochs: 10 });
+  assert.ok(result && result.modelDir, 'Fine-tune Model returned no result (failed or cancelled)');
+  for (const f of ['model.onnx', 'config.json', 'report.json', 'report.md']) assert.ok(fs.existsSync(path.join(result.modelDir, f)), `${f} missing`);
+  assert.ok(result.report.before.n > 0 && result.report.after.n > 0, 'no held-out evaluation');
+  const folder = vscode.workspace.workspaceFolders[0].uri.fsPath;
+  assert.ok(result.modelDir.startsWith(path.join(folder, '.synonym-lens', 'models') + path.sep), result.modelDir);
+  console.log(`  ${path.basename(result.modelDir)}: held-out ROC-AUC ${result.report.before.roc_auc} → ${result.report.after.roc_auc}`);
+
+  const api = vscode.extensions.getExtension(EXTENSION_ID).exports;
+  const name = path.basename(result.modelDir);
+  const statusShowsModel = waitForEvent(api.onDidChangeModelStatus, (t) => t.includes(name) && /terms/.test(t), SERVER_TIMEOUT);
+  try {
+    // What the "Use this model" button runs.
+    assert.strictEqual(await vscode.commands.executeCommand('synonymLens.selectModel', result.modelDir), true);
+    assert.strictEqual(vscode.workspace.getConfiguration('synonymLens').get('model'), `.synonym-lens/models/${name}`);
+    await statusShowsModel;
+    const after = await waitForDiagnostics(document.uri, (ds) => ds.length > 0 && diagnosticsKey(ds) !== before, SERVER_TIMEOUT);
+    console.log(`  diagnostics with the fine-tuned model: ${after.filter(isLowSimilarity).length} low-similarity (were ${before.split('\n').filter((l) => l.includes(':low-similarity:')).length})`);
+  } finally {
+    await vscode.workspace.getConfiguration('synonymLens').update('model', undefined, vscode.ConfigurationTarget.Workspace);
+  }
+  await waitForEvent(api.onDidChangeModelStatus, (t) => /^builtin:.* terms/.test(t), SERVER_TIMEOUT);
+}, { timeout: 3 * SERVER_TIMEOUT });
+
+test('Evaluate Model and Export Synonyms… work on the sample', async () => {
+  const fs = require('fs');
+  const path = require('path');
+  const document = await openSample();
+  await serverDiagnostics(document);
+  const evaluation = await vscode.commands.executeCommand('synonymLens.evaluate', { uri: document.uri.toString() });
+  assert.ok(evaluation && evaluation.evaluation.n > 0, 'no evaluation');
+  assert.match(evaluation.modelId, /^builtin:/);
+  const target = path.join(vscode.workspace.workspaceFolders[0].uri.fsPath, 'cars.solr.txt');
+  const written = await vscode.commands.executeCommand('synonymLens.exportSynonyms', { uri: document.uri, format: 'solr', target });
+  assert.ok(written, 'nothing exported');
+  assert.match(fs.readFileSync(target, 'utf8'), /^# Synonyms exported by Synonym Lens/);
+}, { timeout: 2 * SERVER_TIMEOUT });
+
 module.exports = { run: () => runAll('extension-tests') };

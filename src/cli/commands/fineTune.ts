@@ -1,0 +1,82 @@
+import { FINE_TUNE_LOSSES, type FineTuneLoss } from '../../shared/protocol';
+import type { FineTuneOutput, JobProgress } from '../../server/learn/pipeline';
+import { evaluationMarkdown } from '../../core/learn/evaluate';
+import { runToFolder, stagingFor } from '../../server/learn/runner';
+import path from 'node:path';
+import { CliError } from '../errors';
+import { intOption, numberOption } from '../options';
+import { baseModelOption, interruptSignal, learningFailure, outOption, readLearningInput } from './learnCommon';
+
+/**
+ * `fine-tune <file.csv> --out <dir> [--model builtin|<dir>] [--loss …] [--epochs n] [--batch-size n]
+ * [--lr x] [--seed n] [--json]`: trains the char-n-gram model's table on the dictionary (in a worker
+ * thread), evaluates before/after on held-out synonym groups, and writes a new model folder
+ * atomically. One progress line per epoch on stderr; Ctrl-C cancels and writes nothing (exit 130).
+ */
+export async function runFineTune(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
+  const file = positionals[0]!;
+  const loss = values.loss as FineTuneLoss | undefined;
+  if (loss !== undefined && !FINE_TUNE_LOSSES.includes(loss)) throw new CliError(`--loss must be one of ${FINE_TUNE_LOSSES.join(', ')}, got '${String(loss)}'`);
+  const epochs = intOption(values.epochs, 'epochs', 10);
+  const batchSize = intOption(values['batch-size'], 'batch-size', 32);
+  const lr = numberOption(values.lr, 'lr', 0.01, [1e-9, 10]);
+  const seed = intOption(values.seed, 'seed', 42);
+  const out = outOption(values.out);
+  const base = baseModelOption(values.model);
+  const { text } = readLearningInput(file);
+
+  const stderr = (s: string) => process.stderr.write(s + '\n');
+  const onProgress = (e: JobProgress) => {
+    if (e.type === 'start') stderr(`fine-tuning on ${e.pairs} pairs: ${e.epochs} epochs × ${e.stepsPerEpoch} steps`);
+    else if (e.type === 'epoch') stderr(`epoch ${e.epoch}/${e.epochs}  loss ${e.meanLoss.toFixed(4)}  ${(e.elapsedMs / 1000).toFixed(1)} s`);
+    else if (e.type === 'phase') stderr(`${e.message}…`);
+  };
+  const interrupt = interruptSignal();
+  let result: FineTuneOutput;
+  try {
+    result = await runToFolder<FineTuneOutput>(
+      {
+        kind: 'fineTune',
+        text,
+        dictionary: path.resolve(file),
+        baseDir: base.dir,
+        baseId: base.id,
+        stagingDir: stagingFor(out),
+        modelName: path.basename(out),
+        loss,
+        epochs,
+        batchSize,
+        lr,
+        seed,
+      },
+      out,
+      { signal: interrupt.signal, onProgress },
+    );
+  } catch (e) {
+    return learningFailure(e, 'fine-tuning');
+  } finally {
+    interrupt.dispose();
+  }
+  const r = result.report;
+  if (values.json) {
+    const json = {
+      model_dir: out,
+      report: path.join(out, 'report.json'),
+      base_model: r.baseModelId,
+      loss: r.loss,
+      epochs,
+      batch_size: batchSize,
+      lr,
+      seed,
+      data: r.data,
+      epoch_losses: r.epochLosses,
+      before: r.before,
+      after: r.after,
+    };
+    process.stdout.write(JSON.stringify(json, null, 2) + '\n');
+  } else {
+    process.stdout.write(`Held-out evaluation (${r.data.dev} pairs in groups not trained on):\n\n${evaluationMarkdown(r.before, r.after, ['base', 'fine-tuned'])}\n`);
+    process.stdout.write(`wrote ${out} (model.onnx, config.json, synonym-lens.json, report.json, report.md)\n`);
+  }
+  return 0;
+}

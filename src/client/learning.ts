@@ -1,0 +1,316 @@
+/**
+ * The learning and export commands: Fine-tune Model, Adjust Vectors, Evaluate Model, Select
+ * Embedding Model…, Export Synonyms…. Long work runs on the server (worker thread) under a
+ * cancellable notification: the client creates the work-done token, forwards the server's
+ * progress into `window.withProgress`, and passes the notification's cancellation token to the
+ * request, so Cancel aborts the training and nothing is written.
+ */
+import * as vscode from 'vscode';
+import { LSPErrorCodes, ResponseError, WorkDoneProgress, type LanguageClient, type RequestParam, type RequestType, type WorkDoneProgressBegin, type WorkDoneProgressReport } from 'vscode-languageclient/node';
+import { parseDictionary } from '../core/csv/parse';
+import { EXPORT_FORMATS, exportSynonyms, type ExportFormat } from '../core/export';
+import {
+  AdjustVectorsRequest,
+  EvaluateRequest,
+  FineTuneRequest,
+  type AdjustMethodName,
+  type AdjustVectorsResult,
+  type EvaluateResult,
+  type FineTuneParams,
+  type FineTuneResult,
+} from '../shared/protocol';
+import type { SynonymLensClient } from './languageClient';
+
+/** Command ids of this module (package.json `contributes.commands` lists them). */
+export const LearningCommands = {
+  fineTune: 'synonymLens.fineTune',
+  adjustVectors: 'synonymLens.adjustVectors',
+  evaluate: 'synonymLens.evaluate',
+  selectModel: 'synonymLens.selectModel',
+  exportSynonyms: 'synonymLens.exportSynonyms',
+} as const;
+
+/** The report webview's command (registered by src/client/webviews when present). */
+const SHOW_REPORT = 'synonymLens.showReport';
+
+type UriArg = string | vscode.Uri | { uri?: string | vscode.Uri } | undefined;
+
+/** The dictionary a command works on: its argument (`{ uri }`, a Uri or a string) or the active editor's. */
+function targetUri(arg: UriArg): vscode.Uri | undefined {
+  const raw = arg instanceof vscode.Uri || typeof arg === 'string' ? arg : arg?.uri;
+  if (raw instanceof vscode.Uri) return raw;
+  if (typeof raw === 'string' && raw) return /^[a-z][\w+.-]+:/i.test(raw) && !/^[a-z]:[\\/]/i.test(raw) ? vscode.Uri.parse(raw) : vscode.Uri.file(raw);
+  const doc = vscode.window.activeTextEditor?.document;
+  return doc && (doc.languageId === 'synonym-csv' || /\.(csv|tsv)$/i.test(doc.fileName)) ? doc.uri : undefined;
+}
+
+function runningClient(client: SynonymLensClient): LanguageClient | undefined {
+  const lc = client.languageClient;
+  if (lc?.isRunning()) return lc;
+  void vscode.window.showErrorMessage(vscode.l10n.t('Synonym Lens: the language server is not running. Run "Synonym Lens: Restart Language Server".'));
+  return undefined;
+}
+
+let tokenCounter = 0;
+
+/**
+ * Sends a long request under a cancellable notification. The server's work-done reports (sent to
+ * our token) update the notification; Cancel cancels the request. Resolves undefined when the
+ * user cancelled or the request failed (the failure is shown).
+ */
+async function longRequest<P extends { uri: string; workDoneToken?: string | number }, R>(
+  lc: LanguageClient,
+  type: RequestType<P, R, void>,
+  params: P,
+  title: string,
+): Promise<R | undefined> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const workDoneToken = `synonymLens/${type.method}/${Date.now()}-${++tokenCounter}`;
+    let last = 0;
+    const sub = lc.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+      if (value.kind === 'end') return;
+      const v = value as WorkDoneProgressBegin | WorkDoneProgressReport;
+      const pct = v.percentage ?? last;
+      progress.report({ message: v.message, increment: Math.max(0, pct - last) });
+      last = Math.max(last, pct);
+    });
+    try {
+      const withToken: P = { ...params, workDoneToken };
+      return await lc.sendRequest(type, withToken as RequestParam<P>, token);
+    } catch (error) {
+      if (token.isCancellationRequested || (error instanceof ResponseError && error.code === LSPErrorCodes.RequestCancelled)) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('{0}: cancelled. Nothing was written.', title));
+        return undefined;
+      }
+      try {
+        lc.handleFailedRequest(type, token, error, undefined, false);
+      } catch {
+        // handleFailedRequest logged it; tell the user in their words.
+      }
+      void vscode.window.showErrorMessage(vscode.l10n.t('{0} failed: {1}', title, error instanceof Error ? error.message : String(error)));
+      return undefined;
+    } finally {
+      sub.dispose();
+    }
+  });
+}
+
+/** Extra request options a caller (tests, keybindings) may pass with the `{ uri }` argument. */
+type FineTuneArgs = Partial<Omit<FineTuneParams, 'workDoneToken'>> & { uri?: string | vscode.Uri };
+
+/** `synonymLens.fineTune`: fine-tunes on the dictionary, opens the report, offers the new model. */
+export async function fineTune(client: SynonymLensClient, arg?: FineTuneArgs | vscode.Uri): Promise<FineTuneResult | undefined> {
+  const uri = targetUri(arg);
+  if (!uri) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a synonym dictionary (CSV) to fine-tune on.'));
+    return undefined;
+  }
+  const lc = runningClient(client);
+  if (!lc) return undefined;
+  const options = arg instanceof vscode.Uri ? {} : { ...arg };
+  delete options.uri;
+  const result = await longRequest(lc, FineTuneRequest.type, { ...options, uri: uri.toString() }, vscode.l10n.t('Fine-tuning model'));
+  if (!result) return undefined;
+  await showReport(result.reportPath);
+  const after = result.report.after.roc_auc;
+  const before = result.report.before.roc_auc;
+  const use = vscode.l10n.t('Use this model');
+  // Not awaited: the command resolves with the result while the offer stays on screen.
+  void vscode.window
+    .showInformationMessage(
+      vscode.l10n.t('Fine-tuned model written to {0}. Held-out ROC-AUC {1} → {2}.', vscode.workspace.asRelativePath(result.modelDir), fmt(before), fmt(after)),
+      use,
+    )
+    .then((choice) => (choice === use ? useModel(result.modelDir) : undefined));
+  return result;
+}
+
+const fmt = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(3) : '–');
+
+async function showReport(reportPath: string): Promise<void> {
+  const commands = await vscode.commands.getCommands(true);
+  try {
+    if (commands.includes(SHOW_REPORT)) await vscode.commands.executeCommand(SHOW_REPORT, reportPath);
+    else await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(reportPath.replace(/\.json$/, '.md')));
+  } catch (error) {
+    void vscode.window.showWarningMessage(vscode.l10n.t('The report could not be opened: {0}', String(error)));
+  }
+}
+
+const ADJUST_METHODS: { method: AdjustMethodName; label: string; detail: string }[] = [
+  { method: 'retrofit', label: 'retrofit', detail: 'Faruqui et al. 2015: pull each term toward its synonyms, anchored to its own vector' },
+  { method: 'counterfit', label: 'counterfit', detail: 'Mrkšić et al. 2016: attract synonyms, repel label-0 pairs, keep neighbourhoods' },
+  { method: 'seed', label: 'seed', detail: 'The original note\'s method (a small pull, 5 rounds): a baseline' },
+];
+
+/** `synonymLens.adjustVectors`: quick pick of the method, then a model folder with adjusted vectors. */
+export async function adjustVectors(client: SynonymLensClient, arg?: UriArg & { method?: AdjustMethodName }): Promise<AdjustVectorsResult | undefined> {
+  const uri = targetUri(arg);
+  if (!uri) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a synonym dictionary (CSV) first.'));
+    return undefined;
+  }
+  let method = typeof arg === 'object' && !(arg instanceof vscode.Uri) ? arg.method : undefined;
+  if (!method) {
+    const picked = await vscode.window.showQuickPick(
+      ADJUST_METHODS.map((m) => ({ label: m.label, detail: vscode.l10n.t(m.detail), method: m.method })),
+      { title: vscode.l10n.t('Adjust Vectors'), placeHolder: vscode.l10n.t('Method (only the dictionary\'s own terms move)') },
+    );
+    if (!picked) return undefined;
+    method = picked.method;
+  }
+  const lc = runningClient(client);
+  if (!lc) return undefined;
+  const result = await longRequest(
+    lc,
+    AdjustVectorsRequest.type,
+    { uri: uri.toString(), method },
+    vscode.l10n.t('Adjusting vectors ({0})', method),
+  );
+  if (!result) return undefined;
+  const use = vscode.l10n.t('Use this model');
+  void vscode.window
+    .showInformationMessage(
+      vscode.l10n.t('{0}: moved {1} of {2} dictionary terms; written to {3}. Terms outside the dictionary are unchanged.', method, result.movedTerms, result.terms, vscode.workspace.asRelativePath(result.modelDir)),
+      use,
+    )
+    .then((choice) => (choice === use ? useModel(result.modelDir) : undefined));
+  return result;
+}
+
+/** `synonymLens.evaluate`: the current (or given) model's metrics on the dictionary's pairs. */
+export async function evaluateModel(client: SynonymLensClient, arg?: UriArg & { modelDir?: string; threshold?: number }): Promise<EvaluateResult | undefined> {
+  const uri = targetUri(arg);
+  if (!uri) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a labelled synonym dictionary (CSV) first.'));
+    return undefined;
+  }
+  const lc = runningClient(client);
+  if (!lc) return undefined;
+  const extra = typeof arg === 'object' && !(arg instanceof vscode.Uri) ? { modelDir: arg.modelDir, threshold: arg.threshold } : {};
+  const result = await longRequest(lc, EvaluateRequest.type, { uri: uri.toString(), ...extra }, vscode.l10n.t('Evaluating model'));
+  if (!result) return undefined;
+  const title = vscode.l10n.t('Evaluation of {0} on {1}', result.modelId, uri.path.split('/').pop() ?? '');
+  const commands = await vscode.commands.getCommands(true);
+  if (commands.includes(SHOW_REPORT)) {
+    await vscode.commands.executeCommand(SHOW_REPORT, { title, before: result.evaluation, modelId: result.modelId, dictionary: uri.fsPath });
+  } else {
+    const note = result.sampledNegatives ? `\n${vscode.l10n.t('{0} negatives were sampled: the file has no label-0 pair.', result.sampledNegatives)}\n` : '';
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# ${title}\n${note}\n${result.markdown}` });
+    await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+  }
+  return result;
+}
+
+/**
+ * Sets `synonymLens.model` for the workspace: a folder path (relative to the workspace folder when
+ * inside it) or `builtin`. Workspace Trust: an untrusted workspace cannot choose the model (the
+ * server would ignore it), so this refuses and says how to proceed.
+ */
+export async function useModel(model: string): Promise<boolean> {
+  if (!vscode.workspace.isTrusted) {
+    const manage = vscode.l10n.t('Manage Workspace Trust');
+    void vscode.window
+      .showWarningMessage(vscode.l10n.t('This workspace is not trusted, so Synonym Lens takes the model from user settings only. Trust the workspace to use {0} here.', model), manage)
+      .then((c) => (c === manage ? vscode.commands.executeCommand('workbench.trust.manage') : undefined));
+    return false;
+  }
+  let value = model;
+  const folder = model === 'builtin' ? undefined : vscode.workspace.getWorkspaceFolder(vscode.Uri.file(model));
+  if (folder) value = vscode.workspace.asRelativePath(vscode.Uri.file(model), false);
+  const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await vscode.workspace.getConfiguration('synonymLens').update('model', value, target);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens now uses the model {0}; diagnostics are being recomputed.', value));
+  return true;
+}
+
+/** `synonymLens.selectModel`: embedded default, a folder, or a recent fine-tuned model. An argument skips the pick. */
+export async function selectModel(arg?: string | vscode.Uri): Promise<boolean> {
+  if (arg !== undefined) return useModel(arg instanceof vscode.Uri ? arg.fsPath : arg);
+  type Item = vscode.QuickPickItem & { value?: string; browse?: boolean };
+  const current = vscode.workspace.getConfiguration('synonymLens').get<string>('model') ?? 'builtin';
+  const items: Item[] = [
+    { label: `$(package) ${vscode.l10n.t('Embedded default model')}`, description: current === 'builtin' ? vscode.l10n.t('current') : 'builtin', value: 'builtin' },
+    { label: `$(folder-opened) ${vscode.l10n.t('Choose a model folder…')}`, browse: true },
+  ];
+  const found = await vscode.workspace.findFiles('**/.synonym-lens/models/*/config.json', '**/node_modules/**', 50);
+  const recent = await Promise.all(
+    found.map(async (config) => {
+      const dir = vscode.Uri.joinPath(config, '..');
+      const stat = await vscode.workspace.fs.stat(config).then((s) => s.mtime, () => 0);
+      return { dir, stat };
+    }),
+  );
+  recent.sort((a, b) => b.stat - a.stat);
+  if (recent.length) items.push({ label: vscode.l10n.t('Fine-tuned and adjusted models'), kind: vscode.QuickPickItemKind.Separator });
+  for (const r of recent) {
+    const rel = vscode.workspace.asRelativePath(r.dir, false);
+    items.push({ label: `$(beaker) ${r.dir.path.split('/').pop()}`, description: rel === current ? vscode.l10n.t('current') : rel, detail: new Date(r.stat).toLocaleString(), value: r.dir.fsPath });
+  }
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Select Embedding Model'), placeHolder: vscode.l10n.t('Current: {0}', current) });
+  if (!picked) return false;
+  if (picked.browse) {
+    const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, title: vscode.l10n.t('Model folder (config.json and model.onnx)') });
+    if (!folder?.[0]) return false;
+    return useModel(folder[0].fsPath);
+  }
+  return picked.value ? useModel(picked.value) : false;
+}
+
+const FORMAT_ITEMS: Record<ExportFormat, { detail: string; ext: string }> = {
+  solr: { detail: 'Solr / Elasticsearch synonyms file: one "a, b, c" equivalence group per line', ext: 'txt' },
+  'solr-explicit': { detail: 'Solr / Elasticsearch synonyms file: "b, c => a" mappings to the standard term', ext: 'txt' },
+  'es-synonyms-api': { detail: 'Elasticsearch Synonyms API: JSON body of PUT _synonyms/<set>', ext: 'json' },
+};
+
+/** `synonymLens.exportSynonyms`: format, save dialog, atomic write. */
+export async function exportSynonymsCommand(arg?: UriArg & { format?: ExportFormat; target?: string | vscode.Uri }): Promise<vscode.Uri | undefined> {
+  const uri = targetUri(arg);
+  if (!uri) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a synonym dictionary (CSV) to export.'));
+    return undefined;
+  }
+  const opts = typeof arg === 'object' && !(arg instanceof vscode.Uri) ? arg : {};
+  let format = opts.format;
+  if (!format) {
+    const picked = await vscode.window.showQuickPick(
+      EXPORT_FORMATS.map((f) => ({ label: f, detail: vscode.l10n.t(FORMAT_ITEMS[f].detail), format: f })),
+      { title: vscode.l10n.t('Export Synonyms'), placeHolder: vscode.l10n.t('Format') },
+    );
+    if (!picked) return undefined;
+    format = picked.format;
+  }
+  const document = await vscode.workspace.openTextDocument(uri);
+  const dict = parseDictionary(document.getText());
+  const errors = dict.problems.filter((p) => p.severity === 'error');
+  if (errors.length) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Export Synonyms: fix the CSV errors first (line {0}: {1}).', errors[0]!.range.start.line + 1, errors[0]!.message));
+    return undefined;
+  }
+  const base = uri.path.split('/').pop()!.replace(/(\.synonyms)?\.(csv|tsv)$/i, '');
+  const setName = base.replace(/[^A-Za-z0-9_.-]+/g, '-') || 'synonyms';
+  const result = exportSynonyms(dict, format, setName);
+  let target = typeof opts.target === 'string' ? vscode.Uri.file(opts.target) : opts.target;
+  if (!target) {
+    const suffix = format === 'es-synonyms-api' ? '.synonyms-api' : format === 'solr-explicit' ? '.solr-explicit' : '.solr';
+    target = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.joinPath(uri, '..', `${base}${suffix}.${FORMAT_ITEMS[format].ext}`),
+      filters: format === 'es-synonyms-api' ? { JSON: ['json'] } : { [vscode.l10n.t('Synonyms file')]: ['txt'] },
+      title: vscode.l10n.t('Export Synonyms'),
+    });
+    if (!target) return undefined;
+  }
+  // Atomic: a temporary sibling renamed over the target, so a reader never sees half a file.
+  const tmp = vscode.Uri.joinPath(target, '..', `.${target.path.split('/').pop()}.${Date.now()}.tmp`);
+  try {
+    await vscode.workspace.fs.writeFile(tmp, new TextEncoder().encode(result.text));
+    await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
+  } catch (error) {
+    await vscode.workspace.fs.delete(tmp).then(undefined, () => undefined);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Export Synonyms failed: {0}', String(error)));
+    return undefined;
+  }
+  for (const w of result.warnings) void vscode.window.showWarningMessage(`Synonym Lens: ${w}`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} rules to {1}.', result.rules, vscode.workspace.asRelativePath(target)));
+  return target;
+}

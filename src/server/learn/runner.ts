@@ -1,0 +1,113 @@
+/**
+ * Runs a learning job in a worker thread (`dist/trainWorker.js`) and owns its output folder: the
+ * job fills a staging folder next to the destination, and only a job that finished and was not
+ * cancelled is renamed into place. Shared by the language server and the CLI.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { LearningCancelledError } from '../../core/learn/types';
+import type { JobProgress, LearningJob } from './pipeline';
+import type { FromWorker, WorkerInput } from './worker';
+
+/** How long a cancelled job may take to reach its next check before the worker is terminated. */
+const CANCEL_GRACE_MS = 1500;
+
+/** The worker bundle: a sibling of the bundle that runs this code (dist/server.js, dist/cli.js). */
+export function workerScript(): string {
+  return process.env.SYNONYM_LENS_TRAIN_WORKER ?? path.join(__dirname, 'trainWorker.js');
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+  onProgress?: (event: JobProgress) => void;
+}
+
+/**
+ * Runs `job` in a new worker. Resolves with its result; rejects with `LearningCancelledError` when
+ * `signal` aborts (the worker is told, then terminated after a grace period) and with the job's
+ * error otherwise. Settles only after the worker has exited, so callers may clean up its files.
+ */
+export function runInWorker<R>(job: LearningJob, options: RunOptions = {}): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    if (options.signal?.aborted) {
+      reject(new LearningCancelledError());
+      return;
+    }
+    const cancel = new SharedArrayBuffer(4);
+    const flag = new Int32Array(cancel);
+    const input: WorkerInput = { job, cancel };
+    const worker = new Worker(workerScript(), { workerData: input });
+    let outcome: { ok: true; value: R } | { ok: false; error: Error } | undefined;
+    let killTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      Atomics.store(flag, 0, 1);
+      outcome = { ok: false, error: new LearningCancelledError() };
+      killTimer = setTimeout(() => void worker.terminate(), CANCEL_GRACE_MS);
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'progress') {
+        if (!options.signal?.aborted) options.onProgress?.(m.event);
+      } else if (outcome === undefined) {
+        if (m.type === 'result') outcome = { ok: true, value: m.result as R };
+        else {
+          const error = m.name === 'CancelledError' ? new LearningCancelledError() : new Error(m.message);
+          if (m.stack && !(error instanceof LearningCancelledError)) error.stack = m.stack;
+          outcome = { ok: false, error };
+        }
+      }
+    });
+    worker.on('error', (e) => {
+      outcome ??= { ok: false, error: e };
+    });
+    worker.on('exit', (code) => {
+      if (killTimer) clearTimeout(killTimer);
+      options.signal?.removeEventListener('abort', onAbort);
+      if (outcome?.ok) resolve(outcome.value);
+      else reject(outcome?.error ?? new Error(`the training worker exited with code ${code}`));
+    });
+  });
+}
+
+/**
+ * A staging folder for `dest`: `<hidden sibling>/model`, whose hidden parent is created now. Writers
+ * may put their own temporary files next to the staging folder (the exporter does); removing the
+ * hidden parent removes them all, even after a worker was terminated mid-write.
+ */
+export function stagingFor(dest: string): string {
+  mkdirSync(path.dirname(dest), { recursive: true });
+  const root = path.join(path.dirname(dest), `.${path.basename(dest)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(root);
+  return path.join(root, 'model');
+}
+
+/**
+ * Runs a job that writes `job.stagingDir` (from `stagingFor(dest)`), then renames it to `dest`. On
+ * failure or cancellation the staging files are removed and `dest` is never created; an existing
+ * `dest` is never replaced.
+ */
+export async function runToFolder<R>(job: LearningJob & { stagingDir: string }, dest: string, options: RunOptions = {}): Promise<R> {
+  try {
+    if (existsSync(dest)) throw new Error(`Output folder already exists: ${dest}; models are never overwritten.`);
+    const result = await runInWorker<R>(job, options);
+    if (options.signal?.aborted) throw new LearningCancelledError();
+    if (existsSync(dest)) throw new Error(`Output folder already exists: ${dest}; models are never overwritten.`);
+    renameSync(job.stagingDir, dest);
+    return result;
+  } finally {
+    rmSync(path.dirname(job.stagingDir), { recursive: true, force: true });
+  }
+}
+
+/** `<dictionary dir>/.synonym-lens/models/<name>[-<suffix>]-<yyyymmdd-hhmmss>`, made unique. */
+export function defaultModelDir(dictionaryPath: string, suffix?: string, now = new Date()): string {
+  const name = path.basename(dictionaryPath).replace(/(\.synonyms)?\.(csv|tsv|txt)$/i, '') || 'model';
+  const p = (n: number) => String(n).padStart(2, '0');
+  const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  const base = path.join(path.dirname(dictionaryPath), '.synonym-lens', 'models', `${name}${suffix ? `-${suffix}` : ''}-${stamp}`);
+  let dir = base;
+  for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
+  return dir;
+}

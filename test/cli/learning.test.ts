@@ -1,0 +1,138 @@
+// The learning commands of the bundled CLI (dist/cli.js with dist/trainWorker.js): exit codes,
+// JSON keys, output folders, Ctrl-C. Inputs are fixtures in test/fixtures/learning/.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'dist', 'cli.js');
+const fixtures = path.join(root, 'test', 'fixtures', 'learning');
+const labelled = path.join(fixtures, 'labelled.csv');
+const positives = path.join(fixtures, 'positives.synonyms.csv');
+const tmp = mkdtempSync(path.join(tmpdir(), 'synonym-lens-cli-learning-'));
+
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: tmp });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const EVALUATION_KEYS = ['n', 'accuracy', 'threshold', 'best_accuracy', 'best_threshold', 'f1', 'f1_threshold', 'precision', 'recall', 'ap', 'roc_auc', 'mean_cos_pos', 'mean_cos_neg', 'report'];
+
+/** Hidden staging folders a run may leave next to its output. */
+const leftovers = (dir: string) => readdirSync(dir).filter((n) => n.includes('.partial-') || n.includes('.tmp-'));
+
+test('evaluate --json has the documented keys and scores every labelled pair', () => {
+  const r = run('evaluate', labelled, '--json', '--threshold', '0.3');
+  assert.equal(r.code, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  for (const k of EVALUATION_KEYS) assert.ok(k in out, `${k} missing`);
+  assert.equal(out.n, 31);
+  assert.equal(out.threshold, 0.3);
+  assert.equal(out.sampled_negatives, 0);
+  assert.match(out.model, /^builtin:/);
+  assert.ok(out.roc_auc > 0.5 && out.roc_auc <= 1, `roc_auc ${out.roc_auc}`);
+  assert.equal(out.report['1'].support + out.report['0'].support, 31);
+});
+
+test('evaluate samples negatives for a positive-only file and prints a Markdown table', () => {
+  const r = run('evaluate', positives);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /30 pairs \(\+ \d+ sampled negatives/);
+  assert.match(r.stdout, /\| ROC-AUC \| \d\.\d{4} \|/);
+  assert.match(r.stdout, /precision +recall +f1-score +support/);
+});
+
+test('evaluate: usage and input errors exit 2 with one line', () => {
+  for (const [args, pattern] of [
+    [['evaluate', path.join(tmp, 'missing.csv')], /no such file/],
+    [['evaluate', path.join(fixtures, 'no-pairs.csv')], /no synonym pair/],
+    [['evaluate', labelled, '--threshold', '2'], /--threshold must be between -1 and 1/],
+    [['evaluate', labelled, '--model', path.join(tmp, 'nope')], /cannot load model/],
+  ] as const) {
+    const r = run(...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, pattern);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+  }
+});
+
+test('fine-tune writes a loadable model folder, reports each epoch on stderr and before/after in JSON', () => {
+  const out = path.join(tmp, 'tuned');
+  const r = run('fine-tune', positives, '--out', out, '--epochs', '4', '--loss', 'mnrl', '--seed', '3', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stderr.split('\n').filter((l) => /^epoch /.test(l)).map((l) => l.split(/\s+/)[1]), ['1/4', '2/4', '3/4', '4/4']);
+  const json = JSON.parse(r.stdout);
+  assert.equal(json.model_dir, out);
+  assert.equal(json.loss, 'mnrl');
+  assert.equal(json.epoch_losses.length, 4);
+  for (const side of ['before', 'after']) for (const k of EVALUATION_KEYS) assert.ok(k in json[side], `${side}.${k} missing`);
+  assert.ok(json.data.dev > 0 && json.data.sampledNegatives > 0, JSON.stringify(json.data));
+  for (const f of ['model.onnx', 'config.json', 'synonym-lens.json', 'report.json', 'report.md']) assert.ok(existsSync(path.join(out, f)), `${f} missing`);
+  assert.equal(JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')).model_type, 'synonym-lens-char-ngram');
+  assert.deepEqual(leftovers(tmp), []);
+
+  // The new folder is a model: it evaluates, and it is a base for another fine-tuning run.
+  const e = run('evaluate', positives, '--model', out, '--json');
+  assert.equal(e.code, 0, e.stderr);
+  const base = JSON.parse(run('evaluate', positives, '--json').stdout);
+  assert.ok(JSON.parse(e.stdout).mean_cos_pos > base.mean_cos_pos, 'the trained pairs are closer after fine-tuning');
+  const again = run('fine-tune', positives, '--out', path.join(tmp, 'tuned-again'), '--model', out, '--epochs', '1');
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /\| ROC-AUC \|/);
+});
+
+test('fine-tune refuses an existing --out, a missing --out and a bad --loss (exit 2)', () => {
+  mkdirSync(path.join(tmp, 'exists'), { recursive: true });
+  for (const [args, pattern] of [
+    [['fine-tune', positives, '--out', path.join(tmp, 'exists')], /already exists/],
+    [['fine-tune', positives], /--out <dir> is required/],
+    [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--loss', 'hinge'], /--loss must be one of cosine, mnrl, cosent, contrastive/],
+    [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--epochs', '0'], /--epochs must be a positive whole number/],
+  ] as const) {
+    const r = run(...args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, pattern);
+  }
+  assert.ok(!existsSync(path.join(tmp, 'x')));
+});
+
+test('Ctrl-C during fine-tune exits 130 and leaves no output folder', async () => {
+  const dir = mkdtempSync(path.join(tmp, 'sigint-'));
+  const out = path.join(dir, 'model');
+  const child = spawn(process.execPath, [cli, 'fine-tune', labelled, '--out', out, '--epochs', '5000', '--batch-size', '1'], { cwd: dir });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (/^epoch 1\//m.test(stderr)) resolve();
+    });
+    child.once('exit', () => reject(new Error(`exited before the first epoch: ${stderr}`)));
+  });
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  assert.match(stderr, /fine-tuning cancelled; nothing was written/);
+  assert.ok(!existsSync(out), 'output folder written');
+  assert.deepEqual(leftovers(dir), []);
+});
+
+test('adjust writes an adjusted-vectors folder that evaluate loads (exit 0)', () => {
+  const out = path.join(tmp, 'retrofit');
+  const r = run('adjust', labelled, '--out', out, '--method', 'retrofit', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  assert.equal(json.method, 'retrofit');
+  assert.ok(json.moved_terms > 0 && json.moved_terms <= json.terms);
+  for (const f of ['config.json', 'terms.json', 'vectors.f32']) assert.ok(existsSync(path.join(out, f)), `${f} missing`);
+  const before = JSON.parse(run('evaluate', labelled, '--json').stdout);
+  const afterAdjust = JSON.parse(run('evaluate', labelled, '--model', out, '--json').stdout);
+  assert.ok(afterAdjust.mean_cos_pos > before.mean_cos_pos);
+  const bad = run('adjust', labelled, '--out', path.join(tmp, 'y'), '--method', 'magic');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--method must be one of seed, retrofit, counterfit/);
+});
