@@ -53,8 +53,9 @@ export function runInWorker<R>(job: LearningJob, options: RunOptions = {}): Prom
       } else if (outcome === undefined) {
         if (m.type === 'result') outcome = { ok: true, value: m.result as R };
         else {
-          const error = m.name === 'CancelledError' ? new LearningCancelledError() : new Error(m.message);
-          if (m.stack && !(error instanceof LearningCancelledError)) error.stack = m.stack;
+          const cancelled = m.name === 'CancelledError';
+          const error: Error = cancelled ? new LearningCancelledError() : new Error(m.message);
+          if (m.stack && !cancelled) error.stack = m.stack;
           outcome = { ok: false, error };
         }
       }
