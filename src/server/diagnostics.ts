@@ -3,6 +3,8 @@
  * and the model's opinion — similarity of each pair, unknown and over-long terms — once vectors
  * exist. Every diagnostic has a code, `source: 'synonym-lens'` and a link to docs/diagnostics.md.
  */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { Pair, PairIssueKind } from '../core/csv/types';
 import { flagPair, formatCosine, pairFlagMessage, type Thresholds } from '../core/scoring';
@@ -12,13 +14,13 @@ import type { Analysis } from './documents';
 import { analyzeTerm, type ModelEntry } from './models';
 
 /**
- * Where the docs live. Links are `${docsBaseUrl}/diagnostics.md#<code>`; change this one constant
- * when the repository moves (or point it at a published site).
+ * Where the docs live: the `docs/` folder shipped next to the bundles (`dist/server.js` →
+ * `../docs`), so a diagnostic's link works offline and always matches the installed version.
  */
-export const docsBaseUrl = 'https://github.com/synonym-lens/synonym-lens/blob/main/docs';
+export const docsDir = path.join(__dirname, '..', 'docs');
 
 export function diagnosticDocUrl(code: string): string {
-  return `${docsBaseUrl}/diagnostics.md#${code}`;
+  return `${pathToFileURL(path.join(docsDir, 'diagnostics.md')).href}#${code}`;
 }
 
 /** Attached as `Diagnostic.data` so code actions know what a diagnostic is about without re-parsing its message. */

@@ -4,7 +4,8 @@
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import {
@@ -80,6 +81,10 @@ test('diagnostics have exact cell ranges, codes, source, links and related infor
   for (const d of carsDiagnostics) {
     assert.equal(d.source, 'synonym-lens');
     assert.match(d.codeDescription!.href, new RegExp(`/docs/diagnostics\\.md#${d.code}$`));
+    // The link opens the docs shipped with the extension, offline, and the section exists.
+    const docs = fileURLToPath(d.codeDescription!.href.replace(/#.*$/, ''));
+    assert.ok(existsSync(docs), docs);
+    assert.match(readFileSync(docs, 'utf8'), new RegExp(`^#+ .*\\b${d.code}\\b`, 'm'));
   }
   const low = byCode('low-similarity').find((d) => d.range.start.line === 1)!;
   assert.deepEqual(low.range, range(1, 4, 1, 9), 'range of the synonym cell 霸道SUV');
