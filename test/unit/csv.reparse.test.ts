@@ -149,6 +149,26 @@ describe('reparseDictionary', () => {
     );
   });
 
+  // Balanced quotes only, so that most edits take the incremental path (an unclosed quote anywhere
+  // makes reparseDictionary parse afresh).
+  const balanced = fc.constantFrom('a', 'b', ' ', ',', '\n', '\r\n', '\r', '"q\nq"', '"a""b"', '"x,y"', '0', '1', 'x,y,1\n', '车', '\0');
+  const balancedText = fc.array(balanced, { maxLength: 40 }).map((p) => p.join(''));
+
+  test('generated texts with balanced quotes and edits', () => {
+    let incremental = 0;
+    fc.assert(
+      fc.property(balancedText, fc.noBias(fc.nat(1 << 20)), fc.nat(8), fc.array(balanced, { maxLength: 4 }), fc.boolean(), (t, at, len, ins, header) => {
+        const before = (header ? 'term,synonym,label\n' : 'a,b,1\n') + t;
+        const from = at % (before.length + 1);
+        const after = splice(before, from, from + len, ins.join(''));
+        check(before, after);
+        if (reparseDictionary(parseDictionary(before), after).change) incremental++;
+      }),
+      { numRuns: 3000 },
+    );
+    assert.ok(incremental > 1800, `${incremental} of 3000 edits re-parsed incrementally`);
+  });
+
   test('generated header-less texts and edits', () => {
     fc.assert(
       fc.property(text, fc.nat(), fc.nat(6), fc.array(piece, { maxLength: 4 }), (t, at, len, ins) => {

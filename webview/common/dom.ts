@@ -6,7 +6,7 @@
 type Props = Record<string, string | number | boolean | undefined>;
 
 /** `document.createElement(tag)` with attributes (set as attributes, not markup) and children. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K];
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props, ...children: (Node | string)[]): HTMLElementTagNameMap[K];
 export function h(tag: string, props?: Props, ...children: (Node | string)[]): HTMLElement;
 export function h(tag: string, props: Props = {}, ...children: (Node | string)[]): HTMLElement {
   const el = document.createElement(tag);

@@ -144,7 +144,8 @@ export class TransformerEngine implements EmbeddingEngine {
 
     const preset = model.preset;
     const maxLength = Math.max(4, Math.floor(options.maxLength ?? Math.min(model.declaredMaxLength ?? 512, preset?.maxLength ?? Infinity)));
-    const prefix = options.prefix ?? preset?.prefix ?? '';
+    // A fine-tuned export's recorded prefix wins over a preset (layout.ts `exportedPrefix`).
+    const prefix = options.prefix ?? model.exportedPrefix ?? preset?.prefix ?? '';
     const tokenizer = TermTokenizer.fromJson(model.tokenizerJson, model.tokenizerConfig, model.config, maxLength);
 
     let session: OnnxSession;
