@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { webviewBuild } from '../webview/build.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
@@ -29,6 +30,7 @@ const builds = [
   { ...node, entryPoints: { trainWorker: 'src/server/learn/worker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, define: { VERSION: JSON.stringify(pkg.version) } },
   { ...node, entryPoints: { 'generate-builtin-model': 'scripts/generateBuiltinModel.ts' }, outdir: 'dist/tools' },
+  webviewBuild,
 ].filter((b) => Object.values(b.entryPoints).every((f) => existsSync(path.join(root, f))));
 
 if (watch) {

@@ -2,11 +2,12 @@ import * as vscode from 'vscode';
 import { type AddSynonymCommandArgs, ClientCommands } from '../shared/protocol';
 import type { SynonymLensClient } from './languageClient';
 import { LearningCommands, adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
+import { openSample } from './sample';
 
 /** Arguments of `synonymLens.addSynonym` (the server's hover links pass them as JSON; tests may pass a Uri). */
 export type AddSynonymArgs = Omit<AddSynonymCommandArgs, 'uri'> & { uri: string | vscode.Uri };
 
-type CommandFactory = (client: SynonymLensClient) => (...args: any[]) => unknown;
+type CommandFactory = (client: SynonymLensClient, context: vscode.ExtensionContext) => (...args: any[]) => unknown;
 
 /** Every command of the extension, in one table (ids match package.json `contributes.commands`). */
 const commands: Record<string, CommandFactory> = {
@@ -15,13 +16,14 @@ const commands: Record<string, CommandFactory> = {
   [LearningCommands.fineTune]: (client) => (args) => fineTune(client, args),
   [LearningCommands.adjustVectors]: (client) => (args) => adjustVectors(client, args),
   [LearningCommands.evaluate]: (client) => (args) => evaluateModel(client, args),
-  [LearningCommands.selectModel]: () => (arg) => selectModel(arg),
+  [LearningCommands.selectModel]: (client) => (arg) => selectModel(client, arg),
   [LearningCommands.exportSynonyms]: () => (args) => exportSynonymsCommand(args),
+  'synonymLens.openSample': (_client, context) => () => openSample(context),
 };
 
 export function registerCommands(context: vscode.ExtensionContext, client: SynonymLensClient): void {
   for (const [id, factory] of Object.entries(commands)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, factory(client)));
+    context.subscriptions.push(vscode.commands.registerCommand(id, factory(client, context)));
   }
 }
 

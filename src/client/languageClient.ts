@@ -11,8 +11,12 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { AddPairRequest, type AddPairParams, ClientCommands, ModelStatusNotification } from '../shared/protocol';
+import { normalizeSettings } from '../shared/settings';
 import { documentSelector, restrictToUserSettings, userSettingValue } from './configuration';
 import type { ModelStatusItem } from './modelStatus';
+
+/** The server's environment variable naming the downloaded-models folder (src/server/model/transformer). */
+const MODELS_DIR_ENV = 'SYNONYM_LENS_MODELS_DIR';
 
 /**
  * Owns the language client: creates it from the current settings, restarts it when the document
@@ -38,6 +42,14 @@ export class SynonymLensClient implements vscode.Disposable {
       this.output.error(`Could not start the language server: ${String(error)}`);
       this.status.stopped(String(error instanceof Error ? error.message : error));
     }
+  }
+
+  /**
+   * Where downloaded models live: the extension's global storage (shared by every workspace). The
+   * server gets it as SYNONYM_LENS_MODELS_DIR, so a `synonymLens.model` of `org/name` finds them.
+   */
+  get modelsDir(): string {
+    return vscode.Uri.joinPath(this.context.globalStorageUri, 'models').fsPath;
   }
 
   /** The running language client, for requests (undefined while stopped). */
@@ -90,10 +102,13 @@ export class SynonymLensClient implements vscode.Disposable {
 
   private create(): LanguageClient {
     const serverModule = this.context.asAbsolutePath('dist/server.js');
+    const env = { ...process.env, [MODELS_DIR_ENV]: this.modelsDir };
     const serverOptions: ServerOptions = {
-      run: { module: serverModule, transport: TransportKind.ipc },
-      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+      run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
     };
+    // Read once per start: the engine's thread pool is fixed when a model loads (0 = automatic).
+    const threads = normalizeSettings({ threads: vscode.workspace.getConfiguration('synonymLens').get('threads') }).threads;
     // The default handler restarts a crashed server (up to 4 times in 3 minutes); we keep it and log.
     let defaultHandler: ErrorHandler | undefined;
     const errorHandler: ErrorHandler = {
@@ -110,6 +125,7 @@ export class SynonymLensClient implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(),
+      initializationOptions: threads > 0 ? { threads } : {},
       outputChannel: this.output,
       // Hovers link to our own commands ("Add as synonym"); trust those and nothing else.
       markdown: { isTrusted: { enabledCommands: Object.values(ClientCommands) }, supportHtml: false },

@@ -58,9 +58,9 @@ let tokenCounter = 0;
  * our token) update the notification; Cancel cancels the request. Resolves undefined when the
  * user cancelled or the request failed (the failure is shown).
  */
-async function longRequest<P extends { uri: string; workDoneToken?: string | number }, R>(
+async function longRequest<P extends { workDoneToken?: string | number }, R, E>(
   lc: LanguageClient,
-  type: RequestType<P, R, void>,
+  type: RequestType<P, R, E>,
   params: P,
   title: string,
 ): Promise<R | undefined> {
@@ -137,10 +137,11 @@ async function showReport(reportPath: string): Promise<void> {
   }
 }
 
-const ADJUST_METHODS: { method: AdjustMethodName; label: string; detail: string }[] = [
-  { method: 'retrofit', label: 'retrofit', detail: 'Faruqui et al. 2015: pull each term toward its synonyms, anchored to its own vector' },
-  { method: 'counterfit', label: 'counterfit', detail: 'Mrkšić et al. 2016: attract synonyms, repel label-0 pairs, keep neighbourhoods' },
-  { method: 'seed', label: 'seed', detail: 'The original note\'s method (a small pull, 5 rounds): a baseline' },
+/** The methods of Adjust Vectors, described in the user's language (literal `l10n.t` calls, so the bundle test sees them). */
+const adjustMethods = (): { method: AdjustMethodName; label: string; detail: string }[] => [
+  { method: 'retrofit', label: 'retrofit', detail: vscode.l10n.t('Faruqui et al. 2015: pull each term toward its synonyms, anchored to its own vector') },
+  { method: 'counterfit', label: 'counterfit', detail: vscode.l10n.t('Mrkšić et al. 2016: attract synonyms, repel label-0 pairs, keep neighbourhoods') },
+  { method: 'seed', label: 'seed', detail: vscode.l10n.t('The original note\'s method (a small pull, 5 rounds): a baseline') },
 ];
 
 /** `synonymLens.adjustVectors`: quick pick of the method, then a model folder with adjusted vectors. */
@@ -153,7 +154,7 @@ export async function adjustVectors(client: SynonymLensClient, arg?: UriArg & { 
   let method = typeof arg === 'object' && !(arg instanceof vscode.Uri) ? arg.method : undefined;
   if (!method) {
     const picked = await vscode.window.showQuickPick(
-      ADJUST_METHODS.map((m) => ({ label: m.label, detail: vscode.l10n.t(m.detail), method: m.method })),
+      adjustMethods(),
       { title: vscode.l10n.t('Adjust Vectors'), placeHolder: vscode.l10n.t('Method (only the dictionary\'s own terms move)') },
     );
     if (!picked) return undefined;
@@ -257,11 +258,14 @@ export async function selectModel(arg?: string | vscode.Uri): Promise<boolean> {
   return picked.value ? useModel(picked.value) : false;
 }
 
-const FORMAT_ITEMS: Record<ExportFormat, { detail: string; ext: string }> = {
-  solr: { detail: 'Solr / Elasticsearch synonyms file: one "a, b, c" equivalence group per line', ext: 'txt' },
-  'solr-explicit': { detail: 'Solr / Elasticsearch synonyms file: "b, c => a" mappings to the standard term', ext: 'txt' },
-  'es-synonyms-api': { detail: 'Elasticsearch Synonyms API: JSON body of PUT _synonyms/<set>', ext: 'json' },
-};
+const FORMAT_EXT: Record<ExportFormat, string> = { solr: 'txt', 'solr-explicit': 'txt', 'es-synonyms-api': 'json' };
+
+const formatDetail = (format: ExportFormat): string =>
+  ({
+    solr: vscode.l10n.t('Solr / Elasticsearch synonyms file: one "a, b, c" equivalence group per line'),
+    'solr-explicit': vscode.l10n.t('Solr / Elasticsearch synonyms file: "b, c => a" mappings to the standard term'),
+    'es-synonyms-api': vscode.l10n.t('Elasticsearch Synonyms API: JSON body of PUT _synonyms/<set>'),
+  })[format];
 
 /** `synonymLens.exportSynonyms`: format, save dialog, atomic write. */
 export async function exportSynonymsCommand(arg?: UriArg & { format?: ExportFormat; target?: string | vscode.Uri }): Promise<vscode.Uri | undefined> {
@@ -274,7 +278,7 @@ export async function exportSynonymsCommand(arg?: UriArg & { format?: ExportForm
   let format = opts.format;
   if (!format) {
     const picked = await vscode.window.showQuickPick(
-      EXPORT_FORMATS.map((f) => ({ label: f, detail: vscode.l10n.t(FORMAT_ITEMS[f].detail), format: f })),
+      EXPORT_FORMATS.map((f) => ({ label: f, detail: formatDetail(f), format: f })),
       { title: vscode.l10n.t('Export Synonyms'), placeHolder: vscode.l10n.t('Format') },
     );
     if (!picked) return undefined;
@@ -294,7 +298,7 @@ export async function exportSynonymsCommand(arg?: UriArg & { format?: ExportForm
   if (!target) {
     const suffix = format === 'es-synonyms-api' ? '.synonyms-api' : format === 'solr-explicit' ? '.solr-explicit' : '.solr';
     target = await vscode.window.showSaveDialog({
-      defaultUri: vscode.Uri.joinPath(uri, '..', `${base}${suffix}.${FORMAT_ITEMS[format].ext}`),
+      defaultUri: vscode.Uri.joinPath(uri, '..', `${base}${suffix}.${FORMAT_EXT[format]}`),
       filters: format === 'es-synonyms-api' ? { JSON: ['json'] } : { [vscode.l10n.t('Synonyms file')]: ['txt'] },
       title: vscode.l10n.t('Export Synonyms'),
     });

@@ -4,6 +4,7 @@
  * an error state (with the reason) until the setting changes or the server restarts, so that
  * structural diagnostics carry on without retrying a broken model on every keystroke.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import { ModelStatusNotification, type ModelState } from '../shared/protocol';
@@ -11,6 +12,7 @@ import { VectorCache } from '../core/cache';
 import { CachedEngine } from './model/cachedEngine';
 import type { EmbeddingEngine, TextAnalysis } from './model/engine';
 import { loadEngine } from './model/load';
+import { resolveTransformerSpec } from './model/transformer';
 import { VectorStore } from './vocabulary';
 
 export interface ModelEntry {
@@ -31,6 +33,13 @@ export interface ModelEntry {
 /** Resolves a `model` setting against the folder of the resource it applies to. */
 export function resolveModelSpec(setting: string, baseFolder: string | undefined): string {
   if (setting === 'builtin' || setting.startsWith('builtin:')) return 'builtin';
+  // A Hugging Face id (`org/name`, what "Download from Hugging Face…" writes) names the downloaded
+  // folder (SYNONYM_LENS_MODELS_DIR, set by the extension) or the HF cache — unless a folder of that
+  // relative path exists in the workspace.
+  if (/^[\w.-]+\/[\w.-]+(@[\w./-]+)?$/.test(setting) && !(baseFolder && existsSync(path.resolve(baseFolder, setting)))) {
+    const dir = resolveTransformerSpec(setting);
+    if (dir !== undefined) return dir;
+  }
   if (path.isAbsolute(setting) || !baseFolder) return path.resolve(setting);
   return path.resolve(baseFolder, setting);
 }

@@ -41,6 +41,7 @@ import { thresholdsFor, type Settings } from '../shared/settings';
 import { CancelSource, isCancellation, raceToken, requestCancelled, throwIfCancelled } from './cancellation';
 import { codeActions, fineTuneKind, labelColumnOf, newPairValues, suggestKind } from './codeActions';
 import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
+import { registerDownload } from './downloadHandler';
 import { Analysis } from './documents';
 import { markNeighbors, renderHover } from './hover';
 import { inlayHints } from './inlayHints';
@@ -523,6 +524,7 @@ export function startServer(connection: Connection): void {
 
   // Fine-tuning, vector adjustment and evaluation (worker thread, progress, cancellation).
   registerLearning(connection, documents, { specFor: async (uri) => specFor(await settings.get(uri), uri), entry: (spec) => host.get(spec) });
+  registerDownload(connection);
 
   connection.onShutdown(async () => {
     for (const st of states.values()) {

@@ -349,3 +349,51 @@ export namespace EvaluateRequest {
   export const method = 'synonymLens/evaluate' as const;
   export const type = new RequestType<EvaluateParams, EvaluateResult, void>(method);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Model download (Select Embedding Model… → Download from Hugging Face)
+
+/** Which ONNX file of a repository to fetch: `onnx/model.onnx`, `…_quantized.onnx` (int8) or `…_fp16.onnx`. */
+export type ModelVariant = 'fp32' | 'quantized' | 'fp16';
+export const MODEL_VARIANTS: readonly ModelVariant[] = ['fp32', 'quantized', 'fp16'];
+
+export interface DownloadModelParams {
+  /** Repository id `org/name`, e.g. `Xenova/bge-small-zh-v1.5`. */
+  repo: string;
+  /** Default `fp32`. */
+  variant?: ModelVariant;
+  /** Branch, tag or commit; default `main`. */
+  revision?: string;
+  /** Hub or mirror base URL; default the server's `HF_ENDPOINT`, else https://huggingface.co. */
+  endpoint?: string;
+  /** Absolute folder holding downloaded models; the model goes to `<modelsDir>/<org>--<name>`. */
+  modelsDir: string;
+  workDoneToken?: string | number;
+}
+
+export interface DownloadModelResult {
+  /** Absolute path of the complete, verified model folder. */
+  modelDir: string;
+  repo: string;
+  variant: ModelVariant;
+  /** Bytes of the model's files. */
+  bytes: number;
+}
+
+/** `data` of a failed `synonymLens/downloadModel` (InternalError): the downloader's failure kind. */
+export interface DownloadModelErrorData {
+  code: 'not-found' | 'unauthorized' | 'offline' | 'integrity' | 'stalled' | 'http' | 'no-variant';
+}
+
+/**
+ * Client → server request: downloads an ONNX embedding model from the Hugging Face hub (or a
+ * mirror) into `modelsDir`, verified and atomically (a model folder is complete or absent). Reports
+ * work-done progress (`12.4 / 90.0 MB`), is cancellable (fails with `RequestCancelled`; partial
+ * files stay for a later resume). A failure is an `InternalError` whose message is the
+ * downloader's explanation (offline: names `HF_ENDPOINT` and `HTTPS_PROXY`) and whose `data` is a
+ * `DownloadModelErrorData`. The server's current model is not touched.
+ */
+export namespace DownloadModelRequest {
+  export const method = 'synonymLens/downloadModel' as const;
+  export const type = new RequestType<DownloadModelParams, DownloadModelResult, DownloadModelErrorData>(method);
+}

@@ -49,6 +49,12 @@ export interface Settings {
   inlayHints: {
     enabled: boolean;
   };
+  /** Intra-op threads of the embedding engine; 0 lets the engine choose (client-side: `initializationOptions.threads`). */
+  threads: number;
+  hub: {
+    /** Hugging Face hub or mirror URL for downloads; empty: `HF_ENDPOINT`, else https://huggingface.co (client-side). */
+    endpoint: string;
+  };
 }
 
 export const defaultSettings: Settings = Object.freeze({
@@ -72,7 +78,16 @@ export const defaultSettings: Settings = Object.freeze({
   },
   hover: { topK: 10 },
   inlayHints: { enabled: true },
+  threads: 0,
+  hub: { endpoint: '' },
 }) as Settings;
+
+/**
+ * Settings an untrusted workspace may not set (package.json `restrictedConfigurations` lists the
+ * same keys): they choose code and data the extension loads or fetches — a model folder, a download
+ * server. The client answers the server with their user values and ignores workspace values.
+ */
+export const restrictedSettingKeys = ['synonymLens.model', 'synonymLens.hub.endpoint'] as const;
 
 /** One `synonymLens.*` key for package.json: the lead copies these into `contributes.configuration`. */
 export interface SettingSchema {
@@ -83,8 +98,10 @@ export interface SettingSchema {
   enum?: string[];
   minimum?: number;
   maximum?: number;
-  /** Whether changing it reloads the embedding model. */
+  /** Whether changing it reloads the embedding model (the server does so by itself). */
   reloadsModel?: boolean;
+  /** Whether it takes effect only when the language server (re)starts. */
+  restartsServer?: boolean;
 }
 
 const severityEnum = ['error', 'warning', 'information', 'hint', 'off'];
@@ -110,7 +127,8 @@ export const settingsSchema: readonly SettingSchema[] = [
     key: 'synonymLens.files',
     type: 'array',
     default: [],
-    description: 'Extra glob patterns of CSV files opened as synonym dictionaries (besides `*.synonyms.csv`).',
+    description: 'Extra glob patterns of CSV files opened as synonym dictionaries (besides `*.synonyms.csv`). Changing it restarts the language server.',
+    restartsServer: true,
   },
   {
     key: 'synonymLens.vocabularyFiles',
@@ -169,6 +187,21 @@ export const settingsSchema: readonly SettingSchema[] = [
     default: true,
     description: 'Show each pair\'s cosine similarity as an inlay hint after its synonym.',
   },
+  {
+    key: 'synonymLens.threads',
+    type: 'number',
+    default: 0,
+    minimum: 0,
+    maximum: 64,
+    description: 'Threads the embedding model may use (`0`: automatic). Takes effect when the language server restarts.',
+    restartsServer: true,
+  },
+  {
+    key: 'synonymLens.hub.endpoint',
+    type: 'string',
+    default: '',
+    description: 'Hugging Face hub or mirror used by **Select Embedding Model… → Download from Hugging Face**, e.g. `https://hf-mirror.com`. Empty: the `HF_ENDPOINT` environment variable, else `https://huggingface.co`. Ignored from workspace settings in an untrusted workspace.',
+  },
 ];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -203,6 +236,12 @@ function str(v: unknown, fallback: string): string {
 function strings(v: unknown): string[] {
   if (typeof v === 'string') return v.trim() ? [v.trim()] : [];
   return Array.isArray(v) ? v.filter((s): s is string => typeof s === 'string' && s.trim() !== '').map((s) => s.trim()) : [];
+}
+
+/** An http(s) URL without trailing slashes, or '' (anything else falls back to ''). */
+function endpoint(v: unknown): string {
+  const s = str(v, '');
+  return /^https?:\/\/[^\s/]+(\/\S*)?$/i.test(s) ? s.replace(/\/+$/, '') : '';
 }
 
 function severity(v: unknown, fallback: SeveritySetting): SeveritySetting {
@@ -252,6 +291,8 @@ export function normalizeSettings(raw: unknown): Settings {
     },
     hover: { topK: Math.round(num(pick(r, 'hover.topK'), d.hover.topK, 1, 100)) },
     inlayHints: { enabled: bool(pick(r, 'inlayHints.enabled'), d.inlayHints.enabled) },
+    threads: Math.round(num(pick(r, 'threads'), d.threads, 0, 64)),
+    hub: { endpoint: endpoint(pick(r, 'hub.endpoint')) },
   };
 }
 

@@ -41,6 +41,11 @@ function npmInstall(dir, specs, env = {}) {
   if (!ok) throw new Error(`npm install ${specs.join(' ')} failed in ${dir}`);
 }
 
+/** Debian's Chromium (and a CJK font for screenshots), for the webview and real-VS-Code tests. */
+export function ensureChromium() {
+  aptInstall(['chromium', 'fonts-wqy-microhei']);
+}
+
 /**
  * Returns paths of the installed tools, installing whatever is missing. `browser: false` (for
  * `npm start`) installs code-server alone: no Chromium, fonts, playwright-core or vsce.

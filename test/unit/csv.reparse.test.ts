@@ -152,7 +152,7 @@ describe('reparseDictionary', () => {
   // Balanced quotes only, so that most edits take the incremental path (an unclosed quote anywhere
   // makes reparseDictionary parse afresh).
   const balanced = fc.constantFrom('a', 'b', ' ', ',', '\n', '\r\n', '\r', '"q\nq"', '"a""b"', '"x,y"', '0', '1', 'x,y,1\n', '车', '\0');
-  const balancedText = fc.array(balanced, { maxLength: 40 }).map((p) => p.join(''));
+  const balancedText = fc.array(balanced, { minLength: 20, maxLength: 60 }).map((p) => p.join(''));
 
   test('generated texts with balanced quotes and edits', () => {
     let incremental = 0;

@@ -166,9 +166,13 @@ function forward(shape: AdapterShape, theta: ArrayLike<number>, x: ArrayLike<num
  */
 export function applyAdapter(adapter: Adapter, x: ArrayLike<number>): Float32Array {
   if (x.length !== adapter.dim) throw new RangeError(`adapter expects ${adapter.dim} values, got ${x.length}`);
-  const { shape, theta } = adapterParameters(adapter);
-  return Float32Array.from(forward(shape, theta, x).y);
+  let flat = flattened.get(adapter);
+  if (!flat) flattened.set(adapter, (flat = adapterParameters(adapter)));
+  return Float32Array.from(forward(flat.shape, flat.theta, x).y);
 }
+
+/** θ of adapters already applied (adapters are treated as immutable once trained). */
+const flattened = new WeakMap<Adapter, { shape: AdapterShape; theta: Float64Array }>();
 
 /** Adds dL/dθ of one text, given g = dL/dy, into `grad`. */
 function backward(shape: AdapterShape, theta: Float64Array, x: Float64Array, f: Forward, g: Float64Array, grad: Float64Array): void {

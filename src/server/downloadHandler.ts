@@ -1,0 +1,107 @@
+/**
+ * `synonymLens/downloadModel`: the client's "Download from Hugging Face…" runs here, because the
+ * downloader (`model/hub/download.ts`) is server code the extension host must not import. The
+ * request reports work-done progress (the client's token when it sent one, else a server-created
+ * progress) and is cancellable from the request or the progress UI. The server's current model is
+ * not touched: the client switches `synonymLens.model` once the folder is complete.
+ */
+import path from 'node:path';
+import { CancellationToken, ErrorCodes, ResponseError, type Connection, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import { DownloadModelRequest, MODEL_VARIANTS, type DownloadModelErrorData, type DownloadModelResult } from '../shared/protocol';
+import { isCancellation, requestCancelled } from './cancellation';
+import { downloadModel, DownloadError, type DownloadProgress } from './model/hub/download';
+
+const MB = 1024 * 1024;
+const mb = (bytes: number) => (bytes / MB).toFixed(1);
+
+/** Registers the download request on `connection`. `env` (default `process.env`) supplies HF_ENDPOINT, HF_TOKEN and proxies. */
+export function registerDownload(connection: Connection, env: NodeJS.ProcessEnv = process.env): void {
+  connection.onRequest(DownloadModelRequest.type, async (params, token): Promise<DownloadModelResult> => {
+    const repo = typeof params?.repo === 'string' ? params.repo.trim() : '';
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) throw new ResponseError(ErrorCodes.InvalidParams, `Not a repository id: "${repo}" (expected org/name)`);
+    const variant = params.variant ?? 'fp32';
+    if (!MODEL_VARIANTS.includes(variant)) throw new ResponseError(ErrorCodes.InvalidParams, `variant must be one of ${MODEL_VARIANTS.join(', ')}`);
+    if (typeof params.modelsDir !== 'string' || !path.isAbsolute(params.modelsDir)) throw new ResponseError(ErrorCodes.InvalidParams, 'modelsDir must be an absolute path');
+    if (params.endpoint !== undefined && params.endpoint !== '' && !/^https?:\/\//i.test(params.endpoint)) {
+      throw new ResponseError(ErrorCodes.InvalidParams, `endpoint must be an http(s) URL: ${params.endpoint}`);
+    }
+
+    const abort = new AbortController();
+    let reporter: WorkDoneProgressReporter = connection.window.attachWorkDoneProgress(params.workDoneToken);
+    let progressToken: CancellationToken = CancellationToken.None;
+    if (params.workDoneToken === undefined) {
+      const created = await connection.window.createWorkDoneProgress().catch(() => undefined);
+      if (created) {
+        reporter = created;
+        progressToken = created.token;
+      }
+    }
+    const subs = [token, progressToken].map((t) => t.onCancellationRequested(() => abort.abort()));
+    if (token.isCancellationRequested || progressToken.isCancellationRequested) abort.abort();
+
+    let bytes = 0;
+    let lastAt = 0;
+    let lastPct = -1;
+    const onProgress = (e: DownloadProgress) => {
+      switch (e.kind) {
+        case 'listing':
+          reporter.report(0, `listing ${e.repo}@${e.revision}`);
+          break;
+        case 'plan':
+          bytes = e.totalBytes;
+          reporter.report(0, `${e.files.length} files, ${mb(e.totalBytes)} MB`);
+          break;
+        case 'bytes': {
+          // Throttled: at most four reports a second, and only when the percentage moves.
+          const pct = e.totalBytes > 0 ? Math.min(99, Math.floor((e.totalReceived / e.totalBytes) * 100)) : 0;
+          const now = Date.now();
+          if (pct === lastPct || now - lastAt < 250) return;
+          lastPct = pct;
+          lastAt = now;
+          reporter.report(pct, `${mb(e.totalReceived)} / ${mb(e.totalBytes)} MB · ${e.path}`);
+          break;
+        }
+        case 'retry':
+          connection.console.warn(`Download of ${repo}: ${e.path} retry ${e.attempt} (${e.reason})`);
+          reporter.report(Math.max(lastPct, 0), `${e.path}: retry ${e.attempt}`);
+          break;
+        case 'file':
+        case 'verified':
+        case 'done':
+          break;
+      }
+    };
+
+    const started = Date.now();
+    try {
+      reporter.begin(`Downloading ${repo}`, 0, 'connecting', true);
+      connection.console.info(`Downloading ${repo} (${variant}) into ${params.modelsDir}`);
+      const modelDir = await downloadModel({
+        repo,
+        variant,
+        revision: params.revision || undefined,
+        endpoint: params.endpoint || undefined,
+        modelsDir: params.modelsDir,
+        onProgress,
+        signal: abort.signal,
+        env,
+      });
+      connection.console.info(`Downloaded ${repo} to ${modelDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return { modelDir, repo, variant, bytes };
+    } catch (e) {
+      if (abort.signal.aborted || isCancellation(e)) {
+        connection.console.info(`Download of ${repo} cancelled; partial files are kept for a later resume.`);
+        throw requestCancelled();
+      }
+      if (e instanceof DownloadError && e.code !== 'cancelled') {
+        connection.console.warn(`Download of ${repo} failed (${e.code}): ${e.message}`);
+        throw new ResponseError<DownloadModelErrorData>(ErrorCodes.InternalError, e.message, { code: e.code });
+      }
+      connection.console.error(`Download of ${repo} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      throw new ResponseError(ErrorCodes.InternalError, e instanceof Error ? e.message : String(e));
+    } finally {
+      for (const s of subs) s.dispose();
+      reporter.done();
+    }
+  });
+}

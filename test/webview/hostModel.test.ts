@@ -1,0 +1,87 @@
+/**
+ * The host side of the table and heatmap without VS Code: webview requests become core row
+ * edits that keep every other byte, diagnostics land on rows, pairs are found for reveal.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applyEdits, parseDictionary } from '../../src/core/csv';
+import { webviewHtml } from '../../src/client/webviews/html';
+import { normalizeReport } from '../../src/client/webviews/reportModel';
+import { deleteRowsEdits, diagnosticsToRows, editRowEdits, heatmapPairs, insertRowEdits, pairRange, rowAtLine } from '../../src/client/webviews/tableModel';
+
+const TEXT = 'term,synonym,label\r\n"car" ,automobile,1\r\nphone,"cell\nphone",1\r\n\r\nbike,bicycle,0';
+
+describe('table edits on the host', () => {
+  const dict = parseDictionary(TEXT);
+
+  it('edits one cell and keeps every other byte (quoting, CRLF, blank line, no final EOL)', () => {
+    const out = applyEdits(TEXT, editRowEdits(dict, 2, ['bike', 'cycle, bicycle', '0']));
+    assert.equal(out, 'term,synonym,label\r\n"car" ,automobile,1\r\nphone,"cell\nphone",1\r\n\r\nbike,"cycle, bicycle",0');
+  });
+
+  it('an unchanged row is no edit at all', () => {
+    assert.deepEqual(editRowEdits(dict, 0, ['car', 'automobile', '1']).length, 1, 'the stray space after "car" is part of its raw value');
+    assert.deepEqual(editRowEdits(dict, 0, dict.rows[0]!.cells.map((c) => c.raw)), []);
+  });
+
+  it('inserts after a row with the file\'s line ending, and at the end of a file without a final EOL', () => {
+    assert.equal(applyEdits(TEXT, insertRowEdits(dict, ['car', 'auto', '1'], 0)), TEXT.replace('1\r\nphone', '1\r\ncar,auto,1\r\nphone'));
+    assert.equal(applyEdits(TEXT, insertRowEdits(dict, ['x', 'y', '1'])), `${TEXT}\r\nx,y,1`);
+  });
+
+  it('deletes several rows in one edit set, the last one without a final EOL', () => {
+    assert.equal(applyEdits(TEXT, deleteRowsEdits(dict, [2, 1, 2])), 'term,synonym,label\r\n"car" ,automobile,1\r\n\r\n'.replace(/\r\n$/, ''));
+  });
+
+  it('finds the row of a line, including a multi-line quoted record', () => {
+    assert.equal(rowAtLine(dict, 2)?.index, 1);
+    assert.equal(rowAtLine(dict, 3)?.index, 1);
+    assert.equal(rowAtLine(dict, 4), undefined);
+    assert.equal(rowAtLine(dict, 5)?.index, 2);
+  });
+
+  it('attaches diagnostics to rows and cells', () => {
+    const d = diagnosticsToRows(dict, [
+      { range: { start: { line: 5, character: 5 }, end: { line: 5, character: 12 } }, severity: 1, message: 'low', code: 'low-similarity' },
+      { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } }, severity: 0, message: 'header' },
+    ]);
+    assert.deepEqual(d, [
+      { row: 2, column: 1, severity: 'warning', message: 'low', code: 'low-similarity' },
+      { row: -1, column: undefined, severity: 'error', message: 'header', code: undefined },
+    ]);
+  });
+
+  it('finds a pair in either order for reveal, else the first cell of the term', () => {
+    assert.deepEqual(pairRange(dict, 'Automobile', 'CAR'), { start: { line: 1, character: 0 }, end: { line: 1, character: 17 } });
+    assert.deepEqual(pairRange(dict, 'bike', 'nothing'), { start: { line: 5, character: 0 }, end: { line: 5, character: 4 } });
+    assert.equal(pairRange(dict, 'nothing', 'car'), undefined);
+  });
+
+  it('lists the dictionary pairs among heatmap terms', () => {
+    assert.deepEqual(heatmapPairs(dict, ['bicycle', 'car', 'bike', 'automobile']), [
+      { i: 1, j: 3, label: 1, row: 0 },
+      { i: 2, j: 0, label: 0, row: 2 },
+    ]);
+  });
+});
+
+describe('webview HTML shell', () => {
+  it('has a strict CSP with the nonce on its only script, and escapes what it embeds', () => {
+    const html = webviewHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x/t.js?a=1&b="2"', styleUris: ['https://x/w.css'], title: '<t>', view: 'table' });
+    assert.match(html, /content="default-src &#39;none&#39;; script-src &#39;nonce-abc123&#39;; style-src https:\/\/x.vscode-cdn.net; img-src https:\/\/x.vscode-cdn.net data:; font-src https:\/\/x.vscode-cdn.net"/);
+    assert.equal(html.match(/<script/g)?.length, 1);
+    assert.match(html, /<script nonce="abc123" src="https:\/\/x\/t.js\?a=1&amp;b=&quot;2&quot;"><\/script>/);
+    assert.match(html, /<title>&lt;t&gt;<\/title>/);
+  });
+});
+
+describe('report JSON', () => {
+  it('accepts {before, after?} or a bare evaluation, and names what is missing', () => {
+    const e = { n: 3, accuracy: 1 };
+    assert.deepEqual(normalizeReport({ before: e, after: e }), { before: e, after: e });
+    assert.deepEqual(normalizeReport(e), { before: e });
+    assert.throws(() => normalizeReport([]), /no "before" evaluation/);
+    assert.throws(() => normalizeReport({ before: e, after: 1 }), /"after" is not an evaluation/);
+    assert.throws(() => normalizeReport('x'), /not a JSON object/);
+  });
+});

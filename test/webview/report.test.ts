@@ -1,0 +1,116 @@
+/**
+ * The report webview in headless Chromium, fed with real `evaluate()` output from core: metrics
+ * before/after with Δ, classification reports, histograms, PR/ROC and loss curves, inert text,
+ * restoring from `getState` without the host.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { evaluate } from '../../src/core/learn/evaluate';
+import type { TextPair } from '../../src/core/learn/types';
+import type { EvaluationReport, ScoredPair } from '../../src/shared/webviewProtocol';
+import { openWebview, requireChromium, type Webview } from './harness';
+
+// A missing browser is a failure with the package to install, never a silent skip.
+it('headless Chromium is installed (Debian package "chromium")', () => requireChromium());
+
+/** Unit vectors at an angle per term, so cosines are known: cos(θa − θb). */
+function vectors(angles: Record<string, number>) {
+  return (t: string) => (t in angles ? Float32Array.of(Math.cos(angles[t]!), Math.sin(angles[t]!)) : undefined);
+}
+const PAIRS: TextPair[] = [
+  { a: 'car', b: 'automobile', label: 1 },
+  { a: 'phone', b: 'telephone', label: 1 },
+  { a: 'car', b: 'phone', label: 0 },
+  { a: 'automobile', b: 'telephone', label: 0 },
+];
+const BEFORE = vectors({ car: 0, automobile: 1.2, phone: 0.6, telephone: 2.0 });
+const AFTER = vectors({ car: 0, automobile: 0.2, phone: 1.6, telephone: 1.7 });
+const scoresOf = (v: (t: string) => Float32Array | undefined): ScoredPair[] =>
+  PAIRS.map((p) => {
+    const a = v(p.a)!;
+    const b = v(p.b)!;
+    return { cosine: a[0]! * b[0]! + a[1]! * b[1]!, label: p.label, a: p.a, b: p.b };
+  });
+
+const REPORT: EvaluationReport = JSON.parse(
+  JSON.stringify({
+    title: 'Fine-tune <img src=x onerror=alert(1)>',
+    dictionary: 'cars.synonyms.csv',
+    baseModelId: 'builtin:char-ngram-v1',
+    modelId: 'tuned:1',
+    before: evaluate(PAIRS, BEFORE),
+    after: evaluate(PAIRS, AFTER),
+    scores: { before: scoresOf(BEFORE), after: scoresOf(AFTER) },
+    epochLosses: [0.9, 0.5, 0.3],
+    stepLosses: [0, 1, 2, 3, 4, 5].map((step) => ({ step, loss: 1 - step * 0.12 })),
+    data: { pairs: 10, train: 6, dev: 4, dropped: 0, sampledNegatives: 2 },
+    loss: 'cosent',
+    hyperParameters: { epochs: 3, batchSize: 2, lr: 0.01, seed: 42 },
+    elapsedMs: 1234,
+  }),
+) as EvaluationReport;
+
+describe('report webview', () => {
+  let w: Webview;
+  before(async () => {
+    w = await openWebview({ view: 'report' });
+    await w.send({ type: 'report', report: REPORT, source: '/w/report.json' });
+    await w.page.waitForSelector('#metrics table');
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  it('shows metrics before and after with Δ coloured by direction', async () => {
+    const cells = (key: string) => w.page.$$eval(`tr[data-metric="${key}"] td`, (tds) => tds.map((t) => t.textContent));
+    const b = REPORT.before;
+    const a = REPORT.after!;
+    assert.deepEqual(await cells('n'), ['pairs', '4', '4', '']);
+    assert.deepEqual(await cells('ap'), ['average precision', b.ap.toFixed(4), a.ap.toFixed(4), `${a.ap - b.ap >= 0 ? '+' : '−'}${Math.abs(a.ap - b.ap).toFixed(4)}`]);
+    assert.ok(a.ap > b.ap);
+    assert.equal(await w.page.getAttribute('tr[data-metric="ap"] td.delta', 'class'), 'num delta better');
+  });
+
+  it('shows both classification reports', async () => {
+    const captions = await w.page.$$eval('#classification caption', (c) => c.map((x) => x.textContent));
+    assert.deepEqual(captions, ['Before — at cosine 0.5', 'After — at cosine 0.5']);
+    const support = await w.page.$$eval('#classification table:first-of-type tbody tr td:last-child', (c) => c.map((x) => x.textContent));
+    assert.deepEqual(support, ['2', '2', '4', '4', '4']);
+  });
+
+  it('draws the histograms with the threshold, PR/ROC curves and the loss curve', async () => {
+    assert.equal(await w.page.locator('#histogram svg').count(), 2);
+    const bars = await w.page.$$eval('#histogram figure:first-child .bar', (r) => r.reduce((s, x) => s + Number(x.getAttribute('data-count')), 0));
+    assert.equal(bars, 4);
+    assert.equal(await w.page.locator('#histogram .threshold').count(), 2);
+    assert.equal(await w.page.locator('#curves path.line').count(), 5, 'PR ×2, ROC ×2, chance');
+    assert.equal(await w.page.locator('#loss path.line').count(), 2);
+    const training = await w.page.$$eval('#training td', (t) => t.map((x) => x.textContent));
+    assert.deepEqual(training.slice(0, 6), ['pairs (train / dev / dropped)', '10 (6 / 4 / 0)', 'sampled non-synonyms (dev)', '2', 'loss', 'cosent']);
+    assert.equal(training.at(-1), '1.2 s');
+  });
+
+  it('keeps text inert and stores the report in state', async () => {
+    assert.equal(await w.page.textContent('h1'), 'Fine-tune <img src=x onerror=alert(1)>');
+    assert.equal(await w.page.locator('#app img').count(), 0);
+    assert.deepEqual(w.dialogs, []);
+    assert.deepEqual(await w.problems(), []);
+    assert.equal((await w.state<{ source: string }>()).source, '/w/report.json');
+  });
+});
+
+describe('report webview restored from state', () => {
+  let w: Webview;
+  before(async () => {
+    w = await openWebview({ view: 'report', state: { report: { before: REPORT.before } } });
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  it('renders a single evaluation without the host, leaving out missing sections', async () => {
+    await w.page.waitForSelector('#metrics table');
+    assert.deepEqual(await w.page.$$eval('#metrics th', (t) => t.map((x) => x.textContent)), ['metric', 'value']);
+    assert.equal(await w.page.locator('#histogram, #curves, #loss, #training').count(), 0);
+  });
+});

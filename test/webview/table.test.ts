@@ -1,0 +1,192 @@
+/**
+ * The table webview in headless Chromium: render, sort, filter, keyboard navigation, edits posted
+ * as row edit requests against the shown version, scores and diagnostics, and inert hostile cells.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { openWebview, requireChromium, type Webview } from './harness';
+
+// A missing browser is a failure with the package to install, never a silent skip.
+it('headless Chromium is installed (Debian package "chromium")', () => requireChromium());
+
+const TEXT = [
+  'term,synonym,label',
+  '普拉多,霸道SUV,1',
+  'apple,pomme,1',
+  '"<img src=x onerror=alert(1)>","<script>window.__xss=1</script>",1',
+  'car,automobile,0',
+  'Zebra,"quoted, comma",1',
+  '',
+].join('\n');
+
+const cellTexts = (w: Webview, key: string) =>
+  w.page.$$eval(`.grid-row:not([hidden]) .grid-cell[data-col="${key}"]`, (els) =>
+    els
+      .map((e) => ({ y: Number(/translateY\((\d+)px\)/.exec((e.parentElement as HTMLElement).style.transform)?.[1] ?? 0), t: e.textContent ?? '' }))
+      .sort((a, b) => a.y - b.y)
+      .map((x) => x.t),
+  );
+
+describe('table webview', () => {
+  let w: Webview;
+  before(async () => {
+    w = await openWebview({ view: 'table' });
+    await w.send({ type: 'document', uri: 'file:///d.synonyms.csv', version: 3, text: TEXT });
+    await w.page.waitForSelector('#grid[data-version="3"]');
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  it('renders the rows with the header\'s column names, as text', async () => {
+    const headers = await w.page.$$eval('.grid-header-cell', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(headers, ['#', 'term', 'synonym', 'label', 'Similarity']);
+    assert.deepEqual(await cellTexts(w, 'c0'), ['普拉多', 'apple', '<img src=x onerror=alert(1)>', 'car', 'Zebra']);
+    assert.deepEqual(await cellTexts(w, 'line'), ['2', '3', '4', '5', '6']);
+    assert.equal(await w.page.textContent('#counts'), '5 of 5 rows');
+  });
+
+  it('keeps hostile cells inert: no element, no script, no dialog', async () => {
+    assert.equal(await w.page.locator('#app img, #app script').count(), 0);
+    assert.equal(await w.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+    assert.deepEqual(w.dialogs, []);
+    assert.deepEqual(await cellTexts(w, 'c1').then((t) => t[2]), '<script>window.__xss=1</script>');
+    assert.deepEqual(await w.problems(), []);
+  });
+
+  it('sorts by a column (ascending, descending, file order) and says so in aria-sort', async () => {
+    await w.page.click('.grid-header-cell[data-col="c0"]');
+    assert.deepEqual(await cellTexts(w, 'c0'), ['<img src=x onerror=alert(1)>', 'apple', 'car', 'Zebra', '普拉多']);
+    assert.equal(await w.page.getAttribute('.grid-header-cell[data-col="c0"]', 'aria-sort'), 'ascending');
+    await w.page.click('.grid-header-cell[data-col="c0"]');
+    assert.deepEqual(await cellTexts(w, 'c0'), ['普拉多', 'Zebra', 'car', 'apple', '<img src=x onerror=alert(1)>']);
+    await w.page.click('.grid-header-cell[data-col="c0"]');
+    assert.deepEqual(await cellTexts(w, 'line'), ['2', '3', '4', '5', '6']);
+    assert.equal((await w.state<{ sort?: unknown }>()).sort, undefined);
+  });
+
+  it('filters on every word, case- and width-insensitively, and keeps the filter in state', async () => {
+    await w.page.fill('#filter input', 'ＳＵＶ');
+    await w.page.waitForFunction(() => document.querySelector('#counts')?.textContent === '1 of 5 rows');
+    assert.deepEqual(await cellTexts(w, 'c0'), ['普拉多']);
+    assert.equal((await w.state<{ filter?: string }>()).filter, 'ＳＵＶ');
+    await w.page.fill('#filter input', '');
+    await w.page.waitForFunction(() => document.querySelector('#counts')?.textContent === '5 of 5 rows');
+  });
+
+  it('colours scores by threshold and shows the lowest cosine of a row', async () => {
+    await w.send({
+      type: 'scores', version: 3, modelId: 'builtin:test', threshold: 0.5, negativeThreshold: 0.8,
+      pairs: [
+        { row: 0, term: '普拉多', synonym: '霸道SUV', label: 1, cosine: 0.31, flagged: true },
+        { row: 1, term: 'apple', synonym: 'pomme', label: 1, cosine: 0.52, flagged: false },
+        { row: 3, term: 'car', synonym: 'automobile', label: 0, cosine: 0.2, flagged: false },
+        // A stale score for a row that no longer holds that pair is dropped (version differs below).
+      ],
+    });
+    await w.page.waitForSelector('.grid-cell[data-col="score"][data-score="flagged"]');
+    assert.deepEqual(await cellTexts(w, 'score'), ['0.310', '0.520', '', '0.200', '']);
+    const kinds = await w.page.$$eval('.grid-row:not([hidden])', (rows) =>
+      rows.map((r) => [r.getAttribute('data-row'), r.querySelector('[data-col="score"]')!.getAttribute('data-score')]),
+    );
+    assert.deepEqual(Object.fromEntries(kinds), { 0: 'flagged', 1: 'near', 2: '', 3: 'ok', 4: '' });
+    await w.page.click('#issues-only');
+    await w.page.waitForFunction(() => document.querySelector('#counts')?.textContent === '1 of 5 rows');
+    await w.page.click('#issues-only');
+    await w.page.waitForFunction(() => document.querySelector('#counts')?.textContent === '5 of 5 rows');
+  });
+
+  it('navigates with the keyboard and edits a cell → editRow with the row\'s values', async () => {
+    await w.page.click('.grid-row[data-row="1"] .grid-cell[data-col="c1"]');
+    await w.page.keyboard.press('ArrowDown');
+    await w.page.keyboard.press('ArrowUp');
+    await w.page.keyboard.press('ArrowRight');
+    await w.page.keyboard.press('ArrowLeft');
+    assert.equal(await w.page.getAttribute('.grid-row.selected', 'data-row'), '1');
+    const from = (await w.posted()).length;
+    await w.page.keyboard.press('Enter');
+    await w.page.waitForSelector('input.cell-editor');
+    assert.equal(await w.page.inputValue('input.cell-editor'), 'pomme');
+    await w.page.fill('input.cell-editor', 'pomme, fruit');
+    await w.page.keyboard.press('Enter');
+    const m = await w.waitForPosted<{ requestId: number; version: number; row: number; values: string[] }>('editRow', from);
+    assert.deepEqual({ version: m.version, row: m.row, values: m.values }, { version: 3, row: 1, values: ['apple', 'pomme, fruit', '1'] });
+    // The host answers and sends the new text; the grid shows it.
+    await w.send({ type: 'response', requestId: m.requestId, ok: true, result: { version: 4 } });
+    await w.send({ type: 'document', uri: 'file:///d.synonyms.csv', version: 4, text: TEXT.replace('apple,pomme,1', 'apple,"pomme, fruit",1') });
+    await w.page.waitForSelector('#grid[data-version="4"]');
+    assert.equal((await cellTexts(w, 'c1'))[1], 'pomme, fruit');
+  });
+
+  it('typing on a cell starts an edit with that character; Escape cancels', async () => {
+    await w.page.click('.grid-row[data-row="4"] .grid-cell[data-col="c0"]');
+    await w.page.keyboard.press('q');
+    assert.equal(await w.page.inputValue('input.cell-editor'), 'q');
+    const from = (await w.posted()).length;
+    await w.page.keyboard.press('Escape');
+    assert.equal(await w.page.locator('input.cell-editor').count(), 0);
+    assert.equal((await w.posted()).slice(from).filter((m) => m.type === 'editRow').length, 0);
+  });
+
+  it('Space toggles a label; Delete deletes the row; Insert adds one after it', async () => {
+    await w.page.click('.grid-row[data-row="2"] .grid-cell[data-col="c2"]');
+    let from = (await w.posted()).length;
+    await w.page.keyboard.press('Space');
+    const toggle = await w.waitForPosted<{ requestId: number; row: number; values: string[] }>('editRow', from);
+    assert.deepEqual(toggle.values, ['<img src=x onerror=alert(1)>', '<script>window.__xss=1</script>', '0']);
+    await w.send({ type: 'response', requestId: toggle.requestId, ok: true, result: { version: 4 } });
+
+    from = (await w.posted()).length;
+    await w.page.keyboard.press('Delete');
+    const del = await w.waitForPosted<{ requestId: number; rows: number[]; version: number }>('deleteRows', from);
+    assert.deepEqual({ rows: del.rows, version: del.version }, { rows: [2], version: 4 });
+    await w.send({ type: 'response', requestId: del.requestId, ok: true, result: { version: 4 } });
+
+    from = (await w.posted()).length;
+    await w.page.keyboard.press('Insert');
+    const ins = await w.waitForPosted<{ requestId: number; values: string[]; afterRow: number }>('insertRow', from);
+    assert.deepEqual({ values: ins.values, afterRow: ins.afterRow }, { values: ['<img src=x onerror=alert(1)>', '', '1'], afterRow: 2 });
+    await w.send({ type: 'response', requestId: ins.requestId, ok: false, error: 'The document changed.' });
+    await w.page.waitForFunction(() => document.querySelector('#message')?.textContent === 'The document changed.');
+  });
+
+  it('F8 jumps to the next row with a problem and Alt+Enter reveals it in the text editor', async () => {
+    await w.send({ type: 'diagnostics', version: 4, items: [{ row: 4, column: 1, severity: 'warning', message: 'Line 6: quoted comma.' }] });
+    await w.page.waitForSelector('.grid-cell[data-col="line"][data-severity="warning"]');
+    await w.page.click('.grid-row[data-row="1"] .grid-cell[data-col="c0"]');
+    await w.page.keyboard.press('F8');
+    assert.equal(await w.page.getAttribute('.grid-row.selected', 'data-row'), '4');
+    assert.equal(await w.page.textContent('#message'), 'Line 6: quoted comma.');
+    const from = (await w.posted()).length;
+    await w.page.keyboard.press('Alt+Enter');
+    const m = await w.waitForPosted<{ row: number; column: number }>('revealRow', from);
+    assert.deepEqual({ row: m.row, column: m.column }, { row: 4, column: 0 });
+  });
+});
+
+describe('table webview at 20,000 rows', () => {
+  let w: Webview;
+  before(async () => {
+    w = await openWebview({ view: 'table' });
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  it('keeps only the visible rows in the DOM and scrolls to the last row', async () => {
+    const lines = ['term,synonym,label'];
+    for (let i = 0; i < 20000; i++) lines.push(`term${i},synonym${i},${i % 7 === 0 ? 0 : 1}`);
+    await w.send({ type: 'document', uri: 'file:///big.synonyms.csv', version: 1, text: lines.join('\n') + '\n' });
+    await w.page.waitForSelector('#grid[data-version="1"]');
+    assert.equal(await w.page.textContent('#counts'), '20,000 of 20,000 rows');
+    const rendered = await w.page.locator('.grid-row').count();
+    assert.ok(rendered < 80, `${rendered} row elements`);
+    await w.page.click('.grid-row[data-row="0"] .grid-cell[data-col="c0"]');
+    await w.page.keyboard.press('Control+End');
+    await w.page.waitForSelector('.grid-row.selected[data-row="19999"]');
+    assert.equal((await cellTexts(w, 'c0')).at(-1), 'term19999');
+    const state = await w.state<{ scrollTop: number; selected: { row: number } }>();
+    assert.equal(state.selected.row, 19999);
+    assert.ok(state.scrollTop > 400000);
+  });
+});
