@@ -8,6 +8,7 @@
  * when it failed, a human-readable `error`. Fire-and-forget messages carry no id.
  */
 import type { Evaluation } from '../core/learn/evaluate';
+import type { PairScore } from './protocol';
 
 // ---------------------------------------------------------------------------------------------
 // Request/response plumbing
@@ -26,19 +27,12 @@ export interface ResponseMessage<R = unknown> {
 // ---------------------------------------------------------------------------------------------
 // Table editor (custom text editor `synonymLens.table`)
 
-/** A cell's similarity information for one pair of a row (term vs one synonym cell). */
-export interface TablePairScore {
-  /** 0-based data row index. */
-  row: number;
-  /** Trimmed term and synonym texts, used to check the score still belongs to the row. */
-  term: string;
-  synonym: string;
-  label: 0 | 1;
-  /** Cosine similarity in [-1, 1]. */
-  cosine: number;
-  /** Label 1 below `threshold` or label 0 above `negativeThreshold`. */
-  flagged: boolean;
-}
+/**
+ * A cell's similarity information for one pair of a row (term vs one synonym cell): the server's
+ * `PairScore` without source ranges, which the grid does not need. Term and synonym texts are
+ * trimmed and let the grid check that a score still belongs to its row.
+ */
+export type TablePairScore = Omit<PairScore, 'termRange' | 'synonymRange'>;
 
 /** A diagnostic of the document, attached to the data row it falls in. */
 export interface TableDiagnostic {
