@@ -18,7 +18,7 @@ const commands: Record<string, CommandFactory> = {
   [LearningCommands.evaluate]: (client) => (args) => evaluateModel(client, args),
   [LearningCommands.selectModel]: (client) => (arg) => selectModel(client, arg),
   [LearningCommands.exportSynonyms]: () => (args) => exportSynonymsCommand(args),
-  'synonymLens.openSample': (_client, context) => () => openSample(context),
+  'synonymLens.openSample': (_client, context) => (options?: { beside?: boolean }) => openSample(context, options),
 };
 
 export function registerCommands(context: vscode.ExtensionContext, client: SynonymLensClient): void {

@@ -11,14 +11,20 @@ import { parseDictionary } from '../core/csv/parse';
 import { EXPORT_FORMATS, exportSynonyms, type ExportFormat } from '../core/export';
 import {
   AdjustVectorsRequest,
+  DownloadModelRequest,
   EvaluateRequest,
   FineTuneRequest,
   type AdjustMethodName,
   type AdjustVectorsResult,
+  type DownloadModelResult,
+  type ModelVariant,
   type EvaluateResult,
   type FineTuneParams,
   type FineTuneResult,
 } from '../shared/protocol';
+import { normalizeSettings } from '../shared/settings';
+import { activeDictionaryUri } from './activeDictionary';
+import { userSettingValue } from './configuration';
 import type { SynonymLensClient } from './languageClient';
 
 /** Command ids of this module (package.json `contributes.commands` lists them). */
@@ -35,13 +41,12 @@ const SHOW_REPORT = 'synonymLens.showReport';
 
 type UriArg = string | vscode.Uri | { uri?: string | vscode.Uri } | undefined;
 
-/** The dictionary a command works on: its argument (`{ uri }`, a Uri or a string) or the active editor's. */
+/** The dictionary a command works on: its argument (`{ uri }`, a Uri or a string), else the one in view (see `activeDictionaryUri`). */
 function targetUri(arg: UriArg): vscode.Uri | undefined {
   const raw = arg instanceof vscode.Uri || typeof arg === 'string' ? arg : arg?.uri;
   if (raw instanceof vscode.Uri) return raw;
   if (typeof raw === 'string' && raw) return /^[a-z][\w+.-]+:/i.test(raw) && !/^[a-z]:[\\/]/i.test(raw) ? vscode.Uri.parse(raw) : vscode.Uri.file(raw);
-  const doc = vscode.window.activeTextEditor?.document;
-  return doc && (doc.languageId === 'synonym-csv' || /\.(csv|tsv)$/i.test(doc.fileName)) ? doc.uri : undefined;
+  return activeDictionaryUri();
 }
 
 function runningClient(client: SynonymLensClient): LanguageClient | undefined {
@@ -205,7 +210,7 @@ export async function evaluateModel(client: SynonymLensClient, arg?: UriArg & { 
 
 /**
  * Sets `synonymLens.model` for the workspace: a folder path (relative to the workspace folder when
- * inside it) or `builtin`. Workspace Trust: an untrusted workspace cannot choose the model (the
+ * inside it), a downloaded `org/name`, or `builtin`. Workspace Trust: an untrusted workspace cannot choose the model (the
  * server would ignore it), so this refuses and says how to proceed.
  */
 export async function useModel(model: string): Promise<boolean> {
@@ -217,7 +222,8 @@ export async function useModel(model: string): Promise<boolean> {
     return false;
   }
   let value = model;
-  const folder = model === 'builtin' ? undefined : vscode.workspace.getWorkspaceFolder(vscode.Uri.file(model));
+  // Only absolute paths can be made workspace-relative; `builtin` and `org/name` are stored as they are.
+  const folder = /^([a-z]:)?[\\/]/i.test(model) ? vscode.workspace.getWorkspaceFolder(vscode.Uri.file(model)) : undefined;
   if (folder) value = vscode.workspace.asRelativePath(vscode.Uri.file(model), false);
   const target = vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await vscode.workspace.getConfiguration('synonymLens').update('model', value, target);
@@ -225,14 +231,18 @@ export async function useModel(model: string): Promise<boolean> {
   return true;
 }
 
-/** `synonymLens.selectModel`: embedded default, a folder, or a recent fine-tuned model. An argument skips the pick. */
-export async function selectModel(arg?: string | vscode.Uri): Promise<boolean> {
+/**
+ * `synonymLens.selectModel`: the embedded default, a folder, a model downloaded from Hugging Face
+ * (or a mirror), or a recent fine-tuned model. An argument (a path or `org/name`) skips the pick.
+ */
+export async function selectModel(client: SynonymLensClient, arg?: string | vscode.Uri): Promise<boolean> {
   if (arg !== undefined) return useModel(arg instanceof vscode.Uri ? arg.fsPath : arg);
-  type Item = vscode.QuickPickItem & { value?: string; browse?: boolean };
+  type Item = vscode.QuickPickItem & { value?: string; browse?: boolean; download?: boolean };
   const current = vscode.workspace.getConfiguration('synonymLens').get<string>('model') ?? 'builtin';
   const items: Item[] = [
     { label: `$(package) ${vscode.l10n.t('Embedded default model')}`, description: current === 'builtin' ? vscode.l10n.t('current') : 'builtin', value: 'builtin' },
     { label: `$(folder-opened) ${vscode.l10n.t('Choose a model folder…')}`, browse: true },
+    { label: `$(cloud-download) ${vscode.l10n.t('Download from Hugging Face…')}`, detail: vscode.l10n.t('An ONNX embedding model, e.g. Xenova/bge-small-zh-v1.5 (set synonymLens.hub.endpoint for a mirror)'), download: true },
   ];
   const found = await vscode.workspace.findFiles('**/.synonym-lens/models/*/config.json', '**/node_modules/**', 50);
   const recent = await Promise.all(
@@ -250,12 +260,69 @@ export async function selectModel(arg?: string | vscode.Uri): Promise<boolean> {
   }
   const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Select Embedding Model'), placeHolder: vscode.l10n.t('Current: {0}', current) });
   if (!picked) return false;
+  if (picked.download) return (await downloadFromHub(client)) !== undefined;
   if (picked.browse) {
     const folder = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, title: vscode.l10n.t('Model folder (config.json and model.onnx)') });
     if (!folder?.[0]) return false;
     return useModel(folder[0].fsPath);
   }
   return picked.value ? useModel(picked.value) : false;
+}
+
+const REPO_ID = /^[\w.-]+\/[\w.-]+$/;
+
+/** The hub endpoint for downloads: `synonymLens.hub.endpoint` (user value only in an untrusted workspace), else the server's default. */
+function hubEndpoint(): string | undefined {
+  const value = vscode.workspace.isTrusted ? vscode.workspace.getConfiguration('synonymLens').get<unknown>('hub.endpoint') : userSettingValue('hub.endpoint');
+  return normalizeSettings({ hub: { endpoint: value } }).hub.endpoint || undefined;
+}
+
+/** Arguments of the download step, for tests: skip the input box and the variant pick. */
+export interface DownloadArgs {
+  repo?: string;
+  variant?: ModelVariant;
+}
+
+/**
+ * "Download from Hugging Face…": asks for `org/name` and the variant, downloads on the server into
+ * the extension's global storage under a cancellable notification, then switches the workspace to
+ * `org/name`. A failure (offline, unknown id, no ONNX file) shows the downloader's message; the
+ * current model stays.
+ */
+export async function downloadFromHub(client: SynonymLensClient, args: DownloadArgs = {}): Promise<DownloadModelResult | undefined> {
+  if (!vscode.workspace.isTrusted) {
+    // The downloaded model could not be used here (useModel refuses): say so before downloading.
+    await useModel(args.repo ?? vscode.l10n.t('a downloaded model'));
+    return undefined;
+  }
+  const repo =
+    args.repo ??
+    (await vscode.window.showInputBox({
+      title: vscode.l10n.t('Download from Hugging Face'),
+      prompt: vscode.l10n.t('Repository id (org/name) of an ONNX embedding model'),
+      placeHolder: 'Xenova/bge-small-zh-v1.5',
+      ignoreFocusOut: true,
+      validateInput: (v) => (REPO_ID.test(v.trim()) ? undefined : vscode.l10n.t('Expected org/name, e.g. Xenova/bge-small-zh-v1.5')),
+    }))?.trim();
+  if (!repo) return undefined;
+  let variant = args.variant;
+  if (!variant) {
+    const variants: (vscode.QuickPickItem & { variant: ModelVariant })[] = [
+      { label: 'fp32', description: 'onnx/model.onnx', detail: vscode.l10n.t('Full precision: the reference quality, the largest file'), variant: 'fp32' },
+      { label: 'quantized', description: 'onnx/model_quantized.onnx', detail: vscode.l10n.t('8-bit: about a quarter of the size and faster on CPU, slightly lower similarity quality'), variant: 'quantized' },
+      { label: 'fp16', description: 'onnx/model_fp16.onnx', detail: vscode.l10n.t('Half precision: half the size'), variant: 'fp16' },
+    ];
+    const picked = await vscode.window.showQuickPick(variants, { title: vscode.l10n.t('Download {0}', repo), placeHolder: vscode.l10n.t('Model variant') });
+    if (!picked) return undefined;
+    variant = picked.variant;
+  }
+  const lc = runningClient(client);
+  if (!lc) return undefined;
+  const endpoint = hubEndpoint();
+  const result = await longRequest(lc, DownloadModelRequest.type, { repo, variant, endpoint, modelsDir: client.modelsDir }, vscode.l10n.t('Downloading {0}', repo));
+  if (!result) return undefined;
+  await useModel(repo);
+  return result;
 }
 
 const FORMAT_EXT: Record<ExportFormat, string> = { solr: 'txt', 'solr-explicit': 'txt', 'es-synonyms-api': 'json' };

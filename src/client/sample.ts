@@ -11,9 +11,11 @@ export const SAMPLE_NAME = 'cars.synonyms.csv';
 /**
  * Copies `samples/cars.synonyms.csv` into the first workspace folder (keeping an existing copy,
  * which may hold the user's edits) and opens it; without a folder, opens it as an untitled
- * `synonym-csv` document. Resolves with the opened document's URI.
+ * `synonym-csv` document. `{ beside: true }` (the walkthrough's link) opens it next to the active
+ * editor, so the walkthrough stays in view. Resolves with the opened document's URI.
  */
-export async function openSample(context: vscode.ExtensionContext): Promise<vscode.Uri | undefined> {
+export async function openSample(context: vscode.ExtensionContext, options?: { beside?: boolean }): Promise<vscode.Uri | undefined> {
+  const show: vscode.TextDocumentShowOptions = options?.beside === true ? { viewColumn: vscode.ViewColumn.Beside } : {};
   const source = vscode.Uri.joinPath(context.extensionUri, 'samples', SAMPLE_NAME);
   let content: Uint8Array;
   try {
@@ -25,7 +27,7 @@ export async function openSample(context: vscode.ExtensionContext): Promise<vsco
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) {
     const document = await vscode.workspace.openTextDocument({ language: 'synonym-csv', content: new TextDecoder().decode(content) });
-    await vscode.window.showTextDocument(document);
+    await vscode.window.showTextDocument(document, show);
     void vscode.window.showInformationMessage(vscode.l10n.t('The sample is open as an untitled file: save it as *.synonyms.csv in a folder to fine-tune on it.'));
     return document.uri;
   }
@@ -42,6 +44,6 @@ export async function openSample(context: vscode.ExtensionContext): Promise<vsco
       return undefined;
     }
   }
-  await vscode.window.showTextDocument(target);
+  await vscode.window.showTextDocument(target, show);
   return target;
 }

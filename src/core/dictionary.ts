@@ -36,9 +36,8 @@ export function findPairIssues(dict: Dictionary): PairIssue[] {
   for (const pair of dict.pairs) {
     const a = termKey(pair.a.text);
     const b = termKey(pair.b.text);
-    const show = `"${pair.a.text}" ~ "${pair.b.text}"`;
     if (a === b) {
-      issues.push({ kind: 'self-pair', pair, message: `Line ${lineOf(pair)}: ${show} pairs a term with itself.` });
+      issues.push(selfIssue(pair));
       continue;
     }
     const forward = seen.get(`${a}\u0000${b}`);
@@ -47,26 +46,127 @@ export function findPairIssues(dict: Dictionary): PairIssue[] {
       seen.set(`${a}\u0000${b}`, pair);
       continue;
     }
-    const where = `line ${lineOf(first)}`;
-    if (first.label !== pair.label) {
-      issues.push({
-        kind: 'conflicting-label',
-        pair,
-        first,
-        message: `Line ${lineOf(pair)}: ${show} has label ${pair.label}, but ${where} gives it label ${first.label}.`,
-      });
-    } else if (forward) {
-      issues.push({ kind: 'duplicate', pair, first, message: `Line ${lineOf(pair)}: ${show} repeats ${where}.` });
-    } else {
-      issues.push({
-        kind: 'reversed-duplicate',
-        pair,
-        first,
-        message: `Line ${lineOf(pair)}: ${show} repeats ${where} in reverse order.`,
-      });
-    }
+    issues.push(issueOf(pair, first, forward !== undefined));
   }
   return issues;
+}
+
+/** A pair's term keys: `unordered` names the term pair whichever way round; self pairs have none. */
+function pairKeys(pair: Pair): { a: string; unordered?: string } {
+  const a = termKey(pair.a.text);
+  const b = termKey(pair.b.text);
+  if (a === b) return { a };
+  return { a, unordered: a < b ? `${a}\u0000${b}` : `${b}\u0000${a}` };
+}
+
+/** Pair order: by row, then by the synonym's column (a row's pairs follow its synonym cells). */
+function pairOrder(x: Pair, y: Pair): number {
+  return x.row - y.row || x.b.column - y.b.column;
+}
+
+/**
+ * `findPairIssues`, kept up to date across edits. Pairs are grouped by their unordered term pair,
+ * in pair order; an issue exists for every pair of a group but its first, and for every self
+ * pair. An edit re-files only the pairs it removed and added, so its cost follows the edit, not
+ * the dictionary, and `issues()` costs the number of issues.
+ *
+ * Pairs are compared by their current `row` (and synonym column), so after an incremental
+ * re-parse, which renumbers later rows in place, `update` must get that re-parse's removed and
+ * added pairs before `issues()` is asked again.
+ */
+export class PairIssueIndex {
+  /** Unordered term pair → its pairs in pair order. */
+  private readonly groups = new Map<string, Pair[]>();
+  /** Groups with more than one pair (the only ones with issues). */
+  private readonly repeated = new Set<string>();
+  private readonly selfPairs = new Set<Pair>();
+
+  /** @param pairs a dictionary's pairs, in pair order. */
+  constructor(pairs: readonly Pair[] = []) {
+    for (const pair of pairs) {
+      const { unordered } = pairKeys(pair);
+      if (unordered === undefined) {
+        this.selfPairs.add(pair);
+        continue;
+      }
+      const group = this.groups.get(unordered);
+      if (!group) this.groups.set(unordered, [pair]);
+      else {
+        group.push(pair);
+        this.repeated.add(unordered);
+      }
+    }
+  }
+
+  /** Applies an edit: `removed` pairs are gone, `added` pairs are new (rows already renumbered). */
+  update(removed: readonly Pair[], added: readonly Pair[]): void {
+    for (const pair of removed) {
+      const { unordered } = pairKeys(pair);
+      if (unordered === undefined) {
+        this.selfPairs.delete(pair);
+        continue;
+      }
+      const group = this.groups.get(unordered);
+      const i = group ? group.indexOf(pair) : -1;
+      if (!group || i < 0) continue;
+      group.splice(i, 1);
+      if (group.length === 0) this.groups.delete(unordered);
+      if (group.length < 2) this.repeated.delete(unordered);
+    }
+    for (const pair of added) {
+      const { unordered } = pairKeys(pair);
+      if (unordered === undefined) {
+        this.selfPairs.add(pair);
+        continue;
+      }
+      const group = this.groups.get(unordered);
+      if (!group) {
+        this.groups.set(unordered, [pair]);
+        continue;
+      }
+      let i = group.length;
+      while (i > 0 && pairOrder(group[i - 1], pair) > 0) i--;
+      group.splice(i, 0, pair);
+      this.repeated.add(unordered);
+    }
+  }
+
+  /** The issues of the current pairs: exactly what `findPairIssues` returns for them. */
+  issues(): PairIssue[] {
+    const out: PairIssue[] = [];
+    for (const pair of this.selfPairs) out.push(selfIssue(pair));
+    for (const key of this.repeated) {
+      const group = this.groups.get(key)!;
+      const first = group[0];
+      const firstA = termKey(first.a.text);
+      for (let i = 1; i < group.length; i++) {
+        const pair = group[i];
+        out.push(issueOf(pair, first, termKey(pair.a.text) === firstA));
+      }
+    }
+    return out.sort((x, y) => pairOrder(x.pair, y.pair));
+  }
+}
+
+function selfIssue(pair: Pair): PairIssue {
+  const show = `"${pair.a.text}" ~ "${pair.b.text}"`;
+  return { kind: 'self-pair', pair, message: `Line ${lineOf(pair)}: ${show} pairs a term with itself.` };
+}
+
+/** The issue of `pair` repeating `first` (same unordered term pair); `forward` when in the same order. */
+function issueOf(pair: Pair, first: Pair, forward: boolean): PairIssue {
+  const show = `"${pair.a.text}" ~ "${pair.b.text}"`;
+  const where = `line ${lineOf(first)}`;
+  if (first.label !== pair.label) {
+    return {
+      kind: 'conflicting-label',
+      pair,
+      first,
+      message: `Line ${lineOf(pair)}: ${show} has label ${pair.label}, but ${where} gives it label ${first.label}.`,
+    };
+  }
+  if (forward) return { kind: 'duplicate', pair, first, message: `Line ${lineOf(pair)}: ${show} repeats ${where}.` };
+  return { kind: 'reversed-duplicate', pair, first, message: `Line ${lineOf(pair)}: ${show} repeats ${where} in reverse order.` };
 }
 
 /**

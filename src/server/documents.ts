@@ -2,38 +2,151 @@
  * The parsed state of one document version: dictionary, pair issues, term set, and the lookups
  * the features need (cell at a position, synonym groups, positions of offsets). Built once per
  * version and shared by diagnostics, hover, inlay hints, code actions and custom requests.
+ *
+ * Versions are incremental: `next` re-parses only the records an edit touched (core's
+ * `reparseDictionary`) and carries a `DocumentIndex` — pair issues, term counts, and what changed
+ * since each consumer last looked — from one version to the next, so an edit costs what it
+ * touches, not the size of the file. The price: rows of an older version are updated in place,
+ * so an `Analysis` is valid only until its successor exists (`superseded`).
  */
 import type { Position, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Cell, Dictionary, Pair, PairIssue, Row } from '../core/csv/types';
-import { parseDictionary } from '../core/csv/parse';
-import { findPairIssues, synonymGroups, termKey } from '../core/dictionary';
+import { parseDictionary, reparseDictionary, type DictionaryChange } from '../core/csv/parse';
+import { PairIssueIndex, synonymGroups, termKey } from '../core/dictionary';
 import { LineIndex } from '../core/text';
+
+/** Additions and removals since a consumer last took them; an addition undone before that cancels out. */
+export class Delta<T> {
+  readonly added = new Set<T>();
+  readonly removed = new Set<T>();
+
+  add(x: T): void {
+    if (!this.removed.delete(x)) this.added.add(x);
+  }
+
+  remove(x: T): void {
+    if (!this.added.delete(x)) this.removed.add(x);
+  }
+
+  /** The pending changes, leaving this delta empty. */
+  take(): { added: T[]; removed: T[] } {
+    const out = { added: [...this.added], removed: [...this.removed] };
+    this.added.clear();
+    this.removed.clear();
+    return out;
+  }
+}
+
+/**
+ * What one document's versions share, updated in place by each edit. A full re-parse (first
+ * open, an edit reaching the header, an unclosed quote) makes a new index, which tells every
+ * consumer to start over.
+ */
+export class DocumentIndex {
+  readonly pairIssues: PairIssueIndex;
+  /** Term text → number of term and synonym cells holding it. */
+  private readonly termCounts = new Map<string, number>();
+  /** Every distinct term text (trimmed cell text) of term and synonym cells. */
+  readonly terms = new Set<string>();
+  /** Terms that appeared or vanished since the vector store was last told (see `server.ts`). */
+  readonly storeDelta = new Delta<string>();
+  /** Terms that appeared since the last check that every term has a vector. */
+  readonly unembedded = new Set<string>();
+  /** The vector store in which every term but `unembedded` was last found embedded. */
+  embeddedIn?: object;
+  /** Rows added and removed since the model's diagnostics last looked (see `diagnostics.ts`). */
+  readonly rowDelta = new Delta<Row>();
+
+  constructor(dict: Dictionary) {
+    this.pairIssues = new PairIssueIndex(dict.pairs);
+    for (const row of dict.rows) this.countRow(row, 1);
+  }
+
+  /** Applies an incremental re-parse's change. */
+  apply(change: DictionaryChange): void {
+    this.pairIssues.update(change.removedPairs, change.addedPairs);
+    for (const row of change.removedRows) {
+      this.countRow(row, -1);
+      this.rowDelta.remove(row);
+    }
+    for (const row of change.addedRows) {
+      this.countRow(row, 1);
+      this.rowDelta.add(row);
+    }
+  }
+
+  private countRow(row: Row, by: 1 | -1): void {
+    if (row.term) this.count(row.term.text, by);
+    for (const s of row.synonyms) this.count(s.text, by);
+  }
+
+  private count(text: string, by: 1 | -1): void {
+    const n = (this.termCounts.get(text) ?? 0) + by;
+    if (n > 0) {
+      this.termCounts.set(text, n);
+      if (n === 1 && by === 1) {
+        this.terms.add(text);
+        this.storeDelta.add(text);
+        this.unembedded.add(text);
+      }
+    } else {
+      this.termCounts.delete(text);
+      this.terms.delete(text);
+      this.storeDelta.remove(text);
+      this.unembedded.delete(text);
+    }
+  }
+}
 
 export class Analysis {
   readonly issues: PairIssue[];
-  /** Every distinct term text (trimmed cell text) of term and synonym cells, in order of appearance. */
-  readonly terms: Set<string>;
   private lineIndex?: LineIndex;
   private groupIndex?: Map<string, number>;
   private groupList?: string[][];
+  private successor?: Analysis;
 
   constructor(
     readonly uri: string,
     readonly version: number,
     readonly dict: Dictionary,
+    /** Shared with the document's other versions; only the newest may use it. */
+    readonly index: DocumentIndex = new DocumentIndex(dict),
   ) {
-    this.issues = findPairIssues(dict);
-    const terms = new Set<string>();
-    for (const row of dict.rows) {
-      if (row.term) terms.add(row.term.text);
-      for (const s of row.synonyms) terms.add(s.text);
-    }
-    this.terms = terms;
+    this.issues = index.pairIssues.issues();
   }
 
   static of(doc: TextDocument): Analysis {
     return new Analysis(doc.uri, doc.version, parseDictionary(doc.getText()));
+  }
+
+  /** The analysis of a later version of the same document; this one is superseded by it. */
+  next(doc: TextDocument): Analysis {
+    const { dict, change } = reparseDictionary(this.dict, doc.getText());
+    let index: DocumentIndex;
+    if (change) {
+      index = this.index;
+      index.apply(change);
+    } else index = new DocumentIndex(dict);
+    const next = new Analysis(doc.uri, doc.version, dict, index);
+    this.successor = next;
+    return next;
+  }
+
+  /**
+   * True once a later version was analysed: this version's rows and pairs may since have been
+   * updated in place to describe that version, so results built from them must be dropped.
+   */
+  get superseded(): boolean {
+    return this.successor !== undefined;
+  }
+
+  /**
+   * Every distinct term text (trimmed cell text) of term and synonym cells — of the newest
+   * version (the set is shared and updated in place).
+   */
+  get terms(): ReadonlySet<string> {
+    return this.index.terms;
   }
 
   /**
@@ -125,27 +238,37 @@ export class Analysis {
   pairsIn(range: Range): Pair[] {
     const out: Pair[] = [];
     const first = this.rowAt(range.start);
-    let i = first ? first.index : lowerBoundRow(this.dict.rows, range.start);
-    const pairs = this.pairsByRow();
-    for (; i < this.dict.rows.length; i++) {
-      const row = this.dict.rows[i];
+    const from = first ? first.index : lowerBoundRow(this.dict.rows, range.start);
+    let to = from;
+    for (; to < this.dict.rows.length; to++) {
       // LSP ranges are end-exclusive: a row starting exactly at `range.end` is outside.
-      if (i > (first?.index ?? -1) && before(range.end, this.docRange(row.range).start) <= 0) break;
-      for (const p of pairs[i] ?? []) out.push(p);
+      if (to > (first?.index ?? -1) && before(range.end, this.docRange(this.dict.rows[to].range).start) <= 0) break;
     }
+    // Pairs are in row order, so the rows' pairs are one run found by binary search.
+    const pairs = this.dict.pairs;
+    for (let i = firstPairOfRow(pairs, from); i < pairs.length && pairs[i].row < to; i++) out.push(pairs[i]);
     return out;
   }
 
-  private byRow?: Pair[][];
-  /** Pairs indexed by data row. */
-  pairsByRow(): Pair[][] {
-    if (!this.byRow) {
-      const byRow: Pair[][] = [];
-      for (const p of this.dict.pairs) (byRow[p.row] ??= []).push(p);
-      this.byRow = byRow;
-    }
-    return this.byRow;
+  /** The pairs of one data row. */
+  pairsOf(row: number): Pair[] {
+    const pairs = this.dict.pairs;
+    const out: Pair[] = [];
+    for (let i = firstPairOfRow(pairs, row); i < pairs.length && pairs[i].row === row; i++) out.push(pairs[i]);
+    return out;
   }
+}
+
+/** First pair index whose row is ≥ `row`. */
+function firstPairOfRow(pairs: readonly Pair[], row: number): number {
+  let lo = 0;
+  let hi = pairs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pairs[mid].row < row) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Negative when a is before b, 0 when equal. */

@@ -78,12 +78,31 @@ export class VectorStore {
     return [...out];
   }
 
-  /** Declares the terms a source (a document URI, a vocabulary file) contributes; replaces its previous set. */
+  /**
+   * Declares the terms a source (a document URI, a vocabulary file) contributes; replaces its
+   * previous set. The store keeps `terms` (and changes it in `updateSource`): pass a set no one
+   * else changes.
+   */
   setSource(id: string, terms: Set<string>): void {
     const old = this.sources.get(id);
     this.sources.set(id, terms);
     if (old) for (const t of old) if (!terms.has(t)) this.release(t);
     for (const t of terms) if (!old?.has(t)) this.retain(t);
+  }
+
+  /**
+   * Changes a source's terms by a difference instead of a whole set (an edit adds or removes a
+   * few terms of a 40,000-term dictionary). Adds the source if it is new.
+   */
+  updateSource(id: string, added: Iterable<string>, removed: Iterable<string>): void {
+    let terms = this.sources.get(id);
+    if (!terms) this.sources.set(id, (terms = new Set()));
+    for (const t of removed) if (terms.delete(t)) this.release(t);
+    for (const t of added) {
+      if (terms.has(t)) continue;
+      terms.add(t);
+      this.retain(t);
+    }
   }
 
   removeSource(id: string): void {

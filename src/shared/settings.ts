@@ -120,7 +120,8 @@ export const settingsSchema: readonly SettingSchema[] = [
     key: 'synonymLens.model',
     type: 'string',
     default: 'builtin',
-    description: 'Embedding model: `builtin`, or the path of a model folder (absolute or relative to the workspace folder). Changing it reloads the model.',
+    description:
+      'Embedding model: `builtin`, the path of a model folder (absolute or relative to the workspace folder), or a Hugging Face id `org/name` downloaded with **Select Embedding Model…**. Changing it reloads the model. Ignored from workspace settings in an untrusted workspace.',
     reloadsModel: true,
   },
   {

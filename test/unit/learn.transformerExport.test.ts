@@ -8,7 +8,7 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { applyAdapter, identityAdapter, trainAdapter, type Adapter } from '../../src/core/learn/adapter';
@@ -20,7 +20,10 @@ import { TermTokenizer } from '../../src/server/model/transformer';
 import { TransformerEngine, type TransformerEngineOptions } from '../../src/server/model/transformer/engine';
 import { exportTransformerModel } from '../../src/server/learn/exportTransformer';
 import { fineTuneTransformer } from '../../src/server/learn/transformerFineTune';
+import { attr, encodeModel, GraphBuilder } from '../../src/core/onnx/writer';
 import { makeModel, tempRoot, TERMS, type MakeModelOptions } from '../helpers/fixtures';
+import { rng } from '../helpers/encoderModel';
+import { smallWordPieceVocab, wordPieceTokenizer } from '../helpers/tokenizers';
 
 const { root, cleanup } = tempRoot('synonym-lens-tfexport-');
 after(cleanup);
@@ -260,3 +263,40 @@ test('fineTuneTransformer: trains, evaluates before/after, exports a folder that
     await engine.dispose();
   }
 });
+
+/**
+ * A minimal "encoder" at a chosen opset: last_hidden_state = tanh(embedding[input_ids]). Real
+ * exports use opsets 11–17+, and Unsqueeze/ReduceSum (13) and ReduceMax (18) changed form.
+ */
+function writeTinyEncoder(dir: string, opset: number): void {
+  const tokenizer = wordPieceTokenizer(smallWordPieceVocab(TERMS, 300));
+  const vocab = Object.keys(tokenizer.model.vocab).length;
+  const H = 12;
+  const r = rng(opset);
+  const g = new GraphBuilder('tiny');
+  const ids = g.input('input_ids', 'int64', ['batch', 'sequence']);
+  g.input('attention_mask', 'int64', ['batch', 'sequence']);
+  const table = g.initializer('emb', 'float32', [vocab, H], Float32Array.from({ length: vocab * H }, () => r() * 2 - 1));
+  g.output(g.node('Tanh', [g.node('Gather', [table, ids], { axis: attr.int(0) })]), 'float32', ['batch', 'sequence', H], 'last_hidden_state');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'model.onnx'), encodeModel({ graph: g.build(), opsets: [{ domain: '', version: opset }], irVersion: opset >= 18 ? 8 : 7 }));
+  writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizer));
+  writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ model_type: 'bert', vocab_size: vocab, max_position_embeddings: 64 }));
+}
+
+for (const opset of [11, 13, 18])
+  test(`opset ${opset} base: every pooling mode exports and matches (attribute vs input forms of Unsqueeze/ReduceSum/ReduceMax)`, async () => {
+    for (const pooling of ['cls', 'mean', 'max', 'last'] as const) {
+      const dir = fresh(`tiny${opset}`);
+      writeTinyEncoder(dir, opset);
+      const engine = await TransformerEngine.load(dir, { threads: 1, pooling });
+      const texts = [...new Set([...SAMPLE, ...PAIRS.flatMap((p) => [p.a, p.b])])];
+      const vectors = new Map((await engine.embed(texts)).map((v, i) => [texts[i]!, v]));
+      const adapter = trainAdapter(engine.dimension, (t) => vectors.get(t), PAIRS, { loss: 'cosine', kind: 'mlp', hidden: 7, epochs: 2, batchSize: 8, learningRate: 0.05 }).adapter;
+      const out = exportTransformerModel({ outDir: fresh('tinyout'), base: engine, adapter, provenance: { training_file_sha256: '', loss: 'cosine', hyper_parameters: {} } });
+      await engine.dispose();
+      const want = SAMPLE.map((t) => applyAdapter(adapter, vectors.get(t)!));
+      const plain = await plainOnnxruntime(out, SAMPLE, '', 64);
+      SAMPLE.forEach((t, i) => assert.ok(maxDiff(plain[i]!, want[i]!) <= 1e-5, `opset ${opset} ${pooling} ${t}: ${maxDiff(plain[i]!, want[i]!)}`));
+    }
+  });

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ShowHeatmapCommandArgs } from '../../shared/protocol';
+import { activeDictionaryUri } from '../activeDictionary';
 import type { EvaluationReport, HeatmapState, ReportState } from '../../shared/webviewProtocol';
 import { HEATMAP_VIEW_TYPE, HeatmapPanels } from './heatmapPanel';
 import { REPORT_VIEW_TYPE, ReportPanels } from './reportPanel';
@@ -43,7 +44,7 @@ export function registerWebviews(context: vscode.ExtensionContext, getClient: ()
       deserializeWebviewPanel: async (panel, state: unknown) => reports.restore(panel, state as ReportState | undefined),
     }),
     vscode.commands.registerCommand(WebviewCommands.openAsTable, (uri?: vscode.Uri) => {
-      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      const target = uri instanceof vscode.Uri ? uri : activeDictionaryUri();
       if (!target) {
         void vscode.window.showInformationMessage('Synonym Lens: open a synonym dictionary (CSV) first.');
         return;
