@@ -1,10 +1,15 @@
-// Language-server benchmark (not a test): spawns the bundled dist/server.js over stdio and times
+// Language-server benchmark (not a test): spawns bundled servers over stdio and times
 //  - first diagnostics after open, 20,000 pairs, cold (fresh process, model not loaded);
 //  - edit → diagnostics after a one-row edit in the same 20,000-pair file (warm: terms embedded);
 //  - hover with neighbours over a 100,000-term vocabulary;
 //  - the server's RSS.
-// Usage: node scripts/build.mjs && node bench/lsp.mjs [--cold-runs 3] [--edits 40] [--hovers 200]
-// The last line printed is one JSON object; key names carry their units.
+// Usage: node scripts/build.mjs && node bench/lsp.mjs [--cold-runs 3] [--edits 100] [--hovers 300]
+//        [--server path/to/server.js[=label]]...
+// With several --server options (e.g. a build of the previous commit and dist/server.js) every
+// measurement alternates between the servers, in alternating order, within one run: on a shared,
+// noisy machine only figures taken side by side compare. Each server gets the same edits and hovers.
+// The last line printed is one JSON object; key names carry their units (with several servers:
+// `{ "servers": [ { "label": …, …figures } ] }`).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,14 +18,20 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import rpc from 'vscode-languageserver-protocol/node';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const serverPath = path.join(root, 'dist/server.js');
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : dflt;
 };
+const servers = process.argv
+  .flatMap((a, i) => (a === '--server' ? [process.argv[i + 1]] : []))
+  .map((s) => {
+    const [file, label] = s.split('=');
+    return { path: path.resolve(file), label: label ?? path.relative(root, path.resolve(file)) };
+  });
+if (servers.length === 0) servers.push({ path: path.join(root, 'dist/server.js'), label: 'dist/server.js' });
 const COLD_RUNS = arg('cold-runs', 3);
-const EDITS = arg('edits', 40);
-const HOVERS = arg('hovers', 200);
+const EDITS = arg('edits', 100);
+const HOVERS = arg('hovers', 300);
 const PAIRS = 20_000;
 const VOCABULARY = 100_000;
 const DEBOUNCE_MS = 150; // the server's default; edits are spaced past it so each one runs at once
@@ -55,9 +66,12 @@ const pct = (xs, p) => {
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
 };
 const round = (x) => Math.round(x * 10) / 10;
+/** The servers in turn, starting from a different one each round, so none always goes first. */
+const inTurn = (round) => servers.map((_, k) => servers[(k + round) % servers.length]);
 
-async function start(settings = {}) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+async function start(server, settings = {}) {
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, server.path, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
   const conn = rpc.createProtocolConnection(new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
   const waiters = [];
   const logs = [];
@@ -117,27 +131,32 @@ const text20k = dictionary(PAIRS);
 const uri = pathToFileURL(path.join(tmp, 'bench.synonyms.csv')).toString();
 const open = (s, t) =>
   s.conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'synonym-csv', version: 1, text: t } });
+const figures = new Map(servers.map((s) => [s, { coldStructural: [], coldFull: [], edits: [], hovers: [] }]));
 
 // 1. Cold: a fresh process per run; open → first (structural) and first complete diagnostics.
-const coldStructural = [];
-const coldFull = [];
 for (let r = 0; r < COLD_RUNS; r++) {
-  const s = await start();
-  const t0 = performance.now();
-  const structural = s.waitDiagnostics((p) => p.uri === uri).then(() => coldStructural.push(performance.now() - t0));
-  await open(s, text20k);
-  await s.waitDiagnostics((p) => p.uri === uri && isFull(p));
-  coldFull.push(performance.now() - t0);
-  await structural;
-  await s.stop();
+  for (const server of inTurn(r)) {
+    const f = figures.get(server);
+    const s = await start(server);
+    const t0 = performance.now();
+    const structural = s.waitDiagnostics((p) => p.uri === uri).then(() => f.coldStructural.push(performance.now() - t0));
+    await open(s, text20k);
+    await s.waitDiagnostics((p) => p.uri === uri && isFull(p));
+    f.coldFull.push(performance.now() - t0);
+    await structural;
+    await s.stop();
+  }
 }
 
 // 2. Warm edits: the same file, every edit rewrites one row's synonym to a term already embedded.
-const s = await start({ vocabularyFiles: ['vocabulary.txt'] });
-await open(s, text20k);
-await s.waitDiagnostics((p) => p.uri === uri && isFull(p));
+const running = new Map();
+for (const server of servers) running.set(server, await start(server, { vocabularyFiles: ['vocabulary.txt'] }));
+await Promise.all(servers.map(async (server) => {
+  const s = running.get(server);
+  await open(s, text20k);
+  await s.waitDiagnostics((p) => p.uri === uri && isFull(p));
+}));
 const lines = text20k.split('\n');
-const edits = [];
 let version = 1;
 for (let i = 0; i < EDITS + 5; i++) {
   const line = 1 + ((i * 7919) % PAIRS);
@@ -146,60 +165,85 @@ for (let i = 0; i < EDITS + 5; i++) {
   const next = lines[1 + ((line + 1) % PAIRS)].split(',')[1];
   const from = term.length + 1;
   const v = ++version;
-  await sleep(DEBOUNCE_MS + 10);
-  const t0 = performance.now();
-  const done = s.waitDiagnostics((p) => p.uri === uri && p.version === v);
-  await s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
-    textDocument: { uri, version: v },
-    contentChanges: [{ range: { start: { line, character: from }, end: { line, character: from + current.length } }, text: next }],
-  });
-  await done;
-  if (i >= 5) edits.push(performance.now() - t0);
+  for (const server of inTurn(i)) {
+    const s = running.get(server);
+    await sleep(DEBOUNCE_MS + 10);
+    const t0 = performance.now();
+    const done = s.waitDiagnostics((p) => p.uri === uri && p.version === v);
+    await s.conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version: v },
+      contentChanges: [{ range: { start: { line, character: from }, end: { line, character: from + current.length } }, text: next }],
+    });
+    await done;
+    if (i >= 5) figures.get(server).edits.push(performance.now() - t0);
+  }
   lines[line] = `${term},${next},${label}`;
 }
 
-// 3. Hover over a 100,000-term vocabulary (a vocabulary file plus the dictionary's terms).
+// 3. Hover over a 100,000-term vocabulary (a vocabulary file plus the dictionary's terms). The
+// servers embed it one after the other, so each gets the machine to itself.
 const vocab = [];
 for (let i = 0; i < VOCABULARY; i++) vocab.push(`${word(i + 1_000_000)}${i % 2 ? '站' : '街'}`);
 writeFileSync(path.join(tmp, 'vocabulary.txt'), vocab.join('\n') + '\n');
-const vocabT0 = performance.now();
-await s.conn.sendNotification(rpc.DidChangeConfigurationNotification.type, { settings: null });
-await s.waitLog(/vocabulary\.txt: 100000 terms ready/);
-const vocabularyEmbedMs = performance.now() - vocabT0;
-const hovers = [];
-let neighbours = 0;
+for (const server of servers) {
+  const s = running.get(server);
+  const t0 = performance.now();
+  await s.conn.sendNotification(rpc.DidChangeConfigurationNotification.type, { settings: null });
+  await s.waitLog(/vocabulary\.txt: 100000 terms ready/);
+  figures.get(server).vocabularyEmbedMs = performance.now() - t0;
+}
 for (let i = 0; i < HOVERS + 10; i++) {
   const line = 1 + ((i * 104729) % PAIRS);
-  const t0 = performance.now();
-  const h = await s.conn.sendRequest(rpc.HoverRequest.type, { textDocument: { uri }, position: { line, character: 1 } });
-  if (i >= 10) hovers.push(performance.now() - t0);
-  neighbours = (h.contents.value.match(/^\d+\. /gm) ?? []).length;
+  for (const server of inTurn(i)) {
+    const s = running.get(server);
+    const f = figures.get(server);
+    const t0 = performance.now();
+    const h = await s.conn.sendRequest(rpc.HoverRequest.type, { textDocument: { uri }, position: { line, character: 1 } });
+    if (i >= 10) f.hovers.push(performance.now() - t0);
+    f.neighbours = (h.contents.value.match(/^\d+\. /gm) ?? []).length;
+  }
 }
-const nb = await s.conn.sendRequest('synonymLens/neighbors', { term: word(5) + '车', k: 10, uri });
-const mem = s.rss();
-await s.stop();
+for (const server of servers) {
+  const s = running.get(server);
+  const f = figures.get(server);
+  f.nb = await s.conn.sendRequest('synonymLens/neighbors', { term: word(5) + '车', k: 10, uri });
+  f.mem = s.rss();
+  await s.stop();
+}
 rmSync(tmp, { recursive: true, force: true });
 
-const result = {
-  coldFirstStructuralDiagnosticsP50Ms: round(pct(coldStructural, 50)),
-  coldFirstCompleteDiagnosticsP50Ms: round(pct(coldFull, 50)),
-  coldFirstCompleteDiagnosticsP95Ms: round(pct(coldFull, 95)),
-  coldRuns: COLD_RUNS,
-  warmEditToDiagnosticsP50Ms: round(pct(edits, 50)),
-  warmEditToDiagnosticsP95Ms: round(pct(edits, 95)),
-  edits: edits.length,
-  hoverP50Ms: round(pct(hovers, 50)),
-  hoverP95Ms: round(pct(hovers, 95)),
-  hovers: hovers.length,
-  hoverNeighbours: neighbours,
-  vocabularyTerms: nb.vocabularySize,
-  vocabularyEmbedMs: Math.round(vocabularyEmbedMs),
-  serverRssMiB: round(mem.rssMiB),
-  serverPeakRssMiB: round(mem.peakMiB),
-  pairs: PAIRS,
-};
-console.log(`first diagnostics, 20k pairs, cold: structural p50 ${result.coldFirstStructuralDiagnosticsP50Ms} ms, complete p50 ${result.coldFirstCompleteDiagnosticsP50Ms} / p95 ${result.coldFirstCompleteDiagnosticsP95Ms} ms (${COLD_RUNS} runs)`);
-console.log(`edit → diagnostics, 20k pairs, warm: p50 ${result.warmEditToDiagnosticsP50Ms} / p95 ${result.warmEditToDiagnosticsP95Ms} ms (${edits.length} edits)`);
-console.log(`hover, ${nb.vocabularySize} vocabulary terms: p50 ${result.hoverP50Ms} / p95 ${result.hoverP95Ms} ms (${hovers.length} hovers, ${neighbours} neighbours each)`);
-console.log(`server RSS ${result.serverRssMiB} MiB (peak ${result.serverPeakRssMiB} MiB); 100k vocabulary embedded in ${result.vocabularyEmbedMs} ms`);
-console.log(JSON.stringify(result));
+const results = servers.map((server) => {
+  const f = figures.get(server);
+  return {
+    label: server.label,
+    coldFirstStructuralDiagnosticsP50Ms: round(pct(f.coldStructural, 50)),
+    coldFirstCompleteDiagnosticsP50Ms: round(pct(f.coldFull, 50)),
+    coldFirstCompleteDiagnosticsP95Ms: round(pct(f.coldFull, 95)),
+    coldRuns: COLD_RUNS,
+    warmEditToDiagnosticsP50Ms: round(pct(f.edits, 50)),
+    warmEditToDiagnosticsP95Ms: round(pct(f.edits, 95)),
+    edits: f.edits.length,
+    hoverP50Ms: round(pct(f.hovers, 50)),
+    hoverP95Ms: round(pct(f.hovers, 95)),
+    hovers: f.hovers.length,
+    hoverNeighbours: f.neighbours,
+    vocabularyTerms: f.nb.vocabularySize,
+    vocabularyEmbedMs: Math.round(f.vocabularyEmbedMs),
+    serverRssMiB: round(f.mem.rssMiB),
+    serverPeakRssMiB: round(f.mem.peakMiB),
+    pairs: PAIRS,
+  };
+});
+const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+console.log(`load average at the end: ${load} (${os.cpus().length} cores)`);
+for (const r of results) {
+  if (servers.length > 1) console.log(`— ${r.label}`);
+  console.log(`first diagnostics, 20k pairs, cold: structural p50 ${r.coldFirstStructuralDiagnosticsP50Ms} ms, complete p50 ${r.coldFirstCompleteDiagnosticsP50Ms} / p95 ${r.coldFirstCompleteDiagnosticsP95Ms} ms (${COLD_RUNS} runs)`);
+  console.log(`edit → diagnostics, 20k pairs, warm: p50 ${r.warmEditToDiagnosticsP50Ms} / p95 ${r.warmEditToDiagnosticsP95Ms} ms (${r.edits} edits)`);
+  console.log(`hover, ${r.vocabularyTerms} vocabulary terms: p50 ${r.hoverP50Ms} / p95 ${r.hoverP95Ms} ms (${r.hovers} hovers, ${r.hoverNeighbours} neighbours each)`);
+  console.log(`server RSS ${r.serverRssMiB} MiB (peak ${r.serverPeakRssMiB} MiB); 100k vocabulary embedded in ${r.vocabularyEmbedMs} ms`);
+}
+if (servers.length === 1) {
+  const { label: _label, ...only } = results[0];
+  console.log(JSON.stringify(only));
+} else console.log(JSON.stringify({ servers: results }));

@@ -31,12 +31,14 @@ Commands:
                                 es-synonyms-api (body of PUT _synonyms/<set>)
       --set <name>              synonyms set name, for rule ids (default: synonyms)
       --out <file>              write atomically to a file instead of stdout
-  fine-tune <file.csv>    train the embedded model on the dictionary; writes a new model folder
+  fine-tune <file.csv>    train a model on the dictionary; writes a new model folder
       --out <dir>               the new model folder (required; never overwritten)
-      --model builtin|<dir>     base model (default: builtin; a folder fine-tuned from it)
+      --model builtin|<dir>     base model (default: builtin); a char-n-gram folder has its table
+                                trained, a transformer folder or org/name gets an adapter
       --loss <l>                cosine, mnrl, cosent or contrastive (default: cosent with label-0
                                 rows, else mnrl)
-      --epochs <n> --batch-size <n> --lr <x> --seed <n>   (defaults 10, 32, 0.01, 42)
+      --epochs <n> --batch-size <n> --lr <x> --seed <n>   (defaults 10, 32, 0.01 or 1e-3 for
+                                an adapter, 42)
       --json                    machine-readable summary with before/after evaluations
   adjust <file.csv>       move the vectors of the dictionary's terms; writes a model folder
       --out <dir>               the new model folder (required)

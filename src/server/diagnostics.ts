@@ -6,12 +6,14 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
-import type { Pair, PairIssueKind } from '../core/csv/types';
-import { flagPair, formatCosine, pairFlagMessage, type Thresholds } from '../core/scoring';
+import type { Cell, Pair, PairIssueKind, Row } from '../core/csv/types';
+import { flagPair, formatCosine, pairFlagMessage, type PairFlag, type Thresholds } from '../core/scoring';
 import { DiagnosticCodes, diagnosticSource } from '../shared/protocol';
 import type { SeveritySetting, SeveritySettings, Settings } from '../shared/settings';
-import type { Analysis } from './documents';
+import type { Analysis, DocumentIndex } from './documents';
+import type { TextAnalysis } from './model/engine';
 import { analyzeTerm, type ModelEntry } from './models';
+import type { VectorStore } from './vocabulary';
 
 /**
  * Where the docs live: the `docs/` folder shipped next to the bundles (`dist/server.js` →
@@ -105,64 +107,150 @@ export interface ModelDiagnostics {
   unscored: number;
 }
 
-/** The model's diagnostics for the pairs and terms whose vectors exist now. */
+/** What the model says about one row: flagged pairs, unknown or over-long terms, pairs without vectors yet. */
+interface RowFindings {
+  /** Flagged pairs, in pair order, with their message (fixed for a given cosine and thresholds). */
+  flags: { pair: Pair; cosine: number; flag: PairFlag; severity: DiagnosticSeverity; message: string }[];
+  /** Term cells (term first, then synonyms) the model knows nothing of or cuts off. */
+  cells: { cell: Cell; analysis: TextAnalysis }[];
+  /** Pairs left unscored because a vector is missing. */
+  unscored: number;
+}
+
+/** Everything the findings of a row depend on besides the row itself. */
+interface FindingContext {
+  entry: ModelEntry;
+  store: VectorStore;
+  t: Thresholds;
+  low?: DiagnosticSeverity;
+  neg?: DiagnosticSeverity;
+  unknown?: DiagnosticSeverity;
+  long?: DiagnosticSeverity;
+  /** Identifies the above (the objects by identity, the rest by value). */
+  key: string;
+}
+
+/**
+ * The model's findings per row of one document, kept across versions: an edit re-examines the
+ * rows it added (and those still waiting for vectors), not all 20,000. Only rows with a finding
+ * are kept. Starts over when the document index, the model, thresholds or severities change.
+ */
+class ModelFindings {
+  key = '';
+  entry?: ModelEntry;
+  store?: VectorStore;
+  readonly rows = new Map<Row, RowFindings>();
+  /** Rows with unscored pairs: looked at again on every run until their vectors exist. */
+  readonly waiting = new Set<Row>();
+
+  look(a: Analysis, row: Row, ctx: FindingContext): void {
+    const found = findingsOf(a, row, ctx);
+    if (found) this.rows.set(row, found);
+    else this.rows.delete(row);
+    if (found && found.unscored > 0) this.waiting.add(row);
+    else this.waiting.delete(row);
+  }
+}
+
+const findingsByIndex = new WeakMap<DocumentIndex, ModelFindings>();
+
+function findingsOf(a: Analysis, row: Row, ctx: FindingContext): RowFindings | undefined {
+  const { store, t, entry } = ctx;
+  let out: RowFindings | undefined;
+  const found = () => (out ??= { flags: [], cells: [], unscored: 0 });
+  for (const pair of a.pairsOf(row.index)) {
+    const cosine = store.cosine(pair.a.text, pair.b.text);
+    if (cosine === undefined) {
+      found().unscored++;
+      continue;
+    }
+    const flag = flagPair(pair.label, cosine, t);
+    const severity = flag === 'low-similarity' ? ctx.low : flag === 'negative-too-similar' ? ctx.neg : undefined;
+    if (!flag || severity === undefined) continue;
+    found().flags.push({ pair, cosine, flag, severity, message: pairFlagMessage({ pair, cosine, flag }, t) });
+  }
+  if ((ctx.unknown !== undefined || ctx.long !== undefined) && entry.engine) {
+    for (const cell of row.term ? [row.term, ...row.synonyms] : row.synonyms) {
+      const analysis = analyzeTerm(entry, cell.text);
+      if (!analysis) continue;
+      if ((analysis.unknownOnly && ctx.unknown !== undefined) || (analysis.truncated && ctx.long !== undefined)) found().cells.push({ cell, analysis });
+    }
+  }
+  return out;
+}
+
+/**
+ * The model's diagnostics for the pairs and terms whose vectors exist now. Incremental across the
+ * versions of a document (see `ModelFindings`); the list itself is rebuilt each time, since
+ * every diagnostic carries the version and ranges move with edits.
+ */
 export function modelDiagnostics(a: Analysis, settings: Settings, entry: ModelEntry, t: Thresholds): ModelDiagnostics {
-  const out: Diagnostic[] = [];
   const store = entry.store;
-  if (!store || entry.state !== 'ready') return { diagnostics: out, unscored: a.dict.pairs.length };
+  if (!store || entry.state !== 'ready') return { diagnostics: [], unscored: a.dict.pairs.length };
   const sev = settings.diagnostics.severity;
   const low = toSeverity(sev.lowSimilarity);
   const neg = toSeverity(sev.negativeTooSimilar);
-  let unscored = 0;
-  for (const pair of a.dict.pairs) {
-    const c = store.cosine(pair.a.text, pair.b.text);
-    if (c === undefined) {
-      unscored++;
-      continue;
-    }
-    const flag = flagPair(pair.label, c, t);
-    const severity = flag === 'low-similarity' ? low : flag === 'negative-too-similar' ? neg : undefined;
-    if (!flag || severity === undefined) continue;
-    out.push(
-      make(flag, severity, a.docRange(pair.b.range), pairFlagMessage({ pair, cosine: c, flag }, t), {
-        row: pair.row,
-        column: pair.b.column,
-        version: a.version,
-        cosine: c,
-      }),
-    );
-  }
   const unknown = toSeverity(sev.unknownTerm);
   const long = toSeverity(sev.termTooLong);
-  if ((unknown !== undefined || long !== undefined) && entry.engine) {
-    const max = entry.engine.maxInputLength;
-    for (const row of a.dict.rows) {
-      for (const cell of row.term ? [row.term, ...row.synonyms] : row.synonyms) {
-        const an = analyzeTerm(entry, cell.text);
-        if (!an) continue;
-        const data = { row: row.index, column: cell.column, version: a.version };
-        if (an.unknownOnly && unknown !== undefined) {
-          out.push(
-            make(
-              DiagnosticCodes.unknownTerm,
-              unknown,
-              a.docRange(cell.range),
-              `${cell.text}: the model ${entry.modelId} knows none of its ${an.units} unit(s) (all unknown tokens), so its vector says nothing about its meaning`,
-              data,
-            ),
-          );
-        }
-        if (an.truncated && long !== undefined) {
-          out.push(
-            make(
-              DiagnosticCodes.termTooLong,
-              long,
-              a.docRange(cell.range),
-              `${truncate(cell.text)}: ${an.units} units exceed the model's input of ${max}; the rest is cut off before embedding`,
-              data,
-            ),
-          );
-        }
+  const ctx: FindingContext = { entry, store, t, low, neg, unknown, long, key: `${t.threshold} ${t.negativeThreshold} ${low} ${neg} ${unknown} ${long}` };
+
+  let findings = findingsByIndex.get(a.index);
+  if (a.superseded || !findings) {
+    findings = new ModelFindings();
+    // A superseded version's rows belong to its successor now: its findings must not be kept.
+    if (!a.superseded) findingsByIndex.set(a.index, findings);
+  }
+  const changed = a.superseded ? undefined : a.index.rowDelta.take();
+  if (!changed || findings.key !== ctx.key || findings.entry !== entry || findings.store !== store) {
+    findings.rows.clear();
+    findings.waiting.clear();
+    findings.key = ctx.key;
+    findings.entry = entry;
+    findings.store = store;
+    for (const row of a.dict.rows) findings.look(a, row, ctx);
+  } else {
+    for (const row of changed.removed) {
+      findings.rows.delete(row);
+      findings.waiting.delete(row);
+    }
+    for (const row of changed.added) findings.look(a, row, ctx);
+    for (const row of [...findings.waiting]) findings.look(a, row, ctx);
+  }
+
+  const rows = [...findings.rows].sort((x, y) => x[0].index - y[0].index);
+  const out: Diagnostic[] = [];
+  let unscored = 0;
+  for (const [, f] of rows) {
+    unscored += f.unscored;
+    for (const { pair, cosine, flag, severity, message } of f.flags) {
+      out.push(make(flag, severity, a.docRange(pair.b.range), message, { row: pair.row, column: pair.b.column, version: a.version, cosine }));
+    }
+  }
+  const max = entry.engine?.maxInputLength;
+  for (const [row, f] of rows) {
+    for (const { cell, analysis: an } of f.cells) {
+      const data = { row: row.index, column: cell.column, version: a.version };
+      if (an.unknownOnly && unknown !== undefined) {
+        out.push(
+          make(
+            DiagnosticCodes.unknownTerm,
+            unknown,
+            a.docRange(cell.range),
+            `${cell.text}: the model ${entry.modelId} knows none of its ${an.units} unit(s) (all unknown tokens), so its vector says nothing about its meaning`,
+            data,
+          ),
+        );
+      }
+      if (an.truncated && long !== undefined) {
+        out.push(
+          make(
+            DiagnosticCodes.termTooLong,
+            long,
+            a.docRange(cell.range),
+            `${truncate(cell.text)}: ${an.units} units exceed the model's input of ${max}; the rest is cut off before embedding`,
+            data,
+          ),
+        );
       }
     }
   }

@@ -15,6 +15,7 @@ import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   ErrorCodes,
+  LSPErrorCodes,
   ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
@@ -42,7 +43,7 @@ import { CancelSource, isCancellation, raceToken, requestCancelled, throwIfCance
 import { codeActions, fineTuneKind, labelColumnOf, newPairValues, suggestKind } from './codeActions';
 import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
 import { registerDownload } from './downloadHandler';
-import { Analysis } from './documents';
+import { Analysis, type DocumentIndex } from './documents';
 import { markNeighbors, renderHover } from './hover';
 import { inlayHints } from './inlayHints';
 import { registerLearning } from './learn/handlers';
@@ -66,6 +67,8 @@ interface DocState {
   lastStart: number;
   /** The model spec whose vocabulary currently holds this document's terms. */
   spec?: string;
+  /** The store and document index whose terms were last registered; later edits go as differences. */
+  synced?: { store: VectorStore; index: DocumentIndex };
 }
 
 const MAX_MATRIX_TERMS = 4000;
@@ -173,7 +176,8 @@ export function startServer(connection: Connection): void {
     const doc = documents.get(uri);
     if (!doc) return undefined;
     const st = state(uri);
-    if (st.analysis?.version !== doc.version) st.analysis = Analysis.of(doc);
+    // An edit re-parses incrementally from the previous version (which it supersedes).
+    if (st.analysis?.version !== doc.version) st.analysis = st.analysis ? st.analysis.next(doc) : Analysis.of(doc);
     return st.analysis;
   }
 
@@ -190,14 +194,37 @@ export function startServer(connection: Connection): void {
     return workspaceFolders[0];
   }
 
-  /** Moves the document's terms into the vocabulary of its current model. */
+  /**
+   * Moves the document's terms into the vocabulary of its current model: the terms that came and
+   * went since the last time when the store already holds this document, all of them otherwise.
+   */
   function attachTerms(uri: string, a: Analysis, entry: ModelEntry): void {
     const st = state(uri);
     if (st.spec && st.spec !== entry.spec) host.peek(st.spec)?.store?.removeSource(uri);
-    if (entry.store) {
-      entry.store.setSource(uri, a.terms);
-      st.spec = entry.spec;
+    const store = entry.store;
+    if (!store) return;
+    const delta = a.index.storeDelta.take();
+    if (st.synced?.store === store && st.synced.index === a.index && store.hasSource(uri)) {
+      store.updateSource(uri, delta.added, delta.removed);
+    } else {
+      store.setSource(uri, new Set(a.terms));
+      st.synced = { store, index: a.index };
     }
+    st.spec = entry.spec;
+  }
+
+  /**
+   * The document's terms without a vector in `store`. After a complete check against the same
+   * store only the terms added since need looking at (a store never drops a term a document holds).
+   */
+  function termsToEmbed(a: Analysis, store: VectorStore): string[] {
+    return store.missing(a.index.embeddedIn === store ? a.index.unembedded : a.terms);
+  }
+
+  /** Records that every term of the document (the current version) has a vector in `store`. */
+  function allEmbedded(a: Analysis, store: VectorStore): void {
+    a.index.embeddedIn = store;
+    a.index.unembedded.clear();
   }
 
   async function validate(uri: string): Promise<void> {
@@ -225,12 +252,13 @@ export function startServer(connection: Connection): void {
       const structural = structuralDiagnostics(a, s);
       const t = thresholdsFor(s, entry.modelId);
       if (entry.state === 'ready') {
-        const missing = entry.store!.missing(a.terms);
+        const missing = termsToEmbed(a, entry.store!);
         if (missing.length <= FEW_TERMS) {
           // Typing adds a term or two: embedding them takes milliseconds, so publish once, complete,
           // rather than a partial set that flickers the edited row's warning off and on.
           await entry.store!.ensure(missing, job);
           if (stale()) return;
+          allEmbedded(a, entry.store!);
           publish(structural.concat(modelDiagnostics(a, s, entry, t).diagnostics));
           host.notify(entry);
           void loadVocabularyFiles(entry, s, uri);
@@ -245,6 +273,7 @@ export function startServer(connection: Connection): void {
       attachTerms(uri, a, entry);
       await embedWithProgress(entry.store!, a.terms, job, uri);
       if (stale()) return;
+      allEmbedded(a, entry.store!);
       const m = modelDiagnostics(a, s, entry, thresholdsFor(s, entry.modelId));
       publish(structural.concat(m.diagnostics));
       host.notify(entry);
@@ -258,7 +287,7 @@ export function startServer(connection: Connection): void {
   }
 
   /** Embeds missing terms; a big batch shows server-created work-done progress (STYLE §4). */
-  async function embedWithProgress(store: VectorStore, terms: Set<string>, job: CancelSource, uri: string): Promise<void> {
+  async function embedWithProgress(store: VectorStore, terms: ReadonlySet<string>, job: CancelSource, uri: string): Promise<void> {
     const missing = store.missing(terms);
     if (missing.length < PROGRESS_MIN_TERMS || !workDoneProgress) return store.ensure(missing, job);
     const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
@@ -381,11 +410,31 @@ export function startServer(connection: Connection): void {
     return a;
   }
 
+  /**
+   * Runs a handler body that reads a document's analysis across awaits. Versions are incremental
+   * (a newer one updates the rows of the older one in place), so when the document changed while
+   * the body awaited, its result may mix two versions: it runs again on the new version, a few
+   * times at most, then fails with `ContentModified` (the LSP's error for exactly that).
+   * `closed` answers when the document is not open.
+   */
+  async function onCurrent<R>(uri: string, closed: () => R, body: (a: Analysis) => Promise<R>): Promise<R> {
+    for (let attempt = 1; ; attempt++) {
+      const a = currentAnalysis(uri);
+      if (!a) return closed();
+      const result = await body(a);
+      if (!a.superseded) return result;
+      if (attempt === 3) throw new ResponseError(LSPErrorCodes.ContentModified, `${uri} changed while the request ran`);
+    }
+  }
+
+  const notOpen = (uri: string) => (): never => {
+    throw new ResponseError(ErrorCodes.InvalidParams, `${uri} is not open`);
+  };
+
   connection.onHover(
-    guard('hover', async (params, token) => {
-      const a = currentAnalysis(params.textDocument.uri);
-      const hit = a?.termCellAt(params.position);
-      if (!a || !hit) return null;
+    guard('hover', (params, token) => onCurrent(params.textDocument.uri, () => null, async (a) => {
+      const hit = a.termCellAt(params.position);
+      if (!hit) return null;
       const s = await settings.get(a.uri);
       throwIfCancelled(token);
       const entry = host.get(specFor(s, a.uri));
@@ -398,26 +447,22 @@ export function startServer(connection: Connection): void {
       }
       const pending = entry.store ? Math.max(0, entry.store.memberCount - entry.store.vocabularySize) : 0;
       return renderHover({ analysis: a, term, range: a.docRange(hit.cell.range), entry, neighbors, pendingTerms: pending });
-    }),
+    })),
   );
 
   connection.languages.inlayHint.on(
-    guard('inlayHint', async (params, token) => {
-      const a = currentAnalysis(params.textDocument.uri);
-      if (!a) return [];
+    guard('inlayHint', (params, token) => onCurrent(params.textDocument.uri, () => [], async (a) => {
       const s = await settings.get(a.uri);
       throwIfCancelled(token);
       if (!s.inlayHints.enabled) return [];
       const entry = host.get(specFor(s, a.uri));
       if (entry.state !== 'ready' || !entry.store) return [];
       return inlayHints(a, params.range, entry.store, thresholdsFor(s, entry.modelId));
-    }),
+    })),
   );
 
   connection.onCodeAction(
-    guard('codeAction', async (params, token) => {
-      const a = currentAnalysis(params.textDocument.uri);
-      if (!a) return [];
+    guard('codeAction', (params, token) => onCurrent(params.textDocument.uri, () => [], async (a) => {
       const s = await settings.get(a.uri);
       throwIfCancelled(token);
       const entry = host.get(specFor(s, a.uri));
@@ -427,13 +472,12 @@ export function startServer(connection: Connection): void {
         neighbors: (term) => (entry.state === 'ready' ? neighborsNow(entry, a, term, Math.max(10, s.hover.topK)) : undefined),
         versionedEdits,
       });
-    }),
+    })),
   );
 
   connection.onRequest(
     PairScoresRequest.type,
-    guard('pairScores', async (params, token) => {
-      const a = requireAnalysis(params.uri);
+    guard('pairScores', (params, token) => onCurrent(params.uri, notOpen(params.uri), async (a) => {
       const s = await settings.get(a.uri);
       const entry = await readyModel(s, a.uri, token);
       await embedded(entry.store, a.terms, token);
@@ -453,13 +497,12 @@ export function startServer(connection: Connection): void {
         });
       }
       return { uri: a.uri, version: a.version, modelId: entry.modelId, ...t, pairs };
-    }),
+    })),
   );
 
   connection.onRequest(
     SimilarityMatrixRequest.type,
-    guard('similarityMatrix', async (params, token) => {
-      const a = requireAnalysis(params.uri);
+    guard('similarityMatrix', (params, token) => onCurrent(params.uri, notOpen(params.uri), async (a) => {
       const s = await settings.get(a.uri);
       const limit = Math.max(1, Math.min(MAX_MATRIX_TERMS, Math.floor(params.limit ?? 1000)));
       let candidates: string[];
@@ -492,7 +535,7 @@ export function startServer(connection: Connection): void {
         if (i % 64 === 63) throwIfCancelled(token);
       }
       return { uri: a.uri, version: a.version, modelId: entry.modelId, terms, groups, matrix, truncated };
-    }),
+    })),
   );
 
   connection.onRequest(
@@ -500,10 +543,11 @@ export function startServer(connection: Connection): void {
     guard('neighbors', async (params, token) => {
       const term = (params.term ?? '').trim();
       if (!term) throw new ResponseError(ErrorCodes.InvalidParams, 'term is empty');
-      const a = params.uri ? currentAnalysis(params.uri) : undefined;
       const s = await settings.get(params.uri ?? '');
       const entry = await readyModel(s, params.uri, token);
       await embedded(entry.store, [term], token);
+      // Looked up after the awaits: only the current version's groups mark the neighbours.
+      const a = params.uri ? currentAnalysis(params.uri) : undefined;
       const k = Math.max(1, Math.min(1000, Math.floor(params.k ?? s.hover.topK)));
       return { modelId: entry.modelId, vocabularySize: entry.store.vocabularySize, neighbors: neighborsNow(entry, a, term, k) ?? [] };
     }),

@@ -265,7 +265,7 @@ export interface FineTuneParams {
   epochs?: number;
   /** Default 32. */
   batchSize?: number;
-  /** Peak learning rate, default 0.01. */
+  /** Peak learning rate; default 0.01 for a char-n-gram model, 1e-3 for a transformer adapter. */
   lr?: number;
   /** Split and shuffle seed, default 42. */
   seed?: number;
@@ -287,8 +287,9 @@ export interface FineTuneResult {
 }
 
 /**
- * Client → server request: fine-tunes the document's model (the embedded char-n-gram model or a
- * fine-tuned copy of it) on the dictionary, in a worker thread. Reports work-done progress
+ * Client → server request: fine-tunes the document's model on the dictionary, in a worker thread:
+ * a char-n-gram model (embedded, or a fine-tuned copy) has its table trained, a transformer folder
+ * gets a residual adapter over its frozen encoder. Reports work-done progress
  * (`epoch 3/10 loss 0.21`), is cancellable (request cancel or progress cancel: fails with
  * `RequestCancelled` and leaves no output folder), and writes the folder atomically.
  */

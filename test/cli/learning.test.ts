@@ -6,6 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { loadEngine } from '../../src/server/model/load';
+import { makeModel } from '../helpers/fixtures';
 
 const root = path.resolve(__dirname, '..', '..');
 const cli = path.join(root, 'dist', 'cli.js');
@@ -135,4 +137,49 @@ test('adjust writes an adjusted-vectors folder that evaluate loads (exit 0)', ()
   const bad = run('adjust', labelled, '--out', path.join(tmp, 'y'), '--method', 'magic');
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--method must be one of seed, retrofit, counterfit/);
+});
+
+test('fine-tune --model <transformer folder> trains an adapter and writes a folder that loads', async () => {
+  const bert = path.join(tmp, 'bert-base');
+  makeModel(bert, { arch: 'bert', vocabTerms: readFileSync(positives, 'utf8').split(/[\s,]+/) });
+  const out = path.join(tmp, 'bert-tuned');
+  const r = run('fine-tune', positives, '--out', out, '--model', bert, '--epochs', '3', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(r.stderr.split('\n').filter((l) => /^epoch /.test(l)).map((l) => l.split(/\s+/)[1]), ['1/3', '2/3', '3/3']);
+  const json = JSON.parse(r.stdout);
+  assert.equal(json.model_dir, out);
+  assert.equal(json.base_model, 'bert-base');
+  assert.equal(json.loss, 'mnrl', 'positive-only file');
+  assert.equal(json.lr, 1e-3, 'the adapter default learning rate');
+  assert.equal(json.epoch_losses.length, 3);
+  for (const side of ['before', 'after']) for (const k of EVALUATION_KEYS) assert.ok(k in json[side], `${side}.${k} missing`);
+  for (const f of ['config.json', 'tokenizer.json', 'synonym-lens.json', 'report.json', 'report.md']) assert.ok(existsSync(path.join(out, f)), `${f} missing`);
+  assert.equal(JSON.parse(readFileSync(path.join(out, 'synonym-lens.json'), 'utf8')).adapter.kind, 'linear');
+  assert.deepEqual(leftovers(tmp), []);
+
+  const engine = await loadEngine(out);
+  try {
+    assert.equal(engine.id, 'bert-tuned');
+    const [v] = await engine.embed(['普拉多']);
+    assert.equal(v!.length, 32);
+  } finally {
+    await engine.dispose();
+  }
+  const e = run('evaluate', positives, '--model', out, '--json');
+  assert.equal(e.code, 0, e.stderr);
+  assert.equal(JSON.parse(e.stdout).model, 'bert-tuned');
+  // A fine-tuned transformer folder is a base again (a second adapter on top), with an explicit --lr.
+  const again = run('fine-tune', positives, '--out', path.join(tmp, 'bert-tuned-again'), '--model', out, '--epochs', '1', '--lr', '0.01');
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /wrote .*bert-tuned-again \(.*synonym-lens\.json/);
+});
+
+test('fine-tune --model <adjusted-vectors folder> says to fine-tune its base instead (exit 2)', () => {
+  const adjusted = path.join(tmp, 'retrofit-for-base');
+  assert.equal(run('adjust', labelled, '--out', adjusted, '--method', 'seed').code, 0);
+  const r = run('fine-tune', labelled, '--out', path.join(tmp, 'never'), '--model', adjusted);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /retrofit-for-base holds adjusted vectors over builtin, not a model that can be trained; fine-tune the embedded model instead/);
+  assert.ok(!existsSync(path.join(tmp, 'never')));
+  assert.deepEqual(leftovers(tmp), []);
 });

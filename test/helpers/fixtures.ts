@@ -32,11 +32,13 @@ export interface MakeModelOptions extends Partial<Omit<WriteFolderOptions, 'toke
   readonly hidden?: number;
   readonly layers?: number;
   readonly maxPositions?: number;
+  /** BERT only: terms whose characters the WordPiece vocabulary must cover (default `TERMS`, first 300 characters). */
+  readonly vocabTerms?: readonly string[];
 }
 
 /** Writes a small encoder folder to `dir`. */
 export function makeModel(dir: string, o: MakeModelOptions): TestModel {
-  const tokenizerJson = o.arch === 'bert' ? wordPieceTokenizer(smallWordPieceVocab(TERMS, 300)) : unigramTokenizer(smallUnigramPieces(TERMS, 300));
+  const tokenizerJson = o.arch === 'bert' ? wordPieceTokenizer(smallWordPieceVocab(o.vocabTerms ?? TERMS, 300)) : unigramTokenizer(smallUnigramPieces(TERMS, 300));
   const vocabSize = o.arch === 'bert' ? Object.keys((tokenizerJson.model as { vocab: object }).vocab).length : (tokenizerJson.model as { vocab: unknown[] }).vocab.length;
   const hidden = o.hidden ?? 32;
   const weights = randomWeights(

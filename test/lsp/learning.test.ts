@@ -2,9 +2,10 @@
  * Protocol tests of the learning requests against the real bundled server (`dist/server.js`, which
  * starts `dist/trainWorker.js`): fine-tuning with progress and a loadable model folder,
  * cancellation that leaves nothing behind while hovers keep answering, vector adjustment and
- * evaluation. Every wait is on a message; nothing sleeps.
+ * evaluation — with the embedded model, and with a generated BERT folder as `synonymLens.model`
+ * (an adapter over the frozen encoder). Every wait is on a message; nothing sleeps.
  */
-import { test, before, after } from 'node:test';
+import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,9 @@ import { CancellationTokenSource, LSPErrorCodes, type Hover } from 'vscode-langu
 import type { AdjustVectorsResult, EvaluateResult, FineTuneResult } from '../../src/shared/protocol';
 import { loadEngine } from '../../src/server/model/load';
 import { dot } from '../../src/core/vectors';
+import { splitByGroup } from '../../src/core/learn/split';
+import { dictionaryPairs } from '../../src/server/learn/pipeline';
+import { makeModel } from '../helpers/fixtures';
 import { has, root, startServer, type TestServer } from './client';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'synonym-lens-learning-'));
@@ -164,4 +168,115 @@ test('learning requests reject bad parameters with InvalidParams', async () => {
   await assert.rejects(server.request('synonymLens/adjustVectors', { uri, method: 'magic' }), (e: { code?: number }) => e.code === -32602);
   await assert.rejects(server.request('synonymLens/fineTune', { uri, epochs: 0 }), (e: { code?: number }) => e.code === -32602);
   await assert.rejects(server.request('synonymLens/fineTune', { uri: 'untitled:x' }), (e: { code?: number }) => e.code === -32602);
+});
+
+describe('with a transformer model (synonymLens.model = a generated BERT folder)', () => {
+  const tdir = mkdtempSync(path.join(tmpdir(), 'synonym-lens-learning-tf-'));
+  const tDict = path.join(tdir, 'cars.synonyms.csv');
+  const tUri = pathToFileURL(tDict).toString();
+  const modelDir = path.join(tdir, 'bert-test');
+  // The pairs the worker trains on: the same split (seed 42, the default) of the same pairs.
+  const trainPositives = splitByGroup(dictionaryPairs(text), { seed: 42 }).train.filter((p) => p.label === 1);
+  let ts: TestServer;
+
+  before(async () => {
+    copyFileSync(dictPath, tDict);
+    // A WordPiece vocabulary covering every character of the dictionary (Chinese characters are
+    // single tokens), so no term is all [UNK].
+    makeModel(modelDir, { arch: 'bert', layout: 'flat', vocabTerms: text.split(/[\s,]+/) });
+    ts = await startServer({ settings: { model: modelDir } });
+    ts.open(tUri, text);
+    await ts.waitStatus((s) => s.state !== 'loading' && s.modelId === 'bert-test', { what: 'the BERT model loaded', timeoutMs: 60_000 });
+    assert.equal(ts.statuses.events.at(-1)?.state, 'ready', JSON.stringify(ts.statuses.events.at(-1)));
+  });
+
+  after(async () => {
+    await ts?.stop();
+    rmSync(tdir, { recursive: true, force: true });
+  });
+
+  async function meanCosine(spec: string, pairs: readonly { a: string; b: string }[]): Promise<number> {
+    const engine = await loadEngine(spec);
+    try {
+      const vectors = await engine.embed(pairs.flatMap((p) => [p.a, p.b]));
+      return pairs.reduce((s, _, i) => s + dot(vectors[2 * i]!, vectors[2 * i + 1]!), 0) / pairs.length;
+    } finally {
+      await engine.dispose();
+    }
+  }
+
+  test('fineTune trains an adapter: epoch progress, an adapter folder that loads, training pairs closer', async () => {
+    const cursor = ts.progress.cursor;
+    const result = await ts.request<FineTuneResult>('synonymLens/fineTune', { uri: tUri, epochs: 6, outDir: 'tuned-bert' });
+
+    const events = ts.progress.events.slice(cursor);
+    const begin = events.find((e) => e.value.kind === 'begin');
+    assert.ok(begin, 'no begin');
+    const mine = events.filter((e) => e.token === begin.token);
+    assert.ok(mine.some((e) => e.value.kind === 'report' && /^epoch \d+\/6 loss \d/.test(e.value.message ?? '')), `no epoch report: ${JSON.stringify(mine.map((e) => e.value.message))}`);
+    assert.ok(mine.some((e) => /^embedding terms with bert-test/.test(e.value.message ?? '')), 'no embedding phase');
+
+    assert.equal(result.modelDir, path.join(tdir, 'tuned-bert'));
+    for (const f of ['model.onnx', 'config.json', 'tokenizer.json', 'synonym-lens.json', 'report.json', 'report.md']) assert.ok(existsSync(path.join(result.modelDir, f)), `${f} missing`);
+    assert.deepEqual(leftovers(tdir), []);
+    const provenance = JSON.parse(readFileSync(path.join(result.modelDir, 'synonym-lens.json'), 'utf8'));
+    assert.equal(provenance.adapter.kind, 'linear');
+    assert.equal(provenance.base_model, 'bert-test');
+    assert.equal(provenance.loss, 'cosent');
+    assert.equal(provenance.hyper_parameters.lr, 1e-3, 'the adapter default learning rate');
+    assert.match(provenance.training_file_sha256, /^[0-9a-f]{64}$/);
+
+    // The report is filled as on the char-n-gram path.
+    const r = result.report;
+    assert.equal(r.baseModelId, 'bert-test');
+    assert.equal(r.modelId, 'tuned-bert');
+    assert.equal(r.loss, 'cosent', 'the sample has label-0 rows');
+    assert.equal(r.hyperParameters.lr, 1e-3);
+    assert.equal(r.epochLosses.length, 6);
+    assert.ok(r.stepLosses.length > 0);
+    assert.ok(r.data.train > 0 && r.data.dev > 0, JSON.stringify(r.data));
+    assert.equal(r.scores.before.length, r.before.n);
+    assert.equal(r.scores.after.length, r.after.n);
+    assert.ok(r.scores.after.every((s, i) => s.a === r.scores.before[i]!.a && Math.abs(s.cosine) <= 1));
+    assert.deepEqual(JSON.parse(readFileSync(result.reportPath, 'utf8')).after, JSON.parse(JSON.stringify(r.after)));
+    assert.match(readFileSync(path.join(result.modelDir, 'report.md'), 'utf8'), /\| ROC-AUC \|/);
+
+    // The folder loads in the engine, and the pairs it was trained on are closer than in the base.
+    const base = await meanCosine(modelDir, trainPositives);
+    const tuned = await meanCosine(result.modelDir, trainPositives);
+    assert.ok(tuned > base + 0.02, `mean cosine of the training synonym pairs: base ${base.toFixed(4)}, fine-tuned ${tuned.toFixed(4)}`);
+  });
+
+  test('cancelling a transformer fineTune fails with RequestCancelled and leaves no folder', async () => {
+    const cursor = ts.progress.cursor;
+    const cts = new CancellationTokenSource();
+    const pending = ts.request<FineTuneResult>('synonymLens/fineTune', { uri: tUri, epochs: 1000, batchSize: 1, outDir: 'cancelled-bert' }, cts);
+    pending.catch(() => undefined);
+    await ts.progress.wait((e) => e.value.kind === 'report' && /^epoch /.test(e.value.message ?? ''), 'a training step report', 60_000, cursor);
+    cts.cancel();
+    await assert.rejects(pending, (e: { code?: number }) => e.code === LSPErrorCodes.RequestCancelled);
+    await ts.progress.wait((e) => e.value.kind === 'end', 'progress end after cancel', 5000, cursor);
+    assert.ok(!existsSync(path.join(tdir, 'cancelled-bert')), 'a cancelled run left its output folder');
+    assert.deepEqual(leftovers(tdir), []);
+  });
+
+  test('adjustVectors over a transformer model writes a table that loads over the BERT folder', async () => {
+    const result = await ts.request<AdjustVectorsResult>('synonymLens/adjustVectors', { uri: tUri, method: 'retrofit', outDir: 'retrofit-bert' });
+    assert.equal(result.baseModelId, 'bert-test');
+    assert.ok(result.movedTerms > 0, JSON.stringify(result));
+    const config = JSON.parse(readFileSync(path.join(result.modelDir, 'config.json'), 'utf8'));
+    assert.equal(config.base_model, modelDir, 'the base is recorded as the absolute transformer folder');
+    const before = await meanCosine(modelDir, positives.map(([a, b]) => ({ a, b })));
+    const adjusted = await meanCosine(result.modelDir, positives.map(([a, b]) => ({ a, b })));
+    assert.ok(adjusted > before, `retrofit over BERT: ${before.toFixed(4)} → ${adjusted.toFixed(4)}`);
+  });
+
+  test('evaluate scores the document\'s transformer model, and a fine-tuned folder by modelDir', async () => {
+    const base = await ts.request<EvaluateResult>('synonymLens/evaluate', { uri: tUri });
+    assert.equal(base.modelId, 'bert-test');
+    assert.equal(base.evaluation.n, rows);
+    const tuned = await ts.request<EvaluateResult>('synonymLens/evaluate', { uri: tUri, modelDir: 'tuned-bert' });
+    assert.equal(tuned.modelId, 'tuned-bert');
+    assert.equal(tuned.evaluation.n, rows);
+  });
 });

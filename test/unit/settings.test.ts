@@ -1,13 +1,24 @@
-// Settings are typed once (src/shared/settings.ts); package.json must declare exactly those keys,
-// and whatever a client sends must normalise to complete settings without throwing.
+// Settings are typed once (src/shared/settings.ts); package.json must declare exactly those keys
+// (descriptions through package.nls.json), and whatever a client sends must normalise to complete
+// settings without throwing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { settingsSchema, normalizeSettings, defaultSettings, thresholdsFor } from '../../src/shared/settings';
+import { settingsSchema, normalizeSettings, defaultSettings, restrictedSettingKeys, thresholdsFor } from '../../src/shared/settings';
 
-const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8'));
+const root = path.join(__dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const nls: Record<string, string> = JSON.parse(readFileSync(path.join(root, 'package.nls.json'), 'utf8'));
 const declared: Record<string, Record<string, unknown>> = pkg.contributes.configuration.properties;
+
+/** The English text of a `%key%` placeholder; fails on a literal or an unknown key. */
+function english(value: unknown, what: string): string {
+  const key = typeof value === 'string' ? /^%([^%\s]+)%$/.exec(value)?.[1] : undefined;
+  assert.ok(key, `${what} is not a %key% placeholder: ${String(value)}`);
+  assert.equal(typeof nls[key], 'string', `${what}: package.nls.json lacks ${key}`);
+  return nls[key]!;
+}
 
 test('package.json declares every typed setting with the same type, default, range and description', () => {
   assert.deepEqual(Object.keys(declared).sort(), settingsSchema.map((s) => s.key).sort());
@@ -15,16 +26,31 @@ test('package.json declares every typed setting with the same type, default, ran
     const d = declared[s.key];
     assert.equal(d.type, s.type, s.key);
     assert.deepEqual(d.default, s.default, s.key);
-    assert.equal(d.markdownDescription, s.description, s.key);
+    assert.equal(english(d.markdownDescription, s.key), s.description, s.key);
+    assert.equal(d.description, undefined, `${s.key}: markdownDescription only`);
     assert.deepEqual(d.enum, s.enum, s.key);
+    if (d.enumDescriptions !== undefined) {
+      assert.equal((d.enumDescriptions as unknown[]).length, s.enum?.length, `${s.key}: one description per enum value`);
+      (d.enumDescriptions as unknown[]).forEach((e, i) => english(e, `${s.key} enumDescriptions[${i}]`));
+    }
     assert.equal(d.minimum, s.minimum, s.key);
     assert.equal(d.maximum, s.maximum, s.key);
     assert.ok(['resource', 'window', 'machine-overridable', 'application'].includes(d.scope as string), s.key);
   }
 });
 
-test('the model path can never come from an untrusted workspace', () => {
-  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, ['synonymLens.model']);
+test('the model path and the download endpoint can never come from an untrusted workspace', () => {
+  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, [...restrictedSettingKeys]);
+  assert.deepEqual([...restrictedSettingKeys].sort(), ['synonymLens.hub.endpoint', 'synonymLens.model']);
+  for (const key of restrictedSettingKeys) assert.match(english(declared[key]!.markdownDescription, key), /untrusted workspace/, key);
+});
+
+test('settings that reload the model or restart the server say so', () => {
+  for (const s of settingsSchema) {
+    if (s.reloadsModel) assert.match(s.description, /reloads the model/, s.key);
+    if (s.restartsServer) assert.match(s.description, /language server restarts|restarts the language server/, s.key);
+  }
+  assert.deepEqual(settingsSchema.filter((s) => s.restartsServer).map((s) => s.key).sort(), ['synonymLens.files', 'synonymLens.threads']);
 });
 
 test('normalizeSettings: nothing, garbage and partial input give complete settings', () => {
@@ -40,6 +66,10 @@ test('normalizeSettings: nothing, garbage and partial input give complete settin
   assert.equal(normalizeSettings({ 'diagnostics.threshold': 0.3 }).diagnostics.threshold, 0.3, 'flat dotted keys');
   assert.deepEqual(normalizeSettings({ vocabularyFiles: ['a.txt', 3, ' ', ' b.csv '] }).vocabularyFiles, ['a.txt', 'b.csv']);
   assert.equal(normalizeSettings({ model: '   ' }).model, 'builtin');
+  assert.equal(normalizeSettings({ threads: '4' }).threads, 4);
+  assert.equal(normalizeSettings({ threads: -2 }).threads, 0, 'clamped to automatic');
+  assert.equal(normalizeSettings({ hub: { endpoint: 'https://hf-mirror.com/' } }).hub.endpoint, 'https://hf-mirror.com');
+  assert.equal(normalizeSettings({ 'hub.endpoint': 'ftp://x' }).hub.endpoint, '', 'only http(s) endpoints');
 });
 
 test('per-model thresholds override the general ones for that model only', () => {

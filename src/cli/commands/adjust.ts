@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { ADJUST_METHODS, type AdjustMethod } from '../../core/learn/adjust';
 import { termsOf } from '../../core/learn/evaluate';
 import type { AdjustOutput } from '../../server/learn/pipeline';
 import { runToFolder, stagingFor } from '../../server/learn/runner';
 import { CliError } from '../errors';
 import { openEngine } from '../options';
-import { interruptSignal, learningFailure, outOption, readLearningInput } from './learnCommon';
+import { baseModelOption, interruptSignal, learningFailure, outOption, readLearningInput } from './learnCommon';
 
 /**
  * `adjust <file.csv> --out <dir> [--method seed|retrofit|counterfit] [--model builtin|<dir>] [--json]`:
@@ -18,7 +17,9 @@ export async function runAdjust(positionals: string[], values: Record<string, st
   if (!ADJUST_METHODS.includes(method)) throw new CliError(`--method must be one of ${ADJUST_METHODS.join(', ')}, got '${String(method)}'`);
   const out = outOption(values.out);
   const { text, pairs } = readLearningInput(file);
-  const spec = typeof values.model === 'string' && values.model.trim() !== '' && values.model !== 'builtin' ? path.resolve(values.model) : 'builtin';
+  // `builtin`, an absolute folder (char-n-gram or transformer) or a resolved `org/name`: what the
+  // adjusted folder's config.json records as its base, so it loads from any working directory.
+  const spec = baseModelOption(values.model).spec;
   const engine = await openEngine(spec);
   const interrupt = interruptSignal();
   let result: AdjustOutput;

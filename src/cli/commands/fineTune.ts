@@ -2,16 +2,18 @@ import { FINE_TUNE_LOSSES, type FineTuneLoss } from '../../shared/protocol';
 import type { FineTuneOutput, JobProgress } from '../../server/learn/pipeline';
 import { evaluationMarkdown } from '../../core/learn/evaluate';
 import { runToFolder, stagingFor } from '../../server/learn/runner';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { CliError } from '../errors';
 import { intOption, numberOption } from '../options';
 import { baseModelOption, interruptSignal, learningFailure, outOption, readLearningInput } from './learnCommon';
 
 /**
- * `fine-tune <file.csv> --out <dir> [--model builtin|<dir>] [--loss …] [--epochs n] [--batch-size n]
- * [--lr x] [--seed n] [--json]`: trains the char-n-gram model's table on the dictionary (in a worker
- * thread), evaluates before/after on held-out synonym groups, and writes a new model folder
- * atomically. One progress line per epoch on stderr; Ctrl-C cancels and writes nothing (exit 130).
+ * `fine-tune <file.csv> --out <dir> [--model builtin|<dir>|org/name] [--loss …] [--epochs n]
+ * [--batch-size n] [--lr x] [--seed n] [--json]`: trains the char-n-gram model's table, or a residual
+ * adapter over a transformer model's frozen encoder, on the dictionary (in a worker thread),
+ * evaluates before/after on held-out synonym groups, and writes a new model folder atomically. One
+ * progress line per epoch on stderr; Ctrl-C cancels and writes nothing (exit 130).
  */
 export async function runFineTune(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const file = positionals[0]!;
@@ -19,7 +21,8 @@ export async function runFineTune(positionals: string[], values: Record<string, 
   if (loss !== undefined && !FINE_TUNE_LOSSES.includes(loss)) throw new CliError(`--loss must be one of ${FINE_TUNE_LOSSES.join(', ')}, got '${String(loss)}'`);
   const epochs = intOption(values.epochs, 'epochs', 10);
   const batchSize = intOption(values['batch-size'], 'batch-size', 32);
-  const lr = numberOption(values.lr, 'lr', 0.01, [1e-9, 10]);
+  // Without --lr the job takes its base's default: 0.01 for char-n-gram, 1e-3 for transformer adapters.
+  const lr = values.lr === undefined ? undefined : numberOption(values.lr, 'lr', 0, [1e-9, 10]);
   const seed = intOption(values.seed, 'seed', 42);
   const out = outOption(values.out);
   const base = baseModelOption(values.model);
@@ -66,7 +69,7 @@ export async function runFineTune(positionals: string[], values: Record<string, 
       loss: r.loss,
       epochs,
       batch_size: batchSize,
-      lr,
+      lr: r.hyperParameters.lr,
       seed,
       data: r.data,
       epoch_losses: r.epochLosses,
@@ -76,7 +79,7 @@ export async function runFineTune(positionals: string[], values: Record<string, 
     process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   } else {
     process.stdout.write(`Held-out evaluation (${r.data.dev} pairs in groups not trained on):\n\n${evaluationMarkdown(r.before, r.after, ['base', 'fine-tuned'])}\n`);
-    process.stdout.write(`wrote ${out} (model.onnx, config.json, synonym-lens.json, report.json, report.md)\n`);
+    process.stdout.write(`wrote ${out} (${readdirSync(out).sort().join(', ')})\n`);
   }
   return 0;
 }

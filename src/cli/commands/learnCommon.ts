@@ -5,6 +5,7 @@ import { parseDictionary } from '../../core/csv/parse';
 import { LearningCancelledError } from '../../core/learn/types';
 import { dictionaryPairs } from '../../server/learn/pipeline';
 import { builtinModelDir } from '../../server/model/load';
+import { resolveTransformerSpec } from '../../server/model/transformer';
 import { CliError } from '../errors';
 import { readTextFile } from '../input';
 
@@ -34,10 +35,15 @@ export function outOption(value: unknown): string {
   return out;
 }
 
-/** `--model` for training: `builtin` or a char-n-gram model folder; returns its folder and id. */
+/**
+ * `--model` for training: `builtin`, a model folder (char-n-gram or transformer), or a transformer
+ * `org/name` downloaded with `model download` or in the Hugging Face cache; returns its folder and id.
+ */
 export function baseModelOption(value: unknown): { dir: string; id: string; spec: string } {
   const spec = typeof value === 'string' && value.trim() !== '' ? value.trim() : 'builtin';
   if (spec === 'builtin') return { dir: builtinModelDir(), id: 'builtin', spec };
+  const transformer = resolveTransformerSpec(spec);
+  if (transformer !== undefined) return { dir: transformer, id: path.basename(transformer), spec: transformer };
   const dir = path.resolve(spec);
   if (!existsSync(path.join(dir, 'config.json'))) throw new CliError(`--model '${spec}' is not a model folder (no config.json)`);
   return { dir, id: path.basename(dir), spec: dir };

@@ -1,12 +1,14 @@
 /**
  * Reads the base of a fine-tuning run: a char-n-gram model folder (the embedded model, or a folder
- * fine-tuned from it) as its featuriser config and embedding table. Runs inside the training worker,
+ * fine-tuned from it) as its featuriser config and embedding table. (Transformer folders take the
+ * adapter path in pipeline.ts and never come here.) Runs inside the training worker,
  * so it reads files and parses `model.onnx` itself instead of opening an onnxruntime session.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CHAR_NGRAM_MODEL_TYPE, parseCharNgramConfig, type CharNgramModelConfig } from '../../core/builtin/featurizer';
+import { ADJUSTED_MODEL_TYPE } from '../model/adjusted';
 
 export interface CharNgramBase {
   dir: string;
@@ -18,7 +20,7 @@ export interface CharNgramBase {
   table: Float32Array;
 }
 
-/** Thrown when the base model is not one fine-tuning can train (a transformer folder, …). */
+/** Thrown when the base model is not one fine-tuning can train (an adjusted-vector folder, …). */
 export class UnsupportedBaseError extends Error {
   constructor(message: string) {
     super(message);
@@ -34,9 +36,15 @@ export function readCharNgramBase(dir: string, id: string): CharNgramBase {
   } catch (e) {
     throw new Error(`Cannot read the base model's config.json in ${dir}: ${(e as Error).message}`);
   }
+  if (json.model_type === ADJUSTED_MODEL_TYPE) {
+    const base = typeof json.base_model === 'string' ? json.base_model : 'its base model';
+    throw new UnsupportedBaseError(
+      `${path.basename(dir)} holds adjusted vectors over ${base}, not a model that can be trained; fine-tune ${base === 'builtin' ? 'the embedded model' : base} instead.`,
+    );
+  }
   if (json.model_type !== CHAR_NGRAM_MODEL_TYPE) {
     throw new UnsupportedBaseError(
-      `Fine-tuning trains the embedded char-n-gram model or a model fine-tuned from it; ${path.basename(dir)} is a ${String(json.model_type ?? 'transformer')} model (adapters for transformer models are not available yet). Choose the embedded model first.`,
+      `Fine-tuning trains char-n-gram models (the embedded one or a copy fine-tuned from it) and transformer folders (with tokenizer.json); ${dir} is neither (config.json has model_type ${JSON.stringify(json.model_type ?? null)}).`,
     );
   }
   const config = parseCharNgramConfig(json.featurizer);

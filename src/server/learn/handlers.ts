@@ -175,8 +175,9 @@ export function registerLearning(connection: Connection, documents: TextDocument
     const epochs = positiveInt(params.epochs, 'epochs', 10, 1000);
     const batchSize = positiveInt(params.batchSize, 'batchSize', 32, 4096);
     const seed = params.seed ?? 42;
-    const lr = params.lr ?? 0.01;
-    if (!Number.isFinite(lr) || lr <= 0) throw new ResponseError(ErrorCodes.InvalidParams, 'lr must be a positive number');
+    // Undefined: the default of the base's kind (0.01 for char-n-gram tables, 1e-3 for adapters).
+    const lr = params.lr ?? undefined;
+    if (lr !== undefined && (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)) throw new ResponseError(ErrorCodes.InvalidParams, 'lr must be a positive number');
     const { text, file } = await dictionary(params.uri);
     const spec = await models.specFor(params.uri);
     const dest = outputDir(file, params.outDir);

@@ -1,9 +1,14 @@
 /**
  * The learning jobs as plain functions of their input: fine-tune, adjust vectors, evaluate. They run
- * inside the training worker (`worker.ts`), synchronously, checking a cancellation flag between
- * steps; the server and the CLI start them through `runner.ts`. Each job writes only into the
- * staging folder it is given; the caller renames it into place on success (so a cancelled or failed
- * job leaves no output).
+ * inside the training worker (`worker.ts`), checking a cancellation flag between steps; the server
+ * and the CLI start them through `runner.ts`. Each job writes only into the staging folder it is
+ * given; the caller renames it into place on success (so a cancelled or failed job leaves no output).
+ *
+ * Fine-tuning has two paths, chosen by the base folder: a char-n-gram model (the embedded one or a
+ * fine-tuned copy) has its embedding table trained end to end (`trainCharNgram`, synchronous); a
+ * transformer folder (one with tokenizer.json) is loaded into this worker and gets a residual
+ * adapter over its frozen encoder (`fineTuneTransformer`, asynchronous because embedding is). Both
+ * fill the same `LearningReport`.
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -18,8 +23,13 @@ import { trainCharNgram, type TrainProgress } from '../../core/learn/train';
 import { LearningCancelledError, textPairs, type CancellationFlag, type TextPair } from '../../core/learn/types';
 import type { FineTuneLoss, LearningDataSummary, LearningReport } from '../../shared/protocol';
 import { ADJUSTED_MODEL_TYPE, ADJUSTED_TERMS_FILE, ADJUSTED_VECTORS_FILE } from '../model/adjusted';
+import { isTransformerFolder, loadTransformerEngine } from '../model/transformer';
 import { readCharNgramBase } from './baseModel';
 import { exportCharNgramModel, sha256Hex } from './export';
+import { fineTuneTransformer } from './transformerFineTune';
+
+/** Peak learning rate when the job names none: the char-n-gram table's, and the adapter's (dense W). */
+export const DEFAULT_LR = { charNgram: 0.01, adapter: 1e-3 } as const;
 
 /** Progress of any job: the training loop's events plus named phases. */
 export type JobProgress = TrainProgress | { type: 'phase'; message: string };
@@ -38,7 +48,8 @@ export interface FineTuneJob {
   loss?: FineTuneLoss;
   epochs: number;
   batchSize: number;
-  lr: number;
+  /** Peak learning rate; default by base (`DEFAULT_LR`): 0.01 for char-n-gram, 1e-3 for transformer adapters. */
+  lr?: number;
   seed: number;
 }
 
@@ -83,6 +94,13 @@ export type LearningJob = FineTuneJob | AdjustJob | EvaluateJob;
 export interface JobContext {
   token: CancellationFlag;
   onProgress: (event: JobProgress) => void;
+  /**
+   * Runs `fn` with the worker marked as not terminable. Terminating a worker thread while an
+   * onnxruntime call (session creation, `run`) is in flight aborts the whole process, so a job
+   * wraps the life of its onnxruntime session in this; cancellation then relies on the job's own
+   * checks (between embedding batches and training steps). Default: just runs `fn`.
+   */
+  holdTermination?: <T>(fn: () => Promise<T>) => Promise<T>;
 }
 
 function checkCancelled(token: CancellationFlag): void {
@@ -114,13 +132,17 @@ function downsample<T>(xs: T[], max: number): T[] {
   return out;
 }
 
-export function runFineTune(job: FineTuneJob, ctx: JobContext): FineTuneOutput {
-  const started = Date.now();
-  const all = dictionaryPairs(job.text);
-  ctx.onProgress({ type: 'phase', message: 'loading the base model' });
-  const base = readCharNgramBase(job.baseDir, job.baseId);
-  checkCancelled(ctx.token);
+/** The split of a fine-tuning run: train pairs, dev pairs completed with negatives, the loss. */
+interface FineTuneData {
+  all: TextPair[];
+  train: TextPair[];
+  /** Dev pairs plus sampled negatives when dev had no label-0 pair. */
+  dev: TextPair[];
+  loss: LossName;
+  summary: LearningDataSummary;
+}
 
+function fineTuneData(job: FineTuneJob, all: TextPair[]): FineTuneData {
   // Held-out evaluation: split by synonym group so no dev term is trained on.
   const split = splitByGroup(all, { seed: job.seed });
   if (!split.train.some((p) => p.label === 1) || !split.dev.some((p) => p.label === 1)) {
@@ -134,20 +156,63 @@ export function runFineTune(job: FineTuneJob, ctx: JobContext): FineTuneOutput {
     sampledNegatives = negatives.length;
   }
   const loss: LossName = job.loss ?? (split.train.some((p) => p.label === 0) ? 'cosent' : 'mnrl');
-  const data: LearningDataSummary = { pairs: all.length, train: split.train.length, dev: split.dev.length, dropped: split.dropped.length, sampledNegatives };
+  const summary: LearningDataSummary = { pairs: all.length, train: split.train.length, dev: split.dev.length, dropped: split.dropped.length, sampledNegatives };
+  return { all, train: split.train, dev, loss, summary };
+}
 
+/** Cosine of each dev pair under `vectorOf` (unit vectors), clamped to [-1, 1]. */
+function scorePairs(dev: readonly TextPair[], vectorOf: (t: string) => Float32Array) {
+  return dev.map((p) => {
+    const a = vectorOf(p.a);
+    const b = vectorOf(p.b);
+    let d = 0;
+    for (let k = 0; k < a.length; k++) d += a[k]! * b[k]!;
+    return { a: p.a, b: p.b, label: p.label, cosine: Math.max(-1, Math.min(1, d)) };
+  });
+}
+
+/** A step-loss recorder that forwards every event to the job's progress. */
+function recordingProgress(ctx: JobContext): { stepLosses: { step: number; loss: number }[]; onProgress: (e: JobProgress) => void } {
   const stepLosses: { step: number; loss: number }[] = [];
-  const trained = trainCharNgram(base.table, base.config, split.train, {
-    loss,
-    epochs: job.epochs,
-    batchSize: job.batchSize,
-    learningRate: job.lr,
-    seed: job.seed,
-    token: ctx.token,
+  return {
+    stepLosses,
     onProgress: (e) => {
       if (e.type === 'step') stepLosses.push({ step: e.step, loss: e.loss });
       ctx.onProgress(e);
     },
+  };
+}
+
+/** Writes report.json and report.md into the model folder and returns the job's output. */
+function finishReport(dir: string, report: LearningReport): FineTuneOutput {
+  const markdown = fineTuneMarkdown(report);
+  writeFileSync(path.join(dir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(path.join(dir, 'report.md'), markdown);
+  return { report, markdown };
+}
+
+export async function runFineTune(job: FineTuneJob, ctx: JobContext): Promise<FineTuneOutput> {
+  const all = dictionaryPairs(job.text);
+  ctx.onProgress({ type: 'phase', message: 'loading the base model' });
+  return isTransformerFolder(job.baseDir) ? runTransformerFineTune(job, ctx, all) : runCharNgramFineTune(job, ctx, all);
+}
+
+function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]): FineTuneOutput {
+  const started = Date.now();
+  const base = readCharNgramBase(job.baseDir, job.baseId);
+  checkCancelled(ctx.token);
+  const { train, dev, loss, summary: data } = fineTuneData(job, all);
+  const lr = job.lr ?? DEFAULT_LR.charNgram;
+
+  const recorder = recordingProgress(ctx);
+  const trained = trainCharNgram(base.table, base.config, train, {
+    loss,
+    epochs: job.epochs,
+    batchSize: job.batchSize,
+    learningRate: lr,
+    seed: job.seed,
+    token: ctx.token,
+    onProgress: recorder.onProgress,
   });
   checkCancelled(ctx.token);
 
@@ -168,16 +233,8 @@ export function runFineTune(job: FineTuneJob, ctx: JobContext): FineTuneOutput {
   checkCancelled(ctx.token);
   const after = evaluate(dev, vAfter, { vocabulary });
   checkCancelled(ctx.token);
-  const scored = (v: (t: string) => Float32Array) =>
-    dev.map((p) => {
-      const a = v(p.a);
-      const b = v(p.b);
-      let d = 0;
-      for (let k = 0; k < a.length; k++) d += a[k]! * b[k]!;
-      return { a: p.a, b: p.b, label: p.label, cosine: Math.max(-1, Math.min(1, d)) };
-    });
 
-  const hyperParameters = { epochs: job.epochs, batchSize: job.batchSize, lr: job.lr, seed: job.seed };
+  const hyperParameters = { epochs: job.epochs, batchSize: job.batchSize, lr, seed: job.seed };
   const report: LearningReport = {
     title: `Fine-tuning ${path.basename(job.dictionary)} (${loss})`,
     createdAt: new Date().toISOString(),
@@ -186,9 +243,9 @@ export function runFineTune(job: FineTuneJob, ctx: JobContext): FineTuneOutput {
     modelId: job.modelName,
     before,
     after,
-    scores: { before: scored(vBefore), after: scored(vAfter) },
+    scores: { before: scorePairs(dev, vBefore), after: scorePairs(dev, vAfter) },
     epochLosses: trained.epochLosses,
-    stepLosses: downsample(stepLosses, 1000),
+    stepLosses: downsample(recorder.stepLosses, 1000),
     data,
     loss,
     hyperParameters,
@@ -212,10 +269,75 @@ export function runFineTune(job: FineTuneJob, ctx: JobContext): FineTuneOutput {
       metrics_after: after,
     },
   });
-  const markdown = fineTuneMarkdown(report);
-  writeFileSync(path.join(job.stagingDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(path.join(job.stagingDir, 'report.md'), markdown);
-  return { report, markdown };
+  return finishReport(job.stagingDir, report);
+}
+
+/**
+ * A transformer base: its engine is loaded here, in the worker (a second onnxruntime session next
+ * to the server's; the server's own engine lives on the main thread and cannot be shared), and a
+ * linear residual adapter is trained over its frozen, cached embeddings (transformerFineTune.ts).
+ */
+function runTransformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]): Promise<FineTuneOutput> {
+  const hold = ctx.holdTermination ?? ((fn) => fn());
+  return hold(() => transformerFineTune(job, ctx, all));
+}
+
+async function transformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]): Promise<FineTuneOutput> {
+  const started = Date.now();
+  const { train, dev, loss, summary: data } = fineTuneData(job, all);
+  let engine;
+  try {
+    engine = await loadTransformerEngine(job.baseDir);
+  } catch (e) {
+    throw new Error(`Cannot load the base model ${job.baseDir}: ${(e as Error).message}`);
+  }
+  try {
+    checkCancelled(ctx.token);
+    const lr = job.lr ?? DEFAULT_LR.adapter;
+    const recorder = recordingProgress(ctx);
+    const result = await fineTuneTransformer({
+      baseDir: job.baseDir,
+      engine,
+      trainPairs: train,
+      devPairs: dev,
+      // Retrieval searches every term of the dictionary (train and dev), as on the n-gram path.
+      vocabulary: termsOf(all),
+      options: { loss, epochs: job.epochs, batchSize: job.batchSize, learningRate: lr, seed: job.seed },
+      outDir: job.stagingDir,
+      provenance: { training_file_sha256: sha256Hex(job.text), training_file: job.dictionary },
+      onProgress: recorder.onProgress,
+      token: ctx.token,
+    });
+    checkCancelled(ctx.token);
+    const vectorOf = (m: ReadonlyMap<string, Float32Array>) => (t: string) => {
+      const v = m.get(t);
+      if (!v) throw new Error(`internal: no vector for ${JSON.stringify(t)}`);
+      return v;
+    };
+    const report: LearningReport = {
+      title: `Fine-tuning ${path.basename(job.dictionary)} (${loss}, ${result.adapter.kind} adapter)`,
+      createdAt: new Date().toISOString(),
+      dictionary: job.dictionary,
+      baseModelId: engine.id,
+      modelId: job.modelName,
+      before: result.before,
+      after: result.after,
+      scores: { before: scorePairs(dev, vectorOf(result.vectorsBefore)), after: scorePairs(dev, vectorOf(result.vectorsAfter)) },
+      epochLosses: result.training.epochLosses,
+      stepLosses: downsample(recorder.stepLosses, 1000),
+      data,
+      loss,
+      hyperParameters: { epochs: job.epochs, batchSize: job.batchSize, lr, seed: job.seed },
+      elapsedMs: Date.now() - started,
+    };
+    return finishReport(job.stagingDir, report);
+  } catch (e) {
+    // The engine reports its own cancellation as `CancelledError` too; one type for the runner.
+    if (e instanceof Error && e.name === 'CancelledError') throw new LearningCancelledError();
+    throw e;
+  } finally {
+    await engine.dispose();
+  }
 }
 
 /** The report a user reads after "Fine-tune Model", as Markdown. */
@@ -280,10 +402,10 @@ export function runEvaluate(job: EvaluateJob, ctx: JobContext): EvaluateOutput {
   return { evaluation, markdown: evaluationMarkdown(evaluation) };
 }
 
-export function runJob(job: LearningJob, ctx: JobContext): FineTuneOutput | AdjustOutput | EvaluateOutput {
+export async function runJob(job: LearningJob, ctx: JobContext): Promise<FineTuneOutput | AdjustOutput | EvaluateOutput> {
   switch (job.kind) {
     case 'fineTune':
-      return runFineTune(job, ctx);
+      return await runFineTune(job, ctx);
     case 'adjust':
       return runAdjust(job, ctx);
     case 'evaluate':

@@ -13,6 +13,8 @@ import type { FromWorker, WorkerInput } from './worker';
 
 /** How long a cancelled job may take to reach its next check before the worker is terminated. */
 const CANCEL_GRACE_MS = 1500;
+/** How often a deferred termination is retried while the job holds it off (`holdTermination`). */
+const TERMINATE_RETRY_MS = 250;
 
 /** The worker bundle: a sibling of the bundle that runs this code (dist/server.js, dist/cli.js). */
 export function workerScript(): string {
@@ -26,8 +28,8 @@ export interface RunOptions {
 
 /**
  * Runs `job` in a new worker. Resolves with its result; rejects with `LearningCancelledError` when
- * `signal` aborts (the worker is told, then terminated after a grace period) and with the job's
- * error otherwise. Settles only after the worker has exited, so callers may clean up its files.
+ * `signal` aborts (the worker is told, then terminated after a grace period unless it holds
+ * termination off) and with the job's error otherwise. Settles only after the worker has exited, so callers may clean up its files.
  */
 export function runInWorker<R>(job: LearningJob, options: RunOptions = {}): Promise<R> {
   return new Promise<R>((resolve, reject) => {
@@ -35,7 +37,8 @@ export function runInWorker<R>(job: LearningJob, options: RunOptions = {}): Prom
       reject(new LearningCancelledError());
       return;
     }
-    const cancel = new SharedArrayBuffer(4);
+    // [0] cancelled, [1] regions that must not be terminated (see WorkerInput.cancel).
+    const cancel = new SharedArrayBuffer(8);
     const flag = new Int32Array(cancel);
     const input: WorkerInput = { job, cancel };
     const worker = new Worker(workerScript(), { workerData: input });
@@ -44,7 +47,13 @@ export function runInWorker<R>(job: LearningJob, options: RunOptions = {}): Prom
     const onAbort = () => {
       Atomics.store(flag, 0, 1);
       outcome = { ok: false, error: new LearningCancelledError() };
-      killTimer = setTimeout(() => void worker.terminate(), CANCEL_GRACE_MS);
+      // A worker inside an onnxruntime call cannot be terminated (it would abort the process): wait
+      // until it leaves the held region or, far more likely, stops at its own next check.
+      const kill = () => {
+        if (Atomics.load(flag, 1) > 0) killTimer = setTimeout(kill, TERMINATE_RETRY_MS);
+        else void worker.terminate();
+      };
+      killTimer = setTimeout(kill, CANCEL_GRACE_MS);
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     worker.on('message', (m: FromWorker) => {

@@ -216,4 +216,7 @@ test('Evaluate Model and Export Synonyms… work on the sample', async () => {
   assert.match(fs.readFileSync(target, 'utf8'), /^# Synonyms exported by Synonym Lens/);
 }, { timeout: 2 * SERVER_TIMEOUT });
 
+// The webviews' tests run in the same extension host, after the ones above.
+require('./webviews');
+
 module.exports = { run: () => runAll('extension-tests') };
