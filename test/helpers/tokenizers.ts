@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const here = __dirname;
-/** shared/data beside the repository (read-only). */
-export const sharedData = path.resolve(here, '../../../shared/data');
+/** shared/data beside the repository (read-only; CI lays a copy there), or $SYNONYM_LENS_SHARED_DATA. */
+export const sharedData = process.env.SYNONYM_LENS_SHARED_DATA ?? path.resolve(here, '../../../shared/data');
 export const bertBaseChineseDir = path.join(sharedData, 'tokenizers/bert-base-chinese');
 
 export const WORDPIECE_SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
