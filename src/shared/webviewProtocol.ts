@@ -124,6 +124,11 @@ export interface HeatmapPair {
   label: 0 | 1;
   /** 0-based data row of the first occurrence. */
   row: number;
+  /**
+   * 0-based document line where that row starts. People are shown `line + 1`: the number the text
+   * editor's gutter and the table's `#` column show (a data row index is off by the header).
+   */
+  line: number;
 }
 
 /** Which matrix the heatmap shows. `difference` = tuned − base. */

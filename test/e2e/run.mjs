@@ -1,8 +1,10 @@
 // Real VS Code end-to-end tests: code-server 4.100.3 (VS Code 1.100.3) + Debian's Chromium through
 // playwright-core. Installs what is missing into a cache outside the repository, builds the
 // extension, starts code-server isolated on 127.0.0.1, runs the extension-test suite (inside the
-// real extension host) and the UI suite, collects logs and screenshots into .test-output/e2e/, and
-// stops everything it started — also on failure and Ctrl-C.
+// real extension host, webviews included: suite/webviews.js) and the UI suites (ui.mjs, and
+// webviews.mjs for the table editor, heatmap and report), collects logs and screenshots (table.png,
+// heatmap.png, report.png, …) into .test-output/e2e/, and stops everything it started — also on
+// failure and Ctrl-C.
 //
 // Usage: node test/e2e/run.mjs [--only ext|ui|start|vsix|trust]
 // Env: SYNONYM_LENS_E2E_CACHE (tool cache), SYNONYM_LENS_E2E_SKIP_BUILD=1, SYNONYM_LENS_E2E_KEEP=1
@@ -17,6 +19,7 @@ import { startCodeServer } from './codeServer.mjs';
 import { runExtensionTests } from './extensionTests.mjs';
 import { ensureTools } from './tools.mjs';
 import { runUiSuite } from './ui.mjs';
+import { runWebviewSuite } from './webviews.mjs';
 import { runStartCheck } from './start.mjs';
 import { runVsixCheck } from './vsix.mjs';
 
@@ -81,7 +84,7 @@ async function main() {
 
   runDir = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-e2e-'));
   // Each suite gets its own copy of the samples, so edits made by tests never reach the repository.
-  const workspaces = { ext: path.join(runDir, 'ws-ext'), ui: path.join(runDir, 'ws-ui'), untrusted: path.join(runDir, 'ws-untrusted'), start: path.join(runDir, 'ws-start'), vsix: path.join(runDir, 'ws-vsix') };
+  const workspaces = { ext: path.join(runDir, 'ws-ext'), ui: path.join(runDir, 'ws-ui'), webviews: path.join(runDir, 'ws-webviews'), untrusted: path.join(runDir, 'ws-untrusted'), start: path.join(runDir, 'ws-start'), vsix: path.join(runDir, 'ws-vsix') };
   for (const ws of Object.values(workspaces)) cpSync(path.join(root, 'samples'), ws, { recursive: true });
   // The untrusted workspace tries to choose the model; limited mode must ignore it.
   mkdirSync(path.join(workspaces.untrusted, '.vscode'));
@@ -139,6 +142,15 @@ async function main() {
       sampleText: readFileSync(path.join(workspaces.ui, 'cars.synonyms.csv'), 'utf8'),
     });
     for (const r of uiResults) record('ui', r.name, r.ok, r.err);
+
+    log('UI suite of the webviews: table editor, heatmap, report (through the DOM)');
+    const webviewResults = await runWebviewSuite({
+      ...common,
+      profileDir: path.join(runDir, 'chromium-webviews'),
+      folder: workspaces.webviews,
+      sampleText: readFileSync(path.join(workspaces.webviews, 'cars.synonyms.csv'), 'utf8'),
+    });
+    for (const r of webviewResults) record('ui', r.name, r.ok, r.err);
   }
 
   if (!only || only === 'start') {

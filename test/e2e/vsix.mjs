@@ -1,10 +1,12 @@
 // The shipped artefact works: the linux-x64 VSIX from `npm run package`, installed into a fresh
-// code-server (not the development path), activates and diagnoses the sample.
+// code-server (not the development path), activates, diagnoses the sample and shows it in the
+// Synonym Table (the webview bundles and style sheets ship in the VSIX).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { launch, workbenchUrl } from './browser.mjs';
 import { startCodeServer } from './codeServer.mjs';
+import { findWebviewFrame } from './webviews.mjs';
 
 export async function runVsixCheck({ playwright, executablePath, root, folder, runDir, outDir, codeServer, log, track, onServer }) {
   const results = [];
@@ -31,21 +33,30 @@ export async function runVsixCheck({ playwright, executablePath, root, folder, r
   onServer(cs);
   const { context, page } = await launch(playwright, { executablePath, profileDir: path.join(runDir, 'chromium-vsix') });
   track(context);
+  let step = 'the installed VSIX activates, loads the embedded model and publishes diagnostics';
   try {
     await page.goto(workbenchUrl(cs.url, folder));
     const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'cars.synonyms.csv' });
-    await row.waitFor({ timeout: 90000 });
+    // The language's file icon shows the extension's contributions are registered: from then on a
+    // click opens `*.synonyms.csv` in its default editor, the Synonym Table.
+    await row.locator('.monaco-icon-label.synonym-csv-lang-file-icon').waitFor({ timeout: 90000 });
     await row.click();
+    const table = await findWebviewFrame(page, 'table', { timeout: 60000 });
+    // The language status belongs to the text editor: open it from the table.
+    await table.locator('#open-text').click();
     await page.locator('.statusbar [id="status.languageStatus"] [aria-label*=" terms"], .statusbar [id="status.languageStatus"][aria-label*=" terms"]')
       .first().waitFor({ state: 'attached', timeout: 90000 });
     // The Problems entry of the status bar counts the server's diagnostics.
     await page.locator('.statusbar [id="status.problems"] [aria-label*="Warnings: "]:not([aria-label*="Warnings: 0"]), .statusbar [id="status.problems"][aria-label*="Warnings: "]:not([aria-label*="Warnings: 0"])')
       .first().waitFor({ state: 'attached', timeout: 60000 });
+    record(step, true);
+    step = 'the installed VSIX shows the sample in the Synonym Table with similarity scores';
+    await table.locator('.grid-row[data-row="0"] .grid-cell[data-col="score"][data-score="flagged"]').waitFor({ timeout: 60000 });
     await page.screenshot({ path: path.join(outDir, 'vsix.png') });
-    record('the installed VSIX activates, loads the embedded model and publishes diagnostics', true);
+    record(step, true);
   } catch (e) {
     await page.screenshot({ path: path.join(outDir, 'vsix-failure.png') }).catch(() => {});
-    record('the installed VSIX activates, loads the embedded model and publishes diagnostics', false, String(e?.message ?? e));
+    record(step, false, String(e?.message ?? e));
   } finally {
     await context.close();
   }

@@ -29,9 +29,9 @@ const DATA = {
   groups: [0, 0, 1, 1, 2, 3],
   matrix: BASE,
   pairs: [
-    { i: 0, j: 1, label: 1, row: 0 },
-    { i: 2, j: 3, label: 1, row: 4 },
-    { i: 4, j: 5, label: 0, row: 9 },
+    { i: 0, j: 1, label: 1, row: 0, line: 1 },
+    { i: 2, j: 3, label: 1, row: 4, line: 5 },
+    { i: 4, j: 5, label: 0, row: 9, line: 10 },
   ],
   threshold: 0.5,
   truncated: false,
@@ -93,7 +93,7 @@ describe('heatmap webview', () => {
     await w.page.waitForSelector('#tooltip:not([hidden])');
     assert.equal(await w.page.textContent('#tooltip .tip-title'), '普拉多 ↔ 霸道SUV');
     assert.equal(await w.page.textContent('#tooltip .tip-cosine'), 'cosine 0.800');
-    assert.equal(await w.page.textContent('#tooltip .tip-pair'), 'in dictionary: yes, label 1 (row 1)');
+    assert.equal(await w.page.textContent('#tooltip .tip-pair'), 'in dictionary: yes, label 1 (line 2)');
     const c = await cellCentre(w, 1, 2);
     await w.page.hover('#heatmap', { position: c });
     await w.page.waitForFunction(() => document.querySelector('#tooltip .tip-pair')?.textContent === 'in dictionary: no');
@@ -119,7 +119,7 @@ describe('heatmap webview', () => {
   it('keeps hostile terms inert (tooltip text, canvas labels)', async () => {
     await w.page.hover('#heatmap', { position: await cellCentre(w, 4, 5) });
     await w.page.waitForFunction(() => document.querySelector('#tooltip .tip-title')?.textContent === '<img src=x onerror=alert(1)> ↔ car');
-    assert.equal(await w.page.textContent('#tooltip .tip-pair'), 'in dictionary: yes, label 0 (row 10)');
+    assert.equal(await w.page.textContent('#tooltip .tip-pair'), 'in dictionary: yes, label 0 (line 11)');
     assert.equal(await w.page.locator('#app img').count(), 0);
     assert.deepEqual(w.dialogs, []);
     assert.deepEqual(await w.problems(), []);

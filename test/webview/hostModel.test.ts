@@ -59,8 +59,9 @@ describe('table edits on the host', () => {
 
   it('lists the dictionary pairs among heatmap terms', () => {
     assert.deepEqual(heatmapPairs(dict, ['bicycle', 'car', 'bike', 'automobile']), [
-      { i: 1, j: 3, label: 1, row: 0 },
-      { i: 2, j: 0, label: 0, row: 2 },
+      // Row 2 starts on line 5: a quoted line break and a blank line come before it.
+      { i: 1, j: 3, label: 1, row: 0, line: 1 },
+      { i: 2, j: 0, label: 0, row: 2, line: 5 },
     ]);
   });
 });

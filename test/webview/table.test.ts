@@ -190,3 +190,29 @@ describe('table webview at 20,000 rows', () => {
     assert.ok(state.scrollTop > 400000);
   });
 });
+
+describe('table webview: messages in the order VS Code delivers them', () => {
+  let w: Webview;
+  before(async () => {
+    w = await openWebview({ view: 'table' });
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  // In VS Code, what the host posts while the page loads (its diagnostics and scores events) is
+  // delivered before the answer to `ready`; the first document must still show them.
+  it('shows scores and diagnostics that arrived before the first document', async () => {
+    await w.send({ type: 'diagnostics', version: 1, items: [{ row: 0, severity: 'warning', message: 'low similarity' }] });
+    await w.send({
+      type: 'scores', version: 1, modelId: 'builtin:test', threshold: 0.5, negativeThreshold: 0.8,
+      pairs: [{ row: 0, term: '普拉多', synonym: '霸道SUV', label: 1, cosine: -0.18, flagged: true }],
+    });
+    await w.send({ type: 'document', uri: 'file:///d.synonyms.csv', version: 1, text: TEXT });
+    await w.page.waitForSelector('#grid[data-version="1"]');
+    await w.page.waitForSelector('.grid-row[data-row="0"] .grid-cell[data-col="score"][data-score="flagged"]');
+    assert.equal(await w.page.textContent('.grid-row[data-row="0"] .grid-cell[data-col="score"]'), '-0.180');
+    assert.equal(await w.page.getAttribute('.grid-row[data-row="0"] .grid-cell[data-col="line"]', 'data-severity'), 'warning');
+    assert.match((await w.page.textContent('#score-status')) ?? '', /1 flagged/);
+  });
+});

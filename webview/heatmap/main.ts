@@ -319,7 +319,7 @@ function describe(i: number, j: number): void {
   if (tuned) cos += ` base · ${formatCosine(tuned[p]!)} tuned${mode === 'difference' ? ` · Δ ${formatCosine(tuned[p]! - base[p]!)}` : ''}`;
   setText(tipCosine, cos);
   const pair = pairIndex.get(p);
-  setText(tipPair, i === j ? 'same term' : pair ? `in dictionary: yes, label ${pair.label} (row ${pair.row + 1})` : 'in dictionary: no');
+  setText(tipPair, i === j ? 'same term' : pair ? `in dictionary: yes, label ${pair.label} (line ${pair.line + 1})` : 'in dictionary: no');
   tooltip.dataset.i = String(i);
   tooltip.dataset.j = String(j);
 }

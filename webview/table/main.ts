@@ -77,13 +77,15 @@ function onMessage(m: Exclude<ToTableMessage, { type: 'response' }>): void {
     case 'document': {
       const previous = model;
       model = new TableModel(m.uri, m.version, m.text);
-      if (previous) {
-        model.threshold = previous.threshold;
-        model.negativeThreshold = previous.negativeThreshold;
-        model.modelId = previous.modelId;
-        if (lastScores) model.setScores(lastScores.version, lastScores.pairs);
-        model.setDiagnostics(lastDiagnostics);
+      // Scores and diagnostics may arrive before the first document: VS Code delivers what the
+      // host posted while the page was loading (its change events) ahead of the answer to `ready`.
+      if (lastScores) {
+        model.threshold = lastScores.threshold;
+        model.negativeThreshold = lastScores.negativeThreshold;
+        model.modelId = lastScores.modelId;
+        model.setScores(lastScores.version, lastScores.pairs);
       }
+      model.setDiagnostics(lastDiagnostics);
       if (selRow >= model.rowCount) selRow = model.rowCount - 1;
       if (selRow < 0 && model.rowCount > 0 && state.selected) selRow = Math.min(state.selected.row, model.rowCount - 1);
       if (selRow < 0 && model.rowCount > 0) selRow = 0;

@@ -58,9 +58,16 @@ export function toRange(r: { start: { line: number; character: number }; end: { 
   return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 }
 
-/** Shows `range` of `document` in a text editor beside the webview, selected and centred. */
+/**
+ * Shows `range` of `document` selected and centred: in the text editor already showing the
+ * document when there is one (a second copy beside the webview would hide what the user just
+ * arranged), else in a text editor beside the webview.
+ */
 export async function revealInTextEditor(document: vscode.TextDocument, range: vscode.Range): Promise<void> {
-  const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection: range, preserveFocus: false });
+  const uri = document.uri.toString();
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri && e.viewColumn !== undefined);
+  const viewColumn = visible?.viewColumn ?? vscode.ViewColumn.Beside;
+  const editor = await vscode.window.showTextDocument(document, { viewColumn, selection: range, preserveFocus: false });
   editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 

@@ -155,7 +155,7 @@ export function heatmapPairs(dict: Dictionary, terms: readonly string[]): Heatma
     const key = i < j ? `${i},${j}` : `${j},${i}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ i, j, label: p.label, row: p.row });
+    out.push({ i, j, label: p.label, row: p.row, line: dict.rows[p.row]!.range.start.line });
   }
   return out;
 }

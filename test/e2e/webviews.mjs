@@ -1,0 +1,323 @@
+// UI suite of the webviews, through the DOM of a real workbench: the synonym table editor, the
+// similarity heatmap and the evaluation report as a person sees and uses them. Every wait is on an
+// element, its text or an attribute (never a fixed sleep); each failed step leaves a screenshot.
+// Screenshots of the table, the heatmap and the report are saved as artefacts.
+import path from 'node:path';
+import { launch, workbenchUrl } from './browser.mjs';
+
+const SAMPLE = 'cars.synonyms.csv';
+const SERVER_TIMEOUT = 90000;
+/** Console messages of a webview that mean it is broken (CSP refusals, script errors, missing resources). */
+const WEBVIEW_ERROR = /Content Security Policy|Refused to|Uncaught|Failed to load resource|TypeError|ReferenceError/;
+
+export async function runWebviewSuite({ playwright, executablePath, profileDir, baseUrl, folder, extensionPath, outDir, sampleText, log, track }) {
+  const results = [];
+  const { context, page } = await launch(playwright, { executablePath, profileDir });
+  track(context);
+  context.setDefaultTimeout(30000);
+  const webviewErrors = [];
+  page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
+  page.on('console', (m) => {
+    // Messages of the webviews' own frames (their documents come from the webview `pre/` folder).
+    const url = m.location()?.url ?? '';
+    if (!/\/webview\/browser\/pre\/|vscode-resource|vscode-cdn/.test(url) && !/webview/i.test(m.text())) return;
+    if (m.type() === 'error' || WEBVIEW_ERROR.test(m.text())) {
+      webviewErrors.push(`${m.type()}: ${m.text()} (${url})`);
+      log(`[webview ${m.type()}] ${m.text()}`);
+    }
+  });
+  let broken = false;
+
+  async function step(name, fn, { needed = false } = {}) {
+    const t0 = Date.now();
+    if (broken) {
+      results.push({ name, ok: false, ms: 0, err: 'skipped: an earlier step failed' });
+      log(`FAIL ${name} (skipped: an earlier step failed)`);
+      return;
+    }
+    try {
+      await fn();
+      results.push({ name, ok: true, ms: Date.now() - t0 });
+      log(`PASS ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      const file = path.join(outDir, `webviews-failed-${results.length + 1}-${name.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '').slice(0, 80)}.png`);
+      await page.screenshot({ path: file }).catch(() => {});
+      results.push({ name, ok: false, ms: Date.now() - t0, err: String(e?.message ?? e), screenshot: file });
+      log(`FAIL ${name} (${Date.now() - t0} ms): ${String(e?.message ?? e).split('\n')[0]}\n  screenshot: ${file}`);
+      if (needed) broken = true;
+    }
+  }
+
+  async function runCommand(title) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('>' + title);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden' });
+  }
+
+  /** The content frame of a webview (see `findWebviewFrame`), watched for CSP refusals. */
+  async function webviewFrame(view, timeout = 30000, selector = '') {
+    const frame = await findWebviewFrame(page, view, { timeout, selector });
+    await watchPolicy(frame);
+    return frame;
+  }
+
+  /**
+   * Content-Security-Policy refusals are not console messages Playwright reports from a webview's
+   * frame, so each webview found is watched from inside: its `securitypolicyviolation` events are
+   * collected, and `checkPolicy` also checks that every style sheet of the page loaded.
+   */
+  const watched = new Set();
+  async function watchPolicy(frame) {
+    if (watched.has(frame)) return;
+    watched.add(frame);
+    await frame.evaluate(() => {
+      window.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} refused ${e.blockedURI || 'inline'}`));
+    });
+  }
+  async function checkPolicy() {
+    const problems = [];
+    for (const frame of watched) {
+      if (frame.isDetached()) continue;
+      const found = await frame.evaluate(() => [
+        ...window.__violations,
+        ...[...document.querySelectorAll('link[rel=stylesheet]')].filter((l) => !l.sheet).map((l) => `style sheet not loaded: ${l.href}`),
+      ]).catch(() => []);
+      problems.push(...found.map((p) => `${frame.url().split('?')[0]}: ${p}`));
+    }
+    return problems;
+  }
+
+  /** The cursor line of the active text editor, from the status bar's `Ln N, Col M`. */
+  async function cursorLine() {
+    const text = await page.locator('.statusbar [id="status.editor.selection"]').innerText();
+    const m = /Ln (\d+)/.exec(text);
+    if (!m) throw new Error(`no line in the status bar: "${text}"`);
+    return Number(m[1]);
+  }
+
+  const lines = sampleText.split(/\r?\n/);
+  const dataRows = lines.slice(1).filter((l) => l.trim()).length;
+  const cells = (line) => line.split(',').map((s) => s.trim());
+  /** 1-based line of the row pairing `a` and `b` (either order). */
+  const lineOfPair = (a, b) => lines.findIndex((l, k) => k > 0 && ((cells(l)[0] === a && cells(l)[1] === b) || (cells(l)[0] === b && cells(l)[1] === a))) + 1;
+  const [firstTerm] = cells(lines[1]);
+  const [, editedOriginal] = cells(lines[2]);
+  const editedValue = `${editedOriginal}（改）`;
+
+  const sampleRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: SAMPLE });
+  const sampleTab = page.locator('.tabs-container .tab', { hasText: SAMPLE });
+  let table;
+  let heatmap;
+
+  try {
+    await step('webviews: the workbench loads with the dictionary language registered', async () => {
+      await page.goto(workbenchUrl(baseUrl, folder, { extensionDevelopmentPath: extensionPath }));
+      await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+      // The file icon follows the language, known once the extension's contributions are
+      // registered — from then on, opening the file resolves to the contributed editors.
+      await sampleRow.locator('.monaco-icon-label.synonym-csv-lang-file-icon').waitFor({ timeout: 90000 });
+    }, { needed: true });
+
+    await step('webviews: "Open With… → Synonym Table" shows the grid with the sample\'s rows and similarity scores', async () => {
+      await openWith(page, sampleRow, 'Synonym Table');
+      table = await webviewFrame('table');
+      await table.locator('#grid[data-version]').waitFor();
+      await table.locator('.grid-row[data-row="0"] .grid-cell[data-col="c0"]', { hasText: firstTerm }).waitFor();
+      await table.locator('#counts', { hasText: `${dataRows} of ${dataRows} rows` }).waitFor();
+      // Scores come from the language server: the first pair of the sample is below the threshold.
+      await table.locator('.grid-row[data-row="0"] .grid-cell[data-col="score"][data-score="flagged"]').waitFor({ timeout: SERVER_TIMEOUT });
+      await table.locator('#score-status', { hasText: /threshold .* flagged/ }).waitFor();
+      const score = await table.locator('.grid-row[data-row="0"] .grid-cell[data-col="score"]').innerText();
+      if (!/^−?-?\d\.\d{3}$/.test(score.trim())) throw new Error(`the score cell shows "${score}"`);
+      // Rows with a diagnostic carry its severity in the line column.
+      await table.locator('.grid-row[data-row="0"] .grid-cell[data-col="line"][data-severity="warning"], .grid-row[data-row="0"] .grid-cell[data-col="line"][data-severity="error"]').first().waitFor();
+      await page.screenshot({ path: path.join(outDir, 'table.png') });
+    }, { needed: true });
+
+    await step('webviews: double-click a synonym, type, Enter → the document changes and the tab shows dirty', async () => {
+      const version = Number(await table.locator('#grid').getAttribute('data-version'));
+      await table.locator('.grid-row[data-row="1"] .grid-cell[data-col="c1"]').dblclick();
+      const input = table.locator('input.cell-editor');
+      await input.waitFor();
+      if ((await input.inputValue()) !== editedOriginal) throw new Error(`the editor holds "${await input.inputValue()}", not "${editedOriginal}"`);
+      await input.fill(editedValue);
+      await input.press('Enter');
+      await input.waitFor({ state: 'detached' });
+      await table.locator(`#grid[data-version="${version + 1}"]`).waitFor();
+      await table.locator('.grid-row[data-row="1"] .grid-cell[data-col="c1"]', { hasText: editedValue }).waitFor();
+      await page.locator('.tabs-container .tab.dirty', { hasText: SAMPLE }).waitFor();
+    }, { needed: true });
+
+    await step('webviews: "Open as Text" shows the edited row in the text editor', async () => {
+      await table.locator('#open-text').click();
+      await page.locator('.editor-instance .view-line', { hasText: editedValue }).first().waitFor();
+    });
+
+    await step('webviews: Ctrl+Z with the grid focused undoes the edit (grid, text and dirty state)', async () => {
+      // Focus the grid (a click selects a cell), then the undo key as a person presses it.
+      await table.locator('.grid-row[data-row="3"] .grid-cell[data-col="c0"]').click();
+      await table.locator('.grid-row.selected[data-row="3"]').waitFor();
+      await page.keyboard.press('Control+Z');
+      await table.locator('.grid-row[data-row="1"] .grid-cell[data-col="c1"]', { hasText: new RegExp(`^${editedOriginal}$`) }).waitFor();
+      await page.locator('.editor-instance .view-line', { hasText: editedValue }).first().waitFor({ state: 'detached' });
+      await page.locator('.tabs-container .tab.dirty', { hasText: SAMPLE }).waitFor({ state: 'detached' });
+    });
+
+    await step('webviews: the heatmap of the selected term renders on a canvas', async () => {
+      await table.locator('.grid-row[data-row="0"] .grid-cell[data-col="c0"]').click();
+      await table.locator('#open-heatmap').click();
+      heatmap = await webviewFrame('heatmap');
+      await heatmap.locator('#heatmap[data-terms]').waitFor();
+      const terms = Number(await heatmap.locator('#heatmap').getAttribute('data-terms'));
+      if (!(terms > 2)) throw new Error(`the heatmap has ${terms} terms`);
+      await heatmap.locator('#info', { hasText: `${terms} terms` }).waitFor();
+      log(`  heatmap: ${terms} terms drawn in ${await heatmap.locator('#heatmap').getAttribute('data-render-ms')} ms`);
+    }, { needed: true });
+
+    /**
+     * Hovers the cells next to the diagonal (a synonym group's pairs sit there: terms are in group
+     * order) until the tooltip says the pair is in the dictionary, checking each tooltip on the way.
+     * Resolves with the pair, the cell's position and the pair's line in the sample.
+     */
+    async function findDictionaryPair(frame, { exceptLine } = {}) {
+      const canvas = frame.locator('#heatmap');
+      const n = Number(await canvas.getAttribute('data-terms'));
+      for (let k = 0; k + 1 < n; k++) {
+        const position = await cellCentre(canvas, n, k, k + 1);
+        await canvas.hover({ position });
+        const tip = frame.locator(`#tooltip:not([hidden])[data-i="${k}"][data-j="${k + 1}"]`);
+        await tip.waitFor();
+        const title = await tip.locator('.tip-title').innerText();
+        if (!/^cosine −?-?\d\.\d{3}/.test(await tip.locator('.tip-cosine').innerText())) throw new Error(`no cosine in the tooltip of ${title}`);
+        const inDictionary = /in dictionary: yes, label [01] \(line (\d+)\)/.exec(await tip.locator('.tip-pair').innerText());
+        if (!inDictionary) continue;
+        const [a, b] = title.split(' ↔ ');
+        const line = lineOfPair(a, b);
+        if (line < 2) throw new Error(`the pair ${a} ↔ ${b} is in no row of the sample`);
+        // The tooltip names the line as the editor's gutter and the table's # column number it.
+        if (Number(inDictionary[1]) !== line) throw new Error(`the tooltip of ${title} says line ${inDictionary[1]}, the pair is on line ${line}`);
+        if (line !== exceptLine) return { a, b, position, line };
+      }
+      throw new Error('no dictionary pair next to the diagonal');
+    }
+
+    let pair;
+    await step('webviews: hovering a heatmap cell shows the pair, its cosine and whether it is in the dictionary', async () => {
+      pair = await findDictionaryPair(heatmap);
+      await page.screenshot({ path: path.join(outDir, 'heatmap.png') });
+    }, { needed: true });
+
+    await step('webviews: a click on a heatmap cell reveals the pair\'s row in the text editor', async () => {
+      await heatmap.locator('#heatmap').click({ position: pair.position });
+      await page.locator('.statusbar [id="status.editor.selection"]', { hasText: `Ln ${pair.line},` }).waitFor();
+      const line = await cursorLine();
+      if (line !== pair.line) throw new Error(`the cursor is on line ${line}, not ${pair.line} (${pair.a}, ${pair.b})`);
+      // The row is selected: the selection covers the pair's two terms.
+      await page.locator('.statusbar [id="status.editor.selection"]', { hasText: 'selected' }).waitFor();
+    });
+
+    await step('webviews: beside the text editor, a heatmap click reveals the pair in that editor (no second copy)', async () => {
+      await runCommand('View: Close All Editors');
+      await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
+      await openWith(page, sampleRow, 'Text Editor');
+      await page.locator('.editor-instance .view-lines', { hasText: firstTerm }).waitFor();
+      // The whole dictionary's heatmap, from the palette: it opens beside the text editor.
+      await runCommand('Synonym Lens: Show Similarity Heatmap');
+      const whole = await webviewFrame('heatmap', SERVER_TIMEOUT, '#heatmap[data-terms]');
+      const groups = page.locator('.editor-group-container');
+      await groups.nth(1).waitFor();
+      // The heatmap is the active editor: the status bar shows no cursor until the click reveals one.
+      await page.locator('.statusbar [id="status.editor.selection"]').waitFor({ state: 'detached' });
+      const other = await findDictionaryPair(whole);
+      await whole.locator('#heatmap').click({ position: other.position });
+      await page.locator('.statusbar [id="status.editor.selection"]', { hasText: `Ln ${other.line},` }).waitFor();
+      await page.locator('.statusbar [id="status.editor.selection"]', { hasText: 'selected' }).waitFor();
+      if ((await groups.count()) !== 2) throw new Error(`${await groups.count()} editor groups: the pair was revealed in a new editor instead of the visible one`);
+    });
+
+    await step('webviews: Evaluate Model opens the evaluation report with its metrics and classification report', async () => {
+      await runCommand('Synonym Lens: Evaluate Model');
+      const report = await webviewFrame('report', SERVER_TIMEOUT, '#metrics');
+      await report.locator('#metrics tr[data-metric="roc_auc"]', { hasText: /\d\.\d{4}/ }).waitFor();
+      await report.locator('#classification', { hasText: 'precision' }).waitFor();
+    });
+
+    await step('webviews: Fine-tune Model opens its report: metrics before/after, training run, histogram, curves, loss', async () => {
+      await runCommand('Synonym Lens: Fine-tune Model');
+      // Only the fine-tuning report has a training section.
+      const report = await webviewFrame('report', SERVER_TIMEOUT, '#training');
+      // Before and after: two numbers on the ROC-AUC row.
+      await report.locator('#metrics tr[data-metric="roc_auc"]', { hasText: /\d\.\d{4}[^]*\d\.\d{4}/ }).waitFor();
+      for (const id of ['#classification', '#histogram svg', '#curves svg', '#loss svg']) await report.locator(id).first().waitFor({ state: 'attached' });
+      // The report alone, for its screenshot (the table, the heatmap and the text share the width).
+      await runCommand('View: Close Editors in Other Groups');
+      await page.locator('.editor-group-container').nth(1).waitFor({ state: 'detached' });
+      await page.screenshot({ path: path.join(outDir, 'report.png') });
+    });
+
+    await step('webviews: no webview logged an error or a Content-Security-Policy refusal', async () => {
+      const problems = [...webviewErrors, ...(await checkPolicy())];
+      if (watched.size < 3) problems.push(`only ${watched.size} webviews were checked`);
+      if (problems.length) throw new Error(problems.join('\n'));
+    });
+  } finally {
+    await context.close().catch(() => {});
+  }
+  return results;
+}
+
+/**
+ * The content frame of the webview showing `view` (`<body data-view>` of the page the extension
+ * sets, holding `selector` when given). Every webview is an `iframe.webview` holding the frame of
+ * the page; with several open, the one is found by its content. Waits on the element in each
+ * candidate frame, listing the frames again as webviews appear. (Frame names are no help: VS Code
+ * renames the frame it loads, `pending-frame`, to `active-frame`.)
+ */
+export async function findWebviewFrame(page, view, { timeout = 30000, selector = '' } = {}) {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const candidates = page.frames().filter((f) => f !== page.mainFrame() && !f.isDetached());
+    try {
+      return await Promise.any(candidates.map(async (f) => {
+        await f.locator(`body[data-view="${view}"] ${selector}`.trim()).waitFor({ state: 'attached', timeout: 1000 });
+        return f;
+      }));
+    } catch {
+      // None yet: look again (a new webview may have been attached meanwhile).
+    }
+  }
+  throw new Error(`no ${view} webview${selector ? ` with ${selector}` : ''} within ${timeout} ms`);
+}
+
+/**
+ * Explorer context menu → "Open With..." → `editor` in the quick pick. Menu items are chosen with
+ * the keyboard once focused (a mouse click can land while the menu is still being laid out).
+ */
+export async function openWith(page, explorerRow, editor) {
+  await explorerRow.click({ button: 'right' });
+  const item = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Open With...' });
+  await item.hover();
+  await page.locator('.context-view .monaco-menu .action-item.focused', { hasText: 'Open With...' }).waitFor();
+  await page.keyboard.press('Enter');
+  const input = page.locator('.quick-input-widget input');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: editor }).first().waitFor();
+  await input.fill(editor);
+  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: editor }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** Centre of heatmap cell (i, j) in the canvas's CSS pixels (the geometry of webview/heatmap/main.ts `draw`). */
+async function cellCentre(canvas, n, i, j) {
+  return canvas.evaluate((c, { n, i, j }) => {
+    const side = Math.min(c.clientWidth, c.clientHeight);
+    const margin = side / n >= 11 || side - 110 >= n * 11 ? 110 : 0;
+    const cell = (side - margin) / n;
+    return { x: margin + (j + 0.5) * cell, y: margin + (i + 0.5) * cell };
+  }, { n, i, j });
+}
