@@ -350,6 +350,9 @@ async function fetchInto(
       res.body.destroy();
     }, o.idle);
   };
+  // From here on the body's idle time is ours to judge: turn off the request's socket timeout, whose
+  // destroy would otherwise race our timer and end the body as a plain truncation.
+  res.body.socket?.setTimeout(0);
   try {
     await new Promise<void>((resolve, reject) => {
       arm();
