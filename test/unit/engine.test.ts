@@ -163,3 +163,33 @@ test('loadEngine errors are precise', async () => {
   writeFileSync(path.join(transformer, 'model.onnx'), buildCharNgramOnnx(SMALL));
   await assert.rejects(loadEngine(transformer), /Transformer model folders are not supported yet: .*bge-small-zh \(config\.json has model_type "bert"/);
 });
+
+test('execution providers: cpu by default, cuda refused precisely when its binaries are absent, unknown names refused', async () => {
+  const { resolveExecutionProviders, availableExecutionProviders } = await import('../../src/server/model/onnxAdapter');
+  assert.ok(availableExecutionProviders().includes('cpu'));
+  assert.deepEqual(resolveExecutionProviders(undefined), ['cpu']);
+  assert.deepEqual(resolveExecutionProviders('CPU'), ['cpu']);
+  const auto = resolveExecutionProviders('auto');
+  assert.equal(auto[auto.length - 1], 'cpu');
+  if (!availableExecutionProviders().includes('cuda')) {
+    assert.throws(() => resolveExecutionProviders('cuda'), /CUDA execution provider is not installed \(available: cpu/);
+    assert.deepEqual(auto, ['cpu']);
+  }
+  assert.throws(() => resolveExecutionProviders('tpu'), /unknown execution provider 'tpu' \(choose cpu, cuda or auto\)/);
+});
+
+test('float16 model outputs are converted from half-precision bits, not read as integers', async () => {
+  const { OnnxSession } = await import('../../src/server/model/onnxAdapter');
+  const { GraphBuilder, attr, encodeModel } = await import('../../src/core/onnx/writer');
+  // x (float32) → Cast to float16 (TensorProto type 10) → output y (float16)
+  const g = new GraphBuilder('f16');
+  const x = g.input('x', 'float32', [3]);
+  g.output(g.node('Cast', [x], { to: attr.int(10) }), 'float16', [3], 'y');
+  const session = await OnnxSession.create(encodeModel({ graph: g.build() }), { threads: 1 });
+  try {
+    const out = await session.run({ x: { data: new Float32Array([1.5, -2, 0.0999755859375]), dims: [3] } });
+    assert.deepEqual([...out.y!.data], [1.5, -2, 0.0999755859375]);
+  } finally {
+    await session.dispose();
+  }
+});

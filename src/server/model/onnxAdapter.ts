@@ -3,8 +3,9 @@
  * runtime). Everything else passes and receives plain typed arrays.
  */
 import * as ort from 'onnxruntime-node';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 
 /** Input tensor: a typed array and its shape; the element type follows from the array class. */
 export interface InputTensor {
@@ -18,9 +19,53 @@ export interface OutputTensor {
   readonly dims: readonly number[];
 }
 
+/** Execution providers we let users choose; `auto` takes CUDA when its binaries are installed. */
+export type ExecutionProviderChoice = 'cpu' | 'cuda' | 'auto';
+
 export interface OnnxSessionOptions {
   /** Intra-op threads; default: the physical core count (onnxruntime's own default uses one here). */
   readonly threads?: number;
+  /**
+   * Execution provider; default `$SYNONYM_LENS_EXECUTION_PROVIDER`, else `cpu`. `cuda` needs
+   * onnxruntime-node's CUDA binaries (installed when `onnxruntime-node-install` is not `skip`).
+   */
+  readonly executionProvider?: ExecutionProviderChoice;
+}
+
+/** The execution providers this onnxruntime-node build can use here (CPU always). */
+export function availableExecutionProviders(): string[] {
+  const backends = ort.listSupportedBackends?.() ?? [{ name: 'cpu', bundled: true }];
+  // `bundled: false` providers (CUDA, TensorRT) exist only once their binaries were installed.
+  return backends.filter((b) => b.bundled || existsSync(path.join(ortBinaryDir(), `libonnxruntime_providers_${b.name}.so`))).map((b) => b.name);
+}
+
+function ortBinaryDir(): string {
+  return path.join(path.dirname(require.resolve('onnxruntime-node/package.json')), 'bin', 'napi-v6', process.platform, process.arch);
+}
+
+/** Resolves a provider choice to onnxruntime's list, with a precise error for an unavailable one. */
+export function resolveExecutionProviders(choice: string | undefined): string[] {
+  const c = (choice ?? process.env.SYNONYM_LENS_EXECUTION_PROVIDER ?? 'cpu').trim().toLowerCase();
+  const available = availableExecutionProviders();
+  if (c === 'cpu' || c === '') return ['cpu'];
+  if (c === 'auto') return available.includes('cuda') ? ['cuda', 'cpu'] : ['cpu'];
+  if (c === 'cuda') {
+    if (!available.includes('cuda')) {
+      throw new Error(`the CUDA execution provider is not installed (available: ${available.join(', ')}); reinstall onnxruntime-node without onnxruntime-node-install=skip on a machine with CUDA, or use cpu`);
+    }
+    return ['cuda', 'cpu'];
+  }
+  throw new Error(`unknown execution provider '${c}' (choose cpu, cuda or auto)`);
+}
+
+/** IEEE 754 half-precision bits → float32, for models whose outputs are float16. */
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f;
+  const frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 0x1f) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
 /**
@@ -65,13 +110,13 @@ export class OnnxSession {
   ) {}
 
   /**
-   * Creates a session from a file path or the model bytes (CPU execution provider, all graph
-   * optimisations). Errors are onnxruntime's own; callers add context (see `load.ts`).
+   * Creates a session from a file path or the model bytes (CPU execution provider unless chosen
+   * otherwise, all graph optimisations). Errors are onnxruntime's own; callers add context (see `load.ts`).
    */
   static async create(model: string | Uint8Array, options: OnnxSessionOptions = {}): Promise<OnnxSession> {
     const threads = Math.max(1, Math.floor(options.threads ?? physicalCoreCount()));
     const sessionOptions: ort.InferenceSession.SessionOptions = {
-      executionProviders: ['cpu'],
+      executionProviders: resolveExecutionProviders(options.executionProvider),
       graphOptimizationLevel: 'all',
       intraOpNumThreads: threads,
       interOpNumThreads: 1,
@@ -105,6 +150,8 @@ export class OnnxSession {
       const data = r.data;
       let f32: Float32Array;
       if (data instanceof Float32Array) f32 = data;
+      // float16 arrives as raw half-precision bits where the runtime has no Float16Array (Node 20).
+      else if (r.type === 'float16' && data instanceof Uint16Array) f32 = Float32Array.from(data, halfToFloat);
       else if (data instanceof BigInt64Array || data instanceof BigUint64Array) f32 = Float32Array.from(data, (x) => Number(x));
       else if (ArrayBuffer.isView(data)) f32 = Float32Array.from(data as unknown as ArrayLike<number>);
       else throw new Error(`output "${name}" has non-numeric type ${r.type}`);
