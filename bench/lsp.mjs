@@ -4,12 +4,15 @@
 //  - hover with neighbours over a 100,000-term vocabulary;
 //  - the server's RSS.
 // Usage: node scripts/build.mjs && node bench/lsp.mjs [--cold-runs 3] [--edits 100] [--hovers 300]
-//        [--server path/to/server.js[=label]]...
+//        [--hover-gap ms] [--server path/to/server.js[=label]]...
 // With several --server options (e.g. a build of the previous commit and dist/server.js) every
 // measurement alternates between the servers, in alternating order, within one run: on a shared,
 // noisy machine only figures taken side by side compare. Each server gets the same edits and hovers.
 // The last line printed is one JSON object; key names carry their units (with several servers:
 // `{ "servers": [ { "label": …, …figures } ] }`).
+// It also times a stub server that does no work and answers each edit with the last real publish
+// (same diagnostics, same JSON size): the transport floor of edit → diagnostics on this machine
+// (`--no-floor` skips it).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -35,6 +38,11 @@ const HOVERS = arg('hovers', 300);
 const PAIRS = 20_000;
 const VOCABULARY = 100_000;
 const DEBOUNCE_MS = 150; // the server's default; edits are spaced past it so each one runs at once
+// Idle time before each hover. 0 (the default) sends hovers back to back, so the server's caches
+// stay warm; in an editor hovers come after a pause, by which time other processes may have
+// evicted the vocabulary from the CPU caches (`--hover-gap 100` measures that case).
+const HOVER_GAP_MS = arg('hover-gap', 0);
+const FLOOR = !process.argv.includes('--no-floor');
 
 const syl = '安百城大东方光海和华金京丽龙美明南平普奇清荣山盛泰天通万文祥新兴阳雅远月中';
 const word = (i) => {
@@ -151,11 +159,34 @@ for (let r = 0; r < COLD_RUNS; r++) {
 // 2. Warm edits: the same file, every edit rewrites one row's synonym to a term already embedded.
 const running = new Map();
 for (const server of servers) running.set(server, await start(server, { vocabularyFiles: ['vocabulary.txt'] }));
-await Promise.all(servers.map(async (server) => {
+const firstPublish = await Promise.all(servers.map(async (server) => {
   const s = running.get(server);
   await open(s, text20k);
-  await s.waitDiagnostics((p) => p.uri === uri && isFull(p));
+  return s.waitDiagnostics((p) => p.uri === uri && isFull(p));
 }));
+// The transport floor: a stub server that does no work and answers each edit with the first
+// server's complete publish (same diagnostics, same JSON), timed in turn with the servers.
+const stub = { path: path.join(tmp, 'stub.cjs'), label: 'transport floor (stub)' };
+const editTargets = [...servers];
+if (FLOOR) {
+  writeFileSync(path.join(tmp, 'publish.json'), JSON.stringify(firstPublish[0].diagnostics));
+  writeFileSync(
+    stub.path,
+    `const { createConnection, ProposedFeatures } = require(require.resolve('vscode-languageserver/node', { paths: [${JSON.stringify(root)}] }));
+const diagnostics = JSON.parse(require('node:fs').readFileSync(${JSON.stringify(path.join(tmp, 'publish.json'))}, 'utf8'));
+const connection = createConnection(ProposedFeatures.all);
+connection.onInitialize(() => ({ capabilities: { textDocumentSync: 2 } }));
+connection.onDidChangeTextDocument((p) => {
+  const version = p.textDocument.version;
+  void connection.sendDiagnostics({ uri: p.textDocument.uri, version, diagnostics: diagnostics.map((d) => (d.data ? { ...d, data: { ...d.data, version } } : d)) });
+});
+connection.listen();
+`,
+  );
+  running.set(stub, await start(stub));
+  figures.set(stub, { edits: [] });
+  editTargets.push(stub);
+}
 const lines = text20k.split('\n');
 let version = 1;
 for (let i = 0; i < EDITS + 5; i++) {
@@ -165,7 +196,7 @@ for (let i = 0; i < EDITS + 5; i++) {
   const next = lines[1 + ((line + 1) % PAIRS)].split(',')[1];
   const from = term.length + 1;
   const v = ++version;
-  for (const server of inTurn(i)) {
+  for (const server of editTargets.map((_, k) => editTargets[(k + i) % editTargets.length])) {
     const s = running.get(server);
     await sleep(DEBOUNCE_MS + 10);
     const t0 = performance.now();
@@ -179,6 +210,7 @@ for (let i = 0; i < EDITS + 5; i++) {
   }
   lines[line] = `${term},${next},${label}`;
 }
+if (FLOOR) await running.get(stub).stop();
 
 // 3. Hover over a 100,000-term vocabulary (a vocabulary file plus the dictionary's terms). The
 // servers embed it one after the other, so each gets the machine to itself.
@@ -197,6 +229,7 @@ for (let i = 0; i < HOVERS + 10; i++) {
   for (const server of inTurn(i)) {
     const s = running.get(server);
     const f = figures.get(server);
+    if (HOVER_GAP_MS > 0) await sleep(HOVER_GAP_MS);
     const t0 = performance.now();
     const h = await s.conn.sendRequest(rpc.HoverRequest.type, { textDocument: { uri }, position: { line, character: 1 } });
     if (i >= 10) f.hovers.push(performance.now() - t0);
@@ -210,6 +243,7 @@ for (const server of servers) {
   f.mem = s.rss();
   await s.stop();
 }
+
 rmSync(tmp, { recursive: true, force: true });
 
 const results = servers.map((server) => {
@@ -236,6 +270,13 @@ const results = servers.map((server) => {
 });
 const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
 console.log(`load average at the end: ${load} (${os.cpus().length} cores)`);
+const floor = FLOOR ? figures.get(stub).edits : [];
+const floorFigures = FLOOR
+  ? { transportFloorP50Ms: round(pct(floor, 50)), transportFloorP95Ms: round(pct(floor, 95)), publishedDiagnostics: firstPublish[0].diagnostics.length }
+  : {};
+if (FLOOR) {
+  console.log(`transport floor, edit → diagnostics (a stub server re-sending a ${firstPublish[0].diagnostics.length}-diagnostic publish, no work): p50 ${floorFigures.transportFloorP50Ms} / p95 ${floorFigures.transportFloorP95Ms} ms`);
+}
 for (const r of results) {
   if (servers.length > 1) console.log(`— ${r.label}`);
   console.log(`first diagnostics, 20k pairs, cold: structural p50 ${r.coldFirstStructuralDiagnosticsP50Ms} ms, complete p50 ${r.coldFirstCompleteDiagnosticsP50Ms} / p95 ${r.coldFirstCompleteDiagnosticsP95Ms} ms (${COLD_RUNS} runs)`);
@@ -245,5 +286,5 @@ for (const r of results) {
 }
 if (servers.length === 1) {
   const { label: _label, ...only } = results[0];
-  console.log(JSON.stringify(only));
-} else console.log(JSON.stringify({ servers: results }));
+  console.log(JSON.stringify({ ...only, ...floorFigures }));
+} else console.log(JSON.stringify({ servers: results, ...floorFigures }));

@@ -51,12 +51,12 @@ export function findPairIssues(dict: Dictionary): PairIssue[] {
   return issues;
 }
 
-/** A pair's term keys: `unordered` names the term pair whichever way round; self pairs have none. */
-function pairKeys(pair: Pair): { a: string; unordered?: string } {
+/** A pair's unordered term pair (the same whichever way round), or undefined for a self pair. */
+function unorderedKey(pair: Pair): string | undefined {
   const a = termKey(pair.a.text);
   const b = termKey(pair.b.text);
-  if (a === b) return { a };
-  return { a, unordered: a < b ? `${a}\u0000${b}` : `${b}\u0000${a}` };
+  if (a === b) return undefined;
+  return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
 }
 
 /** Pair order: by row, then by the synonym's column (a row's pairs follow its synonym cells). */
@@ -75,8 +75,11 @@ function pairOrder(x: Pair, y: Pair): number {
  * added pairs before `issues()` is asked again.
  */
 export class PairIssueIndex {
-  /** Unordered term pair → its pairs in pair order. */
-  private readonly groups = new Map<string, Pair[]>();
+  /**
+   * Unordered term pair → its pair, or its pairs in pair order when there are several (one array
+   * per repeated group rather than per pair: most groups have one pair).
+   */
+  private readonly groups = new Map<string, Pair | Pair[]>();
   /** Groups with more than one pair (the only ones with issues). */
   private readonly repeated = new Set<string>();
   private readonly selfPairs = new Set<Pair>();
@@ -84,15 +87,16 @@ export class PairIssueIndex {
   /** @param pairs a dictionary's pairs, in pair order. */
   constructor(pairs: readonly Pair[] = []) {
     for (const pair of pairs) {
-      const { unordered } = pairKeys(pair);
+      const unordered = unorderedKey(pair);
       if (unordered === undefined) {
         this.selfPairs.add(pair);
         continue;
       }
       const group = this.groups.get(unordered);
-      if (!group) this.groups.set(unordered, [pair]);
+      if (group === undefined) this.groups.set(unordered, pair);
       else {
-        group.push(pair);
+        if (Array.isArray(group)) group.push(pair);
+        else this.groups.set(unordered, [group, pair]);
         this.repeated.add(unordered);
       }
     }
@@ -101,32 +105,40 @@ export class PairIssueIndex {
   /** Applies an edit: `removed` pairs are gone, `added` pairs are new (rows already renumbered). */
   update(removed: readonly Pair[], added: readonly Pair[]): void {
     for (const pair of removed) {
-      const { unordered } = pairKeys(pair);
+      const unordered = unorderedKey(pair);
       if (unordered === undefined) {
         this.selfPairs.delete(pair);
         continue;
       }
       const group = this.groups.get(unordered);
-      const i = group ? group.indexOf(pair) : -1;
-      if (!group || i < 0) continue;
+      if (group === pair) {
+        this.groups.delete(unordered);
+        continue;
+      }
+      const i = Array.isArray(group) ? group.indexOf(pair) : -1;
+      if (!Array.isArray(group) || i < 0) continue;
       group.splice(i, 1);
-      if (group.length === 0) this.groups.delete(unordered);
-      if (group.length < 2) this.repeated.delete(unordered);
+      if (group.length === 1) {
+        this.groups.set(unordered, group[0]);
+        this.repeated.delete(unordered);
+      }
     }
     for (const pair of added) {
-      const { unordered } = pairKeys(pair);
+      const unordered = unorderedKey(pair);
       if (unordered === undefined) {
         this.selfPairs.add(pair);
         continue;
       }
-      const group = this.groups.get(unordered);
-      if (!group) {
-        this.groups.set(unordered, [pair]);
+      const found = this.groups.get(unordered);
+      if (found === undefined) {
+        this.groups.set(unordered, pair);
         continue;
       }
+      const group = Array.isArray(found) ? found : [found];
       let i = group.length;
       while (i > 0 && pairOrder(group[i - 1], pair) > 0) i--;
       group.splice(i, 0, pair);
+      this.groups.set(unordered, group);
       this.repeated.add(unordered);
     }
   }
@@ -136,7 +148,7 @@ export class PairIssueIndex {
     const out: PairIssue[] = [];
     for (const pair of this.selfPairs) out.push(selfIssue(pair));
     for (const key of this.repeated) {
-      const group = this.groups.get(key)!;
+      const group = this.groups.get(key) as Pair[];
       const first = group[0];
       const firstA = termKey(first.a.text);
       for (let i = 1; i < group.length; i++) {

@@ -21,8 +21,24 @@ import type { VectorStore } from './vocabulary';
  */
 export const docsDir = path.join(__dirname, '..', 'docs');
 
+const docUrls = new Map<string, string>();
+
 export function diagnosticDocUrl(code: string): string {
-  return `${pathToFileURL(path.join(docsDir, 'diagnostics.md')).href}#${code}`;
+  let url = docUrls.get(code);
+  if (url === undefined) docUrls.set(code, (url = `${pathToFileURL(path.join(docsDir, 'diagnostics.md')).href}#${code}`));
+  return url;
+}
+
+/**
+ * One `codeDescription` per code, shared by all diagnostics of that code: a publish can carry
+ * thousands of diagnostics (one per flagged pair), each built again for every version.
+ */
+const codeDescriptions = new Map<string, Readonly<{ href: string }>>();
+
+function codeDescription(code: string): { href: string } {
+  let d = codeDescriptions.get(code);
+  if (!d) codeDescriptions.set(code, (d = Object.freeze({ href: diagnosticDocUrl(code) })));
+  return d;
 }
 
 /** Attached as `Diagnostic.data` so code actions know what a diagnostic is about without re-parsing its message. */
@@ -66,9 +82,11 @@ export function toSeverity(s: SeveritySetting): DiagnosticSeverity | undefined {
 }
 
 function make(code: string, severity: DiagnosticSeverity, range: Diagnostic['range'], message: string, data?: DiagnosticData): Diagnostic {
-  const d: Diagnostic = { range, severity, code, codeDescription: { href: diagnosticDocUrl(code) }, source: diagnosticSource, message };
-  if (data) d.data = data;
-  return d;
+  // One literal per shape (no property added afterwards): thousands are built per publish.
+  const codeDesc = codeDescription(code);
+  return data
+    ? { range, severity, code, codeDescription: codeDesc, source: diagnosticSource, message, data }
+    : { range, severity, code, codeDescription: codeDesc, source: diagnosticSource, message };
 }
 
 /** Parser problems and pair issues: everything that needs no model. */
@@ -109,6 +127,9 @@ export interface ModelDiagnostics {
 
 /** What the model says about one row: flagged pairs, unknown or over-long terms, pairs without vectors yet. */
 interface RowFindings {
+  row: Row;
+  /** Set when the row changed or left (the entry is then dropped from the order). */
+  stale?: boolean;
   /** Flagged pairs, in pair order, with their message (fixed for a given cosine and thresholds). */
   flags: { pair: Pair; cosine: number; flag: PairFlag; severity: DiagnosticSeverity; message: string }[];
   /** Term cells (term first, then synonyms) the model knows nothing of or cuts off. */
@@ -142,13 +163,63 @@ class ModelFindings {
   readonly rows = new Map<Row, RowFindings>();
   /** Rows with unscored pairs: looked at again on every run until their vectors exist. */
   readonly waiting = new Set<Row>();
+  /**
+   * The entries of `rows` in document order. Kept rather than sorted per run: rows keep their
+   * relative order across edits (later rows are renumbered in place), so only entries that come
+   * need placing and those that go need dropping; and the publish walks this array rather than
+   * looking rows up (memory touched per edit is what costs at thousands of diagnostics).
+   */
+  private ordered: RowFindings[] = [];
+  /** Entries made since `inOrder` last ran. */
+  private entered: RowFindings[] = [];
+  private left = false;
 
   look(a: Analysis, row: Row, ctx: FindingContext): void {
+    this.forget(row);
     const found = findingsOf(a, row, ctx);
-    if (found) this.rows.set(row, found);
-    else this.rows.delete(row);
-    if (found && found.unscored > 0) this.waiting.add(row);
-    else this.waiting.delete(row);
+    if (!found) return;
+    this.rows.set(row, found);
+    this.entered.push(found);
+    if (found.unscored > 0) this.waiting.add(row);
+  }
+
+  forget(row: Row): void {
+    const old = this.rows.get(row);
+    if (!old) return;
+    old.stale = true;
+    this.rows.delete(row);
+    this.waiting.delete(row);
+    this.left = true;
+  }
+
+  clear(): void {
+    this.rows.clear();
+    this.waiting.clear();
+    this.ordered = [];
+    this.entered = [];
+    this.left = false;
+  }
+
+  /** The entries, in document order. */
+  inOrder(): RowFindings[] {
+    if (this.left) this.ordered = this.ordered.filter((f) => !f.stale);
+    const entered = this.entered.filter((f) => !f.stale).sort((x, y) => x.row.index - y.row.index);
+    if (this.ordered.length === 0) this.ordered = entered;
+    else {
+      for (const f of entered) {
+        let lo = 0;
+        let hi = this.ordered.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >>> 1;
+          if (this.ordered[mid].row.index < f.row.index) lo = mid + 1;
+          else hi = mid;
+        }
+        this.ordered.splice(lo, 0, f);
+      }
+    }
+    this.entered = [];
+    this.left = false;
+    return this.ordered;
   }
 }
 
@@ -157,7 +228,7 @@ const findingsByIndex = new WeakMap<DocumentIndex, ModelFindings>();
 function findingsOf(a: Analysis, row: Row, ctx: FindingContext): RowFindings | undefined {
   const { store, t, entry } = ctx;
   let out: RowFindings | undefined;
-  const found = () => (out ??= { flags: [], cells: [], unscored: 0 });
+  const found = () => (out ??= { row, flags: [], cells: [], unscored: 0 });
   for (const pair of a.pairsOf(row.index)) {
     const cosine = store.cosine(pair.a.text, pair.b.text);
     if (cosine === undefined) {
@@ -202,33 +273,29 @@ export function modelDiagnostics(a: Analysis, settings: Settings, entry: ModelEn
   }
   const changed = a.superseded ? undefined : a.index.rowDelta.take();
   if (!changed || findings.key !== ctx.key || findings.entry !== entry || findings.store !== store) {
-    findings.rows.clear();
-    findings.waiting.clear();
+    findings.clear();
     findings.key = ctx.key;
     findings.entry = entry;
     findings.store = store;
     for (const row of a.dict.rows) findings.look(a, row, ctx);
   } else {
-    for (const row of changed.removed) {
-      findings.rows.delete(row);
-      findings.waiting.delete(row);
-    }
+    for (const row of changed.removed) findings.forget(row);
     for (const row of changed.added) findings.look(a, row, ctx);
     for (const row of [...findings.waiting]) findings.look(a, row, ctx);
   }
 
-  const rows = [...findings.rows].sort((x, y) => x[0].index - y[0].index);
+  const rows = findings.inOrder();
   const out: Diagnostic[] = [];
   let unscored = 0;
-  for (const [, f] of rows) {
+  for (const f of rows) {
     unscored += f.unscored;
     for (const { pair, cosine, flag, severity, message } of f.flags) {
       out.push(make(flag, severity, a.docRange(pair.b.range), message, { row: pair.row, column: pair.b.column, version: a.version, cosine }));
     }
   }
   const max = entry.engine?.maxInputLength;
-  for (const [row, f] of rows) {
-    for (const { cell, analysis: an } of f.cells) {
+  for (const { row, cells } of rows) {
+    for (const { cell, analysis: an } of cells) {
       const data = { row: row.index, column: cell.column, version: a.version };
       if (an.unknownOnly && unknown !== undefined) {
         out.push(

@@ -47,8 +47,8 @@ export class DocumentIndex {
   readonly pairIssues: PairIssueIndex;
   /** Term text → number of term and synonym cells holding it. */
   private readonly termCounts = new Map<string, number>();
-  /** Every distinct term text (trimmed cell text) of term and synonym cells. */
-  readonly terms = new Set<string>();
+  /** Every distinct term text (trimmed cell text) of term and synonym cells (a view of the counts). */
+  readonly terms: Iterable<string> = { [Symbol.iterator]: () => this.termCounts.keys() };
   /** Terms that appeared or vanished since the vector store was last told (see `server.ts`). */
   readonly storeDelta = new Delta<string>();
   /** Terms that appeared since the last check that every term has a vector. */
@@ -57,15 +57,28 @@ export class DocumentIndex {
   embeddedIn?: object;
   /** Rows added and removed since the model's diagnostics last looked (see `diagnostics.ts`). */
   readonly rowDelta = new Delta<Row>();
+  /** Whether term changes are recorded in `storeDelta` and `unembedded` (not while building). */
+  private tracking = false;
+  /**
+   * Term key → the keys it is paired with (either way), with the number of label-0 and label-1
+   * pairs; and term key → its label-1 pairs, self pairs included (where a term first appears
+   * decides its spelling in a group). Built on the first hover, then kept up to date.
+   */
+  private graph?: {
+    links: Map<string, Map<string, { zeros: number; ones: number }>>;
+    positive: Map<string, Set<Pair>>;
+  };
 
-  constructor(dict: Dictionary) {
-    this.pairIssues = new PairIssueIndex(dict.pairs);
+  constructor(private dict: Dictionary) {
+    // No deltas for the first version: a new index makes every consumer start from the whole set.
     for (const row of dict.rows) this.countRow(row, 1);
+    this.tracking = true;
+    this.pairIssues = new PairIssueIndex(dict.pairs);
   }
 
-  /** Applies an incremental re-parse's change. */
-  apply(change: DictionaryChange): void {
-    this.pairIssues.update(change.removedPairs, change.addedPairs);
+  /** Applies an incremental re-parse's change (`dict` is the new version). */
+  apply(dict: Dictionary, change: DictionaryChange): void {
+    this.dict = dict;
     for (const row of change.removedRows) {
       this.countRow(row, -1);
       this.rowDelta.remove(row);
@@ -73,6 +86,79 @@ export class DocumentIndex {
     for (const row of change.addedRows) {
       this.countRow(row, 1);
       this.rowDelta.add(row);
+    }
+    this.pairIssues.update(change.removedPairs, change.addedPairs);
+    if (this.graph) {
+      for (const pair of change.removedPairs) this.link(this.graph, pair, -1);
+      for (const pair of change.addedPairs) this.link(this.graph, pair, 1);
+    }
+  }
+
+  /**
+   * The synonym group of a term key — what `synonymGroups` would list for it: members in order of
+   * first appearance in label-1 pairs, spelled as there — or undefined when it is in none.
+   * Follows the label-1 links from the term, so it costs the group's size, not the document's.
+   */
+  groupOf(key: string): string[] | undefined {
+    const { links, positive } = this.pairGraph();
+    const seen = new Set([key]);
+    const queue = [key];
+    while (queue.length > 0) {
+      const k = queue.pop()!;
+      for (const [other, n] of links.get(k) ?? []) {
+        if (n.ones > 0 && !seen.has(other)) {
+          seen.add(other);
+          queue.push(other);
+        }
+      }
+    }
+    if (seen.size < 2) return undefined;
+    const members: { row: number; column: number; side: number; text: string }[] = [];
+    for (const k of seen) {
+      let first: (typeof members)[number] | undefined;
+      for (const p of positive.get(k) ?? []) {
+        // Where k first appears: pair order, then the term side before the synonym side.
+        const side = termKey(p.a.text) === k ? 0 : 1;
+        const c = { row: p.row, column: p.b.column, side, text: side === 0 ? p.a.text : p.b.text };
+        if (!first || appearanceOrder(c, first) < 0) first = c;
+      }
+      if (first) members.push(first);
+    }
+    members.sort(appearanceOrder);
+    return members.map((m) => m.text);
+  }
+
+  /** Term keys paired with a term key (either direction) and the label of that pairing (1 wins over 0). */
+  partnersOf(key: string): Map<string, 0 | 1> {
+    const out = new Map<string, 0 | 1>();
+    for (const [other, n] of this.pairGraph().links.get(key) ?? []) out.set(other, n.ones > 0 ? 1 : 0);
+    return out;
+  }
+
+  private pairGraph(): NonNullable<DocumentIndex['graph']> {
+    if (!this.graph) {
+      const graph = { links: new Map(), positive: new Map() };
+      for (const pair of this.dict.pairs) this.link(graph, pair, 1);
+      this.graph = graph;
+    }
+    return this.graph;
+  }
+
+  private link(graph: NonNullable<DocumentIndex['graph']>, pair: Pair, by: 1 | -1): void {
+    const a = termKey(pair.a.text);
+    const b = termKey(pair.b.text);
+    bump(graph.links, a, b, pair.label, by);
+    bump(graph.links, b, a, pair.label, by);
+    if (pair.label !== 1) return;
+    for (const k of a === b ? [a] : [a, b]) {
+      let set = graph.positive.get(k);
+      if (by === 1) {
+        if (!set) graph.positive.set(k, (set = new Set()));
+        set.add(pair);
+      } else if (set) {
+        set.delete(pair);
+        if (set.size === 0) graph.positive.delete(k);
+      }
     }
   }
 
@@ -85,18 +171,35 @@ export class DocumentIndex {
     const n = (this.termCounts.get(text) ?? 0) + by;
     if (n > 0) {
       this.termCounts.set(text, n);
-      if (n === 1 && by === 1) {
-        this.terms.add(text);
+      if (n === 1 && by === 1 && this.tracking) {
         this.storeDelta.add(text);
         this.unembedded.add(text);
       }
     } else {
       this.termCounts.delete(text);
-      this.terms.delete(text);
       this.storeDelta.remove(text);
       this.unembedded.delete(text);
     }
   }
+}
+
+/** Counts one more (or one less) pair of `label` between term keys x and y. */
+function bump(links: Map<string, Map<string, { zeros: number; ones: number }>>, x: string, y: string, label: 0 | 1, by: 1 | -1): void {
+  let m = links.get(x);
+  if (!m) links.set(x, (m = new Map()));
+  let n = m.get(y);
+  if (!n) m.set(y, (n = { zeros: 0, ones: 0 }));
+  if (label === 1) n.ones += by;
+  else n.zeros += by;
+  if (n.ones <= 0 && n.zeros <= 0) {
+    m.delete(y);
+    if (m.size === 0) links.delete(x);
+  }
+}
+
+/** Order of first appearances: by pair (row, synonym column), then the term side first. */
+function appearanceOrder(x: { row: number; column: number; side: number }, y: { row: number; column: number; side: number }): number {
+  return x.row - y.row || x.column - y.column || x.side - y.side;
 }
 
 export class Analysis {
@@ -126,7 +229,7 @@ export class Analysis {
     let index: DocumentIndex;
     if (change) {
       index = this.index;
-      index.apply(change);
+      index.apply(dict, change);
     } else index = new DocumentIndex(dict);
     const next = new Analysis(doc.uri, doc.version, dict, index);
     this.successor = next;
@@ -143,9 +246,9 @@ export class Analysis {
 
   /**
    * Every distinct term text (trimmed cell text) of term and synonym cells — of the newest
-   * version (the set is shared and updated in place).
+   * version (the index is shared and updated in place).
    */
-  get terms(): ReadonlySet<string> {
+  get terms(): Iterable<string> {
     return this.index.terms;
   }
 
@@ -210,28 +313,21 @@ export class Analysis {
     return this.groupIndex.get(termKey(term));
   }
 
-  private partners?: Map<string, Map<string, 0 | 1>>;
   /**
    * Term keys paired with `term` (either direction) and the label of that pairing (1 wins over 0
-   * when both exist). Indexed once per version: hovers ask for it on every move.
+   * when both exist). From the document index, kept up to date by each edit: hovers ask on every
+   * move, and a first hover after an edit must not rebuild an index of 20,000 pairs.
    */
   partnersOf(term: string): ReadonlyMap<string, 0 | 1> {
-    if (!this.partners) {
-      const m = new Map<string, Map<string, 0 | 1>>();
-      const link = (x: string, y: string, label: 0 | 1) => {
-        let e = m.get(x);
-        if (!e) m.set(x, (e = new Map()));
-        if (e.get(y) !== 1) e.set(y, label);
-      };
-      for (const p of this.dict.pairs) {
-        const a = termKey(p.a.text);
-        const b = termKey(p.b.text);
-        link(a, b, p.label);
-        link(b, a, p.label);
-      }
-      this.partners = m;
-    }
-    return this.partners.get(termKey(term)) ?? new Map();
+    return this.index.partnersOf(termKey(term));
+  }
+
+  /**
+   * The members of `term`'s synonym group as `groups` lists them, or undefined when the term is
+   * in no group. Like `partnersOf`, from the document index (cost: the group's size).
+   */
+  synonymGroup(term: string): string[] | undefined {
+    return this.index.groupOf(termKey(term));
   }
 
   /** Pairs whose synonym cell intersects `range` (document positions). */

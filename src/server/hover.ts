@@ -23,10 +23,11 @@ export interface HoverInput {
 
 /** Marks neighbours paired with `term` in the dictionary: synonyms (same group) and label-0 partners. */
 export function markNeighbors(a: Analysis | undefined, term: string, hits: { text: string; cosine: number }[]): Neighbor[] {
-  const group = a?.groupOf(term);
+  const members = a?.synonymGroup(term);
+  const group = members && new Set(members.map(termKey));
   const partners = a?.partnersOf(term);
   return hits.map((h) => {
-    const isSynonym = group !== undefined && a!.groupOf(h.text) === group;
+    const isSynonym = group !== undefined && group.has(termKey(h.text));
     return { term: h.text, cosine: h.cosine, isSynonym, isNegative: !isSynonym && partners?.get(termKey(h.text)) === 0 };
   });
 }
@@ -34,10 +35,10 @@ export function markNeighbors(a: Analysis | undefined, term: string, hits: { tex
 export function renderHover(input: HoverInput): Hover {
   const { analysis: a, term, entry } = input;
   const lines: string[] = [];
-  const g = a.groupOf(term);
+  const group = a.synonymGroup(term);
   lines.push(`**${escapeMarkdown(term)}**`);
-  if (g !== undefined) {
-    const members = a.groups[g].filter((t) => termKey(t) !== termKey(term));
+  if (group !== undefined) {
+    const members = group.filter((t) => termKey(t) !== termKey(term));
     lines.push('', `Synonym group: ${members.map(escapeMarkdown).join(' · ')}`);
   } else {
     lines.push('', 'Not in any synonym group yet.');

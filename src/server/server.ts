@@ -287,7 +287,7 @@ export function startServer(connection: Connection): void {
   }
 
   /** Embeds missing terms; a big batch shows server-created work-done progress (STYLE §4). */
-  async function embedWithProgress(store: VectorStore, terms: ReadonlySet<string>, job: CancelSource, uri: string): Promise<void> {
+  async function embedWithProgress(store: VectorStore, terms: Iterable<string>, job: CancelSource, uri: string): Promise<void> {
     const missing = store.missing(terms);
     if (missing.length < PROGRESS_MIN_TERMS || !workDoneProgress) return store.ensure(missing, job);
     const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);

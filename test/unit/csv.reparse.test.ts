@@ -135,6 +135,21 @@ describe('reparseDictionary', () => {
     }
   });
 
+  test('long texts: edits at and around the 1,024-character comparison chunks', () => {
+    const rows = Array.from({ length: 700 }, (_, i) => `词${i},同${i % 50},${i % 2}`);
+    const text = 'term,synonym,label\n' + rows.join('\n') + '\n';
+    for (const base of [1024, 2048, 4096, text.length - 1024, text.length - 2048]) {
+      for (const d of [-2, -1, 0, 1, 2]) {
+        const at = base + d;
+        check(text, splice(text, at, at + 1, 'Z'));
+        check(text, splice(text, at, at, ',x\n'));
+        check(text, splice(text, at, at + 3, ''));
+      }
+    }
+    // The same character changed at both ends (common prefix and suffix meet in the middle).
+    check(text, 'x' + text.slice(1, -1) + 'y');
+  });
+
   const piece = fc.constantFrom('a', 'b', ' ', ',', '"', '""', '\n', '\r\n', '\r', '车', '😀', '\t', '\0', '0', '1', 'term,synonym,label\n', 'x,y,1\n');
   const text = fc.array(piece, { maxLength: 30 }).map((p) => p.join(''));
 
