@@ -199,7 +199,8 @@ export async function evaluateModel(client: SynonymLensClient, arg?: UriArg & { 
   const title = vscode.l10n.t('Evaluation of {0} on {1}', result.modelId, uri.path.split('/').pop() ?? '');
   const commands = await vscode.commands.getCommands(true);
   if (commands.includes(SHOW_REPORT)) {
-    await vscode.commands.executeCommand(SHOW_REPORT, { title, before: result.evaluation, modelId: result.modelId, dictionary: uri.fsPath });
+    // The scored pairs draw the histogram and the PR/ROC curves, as in a fine-tuning report.
+    await vscode.commands.executeCommand(SHOW_REPORT, { title, before: result.evaluation, modelId: result.modelId, dictionary: uri.fsPath, scores: { before: result.scores } });
   } else {
     const note = result.sampledNegatives ? `\n${vscode.l10n.t('{0} negatives were sampled: the file has no label-0 pair.', result.sampledNegatives)}\n` : '';
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# ${title}\n${note}\n${result.markdown}` });

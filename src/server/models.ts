@@ -28,7 +28,15 @@ export interface ModelEntry {
   readonly ready: Promise<ModelEntry>;
   /** engine.analyze results per term (they are pure and asked for on every diagnostics run). */
   readonly analyses: Map<string, TextAnalysis>;
+  /**
+   * True while only requests that name a model (the heatmap's fine-tuned model) use the entry, no
+   * document's setting: its status is not announced (the status item shows the documents' model).
+   */
+  extra: boolean;
 }
+
+/** Models kept loaded for requests that name one, besides the documents' models. */
+const MAX_EXTRA_MODELS = 2;
 
 /** Resolves a `model` setting against the folder of the resource it applies to. */
 export function resolveModelSpec(setting: string, baseFolder: string | undefined): string {
@@ -49,18 +57,51 @@ export class ModelHost {
   /** Vectors survive a model switch and back: keyed by fingerprint, bounded (≈ 30 MiB at dim 128); the live vocabulary is in each VectorStore. */
   private readonly cache = new VectorCache(50_000);
   private readonly lastSent = new WeakMap<ModelEntry, string>();
+  /** Specs of the extra entries, least recently asked for first. */
+  private readonly extras: string[] = [];
 
   constructor(
     private readonly connection: Connection,
     private readonly options: { threads?: number; load?: typeof loadEngine } = {},
   ) {}
 
-  /** The entry for a resolved spec, starting its load when first asked for. */
+  /** The entry for a resolved spec of a document's setting, starting its load when first asked for. */
   get(spec: string): ModelEntry {
     let entry = this.entries.get(spec);
     if (!entry) {
-      entry = this.start(spec);
+      entry = this.start(spec, false);
       this.entries.set(spec, entry);
+    } else if (entry.extra) {
+      // A model a request named is now a document's: announce it and keep it like the others.
+      entry.extra = false;
+      this.extras.splice(this.extras.indexOf(spec), 1);
+      this.notify(entry);
+    }
+    return entry;
+  }
+
+  /**
+   * The entry for a model a request names (not a document's setting). Such models load and cache
+   * like the others but stay silent, a failed load is retried on the next request (the folder may
+   * have appeared since), and only the `MAX_EXTRA_MODELS` most recently asked for stay loaded.
+   */
+  getExtra(spec: string): ModelEntry {
+    const existing = this.entries.get(spec);
+    if (existing && !existing.extra) return existing;
+    const at = this.extras.indexOf(spec);
+    if (at >= 0) this.extras.splice(at, 1);
+    let entry = existing;
+    if (!entry || entry.state === 'error') {
+      entry = this.start(spec, true);
+      this.entries.set(spec, entry);
+    }
+    this.extras.push(spec);
+    while (this.extras.length > MAX_EXTRA_MODELS) {
+      const old = this.entries.get(this.extras.shift()!);
+      if (old) {
+        this.entries.delete(old.spec);
+        void this.disposeEntry(old);
+      }
     }
     return entry;
   }
@@ -74,24 +115,33 @@ export class ModelHost {
     return [...this.entries.values()];
   }
 
-  /** Disposes engines no open document uses any more. */
-  async retainOnly(specs: ReadonlySet<string>): Promise<void> {
+  /** Disposes engines no open document uses any more (extra models stay, bounded by their own limit). */
+  async retainOnly(specs: ReadonlySet<string>, options: { extras?: boolean } = {}): Promise<void> {
     for (const [spec, entry] of this.entries) {
-      if (specs.has(spec)) continue;
+      if (specs.has(spec) || (entry.extra && options.extras !== false)) continue;
       this.entries.delete(spec);
-      if (entry.engine) {
-        try {
-          await entry.engine.dispose();
-        } catch (e) {
-          this.connection.console.error(`Disposing model ${entry.modelId} failed: ${String(e)}`);
-        }
-      }
+      if (entry.extra) this.extras.splice(this.extras.indexOf(spec), 1);
+      await this.disposeEntry(entry);
+    }
+  }
+
+  private async disposeEntry(entry: ModelEntry): Promise<void> {
+    if (entry.state === 'loading') {
+      // Dropped while loading: free the engine once it exists.
+      entry.ready.then((e) => this.disposeEntry(e), () => undefined);
+      return;
+    }
+    if (!entry.engine) return;
+    try {
+      await entry.engine.dispose();
+    } catch (e) {
+      this.connection.console.error(`Disposing model ${entry.modelId} failed: ${String(e)}`);
     }
   }
 
   /** Sends the current state of an entry to the client. */
   notify(entry: ModelEntry): void {
-    if (this.entries.get(entry.spec) !== entry) return;
+    if (this.entries.get(entry.spec) !== entry || entry.extra) return;
     // Vocabulary growth after each diagnostics job would otherwise repeat the same status.
     const key = `${entry.state}\u0000${entry.modelId}\u0000${entry.store?.vocabularySize ?? 0}\u0000${entry.error ?? ''}`;
     if (this.lastSent.get(entry) === key) return;
@@ -107,12 +157,13 @@ export class ModelHost {
   }
 
   async disposeAll(): Promise<void> {
-    await this.retainOnly(new Set());
+    await this.retainOnly(new Set(), { extras: false });
   }
 
-  private start(spec: string): ModelEntry {
+  private start(spec: string, extra: boolean): ModelEntry {
     const entry: ModelEntry = {
       spec,
+      extra,
       state: 'loading',
       modelId: spec === 'builtin' ? 'builtin' : path.basename(spec),
       analyses: new Map(),

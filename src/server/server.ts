@@ -378,7 +378,20 @@ export function startServer(connection: Connection): void {
 
   /** The ready model for a document's settings, waiting for it (cancellable); fails with the load error. */
   async function readyModel(s: Settings, uri: string | undefined, token: CancellationToken): Promise<ModelEntry & { store: VectorStore }> {
-    const entry = host.get(uri ? specFor(s, uri) : resolveModelSpec(s.model, workspaceFolders[0]));
+    return readyEntry(host.get(uri ? specFor(s, uri) : resolveModelSpec(s.model, workspaceFolders[0])), token);
+  }
+
+  /**
+   * A model a request names (`model` param: a spec as the `synonymLens.model` setting takes it),
+   * resolved against the document's folder like the setting, loaded through the registry as an
+   * extra model, and refused like the setting when it does not load.
+   */
+  async function namedModel(model: unknown, uri: string, token: CancellationToken): Promise<ModelEntry & { store: VectorStore }> {
+    if (typeof model !== 'string' || model.trim() === '') throw new ResponseError(ErrorCodes.InvalidParams, 'model must be a non-empty model setting (builtin, a folder or org/name)');
+    return readyEntry(host.getExtra(resolveModelSpec(model.trim(), baseFolder(uri))), token);
+  }
+
+  async function readyEntry(entry: ModelEntry, token: CancellationToken): Promise<ModelEntry & { store: VectorStore }> {
     try {
       await raceToken(entry.ready, token);
     } catch (e) {
@@ -516,7 +529,7 @@ export function startServer(connection: Connection): void {
       const truncated = ordered.terms.length > limit;
       const terms = ordered.terms.slice(0, limit);
       const groups = ordered.groups.slice(0, limit);
-      const entry = await readyModel(s, a.uri, token);
+      const entry = params.model === undefined ? await readyModel(s, a.uri, token) : await namedModel(params.model, a.uri, token);
       await embedded(entry.store, terms, token);
       const n = terms.length;
       const vectors = terms.map((t) => entry.store.get(t)!.slice());

@@ -79,6 +79,13 @@ export interface SimilarityMatrixParams {
   range?: Range;
   /** Maximum number of terms (default 1000, at most 4000); extra terms are dropped, `truncated` says so. */
   limit?: number;
+  /**
+   * Compute the matrix with this model instead of the document's: a value as the `synonymLens.model`
+   * setting takes it (`builtin`, a folder — relative to the document's workspace folder — or
+   * `org/name`), e.g. a fine-tuned model folder to compare with. Same terms and order either way.
+   * Fails with `InternalError` ("Model … is not available: …") when it does not load.
+   */
+  model?: string;
 }
 
 export interface SimilarityMatrixResult {
@@ -177,6 +184,12 @@ export interface ShowHeatmapCommandArgs {
   /** The term to centre on; the heatmap shows its group and neighbours. */
   term?: string;
   terms?: string[];
+  /**
+   * The fine-tuned model to compare with (a `synonymLens.model` value: a folder, absolute or
+   * relative to the workspace folder). Default: the newest `.synonym-lens/models/*` folder next to
+   * the dictionary that Fine-tune Model wrote.
+   */
+  tunedModel?: string;
 }
 
 /** Arguments of `synonymLens.fineTune`. */
@@ -343,6 +356,8 @@ export interface EvaluateResult {
   /** The same as Markdown (metrics table and classification report). */
   markdown: string;
   sampledNegatives: number;
+  /** Every evaluated pair with its cosine in [-1, 1] (the report's histogram and PR/ROC curves). */
+  scores: { a: string; b: string; label: 0 | 1; cosine: number }[];
 }
 
 /** Client → server request: evaluates a model on the dictionary's labelled pairs. Cancellable. */

@@ -147,6 +147,8 @@ export interface HeatmapData {
   /** The fine-tuned model's matrix over the same terms, when one is available. */
   tuned?: Float32Array | number[];
   tunedModelId?: string;
+  /** Why there is no `tuned` matrix (the disabled mode toggle's tooltip), when there is none. */
+  tunedUnavailable?: string;
   pairs: HeatmapPair[];
   /** Diagnostics threshold (cosine). */
   threshold: number;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, LSPErrorCodes, type Hover } from 'vscode-languageserver-protocol/node';
-import type { AdjustVectorsResult, EvaluateResult, FineTuneResult } from '../../src/shared/protocol';
+import type { AdjustVectorsResult, EvaluateResult, FineTuneResult, SimilarityMatrixResult } from '../../src/shared/protocol';
 import { loadEngine } from '../../src/server/model/load';
 import { dot } from '../../src/core/vectors';
 import { splitByGroup } from '../../src/core/learn/split';
@@ -29,6 +29,8 @@ const rows = text.split(/\r?\n/).slice(1).filter((l) => l.trim() !== '').length;
 const positives = text.split(/\r?\n/).slice(1).map((l) => l.split(',')).filter((c) => c.length >= 3 && c[2]!.trim() === '1').map((c) => [c[0]!.trim(), c[1]!.trim()] as const);
 
 let server: TestServer;
+/** The folder the first fine-tuning test wrote (later tests compare with it). */
+let tunedDir: string | undefined;
 
 before(async () => {
   server = await startServer();
@@ -63,6 +65,7 @@ async function meanPositiveCosine(spec: string): Promise<number> {
 test('fineTune reports progress per epoch and writes a model folder with a before/after report', async () => {
   const cursor = server.progress.cursor;
   const result = await server.request<FineTuneResult>('synonymLens/fineTune', { uri, epochs: 8, seed: 7 });
+  tunedDir = result.modelDir;
 
   // Server-created work-done progress: begin (cancellable), epoch reports, end.
   const events = server.progress.events.slice(cursor);
@@ -96,6 +99,36 @@ test('fineTune reports progress per epoch and writes a model folder with a befor
   const base = await meanPositiveCosine('builtin');
   const tuned = await meanPositiveCosine(result.modelDir);
   assert.ok(tuned > base + 0.05, `mean cosine of the synonym pairs: base ${base.toFixed(3)}, fine-tuned ${tuned.toFixed(3)}`);
+});
+
+test('similarityMatrix with model = the fine-tuned folder: same terms and order, other cosines; a bad folder is refused', async () => {
+  assert.ok(tunedDir, 'the fine-tuning test ran first');
+  const statusCursor = server.statuses.cursor;
+  const base = await server.request<SimilarityMatrixResult>('synonymLens/similarityMatrix', { uri });
+  // Relative to the dictionary's folder (it is outside the workspace folder), as the setting would be.
+  const relative = path.relative(dir, tunedDir).split(path.sep).join('/');
+  const tuned = await server.request<SimilarityMatrixResult>('synonymLens/similarityMatrix', { uri, model: relative });
+  assert.equal(tuned.modelId, path.basename(tunedDir));
+  assert.notEqual(base.modelId, tuned.modelId);
+  assert.deepEqual(tuned.terms, base.terms);
+  assert.deepEqual(tuned.groups, base.groups);
+  assert.equal(tuned.version, base.version);
+  const n = base.terms.length;
+  assert.equal(tuned.matrix.length, n * n);
+  const maxDiff = Math.max(...base.matrix.map((x, k) => Math.abs(x - tuned.matrix[k]!)));
+  assert.ok(maxDiff > 0.05, `the fine-tuned matrix differs from the base one (max |Δ| ${maxDiff})`);
+  // Synonym pairs are closer with the fine-tuned model, on average.
+  const at = (m: SimilarityMatrixResult, a: string, b: string) => m.matrix[m.terms.indexOf(a) * n + m.terms.indexOf(b)]!;
+  const mean = (m: SimilarityMatrixResult) => positives.reduce((s, [a, b]) => s + at(m, a, b), 0) / positives.length;
+  assert.ok(mean(tuned) > mean(base), `mean synonym cosine: base ${mean(base).toFixed(3)}, tuned ${mean(tuned).toFixed(3)}`);
+  // An absolute folder names the same (cached) model.
+  const again = await server.request<SimilarityMatrixResult>('synonymLens/similarityMatrix', { uri, model: tunedDir });
+  assert.deepEqual(again.matrix, tuned.matrix);
+
+  await assert.rejects(server.request('synonymLens/similarityMatrix', { uri, model: 'no-such-model' }), (e: { code?: number; message?: string }) => e.code === -32603 && /Model no-such-model is not available: .*not found/i.test(e.message ?? ''));
+  await assert.rejects(server.request('synonymLens/similarityMatrix', { uri, model: ' ' }), (e: { code?: number }) => e.code === -32602);
+  // A named model is not the document's: the status item keeps showing the document's model.
+  assert.ok(server.statuses.events.slice(statusCursor).every((st) => st.modelId === base.modelId), JSON.stringify(server.statuses.events.slice(statusCursor)));
 });
 
 test('cancelling fineTune mid-training fails with RequestCancelled, leaves no folder, and hovers answer meanwhile', async () => {
@@ -159,6 +192,12 @@ test('evaluate returns the metrics of the document\'s model on its pairs', async
   assert.equal(result.sampledNegatives, 0);
   assert.equal(result.evaluation.threshold, 0.5);
   assert.match(result.markdown, /\| accuracy @ 0.5 \|/);
+  // The scored pairs behind the metrics, for the report's histogram and PR/ROC curves.
+  assert.equal(result.scores.length, result.evaluation.n);
+  assert.ok(result.scores.every((p) => (p.label === 0 || p.label === 1) && p.cosine >= -1 && p.cosine <= 1 && typeof p.a === 'string'));
+  const pos = result.scores.filter((p) => p.label === 1);
+  assert.equal(pos.length, positives.length);
+  assert.ok(Math.abs(pos.reduce((s, p) => s + p.cosine, 0) / pos.length - result.evaluation.mean_cos_pos) < 1e-5, 'mean positive cosine of the scores = the evaluation\'s');
   const other = await server.request<EvaluateResult>('synonymLens/evaluate', { uri, modelDir: 'retrofit-model' });
   assert.equal(other.modelId, 'retrofit-model');
   assert.ok(other.evaluation.mean_cos_pos > result.evaluation.mean_cos_pos);

@@ -40,7 +40,9 @@ const outlineBox = h('vscode-checkbox', { id: 'outline', label: 'Threshold outli
 const exportButton = h('vscode-button', { id: 'export-png', secondary: true, title: 'Save the heatmap as a PNG image' }, 'Export PNG');
 const refreshButton = h('vscode-button', { id: 'refresh', secondary: true, title: 'Recompute the matrix' }, 'Refresh');
 const info = h('span', { id: 'info', className: 'muted' });
-const toolbar = h('div', { className: 'toolbar', role: 'toolbar' }, modeSelect, outlineBox, exportButton, refreshButton, info);
+// The tooltip sits on a wrapper too: a disabled control may not receive the hover that shows its own.
+const modeWrap = h('span', { className: 'mode' }, modeSelect);
+const toolbar = h('div', { className: 'toolbar', role: 'toolbar' }, modeWrap, outlineBox, exportButton, refreshButton, info);
 
 const canvas = h('canvas', { id: 'heatmap', tabindex: 0, role: 'img', 'aria-label': 'Similarity heatmap' });
 const overlay = h('canvas', { id: 'overlay', 'aria-hidden': 'true' });
@@ -104,6 +106,8 @@ function setData(d: HeatmapData): void {
     pairIndex.set(p.j * n + p.i, p);
   }
   modeSelect.disabled = !tuned;
+  // A disabled control says why: usually that no model has been fine-tuned yet.
+  modeWrap.title = modeSelect.title = tuned ? 'Base model, fine-tuned model, or their difference' : (d.tunedUnavailable ?? 'No fine-tuned model to compare with.');
   if (!tuned && state.mode !== 'base') state.mode = 'base';
   modeSelect.value = state.mode ?? 'base';
   state.uri = d.uri;

@@ -1,14 +1,22 @@
 /**
  * The similarity heatmap: a webview panel per dictionary (and focus term) showing the cosine matrix
- * from `synonymLens/similarityMatrix`, in synonym-group order. A click in the webview reveals the
- * pair in a text editor; PNG exports are written through a save dialog.
+ * from `synonymLens/similarityMatrix`, in synonym-group order, and the same matrix with the newest
+ * fine-tuned model (the webview's base / fine-tuned / difference toggle). A click in the webview
+ * reveals the pair in a text editor; PNG exports are written through a save dialog.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { NeighborsRequest, SimilarityMatrixRequest, type ShowHeatmapCommandArgs } from '../../shared/protocol';
+import {
+  NeighborsRequest,
+  SimilarityMatrixRequest,
+  type ShowHeatmapCommandArgs,
+  type SimilarityMatrixParams,
+  type SimilarityMatrixResult,
+} from '../../shared/protocol';
 import type { FromHeatmapMessage, HeatmapState, ToHeatmapMessage } from '../../shared/webviewProtocol';
 import { Channel, errorText, isMessage, revealInTextEditor, setHtml, toRange, webviewOptions } from './common';
 import { DictionaryCache, groupOf, heatmapPairs, pairRange } from './tableModel';
+import { NO_TUNED_MODEL, newestTunedModel, type TunedCandidate } from './tunedModel';
 
 export const HEATMAP_VIEW_TYPE = 'synonymLens.heatmap';
 
@@ -22,6 +30,8 @@ interface Target {
   uri: vscode.Uri;
   terms?: string[];
   focus?: string;
+  /** The fine-tuned model to compare with, when the command named one (else the newest is found). */
+  tunedModel?: string;
 }
 
 export class HeatmapPanels implements vscode.Disposable {
@@ -43,7 +53,7 @@ export class HeatmapPanels implements vscode.Disposable {
     const key = `${target.uri.toString()}\u0000${target.focus ?? ''}\u0000${(target.terms ?? []).join('\u0001')}`;
     const existing = this.open.get(key);
     if (existing) {
-      existing.reveal();
+      existing.reveal(target.tunedModel);
       return;
     }
     const panel = vscode.window.createWebviewPanel(HEATMAP_VIEW_TYPE, title(target), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(this.extensionUri));
@@ -86,7 +96,12 @@ function title(t: Target): string {
 function targetOf(arg: ShowHeatmapCommandArgs | vscode.Uri | undefined): Target | undefined {
   if (arg instanceof vscode.Uri) return { uri: arg };
   if (arg && typeof arg === 'object' && typeof arg.uri === 'string') {
-    return { uri: vscode.Uri.parse(arg.uri), focus: typeof arg.term === 'string' ? arg.term : undefined, terms: Array.isArray(arg.terms) ? arg.terms : undefined };
+    return {
+      uri: vscode.Uri.parse(arg.uri),
+      focus: typeof arg.term === 'string' ? arg.term : undefined,
+      terms: Array.isArray(arg.terms) ? arg.terms : undefined,
+      tunedModel: typeof arg.tunedModel === 'string' && arg.tunedModel.trim() !== '' ? arg.tunedModel : undefined,
+    };
   }
   const editor = vscode.window.activeTextEditor;
   if (editor && /\.csv$/i.test(editor.document.uri.path)) return { uri: editor.document.uri };
@@ -119,8 +134,13 @@ class HeatmapPanel implements vscode.Disposable {
     );
   }
 
-  reveal(): void {
+  /** Shows the panel; a newly named fine-tuned model is loaded for comparison. */
+  reveal(tunedModel?: string): void {
     this.panel.reveal();
+    if (tunedModel !== undefined && tunedModel !== this.target.tunedModel) {
+      this.target.tunedModel = tunedModel;
+      void this.load();
+    }
   }
 
   dispose(): void {
@@ -175,8 +195,16 @@ class HeatmapPanel implements vscode.Disposable {
         const near = await client.sendRequest(NeighborsRequest.type, { term: this.target.focus, k: FOCUS_NEIGHBORS, uri }, token);
         terms = [...new Set([this.target.focus, ...group, ...near.neighbors.map((n) => n.term)])];
       }
-      const r = await client.sendRequest(SimilarityMatrixRequest.type, { uri, terms, limit: MAX_TERMS }, token);
+      const params = { uri, terms, limit: MAX_TERMS };
+      const [r, tuned] = await Promise.all([client.sendRequest(SimilarityMatrixRequest.type, params, token), this.tunedMatrix(client, params, token)]);
       if (token.isCancellationRequested) return;
+      // Both matrices must describe the same terms in the same order (an edit in between may change them; its refresh follows).
+      const comparable = tuned.matrix !== undefined && tuned.matrix.version === r.version && sameTerms(tuned.matrix.terms, r.terms) && tuned.matrix.modelId !== r.modelId;
+      const tunedUnavailable =
+        tuned.reason ??
+        (tuned.matrix?.modelId === r.modelId
+          ? `The dictionary's model is the fine-tuned model ${r.modelId} already ("Use this model"); set synonymLens.model back to its base model to compare.`
+          : 'The document changed while the fine-tuned matrix was computed; refresh to compare.');
       const threshold = vscode.workspace.getConfiguration('synonymLens', this.target.uri).get<number>('diagnostics.threshold', 0.5);
       this.channel.post({
         type: 'matrix',
@@ -188,6 +216,9 @@ class HeatmapPanel implements vscode.Disposable {
           groups: r.groups,
           // A typed array crosses to the webview as one buffer rather than 4M JSON numbers.
           matrix: Float32Array.from(r.matrix),
+          ...(comparable
+            ? { tuned: Float32Array.from(tuned.matrix!.matrix), tunedModelId: tuned.matrix!.modelId }
+            : { tunedUnavailable }),
           pairs: heatmapPairs(dict, r.terms),
           threshold,
           truncated: r.truncated,
@@ -202,6 +233,26 @@ class HeatmapPanel implements vscode.Disposable {
         if (e instanceof vscode.CancellationError) return;
         this.channel.post({ type: 'failed', message: errorText(error) });
       }
+    }
+  }
+
+  /**
+   * The matrix of the same request with the fine-tuned model: the one the command named, else the
+   * newest Fine-tune Model output next to the dictionary. Never fails: when there is no such model
+   * or it does not load, `reason` says why (the toggle's tooltip) and the base matrix shows alone.
+   */
+  private async tunedMatrix(
+    client: LanguageClient,
+    params: SimilarityMatrixParams,
+    token: vscode.CancellationToken,
+  ): Promise<{ matrix?: SimilarityMatrixResult; reason?: string }> {
+    if (!vscode.workspace.isTrusted) return { reason: 'Trust the workspace to compare with a fine-tuned model (an untrusted workspace cannot choose models).' };
+    const model = this.target.tunedModel ?? (await findTunedModel(this.target.uri));
+    if (model === undefined) return { reason: NO_TUNED_MODEL };
+    try {
+      return { matrix: await client.sendRequest(SimilarityMatrixRequest.type, { ...params, model }, token) };
+    } catch (error) {
+      return { reason: `The fine-tuned model could not be used: ${errorText(error)}` };
     }
   }
 
@@ -229,4 +280,36 @@ class HeatmapPanel implements vscode.Disposable {
     void vscode.window.showInformationMessage(`Synonym Lens: heatmap saved to ${target.fsPath}.`);
     return true;
   }
+}
+
+function sameTerms(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
+/**
+ * The newest model Fine-tune Model wrote for the dictionary (`.synonym-lens/models/*` next to it,
+ * newest by its `synonym-lens.json` date), as an absolute folder path; undefined when there is none.
+ */
+async function findTunedModel(dictionary: vscode.Uri): Promise<string | undefined> {
+  if (dictionary.scheme !== 'file') return undefined;
+  const models = vscode.Uri.joinPath(dictionary, '..', '.synonym-lens', 'models');
+  let entries: [string, vscode.FileType][];
+  try {
+    entries = await vscode.workspace.fs.readDirectory(models);
+  } catch {
+    return undefined;
+  }
+  const candidates: TunedCandidate[] = [];
+  for (const [name, type] of entries) {
+    // Staging folders of a running job are hidden (`.name.partial-…`).
+    if (!(type & vscode.FileType.Directory) || name.startsWith('.')) continue;
+    const dir = vscode.Uri.joinPath(models, name);
+    try {
+      const bytes = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, 'synonym-lens.json'));
+      candidates.push({ dir: dir.fsPath, provenance: JSON.parse(new TextDecoder().decode(bytes)) as unknown });
+    } catch {
+      // No provenance (vector adjustments) or unreadable: not a fine-tuned model.
+    }
+  }
+  return newestTunedModel(candidates, dictionary.fsPath)?.dir;
 }

@@ -276,7 +276,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
           { kind: 'evaluate', pairs: labelled.pairs, terms: [...spelled.keys()], vectors: [...spelled.values()], threshold },
           { signal, onProgress },
         );
-        return { modelId: model.id, evaluation: out.evaluation, markdown: out.markdown, sampledNegatives: labelled.sampled };
+        return { modelId: model.id, evaluation: out.evaluation, markdown: out.markdown, sampledNegatives: labelled.sampled, scores: out.scores };
       } finally {
         await model.dispose();
       }

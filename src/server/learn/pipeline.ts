@@ -87,6 +87,8 @@ export interface EvaluateJob {
 export interface EvaluateOutput {
   evaluation: Evaluation;
   markdown: string;
+  /** Every pair both of whose terms have a vector, with its cosine (histogram, PR/ROC curves). */
+  scores: { a: string; b: string; label: 0 | 1; cosine: number }[];
 }
 
 export type LearningJob = FineTuneJob | AdjustJob | EvaluateJob;
@@ -399,7 +401,9 @@ export function runEvaluate(job: EvaluateJob, ctx: JobContext): EvaluateOutput {
   checkCancelled(ctx.token);
   ctx.onProgress({ type: 'phase', message: `evaluating ${job.pairs.length} pairs` });
   const evaluation = evaluate(job.pairs, (t) => byKey.get(t), { threshold: job.threshold });
-  return { evaluation, markdown: evaluationMarkdown(evaluation) };
+  // The same pairs evaluate() scored: a pair with a term the engine gave no vector is left out there too.
+  const scored = job.pairs.filter((p) => byKey.has(p.a) && byKey.has(p.b));
+  return { evaluation, markdown: evaluationMarkdown(evaluation), scores: scorePairs(scored, (t) => byKey.get(t)!) };
 }
 
 export async function runJob(job: LearningJob, ctx: JobContext): Promise<FineTuneOutput | AdjustOutput | EvaluateOutput> {
