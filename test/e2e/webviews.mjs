@@ -245,6 +245,8 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       const report = await webviewFrame('report', SERVER_TIMEOUT, '#metrics');
       await report.locator('#metrics tr[data-metric="roc_auc"]', { hasText: /\d\.\d{4}/ }).waitFor();
       await report.locator('#classification', { hasText: 'precision' }).waitFor();
+      // The scored pairs of the evaluation draw the histogram by label and the PR/ROC curves.
+      for (const id of ['#histogram svg', '#curves svg']) await report.locator(id).first().waitFor({ state: 'attached' });
     });
 
     await step('webviews: Fine-tune Model opens its report: metrics before/after, training run, histogram, curves, loss', async () => {
@@ -258,6 +260,24 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       await runCommand('View: Close Editors in Other Groups');
       await page.locator('.editor-group-container').nth(1).waitFor({ state: 'detached' });
       await page.screenshot({ path: path.join(outDir, 'report.png') });
+    });
+
+    await step('webviews: after Fine-tune Model, the heatmap toggles base / fine-tuned / difference', async () => {
+      await runCommand('View: Close All Editors');
+      await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
+      await openWith(page, sampleRow, 'Text Editor');
+      await page.locator('.editor-instance .view-lines', { hasText: firstTerm }).waitFor();
+      await runCommand('Synonym Lens: Show Similarity Heatmap');
+      const compared = await webviewFrame('heatmap', SERVER_TIMEOUT, '#heatmap[data-terms]');
+      // The info line names both models (`base → fine-tuned`) once the fine-tuned matrix arrived.
+      await compared.locator('#info', { hasText: '→' }).waitFor({ timeout: SERVER_TIMEOUT });
+      await compared.evaluate(() => {
+        const select = document.getElementById('mode');
+        select.value = 'difference';
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      await compared.locator('#heatmap[data-mode="difference"]').waitFor();
+      await compared.locator('.legend-title', { hasText: 'Δ cosine' }).waitFor();
     });
 
     await step('webviews: no webview logged an error or a Content-Security-Policy refusal', async () => {

@@ -135,6 +135,12 @@ describe('heatmap webview', () => {
     await w.page.waitForFunction(() => document.querySelector('#message')?.textContent === 'PNG saved.');
   });
 
+  it('keeps the mode toggle disabled without a fine-tuned matrix, its tooltip saying why', async () => {
+    await w.send({ type: 'matrix', data: { ...DATA, tunedUnavailable: 'run Fine-tune Model first' } });
+    await w.page.waitForFunction(() => (document.getElementById('mode') as HTMLElement & { disabled: boolean }).disabled && document.getElementById('mode')!.title === 'run Fine-tune Model first');
+    assert.equal(await w.page.getAttribute('.mode', 'title'), 'run Fine-tune Model first');
+  });
+
   it('switches to the fine-tuned matrix and the difference when one is given', async () => {
     await w.send({ type: 'matrix', data: { ...DATA, tuned: TUNED, tunedModelId: 'tuned:1' } });
     await w.page.waitForFunction(() => !(document.getElementById('mode') as HTMLElement & { disabled: boolean }).disabled);

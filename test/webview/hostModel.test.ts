@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { applyEdits, parseDictionary } from '../../src/core/csv';
 import { webviewHtml } from '../../src/client/webviews/html';
 import { normalizeReport } from '../../src/client/webviews/reportModel';
+import { newestTunedModel } from '../../src/client/webviews/tunedModel';
 import { deleteRowsEdits, diagnosticsToRows, editRowEdits, heatmapPairs, insertRowEdits, pairRange, rowAtLine } from '../../src/client/webviews/tableModel';
 
 const TEXT = 'term,synonym,label\r\n"car" ,automobile,1\r\nphone,"cell\nphone",1\r\n\r\nbike,bicycle,0';
@@ -84,5 +85,32 @@ describe('report JSON', () => {
     assert.throws(() => normalizeReport([]), /no "before" evaluation/);
     assert.throws(() => normalizeReport({ before: e, after: 1 }), /"after" is not an evaluation/);
     assert.throws(() => normalizeReport('x'), /not a JSON object/);
+  });
+});
+
+describe('the heatmap\'s fine-tuned model', () => {
+  const dict = '/w/cars.synonyms.csv';
+  it('is the newest fine-tuned folder by its provenance date, trained on this dictionary or an unrecorded file', () => {
+    const found = newestTunedModel(
+      [
+        { dir: '/w/.synonym-lens/models/cars-1', provenance: { date: '2026-01-01T10:00:00.000Z', training_file: dict } },
+        // Newer, but trained on another dictionary of the folder.
+        { dir: '/w/.synonym-lens/models/fruit-1', provenance: { date: '2026-03-01T10:00:00.000Z', training_file: '/w/fruit.synonyms.csv' } },
+        { dir: '/w/.synonym-lens/models/cars-2', provenance: { date: '2026-02-01T10:00:00.000Z', training_file: dict } },
+        { dir: '/w/.synonym-lens/models/old', provenance: { date: '2025-12-01T10:00:00.000Z' } },
+        // Unreadable or dateless provenance is no candidate.
+        { dir: '/w/.synonym-lens/models/broken', provenance: undefined },
+        { dir: '/w/.synonym-lens/models/dateless', provenance: { training_file: dict } },
+        { dir: '/w/.synonym-lens/models/baddate', provenance: { date: 'yesterday' } },
+      ],
+      dict,
+    );
+    assert.deepEqual(found, { dir: '/w/.synonym-lens/models/cars-2', date: '2026-02-01T10:00:00.000Z' });
+  });
+
+  it('is undefined when there is none, and matches Windows paths without regard to case', () => {
+    assert.equal(newestTunedModel([], dict), undefined);
+    assert.equal(newestTunedModel([{ dir: '/x', provenance: { date: '2026-01-01', training_file: '/w/other.csv' } }], dict), undefined);
+    assert.equal(newestTunedModel([{ dir: 'C:\\m', provenance: { date: '2026-01-01', training_file: 'c:\\W\\Cars.csv' } }], 'C:\\w\\cars.csv')?.dir, 'C:\\m');
   });
 });

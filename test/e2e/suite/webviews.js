@@ -140,13 +140,16 @@ test('webviews: Evaluate Model and Fine-tune Model open the evaluation report; "
   const uri = await sampleUri();
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document);
+  let evaluated;
   const evaluation = await afterTabs(
-    () => vscode.commands.executeCommand('synonymLens.evaluate', { uri: uri.toString() }),
+    async () => (evaluated = await vscode.commands.executeCommand('synonymLens.evaluate', { uri: uri.toString() })),
     () => webviewTabs(REPORT_VIEW_TYPE),
     'the report of Evaluate Model',
     SERVER_TIMEOUT,
   );
   assert.match(evaluation[0].label, /^Evaluation of builtin:/);
+  // The scored pairs the report draws its histogram and PR/ROC curves from.
+  assert.ok(evaluated && Array.isArray(evaluated.scores) && evaluated.scores.length === evaluated.evaluation.n, 'Evaluate Model returned no scored pairs');
   await closeAll();
 
   await vscode.window.showTextDocument(document);
@@ -159,6 +162,14 @@ test('webviews: Evaluate Model and Fine-tune Model open the evaluation report; "
   );
   assert.ok(result && result.reportPath && fs.existsSync(result.reportPath), 'Fine-tune Model returned no report');
   assert.strictEqual(reports.length, 1);
+  await closeAll();
+
+  // The heatmap named the new model to compare with opens (its toggle in use: test/e2e/webviews.mjs).
+  await afterTabs(
+    () => vscode.commands.executeCommand('synonymLens.showHeatmap', { uri: uri.toString(), tunedModel: result.modelDir }),
+    () => webviewTabs(HEATMAP_VIEW_TYPE),
+    'the heatmap panel with the fine-tuned model',
+  );
   await closeAll();
 
   // The command with a report object (what a script or another extension passes) and with the file.
