@@ -33,7 +33,7 @@ import { Random } from '../random';
 import { LazyAdam, linearWarmupLr } from './adam';
 import { computeLoss, DEFAULT_LOSS_PARAMS, type EmbeddedBatch, type LossParams } from './losses';
 import { TermGroups } from './split';
-import { noDuplicateBatches, type IndexBatch, type TrainOptions, type TrainProgress } from './train';
+import { assembleBatch, noDuplicateBatches, type IndexBatch, type TrainOptions, type TrainProgress } from './train';
 import { LearningCancelledError, type TextPair } from './types';
 
 export type AdapterKind = 'linear' | 'mlp';
@@ -373,22 +373,7 @@ export function trainAdapter(
     let sum = 0;
     for (const plan of plans[e]!) {
       if (options.token?.isCancellationRequested) throw new LearningCancelledError('training cancelled');
-      const batch: IndexBatch = { a: [], b: [], labels: [] };
-      for (const i of plan) {
-        batch.a.push(data[i]!.a);
-        batch.b.push(data[i]!.b);
-        batch.labels.push(data[i]!.label);
-      }
-      if (addNegatives && plan.length > 1) {
-        for (let k = 0; k < plan.length; k++) {
-          const a = data[plan[k]!]!.a;
-          const b = data[plan[(k + 1) % plan.length]!]!.b;
-          if (groupOfText.get(a) === groupOfText.get(b)) continue;
-          batch.a.push(a);
-          batch.b.push(b);
-          batch.labels.push(0);
-        }
-      }
+      const batch = assembleBatch(plan, data, addNegatives, groupOfText);
       grad.fill(0);
       const loss = adapterBatchLossAndGradient(shape, theta, vectors, batch, options.loss, params, grad, spread, anchor, theta0);
       const rate = linearWarmupLr(step, totalSteps, warmup, lr);

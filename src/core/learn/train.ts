@@ -91,6 +91,36 @@ export interface IndexBatch {
   labels: (0 | 1)[];
 }
 
+/**
+ * The batch of one training step: the planned pairs (text indices and labels), plus, when the
+ * data has only positives, in-batch negatives — each pair's term against the next pair's synonym,
+ * skipped where both texts are in the same synonym group.
+ */
+export function assembleBatch(
+  plan: readonly number[],
+  data: readonly { a: number; b: number; label: 0 | 1 }[],
+  addNegatives: boolean,
+  groupOfText: ReadonlyMap<number, number>,
+): IndexBatch {
+  const batch: IndexBatch = { a: [], b: [], labels: [] };
+  for (const i of plan) {
+    batch.a.push(data[i]!.a);
+    batch.b.push(data[i]!.b);
+    batch.labels.push(data[i]!.label);
+  }
+  if (addNegatives && plan.length > 1) {
+    for (let k = 0; k < plan.length; k++) {
+      const a = data[plan[k]!]!.a;
+      const b = data[plan[(k + 1) % plan.length]!]!.b;
+      if (groupOfText.get(a) === groupOfText.get(b)) continue;
+      batch.a.push(a);
+      batch.b.push(b);
+      batch.labels.push(0);
+    }
+  }
+  return batch;
+}
+
 /** Embeddings of texts: `vectors[i]` unit (or zero), `norms[i]` = ‖s_i‖ before normalisation. */
 function embedTexts(table: Float32Array | Float64Array, dim: number, features: FeatureTable, texts: readonly number[]) {
   const vectors = new Map<number, Float64Array>();
@@ -288,22 +318,7 @@ export function trainCharNgram(
     let sum = 0;
     for (const plan of plans[e]!) {
       if (options.token?.isCancellationRequested) throw new LearningCancelledError('training cancelled');
-      const batch: IndexBatch = { a: [], b: [], labels: [] };
-      for (const i of plan) {
-        batch.a.push(data[i]!.a);
-        batch.b.push(data[i]!.b);
-        batch.labels.push(data[i]!.label);
-      }
-      if (addNegatives && plan.length > 1) {
-        for (let k = 0; k < plan.length; k++) {
-          const a = data[plan[k]!]!.a;
-          const b = data[plan[(k + 1) % plan.length]!]!.b;
-          if (groupOfText.get(a) === groupOfText.get(b)) continue;
-          batch.a.push(a);
-          batch.b.push(b);
-          batch.labels.push(0);
-        }
-      }
+      const batch = assembleBatch(plan, data, addNegatives, groupOfText);
       const { loss, rows } = batchLossAndGradient(trained, dim, features, batch, options.loss, params, grad, touched, spread);
       if (anchor > 0)
         for (const row of rows)
