@@ -6,9 +6,10 @@
  * not touched: the client switches `synonymLens.model` once the folder is complete.
  */
 import path from 'node:path';
-import { CancellationToken, ErrorCodes, ResponseError, type Connection, type WorkDoneProgressReporter } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
 import { DownloadModelRequest, MODEL_VARIANTS, type DownloadModelErrorData, type DownloadModelResult } from '../shared/protocol';
 import { isCancellation, requestCancelled } from './cancellation';
+import { openRequestProgress } from './progress';
 import { downloadModel, DownloadError, type DownloadProgress } from './model/hub/download';
 
 const MB = 1024 * 1024;
@@ -26,18 +27,8 @@ export function registerDownload(connection: Connection, env: NodeJS.ProcessEnv 
       throw new ResponseError(ErrorCodes.InvalidParams, `endpoint must be an http(s) URL: ${params.endpoint}`);
     }
 
-    const abort = new AbortController();
-    let reporter: WorkDoneProgressReporter = connection.window.attachWorkDoneProgress(params.workDoneToken);
-    let progressToken: CancellationToken = CancellationToken.None;
-    if (params.workDoneToken === undefined) {
-      const created = await connection.window.createWorkDoneProgress().catch(() => undefined);
-      if (created) {
-        reporter = created;
-        progressToken = created.token;
-      }
-    }
-    const subs = [token, progressToken].map((t) => t.onCancellationRequested(() => abort.abort()));
-    if (token.isCancellationRequested || progressToken.isCancellationRequested) abort.abort();
+    const progress = await openRequestProgress(connection, params.workDoneToken, token);
+    const { reporter } = progress;
 
     let bytes = 0;
     let lastAt = 0;
@@ -83,13 +74,13 @@ export function registerDownload(connection: Connection, env: NodeJS.ProcessEnv 
         endpoint: params.endpoint || undefined,
         modelsDir: params.modelsDir,
         onProgress,
-        signal: abort.signal,
+        signal: progress.signal,
         env,
       });
       connection.console.info(`Downloaded ${repo} to ${modelDir} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return { modelDir, repo, variant, bytes };
     } catch (e) {
-      if (abort.signal.aborted || isCancellation(e)) {
+      if (progress.signal.aborted || isCancellation(e)) {
         connection.console.info(`Download of ${repo} cancelled; partial files are kept for a later resume.`);
         throw requestCancelled();
       }
@@ -100,8 +91,7 @@ export function registerDownload(connection: Connection, env: NodeJS.ProcessEnv 
       connection.console.error(`Download of ${repo} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       throw new ResponseError(ErrorCodes.InternalError, e instanceof Error ? e.message : String(e));
     } finally {
-      for (const s of subs) s.dispose();
-      reporter.done();
+      progress.done();
     }
   });
 }

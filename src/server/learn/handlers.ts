@@ -8,18 +8,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  CancellationToken,
-  ErrorCodes,
-  ResponseError,
-  type Connection,
-  type TextDocuments,
-  type WorkDoneProgressReporter,
-} from 'vscode-languageserver/node';
+import { type CancellationToken, ErrorCodes, ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { termsOf } from '../../core/learn/evaluate';
 import { ADJUST_METHODS, type AdjustMethod } from '../../core/learn/adjust';
 import { LearningCancelledError } from '../../core/learn/types';
+import { openRequestProgress } from '../progress';
 import {
   AdjustVectorsRequest,
   EvaluateRequest,
@@ -69,18 +63,8 @@ export function registerLearning(connection: Connection, documents: TextDocument
     token: CancellationToken,
     fn: (signal: AbortSignal, progress: (e: JobProgress) => void) => Promise<R>,
   ): Promise<R> {
-    const abort = new AbortController();
-    let reporter: WorkDoneProgressReporter = connection.window.attachWorkDoneProgress(params.workDoneToken);
-    let progressToken: CancellationToken = CancellationToken.None;
-    if (params.workDoneToken === undefined) {
-      const created = await connection.window.createWorkDoneProgress().catch(() => undefined);
-      if (created) {
-        reporter = created;
-        progressToken = created.token;
-      }
-    }
-    const subs = [token, progressToken].map((t) => t.onCancellationRequested(() => abort.abort()));
-    if (token.isCancellationRequested || progressToken.isCancellationRequested) abort.abort();
+    const progress = await openRequestProgress(connection, params.workDoneToken, token);
+    const { reporter } = progress;
     const started = Date.now();
     let epochs = 0;
     let lastPct = -1;
@@ -96,7 +80,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
     };
     try {
       reporter.begin(title, 0, 'starting', true);
-      const result = await fn(abort.signal, (e) => {
+      const result = await fn(progress.signal, (e) => {
         switch (e.type) {
           case 'start':
             epochs = e.epochs;
@@ -120,7 +104,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
       connection.console.info(`${name} finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return result;
     } catch (e) {
-      if (abort.signal.aborted || isCancellation(e) || e instanceof LearningCancelledError) {
+      if (progress.signal.aborted || isCancellation(e) || e instanceof LearningCancelledError) {
         connection.console.info(`${name} cancelled`);
         throw requestCancelled();
       }
@@ -128,8 +112,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
       connection.console.error(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       throw new ResponseError(ErrorCodes.InternalError, e instanceof Error ? e.message : String(e));
     } finally {
-      for (const s of subs) s.dispose();
-      reporter.done();
+      progress.done();
     }
   }
 
