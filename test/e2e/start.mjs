@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { launch } from './browser.mjs';
-import { findWebviewFrame } from './webviews.mjs';
+import { openSampleWithModel } from './webviews.mjs';
 
 export async function runStartCheck({ playwright, executablePath, root, folder, profileDir, outDir, codeServer, log, track }) {
   const results = [];
@@ -32,16 +32,8 @@ export async function runStartCheck({ playwright, executablePath, root, folder, 
   track(context);
   try {
     await page.goto(url);
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'cars.synonyms.csv' });
-    // Once the language's file icon shows, the click opens the sample in its default editor, the
-    // Synonym Table; the language status belongs to the text editor, one click away.
-    await row.locator('.monaco-icon-label.synonym-csv-lang-file-icon').waitFor({ timeout: 90000 });
-    await row.click();
-    const table = await findWebviewFrame(page, 'table', { timeout: 60000 });
-    await table.locator('#open-text').click();
     // The extension is loaded from the working tree: its language status reports the model.
-    await page.locator('.statusbar [id="status.languageStatus"] [aria-label*=" terms"], .statusbar [id="status.languageStatus"][aria-label*=" terms"]')
-      .first().waitFor({ state: 'attached', timeout: 90000 });
+    await openSampleWithModel(page);
     await page.screenshot({ path: path.join(outDir, 'npm-start.png') });
     results.push({ name: 'the URL opens the sample with the extension running', ok: true });
   } catch (e) {

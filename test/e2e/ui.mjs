@@ -1,6 +1,7 @@
 // UI suite: what a person sees in the workbench, driven through the DOM. Every wait is on an
 // element or its text (never a fixed sleep); each failed step leaves a PNG screenshot.
 import path from 'node:path';
+import { runCommand, stepRunner } from './workbench.mjs';
 import { launch, workbenchUrl } from './browser.mjs';
 import { openWith } from './webviews.mjs';
 
@@ -17,37 +18,7 @@ export async function runUiSuite({ playwright, executablePath, profileDir, baseU
   context.setDefaultTimeout(30000);
   page.on('pageerror', (e) => log(`[pageerror] ${e.message}`));
   let serverTimeout = SERVER_TIMEOUT; // shortened once the server is known not to answer
-  let broken = false; // after a failed step that later steps need, skip them (recorded as failed)
-
-  async function step(name, fn, { needed = false } = {}) {
-    const t0 = Date.now();
-    if (broken) {
-      results.push({ name, ok: false, ms: 0, err: 'skipped: an earlier step failed' });
-      log(`FAIL ${name} (skipped: an earlier step failed)`);
-      return;
-    }
-    try {
-      await fn();
-      results.push({ name, ok: true, ms: Date.now() - t0 });
-      log(`PASS ${name} (${Date.now() - t0} ms)`);
-    } catch (e) {
-      const file = path.join(outDir, `ui-failed-${results.length + 1}-${name.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '')}.png`);
-      await page.screenshot({ path: file }).catch(() => {});
-      results.push({ name, ok: false, ms: Date.now() - t0, err: String(e?.message ?? e), screenshot: file });
-      log(`FAIL ${name} (${Date.now() - t0} ms): ${String(e?.message ?? e).split('\n')[0]}\n  screenshot: ${file}`);
-      if (needed) broken = true;
-    }
-  }
-
-  async function runCommand(title) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('>' + title);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await input.waitFor({ state: 'hidden' });
-  }
+  const step = stepRunner({ page, results, log, outDir, prefix: 'ui' });
 
   // Rows of the sample: line 2 is `普拉多,霸道SUV,1`. A neighbour shown in its hover is a term of
   // the dictionary that is not on that row (the row's own pair may appear in a diagnostic hover).
@@ -85,7 +56,7 @@ export async function runUiSuite({ playwright, executablePath, profileDir, baseU
     });
 
     await step('the Problems panel lists a flagged pair', async () => {
-      await runCommand('View: Focus Problems');
+      await runCommand(page, 'View: Focus Problems');
       await page.locator('.markers-panel .monaco-list-row', { hasText: 'low-similarity' }).first().waitFor({ timeout: serverTimeout });
       await page.screenshot({ path: path.join(outDir, 'problems.png') });
     });

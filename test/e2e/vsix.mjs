@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { launch, workbenchUrl } from './browser.mjs';
 import { startCodeServer } from './codeServer.mjs';
-import { findWebviewFrame } from './webviews.mjs';
+import { openSampleWithModel } from './webviews.mjs';
 
 export async function runVsixCheck({ playwright, executablePath, root, folder, runDir, outDir, codeServer, log, track, onServer }) {
   const results = [];
@@ -36,16 +36,7 @@ export async function runVsixCheck({ playwright, executablePath, root, folder, r
   let step = 'the installed VSIX activates, loads the embedded model and publishes diagnostics';
   try {
     await page.goto(workbenchUrl(cs.url, folder));
-    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'cars.synonyms.csv' });
-    // The language's file icon shows the extension's contributions are registered: from then on a
-    // click opens `*.synonyms.csv` in its default editor, the Synonym Table.
-    await row.locator('.monaco-icon-label.synonym-csv-lang-file-icon').waitFor({ timeout: 90000 });
-    await row.click();
-    const table = await findWebviewFrame(page, 'table', { timeout: 60000 });
-    // The language status belongs to the text editor: open it from the table.
-    await table.locator('#open-text').click();
-    await page.locator('.statusbar [id="status.languageStatus"] [aria-label*=" terms"], .statusbar [id="status.languageStatus"][aria-label*=" terms"]')
-      .first().waitFor({ state: 'attached', timeout: 90000 });
+    const table = await openSampleWithModel(page);
     // The Problems entry of the status bar counts the server's diagnostics.
     await page.locator('.statusbar [id="status.problems"] [aria-label*="Warnings: "]:not([aria-label*="Warnings: 0"]), .statusbar [id="status.problems"][aria-label*="Warnings: "]:not([aria-label*="Warnings: 0"])')
       .first().waitFor({ state: 'attached', timeout: 60000 });

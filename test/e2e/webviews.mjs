@@ -3,6 +3,7 @@
 // element, its text or an attribute (never a fixed sleep); each failed step leaves a screenshot.
 // Screenshots of the table, the heatmap and the report are saved as artefacts.
 import path from 'node:path';
+import { runCommand, stepRunner } from './workbench.mjs';
 import { launch, workbenchUrl } from './browser.mjs';
 
 const SAMPLE = 'cars.synonyms.csv';
@@ -26,37 +27,7 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       log(`[webview ${m.type()}] ${m.text()}`);
     }
   });
-  let broken = false;
-
-  async function step(name, fn, { needed = false } = {}) {
-    const t0 = Date.now();
-    if (broken) {
-      results.push({ name, ok: false, ms: 0, err: 'skipped: an earlier step failed' });
-      log(`FAIL ${name} (skipped: an earlier step failed)`);
-      return;
-    }
-    try {
-      await fn();
-      results.push({ name, ok: true, ms: Date.now() - t0 });
-      log(`PASS ${name} (${Date.now() - t0} ms)`);
-    } catch (e) {
-      const file = path.join(outDir, `webviews-failed-${results.length + 1}-${name.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '').slice(0, 80)}.png`);
-      await page.screenshot({ path: file }).catch(() => {});
-      results.push({ name, ok: false, ms: Date.now() - t0, err: String(e?.message ?? e), screenshot: file });
-      log(`FAIL ${name} (${Date.now() - t0} ms): ${String(e?.message ?? e).split('\n')[0]}\n  screenshot: ${file}`);
-      if (needed) broken = true;
-    }
-  }
-
-  async function runCommand(title) {
-    await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible' });
-    await input.fill('>' + title);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-    await page.keyboard.press('Enter');
-    await input.waitFor({ state: 'hidden' });
-  }
+  const step = stepRunner({ page, results, log, outDir, prefix: 'webviews' });
 
   /** The content frame of a webview (see `findWebviewFrame`), watched for CSP refusals. */
   async function webviewFrame(view, timeout = 30000, selector = '') {
@@ -222,12 +193,12 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
     });
 
     await step('webviews: beside the text editor, a heatmap click reveals the pair in that editor (no second copy)', async () => {
-      await runCommand('View: Close All Editors');
+      await runCommand(page, 'View: Close All Editors');
       await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
       await openWith(page, sampleRow, 'Text Editor');
       await page.locator('.editor-instance .view-lines', { hasText: firstTerm }).waitFor();
       // The whole dictionary's heatmap, from the palette: it opens beside the text editor.
-      await runCommand('Synonym Lens: Show Similarity Heatmap');
+      await runCommand(page, 'Synonym Lens: Show Similarity Heatmap');
       const whole = await webviewFrame('heatmap', SERVER_TIMEOUT, '#heatmap[data-terms]');
       const groups = page.locator('.editor-group-container');
       await groups.nth(1).waitFor();
@@ -241,7 +212,7 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
     });
 
     await step('webviews: Evaluate Model opens the evaluation report with its metrics and classification report', async () => {
-      await runCommand('Synonym Lens: Evaluate Model');
+      await runCommand(page, 'Synonym Lens: Evaluate Model');
       const report = await webviewFrame('report', SERVER_TIMEOUT, '#metrics');
       await report.locator('#metrics tr[data-metric="roc_auc"]', { hasText: /\d\.\d{4}/ }).waitFor();
       await report.locator('#classification', { hasText: 'precision' }).waitFor();
@@ -250,24 +221,24 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
     });
 
     await step('webviews: Fine-tune Model opens its report: metrics before/after, training run, histogram, curves, loss', async () => {
-      await runCommand('Synonym Lens: Fine-tune Model');
+      await runCommand(page, 'Synonym Lens: Fine-tune Model');
       // Only the fine-tuning report has a training section.
       const report = await webviewFrame('report', SERVER_TIMEOUT, '#training');
       // Before and after: two numbers on the ROC-AUC row.
       await report.locator('#metrics tr[data-metric="roc_auc"]', { hasText: /\d\.\d{4}[^]*\d\.\d{4}/ }).waitFor();
       for (const id of ['#classification', '#histogram svg', '#curves svg', '#loss svg']) await report.locator(id).first().waitFor({ state: 'attached' });
       // The report alone, for its screenshot (the table, the heatmap and the text share the width).
-      await runCommand('View: Close Editors in Other Groups');
+      await runCommand(page, 'View: Close Editors in Other Groups');
       await page.locator('.editor-group-container').nth(1).waitFor({ state: 'detached' });
       await page.screenshot({ path: path.join(outDir, 'report.png') });
     });
 
     await step('webviews: after Fine-tune Model, the heatmap toggles base / fine-tuned / difference', async () => {
-      await runCommand('View: Close All Editors');
+      await runCommand(page, 'View: Close All Editors');
       await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
       await openWith(page, sampleRow, 'Text Editor');
       await page.locator('.editor-instance .view-lines', { hasText: firstTerm }).waitFor();
-      await runCommand('Synonym Lens: Show Similarity Heatmap');
+      await runCommand(page, 'Synonym Lens: Show Similarity Heatmap');
       const compared = await webviewFrame('heatmap', SERVER_TIMEOUT, '#heatmap[data-terms]');
       // The info line names both models (`base → fine-tuned`) once the fine-tuned matrix arrived.
       await compared.locator('#info', { hasText: '→' }).waitFor({ timeout: SERVER_TIMEOUT });
@@ -340,4 +311,21 @@ async function cellCentre(canvas, n, i, j) {
     const cell = (side - margin) / n;
     return { x: margin + (j + 0.5) * cell, y: margin + (i + 0.5) * cell };
   }, { n, i, j });
+}
+
+/**
+ * Opens `cars.synonyms.csv` from the explorer as a person does and waits until the extension's
+ * language status reports the model. Once the language's file icon shows, the extension's
+ * contributions are registered and a click opens the file in its default editor, the Synonym
+ * Table; the language status belongs to the text editor, one click (`#open-text`) away.
+ */
+export async function openSampleWithModel(page) {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'cars.synonyms.csv' });
+  await row.locator('.monaco-icon-label.synonym-csv-lang-file-icon').waitFor({ timeout: 90000 });
+  await row.click();
+  const table = await findWebviewFrame(page, 'table', { timeout: 60000 });
+  await table.locator('#open-text').click();
+  await page.locator('.statusbar [id="status.languageStatus"] [aria-label*=" terms"], .statusbar [id="status.languageStatus"][aria-label*=" terms"]')
+    .first().waitFor({ state: 'attached', timeout: 90000 });
+  return table;
 }

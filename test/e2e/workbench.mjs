@@ -1,0 +1,42 @@
+// What the UI-level suites share: a step runner (screenshot per failed step, later dependent steps
+// skipped) and the command palette.
+import path from 'node:path';
+
+/**
+ * Returns `step(name, fn, { needed })`: runs `fn`, records a result, and on failure saves a PNG
+ * named after the step; after a failed `needed` step, the rest are recorded as skipped failures.
+ */
+export function stepRunner({ page, results, log, outDir, prefix }) {
+  let broken = false;
+  return async function step(name, fn, { needed = false } = {}) {
+    const t0 = Date.now();
+    if (broken) {
+      results.push({ name, ok: false, ms: 0, err: 'skipped: an earlier step failed' });
+      log(`FAIL ${name} (skipped: an earlier step failed)`);
+      return;
+    }
+    try {
+      await fn();
+      results.push({ name, ok: true, ms: Date.now() - t0 });
+      log(`PASS ${name} (${Date.now() - t0} ms)`);
+    } catch (e) {
+      const slug = name.replace(/[^\w]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+      const file = path.join(outDir, `${prefix}-failed-${results.length + 1}-${slug}.png`);
+      await page.screenshot({ path: file }).catch(() => {});
+      results.push({ name, ok: false, ms: Date.now() - t0, err: String(e?.message ?? e), screenshot: file });
+      log(`FAIL ${name} (${Date.now() - t0} ms): ${String(e?.message ?? e).split('\n')[0]}\n  screenshot: ${file}`);
+      if (needed) broken = true;
+    }
+  };
+}
+
+/** Runs a palette command by its title (F1, type, wait for the row, Enter, palette closed). */
+export async function runCommand(page, title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill('>' + title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
