@@ -28,13 +28,11 @@
  * same progress events and `LearningCancelledError`; `anchor` is the L2 pull of every parameter
  * toward its initial value, i.e. toward the identity map. Deterministic for a seed; synchronous.
  */
-import { termKey } from '../dictionary';
 import { Random } from '../random';
-import { LazyAdam, linearWarmupLr } from './adam';
+import { LazyAdam } from './adam';
 import { computeLoss, DEFAULT_LOSS_PARAMS, type EmbeddedBatch, type LossParams } from './losses';
-import { TermGroups } from './split';
-import { assembleBatch, noDuplicateBatches, type IndexBatch, type TrainOptions, type TrainProgress } from './train';
-import { LearningCancelledError, type TextPair } from './types';
+import { prepareTrainingData, runTrainingLoop, type IndexBatch, type TrainOptions } from './train';
+import type { TextPair } from './types';
 
 export type AdapterKind = 'linear' | 'mlp';
 
@@ -338,65 +336,20 @@ export function trainAdapter(
     }
     return i;
   };
-  const usable = pairs.filter((p) => (options.loss === 'mnrl' ? p.label === 1 : true) && termKey(p.a) !== termKey(p.b));
-  const data = usable
-    .map((p) => ({ a: textOf(p.a), b: textOf(p.b), label: p.label, pair: p }))
-    .filter((d) => inputs[d.a] !== undefined && inputs[d.b] !== undefined);
-  const groups = TermGroups.ofPairs(usable);
-  const groupOfText = new Map<number, number>();
-  for (const d of data) {
-    groupOfText.set(d.a, groups.group(d.pair.a));
-    groupOfText.set(d.b, groups.group(d.pair.b));
-  }
-  const addNegatives = options.loss !== 'mnrl' && (options.inBatchNegatives ?? true) && !data.some((d) => d.label === 0);
+  const prepared = prepareTrainingData(pairs, options, textOf, (i) => inputs[i] !== undefined);
 
   // The initial θ draws from the same generator before the shuffles, so a seed fixes both.
   const theta0 = initialAdapterParameters(shape, rng);
-  const plans: number[][][] = [];
-  for (let e = 0; e < epochs; e++) {
-    const order = rng.shuffle(data.map((_, i) => i));
-    plans.push(noDuplicateBatches(order, (i) => [data[i]!.a, data[i]!.b], batchSize));
-  }
-  const totalSteps = plans.reduce((s, p) => s + p.length, 0);
-  const warmup = Math.ceil((options.warmupRatio ?? 0.1) * totalSteps);
-
   const theta = Float64Array.from(theta0);
   const grad = new Float64Array(theta.length);
   // One row spanning every parameter: LazyAdam's update of that row is dense Adam.
   const adam = new LazyAdam(theta.length, theta.length);
-  const vectors = inputs as Float64Array[]; // only texts with vectors are referenced by `data`
-  const epochLosses: number[] = [];
-  options.onProgress?.({ type: 'start', epochs, stepsPerEpoch: plans[0]?.length ?? 0, totalSteps, pairs: data.length });
-
-  let step = 0;
-  for (let e = 0; e < epochs; e++) {
-    let sum = 0;
-    for (const plan of plans[e]!) {
-      if (options.token?.isCancellationRequested) throw new LearningCancelledError('training cancelled');
-      const batch = assembleBatch(plan, data, addNegatives, groupOfText);
-      grad.fill(0);
-      const loss = adapterBatchLossAndGradient(shape, theta, vectors, batch, options.loss, params, grad, spread, anchor, theta0);
-      const rate = linearWarmupLr(step, totalSteps, warmup, lr);
-      adam.step(theta, grad, [0], rate);
-      sum += loss;
-      step++;
-      const elapsedMs = Date.now() - started;
-      options.onProgress?.({
-        type: 'step',
-        epoch: e + 1,
-        step,
-        totalSteps,
-        loss,
-        learningRate: rate,
-        elapsedMs,
-        etaMs: Math.round((elapsedMs / step) * (totalSteps - step)),
-      });
-    }
-    const meanLoss = plans[e]!.length ? sum / plans[e]!.length : 0;
-    epochLosses.push(meanLoss);
-    options.onProgress?.({ type: 'epoch', epoch: e + 1, epochs, meanLoss, elapsedMs: Date.now() - started });
-  }
-  const elapsedMs = Date.now() - started;
-  options.onProgress?.({ type: 'done', totalSteps, elapsedMs } satisfies TrainProgress);
-  return { adapter: adapterFromParameters(shape, theta), totalSteps, epochLosses, pairs: data.length, elapsedMs };
+  const vectors = inputs as Float64Array[]; // only texts with vectors are referenced by `prepared`
+  const { totalSteps, epochLosses, elapsedMs } = runTrainingLoop(prepared, rng, { ...options, epochs, batchSize, lr }, started, (batch, rate) => {
+    grad.fill(0);
+    const loss = adapterBatchLossAndGradient(shape, theta, vectors, batch, options.loss, params, grad, spread, anchor, theta0);
+    adam.step(theta, grad, [0], rate);
+    return loss;
+  });
+  return { adapter: adapterFromParameters(shape, theta), totalSteps, epochLosses, pairs: prepared.data.length, elapsedMs };
 }

@@ -249,6 +249,92 @@ export function noDuplicateBatches(order: readonly number[], textsOf: (pair: num
   return batches;
 }
 
+/** The training pairs as text indices, their synonym groups, and whether to add in-batch negatives. */
+export interface PreparedTrainingData {
+  data: { a: number; b: number; label: 0 | 1; pair: TextPair }[];
+  groupOfText: Map<number, number>;
+  addNegatives: boolean;
+}
+
+/**
+ * Pairs both trainers learn from: `mnrl` keeps label-1 pairs only; pairs of one term (same
+ * `termKey`) and pairs with a text the model cannot represent (`usableText` false) are dropped.
+ * In-batch negatives are added only for losses that take labels and data without label-0 rows.
+ */
+export function prepareTrainingData(
+  pairs: readonly TextPair[],
+  options: Pick<TrainOptions, 'loss' | 'inBatchNegatives'>,
+  textOf: (s: string) => number,
+  usableText: (i: number) => boolean,
+): PreparedTrainingData {
+  const usable = pairs.filter((p) => (options.loss === 'mnrl' ? p.label === 1 : true) && termKey(p.a) !== termKey(p.b));
+  const data = usable.map((p) => ({ a: textOf(p.a), b: textOf(p.b), label: p.label, pair: p }))
+    .filter((d) => usableText(d.a) && usableText(d.b));
+  const groups = TermGroups.ofPairs(usable);
+  const groupOfText = new Map<number, number>();
+  for (const d of data) {
+    groupOfText.set(d.a, groups.group(d.pair.a));
+    groupOfText.set(d.b, groups.group(d.pair.b));
+  }
+  const addNegatives = options.loss !== 'mnrl' && (options.inBatchNegatives ?? true) && !data.some((d) => d.label === 0);
+  return { data, groupOfText, addNegatives };
+}
+
+/**
+ * The loop both trainers share: per epoch a seeded shuffle into duplicate-free batches (planned up
+ * front, since steps per epoch depend on them), linear warm-up, a cancellation check before every
+ * step, and start/step/epoch/done progress. `update(batch, rate)` takes one optimiser step and
+ * returns the batch's loss.
+ */
+export function runTrainingLoop(
+  prepared: PreparedTrainingData,
+  rng: Random,
+  options: Pick<TrainOptions, 'warmupRatio' | 'onProgress' | 'token'> & { epochs: number; batchSize: number; lr: number },
+  started: number,
+  update: (batch: IndexBatch, rate: number) => number,
+): { totalSteps: number; epochLosses: number[]; elapsedMs: number } {
+  const { data, groupOfText, addNegatives } = prepared;
+  const { epochs, batchSize, lr } = options;
+  const plans: number[][][] = [];
+  for (let e = 0; e < epochs; e++) {
+    const order = rng.shuffle(data.map((_, i) => i));
+    plans.push(noDuplicateBatches(order, (i) => [data[i]!.a, data[i]!.b], batchSize));
+  }
+  const totalSteps = plans.reduce((s, p) => s + p.length, 0);
+  const warmup = Math.ceil((options.warmupRatio ?? 0.1) * totalSteps);
+  const epochLosses: number[] = [];
+  options.onProgress?.({ type: 'start', epochs, stepsPerEpoch: plans[0]?.length ?? 0, totalSteps, pairs: data.length });
+
+  let step = 0;
+  for (let e = 0; e < epochs; e++) {
+    let sum = 0;
+    for (const plan of plans[e]!) {
+      if (options.token?.isCancellationRequested) throw new LearningCancelledError('training cancelled');
+      const rate = linearWarmupLr(step, totalSteps, warmup, lr);
+      const loss = update(assembleBatch(plan, data, addNegatives, groupOfText), rate);
+      sum += loss;
+      step++;
+      const elapsedMs = Date.now() - started;
+      options.onProgress?.({
+        type: 'step',
+        epoch: e + 1,
+        step,
+        totalSteps,
+        loss,
+        learningRate: rate,
+        elapsedMs,
+        etaMs: Math.round((elapsedMs / step) * (totalSteps - step)),
+      });
+    }
+    const meanLoss = plans[e]!.length ? sum / plans[e]!.length : 0;
+    epochLosses.push(meanLoss);
+    options.onProgress?.({ type: 'epoch', epoch: e + 1, epochs, meanLoss, elapsedMs: Date.now() - started });
+  }
+  const elapsedMs = Date.now() - started;
+  options.onProgress?.({ type: 'done', totalSteps, elapsedMs });
+  return { totalSteps, epochLosses, elapsedMs };
+}
+
 /**
  * Fine-tunes a copy of `table` ([config.buckets × config.dimension], row-major) on `pairs`.
  * `mnrl` trains on the label-1 pairs only. Pairs whose two texts have the same `termKey`, or a text
@@ -285,77 +371,32 @@ export function trainCharNgram(
     }
     return i;
   };
-  const usable = pairs.filter((p) => (options.loss === 'mnrl' ? p.label === 1 : true) && termKey(p.a) !== termKey(p.b));
-  const data = usable.map((p) => ({ a: textOf(p.a), b: textOf(p.b), label: p.label, pair: p }))
-    .filter((d) => features.ids[d.a]!.length > 0 && features.ids[d.b]!.length > 0);
-  const groups = TermGroups.ofPairs(usable);
-  const groupOfText = new Map<number, number>();
-  for (const d of data) {
-    groupOfText.set(d.a, groups.group(d.pair.a));
-    groupOfText.set(d.b, groups.group(d.pair.b));
-  }
-  const addNegatives = options.loss !== 'mnrl' && (options.inBatchNegatives ?? true) && !data.some((d) => d.label === 0);
-
-  // Steps per epoch depend on the no-duplicate batching, so batches are planned up front.
-  const plans: number[][][] = [];
-  for (let e = 0; e < epochs; e++) {
-    const order = rng.shuffle(data.map((_, i) => i));
-    plans.push(noDuplicateBatches(order, (i) => [data[i]!.a, data[i]!.b], batchSize));
-  }
-  const totalSteps = plans.reduce((s, p) => s + p.length, 0);
-  const warmup = Math.ceil((options.warmupRatio ?? 0.1) * totalSteps);
+  const prepared = prepareTrainingData(pairs, options, textOf, (i) => features.ids[i]!.length > 0);
 
   const trained = Float32Array.from(table);
   const grad = new Float32Array(trained.length);
   const touched = new Uint8Array(config.buckets);
   const everTouched = new Uint8Array(config.buckets);
   const adam = new LazyAdam(trained.length, dim);
-  const epochLosses: number[] = [];
-  options.onProgress?.({ type: 'start', epochs, stepsPerEpoch: plans[0]?.length ?? 0, totalSteps, pairs: data.length });
-
-  let step = 0;
-  for (let e = 0; e < epochs; e++) {
-    let sum = 0;
-    for (const plan of plans[e]!) {
-      if (options.token?.isCancellationRequested) throw new LearningCancelledError('training cancelled');
-      const batch = assembleBatch(plan, data, addNegatives, groupOfText);
-      const { loss, rows } = batchLossAndGradient(trained, dim, features, batch, options.loss, params, grad, touched, spread);
-      if (anchor > 0)
-        for (const row of rows)
-          for (let k = row * dim; k < (row + 1) * dim; k++) grad[k]! += anchor * (trained[k]! - table[k]!);
-      const rate = linearWarmupLr(step, totalSteps, warmup, lr);
-      adam.step(trained, grad, rows, rate);
-      for (const row of rows) {
-        grad.fill(0, row * dim, (row + 1) * dim);
-        touched[row] = 0;
-        everTouched[row] = 1;
-      }
-      sum += loss;
-      step++;
-      const elapsedMs = Date.now() - started;
-      options.onProgress?.({
-        type: 'step',
-        epoch: e + 1,
-        step,
-        totalSteps,
-        loss,
-        learningRate: rate,
-        elapsedMs,
-        etaMs: Math.round((elapsedMs / step) * (totalSteps - step)),
-      });
+  const { totalSteps, epochLosses, elapsedMs } = runTrainingLoop(prepared, rng, { ...options, epochs, batchSize, lr }, started, (batch, rate) => {
+    const { loss, rows } = batchLossAndGradient(trained, dim, features, batch, options.loss, params, grad, touched, spread);
+    if (anchor > 0)
+      for (const row of rows)
+        for (let k = row * dim; k < (row + 1) * dim; k++) grad[k]! += anchor * (trained[k]! - table[k]!);
+    adam.step(trained, grad, rows, rate);
+    for (const row of rows) {
+      grad.fill(0, row * dim, (row + 1) * dim);
+      touched[row] = 0;
+      everTouched[row] = 1;
     }
-    const meanLoss = plans[e]!.length ? sum / plans[e]!.length : 0;
-    epochLosses.push(meanLoss);
-    options.onProgress?.({ type: 'epoch', epoch: e + 1, epochs, meanLoss, elapsedMs: Date.now() - started });
-  }
-  const elapsedMs = Date.now() - started;
-  options.onProgress?.({ type: 'done', totalSteps, elapsedMs });
+    return loss;
+  });
   return {
     table: trained,
     totalSteps,
     epochLosses,
     touchedRows: everTouched.reduce((s, x) => s + x, 0),
-    pairs: data.length,
+    pairs: prepared.data.length,
     elapsedMs,
   };
 }
