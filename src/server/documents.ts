@@ -12,7 +12,7 @@
 import type { Position, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Cell, Dictionary, Pair, PairIssue, Row } from '../core/csv/types';
-import { parseDictionary, reparseDictionary, type DictionaryChange } from '../core/csv/parse';
+import { lowerBoundRow as firstPairOfRow, parseDictionary, reparseDictionary, type DictionaryChange } from '../core/csv/parse';
 import { PairIssueIndex, synonymGroups, termKey } from '../core/dictionary';
 import { LineIndex } from '../core/text';
 
@@ -353,18 +353,6 @@ export class Analysis {
     for (let i = firstPairOfRow(pairs, row); i < pairs.length && pairs[i].row === row; i++) out.push(pairs[i]);
     return out;
   }
-}
-
-/** First pair index whose row is ≥ `row`. */
-function firstPairOfRow(pairs: readonly Pair[], row: number): number {
-  let lo = 0;
-  let hi = pairs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (pairs[mid].row < row) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Negative when a is before b, 0 when equal. */

@@ -875,8 +875,8 @@ function upperBoundStart(rows: readonly SourceRow[], x: number): number {
   return lo;
 }
 
-/** First pair index whose row is ≥ `row` (pairs are in row order). */
-function lowerBoundRow(pairs: readonly Pair[], row: number): number {
+/** First pair index whose row is ≥ `row` (pairs are in row order): binary search. */
+export function lowerBoundRow(pairs: readonly Pair[], row: number): number {
   let lo = 0;
   let hi = pairs.length;
   while (lo < hi) {

@@ -55,13 +55,40 @@ const real = (p: string) => {
   }
 };
 
-/** Writes the folder atomically; returns its absolute path. Throws if `outDir` exists. */
-export function exportCharNgramModel(options: ExportCharNgramOptions): string {
-  const out = path.resolve(options.outDir);
-  if (options.baseDir !== undefined && real(out) === real(options.baseDir))
+/**
+ * Checks that `outDir` names a new folder that is none of the base model's folders, creates its
+ * parent, and returns its absolute path. Models are never overwritten.
+ */
+export function newModelFolder(outDir: string, bases: readonly (string | undefined)[]): string {
+  const out = path.resolve(outDir);
+  if (bases.some((b) => b !== undefined && real(out) === real(b)))
     throw new Error(`Refusing to overwrite the base model folder ${out}; choose a new output folder.`);
   if (existsSync(out)) throw new Error(`Output folder already exists: ${out}; choose a new folder (models are never overwritten).`);
   mkdirSync(path.dirname(out), { recursive: true });
+  return out;
+}
+
+/**
+ * Writes a folder atomically: `fill(tmp)` writes into a temporary sibling, which is renamed to
+ * `out` only when complete and removed otherwise. rename(2) of a directory fails if the target
+ * exists and is non-empty, so a folder created meanwhile is not clobbered either.
+ */
+export function writeFolderAtomically(out: string, fill: (tmp: string) => void): string {
+  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+  mkdirSync(tmp);
+  try {
+    fill(tmp);
+    renameSync(tmp, out);
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  return out;
+}
+
+/** Writes the folder atomically; returns its absolute path. Throws if `outDir` exists. */
+export function exportCharNgramModel(options: ExportCharNgramOptions): string {
+  const out = newModelFolder(options.outDir, [options.baseDir]);
 
   const model = buildCharNgramOnnx(options.config, options.table);
   const modelSha = sha256Hex(model);
@@ -75,18 +102,9 @@ export function exportCharNgramModel(options: ExportCharNgramOptions): string {
   };
   const provenance = { ...options.provenance, date: options.provenance.date ?? new Date().toISOString(), model_sha256: modelSha };
 
-  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  mkdirSync(tmp);
-  try {
+  return writeFolderAtomically(out, (tmp) => {
     writeFileSync(path.join(tmp, 'model.onnx'), model);
     writeFileSync(path.join(tmp, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
     writeFileSync(path.join(tmp, 'synonym-lens.json'), `${JSON.stringify(provenance, null, 2)}\n`);
-    // rename(2) of a directory fails if the target exists and is non-empty, so a folder created
-    // meanwhile is not clobbered either.
-    renameSync(tmp, out);
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
-  return out;
+  });
 }

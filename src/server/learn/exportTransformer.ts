@@ -25,14 +25,13 @@
  * Written into a temporary sibling folder and renamed into place; an existing folder (the base's
  * included) is never overwritten.
  */
-import { randomBytes } from 'node:crypto';
-import { constants, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Adapter } from '../../core/learn/adapter';
 import { graphExtension, onnxOpsetVersion, readOnnxSummary, renameGraphValue, type OnnxModelSummary } from '../../core/onnx/reader';
 import { attr, encodeModel, GraphBuilder, type AttributeValue } from '../../core/onnx/writer';
 import type { TransformerModelInfo } from '../model/transformer';
-import { sha256Hex, type FineTuneProvenance } from './export';
+import { newModelFolder, sha256Hex, writeFolderAtomically, type FineTuneProvenance } from './export';
 
 /** The output name the engine (and sentence-transformers exports) use for pooled embeddings. */
 export const SENTENCE_EMBEDDING = 'sentence_embedding';
@@ -192,13 +191,6 @@ export function buildAdaptedModel(baseModel: Uint8Array, info: TransformerExport
   return { model, externalData: summary.externalDataLocations };
 }
 
-const real = (p: string) => {
-  try {
-    return realpathSync(p);
-  } catch {
-    return path.resolve(p);
-  }
-};
 
 function readJsonObject(file: string): Record<string, unknown> {
   if (!existsSync(file)) return {};
@@ -210,10 +202,7 @@ function readJsonObject(file: string): Record<string, unknown> {
 export function exportTransformerModel(options: ExportTransformerOptions): string {
   const { base, adapter } = options;
   const info = base.info;
-  const out = path.resolve(options.outDir);
-  if (real(out) === real(info.dir) || (options.baseDir !== undefined && real(out) === real(options.baseDir))) throw new Error(`Refusing to overwrite the base model folder ${out}; choose a new output folder.`);
-  if (existsSync(out)) throw new Error(`Output folder already exists: ${out}; choose a new folder (models are never overwritten).`);
-  mkdirSync(path.dirname(out), { recursive: true });
+  const out = newModelFolder(options.outDir, [info.dir, options.baseDir]);
 
   const { model, externalData } = buildAdaptedModel(readFileSync(info.onnxPath), info, adapter);
   const onnxDir = path.dirname(info.onnxPath);
@@ -241,9 +230,7 @@ export function exportTransformerModel(options: ExportTransformerOptions): strin
     max_length: info.maxLength,
   };
 
-  const tmp = path.join(path.dirname(out), `.${path.basename(out)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  mkdirSync(tmp);
-  try {
+  return writeFolderAtomically(out, (tmp) => {
     writeFileSync(path.join(tmp, path.basename(info.onnxPath)), model);
     for (const loc of externalData) {
       const target = path.join(tmp, loc);
@@ -255,11 +242,5 @@ export function exportTransformerModel(options: ExportTransformerOptions): strin
     writeFileSync(path.join(tmp, 'config.json'), `${JSON.stringify({ ...config, fine_tuned: true, fine_tuned_from: base.id }, null, 2)}\n`);
     writeFileSync(path.join(tmp, 'sentence_bert_config.json'), `${JSON.stringify({ max_seq_length: info.maxLength }, null, 2)}\n`);
     writeFileSync(path.join(tmp, 'synonym-lens.json'), `${JSON.stringify(provenance, null, 2)}\n`);
-    // rename(2) of a directory fails if the target exists and is non-empty: nothing is clobbered.
-    renameSync(tmp, out);
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
-  return out;
+  });
 }
