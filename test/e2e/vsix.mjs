@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { launch, workbenchUrl } from './browser.mjs';
 import { startCodeServer } from './codeServer.mjs';
-import { openSampleWithModel } from './webviews.mjs';
+import { findWebviewFrame, openSampleWithModel } from './webviews.mjs';
+import { runCommand } from './workbench.mjs';
 
 export async function runVsixCheck({ playwright, executablePath, root, folder, runDir, outDir, codeServer, log, track, onServer }) {
   const results = [];
@@ -36,12 +37,14 @@ export async function runVsixCheck({ playwright, executablePath, root, folder, r
   let step = 'the installed VSIX activates, loads the embedded model and publishes diagnostics';
   try {
     await page.goto(workbenchUrl(cs.url, folder));
-    const table = await openSampleWithModel(page);
+    await openSampleWithModel(page);
     // The Problems entry of the status bar counts the server's diagnostics.
     await page.locator('.statusbar [id="status.problems"] [aria-label*="Warnings: "]:not([aria-label*="Warnings: 0"]), .statusbar [id="status.problems"][aria-label*="Warnings: "]:not([aria-label*="Warnings: 0"])')
       .first().waitFor({ state: 'attached', timeout: 60000 });
     record(step, true);
     step = 'the installed VSIX shows the sample in the Synonym Table with similarity scores';
+    await runCommand(page, 'Synonym Lens: Open as Table');
+    const table = await findWebviewFrame(page, 'table', { timeout: 60000 });
     await table.locator('.grid-row[data-row="0"] .grid-cell[data-col="score"][data-score="flagged"]').waitFor({ timeout: 60000 });
     await page.screenshot({ path: path.join(outDir, 'vsix.png') });
     record(step, true);
