@@ -92,6 +92,14 @@ export interface GraphOptions {
   readonly poolerOutput?: boolean;
   /** Output names instead of the usual ones, to test the "unknown outputs" error. */
   readonly renameOutputsTo?: string;
+  /**
+   * How head split/merge shapes are given: `static` constants with 0 = copy (default), or
+   * `dynamic`: computed from the layer input's Shape, as newer torch exports do
+   * (`hidden_states.size()[:2]`) — so a value outside the last layer's sliced region sets them.
+   */
+  readonly reshapes?: 'static' | 'dynamic';
+  /** Expand the additive mask to [batch, 1, sequence, sequence] (HF's 4-D mask) instead of broadcasting [batch, 1, 1, sequence]. */
+  readonly mask4d?: boolean;
 }
 
 /** Builds the encoder graph (opset 17). */
@@ -130,9 +138,20 @@ export function buildEncoderModel(w: EncoderWeights, options: GraphOptions = {})
   // Additive attention mask [batch, 1, 1, sequence]: 0 where attended, -10000 where padded.
   const maskF = g.node('Cast', [mask], { to: attr.int(1) });
   const mask4 = g.node('Unsqueeze', [maskF, g.int64s('axes12', [1, 2])]);
-  const maskBias = g.node('Mul', [g.node('Sub', [g.float32Scalar('one_f', 1), mask4]), g.float32Scalar('neg_big', -10000)]);
-  const heads4 = g.int64s('shape_heads', [0, 0, heads, dh]);
-  const merge3 = g.int64s('shape_merge', [0, 0, H]);
+  let maskBias = g.node('Mul', [g.node('Sub', [g.float32Scalar('one_f', 1), mask4]), g.float32Scalar('neg_big', -10000)]);
+  if (options.mask4d) {
+    const idsShape = g.node('Shape', [ids]);
+    const seqDim = g.node('Slice', [idsShape, g.int64s('mask_s1', [1]), g.int64s('mask_e2', [2])]);
+    const full = g.node('Concat', [g.node('Slice', [idsShape, g.int64s('mask_s0', [0]), g.int64s('mask_e1', [1])]), g.int64s('mask_one', [1]), seqDim, seqDim], { axis: attr.int(0) });
+    maskBias = g.node('Expand', [maskBias, full]);
+  }
+  const dynamic = options.reshapes === 'dynamic';
+  const staticHeads = dynamic ? '' : g.int64s('shape_heads', [0, 0, heads, dh]);
+  const staticMerge = dynamic ? '' : g.int64s('shape_merge', [0, 0, H]);
+  const headTail = dynamic ? g.int64s('heads_tail', [heads, dh]) : '';
+  const mergeTail = dynamic ? g.int64s('merge_tail', [H]) : '';
+  /** [batch, sequence] of `t` (the layer input) followed by `tail`. */
+  const shapeFrom = (t: string, tail: string) => g.node('Concat', [g.node('Slice', [g.node('Shape', [t]), g.int64s(`bs_s_${t}_${tail}`, [0]), g.int64s(`bs_e_${t}_${tail}`, [2])]), tail], { axis: attr.int(0) });
   const scale = g.float32Scalar('inv_sqrt_dh', 1 / Math.sqrt(dh));
   const sqrt2 = g.float32Scalar('sqrt2', Math.SQRT2);
   const half = g.float32Scalar('half', 0.5);
@@ -141,6 +160,8 @@ export function buildEncoderModel(w: EncoderWeights, options: GraphOptions = {})
     const p = `l${i}_`;
     const lin = (input: string, wm: Float32Array, b: Float32Array, name: string, inDim: number, outDim: number) =>
       g.node('Add', [g.node('MatMul', [input, g.initializer(p + name + '_w', 'float32', [inDim, outDim], wm)]), g.initializer(p + name + '_b', 'float32', [outDim], b)]);
+    const heads4 = dynamic ? shapeFrom(x, headTail) : staticHeads;
+    const merge3 = dynamic ? shapeFrom(x, mergeTail) : staticMerge;
     const split = (t: string, perm: number[]) => g.node('Transpose', [g.node('Reshape', [t, heads4])], { perm: attr.ints(perm) });
     const q = split(lin(x, l.wq, l.bq, 'q', H, H), [0, 2, 1, 3]);
     const k = split(lin(x, l.wk, l.bk, 'k', H, H), [0, 2, 3, 1]);

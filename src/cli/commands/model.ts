@@ -179,6 +179,7 @@ async function info(spec: string, values: Values): Promise<number> {
         `max length   ${i.maxLength} tokens`,
         `vocabulary   ${i.vocabSize}`,
         `threads      ${i.threads}`,
+        `graph        ${i.firstTokenOnly.applied ? `first token only in the last layer: ${i.firstTokenOnly.detail}` : `as exported (first-token rewrite: ${i.firstTokenOnly.detail})`}`,
         `fingerprint  ${engine.fingerprint.slice(0, 16)}…`,
       ];
       if (tokens && analysis) lines.push(`tokens       ${tokens.join(' ')}${analysis.unknownUnits ? `  (${analysis.unknownUnits} unknown)` : ''}${analysis.truncated ? '  (truncated)' : ''}`);

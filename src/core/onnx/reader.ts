@@ -13,7 +13,7 @@
 import { encodeUtf8 } from './writer';
 
 /** One field of a message: a varint (wire 0) or a byte range (wire 2); fixed-size fields are skipped over. */
-interface Field {
+export interface Field {
   readonly field: number;
   readonly wire: number;
   /** Offset of the field's key in the buffer. */
@@ -27,7 +27,7 @@ interface Field {
   readonly next: number;
 }
 
-function* fields(buf: Uint8Array, start: number, end: number): Generator<Field> {
+export function* fields(buf: Uint8Array, start: number, end: number): Generator<Field> {
   let pos = start;
   const varint = (): number => {
     let result = 0;
@@ -186,7 +186,7 @@ export function readOnnxSummary(model: Uint8Array): OnnxModelSummary {
 // ---------------------------------------------------------------------------------------------
 // Field-level rewriting
 
-function varintBytes(v: number): number[] {
+export function varintBytes(v: number): number[] {
   const out: number[] = [];
   while (v >= 0x80) {
     out.push((v % 0x80) | 0x80);
@@ -196,7 +196,7 @@ function varintBytes(v: number): number[] {
   return out;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
   let at = 0;
   for (const p of parts) {
@@ -207,7 +207,7 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 }
 
 /** A length-delimited field (key + length + payload). */
-function lengthDelimited(field: number, payload: Uint8Array): Uint8Array {
+export function lengthDelimited(field: number, payload: Uint8Array): Uint8Array {
   return concat([Uint8Array.from([...varintBytes(field * 8 + 2), ...varintBytes(payload.length)]), payload]);
 }
 

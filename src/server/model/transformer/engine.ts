@@ -16,6 +16,7 @@ import { CancelledError, type CancellationFlag, type EmbeddingEngine, type TextA
 import { OnnxSession, type InputTensor } from '../onnxAdapter';
 import { ModelLoadError } from './errors';
 import { resolveModelFolder, type ResolvedModel, type Variant } from './layout';
+import { createFirstTokenSession } from './firstTokenSession';
 import { poolOne } from './pooling';
 import type { Pooling } from './presets';
 import { TermTokenizer, type EncodedText } from './tokenizer';
@@ -39,6 +40,11 @@ export interface TransformerEngineOptions {
   readonly memoryBudgetBytes?: number;
   /** Id shown to users; default the repository id or folder name (+ `:quantized` / `:fp16`). */
   readonly id?: string;
+  /**
+   * For CLS pooling, run a rewritten graph whose last layer computes only the first token
+   * (firstTokenSession.ts; checked against the original at load). Default true.
+   */
+  readonly firstTokenOnly?: boolean;
 }
 
 /** What was chosen for a model, for `model info` and the status line. */
@@ -57,6 +63,8 @@ export interface TransformerModelInfo {
   readonly vocabSize: number;
   readonly dimension: number;
   readonly threads: number;
+  /** Whether the first-token-only graph is in use, and why (not). */
+  readonly firstTokenOnly: { readonly applied: boolean; readonly detail: string };
 }
 
 const KNOWN_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids']);
@@ -104,6 +112,20 @@ class InputBuffers {
     });
     return { ids, mask, types };
   }
+}
+
+/**
+ * `batch` texts for probing a graph: text b has max(1, seq − b) tokens (so padding and the mask
+ * are exercised), ids spread deterministically over the tokenizer's range, never the padding id.
+ */
+function probeTexts(batch: number, seq: number, tokenizer: TermTokenizer): EncodedText[] {
+  return Array.from({ length: batch }, (_, b) => {
+    const ids = Array.from({ length: Math.max(1, seq - b) }, (_, t) => {
+      const id = (b * 7919 + t * 104729 + 17) % (tokenizer.maxId + 1);
+      return id === tokenizer.padId ? (id + 1) % (tokenizer.maxId + 1) : id;
+    });
+    return { ids, typeIds: ids.map(() => 0), units: ids.length, unknownUnits: 0, truncated: false };
+  });
 }
 
 export class TransformerEngine implements EmbeddingEngine {
@@ -202,6 +224,19 @@ export class TransformerEngine implements EmbeddingEngine {
         throw new ModelLoadError('unknown-io', `Output ${output} has shape [${dims.join(', ')}]; expected ${pooling === 'model' ? '[batch, hidden]' : '[batch, sequence, hidden]'}`);
       const dimension = dims[dims.length - 1]!;
 
+      let firstTokenOnly: TransformerModelInfo['firstTokenOnly'] = { applied: false, detail: `not used with ${pooling} pooling` };
+      if (pooling === 'cls' && options.firstTokenOnly === false) firstTokenOnly = { applied: false, detail: 'turned off' };
+      else if (pooling === 'cls' && weightBytes * 3 > budget) firstTokenOnly = { applied: false, detail: 'not enough free memory to check the rewrite' };
+      else if (pooling === 'cls') {
+        const probeFeeds = (batch: number, seq: number) => TransformerEngine.feeds(new InputBuffers(), probeTexts(batch, seq, tokenizer), seq, tokenizer.padId, inputs, int32);
+        const rewritten = await createFirstTokenSession(model.onnxPath, output, probeFeeds, maxLength, { threads: options.threads });
+        if (rewritten.ok) {
+          await session.dispose();
+          session = rewritten.session;
+          firstTokenOnly = { applied: true, detail: rewritten.detail };
+        } else firstTokenOnly = { applied: false, detail: rewritten.reason };
+      }
+
       const fingerprint = await hashFiles(files, JSON.stringify({ tokenizer: model.tokenizerJson, pooling, prefix, maxLength }));
       const variantSuffix = model.variant === 'fp32' || model.variant === 'other' ? '' : `:${model.variant}`;
       const id = options.id ?? `${model.repoId ?? path.basename(model.dir)}${variantSuffix}`;
@@ -220,6 +255,7 @@ export class TransformerEngine implements EmbeddingEngine {
         vocabSize: tokenizer.vocabSize,
         dimension,
         threads: session.threads,
+        firstTokenOnly,
       };
       return new TransformerEngine(id, fingerprint, dimension, info, session, tokenizer, int32, Math.max(1, options.batchSize ?? 32), Math.max(maxLength, options.maxBatchTokens ?? 8192));
     } catch (err) {

@@ -1,0 +1,334 @@
+/**
+ * "First token only": a graph rewrite for encoders whose embedding is the first token's hidden
+ * state (CLS pooling — bge and most BERT-family retrieval models). Such a model computes every
+ * token's row through every layer, but after the last layer's attention has read all tokens' keys
+ * and values, only the first row matters: the last layer's query projection, attention output,
+ * residuals, layer norms and feed-forward block need only that row. On short dictionary terms
+ * (4–6 tokens) that is a sixth or more of the encoder's work.
+ *
+ * The rewrite is derived, not pattern-matched: starting from the token-level output sliced to row
+ * 0 of its sequence axis, the slice is pushed backwards through every node it commutes with —
+ * elementwise ops (with broadcasting), row-wise normalisations, Softmax over another axis,
+ * MatMul (rows of A, columns of B, or batch dims), Transpose and Reshape — as long as *every*
+ * consumer of a value wants the same slice. Where a value is also needed whole (the last layer's
+ * input feeds the keys and values; the attention mask feeds every layer) a `Slice` node is
+ * inserted on the edges that want the first row. Shapes come from a probe run of the original
+ * model with every intermediate declared as an output (`probeEdits`), so the planner needs no
+ * shape inference of its own; a Reshape in the sliced region gets a constant target shape built
+ * from the probe (batch as −1/0, the sliced axis as 1).
+ *
+ * The caller must check the result numerically against the original on inputs of a different
+ * batch size and length than the probe's (server/model/transformer/firstTokenSession.ts does),
+ * because the plan trusts the probe's sizes.
+ */
+import type { GraphEdits, OnnxGraph, OnnxNode } from './graph';
+import type { NodeSpec, TensorSpec } from './writer';
+
+/** Concrete shapes from the probe run: every node output and graph input, by value name. */
+export type ProbeShapes = ReadonlyMap<string, readonly number[]>;
+
+export interface FirstTokenPlan {
+  readonly edits: GraphEdits;
+  /** Nodes that now compute only the first row. */
+  readonly slicedNodes: number;
+  /** Of those, matrix products (the work saved). */
+  readonly slicedMatMuls: number;
+  /** `Slice` nodes inserted where a value is also needed whole. */
+  readonly insertedSlices: number;
+}
+
+export type FirstTokenResult = { readonly ok: true; readonly plan: FirstTokenPlan } | { readonly ok: false; readonly reason: string };
+
+const ELEMENTWISE = new Set([
+  'Abs', 'Add', 'And', 'BiasGelu', 'Cast', 'CastLike', 'Ceil', 'Clip', 'Div', 'Dropout', 'Elu', 'Equal', 'Erf', 'Exp', 'FastGelu',
+  'Floor', 'Gelu', 'Greater', 'GreaterOrEqual', 'HardSigmoid', 'Identity', 'IsNaN', 'LeakyRelu', 'Less', 'LessOrEqual', 'Log',
+  'Max', 'Mean', 'Min', 'Mish', 'Mul', 'Neg', 'Not', 'Or', 'Pow', 'PRelu', 'QuickGelu', 'Reciprocal', 'Relu', 'Round', 'Sigmoid',
+  'Sign', 'Softplus', 'Sqrt', 'Sub', 'Sum', 'Tanh', 'Where', 'Xor',
+]);
+/** Normalisations over the trailing axes from `axis` (default −1). */
+const ROW_NORMS = new Set(['LayerNormalization', 'SimplifiedLayerNormalization', 'SkipLayerNormalization', 'SkipSimplifiedLayerNormalization', 'RMSNormalization']);
+/** Matrix products whose first input's rows map to the output's rows (second input untouched). */
+const ROW_MATMULS = new Set(['MatMulInteger', 'MatMulNBits', 'FusedMatMul', 'MatMulIntegerToFloat']);
+
+/** Per-node request: input position → axis of that input to slice to its first entry. */
+type Requests = Map<number, number>;
+
+interface Context {
+  readonly graph: OnnxGraph;
+  readonly shapes: ProbeShapes;
+  readonly batch: number;
+}
+
+function shapeOf(ctx: Context, name: string): readonly number[] | undefined {
+  return ctx.shapes.get(name) ?? ctx.graph.initializers.get(name)?.dims;
+}
+
+function intAttr(node: OnnxNode, name: string): number | undefined {
+  const a = node.intAttributes.get(name);
+  return a?.kind === 'int' ? a.value : undefined;
+}
+
+/** Broadcasting elementwise: each input that has the sliced axis at full size is sliced too. */
+function broadcastRequests(ctx: Context, node: OnnxNode, inputs: readonly number[], out: readonly number[], axis: number): Requests | undefined {
+  const requests: Requests = new Map();
+  for (const k of inputs) {
+    const name = node.inputs[k];
+    if (!name) continue;
+    const s = shapeOf(ctx, name);
+    if (!s) return undefined;
+    const ai = axis - (out.length - s.length);
+    if (ai < 0 || s[ai] === 1) continue;
+    if (s[ai] !== out[axis]) return undefined;
+    requests.set(k, ai);
+  }
+  return requests;
+}
+
+/** What slicing `node`'s outputs on `axis` asks of its inputs, or undefined if it does not commute. */
+function requestsFor(ctx: Context, node: OnnxNode, axis: number, reshapes: Map<number, number[]>): Requests | undefined {
+  const out = ctx.shapes.get(node.outputs[0]!);
+  if (!out || axis >= out.length) return undefined;
+  const all = node.inputs.map((_, k) => k);
+  const op = node.opType;
+  if (ELEMENTWISE.has(op) && (node.domain === '' || node.domain === 'com.microsoft')) return broadcastRequests(ctx, node, all, out, axis);
+  if (ROW_NORMS.has(op)) {
+    const normAxis = op.startsWith('Skip') ? -1 : intAttr(node, 'axis') ?? -1;
+    const start = normAxis < 0 ? normAxis + out.length : normAxis;
+    return axis < start ? broadcastRequests(ctx, node, all, out, axis) : undefined;
+  }
+  if (op === 'Softmax' || op === 'LogSoftmax') {
+    const opset = ctx.graph.opset ?? 13;
+    const raw = intAttr(node, 'axis') ?? (opset >= 13 ? -1 : 1);
+    const sAxis = raw < 0 ? raw + out.length : raw;
+    // Before opset 13 the op flattens [0, axis) × [axis, rank): only leading axes commute.
+    if (opset >= 13 ? axis === sAxis : axis >= sAxis) return undefined;
+    return new Map([[0, axis]]);
+  }
+  if (op === 'MatMul' || (ROW_MATMULS.has(op) && axis === out.length - 2)) {
+    const a = shapeOf(ctx, node.inputs[0]!);
+    const b = shapeOf(ctx, node.inputs[1]!);
+    if (!a || !b || a.length < 2 || b.length < 2) return undefined;
+    if (op === 'FusedMatMul' && (intAttr(node, 'transA') ?? 0) !== 0) return undefined;
+    if (op === 'MatMulInteger' || op === 'MatMulIntegerToFloat') {
+      // A per-row zero point (or scale) of A would need slicing too; only per-tensor ones are accepted.
+      for (const k of op === 'MatMulInteger' ? [2] : [2, 4]) {
+        const s = node.inputs[k] ? shapeOf(ctx, node.inputs[k]!) : [];
+        if (!s || s.some((d) => d > 1)) return undefined;
+      }
+    }
+    if (axis === out.length - 2) return a[a.length - 2] === out[axis] ? new Map([[0, a.length - 2]]) : undefined;
+    if (axis === out.length - 1) return b[b.length - 1] === out[axis] ? new Map([[1, b.length - 1]]) : undefined;
+    // A batch axis: broadcast over the leading dims of both.
+    const requests: Requests = new Map();
+    for (const [k, s] of [[0, a], [1, b]] as const) {
+      const ai = axis - (out.length - s.length);
+      if (ai < 0 || s[ai] === 1) continue;
+      if (ai >= s.length - 2 || s[ai] !== out[axis]) return undefined;
+      requests.set(k, ai);
+    }
+    return requests;
+  }
+  if (op === 'Transpose' && node.domain === '') {
+    const perm = node.intAttributes.get('perm');
+    const p = perm?.kind === 'ints' ? perm.value : out.map((_, i) => out.length - 1 - i);
+    return p[axis] === undefined ? undefined : new Map([[0, p[axis]!]]);
+  }
+  if (op === 'Reshape' && node.domain === '') {
+    if ((intAttr(node, 'allowzero') ?? 0) !== 0) return undefined;
+    const input = shapeOf(ctx, node.inputs[0]!);
+    if (!input) return undefined;
+    const before = (s: readonly number[], n: number) => s.slice(0, n).reduce((p, d) => p * d, 1);
+    const ai = input.findIndex((d, i) => d === out[axis] && before(input, i) === before(out, axis));
+    if (ai < 0) return undefined;
+    // Constant target: the sliced axis is 1, the batch is copied (same position) or inferred (−1).
+    let inferred = false;
+    const target: number[] = [];
+    for (let j = 0; j < out.length; j++) {
+      if (j === axis) target.push(1);
+      else if (out[j] === ctx.batch && j !== ai && input[j] === ctx.batch) target.push(0);
+      else if (out[j] === ctx.batch) {
+        if (inferred) return undefined;
+        inferred = true;
+        target.push(-1);
+      } else target.push(out[j]!);
+    }
+    reshapes.set(node.index, target);
+    return new Map([[0, ai]]);
+  }
+  return undefined;
+}
+
+/** Nodes in an order where every producer comes before its consumers (Kahn), or undefined on a cycle. */
+function topologicalOrder(nodes: readonly OnnxNode[], producer: ReadonlyMap<string, OnnxNode>): OnnxNode[] | undefined {
+  const pending = new Map<number, number>();
+  const consumersOf = new Map<number, OnnxNode[]>();
+  for (const n of nodes) {
+    const deps = new Set(n.inputs.map((i) => producer.get(i)).filter((p): p is OnnxNode => p !== undefined && p !== n));
+    pending.set(n.index, deps.size);
+    for (const d of deps) consumersOf.set(d.index, [...(consumersOf.get(d.index) ?? []), n]);
+  }
+  const ready = nodes.filter((n) => pending.get(n.index) === 0);
+  const order: OnnxNode[] = [];
+  while (ready.length) {
+    const n = ready.pop()!;
+    order.push(n);
+    for (const c of consumersOf.get(n.index) ?? []) {
+      const left = pending.get(c.index)! - 1;
+      pending.set(c.index, left);
+      if (left === 0) ready.push(c);
+    }
+  }
+  return order.length === nodes.length ? order : undefined;
+}
+
+/** The nodes `output` depends on. */
+export function liveNodes(graph: OnnxGraph, output: string): OnnxNode[] {
+  const producer = new Map<string, OnnxNode>();
+  for (const n of graph.nodes) for (const o of n.outputs) if (o) producer.set(o, n);
+  const live = new Set<number>();
+  const stack = [output];
+  while (stack.length) {
+    const n = producer.get(stack.pop()!);
+    if (!n || live.has(n.index)) continue;
+    live.add(n.index);
+    stack.push(...n.inputs.filter(Boolean));
+  }
+  return graph.nodes.filter((n) => live.has(n.index));
+}
+
+/**
+ * Edits for the probe run: the graph reduced to what `output` needs, every intermediate value of
+ * it declared as an extra output (typeless; onnxruntime accepts that), so one run yields all shapes.
+ */
+export function probeEdits(graph: OnnxGraph, output: string): { edits: GraphEdits; probed: string[] } {
+  const live = liveNodes(graph, output);
+  const liveSet = new Set(live.map((n) => n.index));
+  const probed = [...new Set(live.flatMap((n) => n.outputs).filter((o) => o && o !== output))];
+  return {
+    edits: {
+      dropNodes: new Set(graph.nodes.filter((n) => !liveSet.has(n.index)).map((n) => n.index)),
+      keepOutputs: new Set([output]),
+      addOutputs: probed,
+      dropValueInfo: true,
+    },
+    probed,
+  };
+}
+
+/**
+ * Plans the rewrite of `graph` so that `output` (rank ≥ 2, sequence on `seqAxis`) holds only its
+ * first sequence entry. `shapes` come from the probe run with batch size `batch`.
+ */
+export function planFirstTokenOnly(graph: OnnxGraph, output: string, shapes: ProbeShapes, batch: number, seqAxis = 1): FirstTokenResult {
+  if ((graph.opset ?? 0) < 10) return { ok: false, reason: `opset ${graph.opset ?? 'unknown'} has no Slice with inputs (needs ≥ 10)` };
+  const outShape = shapes.get(output);
+  if (!outShape || outShape.length <= seqAxis || outShape[seqAxis]! < 2) return { ok: false, reason: `output ${output} has no sequence axis ${seqAxis} in the probe` };
+  const live = liveNodes(graph, output);
+  const producer = new Map<string, OnnxNode>();
+  for (const n of live) for (const o of n.outputs) if (o) producer.set(o, n);
+  const consumers = new Map<string, { node: OnnxNode; input: number }[]>();
+  for (const n of live) n.inputs.forEach((name, input) => name && consumers.set(name, [...(consumers.get(name) ?? []), { node: n, input }]));
+  const order = topologicalOrder(live, producer);
+  if (!order) return { ok: false, reason: 'the graph has a cycle' };
+
+  const ctx: Context = { graph, shapes, batch };
+  const requests = new Map<number, Requests>(); // nodes in the sliced region
+  const reshapes = new Map<number, number[]>();
+  /** The axis every consumer of `value` wants it sliced on, or undefined if some consumer needs it whole. */
+  const uniform = (value: string): number | undefined => {
+    let axis: number | undefined = value === output ? seqAxis : undefined;
+    const uses = consumers.get(value) ?? [];
+    if (value !== output && uses.length === 0) return undefined;
+    for (const { node, input } of uses) {
+      const a = requests.get(node.index)?.get(input);
+      if (a === undefined || (axis !== undefined && a !== axis)) return undefined;
+      axis = a;
+    }
+    return axis;
+  };
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    const used = node.outputs.filter((o) => o && (o === output || consumers.has(o)));
+    if (used.length === 0) continue;
+    const axes = used.map(uniform);
+    const axis = axes[0];
+    if (axis === undefined || axes.some((a) => a !== axis)) continue;
+    // Every used output must have the shape of the first (multi-output norms: mean/inv-std are not).
+    const first = shapes.get(node.outputs[0]!);
+    if (!first || used.some((o) => (shapes.get(o)?.length ?? -1) !== first.length || shapes.get(o)![axis] !== first[axis])) continue;
+    const r = requestsFor(ctx, node, axis, reshapes);
+    if (r) requests.set(node.index, r);
+    else reshapes.delete(node.index);
+  }
+  const root = producer.get(output);
+  if (!root || !requests.has(root.index)) return { ok: false, reason: `the node producing ${output} (${root?.opType ?? 'none'}) does not commute with a slice` };
+
+  // Emit: Slice nodes where a sliced input comes from outside the region, constant Reshape targets.
+  const taken = new Set<string>([...graph.initializers.keys(), ...graph.inputs, ...graph.nodes.flatMap((n) => [...n.outputs, n.name])]);
+  const fresh = (base: string) => {
+    let name = base;
+    for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
+    taken.add(name);
+    return name;
+  };
+  const initializers: TensorSpec[] = [];
+  const int64Constant = (base: string, values: readonly number[]) => {
+    const name = fresh(base);
+    initializers.push({ name, dataType: 'int64', dims: [values.length], data: BigInt64Array.from(values, (v) => BigInt(v)) });
+    return name;
+  };
+  const nodes: NodeSpec[] = [];
+  const slices = new Map<string, string>();
+  let starts: string | undefined;
+  let ends: string | undefined;
+  const sliceOf = (value: string, axis: number) => {
+    const key = `${axis}\u0000${value}`;
+    let name = slices.get(key);
+    if (!name) {
+      starts ??= int64Constant('synonym_lens_first_token_starts', [0]);
+      ends ??= int64Constant('synonym_lens_first_token_ends', [1]);
+      name = fresh(`${value}_first_token`);
+      nodes.push({ opType: 'Slice', inputs: [value, starts, ends, int64Constant(`synonym_lens_first_token_axis${axis}`, [axis])], outputs: [name], name: fresh(`synonym_lens_first_token_slice_${slices.size}`) });
+      slices.set(key, name);
+    }
+    return name;
+  };
+  const renameInputs = new Map<number, Map<number, string>>();
+  const rename = (node: number, input: number, to: string) => {
+    const m = renameInputs.get(node) ?? new Map<number, string>();
+    m.set(input, to);
+    renameInputs.set(node, m);
+  };
+  let slicedMatMuls = 0;
+  for (const node of live) {
+    const r = requests.get(node.index);
+    if (!r) continue;
+    if (node.opType === 'MatMul' || ROW_MATMULS.has(node.opType)) slicedMatMuls++;
+    for (const [input, axis] of r) {
+      const value = node.inputs[input]!;
+      const p = producer.get(value);
+      if (p && requests.has(p.index) && uniform(value) === axis) continue;
+      rename(node.index, input, sliceOf(value, axis));
+    }
+    const target = reshapes.get(node.index);
+    if (target) rename(node.index, 1, int64Constant(`synonym_lens_first_token_shape_${node.index}`, target));
+  }
+  if (slicedMatMuls === 0) return { ok: false, reason: 'no matrix product could be restricted to the first token' };
+  const liveSet = new Set(live.map((n) => n.index));
+  return {
+    ok: true,
+    plan: {
+      edits: {
+        dropNodes: new Set(graph.nodes.filter((n) => !liveSet.has(n.index)).map((n) => n.index)),
+        renameInputs,
+        keepOutputs: new Set([output]),
+        dropValueInfo: true,
+        appendNodes: nodes,
+        appendInitializers: initializers,
+      },
+      slicedNodes: requests.size,
+      slicedMatMuls,
+      insertedSlices: slices.size,
+    },
+  };
+}

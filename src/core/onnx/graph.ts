@@ -1,0 +1,226 @@
+/**
+ * The node-level view of an ONNX model that graph rewrites need (see `firstToken.ts`): every
+ * top-level node with its op, inputs, outputs and integer attributes, the initializers' shapes,
+ * and the graph's inputs and outputs — read without decoding any weight payload — plus
+ * `rewriteGraph`, which edits a model at the field level (drop nodes, re-point node inputs, keep
+ * only some outputs, append nodes and initializers) and copies every other byte unchanged.
+ *
+ * Field numbers are those of onnx/onnx.proto. Subgraphs of control-flow nodes are not visited.
+ */
+import { concat, decodeUtf8, fields, lengthDelimited } from './reader';
+import { encodeModel, encodeUtf8, type NodeSpec, type TensorSpec } from './writer';
+
+/** An integer or integer-list attribute (the only kinds the rewrites read). */
+export type IntAttribute = { readonly kind: 'int'; readonly value: number } | { readonly kind: 'ints'; readonly value: readonly number[] };
+
+export interface OnnxNode {
+  /** Position among the graph's nodes (in file order). */
+  readonly index: number;
+  readonly opType: string;
+  /** `''` for the ONNX domain. */
+  readonly domain: string;
+  readonly name: string;
+  /** Value names; `''` marks an omitted optional input/output. */
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  /** Integer attributes by name; other attribute kinds are only listed in `otherAttributes`. */
+  readonly intAttributes: ReadonlyMap<string, IntAttribute>;
+  readonly otherAttributes: ReadonlySet<string>;
+}
+
+export interface OnnxGraph {
+  readonly nodes: readonly OnnxNode[];
+  /** Initializer name → dims and TensorProto data type. */
+  readonly initializers: ReadonlyMap<string, { readonly dims: readonly number[]; readonly dataType: number }>;
+  readonly inputs: readonly string[];
+  readonly outputs: readonly string[];
+  /** Version of the ONNX-domain opset (undefined if the model declares none). */
+  readonly opset?: number;
+  /** Whether any initializer lives in an external data file. */
+  readonly hasExternalData: boolean;
+}
+
+/** Signed 64-bit varint at [start, end) (attribute ints are int64; −1 takes ten bytes). */
+function signedVarint(buf: Uint8Array, pos: number, end: number): { value: number; next: number } {
+  let result = 0n;
+  let shift = 0n;
+  for (;;) {
+    if (pos >= end) throw new Error('truncated protobuf varint');
+    const b = buf[pos++]!;
+    result |= BigInt(b & 0x7f) << shift;
+    if (b < 0x80) break;
+    shift += 7n;
+  }
+  return { value: Number(BigInt.asIntN(64, result)), next: pos };
+}
+
+/** The int64 values of a repeated field occurrence: one unpacked value (wire 0) or a packed run (wire 2). */
+function int64s(buf: Uint8Array, f: { wire: number; keyStart: number; start?: number; end?: number; next: number }): number[] {
+  if (f.wire === 2) {
+    const out: number[] = [];
+    for (let pos = f.start!; pos < f.end!; ) {
+      const v = signedVarint(buf, pos, f.end!);
+      out.push(v.value);
+      pos = v.next;
+    }
+    return out;
+  }
+  // Unpacked: re-read the varint after the key to keep the sign.
+  let pos = f.keyStart;
+  while (buf[pos]! >= 0x80) pos++;
+  return [signedVarint(buf, pos + 1, f.next).value];
+}
+
+function readNode(buf: Uint8Array, start: number, end: number, index: number): OnnxNode {
+  const inputs: string[] = [];
+  const outputs: string[] = [];
+  let name = '';
+  let opType = '';
+  let domain = '';
+  const intAttributes = new Map<string, IntAttribute>();
+  const otherAttributes = new Set<string>();
+  for (const f of fields(buf, start, end)) {
+    if (f.wire !== 2) continue;
+    if (f.field === 1) inputs.push(decodeUtf8(buf, f.start, f.end));
+    else if (f.field === 2) outputs.push(decodeUtf8(buf, f.start, f.end));
+    else if (f.field === 3) name = decodeUtf8(buf, f.start, f.end);
+    else if (f.field === 4) opType = decodeUtf8(buf, f.start, f.end);
+    else if (f.field === 7) domain = decodeUtf8(buf, f.start, f.end);
+    else if (f.field === 5) {
+      // AttributeProto: name = 1, i = 3, ints = 8, type = 20 (INT = 2, INTS = 7)
+      let attrName = '';
+      let single: number | undefined;
+      const list: number[] = [];
+      let type = 0;
+      for (const a of fields(buf, f.start!, f.end!)) {
+        if (a.field === 1 && a.wire === 2) attrName = decodeUtf8(buf, a.start, a.end);
+        else if (a.field === 3 && a.wire === 0) single = int64s(buf, a)[0];
+        else if (a.field === 8 && (a.wire === 0 || a.wire === 2)) list.push(...int64s(buf, a));
+        else if (a.field === 20 && a.wire === 0) type = a.value!;
+      }
+      if (type === 2 || (type === 0 && single !== undefined)) intAttributes.set(attrName, { kind: 'int', value: single ?? 0 });
+      else if (type === 7 || (type === 0 && list.length)) intAttributes.set(attrName, { kind: 'ints', value: list });
+      else otherAttributes.add(attrName);
+    }
+  }
+  return { index, opType, domain: domain === 'ai.onnx' ? '' : domain, name, inputs, outputs, intAttributes, otherAttributes };
+}
+
+/** Reads the node-level view of a model (all `graph` fields merged, as protobuf parsers do). */
+export function readOnnxGraph(model: Uint8Array): OnnxGraph {
+  const nodes: OnnxNode[] = [];
+  const initializers = new Map<string, { dims: number[]; dataType: number }>();
+  const inputs: string[] = [];
+  const outputs: string[] = [];
+  let opset: number | undefined;
+  let hasExternalData = false;
+  for (const m of fields(model, 0, model.length)) {
+    if (m.field === 8 && m.wire === 2) {
+      let domain = '';
+      let version = 0;
+      for (const f of fields(model, m.start!, m.end!)) {
+        if (f.field === 1 && f.wire === 2) domain = decodeUtf8(model, f.start, f.end);
+        else if (f.field === 2 && f.wire === 0) version = f.value!;
+      }
+      if (domain === '' || domain === 'ai.onnx') opset = version;
+    } else if (m.field === 7 && m.wire === 2) {
+      for (const g of fields(model, m.start!, m.end!)) {
+        if (g.wire !== 2) continue;
+        if (g.field === 1) nodes.push(readNode(model, g.start!, g.end!, nodes.length));
+        else if (g.field === 5) {
+          // TensorProto: dims = 1, data_type = 2, name = 8, data_location = 14 (EXTERNAL = 1)
+          let name = '';
+          const dims: number[] = [];
+          let dataType = 0;
+          for (const f of fields(model, g.start!, g.end!)) {
+            if (f.field === 1) dims.push(...int64s(model, f));
+            else if (f.field === 2 && f.wire === 0) dataType = f.value!;
+            else if (f.field === 8 && f.wire === 2) name = decodeUtf8(model, f.start, f.end);
+            else if (f.field === 14 && f.wire === 0 && f.value === 1) hasExternalData = true;
+          }
+          initializers.set(name, { dims, dataType });
+        } else if (g.field === 11 || g.field === 12) {
+          let name = '';
+          for (const f of fields(model, g.start!, g.end!)) if (f.field === 1 && f.wire === 2) name = decodeUtf8(model, f.start, f.end);
+          (g.field === 11 ? inputs : outputs).push(name);
+        }
+      }
+    }
+  }
+  // Older exports list initializers among the inputs too; those are not fed.
+  return { nodes, initializers, inputs: inputs.filter((n) => !initializers.has(n)), outputs, opset, hasExternalData };
+}
+
+export interface GraphEdits {
+  /** Nodes (by `OnnxNode.index`) to leave out. */
+  readonly dropNodes?: ReadonlySet<number>;
+  /** Node index → input position → new value name. */
+  readonly renameInputs?: ReadonlyMap<number, ReadonlyMap<number, string>>;
+  /** Keep only these graph outputs (default: all). */
+  readonly keepOutputs?: ReadonlySet<string>;
+  /** Extra graph outputs declared by name only (no type), e.g. to probe intermediate shapes. */
+  readonly addOutputs?: readonly string[];
+  /** Drop every `value_info` entry (optional shape hints that a rewrite may make stale). */
+  readonly dropValueInfo?: boolean;
+  readonly appendNodes?: readonly NodeSpec[];
+  readonly appendInitializers?: readonly TensorSpec[];
+}
+
+/** Re-encodes a NodeProto with some inputs (by position) renamed. */
+function renameNodeInputs(buf: Uint8Array, start: number, end: number, renames: ReadonlyMap<number, string>): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let position = 0;
+  for (const f of fields(buf, start, end)) {
+    if (f.field === 1 && f.wire === 2) {
+      const to = renames.get(position++);
+      if (to !== undefined) {
+        parts.push(lengthDelimited(1, encodeUtf8(to)));
+        continue;
+      }
+    }
+    parts.push(buf.subarray(f.keyStart, f.next));
+  }
+  return concat(parts);
+}
+
+/**
+ * Applies `edits` to a model. Node indices are those of `readOnnxGraph` on the same bytes. Appended
+ * nodes go after the existing ones (onnxruntime sorts nodes topologically when it loads a graph).
+ */
+export function rewriteGraph(model: Uint8Array, edits: GraphEdits): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let nodeIndex = 0;
+  for (const m of fields(model, 0, model.length)) {
+    if (m.field !== 7 || m.wire !== 2) {
+      parts.push(model.subarray(m.keyStart, m.next));
+      continue;
+    }
+    const graph: Uint8Array[] = [];
+    for (const g of fields(model, m.start!, m.end!)) {
+      if (g.wire === 2 && g.field === 1) {
+        const index = nodeIndex++;
+        if (edits.dropNodes?.has(index)) continue;
+        const renames = edits.renameInputs?.get(index);
+        graph.push(renames?.size ? lengthDelimited(1, renameNodeInputs(model, g.start!, g.end!, renames)) : model.subarray(g.keyStart, g.next));
+      } else if (g.wire === 2 && g.field === 12 && edits.keepOutputs) {
+        let name = '';
+        for (const f of fields(model, g.start!, g.end!)) if (f.field === 1 && f.wire === 2) name = decodeUtf8(model, f.start, f.end);
+        if (edits.keepOutputs.has(name)) graph.push(model.subarray(g.keyStart, g.next));
+      } else if (g.wire === 2 && g.field === 13 && edits.dropValueInfo) continue;
+      else graph.push(model.subarray(g.keyStart, g.next));
+    }
+    parts.push(lengthDelimited(7, concat(graph)));
+  }
+  const extra: Uint8Array[] = [];
+  for (const name of edits.addOutputs ?? []) extra.push(lengthDelimited(12, lengthDelimited(1, encodeUtf8(name))));
+  if (edits.appendNodes?.length || edits.appendInitializers?.length) {
+    // Encode the additions as a model and keep only its graph's node and initializer fields.
+    const spec = encodeModel({ graph: { name: 'append', nodes: edits.appendNodes ?? [], initializers: edits.appendInitializers ?? [], inputs: [], outputs: [] } });
+    for (const m of fields(spec, 0, spec.length)) {
+      if (m.field !== 7 || m.wire !== 2) continue;
+      for (const g of fields(spec, m.start!, m.end!)) if (g.field === 1 || g.field === 5) extra.push(spec.subarray(g.keyStart, g.next));
+    }
+  }
+  if (extra.length) parts.push(lengthDelimited(7, concat(extra)));
+  return concat(parts);
+}
