@@ -12,6 +12,8 @@ import { renameGraphValue } from '../../src/core/onnx/reader';
 import { planFirstTokenOnly } from '../../src/core/onnx/firstToken';
 import { encodeModel, GraphBuilder, attr } from '../../src/core/onnx/writer';
 import { TransformerEngine } from '../../src/server/model/transformer/engine';
+import { createFirstTokenSession } from '../../src/server/model/transformer/firstTokenSession';
+import type { InputTensor } from '../../src/server/model/onnxAdapter';
 import { makeModel, tempRoot, TERMS, type MakeModelOptions, type TestModel } from '../helpers/fixtures';
 import { referenceEmbedding, referenceForward } from '../helpers/reference';
 
@@ -29,6 +31,18 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let d = 0;
   for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
   return d;
+}
+
+/** Right-padded int64 feeds of real token ids of `m` (BERT inputs). */
+function probeFeeds(m: TestModel, batch: number, seq: number): Record<string, InputTensor> {
+  const ids = new BigInt64Array(batch * seq);
+  const mask = new BigInt64Array(batch * seq);
+  for (let b = 0; b < batch; b++) {
+    const tokens = m.ids(SAMPLE[b]!).slice(0, seq);
+    tokens.forEach((id, t) => ((ids[b * seq + t] = BigInt(id)), (mask[b * seq + t] = 1n)));
+  }
+  const dims = [batch, seq];
+  return { input_ids: { data: ids, dims }, attention_mask: { data: mask, dims }, token_type_ids: { data: new BigInt64Array(batch * seq), dims } };
 }
 
 async function assertClsReference(m: TestModel): Promise<TransformerEngine['info']> {
@@ -101,9 +115,25 @@ test('mean pooling and an explicit opt-out keep the exported graph', async () =>
   }
 });
 
-test('external data: the rewrite is skipped with a reason and the model still equals the reference', async () => {
+test('external data: the rewrite references the original weight files and equals the reference', async () => {
   const info = await assertClsReference(model({ arch: 'bert', layout: 'external' }));
-  assert.deepEqual(info.firstTokenOnly, { applied: false, detail: 'the weights are in external data files' });
+  assert.equal(info.firstTokenOnly.applied, true, info.firstTokenOnly.detail);
+});
+
+test('without hard links (another file system) the weights go inline; external data is then refused', async () => {
+  const open = async (m: TestModel) => {
+    const onnx = path.join(m.dir, 'onnx', 'model.onnx');
+    let released = 0;
+    const r = await createFirstTokenSession(onnx, 'last_hidden_state', (batch, seq) => probeFeeds(m, batch, seq), 64, { threads: 1 }, async () => void released++, true);
+    if (r.ok) await r.session.dispose();
+    return { r, released };
+  };
+  const inline = await open(model({ arch: 'bert' }));
+  assert.equal(inline.r.ok, true, inline.r.ok ? '' : inline.r.reason);
+  assert.equal(inline.released, 1);
+  const external = await open(model({ arch: 'bert', layout: 'external' }));
+  assert.deepEqual([external.r.ok, external.released], [false, 0]);
+  assert.match(external.r.ok ? '' : external.r.reason, /external data files cannot be linked/);
 });
 
 /**

@@ -21,14 +21,21 @@
  * batch size and length than the probe's (server/model/transformer/firstTokenSession.ts does),
  * because the plan trusts the probe's sizes.
  */
-import type { GraphEdits, OnnxGraph, OnnxNode } from './graph';
+import type { GraphEdits, NodeCopy, OnnxGraph, OnnxNode } from './graph';
 import type { NodeSpec, TensorSpec } from './writer';
 
 /** Concrete shapes from the probe run: every node output and graph input, by value name. */
 export type ProbeShapes = ReadonlyMap<string, readonly number[]>;
 
 export interface FirstTokenPlan {
+  /** The rewritten model: `output` now holds only the first sequence entry. */
   readonly edits: GraphEdits;
+  /**
+   * A check model: the original graph unchanged plus a copy of the rewritten region beside it,
+   * sharing every weight, whose result is `checkOutput` — one session compares both.
+   */
+  readonly checkEdits: GraphEdits;
+  readonly checkOutput: string;
   /** Nodes that now compute only the first row. */
   readonly slicedNodes: number;
   /** Of those, matrix products (the work saved). */
@@ -299,19 +306,36 @@ export function planFirstTokenOnly(graph: OnnxGraph, output: string, shapes: Pro
     m.set(input, to);
     renameInputs.set(node, m);
   };
+  /** Inputs a copy reads from other copies: value → copy name (filled below). */
+  const copyOf = new Map<string, string>();
+  const region = live.filter((n) => requests.has(n.index));
+  for (const node of region) for (const o of node.outputs) if (o) copyOf.set(o, fresh(`${o}__first_token`));
   let slicedMatMuls = 0;
-  for (const node of live) {
-    const r = requests.get(node.index);
-    if (!r) continue;
+  const copies: NodeCopy[] = [];
+  for (const node of region) {
+    const r = requests.get(node.index)!;
     if (node.opType === 'MatMul' || ROW_MATMULS.has(node.opType)) slicedMatMuls++;
+    const copyInputs = new Map<number, string>();
     for (const [input, axis] of r) {
       const value = node.inputs[input]!;
       const p = producer.get(value);
-      if (p && requests.has(p.index) && uniform(value) === axis) continue;
-      rename(node.index, input, sliceOf(value, axis));
+      if (p && requests.has(p.index) && uniform(value) === axis) {
+        copyInputs.set(input, copyOf.get(value)!);
+        continue;
+      }
+      const sliced = sliceOf(value, axis);
+      rename(node.index, input, sliced);
+      copyInputs.set(input, sliced);
     }
     const target = reshapes.get(node.index);
-    if (target) rename(node.index, 1, int64Constant(`synonym_lens_first_token_shape_${node.index}`, target));
+    if (target) {
+      const shape = int64Constant(`synonym_lens_first_token_shape_${node.index}`, target);
+      rename(node.index, 1, shape);
+      copyInputs.set(1, shape);
+    }
+    const outputs = new Map<number, string>();
+    node.outputs.forEach((o, k) => o && outputs.set(k, copyOf.get(o)!));
+    copies.push({ index: node.index, name: fresh(`${node.name || node.opType}__first_token`), inputs: copyInputs, outputs });
   }
   if (slicedMatMuls === 0) return { ok: false, reason: 'no matrix product could be restricted to the first token' };
   const liveSet = new Set(live.map((n) => n.index));
@@ -326,6 +350,16 @@ export function planFirstTokenOnly(graph: OnnxGraph, output: string, shapes: Pro
         appendNodes: nodes,
         appendInitializers: initializers,
       },
+      checkEdits: {
+        dropNodes: new Set(graph.nodes.filter((n) => !liveSet.has(n.index)).map((n) => n.index)),
+        keepOutputs: new Set([output]),
+        addOutputs: [copyOf.get(output)!],
+        dropValueInfo: true,
+        copyNodes: copies,
+        appendNodes: nodes,
+        appendInitializers: initializers,
+      },
+      checkOutput: copyOf.get(output)!,
       slicedNodes: requests.size,
       slicedMatMuls,
       insertedSlices: slices.size,

@@ -7,7 +7,7 @@
  *
  * Field numbers are those of onnx/onnx.proto. Subgraphs of control-flow nodes are not visited.
  */
-import { concat, decodeUtf8, fields, lengthDelimited } from './reader';
+import { concat, decodeUtf8, fields, lengthDelimited, varintBytes } from './reader';
 import { encodeModel, encodeUtf8, type NodeSpec, type TensorSpec } from './writer';
 
 /** An integer or integer-list attribute (the only kinds the rewrites read). */
@@ -151,6 +151,15 @@ export function readOnnxGraph(model: Uint8Array): OnnxGraph {
   return { nodes, initializers, inputs: inputs.filter((n) => !initializers.has(n)), outputs, opset, hasExternalData };
 }
 
+/** A copy of an existing node, appended with some inputs and outputs (by position) renamed. */
+export interface NodeCopy {
+  readonly index: number;
+  /** The copy's node name (must be unique). */
+  readonly name: string;
+  readonly inputs: ReadonlyMap<number, string>;
+  readonly outputs: ReadonlyMap<number, string>;
+}
+
 export interface GraphEdits {
   /** Nodes (by `OnnxNode.index`) to leave out. */
   readonly dropNodes?: ReadonlySet<number>;
@@ -162,24 +171,52 @@ export interface GraphEdits {
   readonly addOutputs?: readonly string[];
   /** Drop every `value_info` entry (optional shape hints that a rewrite may make stale). */
   readonly dropValueInfo?: boolean;
+  /** Copies of existing nodes, appended (before `appendNodes`). */
+  readonly copyNodes?: readonly NodeCopy[];
   readonly appendNodes?: readonly NodeSpec[];
   readonly appendInitializers?: readonly TensorSpec[];
 }
 
-/** Re-encodes a NodeProto with some inputs (by position) renamed. */
-function renameNodeInputs(buf: Uint8Array, start: number, end: number, renames: ReadonlyMap<number, string>): Uint8Array {
+/** Re-encodes a NodeProto with some inputs/outputs (by position) and optionally its name replaced. */
+function renameNodeValues(buf: Uint8Array, start: number, end: number, inputs: ReadonlyMap<number, string>, outputs?: ReadonlyMap<number, string>, name?: string): Uint8Array {
   const parts: Uint8Array[] = [];
-  let position = 0;
+  let input = 0;
+  let output = 0;
   for (const f of fields(buf, start, end)) {
-    if (f.field === 1 && f.wire === 2) {
-      const to = renames.get(position++);
-      if (to !== undefined) {
-        parts.push(lengthDelimited(1, encodeUtf8(to)));
-        continue;
-      }
-    }
-    parts.push(buf.subarray(f.keyStart, f.next));
+    let to: string | undefined;
+    if (f.field === 1 && f.wire === 2) to = inputs.get(input++);
+    else if (f.field === 2 && f.wire === 2) to = outputs?.get(output++);
+    else if (f.field === 3 && f.wire === 2) to = name;
+    parts.push(to !== undefined ? lengthDelimited(f.field, encodeUtf8(to)) : buf.subarray(f.keyStart, f.next));
   }
+  return concat(parts);
+}
+
+/**
+ * Initializers stored as external data that points into the original model file itself (at the
+ * offset of their `raw_data`), so a rewritten model is a few kilobytes that onnxruntime loads
+ * next to a link to the original file, and the weights are read once, by onnxruntime only.
+ */
+export interface WeightsByReference {
+  /** The original model file's name as seen from the rewritten model's folder. */
+  readonly location: string;
+  /** Initializers with `raw_data` of at least this many bytes are referenced (default 1024). */
+  readonly minBytes?: number;
+}
+
+/** A TensorProto with its `raw_data` replaced by an external-data reference to the same bytes. */
+function weightsByReference(buf: Uint8Array, start: number, end: number, weights: WeightsByReference): Uint8Array {
+  let raw: { start: number; end: number } | undefined;
+  for (const f of fields(buf, start, end)) {
+    if (f.field === 9 && f.wire === 2) raw = { start: f.start!, end: f.end! };
+    if (f.field === 14 && f.wire === 0 && f.value === 1) return buf.slice(start, end); // already external
+  }
+  if (!raw || raw.end - raw.start < (weights.minBytes ?? 1024)) return buf.slice(start, end);
+  const parts: Uint8Array[] = [];
+  for (const f of fields(buf, start, end)) if (!(f.field === 9 && f.wire === 2)) parts.push(buf.subarray(f.keyStart, f.next));
+  const entry = (key: string, value: string) => lengthDelimited(13, concat([lengthDelimited(1, encodeUtf8(key)), lengthDelimited(2, encodeUtf8(value))]));
+  parts.push(entry('location', weights.location), entry('offset', String(raw.start)), entry('length', String(raw.end - raw.start)));
+  parts.push(Uint8Array.of(14 * 8, 1)); // data_location = EXTERNAL
   return concat(parts);
 }
 
@@ -188,8 +225,20 @@ function renameNodeInputs(buf: Uint8Array, start: number, end: number, renames: 
  * nodes go after the existing ones (onnxruntime sorts nodes topologically when it loads a graph).
  */
 export function rewriteGraph(model: Uint8Array, edits: GraphEdits): Uint8Array {
+  return concat(rewriteGraphParts(model, edits));
+}
+
+/**
+ * `rewriteGraph` as consecutive byte ranges, mostly views into `model`: written one after the
+ * other they are the new model, without ever holding a second copy of the weights (models are
+ * hundreds of megabytes; every copy shows in the peak memory at load).
+ */
+export function rewriteGraphParts(model: Uint8Array, edits: GraphEdits, weights?: WeightsByReference): Uint8Array[] {
   const parts: Uint8Array[] = [];
   let nodeIndex = 0;
+  const copies = new Map<number, NodeCopy[]>();
+  for (const c of edits.copyNodes ?? []) copies.set(c.index, [...(copies.get(c.index) ?? []), c]);
+  const copied: Uint8Array[] = [];
   for (const m of fields(model, 0, model.length)) {
     if (m.field !== 7 || m.wire !== 2) {
       parts.push(model.subarray(m.keyStart, m.next));
@@ -201,17 +250,20 @@ export function rewriteGraph(model: Uint8Array, edits: GraphEdits): Uint8Array {
         const index = nodeIndex++;
         if (edits.dropNodes?.has(index)) continue;
         const renames = edits.renameInputs?.get(index);
-        graph.push(renames?.size ? lengthDelimited(1, renameNodeInputs(model, g.start!, g.end!, renames)) : model.subarray(g.keyStart, g.next));
+        graph.push(renames?.size ? lengthDelimited(1, renameNodeValues(model, g.start!, g.end!, renames)) : model.subarray(g.keyStart, g.next));
+        for (const c of copies.get(index) ?? []) copied.push(lengthDelimited(1, renameNodeValues(model, g.start!, g.end!, c.inputs, c.outputs, c.name)));
       } else if (g.wire === 2 && g.field === 12 && edits.keepOutputs) {
         let name = '';
         for (const f of fields(model, g.start!, g.end!)) if (f.field === 1 && f.wire === 2) name = decodeUtf8(model, f.start, f.end);
         if (edits.keepOutputs.has(name)) graph.push(model.subarray(g.keyStart, g.next));
       } else if (g.wire === 2 && g.field === 13 && edits.dropValueInfo) continue;
+      else if (g.wire === 2 && g.field === 5 && weights) graph.push(lengthDelimited(5, weightsByReference(model, g.start!, g.end!, weights)));
       else graph.push(model.subarray(g.keyStart, g.next));
     }
-    parts.push(lengthDelimited(7, concat(graph)));
+    const length = graph.reduce((sum, p) => sum + p.length, 0);
+    parts.push(Uint8Array.from(varintBytes(7 * 8 + 2)), Uint8Array.from(varintBytes(length)), ...graph);
   }
-  const extra: Uint8Array[] = [];
+  const extra: Uint8Array[] = [...copied];
   for (const name of edits.addOutputs ?? []) extra.push(lengthDelimited(12, lengthDelimited(1, encodeUtf8(name))));
   if (edits.appendNodes?.length || edits.appendInitializers?.length) {
     // Encode the additions as a model and keep only its graph's node and initializer fields.
@@ -222,5 +274,6 @@ export function rewriteGraph(model: Uint8Array, edits: GraphEdits): Uint8Array {
     }
   }
   if (extra.length) parts.push(lengthDelimited(7, concat(extra)));
-  return concat(parts);
+  // Copies, so that no view keeps the (large) source buffer alive.
+  return weights ? parts.map((p) => p.slice()) : parts;
 }

@@ -226,15 +226,18 @@ export class TransformerEngine implements EmbeddingEngine {
 
       let firstTokenOnly: TransformerModelInfo['firstTokenOnly'] = { applied: false, detail: `not used with ${pooling} pooling` };
       if (pooling === 'cls' && options.firstTokenOnly === false) firstTokenOnly = { applied: false, detail: 'turned off' };
-      else if (pooling === 'cls' && weightBytes * 3 > budget) firstTokenOnly = { applied: false, detail: 'not enough free memory to check the rewrite' };
+      else if (pooling === 'cls' && weightBytes * 2.2 > budget) firstTokenOnly = { applied: false, detail: 'not enough free memory to check the rewrite' };
       else if (pooling === 'cls') {
         const probeFeeds = (batch: number, seq: number) => TransformerEngine.feeds(new InputBuffers(), probeTexts(batch, seq, tokenizer), seq, tokenizer.padId, inputs, int32);
-        const rewritten = await createFirstTokenSession(model.onnxPath, output, probeFeeds, maxLength, { threads: options.threads });
+        const original = session;
+        const rewritten = await createFirstTokenSession(model.onnxPath, output, probeFeeds, maxLength, { threads: options.threads }, () => original.dispose());
         if (rewritten.ok) {
-          await session.dispose();
           session = rewritten.session;
           firstTokenOnly = { applied: true, detail: rewritten.detail };
-        } else firstTokenOnly = { applied: false, detail: rewritten.reason };
+        } else {
+          if (rewritten.probed) session = await OnnxSession.create(model.onnxPath, { threads: options.threads });
+          firstTokenOnly = { applied: false, detail: rewritten.reason };
+        }
       }
 
       const fingerprint = await hashFiles(files, JSON.stringify({ tokenizer: model.tokenizerJson, pooling, prefix, maxLength }));

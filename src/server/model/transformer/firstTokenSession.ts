@@ -1,12 +1,15 @@
 /**
  * Builds the "first token only" session for CLS-pooled models (core/onnx/firstToken.ts explains
- * the rewrite): probe the original graph's intermediate shapes, plan, create the rewritten
- * session, and accept it only if it reproduces the original's first-token rows on two batches of
- * other sizes than the probe's. Any failure leaves the caller's original session in use.
+ * the rewrite): probe the original graph's intermediate shapes, plan, check the rewritten region
+ * against the original on the probe batch and two batches of other sizes, then open the
+ * rewritten model and check it once more. On any failure the caller reopens the original.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { planFirstTokenOnly, probeEdits } from '../../../core/onnx/firstToken';
-import { readOnnxGraph, rewriteGraph } from '../../../core/onnx/graph';
+import { readOnnxGraph, rewriteGraphParts, type GraphEdits, type OnnxGraph, type WeightsByReference } from '../../../core/onnx/graph';
+import { concat, readOnnxSummary } from '../../../core/onnx/reader';
 import { OnnxSession, type InputTensor, type OnnxSessionOptions } from '../onnxAdapter';
 
 /** Feeds for a batch of `batch` texts of `seq` tokens (right-padded: row b has seq − b real tokens, at least 1). */
@@ -14,70 +17,144 @@ export type ProbeFeeds = (batch: number, seq: number) => Record<string, InputTen
 
 export type FirstTokenSessionResult =
   | { readonly ok: true; readonly session: OnnxSession; readonly detail: string }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly reason: string; /** Whether `beforeProbe` ran. */ readonly probed: boolean };
 
 /** Largest difference accepted between the rewritten and the original first-token rows. */
 const TOLERANCE = 1e-4;
 
-function maxRelativeDifference(ref: Float32Array, refSeq: number, got: Float32Array, batch: number, hidden: number): number {
+/**
+ * Why the first-token rows `got` ([batch, 1, hidden]) differ from `ref`'s first rows ([batch,
+ * seq, hidden]) by more than TOLERANCE (relative to each row's largest entry, at least 1), or undefined.
+ */
+function compare(ref: Float32Array, refDims: readonly number[], got: Float32Array, gotDims: readonly number[], size: { batch: number; seq: number }): string | undefined {
+  const hidden = refDims[2]!;
+  if (gotDims.length !== 3 || gotDims[0] !== size.batch || gotDims[1] !== 1 || gotDims[2] !== hidden)
+    return `the rewritten graph produced shape [${gotDims.join(', ')}] for a batch of ${size.batch}×${size.seq}`;
+  const refSeq = refDims[1]!;
   let worst = 0;
-  for (let b = 0; b < batch; b++) {
+  for (let b = 0; b < size.batch; b++) {
     let scale = 1;
     for (let h = 0; h < hidden; h++) scale = Math.max(scale, Math.abs(ref[b * refSeq * hidden + h]!));
     for (let h = 0; h < hidden; h++) worst = Math.max(worst, Math.abs(ref[b * refSeq * hidden + h]! - got[b * hidden + h]!) / scale);
   }
-  return worst;
+  return worst <= TOLERANCE ? undefined : `the rewritten graph differs from the original by ${worst.toExponential(2)} (limit ${TOLERANCE})`;
 }
 
 /**
  * Tries the rewrite for the token-level `output` ([batch, sequence, hidden]) of the model at
- * `onnxPath`. `maxSeq` bounds the probe lengths (the model's maximum input length).
+ * `onnxPath`. `maxSeq` bounds the probe lengths (the model's maximum input length). When the
+ * result is not ok and `beforeProbe` ran, the caller reopens the original (`probed: true`).
  */
-export async function createFirstTokenSession(onnxPath: string, output: string, feeds: ProbeFeeds, maxSeq: number, options: OnnxSessionOptions): Promise<FirstTokenSessionResult> {
-  const bytes = readFileSync(onnxPath);
-  const graph = readOnnxGraph(bytes);
-  // A rewritten model is loaded from memory, where relative external-data paths cannot resolve.
-  if (graph.hasExternalData) return { ok: false, reason: 'the weights are in external data files' };
+export async function createFirstTokenSession(
+  onnxPath: string,
+  output: string,
+  feeds: ProbeFeeds,
+  maxSeq: number,
+  options: OnnxSessionOptions,
+  /** Called once the rewrite is attempted at all (e.g. to release the original session). */
+  beforeProbe: () => Promise<void>,
+  /** Tests: behave as if hard links failed (weights inline). */
+  noLinks = false,
+): Promise<FirstTokenSessionResult> {
   // Probe and check sizes: distinct from each other and from typical model dimensions.
   const probe = { batch: 3, seq: Math.min(11, maxSeq) };
   const checks = [
     { batch: 2, seq: Math.min(7, maxSeq - 1) },
     { batch: 5, seq: Math.min(5, maxSeq - 2) },
   ];
-  if (checks.some((c) => c.seq < 2)) return { ok: false, reason: `the maximum length (${maxSeq}) is too short to check the rewrite` };
+  if (checks.some((c) => c.seq < 2)) return { ok: false, reason: `the maximum length (${maxSeq}) is too short to check the rewrite`, probed: false };
 
-  const { edits, probed } = probeEdits(graph, output);
-  let probeSession: OnnxSession | undefined;
-  let rewritten: OnnxSession | undefined;
+  // The models below are, where possible, skeletons: every large initializer is external data
+  // pointing into the original file, hard-linked into a scratch folder with the original's own
+  // external data files (onnxruntime refuses paths that resolve outside the model's folder, so
+  // symbolic links do not do), and neither this process nor the scratch folder holds a second
+  // copy of the weights. Across file systems (no hard links) the rewritten models carry the
+  // weights inline and the original bytes stay in memory while the rewrite is checked.
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-graph-'));
+  const WEIGHTS = 'synonym-lens-original.onnx';
+  let source: Uint8Array;
+  let weights: WeightsByReference | undefined;
+  let graph: OnnxGraph;
   try {
-    probeSession = await OnnxSession.create(rewriteGraph(bytes, edits), options);
+    const bytes = readFileSync(onnxPath);
+    const external = readOnnxSummary(bytes).externalDataLocations;
+    const links = [{ from: onnxPath, to: WEIGHTS }, ...external.map((location) => ({ from: path.join(path.dirname(onnxPath), location), to: location }))];
+    let linked = true;
+    for (const { from, to } of links) {
+      if (path.isAbsolute(to) || to.split(/[\\/]/).includes('..')) throw new Error(`external data location ${to} is outside the model folder`);
+      mkdirSync(path.dirname(path.join(scratch, to)), { recursive: true });
+      try {
+        if (noLinks) throw new Error('links disabled');
+        linkSync(from, path.join(scratch, to));
+      } catch {
+        linked = false;
+        break;
+      }
+    }
+    if (!linked && external.length) throw new Error(`its external data files cannot be linked into ${os.tmpdir()} (another file system)`);
+    weights = linked ? { location: WEIGHTS } : undefined;
+    source = linked ? concat(rewriteGraphParts(bytes, {}, weights)) : bytes;
+    graph = readOnnxGraph(source);
+  } catch (err) {
+    rmSync(scratch, { recursive: true, force: true });
+    return { ok: false, reason: `cannot prepare the rewrite: ${(err as Error).message}`, probed: false };
+  }
+
+  const { edits: probeModel, probed } = probeEdits(graph, output);
+  // One session at a time (each holds a copy of the weights): the caller's is released first
+  // (`beforeProbe`), then the probe (all intermediate shapes), the check model (original and
+  // rewritten region side by side, sharing the weights) and finally the rewritten model.
+  let current: OnnxSession | undefined;
+  /** Opens the model with `edits` applied, written part by part (no in-memory copy of it). */
+  let opened = 0;
+  const open = async (edits: GraphEdits) => {
+    const file = path.join(scratch, `model-${opened++}.onnx`);
+    const fd = openSync(file, 'w');
+    try {
+      for (const part of rewriteGraphParts(source, edits)) writeSync(fd, part);
+    } finally {
+      closeSync(fd);
+    }
+    return OnnxSession.create(file, options);
+  };
+  try {
+    await beforeProbe();
+    current = await open(probeModel);
     const probeFeeds = feeds(probe.batch, probe.seq);
-    const results = await probeSession.run(probeFeeds, [output, ...probed]);
+    const results = await current.run(probeFeeds, [output, ...probed]);
+    await current.dispose();
+    current = undefined;
     const shapes = new Map<string, readonly number[]>();
     for (const [name, t] of Object.entries(probeFeeds)) shapes.set(name, t.dims);
     for (const [name, t] of Object.entries(results)) shapes.set(name, t.dims);
     const planned = planFirstTokenOnly(graph, output, shapes, probe.batch);
-    if (!planned.ok) return { ok: false, reason: planned.reason };
+    if (!planned.ok) return { ok: false, reason: planned.reason, probed: true };
+    const { plan } = planned;
 
-    rewritten = await OnnxSession.create(rewriteGraph(bytes, planned.plan.edits), options);
+    current = await open(plan.checkEdits);
+    let expected: Float32Array | undefined;
     for (const size of [probe, ...checks]) {
-      const f = feeds(size.batch, size.seq);
-      const ref = (await probeSession.run(f, [output]))[output]!;
-      const got = (await rewritten.run(f, [output]))[output]!;
-      const hidden = ref.dims[2]!;
-      if (got.dims.length !== 3 || got.dims[0] !== size.batch || got.dims[1] !== 1 || got.dims[2] !== hidden)
-        return { ok: false, reason: `the rewritten graph produced shape [${got.dims.join(', ')}] for a batch of ${size.batch}×${size.seq}` };
-      const diff = maxRelativeDifference(ref.data, ref.dims[1]!, got.data, size.batch, hidden);
-      if (!(diff <= TOLERANCE)) return { ok: false, reason: `the rewritten graph differs from the original by ${diff.toExponential(2)} (limit ${TOLERANCE})` };
+      const both = await current.run(feeds(size.batch, size.seq), [output, plan.checkOutput]);
+      const [ref, got] = [both[output]!, both[plan.checkOutput]!];
+      const mismatch = compare(ref.data, ref.dims, got.data, got.dims, size);
+      if (mismatch) return { ok: false, reason: mismatch, probed: true };
+      expected ??= got.data;
     }
-    const { slicedNodes, slicedMatMuls, insertedSlices } = planned.plan;
-    const session = rewritten;
-    rewritten = undefined;
-    return { ok: true, session, detail: `${slicedNodes} nodes (${slicedMatMuls} matrix products) compute the first token only; ${insertedSlices} slices inserted` };
+    await current.dispose();
+    current = undefined;
+
+    const session = await open(plan.edits);
+    current = session;
+    // The rewritten model alone must give what its copy in the check model gave.
+    const alone = (await session.run(feeds(probe.batch, probe.seq), [output]))[output]!;
+    const mismatch = compare(expected!, [probe.batch, 1, alone.dims[2]!], alone.data, alone.dims, probe);
+    if (mismatch) return { ok: false, reason: mismatch, probed: true };
+    current = undefined;
+    return { ok: true, session, detail: `${plan.slicedNodes} nodes (${plan.slicedMatMuls} matrix products) compute the first token only; ${plan.insertedSlices} slices inserted` };
   } catch (err) {
-    return { ok: false, reason: `onnxruntime: ${(err as Error).message.split('\n')[0]}` };
+    return { ok: false, reason: `onnxruntime: ${(err as Error).message.split('\n')[0]}`, probed: true };
   } finally {
-    await probeSession?.dispose();
-    await rewritten?.dispose();
+    await current?.dispose();
+    rmSync(scratch, { recursive: true, force: true });
   }
 }
