@@ -57,8 +57,8 @@ export function activate(context: vscode.ExtensionContext): SynonymLensApi {
 
 /**
  * Settings that need more than the server's own re-read: `files` changes the document selector,
- * fixed when the client starts, so the client restarts at once; `threads` is read when a model
- * loads, so the user is asked whether to restart now; `model` is reloaded by the server itself
+ * fixed when the client starts, so the client restarts at once; `threads` and `executionProvider`
+ * are read when a model loads, so the user is asked whether to restart now; `model` is reloaded by the server itself
  * (`workspace/didChangeConfiguration`), the client only says so.
  */
 function onConfigurationChanged(e: vscode.ConfigurationChangeEvent, output: vscode.LogOutputChannel): void {
@@ -71,6 +71,12 @@ function onConfigurationChanged(e: vscode.ConfigurationChangeEvent, output: vsco
     const restart = vscode.l10n.t('Restart');
     void vscode.window
       .showInformationMessage(vscode.l10n.t('Synonym Lens: the thread count takes effect when the language server restarts. Restart the language server to apply?'), restart)
+      .then((choice) => (choice === restart ? client?.restart() : undefined));
+  }
+  if (e.affectsConfiguration('synonymLens.executionProvider')) {
+    const restart = vscode.l10n.t('Restart');
+    void vscode.window
+      .showInformationMessage(vscode.l10n.t('Synonym Lens: the execution provider takes effect when the language server restarts. Restart the language server to apply?'), restart)
       .then((choice) => (choice === restart ? client?.restart() : undefined));
   }
   if (e.affectsConfiguration('synonymLens.model')) {

@@ -108,7 +108,8 @@ export class SynonymLensClient implements vscode.Disposable {
       debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     // Read once per start: the engine's thread pool is fixed when a model loads (0 = automatic).
-    const threads = normalizeSettings({ threads: vscode.workspace.getConfiguration('synonymLens').get('threads') }).threads;
+    const config = vscode.workspace.getConfiguration('synonymLens');
+    const { threads, executionProvider } = normalizeSettings({ threads: config.get('threads'), executionProvider: config.get('executionProvider') });
     // The default handler restarts a crashed server (up to 4 times in 3 minutes); we keep it and log.
     let defaultHandler: ErrorHandler | undefined;
     const errorHandler: ErrorHandler = {
@@ -125,7 +126,7 @@ export class SynonymLensClient implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(),
-      initializationOptions: threads > 0 ? { threads } : {},
+      initializationOptions: { ...(threads > 0 ? { threads } : {}), ...(executionProvider !== 'cpu' ? { executionProvider } : {}) },
       outputChannel: this.output,
       // Hovers link to our own commands ("Add as synonym"); trust those and nothing else.
       markdown: { isTrusted: { enabledCommands: Object.values(ClientCommands) }, supportHtml: false },

@@ -5,6 +5,7 @@
  * structural diagnostics carry on without retrying a broken model on every keystroke.
  */
 import { existsSync } from 'node:fs';
+import type { ExecutionProvider } from '../shared/settings';
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import { ModelStatusNotification, type ModelState } from '../shared/protocol';
@@ -62,7 +63,7 @@ export class ModelHost {
 
   constructor(
     private readonly connection: Connection,
-    private readonly options: { threads?: number; load?: typeof loadEngine } = {},
+    private readonly options: { threads?: number; executionProvider?: ExecutionProvider; load?: typeof loadEngine } = {},
   ) {}
 
   /** The entry for a resolved spec of a document's setting, starting its load when first asked for. */
@@ -176,7 +177,8 @@ export class ModelHost {
       this.notify(entry);
       const started = Date.now();
       try {
-        const engine = new CachedEngine(await load(spec, this.options.threads !== undefined ? { threads: this.options.threads } : {}), this.cache);
+        const { threads, executionProvider } = this.options;
+        const engine = new CachedEngine(await load(spec, { ...(threads !== undefined ? { threads } : {}), ...(executionProvider ? { executionProvider } : {}) }), this.cache);
         entry.engine = engine;
         entry.modelId = engine.id;
         entry.store = new VectorStore(engine);

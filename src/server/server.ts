@@ -38,7 +38,7 @@ import {
   type Neighbor,
   type PairScore,
 } from '../shared/protocol';
-import { thresholdsFor, type Settings } from '../shared/settings';
+import { normalizeSettings, thresholdsFor, type ExecutionProvider, type Settings } from '../shared/settings';
 import { CancelSource, isCancellation, raceToken, requestCancelled, throwIfCancelled } from './cancellation';
 import { codeActions, fineTuneKind, labelColumnOf, newPairValues, suggestKind } from './codeActions';
 import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
@@ -57,6 +57,8 @@ export interface InitializationOptions {
   debounceMs?: number;
   /** Intra-op threads of the embedding engine (default: the engine's choice). */
   threads?: number;
+  /** Execution provider of transformer models (default `cpu`; settings.ts `executionProvider`). */
+  executionProvider?: ExecutionProvider;
 }
 
 interface DocState {
@@ -98,7 +100,10 @@ export function startServer(connection: Connection): void {
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) debounceMs = options.debounceMs;
     settings = new SettingsProvider(connection, caps.workspace?.configuration === true);
-    host = new ModelHost(connection, typeof options.threads === 'number' ? { threads: options.threads } : {});
+    host = new ModelHost(connection, {
+      ...(typeof options.threads === 'number' ? { threads: options.threads } : {}),
+      ...(typeof options.executionProvider === 'string' ? { executionProvider: normalizeSettings({ executionProvider: options.executionProvider }).executionProvider } : {}),
+    });
     inlayRefresh = caps.workspace?.inlayHint?.refreshSupport === true;
     versionedEdits = caps.workspace?.workspaceEdit?.documentChanges === true;
     dynamicConfiguration = caps.workspace?.didChangeConfiguration?.dynamicRegistration === true;

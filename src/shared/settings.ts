@@ -51,10 +51,25 @@ export interface Settings {
   };
   /** Intra-op threads of the embedding engine; 0 lets the engine choose (client-side: `initializationOptions.threads`). */
   threads: number;
+  /**
+   * Where transformer models run: `cpu`, `cuda` (needs onnxruntime-node's CUDA binaries) or
+   * `auto` (CUDA when installed, else CPU). The embedded model always runs on the CPU.
+   * Client-side: `initializationOptions.executionProvider`.
+   */
+  executionProvider: ExecutionProvider;
   hub: {
     /** Hugging Face hub or mirror URL for downloads; empty: `HF_ENDPOINT`, else https://huggingface.co (client-side). */
     endpoint: string;
   };
+}
+
+/** Execution providers a user may choose for transformer models. */
+export type ExecutionProvider = 'cpu' | 'cuda' | 'auto';
+export const EXECUTION_PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda', 'auto'];
+
+function executionProvider(v: unknown, fallback: ExecutionProvider): ExecutionProvider {
+  const s = typeof v === 'string' ? v.trim().toLowerCase() : '';
+  return (EXECUTION_PROVIDERS as readonly string[]).includes(s) ? (s as ExecutionProvider) : fallback;
 }
 
 export const defaultSettings: Settings = Object.freeze({
@@ -79,6 +94,7 @@ export const defaultSettings: Settings = Object.freeze({
   hover: { topK: 10 },
   inlayHints: { enabled: true },
   threads: 0,
+  executionProvider: 'cpu',
   hub: { endpoint: '' },
 }) as Settings;
 
@@ -198,6 +214,14 @@ export const settingsSchema: readonly SettingSchema[] = [
     restartsServer: true,
   },
   {
+    key: 'synonymLens.executionProvider',
+    type: 'string',
+    default: 'cpu',
+    enum: ['cpu', 'cuda', 'auto'],
+    description: 'Where transformer models run: `cpu`, `cuda` (an NVIDIA GPU; needs onnxruntime-node installed with its CUDA binaries) or `auto` (CUDA when available, else CPU). The embedded model always runs on the CPU. Takes effect when the language server restarts.',
+    restartsServer: true,
+  },
+  {
     key: 'synonymLens.hub.endpoint',
     type: 'string',
     default: '',
@@ -293,6 +317,7 @@ export function normalizeSettings(raw: unknown): Settings {
     hover: { topK: Math.round(num(pick(r, 'hover.topK'), d.hover.topK, 1, 100)) },
     inlayHints: { enabled: bool(pick(r, 'inlayHints.enabled'), d.inlayHints.enabled) },
     threads: Math.round(num(pick(r, 'threads'), d.threads, 0, 64)),
+    executionProvider: executionProvider(pick(r, 'executionProvider'), d.executionProvider),
     hub: { endpoint: endpoint(pick(r, 'hub.endpoint')) },
   };
 }

@@ -4,7 +4,8 @@
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -26,6 +27,7 @@ import type {
   SimilarityMatrixResult,
 } from '../../src/shared/protocol';
 import { codes, fixtureUri, fixturesDir, has, startServer, type TestServer } from './client';
+import { makeModel } from '../helpers/fixtures';
 
 const carsText = readFileSync(path.join(fixturesDir, 'cars.synonyms.csv'), 'utf8');
 const hostileText = readFileSync(path.join(fixturesDir, 'hostile.synonyms.csv'), 'utf8');
@@ -328,6 +330,25 @@ test('a broken model folder: status says why, structural diagnostics stay', asyn
     await s.waitDiagnostics(cars, has('low-similarity'), { after: cursor });
   } finally {
     await s.stop();
+  }
+});
+
+test('executionProvider cuda without CUDA binaries: the transformer model fails with the precise reason, the embedded model still runs', async () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-ep-'));
+  const dir = makeModel(path.join(root, 'bert'), { arch: 'bert' }).dir;
+  const s = await startServer({ settings: { model: dir }, initializationOptions: { executionProvider: 'cuda' } });
+  try {
+    s.open(cars, carsText);
+    const status = await s.waitStatus((x) => x.state === 'error');
+    assert.match(status.error!, /CUDA execution provider is not installed.*use cpu/);
+    // The setting concerns transformer models only: the embedded model loads on the CPU.
+    const cursor = s.diagnostics.cursor;
+    await s.setSettings({ model: 'builtin' });
+    await s.waitStatus((x) => x.state === 'ready');
+    await s.waitDiagnostics(cars, has('low-similarity'), { after: cursor });
+  } finally {
+    await s.stop();
+    rmSync(root, { recursive: true, force: true });
   }
 });
 

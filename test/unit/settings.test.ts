@@ -50,7 +50,13 @@ test('settings that reload the model or restart the server say so', () => {
     if (s.reloadsModel) assert.match(s.description, /reloads the model/, s.key);
     if (s.restartsServer) assert.match(s.description, /language server restarts|restarts the language server/, s.key);
   }
-  assert.deepEqual(settingsSchema.filter((s) => s.restartsServer).map((s) => s.key).sort(), ['synonymLens.files', 'synonymLens.threads']);
+  assert.deepEqual(settingsSchema.filter((s) => s.restartsServer).map((s) => s.key).sort(), ['synonymLens.executionProvider', 'synonymLens.files', 'synonymLens.threads']);
+});
+
+test('executionProvider: known names in any case, anything else is cpu', () => {
+  assert.equal(normalizeSettings({ executionProvider: ' CUDA ' }).executionProvider, 'cuda');
+  assert.equal(normalizeSettings({ executionProvider: 'auto' }).executionProvider, 'auto');
+  for (const bad of ['gpu', '', 3, null]) assert.equal(normalizeSettings({ executionProvider: bad }).executionProvider, 'cpu');
 });
 
 test('normalizeSettings: nothing, garbage and partial input give complete settings', () => {

@@ -7,6 +7,7 @@
  * transformer folders.
  */
 import { existsSync, statSync } from 'node:fs';
+import type { ExecutionProviderChoice } from './onnxAdapter';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CHAR_NGRAM_MODEL_TYPE, parseCharNgramConfig, type CharNgramModelConfig } from '../../core/builtin/featurizer';
@@ -18,6 +19,8 @@ import { loadTransformerEngine, resolveTransformerSpec } from './transformer'; /
 export interface LoadEngineOptions {
   /** Intra-op threads; default the physical core count. */
   readonly threads?: number;
+  /** Execution provider of transformer models (the embedded model always runs on the CPU); default `cpu`. */
+  readonly executionProvider?: ExecutionProviderChoice;
   /**
    * Folder holding the shipped models (`<modelsDir>/builtin`). Default: `SYNONYM_LENS_BUILTIN_MODEL`
    * (the builtin folder itself) if set, else `models/` next to the bundle's `dist/`.
@@ -66,7 +69,7 @@ export async function loadEngine(spec: 'builtin' | string, options: LoadEngineOp
   // with tokenizer.json, an HF cache folder, or a downloaded / cached `org/name`. Anything else
   // keeps the char-n-gram path below.
   const transformerDir = resolveTransformerSpec(spec);
-  if (transformerDir !== undefined) return loadTransformerEngine(transformerDir, { threads: options.threads });
+  if (transformerDir !== undefined) return loadTransformerEngine(transformerDir, { threads: options.threads, executionProvider: options.executionProvider });
   return loadFolder(path.resolve(spec), options, () => path.basename(path.resolve(spec)));
 }
 

@@ -13,7 +13,7 @@ import { createReadStream, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CancelledError, type CancellationFlag, type EmbeddingEngine, type TextAnalysis } from '../engine';
-import { OnnxSession, type InputTensor } from '../onnxAdapter';
+import { OnnxSession, type ExecutionProviderChoice, type InputTensor } from '../onnxAdapter';
 import { ModelLoadError } from './errors';
 import { resolveModelFolder, type ResolvedModel, type Variant } from './layout';
 import { createFirstTokenSession } from './firstTokenSession';
@@ -24,6 +24,8 @@ import { TermTokenizer, type EncodedText } from './tokenizer';
 export interface TransformerEngineOptions {
   /** Intra-op threads; default the physical core count. */
   readonly threads?: number;
+  /** Execution provider (onnxAdapter.ts); default `$SYNONYM_LENS_EXECUTION_PROVIDER`, else `cpu`. */
+  readonly executionProvider?: ExecutionProviderChoice;
   /** Which ONNX file: fp32 `model.onnx`, `model_quantized.onnx`, `model_fp16.onnx`; default the best present. */
   readonly variant?: Variant;
   /** Pooling; default: the graph's `sentence_embedding` output, else 1_Pooling, else the preset, else mean. */
@@ -172,7 +174,7 @@ export class TransformerEngine implements EmbeddingEngine {
 
     let session: OnnxSession;
     try {
-      session = await OnnxSession.create(model.onnxPath, { threads: options.threads });
+      session = await OnnxSession.create(model.onnxPath, { threads: options.threads, executionProvider: options.executionProvider });
     } catch (err) {
       const detail = (err as Error).message;
       if (/external|_data|\.data|No such file|open file/i.test(detail) && /data/i.test(detail))
@@ -230,12 +232,12 @@ export class TransformerEngine implements EmbeddingEngine {
       else if (pooling === 'cls') {
         const probeFeeds = (batch: number, seq: number) => TransformerEngine.feeds(new InputBuffers(), probeTexts(batch, seq, tokenizer), seq, tokenizer.padId, inputs, int32);
         const original = session;
-        const rewritten = await createFirstTokenSession(model.onnxPath, output, probeFeeds, maxLength, { threads: options.threads }, () => original.dispose());
+        const rewritten = await createFirstTokenSession(model.onnxPath, output, probeFeeds, maxLength, { threads: options.threads, executionProvider: options.executionProvider }, () => original.dispose());
         if (rewritten.ok) {
           session = rewritten.session;
           firstTokenOnly = { applied: true, detail: rewritten.detail };
         } else {
-          if (rewritten.probed) session = await OnnxSession.create(model.onnxPath, { threads: options.threads });
+          if (rewritten.probed) session = await OnnxSession.create(model.onnxPath, { threads: options.threads, executionProvider: options.executionProvider });
           firstTokenOnly = { applied: false, detail: rewritten.reason };
         }
       }
