@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadEngine } from '../../src/server/model/load';
@@ -172,6 +172,22 @@ test('fine-tune --model <transformer folder> trains an adapter and writes a fold
   const again = run('fine-tune', positives, '--out', path.join(tmp, 'bert-tuned-again'), '--model', out, '--epochs', '1', '--lr', '0.01');
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /wrote .*bert-tuned-again \(.*synonym-lens\.json/);
+});
+
+test('adjusted vectors over a transformer folder keep working when both folders move together', () => {
+  const home = mkdtempSync(path.join(tmp, 'portable-'));
+  const bert = path.join(home, 'models', 'bert-base');
+  makeModel(bert, { arch: 'bert', vocabTerms: readFileSync(labelled, 'utf8').split(/[\s,]+/) });
+  const out = path.join(home, 'models', 'bert-retrofit');
+  assert.equal(run('adjust', labelled, '--out', out, '--method', 'retrofit', '--model', bert).code, 0);
+  const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8'));
+  assert.equal(config.base_model_relative, '../bert-base');
+  const before = JSON.parse(run('evaluate', labelled, '--model', out, '--json').stdout);
+  const moved = path.join(tmp, 'moved-elsewhere');
+  renameSync(home, moved);
+  const r = run('evaluate', labelled, '--model', path.join(moved, 'models', 'bert-retrofit'), '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).roc_auc, before.roc_auc);
 });
 
 test('fine-tune --model <adjusted-vectors folder> says to fine-tune its base instead (exit 2)', () => {

@@ -377,9 +377,14 @@ export function runAdjust(job: AdjustJob, ctx: JobContext): AdjustOutput {
   ctx.onProgress({ type: 'phase', message: 'writing the adjusted vectors' });
   mkdirSync(job.stagingDir);
   const tableBytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  // A base folder is also recorded relative to the new folder (a sibling of the staging root), so
+  // the pair can move or be shared together; the absolute spec stays as the fallback.
+  const finalParent = path.dirname(path.dirname(job.stagingDir));
+  const baseRelative = path.isAbsolute(job.base.spec) ? path.relative(path.join(finalParent, 'x'), job.base.spec).split(path.sep).join('/') : undefined;
   const config = {
     model_type: ADJUSTED_MODEL_TYPE,
     base_model: job.base.spec,
+    ...(baseRelative !== undefined ? { base_model_relative: baseRelative } : {}),
     base_model_id: job.base.id,
     base_fingerprint: job.base.fingerprint,
     method: job.method,

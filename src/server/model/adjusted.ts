@@ -4,7 +4,8 @@
  * `termKey`) from the table and every other text from the base model, so only dictionary terms
  * move — what adjustment can honestly do (see docs/learning.md).
  *
- *   config.json   { model_type: "synonym-lens-adjusted", base_model, base_model_id, base_fingerprint,
+ *   config.json   { model_type: "synonym-lens-adjusted", base_model, base_model_relative (base folders:
+ *                   the path from this folder, tried first, so both can move together), base_model_id, base_fingerprint,
  *                   method, dimension, terms, moved_terms, vectors_sha256, … }
  *   terms.json    JSON array of term keys, in row order
  *   vectors.f32   float32 little-endian [terms × dimension], L2-normalised rows
@@ -23,6 +24,8 @@ export const ADJUSTED_VECTORS_FILE = 'vectors.f32';
 interface AdjustedConfig {
   model_type: typeof ADJUSTED_MODEL_TYPE;
   base_model: string;
+  /** The base folder relative to this one (written when the base is a folder); preferred when it exists. */
+  base_model_relative?: string;
   base_fingerprint?: string;
   dimension: number;
 }
@@ -47,7 +50,9 @@ export async function loadAdjustedEngine(dir: string, loadBase: (spec: string) =
   if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string') || bytes.length !== keys.length * dim * 4) {
     throw new Error(`${dir}: ${ADJUSTED_TERMS_FILE} and ${ADJUSTED_VECTORS_FILE} do not match (${keys instanceof Array ? keys.length : '?'} terms × ${dim})`);
   }
-  const base = await loadBase(config.base_model);
+  const relative = typeof config.base_model_relative === 'string' ? path.resolve(dir, config.base_model_relative) : undefined;
+  const baseSpec = relative !== undefined && existsSync(relative) ? relative : config.base_model;
+  const base = await loadBase(baseSpec);
   if (base.dimension !== dim || (config.base_fingerprint && config.base_fingerprint !== base.fingerprint)) {
     await base.dispose();
     throw new Error(`${dir}: its base model ${config.base_model} has changed since the vectors were adjusted; adjust them again.`);
