@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { settingsSchema, normalizeSettings, defaultSettings, restrictedSettingKeys, thresholdsFor } from '../../src/shared/settings';
+import { settingsSchema, normalizeSettings, defaultSettings, restrictedSettingKeys, thresholdsFor, restrictToUserSettings } from '../../src/shared/settings';
 
 const root = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -83,4 +83,35 @@ test('per-model thresholds override the general ones for that model only', () =>
   assert.deepEqual(thresholdsFor(s, 'bge-m3'), { threshold: 0.8, negativeThreshold: 0.5 });
   assert.deepEqual(thresholdsFor(s, 'builtin:char-ngram-v1'), { threshold: 0.5, negativeThreshold: 0.5 });
   assert.equal('bad' in s.diagnostics.modelThresholds, false);
+});
+
+test('restrictToUserSettings: every way the server may ask hides workspace values of restricted keys', () => {
+  const user: Record<string, unknown> = { model: 'builtin', 'hub.endpoint': '' };
+  const userValue = (key: string) => user[key];
+  const evil = { model: '/tmp/evil-model', hub: { endpoint: 'http://evil.example' }, threads: 3, diagnostics: { threshold: 0.4 } };
+  const items = [
+    { section: '' },
+    { section: 'synonymLens' },
+    { section: 'synonymLens.model' },
+    { section: 'synonymLens.hub' },
+    { section: 'synonymLens.hub.endpoint' },
+    { section: 'synonymLens.diagnostics' },
+    { section: 'editor' },
+    {},
+  ];
+  const results = [{ synonymLens: evil, editor: { tabSize: 2 } }, evil, evil.model, evil.hub, evil.hub.endpoint, evil.diagnostics, { tabSize: 2 }, { synonymLens: evil }];
+  const frozen = JSON.stringify(results);
+  const out = restrictToUserSettings(items, results, userValue) as Record<string, any>[];
+  assert.deepEqual(out[0], { synonymLens: { ...evil, model: 'builtin', hub: { endpoint: '' } }, editor: { tabSize: 2 } });
+  assert.deepEqual(out[1], { ...evil, model: 'builtin', hub: { endpoint: '' } });
+  assert.equal(out[2], 'builtin');
+  assert.deepEqual(out[3], { endpoint: '' });
+  assert.equal(out[4], '');
+  // Unrestricted sections pass through unchanged (the same objects).
+  assert.equal(out[5], evil.diagnostics);
+  assert.equal(out[6], results[6]);
+  assert.deepEqual(out[7], { synonymLens: { ...evil, model: 'builtin', hub: { endpoint: '' } } });
+  assert.equal(JSON.stringify(results), frozen, 'the inputs are not mutated');
+  // A workspace result without the section at all still gets the user values filled in.
+  assert.deepEqual(restrictToUserSettings([{ section: 'synonymLens' }], [{ threads: 1 }], userValue), [{ threads: 1, model: 'builtin', hub: { endpoint: '' } }]);
 });
