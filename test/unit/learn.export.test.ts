@@ -17,10 +17,14 @@ test('an exported fine-tuned model loads with loadEngine and embeds as in-proces
   const dir = mkdtempSync(path.join(tmpdir(), 'sl-export-'));
   try {
     const config = BUILTIN_MODEL_CONFIG;
-    const r = trainCharNgram(generateEmbeddingTable(config), config, pairs, { loss: 'mnrl', epochs: 3, batchSize: 3 });
+    // Shape features (the default) and learned order weights change the featuriser's config: the
+    // folder must carry the trained config, and the server's loader must honour it.
+    const r = trainCharNgram(generateEmbeddingTable(config), config, pairs, { loss: 'mnrl', epochs: 3, batchSize: 3, learnOrderWeights: true });
+    assert.equal(r.config.shapeFeatures, true);
+    assert.equal(r.config.orderWeights?.length, 8);
     const out = exportCharNgramModel({
       outDir: path.join(dir, 'tuned'),
-      config,
+      config: r.config,
       table: r.table,
       provenance: {
         base_model: 'builtin:char-ngram-v1',
@@ -41,7 +45,7 @@ test('an exported fine-tuned model loads with loadEngine and embeds as in-proces
       const texts = ['汽车', '计算机', 'automobile', '未见过的词', 'SUV 越野'];
       const got = await engine.embed(texts);
       texts.forEach((t, i) => {
-        const want = referenceEmbed(t, config, r.table);
+        const want = referenceEmbed(t, r.config, r.table);
         const err = Math.max(...want.map((v, d) => Math.abs(v - got[i]![d]!)));
         assert.ok(err <= 1e-5, `${t}: max abs difference ${err}`);
       });

@@ -10,7 +10,7 @@ import { baseModelOption, interruptSignal, learningFailure, outOption, readLearn
 
 /**
  * `fine-tune <file.csv> --out <dir> [--model builtin|<dir>|org/name] [--loss …] [--epochs n]
- * [--batch-size n] [--lr x] [--seed n] [--json]`: trains the char-n-gram model's table, or a residual
+ * [--batch-size n] [--lr x] [--seed n] [--no-shape-features] [--order-weights] [--adapter linear|mlp] [--json]`: trains the char-n-gram model's table, or a residual
  * adapter over a transformer model's frozen encoder, on the dictionary (in a worker thread),
  * evaluates before/after on held-out synonym groups, and writes a new model folder atomically. One
  * progress line per epoch on stderr; Ctrl-C cancels and writes nothing (exit 130).
@@ -24,6 +24,8 @@ export async function runFineTune(positionals: string[], values: Record<string, 
   // Without --lr the job takes its base's default: 0.01 for char-n-gram, 1e-3 for transformer adapters.
   const lr = values.lr === undefined ? undefined : numberOption(values.lr, 'lr', 0, [1e-9, 10]);
   const seed = intOption(values.seed, 'seed', 42);
+  const adapter = values.adapter;
+  if (adapter !== undefined && adapter !== 'linear' && adapter !== 'mlp') throw new CliError(`--adapter must be linear or mlp, got '${String(adapter)}'`);
   const out = outOption(values.out);
   const base = baseModelOption(values.model);
   const { text } = readLearningInput(file);
@@ -51,6 +53,9 @@ export async function runFineTune(positionals: string[], values: Record<string, 
         batchSize,
         lr,
         seed,
+        shapeFeatures: values['no-shape-features'] ? false : undefined,
+        learnOrderWeights: values['order-weights'] ? true : undefined,
+        adapter,
       },
       out,
       { signal: interrupt.signal, onProgress },
@@ -71,6 +76,8 @@ export async function runFineTune(positionals: string[], values: Record<string, 
       batch_size: batchSize,
       lr: r.hyperParameters.lr,
       seed,
+      ...(r.hyperParameters.shapeFeatures !== undefined ? { shape_features: r.hyperParameters.shapeFeatures, order_weights: r.hyperParameters.learnOrderWeights ?? false } : {}),
+      ...(r.hyperParameters.adapter ? { adapter: r.hyperParameters.adapter } : {}),
       data: r.data,
       epoch_losses: r.epochLosses,
       before: r.before,

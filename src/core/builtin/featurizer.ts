@@ -10,7 +10,8 @@
  *    3–5-grams of `<word>` (fastText style; `<suv>` appears twice for `suv`, once as the whole word
  *    and once as a 5-gram — duplicates just repeat, which weights short words' identity).
  * 4. Each feature string is hashed with FNV-1a (32-bit, over its UTF-8 bytes) into `buckets`.
- * 5. Mean pooling: every feature weighs 1/n.
+ * 5. Mean pooling: every feature weighs 1/n — or α_kind/n when the config has `orderWeights` (a
+ *    fine-tuned model's learned weight per n-gram order, see `featureKind`).
  *
  * Pure TS with no DOM or node types, so the webview and the CLI can featurise too.
  */
@@ -31,6 +32,21 @@ export interface CharNgramModelConfig {
   readonly wordNgrams: readonly [number, number];
   /** Features kept per text; later ones are dropped and the text is reported truncated. */
   readonly maxFeatures: number;
+  /**
+   * Optional pooling weight per feature kind (`featureKindCount` entries, indexed as `featureKind`):
+   * a feature of kind o weighs α_o/n instead of 1/n. Absent in the shipped model (every α = 1);
+   * fine-tuning learns them (docs/learning.md). Finite, ≥ 0, not all 0.
+   */
+  readonly orderWeights?: readonly number[];
+  /**
+   * Optional shape features: for each n-gram kind o present in a text, one more feature
+   * `shapeFeature(o, n_o)` (hashed like any other; n_o the text's count of kind-o features, capped
+   * at 8) with weight α_shape · n_o/n. A CJK word of 4 characters has (4, 3, 2) 1/2/3-grams, an
+   * English word of 6 letters six 3-grams…, so these features encode the term's form — length,
+   * script, number of words — not its characters. Fine-tuning learns their rows (started at zero),
+   * so what synonyms share in form applies to unseen terms too. Absent in the shipped model.
+   */
+  readonly shapeFeatures?: boolean;
 }
 
 /** The shipped default. 32768 × 128 fp32 = 16 MiB table; see docs/models.md for the measurements. */
@@ -54,13 +70,61 @@ export interface FeatureStrings {
   readonly truncated: boolean;
 }
 
-/** Hashed features of one text: parallel arrays of bucket ids and pooling weights. */
+/** Hashed features of one text: parallel arrays of bucket ids, pooling weights and kinds. */
 export interface Featurized {
   /** Bucket ids in [0, buckets), in feature order; length n ≤ maxFeatures. */
   readonly ids: Uint32Array;
-  /** Pooling weights, 1/n each (they sum to 1 unless n = 0). */
+  /** Pooling weights: 1/n each (they sum to 1 unless n = 0), or α_kind/n with `orderWeights`. */
   readonly weights: Float32Array;
+  /** Kind of each feature (`featureKind`), parallel to `ids`. */
+  readonly kinds: Uint8Array;
   readonly truncated: boolean;
+}
+
+/**
+ * Number of feature kinds of `config`: one per CJK n-gram order, one per word n-gram order, and
+ * the whole `<word>`. For the shipped config 7: CJK 1-, 2-, 3-grams; word 3-, 4-, 5-grams; `<word>`.
+ */
+export function featureKindCount(config: CharNgramModelConfig): number {
+  return ngramKindCount(config) + (config.shapeFeatures ? 1 : 0);
+}
+
+/** Kinds of n-gram features (without the shape kind). */
+function ngramKindCount(config: CharNgramModelConfig): number {
+  return config.cjkNgrams[1] - config.cjkNgrams[0] + 1 + (config.wordNgrams[1] - config.wordNgrams[0] + 1) + 1;
+}
+
+/** Counts of one kind above this share one shape feature. */
+export const SHAPE_COUNT_CAP = 8;
+
+/**
+ * The feature string of the shape feature of a text with `count` features of n-gram kind `kind`
+ * (count capped at `SHAPE_COUNT_CAP`). NUL never occurs in an n-gram, so no n-gram string equals it.
+ */
+export function shapeFeature(kind: number, count: number): string {
+  return `\u0000k${kind}:${Math.min(count, SHAPE_COUNT_CAP)}`;
+}
+
+/**
+ * Kind index in [0, featureKindCount) of an n-gram: CJK orders first, then word orders, then the
+ * whole word. `n` is the order in code points (including `<`/`>` for words).
+ */
+export function featureKind(config: CharNgramModelConfig, script: 'cjk' | 'word' | 'whole' | 'shape', n = 0): number {
+  const nCjk = config.cjkNgrams[1] - config.cjkNgrams[0] + 1;
+  if (script === 'cjk') return n - config.cjkNgrams[0];
+  const nWord = config.wordNgrams[1] - config.wordNgrams[0] + 1;
+  if (script === 'shape') return nCjk + nWord + 1;
+  return script === 'word' ? nCjk + n - config.wordNgrams[0] : nCjk + nWord;
+}
+
+/** Human-readable names of the feature kinds, indexed as `featureKind` (reports, docs). */
+export function featureKindNames(config: CharNgramModelConfig): string[] {
+  const names: string[] = [];
+  for (let n = config.cjkNgrams[0]; n <= config.cjkNgrams[1]; n++) names.push(`cjk-${n}`);
+  for (let n = config.wordNgrams[0]; n <= config.wordNgrams[1]; n++) names.push(`word-${n}`);
+  names.push('word');
+  if (config.shapeFeatures) names.push('shape');
+  return names;
 }
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc]/u;
@@ -99,19 +163,30 @@ export function normalizeText(text: string): string {
  * Characters are code points, so astral Han (CJK Extension B…) counts as one character.
  */
 export function extractFeatures(text: string, config: CharNgramModelConfig = BUILTIN_MODEL_CONFIG): FeatureStrings {
+  const { features, truncated } = scanFeatures(text, config);
+  return { features, truncated };
+}
+
+/** `extractFeatures` plus the kind (`featureKind`) of each feature. */
+function scanFeatures(text: string, config: CharNgramModelConfig): FeatureStrings & { kinds: number[] } {
   const s = normalizeText(text);
   const features: string[] = [];
+  const kinds: number[] = [];
   const max = config.maxFeatures;
+  const wordKind0 = featureKind(config, 'word', config.wordNgrams[0]);
+  const wholeKind = featureKind(config, 'whole');
   // UTF-16 offsets of the code points of the current run (plus its end), reused across runs.
   const offs: number[] = [];
 
   // Pushes the n-grams (minN ≤ n ≤ maxN) of `str`, whose code points start at offs[0..m-1] and
   // which ends at offs[m]; returns false once the cap is hit.
-  const emitGrams = (str: string, m: number, minN: number, maxN: number): boolean => {
+  // Kinds of the n-grams are kind0 + n − minN.
+  const emitGrams = (str: string, m: number, minN: number, maxN: number, kind0: number): boolean => {
     for (let start = 0; start < m; start++) {
       for (let n = minN; n <= maxN && start + n <= m; n++) {
         if (features.length >= max) return false;
         features.push(str.slice(offs[start], offs[start + n]));
+        kinds.push(kind0 + n - minN);
       }
     }
     return true;
@@ -137,7 +212,7 @@ export function extractFeatures(text: string, config: CharNgramModelConfig = BUI
     let ok: boolean;
     if (cls === CJK_CHAR) {
       offs.push(i - runStart);
-      ok = emitGrams(s.slice(runStart, i), m, config.cjkNgrams[0], config.cjkNgrams[1]);
+      ok = emitGrams(s.slice(runStart, i), m, config.cjkNgrams[0], config.cjkNgrams[1], 0);
     } else if (features.length >= max) {
       ok = false;
     } else {
@@ -147,11 +222,12 @@ export function extractFeatures(text: string, config: CharNgramModelConfig = BUI
       offs.unshift(0);
       offs.push(bounded.length - 1, bounded.length);
       features.push(bounded);
-      ok = emitGrams(bounded, m + 2, config.wordNgrams[0], config.wordNgrams[1]);
+      kinds.push(wholeKind);
+      ok = emitGrams(bounded, m + 2, config.wordNgrams[0], config.wordNgrams[1], wordKind0);
     }
-    if (!ok) return { features, truncated: true };
+    if (!ok) return { features, kinds, truncated: true };
   }
-  return { features, truncated: false };
+  return { features, kinds, truncated: false };
 }
 
 /** FNV-1a 32-bit hash of the UTF-8 bytes of `s` (UTF-8 encoded here: core has no TextEncoder). */
@@ -192,17 +268,37 @@ export function featureBucket(feature: string, buckets: number): number {
   return fnv1a32Utf8(feature) % buckets;
 }
 
-/** Featurises one text: bucket ids and mean-pooling weights (1/n each), plus truncation. */
+/**
+ * Featurises one text: bucket ids, pooling weights (1/n each, or α_kind/n with the config's
+ * `orderWeights`), feature kinds, plus truncation.
+ */
 export function featurize(text: string, config: CharNgramModelConfig = BUILTIN_MODEL_CONFIG): Featurized {
-  const { features, truncated } = extractFeatures(text, config);
+  const { features, kinds: kindList, truncated } = scanFeatures(text, config);
   const n = features.length;
-  const ids = new Uint32Array(n);
-  const weights = new Float32Array(n);
-  for (let k = 0; k < n; k++) {
-    ids[k] = featureBucket(features[k] as string, config.buckets);
-    weights[k] = 1 / n;
+  const counts: number[] = [];
+  if (config.shapeFeatures) {
+    for (const o of kindList) counts[o] = (counts[o] ?? 0) + 1;
   }
-  return { ids, weights, truncated };
+  const present = counts.reduce<number[]>((acc, c, o) => (c ? [...acc, o] : acc), []);
+  const total = n + present.length;
+  const ids = new Uint32Array(total);
+  const weights = new Float32Array(total);
+  const kinds = new Uint8Array(total);
+  const alpha = config.orderWeights;
+  for (let k = 0; k < n; k++) {
+    kinds[k] = kindList[k]!;
+    ids[k] = featureBucket(features[k] as string, config.buckets);
+    weights[k] = alpha ? alpha[kinds[k]!]! / n : 1 / n;
+  }
+  if (present.length > 0) {
+    const shape = featureKind(config, 'shape');
+    present.forEach((o, j) => {
+      kinds[n + j] = shape;
+      ids[n + j] = featureBucket(shapeFeature(o, counts[o]!), config.buckets);
+      weights[n + j] = ((alpha ? alpha[shape]! : 1) * counts[o]!) / n;
+    });
+  }
+  return { ids, weights, kinds, truncated };
 }
 
 /**
@@ -228,7 +324,7 @@ export function parseCharNgramConfig(value: unknown): CharNgramModelConfig {
   if (typeof seed !== 'number' || !Number.isInteger(seed)) throw new Error('featurizer config: "seed" must be an integer');
   const buckets = posInt('buckets');
   if (buckets > 2 ** 32) throw new Error('featurizer config: "buckets" must be ≤ 2^32');
-  return {
+  let config: CharNgramModelConfig = {
     version: v.version,
     buckets,
     dimension: posInt('dimension'),
@@ -237,4 +333,14 @@ export function parseCharNgramConfig(value: unknown): CharNgramModelConfig {
     wordNgrams: range('wordNgrams'),
     maxFeatures: posInt('maxFeatures'),
   };
+  if (v.shapeFeatures !== undefined) {
+    if (typeof v.shapeFeatures !== 'boolean') throw new Error('featurizer config: "shapeFeatures" must be a boolean');
+    if (v.shapeFeatures) config = { ...config, shapeFeatures: true };
+  }
+  if (v.orderWeights === undefined) return config; // the shipped model: no key, same fingerprint
+  const w = v.orderWeights;
+  const kinds = featureKindCount(config);
+  if (!Array.isArray(w) || w.length !== kinds || !w.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0) || !w.some((x) => x > 0))
+    throw new Error(`featurizer config: "orderWeights" must be ${kinds} finite numbers ≥ 0, not all 0`);
+  return { ...config, orderWeights: w as number[] };
 }

@@ -20,7 +20,7 @@
  * Deterministic for a seed: one `Random` drives the shuffles; all sums run in a fixed order.
  * Synchronous: run it in a worker thread and cancel through a shared flag (see src/server/learn).
  */
-import { featurize, type CharNgramModelConfig } from '../builtin/featurizer';
+import { featureBucket, featureKind, featureKindCount, featurize, SHAPE_COUNT_CAP, shapeFeature, type CharNgramModelConfig } from '../builtin/featurizer';
 import { termKey } from '../dictionary';
 import { Random } from '../random';
 import { LazyAdam, linearWarmupLr } from './adam';
@@ -59,6 +59,20 @@ export interface TrainOptions {
    * Ignored by `mnrl`.
    */
   inBatchNegatives?: boolean;
+  /**
+   * Learn one pooling weight α per feature kind (`featureKind`: CJK 1/2/3-grams, word 3/4/5-grams,
+   * whole word), jointly with the table; exported in the config's `orderWeights`. Default false.
+   */
+  learnOrderWeights?: boolean;
+  /**
+   * Add shape features (`CharNgramModelConfig.shapeFeatures`: one feature per n-gram kind and
+   * count, i.e. the term's length and form) whose rows start at zero and are learned, so what the
+   * dictionary's synonyms share in form carries over to unseen terms. Default true; the exported
+   * config then has `shapeFeatures: true`. A base that already has them keeps them.
+   */
+  shapeFeatures?: boolean;
+  /** Peak Adam learning rate of log α. Default 0.05. */
+  orderLearningRate?: number;
   lossParams?: Partial<LossParams>;
   onProgress?: (event: TrainProgress) => void;
   /** Checked before every step; when set the run throws `LearningCancelledError`. */
@@ -68,6 +82,11 @@ export interface TrainOptions {
 export interface TrainResult {
   /** The trained table, a new array of the input's shape [buckets × dimension]. */
   table: Float32Array;
+  /**
+   * The model's config after training: the input's, with the learned `orderWeights` when
+   * `learnOrderWeights` is set. Export and embed with this config, not the base's.
+   */
+  config: CharNgramModelConfig;
   totalSteps: number;
   /** Mean batch loss per epoch. */
   epochLosses: number[];
@@ -78,10 +97,21 @@ export interface TrainResult {
   elapsedMs: number;
 }
 
-/** Featurised texts: parallel ids and weights per text. */
+/** Featurised texts: parallel ids, base weights (1/n) and, optionally, feature kinds per text. */
 export interface FeatureTable {
   ids: Uint32Array[];
   weights: Float32Array[];
+  kinds?: Uint8Array[];
+}
+
+/**
+ * Optional parameters of `batchLossAndGradient` beyond the table: per-kind pooling weights α (a
+ * feature of kind o pools with weight w_k·α_o) and their gradient. Both need `FeatureTable.kinds`.
+ */
+export interface KindParameters {
+  alpha?: Float64Array;
+  /** dL/dα is accumulated here when given. */
+  alphaGrad?: Float64Array;
 }
 
 /** A batch as text indices into a `FeatureTable`. */
@@ -122,7 +152,7 @@ export function assembleBatch(
 }
 
 /** Embeddings of texts: `vectors[i]` unit (or zero), `norms[i]` = ‖s_i‖ before normalisation. */
-function embedTexts(table: Float32Array | Float64Array, dim: number, features: FeatureTable, texts: readonly number[]) {
+function embedTexts(table: Float32Array | Float64Array, dim: number, features: FeatureTable, texts: readonly number[], alpha?: Float64Array) {
   const vectors = new Map<number, Float64Array>();
   const norms = new Map<number, number>();
   for (const t of texts) {
@@ -130,9 +160,10 @@ function embedTexts(table: Float32Array | Float64Array, dim: number, features: F
     const s = new Float64Array(dim);
     const ids = features.ids[t]!;
     const w = features.weights[t]!;
+    const kinds = features.kinds?.[t];
     for (let k = 0; k < ids.length; k++) {
       const off = ids[k]! * dim;
-      const wk = w[k]!;
+      const wk = alpha && kinds ? w[k]! * alpha[kinds[k]!]! : w[k]!;
       for (let d = 0; d < dim; d++) s[d]! += wk * table[off + d]!;
     }
     let sq = 0;
@@ -160,8 +191,10 @@ export function batchLossAndGradient(
   grad: Float32Array | Float64Array,
   touched: Uint8Array,
   spread = 0,
+  kindParams: KindParameters = {},
 ): { loss: number; rows: number[] } {
-  const { vectors, norms } = embedTexts(table, dim, features, [...batch.a, ...batch.b]);
+  const { alpha, alphaGrad } = kindParams;
+  const { vectors, norms } = embedTexts(table, dim, features, [...batch.a, ...batch.b], alpha);
   const embedded: EmbeddedBatch = {
     a: batch.a.map((t) => vectors.get(t)!),
     b: batch.b.map((t) => vectors.get(t)!),
@@ -205,14 +238,22 @@ export function batchLossAndGradient(
     for (let d = 0; d < dim; d++) gs[d] = (g[d]! - e[d]! * eg) / n;
     const ids = features.ids[t]!;
     const w = features.weights[t]!;
+    const kinds = features.kinds?.[t];
     for (let k = 0; k < ids.length; k++) {
       const row = ids[k]!;
+      const off = row * dim;
+      const kind = kinds ? kinds[k]! : 0;
+      if (alphaGrad && kinds) {
+        // s = Σ_k w_k α_{o_k} T[id_k], so dL/dα_o = Σ_{k of kind o} w_k (dL/ds · T[id_k]).
+        let gt = 0;
+        for (let d = 0; d < dim; d++) gt += gs[d]! * table[off + d]!;
+        alphaGrad[kind]! += w[k]! * gt;
+      }
       if (!touched[row]) {
         touched[row] = 1;
         rows.push(row);
       }
-      const off = row * dim;
-      const wk = w[k]!;
+      const wk = alpha && kinds ? w[k]! * alpha[kind]! : w[k]!;
       for (let d = 0; d < dim; d++) grad[off + d]! += wk * gs[d]!;
     }
   }
@@ -357,42 +398,86 @@ export function trainCharNgram(
   const params: LossParams = { ...DEFAULT_LOSS_PARAMS, ...options.lossParams };
   const rng = new Random(options.seed ?? 42);
 
-  // Featurise every distinct text once.
+  // Featurise every distinct text once, with plain 1/n weights: α (the base's `orderWeights`, or
+  // learned) is applied on top, so a fine-tuned model can be fine-tuned again.
+  const addShape = (options.shapeFeatures ?? true) && !config.shapeFeatures;
+  const plain: CharNgramModelConfig = addShape ? { ...withoutOrderWeights(config), shapeFeatures: true } : withoutOrderWeights(config);
+  const kindCount = featureKindCount(plain);
   const textIndex = new Map<string, number>();
-  const features: FeatureTable = { ids: [], weights: [] };
+  const features: Required<FeatureTable> = { ids: [], weights: [], kinds: [] };
   const textOf = (s: string): number => {
     let i = textIndex.get(s);
     if (i === undefined) {
       i = features.ids.length;
       textIndex.set(s, i);
-      const f = featurize(s, config);
+      const f = featurize(s, plain);
       features.ids.push(f.ids);
       features.weights.push(f.weights);
+      features.kinds.push(f.kinds);
     }
     return i;
   };
   const prepared = prepareTrainingData(pairs, options, textOf, (i) => features.ids[i]!.length > 0);
 
-  const trained = Float32Array.from(table);
+  const learnAlpha = options.learnOrderWeights ?? false;
+  const alpha = new Float64Array(kindCount).fill(1);
+  if (config.orderWeights) {
+    if (config.orderWeights.length !== featureKindCount(config)) throw new RangeError(`orderWeights has ${config.orderWeights.length} entries, expected ${featureKindCount(config)}`);
+    alpha.set(config.orderWeights);
+  }
+  const kindParams: KindParameters = {};
+  if (learnAlpha || config.orderWeights) kindParams.alpha = alpha;
+  // α = α₀·exp(β): positive, and Adam's steps are relative changes of α.
+  const alpha0 = Float64Array.from(alpha);
+  const beta = new Float64Array(kindCount);
+  const betaGrad = new Float64Array(kindCount);
+  const alphaGrad = new Float64Array(kindCount);
+  const betaAdam = new LazyAdam(kindCount, kindCount);
+  const alphaLr = options.orderLearningRate ?? 0.05;
+  const shapeKind = plain.shapeFeatures ? featureKind(plain, 'shape') : -1;
+  if (learnAlpha) kindParams.alphaGrad = alphaGrad;
+
+  // New shape rows start at zero, so the untrained model embeds as the base; the anchor pulls
+  // toward that start. (A shape feature's bucket may collide with an n-gram's, like any hash.)
+  let start = table;
+  if (addShape) {
+    start = Float32Array.from(table);
+    for (let o = 0; o < featureKindCount(config); o++) {
+      for (let c = 1; c <= SHAPE_COUNT_CAP; c++) {
+        const row = featureBucket(shapeFeature(o, c), config.buckets);
+        start.fill(0, row * dim, (row + 1) * dim);
+      }
+    }
+  }
+  const trained = Float32Array.from(start);
   const grad = new Float32Array(trained.length);
   const touched = new Uint8Array(config.buckets);
   const everTouched = new Uint8Array(config.buckets);
   const adam = new LazyAdam(trained.length, dim);
   const { totalSteps, epochLosses, elapsedMs } = runTrainingLoop(prepared, rng, { ...options, epochs, batchSize, lr }, started, (batch, rate) => {
-    const { loss, rows } = batchLossAndGradient(trained, dim, features, batch, options.loss, params, grad, touched, spread);
+    const { loss, rows } = batchLossAndGradient(trained, dim, features, batch, options.loss, params, grad, touched, spread, kindParams);
     if (anchor > 0)
       for (const row of rows)
-        for (let k = row * dim; k < (row + 1) * dim; k++) grad[k]! += anchor * (trained[k]! - table[k]!);
+        for (let k = row * dim; k < (row + 1) * dim; k++) grad[k]! += anchor * (trained[k]! - start[k]!);
     adam.step(trained, grad, rows, rate);
     for (const row of rows) {
       grad.fill(0, row * dim, (row + 1) * dim);
       touched[row] = 0;
       everTouched[row] = 1;
     }
+    if (learnAlpha) {
+      // α of the shape kind stays fixed: its rows are learned from zero, so their scale is free anyway.
+      for (let o = 0; o < kindCount; o++) betaGrad[o] = o === shapeKind ? 0 : alphaGrad[o]! * alpha[o]!;
+      betaAdam.step(beta, betaGrad, [0], lr > 0 ? (rate / lr) * alphaLr : 0);
+      for (let o = 0; o < kindCount; o++) alpha[o] = alpha0[o]! * Math.exp(beta[o]!);
+      alphaGrad.fill(0);
+    }
     return loss;
   });
+  const trainedConfig: CharNgramModelConfig = learnAlpha || config.orderWeights ? { ...plain, orderWeights: Array.from(alpha, (x) => Math.fround(x)) } : plain;
   return {
     table: trained,
+    config: trainedConfig,
     totalSteps,
     epochLosses,
     touchedRows: everTouched.reduce((s, x) => s + x, 0),
@@ -401,13 +486,21 @@ export function trainCharNgram(
   };
 }
 
+/** `config` without `orderWeights` (every feature pooled with 1/n). */
+export function withoutOrderWeights(config: CharNgramModelConfig): CharNgramModelConfig {
+  if (!config.orderWeights) return config;
+  const { orderWeights: _, ...rest } = config;
+  return rest;
+}
+
 /** Featurises texts for `batchLossAndGradient` (tests, tools). */
 export function featureTable(texts: readonly string[], config: CharNgramModelConfig): FeatureTable {
-  const out: FeatureTable = { ids: [], weights: [] };
+  const out: FeatureTable = { ids: [], weights: [], kinds: [] };
   for (const t of texts) {
     const f = featurize(t, config);
     out.ids.push(f.ids);
     out.weights.push(f.weights);
+    out.kinds!.push(f.kinds);
   }
   return out;
 }

@@ -161,6 +161,10 @@ export function registerLearning(connection: Connection, documents: TextDocument
     // Undefined: the default of the base's kind (0.01 for char-n-gram tables, 1e-3 for adapters).
     const lr = params.lr ?? undefined;
     if (lr !== undefined && (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)) throw new ResponseError(ErrorCodes.InvalidParams, 'lr must be a positive number');
+    for (const key of ['shapeFeatures', 'learnOrderWeights'] as const) {
+      if (params[key] !== undefined && typeof params[key] !== 'boolean') throw new ResponseError(ErrorCodes.InvalidParams, `${key} must be true or false`);
+    }
+    if (params.adapter !== undefined && params.adapter !== 'linear' && params.adapter !== 'mlp') throw new ResponseError(ErrorCodes.InvalidParams, 'adapter must be linear or mlp');
     const { text, file } = await dictionary(params.uri);
     const spec = await models.specFor(params.uri);
     const dest = outputDir(file, params.outDir);
@@ -185,6 +189,9 @@ export function registerLearning(connection: Connection, documents: TextDocument
           batchSize,
           lr,
           seed,
+          shapeFeatures: params.shapeFeatures,
+          learnOrderWeights: params.learnOrderWeights,
+          adapter: params.adapter,
         },
         dest,
         { signal, onProgress },

@@ -12,6 +12,7 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { CharNgramModelConfig } from '../../core/builtin/featurizer';
 import { referenceEmbed } from '../../core/builtin/model';
 import { parseDictionary } from '../../core/csv/parse';
 import { termKey } from '../../core/dictionary';
@@ -51,6 +52,11 @@ export interface FineTuneJob {
   /** Peak learning rate; default by base (`DEFAULT_LR`): 0.01 for char-n-gram, 1e-3 for transformer adapters. */
   lr?: number;
   seed: number;
+  /** Char-n-gram bases: shape features (default true) and learned per-kind weights (default false). */
+  shapeFeatures?: boolean;
+  learnOrderWeights?: boolean;
+  /** Transformer bases: the adapter kind (default `linear`). */
+  adapter?: 'linear' | 'mlp';
 }
 
 export interface FineTuneOutput {
@@ -206,9 +212,12 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
   const { train, dev, loss, summary: data } = fineTuneData(job, all);
   const lr = job.lr ?? DEFAULT_LR.charNgram;
 
+  if (job.adapter !== undefined && job.adapter !== 'linear') throw new Error(`the ${job.adapter} adapter is for transformer models; ${base.id} is a char-n-gram model, whose table is trained instead`);
   const recorder = recordingProgress(ctx);
   const trained = trainCharNgram(base.table, base.config, train, {
     loss,
+    shapeFeatures: job.shapeFeatures ?? true,
+    learnOrderWeights: job.learnOrderWeights ?? false,
     epochs: job.epochs,
     batchSize: job.batchSize,
     learningRate: lr,
@@ -221,22 +230,30 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
   ctx.onProgress({ type: 'phase', message: 'evaluating on held-out pairs' });
   // Retrieval searches every term of the dictionary (train and dev), as the benchmark does.
   const vocabulary = termsOf(all);
-  const embedder = (table: Float32Array) => {
+  // Training may change the config (shape features, order weights): embed each side with its own.
+  const embedder = (table: Float32Array, config: CharNgramModelConfig) => {
     const cache = new Map<string, Float32Array>();
     return (t: string) => {
       let v = cache.get(t);
-      if (!v) cache.set(t, (v = referenceEmbed(t, base.config, table)));
+      if (!v) cache.set(t, (v = referenceEmbed(t, config, table)));
       return v;
     };
   };
-  const vBefore = embedder(base.table);
-  const vAfter = embedder(trained.table);
+  const vBefore = embedder(base.table, base.config);
+  const vAfter = embedder(trained.table, trained.config);
   const before = evaluate(dev, vBefore, { vocabulary });
   checkCancelled(ctx.token);
   const after = evaluate(dev, vAfter, { vocabulary });
   checkCancelled(ctx.token);
 
-  const hyperParameters = { epochs: job.epochs, batchSize: job.batchSize, lr, seed: job.seed };
+  const hyperParameters = {
+    epochs: job.epochs,
+    batchSize: job.batchSize,
+    lr,
+    seed: job.seed,
+    shapeFeatures: trained.config.shapeFeatures === true,
+    learnOrderWeights: job.learnOrderWeights ?? false,
+  };
   const report: LearningReport = {
     title: `Fine-tuning ${path.basename(job.dictionary)} (${loss})`,
     createdAt: new Date().toISOString(),
@@ -257,7 +274,7 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
   ctx.onProgress({ type: 'phase', message: 'writing the model' });
   exportCharNgramModel({
     outDir: job.stagingDir,
-    config: base.config,
+    config: trained.config,
     table: trained.table,
     baseDir: base.dir,
     provenance: {
@@ -286,6 +303,7 @@ function runTransformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair
 
 async function transformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]): Promise<FineTuneOutput> {
   const started = Date.now();
+  if (job.learnOrderWeights) throw new Error('learned n-gram kind weights are for char-n-gram models; a transformer model gets an adapter instead');
   const { train, dev, loss, summary: data } = fineTuneData(job, all);
   let engine;
   try {
@@ -304,7 +322,7 @@ async function transformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextP
       devPairs: dev,
       // Retrieval searches every term of the dictionary (train and dev), as on the n-gram path.
       vocabulary: termsOf(all),
-      options: { loss, epochs: job.epochs, batchSize: job.batchSize, learningRate: lr, seed: job.seed },
+      options: { loss, epochs: job.epochs, batchSize: job.batchSize, learningRate: lr, seed: job.seed, adapter: job.adapter ?? 'linear' },
       outDir: job.stagingDir,
       provenance: { training_file_sha256: sha256Hex(job.text), training_file: job.dictionary },
       onProgress: recorder.onProgress,
@@ -329,7 +347,7 @@ async function transformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextP
       stepLosses: downsample(recorder.stepLosses, 1000),
       data,
       loss,
-      hyperParameters: { epochs: job.epochs, batchSize: job.batchSize, lr, seed: job.seed },
+      hyperParameters: { epochs: job.epochs, batchSize: job.batchSize, lr, seed: job.seed, adapter: result.adapter.kind },
       elapsedMs: Date.now() - started,
     };
     return finishReport(job.stagingDir, report);
@@ -349,7 +367,10 @@ export function fineTuneMarkdown(r: LearningReport): string {
     `# ${r.title}\n\n` +
     `- Dictionary: \`${r.dictionary}\`\n` +
     `- Base model: \`${r.baseModelId}\` → new model \`${r.modelId}\`\n` +
-    `- Loss \`${r.loss}\`, ${r.hyperParameters.epochs} epochs, batch ${r.hyperParameters.batchSize}, lr ${r.hyperParameters.lr}, seed ${r.hyperParameters.seed}; ${(r.elapsedMs / 1000).toFixed(1)} s\n` +
+    `- Loss \`${r.loss}\`, ${r.hyperParameters.epochs} epochs, batch ${r.hyperParameters.batchSize}, lr ${r.hyperParameters.lr}, seed ${r.hyperParameters.seed}` +
+    `${r.hyperParameters.shapeFeatures !== undefined ? `, shape features ${r.hyperParameters.shapeFeatures ? 'on' : 'off'}` : ''}` +
+    `${r.hyperParameters.learnOrderWeights ? ', learned n-gram kind weights' : ''}` +
+    `${r.hyperParameters.adapter ? `, ${r.hyperParameters.adapter} adapter` : ''}; ${(r.elapsedMs / 1000).toFixed(1)} s\n` +
     `- Data: ${d.pairs} pairs, split by synonym group into ${d.train} train and ${d.dev} held-out pairs` +
     `${d.dropped ? ` (${d.dropped} dropped)` : ''}${d.sampledNegatives ? `; ${d.sampledNegatives} negatives sampled for the evaluation` : ''}\n` +
     `- Mean loss per epoch: ${r.epochLosses.map((l) => l.toFixed(4)).join(', ')}\n\n` +
