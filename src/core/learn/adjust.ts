@@ -10,6 +10,7 @@
  * - `counterfit`: Mrkšić et al. 2016, "Counter-fitting Word Vectors to Linguistic Constraints".
  */
 import { termKey } from '../dictionary';
+import { topK, VectorMatrix } from '../vectors';
 import type { TextPair } from './types';
 
 export type AdjustMethod = 'seed' | 'retrofit' | 'counterfit';
@@ -223,15 +224,15 @@ function counterfit(ix: Indexed, options: CounterfitOptions = {}): Set<number> {
   // judges explicitly are left out: preserving them would cancel the attract/repel terms.
   const judged = new Set(ix.pairs.flatMap(({ i, j }) => [i * n + j, j * n + i]));
   const neighbourhood: { i: number; j: number; d0: number }[] = [];
+  // The nearest `maxNeighbours` by exact top-k (vectors.ts: an int8 + SIMD prefilter, then exact
+  // re-scoring), then the radius: the same neighbours as a full scan, without n² dot products.
+  const original = n > 0 ? VectorMatrix.from(ix.vectors, dim) : undefined;
   for (const i of [...moved].sort((x, y) => x - y)) {
-    const found: { j: number; d0: number }[] = [];
-    for (let j = 0; j < n; j++) {
-      if (j === i || judged.has(i * n + j)) continue;
+    const hits = topK(original!, ix.vectors[i]!, maxNeighbours, (j) => j === i || judged.has(i * n + j));
+    for (const { index: j } of hits) {
       const d0 = 1 - dotRows(ix.vectors[i]!, ix.vectors[j]!);
-      if (d0 <= rho) found.push({ j, d0 });
+      if (d0 <= rho) neighbourhood.push({ i, j, d0 });
     }
-    found.sort((x, y) => x.d0 - y.d0 || x.j - y.j);
-    for (const f of found.slice(0, maxNeighbours)) neighbourhood.push({ i, j: f.j, d0: f.d0 });
   }
 
   const grad = new Map<number, Float64Array>();
