@@ -122,6 +122,8 @@ async function checkExport(c: Case): Promise<{ out: string; adapter: Adapter; ba
     assert.equal(t.info.pooling, 'model');
     assert.equal(t.info.output, 'sentence_embedding');
     assert.equal(t.id, path.basename(out));
+    // CLS pooling inside the graph: the encoder's last layer runs for the first token only.
+    assert.equal(t.info.firstTokenOnly.applied, c.engine?.pooling === 'cls', t.info.firstTokenOnly.detail);
     const got = await tuned.embed(SAMPLE);
     SAMPLE.forEach((text, i) => assert.ok(maxDiff(got[i]!, want[i]!) <= 1e-5, `engine, ${text}: max |Δ| ${maxDiff(got[i]!, want[i]!)}`));
   });

@@ -223,13 +223,48 @@ export function probeEdits(graph: OnnxGraph, output: string): { edits: GraphEdit
 }
 
 /**
- * Plans the rewrite of `graph` so that `output` (rank ≥ 2, sequence on `seqAxis`) holds only its
- * first sequence entry. `shapes` come from the probe run with batch size `batch`.
+ * A node that reads only the first entry of its input 0 along some axis and whose output is the
+ * same whether that input is whole or already sliced there: `Gather` of the constant index 0 (a
+ * scalar or [0]) and `Slice` 0:1 — how a graph with CLS pooling inside takes the first token.
+ * Returns that axis (normalised with the input's rank), or undefined.
  */
-export function planFirstTokenOnly(graph: OnnxGraph, output: string, shapes: ProbeShapes, batch: number, seqAxis = 1): FirstTokenResult {
+function firstRowSinkAxis(graph: OnnxGraph, node: OnnxNode, inputRank: number | undefined): number | undefined {
+  if (node.domain !== '' || inputRank === undefined) return undefined;
+  const norm = (a: number) => (a < 0 ? a + inputRank : a);
+  const constant = (k: number) => (node.inputs[k] ? graph.intConstants.get(node.inputs[k]!) : undefined);
+  if (node.opType === 'Gather') {
+    const idx = constant(1);
+    if (!idx || idx.values.length !== 1 || idx.values[0] !== 0) return undefined;
+    return norm(intAttr(node, 'axis') ?? 0);
+  }
+  if (node.opType === 'Slice' && (graph.opset ?? 0) >= 10) {
+    const [starts, ends, axes, steps] = [constant(1), constant(2), constant(3), constant(4)];
+    if (!starts || !ends || starts.values.length !== 1 || starts.values[0] !== 0 || ends.values[0] !== 1) return undefined;
+    if (steps && steps.values[0] !== 1) return undefined;
+    if (node.inputs[3] && !axes) return undefined;
+    return norm(axes?.values[0] ?? 0);
+  }
+  return undefined;
+}
+
+/** Whether the graph has a first-row sink (`firstRowSinkAxis`) that `output` depends on: worth probing a pooled output. */
+export function hasFirstRowSink(graph: OnnxGraph, output: string): boolean {
+  // Ranks are unknown before the probe; any rank ≥ 2 gives the same answer for a constant axis.
+  return liveNodes(graph, output).some((n) => firstRowSinkAxis(graph, n, 3) !== undefined && (n.opType !== 'Gather' || (intAttr(n, 'axis') ?? 0) !== 0));
+}
+
+/**
+ * Plans the rewrite of `graph` so that only the first sequence entry is computed where possible.
+ * With a sequence axis `outputAxis` (a token-level output [batch, sequence, …]) the output itself
+ * holds only its first entry afterwards; with `'pooled'` (an output that takes the first token inside the graph, via
+ * `Gather`/`Slice` — see `firstRowSinkAxis`) the output is unchanged and only the work before that
+ * point shrinks. `shapes` come from the probe run with batch size `batch`.
+ */
+export function planFirstTokenOnly(graph: OnnxGraph, output: string, shapes: ProbeShapes, batch: number, outputAxis: number | 'pooled' = 1): FirstTokenResult {
+  const seqAxis = outputAxis === 'pooled' ? undefined : outputAxis;
   if ((graph.opset ?? 0) < 10) return { ok: false, reason: `opset ${graph.opset ?? 'unknown'} has no Slice with inputs (needs ≥ 10)` };
   const outShape = shapes.get(output);
-  if (!outShape || outShape.length <= seqAxis || outShape[seqAxis]! < 2) return { ok: false, reason: `output ${output} has no sequence axis ${seqAxis} in the probe` };
+  if (seqAxis !== undefined && (!outShape || outShape.length <= seqAxis || outShape[seqAxis]! < 2)) return { ok: false, reason: `output ${output} has no sequence axis ${seqAxis} in the probe` };
   const live = liveNodes(graph, output);
   const producer = new Map<string, OnnxNode>();
   for (const n of live) for (const o of n.outputs) if (o) producer.set(o, n);
@@ -239,8 +274,15 @@ export function planFirstTokenOnly(graph: OnnxGraph, output: string, shapes: Pro
   if (!order) return { ok: false, reason: 'the graph has a cycle' };
 
   const ctx: Context = { graph, shapes, batch };
-  const requests = new Map<number, Requests>(); // nodes in the sliced region
+  const requests = new Map<number, Requests>(); // nodes in the sliced region, and sinks
+  /** Nodes that read a first row but whose output is unchanged (see `firstRowSinkAxis`). */
+  const sinks = new Set<number>();
   const reshapes = new Map<number, number[]>();
+  /** Whether `value` is computed sliced (its producer is in the region proper). */
+  const slicedAtSource = (value: string, axis: number) => {
+    const p = producer.get(value);
+    return p !== undefined && requests.has(p.index) && !sinks.has(p.index) && uniform(value) === axis;
+  };
   /** The axis every consumer of `value` wants it sliced on, or undefined if some consumer needs it whole. */
   const uniform = (value: string): number | undefined => {
     let axis: number | undefined = value === output ? seqAxis : undefined;
@@ -259,7 +301,16 @@ export function planFirstTokenOnly(graph: OnnxGraph, output: string, shapes: Pro
     if (used.length === 0) continue;
     const axes = used.map(uniform);
     const axis = axes[0];
-    if (axis === undefined || axes.some((a) => a !== axis)) continue;
+    if (axis === undefined || axes.some((a) => a !== axis)) {
+      const sinkAxis = firstRowSinkAxis(graph, node, shapes.get(node.inputs[0]!)?.length);
+      const data = shapes.get(node.inputs[0]!);
+      // Only token states ([batch, sequence, hidden, …]) past the batch axis: not shape arithmetic.
+      if (sinkAxis !== undefined && data && data.length >= 3 && sinkAxis >= 1 && data[sinkAxis]! > 1) {
+        requests.set(node.index, new Map([[0, sinkAxis]]));
+        sinks.add(node.index);
+      }
+      continue;
+    }
     // Every used output must have the shape of the first (multi-output norms: mean/inv-std are not).
     const first = shapes.get(node.outputs[0]!);
     if (!first || used.some((o) => (shapes.get(o)?.length ?? -1) !== first.length || shapes.get(o)![axis] !== first[axis])) continue;
@@ -268,7 +319,9 @@ export function planFirstTokenOnly(graph: OnnxGraph, output: string, shapes: Pro
     else reshapes.delete(node.index);
   }
   const root = producer.get(output);
-  if (!root || !requests.has(root.index)) return { ok: false, reason: `the node producing ${output} (${root?.opType ?? 'none'}) does not commute with a slice` };
+  if (seqAxis !== undefined && (!root || !requests.has(root.index) || sinks.has(root.index)))
+    return { ok: false, reason: `the node producing ${output} (${root?.opType ?? 'none'}) does not commute with a slice` };
+  if (seqAxis === undefined && sinks.size === 0) return { ok: false, reason: `${output} does not take the first token through a Gather or Slice the rewrite recognises` };
 
   // Emit: Slice nodes where a sliced input comes from outside the region, constant Reshape targets.
   const taken = new Set<string>([...graph.initializers.keys(), ...graph.inputs, ...graph.nodes.flatMap((n) => [...n.outputs, n.name])]);
@@ -309,17 +362,23 @@ export function planFirstTokenOnly(graph: OnnxGraph, output: string, shapes: Pro
   /** Inputs a copy reads from other copies: value → copy name (filled below). */
   const copyOf = new Map<string, string>();
   const region = live.filter((n) => requests.has(n.index));
-  for (const node of region) for (const o of node.outputs) if (o) copyOf.set(o, fresh(`${o}__first_token`));
+  // The check model copies the region, the sinks and everything downstream of the sinks.
+  const copied = new Set(region.map((n) => n.index));
+  for (const n of order) if (!copied.has(n.index) && n.inputs.some((v) => v && producer.has(v) && copied.has(producer.get(v)!.index))) copied.add(n.index);
+  const toCopy = order.filter((n) => copied.has(n.index));
+  for (const node of toCopy) for (const o of node.outputs) if (o) copyOf.set(o, fresh(`${o}__first_token`));
   let slicedMatMuls = 0;
   const copies: NodeCopy[] = [];
-  for (const node of region) {
-    const r = requests.get(node.index)!;
-    if (node.opType === 'MatMul' || ROW_MATMULS.has(node.opType)) slicedMatMuls++;
+  for (const node of toCopy) {
+    const r = requests.get(node.index) ?? new Map<number, number>();
+    if (!sinks.has(node.index) && r.size && (node.opType === 'MatMul' || ROW_MATMULS.has(node.opType))) slicedMatMuls++;
     const copyInputs = new Map<number, string>();
+    node.inputs.forEach((value, input) => {
+      if (value && !r.has(input) && copyOf.has(value)) copyInputs.set(input, copyOf.get(value)!);
+    });
     for (const [input, axis] of r) {
       const value = node.inputs[input]!;
-      const p = producer.get(value);
-      if (p && requests.has(p.index) && uniform(value) === axis) {
+      if (slicedAtSource(value, axis)) {
         copyInputs.set(input, copyOf.get(value)!);
         continue;
       }
@@ -360,7 +419,7 @@ export function planFirstTokenOnly(graph: OnnxGraph, output: string, shapes: Pro
         appendInitializers: initializers,
       },
       checkOutput: copyOf.get(output)!,
-      slicedNodes: requests.size,
+      slicedNodes: requests.size - sinks.size,
       slicedMatMuls,
       insertedSlices: slices.size,
     },

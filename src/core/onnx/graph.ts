@@ -26,12 +26,25 @@ export interface OnnxNode {
   /** Integer attributes by name; other attribute kinds are only listed in `otherAttributes`. */
   readonly intAttributes: ReadonlyMap<string, IntAttribute>;
   readonly otherAttributes: ReadonlySet<string>;
+  /** A `Constant` node's small integer `value` (see `OnnxGraph.intConstants`). */
+  readonly intValue?: IntConstant;
 }
+
+/** A small integer tensor's dims and values (int32/int64, at most `SMALL_CONSTANT` values). */
+export interface IntConstant {
+  readonly dims: readonly number[];
+  readonly values: readonly number[];
+}
+
+/** Integer tensors up to this many values are decoded (indices, axes, shapes). */
+const SMALL_CONSTANT = 16;
 
 export interface OnnxGraph {
   readonly nodes: readonly OnnxNode[];
   /** Initializer name → dims and TensorProto data type. */
   readonly initializers: ReadonlyMap<string, { readonly dims: readonly number[]; readonly dataType: number }>;
+  /** Small integer tensors by value name: initializers and `Constant` node outputs. */
+  readonly intConstants: ReadonlyMap<string, IntConstant>;
   readonly inputs: readonly string[];
   readonly outputs: readonly string[];
   /** Version of the ONNX-domain opset (undefined if the model declares none). */
@@ -71,6 +84,37 @@ function int64s(buf: Uint8Array, f: { wire: number; keyStart: number; start?: nu
   return [signedVarint(buf, pos + 1, f.next).value];
 }
 
+/** A TensorProto's name, dims, data type, external flag and — for small int32/int64 tensors — values. */
+function readTensor(buf: Uint8Array, start: number, end: number): { name: string; dims: number[]; dataType: number; external: boolean; values?: number[] } {
+  let name = '';
+  const dims: number[] = [];
+  let dataType = 0;
+  let external = false;
+  let raw: { start: number; end: number } | undefined;
+  const typed: number[] = [];
+  for (const f of fields(buf, start, end)) {
+    // TensorProto: dims = 1, data_type = 2, int32_data = 5, int64_data = 7, name = 8, raw_data = 9, data_location = 14
+    if (f.field === 1) dims.push(...int64s(buf, f));
+    else if (f.field === 2 && f.wire === 0) dataType = f.value!;
+    else if ((f.field === 5 || f.field === 7) && (f.wire === 0 || f.wire === 2)) typed.push(...int64s(buf, f));
+    else if (f.field === 8 && f.wire === 2) name = decodeUtf8(buf, f.start, f.end);
+    else if (f.field === 9 && f.wire === 2) raw = { start: f.start!, end: f.end! };
+    else if (f.field === 14 && f.wire === 0 && f.value === 1) external = true;
+  }
+  const count = dims.reduce((p, d) => p * d, 1);
+  let values: number[] | undefined;
+  if ((dataType === 6 || dataType === 7) && count <= SMALL_CONSTANT && !external) {
+    if (raw) {
+      const width = dataType === 7 ? 8 : 4;
+      if (raw.end - raw.start === count * width) {
+        const view = new DataView(buf.buffer, buf.byteOffset + raw.start, raw.end - raw.start);
+        values = Array.from({ length: count }, (_, i) => (width === 8 ? Number(view.getBigInt64(i * 8, true)) : view.getInt32(i * 4, true)));
+      }
+    } else if (typed.length === count) values = typed;
+  }
+  return { name, dims, dataType, external, values };
+}
+
 function readNode(buf: Uint8Array, start: number, end: number, index: number): OnnxNode {
   const inputs: string[] = [];
   const outputs: string[] = [];
@@ -79,6 +123,7 @@ function readNode(buf: Uint8Array, start: number, end: number, index: number): O
   let domain = '';
   const intAttributes = new Map<string, IntAttribute>();
   const otherAttributes = new Set<string>();
+  let intValue: IntConstant | undefined;
   for (const f of fields(buf, start, end)) {
     if (f.wire !== 2) continue;
     if (f.field === 1) inputs.push(decodeUtf8(buf, f.start, f.end));
@@ -87,29 +132,34 @@ function readNode(buf: Uint8Array, start: number, end: number, index: number): O
     else if (f.field === 4) opType = decodeUtf8(buf, f.start, f.end);
     else if (f.field === 7) domain = decodeUtf8(buf, f.start, f.end);
     else if (f.field === 5) {
-      // AttributeProto: name = 1, i = 3, ints = 8, type = 20 (INT = 2, INTS = 7)
+      // AttributeProto: name = 1, i = 3, t = 5, ints = 8, type = 20 (INT = 2, TENSOR = 4, INTS = 7)
       let attrName = '';
       let single: number | undefined;
       const list: number[] = [];
       let type = 0;
+      let tensor: ReturnType<typeof readTensor> | undefined;
       for (const a of fields(buf, f.start!, f.end!)) {
         if (a.field === 1 && a.wire === 2) attrName = decodeUtf8(buf, a.start, a.end);
+        else if (a.field === 5 && a.wire === 2) tensor = readTensor(buf, a.start!, a.end!);
         else if (a.field === 3 && a.wire === 0) single = int64s(buf, a)[0];
         else if (a.field === 8 && (a.wire === 0 || a.wire === 2)) list.push(...int64s(buf, a));
         else if (a.field === 20 && a.wire === 0) type = a.value!;
       }
+      if (attrName === 'value' && tensor?.values) intValue = { dims: tensor.dims, values: tensor.values };
       if (type === 2 || (type === 0 && single !== undefined)) intAttributes.set(attrName, { kind: 'int', value: single ?? 0 });
       else if (type === 7 || (type === 0 && list.length)) intAttributes.set(attrName, { kind: 'ints', value: list });
       else otherAttributes.add(attrName);
     }
   }
-  return { index, opType, domain: domain === 'ai.onnx' ? '' : domain, name, inputs, outputs, intAttributes, otherAttributes };
+  domain = domain === 'ai.onnx' ? '' : domain;
+  return { index, opType, domain, name, inputs, outputs, intAttributes, otherAttributes, ...(opType === 'Constant' && domain === '' && intValue ? { intValue } : {}) };
 }
 
 /** Reads the node-level view of a model (all `graph` fields merged, as protobuf parsers do). */
 export function readOnnxGraph(model: Uint8Array): OnnxGraph {
   const nodes: OnnxNode[] = [];
   const initializers = new Map<string, { dims: number[]; dataType: number }>();
+  const intConstants = new Map<string, IntConstant>();
   const inputs: string[] = [];
   const outputs: string[] = [];
   let opset: number | undefined;
@@ -128,17 +178,10 @@ export function readOnnxGraph(model: Uint8Array): OnnxGraph {
         if (g.wire !== 2) continue;
         if (g.field === 1) nodes.push(readNode(model, g.start!, g.end!, nodes.length));
         else if (g.field === 5) {
-          // TensorProto: dims = 1, data_type = 2, name = 8, data_location = 14 (EXTERNAL = 1)
-          let name = '';
-          const dims: number[] = [];
-          let dataType = 0;
-          for (const f of fields(model, g.start!, g.end!)) {
-            if (f.field === 1) dims.push(...int64s(model, f));
-            else if (f.field === 2 && f.wire === 0) dataType = f.value!;
-            else if (f.field === 8 && f.wire === 2) name = decodeUtf8(model, f.start, f.end);
-            else if (f.field === 14 && f.wire === 0 && f.value === 1) hasExternalData = true;
-          }
-          initializers.set(name, { dims, dataType });
+          const t = readTensor(model, g.start!, g.end!);
+          if (t.external) hasExternalData = true;
+          initializers.set(t.name, { dims: t.dims, dataType: t.dataType });
+          if (t.values) intConstants.set(t.name, { dims: t.dims, values: t.values });
         } else if (g.field === 11 || g.field === 12) {
           let name = '';
           for (const f of fields(model, g.start!, g.end!)) if (f.field === 1 && f.wire === 2) name = decodeUtf8(model, f.start, f.end);
@@ -148,7 +191,8 @@ export function readOnnxGraph(model: Uint8Array): OnnxGraph {
     }
   }
   // Older exports list initializers among the inputs too; those are not fed.
-  return { nodes, initializers, inputs: inputs.filter((n) => !initializers.has(n)), outputs, opset, hasExternalData };
+  for (const n of nodes) if (n.intValue && n.outputs[0]) intConstants.set(n.outputs[0], n.intValue);
+  return { nodes, initializers, intConstants, inputs: inputs.filter((n) => !initializers.has(n)), outputs, opset, hasExternalData };
 }
 
 /** A copy of an existing node, appended with some inputs and outputs (by position) renamed. */

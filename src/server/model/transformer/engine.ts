@@ -226,13 +226,25 @@ export class TransformerEngine implements EmbeddingEngine {
         throw new ModelLoadError('unknown-io', `Output ${output} has shape [${dims.join(', ')}]; expected ${pooling === 'model' ? '[batch, hidden]' : '[batch, sequence, hidden]'}`);
       const dimension = dims[dims.length - 1]!;
 
+      // CLS pooling by the engine, or inside the graph (`sentence_embedding` of a fine-tuned export
+      // or a sentence-transformers export with CLS pooling: recognised by the graph itself).
+      const candidate = pooling === 'cls' || pooling === 'model';
       let firstTokenOnly: TransformerModelInfo['firstTokenOnly'] = { applied: false, detail: `not used with ${pooling} pooling` };
-      if (pooling === 'cls' && options.firstTokenOnly === false) firstTokenOnly = { applied: false, detail: 'turned off' };
-      else if (pooling === 'cls' && weightBytes * 2.2 > budget) firstTokenOnly = { applied: false, detail: 'not enough free memory to check the rewrite' };
-      else if (pooling === 'cls') {
+      if (candidate && options.firstTokenOnly === false) firstTokenOnly = { applied: false, detail: 'turned off' };
+      else if (candidate && weightBytes * 2.2 > budget) firstTokenOnly = { applied: false, detail: 'not enough free memory to check the rewrite' };
+      else if (candidate) {
         const probeFeeds = (batch: number, seq: number) => TransformerEngine.feeds(new InputBuffers(), probeTexts(batch, seq, tokenizer), seq, tokenizer.padId, inputs, int32);
         const original = session;
-        const rewritten = await createFirstTokenSession(model.onnxPath, output, probeFeeds, maxLength, { threads: options.threads, executionProvider: options.executionProvider }, () => original.dispose());
+        const rewritten = await createFirstTokenSession(
+          model.onnxPath,
+          output,
+          probeFeeds,
+          maxLength,
+          { threads: options.threads, executionProvider: options.executionProvider },
+          () => original.dispose(),
+          false,
+          pooling === 'model' ? 'pooled' : 'tokens',
+        );
         if (rewritten.ok) {
           session = rewritten.session;
           firstTokenOnly = { applied: true, detail: rewritten.detail };

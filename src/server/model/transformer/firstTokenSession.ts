@@ -7,7 +7,7 @@
 import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { planFirstTokenOnly, probeEdits } from '../../../core/onnx/firstToken';
+import { hasFirstRowSink, planFirstTokenOnly, probeEdits } from '../../../core/onnx/firstToken';
 import { readOnnxGraph, rewriteGraphParts, type GraphEdits, type OnnxGraph, type WeightsByReference } from '../../../core/onnx/graph';
 import { concat, readOnnxSummary } from '../../../core/onnx/reader';
 import { OnnxSession, type InputTensor, type OnnxSessionOptions } from '../onnxAdapter';
@@ -23,14 +23,17 @@ export type FirstTokenSessionResult =
 const TOLERANCE = 1e-4;
 
 /**
- * Why the first-token rows `got` ([batch, 1, hidden]) differ from `ref`'s first rows ([batch,
- * seq, hidden]) by more than TOLERANCE (relative to each row's largest entry, at least 1), or undefined.
+ * Why the rewritten rows `got` differ from `ref` by more than TOLERANCE (relative to each row's
+ * largest entry, at least 1), or undefined. Token-level outputs: `got` is [batch, 1, hidden] and
+ * is compared with `ref`'s first tokens ([batch, seq, hidden]); pooled outputs: both [batch, hidden].
  */
 function compare(ref: Float32Array, refDims: readonly number[], got: Float32Array, gotDims: readonly number[], size: { batch: number; seq: number }): string | undefined {
-  const hidden = refDims[2]!;
-  if (gotDims.length !== 3 || gotDims[0] !== size.batch || gotDims[1] !== 1 || gotDims[2] !== hidden)
+  const tokenLevel = refDims.length === 3;
+  const hidden = refDims[refDims.length - 1]!;
+  const expected = tokenLevel ? [size.batch, 1, hidden] : [size.batch, hidden];
+  if (gotDims.length !== expected.length || gotDims.some((d, i) => d !== expected[i]))
     return `the rewritten graph produced shape [${gotDims.join(', ')}] for a batch of ${size.batch}×${size.seq}`;
-  const refSeq = refDims[1]!;
+  const refSeq = tokenLevel ? refDims[1]! : 1;
   let worst = 0;
   for (let b = 0; b < size.batch; b++) {
     let scale = 1;
@@ -55,6 +58,8 @@ export async function createFirstTokenSession(
   beforeProbe: () => Promise<void>,
   /** Tests: behave as if hard links failed (weights inline). */
   noLinks = false,
+  /** Whether `output` is token-level ([batch, sequence, hidden], sliced to the first token) or pooled ([batch, hidden], unchanged). */
+  outputKind: 'tokens' | 'pooled' = 'tokens',
 ): Promise<FirstTokenSessionResult> {
   // Probe and check sizes: distinct from each other and from typical model dimensions.
   const probe = { batch: 3, seq: Math.min(11, maxSeq) };
@@ -95,6 +100,10 @@ export async function createFirstTokenSession(
     weights = linked ? { location: WEIGHTS } : undefined;
     source = linked ? concat(rewriteGraphParts(bytes, {}, weights)) : bytes;
     graph = readOnnxGraph(source);
+    if (outputKind === 'pooled' && !hasFirstRowSink(graph, output)) {
+      rmSync(scratch, { recursive: true, force: true });
+      return { ok: false, reason: `${output} does not take the first token (its pooling is not CLS)`, probed: false };
+    }
   } catch (err) {
     rmSync(scratch, { recursive: true, force: true });
     return { ok: false, reason: `cannot prepare the rewrite: ${(err as Error).message}`, probed: false };
@@ -127,7 +136,7 @@ export async function createFirstTokenSession(
     const shapes = new Map<string, readonly number[]>();
     for (const [name, t] of Object.entries(probeFeeds)) shapes.set(name, t.dims);
     for (const [name, t] of Object.entries(results)) shapes.set(name, t.dims);
-    const planned = planFirstTokenOnly(graph, output, shapes, probe.batch);
+    const planned = planFirstTokenOnly(graph, output, shapes, probe.batch, outputKind === 'tokens' ? 1 : 'pooled');
     if (!planned.ok) return { ok: false, reason: planned.reason, probed: true };
     const { plan } = planned;
 
@@ -147,7 +156,7 @@ export async function createFirstTokenSession(
     current = session;
     // The rewritten model alone must give what its copy in the check model gave.
     const alone = (await session.run(feeds(probe.batch, probe.seq), [output]))[output]!;
-    const mismatch = compare(expected!, [probe.batch, 1, alone.dims[2]!], alone.data, alone.dims, probe);
+    const mismatch = compare(expected!, alone.dims.length === 3 ? [probe.batch, 1, alone.dims[2]!] : [probe.batch, alone.dims[1]!], alone.data, alone.dims, probe);
     if (mismatch) return { ok: false, reason: mismatch, probed: true };
     current = undefined;
     return { ok: true, session, detail: `${plan.slicedNodes} nodes (${plan.slicedMatMuls} matrix products) compute the first token only; ${plan.insertedSlices} slices inserted` };
