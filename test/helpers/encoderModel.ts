@@ -100,6 +100,8 @@ export interface GraphOptions {
   readonly reshapes?: 'static' | 'dynamic';
   /** Expand the additive mask to [batch, 1, sequence, sequence] (HF's 4-D mask) instead of broadcasting [batch, 1, 1, sequence]. */
   readonly mask4d?: boolean;
+  /** Layer norms written out (ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add), as exports below opset 17 have them. */
+  readonly decomposedLayerNorm?: boolean;
 }
 
 /** Builds the encoder graph (opset 17). */
@@ -133,7 +135,16 @@ export function buildEncoderModel(w: EncoderWeights, options: GraphOptions = {})
     ? g.node('Gather', [typeTable, types], { axis: attr.int(0) })
     : g.node('Gather', [typeTable, g.initializer('type0', 'int64', [], BigInt64Array.of(0n))], { axis: attr.int(0) });
   const embSum = g.node('Add', [g.node('Add', [word, positions]), typeEmb]);
-  let x = g.node('LayerNormalization', [embSum, g.initializer('emb_ln_g', 'float32', [H], w.embLnG), g.initializer('emb_ln_b', 'float32', [H], w.embLnB)], { axis: attr.int(-1), epsilon: attr.float(eps) });
+  const layerNorm = (inputs: string[], a: Record<string, ReturnType<typeof attr.int>>) => {
+    if (!options.decomposedLayerNorm) return g.node('LayerNormalization', inputs, a);
+    const [v, gamma, beta] = inputs as [string, string, string];
+    const mean = g.node('ReduceMean', [v], { axes: attr.ints([-1]), keepdims: attr.int(1) });
+    const centered = g.node('Sub', [v, mean]);
+    const variance = g.node('ReduceMean', [g.node('Pow', [centered, g.float32Scalar(`ln_two_${mean}`, 2)])], { axes: attr.ints([-1]), keepdims: attr.int(1) });
+    const std = g.node('Sqrt', [g.node('Add', [variance, g.float32Scalar(`ln_eps_${mean}`, eps)])]);
+    return g.node('Add', [g.node('Mul', [g.node('Div', [centered, std]), gamma]), beta]);
+  };
+  let x = layerNorm([embSum, g.initializer('emb_ln_g', 'float32', [H], w.embLnG), g.initializer('emb_ln_b', 'float32', [H], w.embLnB)], { axis: attr.int(-1), epsilon: attr.float(eps) });
 
   // Additive attention mask [batch, 1, 1, sequence]: 0 where attended, -10000 where padded.
   const maskF = g.node('Cast', [mask], { to: attr.int(1) });
@@ -170,12 +181,12 @@ export function buildEncoderModel(w: EncoderWeights, options: GraphOptions = {})
     const probs = g.node('Softmax', [scores], { axis: attr.int(-1) });
     const ctx = g.node('Reshape', [g.node('Transpose', [g.node('MatMul', [probs, v])], { perm: attr.ints([0, 2, 1, 3]) }), merge3]);
     const attnOut = lin(ctx, l.wo, l.bo, 'o', H, H);
-    const x1 = g.node('LayerNormalization', [g.node('Add', [attnOut, x]), g.initializer(p + 'ln1_g', 'float32', [H], l.ln1g), g.initializer(p + 'ln1_b', 'float32', [H], l.ln1b)], { axis: attr.int(-1), epsilon: attr.float(eps) });
+    const x1 = layerNorm([g.node('Add', [attnOut, x]), g.initializer(p + 'ln1_g', 'float32', [H], l.ln1g), g.initializer(p + 'ln1_b', 'float32', [H], l.ln1b)], { axis: attr.int(-1), epsilon: attr.float(eps) });
     const h = lin(x1, l.w1, l.b1, 'ffn1', H, w.shape.ffn);
     // Exact (erf) GELU, as BERT uses.
     const gelu = g.node('Mul', [g.node('Mul', [h, half]), g.node('Add', [g.node('Erf', [g.node('Div', [h, sqrt2])]), 'one_f'])]);
     const f = lin(gelu, l.w2, l.b2, 'ffn2', w.shape.ffn, H);
-    x = g.node('LayerNormalization', [g.node('Add', [f, x1]), g.initializer(p + 'ln2_g', 'float32', [H], l.ln2g), g.initializer(p + 'ln2_b', 'float32', [H], l.ln2b)], { axis: attr.int(-1), epsilon: attr.float(eps) });
+    x = layerNorm([g.node('Add', [f, x1]), g.initializer(p + 'ln2_g', 'float32', [H], l.ln2g), g.initializer(p + 'ln2_b', 'float32', [H], l.ln2b)], { axis: attr.int(-1), epsilon: attr.float(eps) });
   });
 
   const rename = options.renameOutputsTo;

@@ -100,6 +100,12 @@ test('shapes computed from the layer input (newer exports) and a 4-D mask: const
   assert.match(info.firstTokenOnly.detail, /\(6 matrix products\).*2 slices inserted/);
 });
 
+test('layer norms written out as ops (exports below opset 17): ReduceMean over the hidden axis commutes too', async () => {
+  const info = await assertClsReference(model({ arch: 'xlmr', decomposedLayerNorm: true }));
+  assert.equal(info.firstTokenOnly.applied, true, info.firstTokenOnly.detail);
+  assert.match(info.firstTokenOnly.detail, /\(6 matrix products\).*1 slices inserted/);
+});
+
 test('mean pooling and an explicit opt-out keep the exported graph', async () => {
   const m = model({ arch: 'bert' });
   const mean = await TransformerEngine.load(m.dir, { pooling: 'mean' });

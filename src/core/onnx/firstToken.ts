@@ -54,6 +54,8 @@ const ELEMENTWISE = new Set([
 ]);
 /** Normalisations over the trailing axes from `axis` (default −1). */
 const ROW_NORMS = new Set(['LayerNormalization', 'SimplifiedLayerNormalization', 'SkipLayerNormalization', 'SkipSimplifiedLayerNormalization', 'RMSNormalization']);
+/** Reductions: commute with a slice on an axis they do not reduce. */
+const REDUCTIONS = new Set(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSumExp']);
 /** Matrix products whose first input's rows map to the output's rows (second input untouched). */
 const ROW_MATMULS = new Set(['MatMulInteger', 'MatMulNBits', 'FusedMatMul', 'MatMulIntegerToFloat']);
 
@@ -102,6 +104,24 @@ function requestsFor(ctx: Context, node: OnnxNode, axis: number, reshapes: Map<n
     const normAxis = op.startsWith('Skip') ? -1 : intAttr(node, 'axis') ?? -1;
     const start = normAxis < 0 ? normAxis + out.length : normAxis;
     return axis < start ? broadcastRequests(ctx, node, all, out, axis) : undefined;
+  }
+  if (REDUCTIONS.has(op) && node.domain === '') {
+    // Layer norms written out as ops (exports below opset 17): ReduceMean over the hidden axis.
+    const input = shapeOf(ctx, node.inputs[0]!);
+    if (!input) return undefined;
+    const attrAxes = node.intAttributes.get('axes');
+    const raw = attrAxes?.kind === 'ints' ? attrAxes.value : node.inputs[1] ? ctx.graph.intConstants.get(node.inputs[1])?.values : undefined;
+    if (!raw || raw.length === 0) return undefined; // all axes (or unknown): nothing left to slice
+    const reduced = new Set(raw.map((a) => (a < 0 ? a + input.length : a)));
+    let ai: number;
+    if ((intAttr(node, 'keepdims') ?? 1) !== 0) ai = axis;
+    else {
+      // Output axis `axis` is the axis-th input axis that is not reduced.
+      const kept = input.map((_, i) => i).filter((i) => !reduced.has(i));
+      ai = kept[axis] ?? -1;
+    }
+    if (ai < 0 || reduced.has(ai) || input[ai] !== out[axis]) return undefined;
+    return new Map([[0, ai]]);
   }
   if (op === 'Softmax' || op === 'LogSoftmax') {
     const opset = ctx.graph.opset ?? 13;
