@@ -51,6 +51,14 @@ test('model download, list and info work end to end; bad input is a CliError', a
     assert.match(i.out, /pooling +mean, prefix "query: "/);
     assert.match(i.out, /dimension +32/);
     assert.match(i.out, /tokens +▁query : ▁suv/);
+    assert.match(i.out, /graph +as exported \(first-token rewrite: not used with mean pooling\)/);
+    // A sentence-transformers folder declaring CLS pooling (as bge's does).
+    const bge = makeModel(path.join(root, 'bge-like'), {
+      arch: 'bert',
+      extraFiles: { 'modules.json': [{ idx: 0, name: '0', path: '', type: 'sentence_transformers.models.Transformer' }, { idx: 1, name: '1', path: '1_Pooling', type: 'sentence_transformers.models.Pooling' }], '1_Pooling/config.json': { word_embedding_dimension: 32, pooling_mode_cls_token: true, pooling_mode_mean_tokens: false } },
+    });
+    const c = await capture(() => runModel(['info', bge.dir], {}));
+    assert.match(c.out, /graph +first token only in the last layer: \d+ nodes \(6 matrix products\)/);
     await assert.rejects(runModel(['download', 'nobody/nothing'], values), (e: unknown) => e instanceof CliError && /404/.test(e.message));
     await assert.rejects(runModel(['info', 'nobody/nothing'], { 'models-dir': modelsDir }), CliError);
     await assert.rejects(runModel(['download', 'x/y'], { ...values, variant: 'int4' }), /--variant must be one of fp32, quantized, fp16/);
