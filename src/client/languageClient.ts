@@ -126,7 +126,13 @@ export class SynonymLensClient implements vscode.Disposable {
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(),
-      initializationOptions: { ...(threads > 0 ? { threads } : {}), ...(executionProvider !== 'cpu' ? { executionProvider } : {}) },
+      initializationOptions: {
+        ...(threads > 0 ? { threads } : {}),
+        ...(executionProvider !== 'cpu' ? { executionProvider } : {}),
+        // The server's diagnostics, hovers and code actions follow the display language: it loads
+        // this bundle (undefined in English) with @vscode/l10n (src/server/messages.ts).
+        ...(vscode.l10n.bundle ? { l10nBundle: vscode.l10n.bundle } : {}),
+      },
       outputChannel: this.output,
       // Hovers link to our own commands ("Add as synonym"); trust those and nothing else.
       markdown: { isTrusted: { enabledCommands: Object.values(ClientCommands) }, supportHtml: false },

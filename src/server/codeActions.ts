@@ -2,6 +2,7 @@
  * Code actions on a dictionary. Every edit is built by core's serialize functions (replace,
  * insert or delete one record), so bytes outside the touched record stay identical.
  */
+import * as l10n from '@vscode/l10n';
 import {
   CodeActionKind,
   type CodeAction,
@@ -54,8 +55,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
       case DiagnosticCodes.conflictingLabel: {
         const removal = removePairEdit(a, row, data.column);
         if (removal) {
-          const what = d.code === DiagnosticCodes.selfPair ? 'self pair' : d.code === DiagnosticCodes.conflictingLabel ? 'conflicting pair' : 'duplicate pair';
-          out.push(fix(`${removal.whole ? 'Remove row' : 'Remove synonym'}: ${what} (line ${row.range.start.line + 1})`, d, edit(removal.edit), true));
+          out.push(fix(removalTitle(d.code, removal.whole, row.range.start.line + 1), d, edit(removal.edit), true));
         }
         break;
       }
@@ -65,7 +65,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
         if (labelColumn !== undefined && row.cells.length > labelColumn) {
           const values = row.cells.map((c) => c.raw);
           values[labelColumn] = label;
-          const title = label === '0' ? 'Mark as negative (label 0)' : 'Mark as synonym (label 1)';
+          const title = label === '0' ? l10n.t('Mark as negative (label 0)') : l10n.t('Mark as synonym (label 1)');
           out.push(fix(title, d, edit(replaceRowEdit(a.dict, row.index, values)), false));
         }
         if (d.code === DiagnosticCodes.lowSimilarity && !fineTuneOffered) {
@@ -85,7 +85,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     const s = row.synonyms[0].column;
     [values[row.term.column], values[s]] = [values[s], values[row.term.column]];
     out.push({
-      title: `Swap term and synonym (${row.synonyms[0].text} ↔ ${row.term.text})`,
+      title: l10n.t('Swap term and synonym ({0} ↔ {1})', row.synonyms[0].text, row.term.text),
       kind: CodeActionKind.RefactorRewrite,
       edit: edit(replaceRowEdit(a.dict, row.index, values)),
     });
@@ -99,7 +99,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     for (const n of fresh) {
       const values = newPairValues(term, n.term, labelColumn, '1');
       out.push({
-        title: `Add pair ${term} ~ ${n.term} (cosine ${n.cosine.toFixed(2)})`,
+        title: l10n.t('Add pair {0} ~ {1} (cosine {2})', term, n.term, n.cosine.toFixed(2)),
         kind: suggestKind,
         edit: edit(insertRowEdit(a.dict, values, hit.row.index)),
       });
@@ -111,16 +111,26 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
   return only?.length ? out.filter((c) => only.some((k) => c.kind === k || c.kind?.startsWith(`${k}.`))) : out;
 }
 
+/** "Remove row: duplicate pair (line 3)" — one literal per combination, so each translates whole. */
+function removalTitle(code: Diagnostic['code'], whole: boolean, line: number): string {
+  if (code === DiagnosticCodes.selfPair) return whole ? l10n.t('Remove row: self pair (line {0})', line) : l10n.t('Remove synonym: self pair (line {0})', line);
+  if (code === DiagnosticCodes.conflictingLabel) {
+    return whole ? l10n.t('Remove row: conflicting pair (line {0})', line) : l10n.t('Remove synonym: conflicting pair (line {0})', line);
+  }
+  return whole ? l10n.t('Remove row: duplicate pair (line {0})', line) : l10n.t('Remove synonym: duplicate pair (line {0})', line);
+}
+
 function fix(title: string, d: Diagnostic, edit: WorkspaceEdit, preferred: boolean): CodeAction {
   return { title, kind: CodeActionKind.QuickFix, diagnostics: [d], edit, isPreferred: preferred };
 }
 
 function fineTune(uri: string, kind: string): CodeAction {
   const args: FineTuneCommandArgs = { uri };
+  const title = l10n.t('Fine-tune model on this file');
   return {
-    title: 'Fine-tune model on this file',
+    title,
     kind,
-    command: { title: 'Fine-tune model on this file', command: ClientCommands.fineTune, arguments: [args] },
+    command: { title, command: ClientCommands.fineTune, arguments: [args] },
   };
 }
 

@@ -7,10 +7,11 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { Cell, Pair, PairIssueKind, Row } from '../core/csv/types';
-import { flagPair, formatCosine, pairFlagMessage, type PairFlag, type Thresholds } from '../core/scoring';
+import { flagPair, type PairFlag, type Thresholds } from '../core/scoring';
 import { DiagnosticCodes, diagnosticSource } from '../shared/protocol';
 import type { SeveritySetting, SeveritySettings, Settings } from '../shared/settings';
 import type { Analysis, DocumentIndex } from './documents';
+import { firstPairMessage, flagMessage, issueMessage, problemMessage, termTooLongMessage, unknownTermMessage } from './messages';
 import type { TextAnalysis } from './model/engine';
 import { analyzeTerm, type ModelEntry } from './models';
 import type { VectorStore } from './vocabulary';
@@ -94,14 +95,14 @@ export function structuralDiagnostics(a: Analysis, settings: Settings): Diagnost
   const out: Diagnostic[] = [];
   for (const p of a.dict.problems) {
     const data: DiagnosticData | undefined = p.row !== undefined ? { row: p.row, version: a.version } : undefined;
-    out.push(make(p.code, p.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, a.docRange(p.range), p.message, data));
+    out.push(make(p.code, p.severity === 'error' ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, a.docRange(p.range), problemMessage(p), data));
   }
   for (const issue of a.issues) {
     const severity = toSeverity(settings.diagnostics.severity[issueSeverity[issue.kind]]);
     if (severity === undefined) continue;
     const { pair, first } = issue;
     const cell = issue.kind === 'conflicting-label' ? (a.dict.rows[pair.row].labelCell ?? pair.b) : pair.b;
-    const d = make(issueCodes[issue.kind], severity, a.docRange(cell.range), issue.message, {
+    const d = make(issueCodes[issue.kind], severity, a.docRange(cell.range), issueMessage(issue), {
       row: pair.row,
       column: pair.b.column,
       version: a.version,
@@ -110,7 +111,7 @@ export function structuralDiagnostics(a: Analysis, settings: Settings): Diagnost
       d.relatedInformation = [
         {
           location: { uri: a.uri, range: a.docRange(first.b.range) },
-          message: `first: ${first.a.text} ~ ${first.b.text} (label ${first.label}, line ${first.a.range.start.line + 1})`,
+          message: firstPairMessage(first),
         },
       ];
     }
@@ -238,7 +239,7 @@ function findingsOf(a: Analysis, row: Row, ctx: FindingContext): RowFindings | u
     const flag = flagPair(pair.label, cosine, t);
     const severity = flag === 'low-similarity' ? ctx.low : flag === 'negative-too-similar' ? ctx.neg : undefined;
     if (!flag || severity === undefined) continue;
-    found().flags.push({ pair, cosine, flag, severity, message: pairFlagMessage({ pair, cosine, flag }, t) });
+    found().flags.push({ pair, cosine, flag, severity, message: flagMessage(pair, cosine, flag, t) });
   }
   if ((ctx.unknown !== undefined || ctx.long !== undefined) && entry.engine) {
     for (const cell of row.term ? [row.term, ...row.synonyms] : row.synonyms) {
@@ -303,7 +304,7 @@ export function modelDiagnostics(a: Analysis, settings: Settings, entry: ModelEn
             DiagnosticCodes.unknownTerm,
             unknown,
             a.docRange(cell.range),
-            `${cell.text}: the model ${entry.modelId} knows none of its ${an.units} unit(s) (all unknown tokens), so its vector says nothing about its meaning`,
+            unknownTermMessage(cell.text, entry.modelId, an.units),
             data,
           ),
         );
@@ -314,7 +315,7 @@ export function modelDiagnostics(a: Analysis, settings: Settings, entry: ModelEn
             DiagnosticCodes.termTooLong,
             long,
             a.docRange(cell.range),
-            `${truncate(cell.text)}: ${an.units} units exceed the model's input of ${max}; the rest is cut off before embedding`,
+            termTooLongMessage(truncate(cell.text), an.units, max),
             data,
           ),
         );
@@ -322,19 +323,6 @@ export function modelDiagnostics(a: Analysis, settings: Settings, entry: ModelEn
     }
   }
   return { diagnostics: out, unscored };
-}
-
-/** A tooltip line for a pair's cosine, used by inlay hints. */
-export function pairVerdict(pair: Pair, cosine: number, t: Thresholds): string {
-  const c = formatCosine(cosine);
-  if (pair.label === 1) {
-    return cosine < t.threshold
-      ? `cosine ${c} < ${formatCosine(t.threshold)} (threshold): below — the model does not treat these as synonyms`
-      : `cosine ${c} ≥ ${formatCosine(t.threshold)} (threshold): above — the model treats these as synonyms`;
-  }
-  return cosine > t.negativeThreshold
-    ? `cosine ${c} > ${formatCosine(t.negativeThreshold)} (negative threshold): above — labelled 0, but the model finds them similar`
-    : `cosine ${c} ≤ ${formatCosine(t.negativeThreshold)} (negative threshold): below — agrees with label 0`;
 }
 
 function truncate(s: string): string {

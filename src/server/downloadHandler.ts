@@ -5,6 +5,7 @@
  * progress) and is cancellable from the request or the progress UI. The server's current model is
  * not touched: the client switches `synonymLens.model` once the folder is complete.
  */
+import * as l10n from '@vscode/l10n';
 import path from 'node:path';
 import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
 import { DownloadModelRequest, MODEL_VARIANTS, type DownloadModelErrorData, type DownloadModelResult } from '../shared/protocol';
@@ -40,7 +41,7 @@ export function registerDownload(connection: Connection, env: NodeJS.ProcessEnv 
           break;
         case 'plan':
           bytes = e.totalBytes;
-          reporter.report(0, `${e.files.length} files, ${mb(e.totalBytes)} MB`);
+          reporter.report(0, l10n.t('{0} files, {1} MB', e.files.length, mb(e.totalBytes)));
           break;
         case 'bytes': {
           // Throttled: at most four reports a second, and only when the percentage moves.
@@ -54,7 +55,7 @@ export function registerDownload(connection: Connection, env: NodeJS.ProcessEnv 
         }
         case 'retry':
           connection.console.warn(`Download of ${repo}: ${e.path} retry ${e.attempt} (${e.reason})`);
-          reporter.report(Math.max(lastPct, 0), `${e.path}: retry ${e.attempt}`);
+          reporter.report(Math.max(lastPct, 0), l10n.t('{0}: retry {1}', e.path, e.attempt));
           break;
         case 'file':
         case 'verified':
@@ -65,7 +66,7 @@ export function registerDownload(connection: Connection, env: NodeJS.ProcessEnv 
 
     const started = Date.now();
     try {
-      reporter.begin(`Downloading ${repo}`, 0, 'connecting', true);
+      reporter.begin(l10n.t('Downloading {0}', repo), 0, l10n.t('connecting'), true);
       connection.console.info(`Downloading ${repo} (${variant}) into ${params.modelsDir}`);
       const modelDir = await downloadModel({
         repo,

@@ -2,6 +2,7 @@
  * Hover on a term cell: the term's synonym group and its nearest neighbours in the vocabulary,
  * with command links to add a neighbour as a synonym or open the heatmap.
  */
+import * as l10n from '@vscode/l10n';
 import { MarkupKind, type Hover } from 'vscode-languageserver/node';
 import { termKey } from '../core/dictionary';
 import { formatCosine } from '../core/scoring';
@@ -39,31 +40,38 @@ export function renderHover(input: HoverInput): Hover {
   lines.push(`**${escapeMarkdown(term)}**`);
   if (group !== undefined) {
     const members = group.filter((t) => termKey(t) !== termKey(term));
-    lines.push('', `Synonym group: ${members.map(escapeMarkdown).join(' · ')}`);
+    lines.push('', l10n.t('Synonym group: {0}', members.map(escapeMarkdown).join(' · ')));
   } else {
-    lines.push('', 'Not in any synonym group yet.');
+    lines.push('', l10n.t('Not in any synonym group yet.'));
   }
   lines.push('');
+  // Placeholders are filled with escaped text only: a translation adds no Markdown of its own.
+  const model = escapeMarkdown(entry.modelId);
   if (entry.state === 'error') {
-    lines.push(`Model ${escapeMarkdown(entry.modelId)} failed to load: ${escapeMarkdown(entry.error ?? 'unknown error')}`);
+    lines.push(l10n.t('Model {0} failed to load: {1}', model, escapeMarkdown(entry.error ?? l10n.t('unknown error'))));
   } else if (!input.neighbors) {
-    lines.push(`Model ${escapeMarkdown(entry.modelId)} is loading… neighbours appear when it is ready.`);
+    lines.push(l10n.t('Model {0} is loading… neighbours appear when it is ready.', model));
   } else {
     const size = entry.store?.vocabularySize ?? 0;
-    lines.push(`Nearest neighbours (${escapeMarkdown(entry.modelId)}, ${size} terms${input.pendingTerms > 0 ? `, ${input.pendingTerms} still embedding` : ''}):`, '');
-    if (input.neighbors.length === 0) lines.push('_none yet_');
+    lines.push(
+      input.pendingTerms > 0
+        ? l10n.t('Nearest neighbours ({0}, {1} terms, {2} still embedding):', model, size, input.pendingTerms)
+        : l10n.t('Nearest neighbours ({0}, {1} terms):', model, size),
+      '',
+    );
+    if (input.neighbors.length === 0) lines.push(`_${l10n.t('none yet')}_`);
     input.neighbors.forEach((n, i) => {
       let mark = '';
-      if (n.isSynonym) mark = ' ✓ synonym';
-      else if (n.isNegative) mark = ' ✗ labelled not a synonym';
+      if (n.isSynonym) mark = ` ✓ ${l10n.t('synonym')}`;
+      else if (n.isNegative) mark = ` ✗ ${l10n.t('labelled not a synonym')}`;
       else {
         const args: AddSynonymCommandArgs = { uri: a.uri, term, synonym: n.term };
-        mark = ` — ${commandLink('Add as synonym', ClientCommands.addSynonym, [args], 'Append this pair to the dictionary')}`;
+        mark = ` — ${commandLink(l10n.t('Add as synonym'), ClientCommands.addSynonym, [args], l10n.t('Append this pair to the dictionary'))}`;
       }
       lines.push(`${i + 1}. ${escapeMarkdown(n.term)} \`${formatCosine(n.cosine)}\`${mark}`);
     });
   }
   const heat: ShowHeatmapCommandArgs = { uri: a.uri, term };
-  lines.push('', commandLink('Show in heatmap', ClientCommands.showHeatmap, [heat], 'Open the similarity heatmap around this term'));
+  lines.push('', commandLink(l10n.t('Show in heatmap'), ClientCommands.showHeatmap, [heat], l10n.t('Open the similarity heatmap around this term')));
   return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: input.range };
 }

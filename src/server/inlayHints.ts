@@ -4,7 +4,7 @@
  */
 import { MarkupKind, type InlayHint, type Range } from 'vscode-languageserver/node';
 import { formatCosine, type Thresholds } from '../core/scoring';
-import { pairVerdict } from './diagnostics';
+import { pairVerdict } from './messages';
 import type { Analysis } from './documents';
 import type { VectorStore } from './vocabulary';
 

@@ -8,6 +8,7 @@
  * the model is ready — embeds only the terms without vectors and publishes the similarity
  * diagnostics. A job checks its document version after every await; stale results are dropped.
  */
+import * as l10n from '@vscode/l10n';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,6 +46,7 @@ import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
 import { registerDownload } from './downloadHandler';
 import { Analysis, type DocumentIndex } from './documents';
 import { markNeighbors, renderHover } from './hover';
+import { configureL10n } from './messages';
 import { inlayHints } from './inlayHints';
 import { registerLearning } from './learn/handlers';
 import { ModelHost, resolveModelSpec, type ModelEntry } from './models';
@@ -59,6 +61,11 @@ export interface InitializationOptions {
   threads?: number;
   /** Execution provider of transformer models (default `cpu`; settings.ts `executionProvider`). */
   executionProvider?: ExecutionProvider;
+  /**
+   * The extension's l10n bundle for VS Code's display language (`vscode.l10n.bundle`: English
+   * message → translation). Without one the server's messages are English (messages.ts).
+   */
+  l10nBundle?: Record<string, string>;
 }
 
 interface DocState {
@@ -99,6 +106,7 @@ export function startServer(connection: Connection): void {
     const caps = params.capabilities;
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) debounceMs = options.debounceMs;
+    configureL10n(options.l10nBundle);
     settings = new SettingsProvider(connection, caps.workspace?.configuration === true);
     host = new ModelHost(connection, {
       ...(typeof options.threads === 'number' ? { threads: options.threads } : {}),
@@ -298,11 +306,11 @@ export function startServer(connection: Connection): void {
     const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
     if (!progress) return store.ensure(missing, job);
     try {
-      progress.begin('Synonym Lens', 0, `Embedding ${missing.length} terms of ${path.basename(fsPath(uri) ?? uri)}`, false);
+      progress.begin('Synonym Lens', 0, l10n.t('Embedding {0} terms of {1}', missing.length, path.basename(fsPath(uri) ?? uri)), false);
       let last = 0;
       await store.ensure(missing, job, (done, total) => {
         const pct = Math.floor((done / total) * 100);
-        if (pct > last) progress.report((last = pct), `${done} / ${total} terms`);
+        if (pct > last) progress.report((last = pct), l10n.t('{0} / {1} terms', done, total));
       });
     } finally {
       progress.done();
@@ -401,7 +409,7 @@ export function startServer(connection: Connection): void {
       await raceToken(entry.ready, token);
     } catch (e) {
       if (isCancellation(e)) throw e;
-      throw new ResponseError(ErrorCodes.InternalError, `Model ${entry.modelId} is not available: ${entry.error ?? String(e)}`);
+      throw new ResponseError(ErrorCodes.InternalError, l10n.t('Model {0} is not available: {1}', entry.modelId, entry.error ?? String(e)));
     }
     return entry as ModelEntry & { store: VectorStore };
   }

@@ -11,6 +11,193 @@ import type { Evaluation } from '../core/learn/evaluate';
 import type { PairScore } from './protocol';
 
 // ---------------------------------------------------------------------------------------------
+// User-visible strings
+//
+// Pages never hard-code a user-visible text: the host puts the table of its view, built with
+// `vscode.l10n.t` in the display language (src/client/webviews/strings.ts), into the page shell
+// (`<body data-strings>`, html.ts), where it is there before the first paint and again whenever
+// VS Code restores the page. `{0}`, `{1}` … are filled in by the page (webview/common/strings.ts).
+
+/** The table editor's texts. */
+export interface TableStrings {
+  waitingForServer: string;
+  filterPlaceholder: string;
+  filterLabel: string;
+  issuesOnly: string;
+  addRow: string;
+  addRowTitle: string;
+  deleteRow: string;
+  deleteRowTitle: string;
+  nextProblem: string;
+  nextProblemTitle: string;
+  showInText: string;
+  showInTextTitle: string;
+  heatmap: string;
+  heatmapTitle: string;
+  openText: string;
+  openTextTitle: string;
+  gridLabel: string;
+  /** {0} model id, {1} threshold. */
+  modelInfo: string;
+  /** {0} reason. */
+  scoresUnavailable: string;
+  /** {0} column title. */
+  sortBy: string;
+  /** {0} term, {1} synonym, {2} cosine, {3} label. */
+  pairScore: string;
+  /** As `pairScore`, for a flagged pair. */
+  pairScoreFlagged: string;
+  /** {0} rows shown, {1} rows in all. */
+  rowCounts: string;
+  /** {0} flagged rows. */
+  flaggedCount: string;
+  noProblems: string;
+  /** {0} column title (the cell editor's aria-label). */
+  editCell: string;
+  rowChanged: string;
+  columnTerm: string;
+  columnLabel: string;
+  columnSynonym: string;
+  /** {0} synonym number. */
+  columnSynonymN: string;
+  /** {0} 1-based column number. */
+  columnN: string;
+  columnSimilarity: string;
+}
+
+/** The similarity heatmap's texts. */
+export interface HeatmapStrings {
+  matrixLabel: string;
+  baseModel: string;
+  fineTuned: string;
+  difference: string;
+  thresholdOutline: string;
+  exportPng: string;
+  exportPngTitle: string;
+  refresh: string;
+  refreshTitle: string;
+  heatmapLabel: string;
+  modeTitle: string;
+  noTunedModel: string;
+  /** {0} terms, {1} dictionary pairs, {2} model. */
+  info: string;
+  /** As `info`, when the terms were truncated. */
+  infoTruncated: string;
+  /** {0} terms shown. */
+  onlyFirst: string;
+  legendCosine: string;
+  legendDifference: string;
+  /** {0} threshold. */
+  thresholdTick: string;
+  /** {0} cosine. */
+  tipCosine: string;
+  /** {0} base cosine, {1} fine-tuned cosine. */
+  tipCosineTuned: string;
+  /** {0} base, {1} fine-tuned, {2} difference. */
+  tipCosineDifference: string;
+  sameTerm: string;
+  /** {0} label, {1} line. */
+  inDictionary: string;
+  notInDictionary: string;
+  pngSaved: string;
+  /** {0} reason. */
+  exportFailed: string;
+}
+
+/** The evaluation report's texts. */
+export interface ReportStrings {
+  reportTitle: string;
+  /** {0} dictionary. */
+  metaDictionary: string;
+  /** {0} model id. */
+  metaBaseModel: string;
+  /** {0} model id. */
+  metaModel: string;
+  /** {0} file. */
+  metaSource: string;
+  metricsBeforeAfter: string;
+  metrics: string;
+  trainingRun: string;
+  classificationReport: string;
+  scoreDistribution: string;
+  curves: string;
+  trainingLoss: string;
+  before: string;
+  after: string;
+  scores: string;
+  colMetric: string;
+  colValue: string;
+  colBefore: string;
+  colAfter: string;
+  metricPairs: string;
+  /** {0} threshold. */
+  metricAccuracyAt: string;
+  metricBestAccuracy: string;
+  metricBestAccuracyThreshold: string;
+  metricBestF1: string;
+  metricBestF1Threshold: string;
+  metricPrecisionAtBestF1: string;
+  metricRecallAtBestF1: string;
+  metricAveragePrecision: string;
+  metricRocAuc: string;
+  metricMeanCosinePositive: string;
+  metricMeanCosineNegative: string;
+  metricRetrievalQueries: string;
+  metricRecallAt1: string;
+  metricRecallAt10: string;
+  metricMrr: string;
+  metricVocabulary: string;
+  /** {0} "Before" / "After", {1} threshold. */
+  classificationCaption: string;
+  colPrecision: string;
+  colRecall: string;
+  colF1: string;
+  colSupport: string;
+  rowNotSynonyms: string;
+  rowSynonyms: string;
+  rowMacroAvg: string;
+  rowWeightedAvg: string;
+  rowAccuracy: string;
+  /** {0} "Before" / "After" / "Scores". */
+  histogramTitle: string;
+  axisCosine: string;
+  axisPairs: string;
+  /** {0} threshold. */
+  threshold: string;
+  /** {0} count. */
+  legendSynonyms: string;
+  /** {0} count. */
+  legendNonSynonyms: string;
+  chance: string;
+  precisionRecall: string;
+  precisionRecallCurve: string;
+  roc: string;
+  rocCurve: string;
+  axisRecall: string;
+  axisPrecision: string;
+  axisFalsePositiveRate: string;
+  axisTruePositiveRate: string;
+  stepLoss: string;
+  epochMean: string;
+  trainingLossCurve: string;
+  axisEpoch: string;
+  axisLoss: string;
+  trainingPairs: string;
+  trainingSampledNegatives: string;
+  trainingLossName: string;
+  trainingTime: string;
+  /** {0} seconds. */
+  seconds: string;
+}
+
+/** The strings table of each view. */
+export interface WebviewStrings {
+  table: TableStrings;
+  heatmap: HeatmapStrings;
+  report: ReportStrings;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Request/response plumbing
 
 /** The answer to a request; `requestId` matches the request's. */

@@ -21,3 +21,14 @@ export function l10nCalls(source: string): { message?: string; problem?: string 
   }
   return out;
 }
+
+/** A localizer like `vscode.l10n` over a bundle (`{ english: translation }`); `missing` collects messages it lacks. */
+export function bundleLocalizer(bundle: Record<string, string | { message: string }>, missing?: Set<string>): { t(message: string): string } {
+  return {
+    t: (message: string) => {
+      const v = bundle[message];
+      if (v === undefined) missing?.add(message);
+      return v === undefined ? message : typeof v === 'string' ? v : v.message;
+    },
+  };
+}

@@ -1,12 +1,16 @@
 // Localisation is complete and consistent: every `%key%` of package.json has an English and a
-// Simplified Chinese text (and no text is left unused); every runtime string passed to
-// `vscode.l10n.t` in src/client has a zh-cn translation keeping its `{n}` placeholders; and the
-// English titles the end-to-end suites type into the palette are still the English ones.
+// Simplified Chinese text (and no text is left unused); every runtime string passed to `l10n.t` —
+// `vscode.l10n.t` in src/client (the webviews' strings tables included) and `@vscode/l10n` in
+// src/server — has a zh-cn translation keeping its `{n}` placeholders; every walkthrough page has
+// a zh-cn page; and the English titles the end-to-end suites type into the palette are still the
+// English ones.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { l10nCalls } from '../helpers/l10n';
+import { webviewStrings } from '../../src/client/webviews/strings';
+import type { WebviewStrings } from '../../src/shared/webviewProtocol';
+import { bundleLocalizer, l10nCalls } from '../helpers/l10n';
 
 const root = path.join(__dirname, '..', '..');
 const read = (rel: string) => readFileSync(path.join(root, rel), 'utf8');
@@ -72,17 +76,19 @@ test('the l10n.t extractor reads quotes, escapes and the object form, and reject
   assert.ok(calls[4]!.problem && calls[5]!.problem);
 });
 
-test('every l10n.t string in src/client has a zh-cn translation with the same placeholders', () => {
+test('every l10n.t string in src/client and src/server has a zh-cn translation with the same placeholders', () => {
   const messages = new Map<string, string>();
   const problems: string[] = [];
-  for (const file of sources('src/client')) {
+  for (const file of [...sources('src/client'), ...sources('src/server')]) {
     for (const c of l10nCalls(read(file))) {
       if (c.problem) problems.push(`${file}: ${c.problem}`);
       else messages.set(c.message!, file);
     }
   }
   assert.deepEqual(problems, [], 'l10n.t needs a literal message so that the bundle can be checked');
-  assert.ok(messages.size > 40, `only ${messages.size} messages found`);
+  assert.ok(messages.size > 250, `only ${messages.size} messages found`);
+  const fromServer = [...messages.values()].filter((f) => f.startsWith(path.join('src', 'server')));
+  assert.ok(fromServer.length > 50, `only ${fromServer.length} messages of the language server found`);
   const missing = [...messages].filter(([m]) => bundleZh[m] === undefined).map(([m, f]) => `${f}: ${m}`);
   assert.deepEqual(missing, [], 'l10n/bundle.l10n.zh-cn.json lacks these');
   for (const [m] of messages) {
@@ -91,6 +97,40 @@ test('every l10n.t string in src/client has a zh-cn translation with the same pl
     assert.deepEqual(placeholders(zh), placeholders(m), `placeholders of ${m}`);
   }
   assert.deepEqual(Object.keys(bundleZh).filter((k) => !messages.has(k)), [], 'stale entries in the zh-cn bundle');
+});
+
+test('every text of the webviews\' strings tables has a zh-cn translation with the same placeholders', () => {
+  const views: (keyof WebviewStrings)[] = ['table', 'heatmap', 'report'];
+  for (const view of views) {
+    const missing = new Set<string>();
+    const en = webviewStrings(view, { t: (m) => m }) as unknown as Record<string, string>;
+    const zh = webviewStrings(view, bundleLocalizer(bundleZh, missing)) as unknown as Record<string, string>;
+    assert.deepEqual([...missing], [], `${view}: l10n/bundle.l10n.zh-cn.json lacks these`);
+    assert.ok(Object.keys(en).length >= 20, `${view}: only ${Object.keys(en).length} strings`);
+    for (const [key, text] of Object.entries(en)) {
+      assert.equal(typeof text, 'string', `${view}.${key}`);
+      assert.ok(zh[key]!.trim() !== '', `${view}.${key}: empty translation`);
+      assert.deepEqual(placeholders(zh[key]!), placeholders(text), `${view}.${key}: placeholders differ`);
+    }
+  }
+  // Spot checks that the pages really get Chinese.
+  assert.equal(webviewStrings('table', bundleLocalizer(bundleZh)).addRow, '添加行');
+  assert.equal(webviewStrings('report', bundleLocalizer(bundleZh)).metricsBeforeAfter, '微调前后的指标');
+});
+
+test('every walkthrough page has a zh-cn page (VS Code reads <page>.nls.<language>.md) with the same command links and code spans', () => {
+  const steps = pkg.contributes.walkthroughs.flatMap((w: { steps: { media: { markdown?: string } }[] }) => w.steps.map((s) => s.media.markdown)).filter(Boolean) as string[];
+  assert.ok(steps.length >= 5);
+  const links = (s: string) => [...s.matchAll(/\]\((command:[^)]+)\)/g)].map((m) => m[1]).sort();
+  for (const page of steps) {
+    const zhPage = page.replace(/\.md$/, '.nls.zh-cn.md');
+    const en = read(page);
+    const zh = read(zhPage);
+    assert.match(zh, /[\u4e00-\u9fff]/, `${zhPage} is not Chinese`);
+    assert.deepEqual(links(zh), links(en), `${zhPage}: command links differ from ${page}`);
+    const codes = (s: string) => [...s.replace(/```[\s\S]*?```/g, (m) => m.replace(/`/g, '')).matchAll(/`([^`\n]+)`/g)].map((m) => m[1]).sort();
+    assert.deepEqual(codes(zh), codes(en), `${zhPage}: code spans differ from ${page}`);
+  }
 });
 
 test('the e2e suites find "Synonym Lens: Fine-tune Model" by its English title (code-server runs in English)', () => {

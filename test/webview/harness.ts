@@ -12,6 +12,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { makeNonce, webviewHtml } from '../../src/client/webviews/html';
+import { webviewStrings } from '../../src/client/webviews/strings';
+import { bundleLocalizer } from '../helpers/l10n';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -71,6 +73,18 @@ export interface OpenOptions {
   viewport?: { width: number; height: number };
   /** Body class VS Code sets for the theme. */
   theme?: 'vscode-dark' | 'vscode-light' | 'vscode-high-contrast';
+  /**
+   * VS Code's display language: the page gets the strings table the extension would send, built
+   * from l10n/bundle.l10n.<language>.json (default English).
+   */
+  language?: 'en' | 'zh-cn';
+}
+
+/** The strings table of `view` as the host builds it for `language`. */
+export function stringsFor(view: OpenOptions['view'], language: OpenOptions['language'] = 'en'): object {
+  const identity = { t: (m: string) => m };
+  const l10n = language === 'en' ? identity : bundleLocalizer(JSON.parse(readFileSync(path.join(root, 'l10n', `bundle.l10n.${language}.json`), 'utf8')));
+  return webviewStrings(view, l10n);
 }
 
 /** A few of VS Code's theme variables, so the page renders with real-looking colours. */
@@ -132,6 +146,8 @@ export async function openWebview(o: OpenOptions): Promise<Webview> {
     styleUris: [`${ORIGIN}/media/webview.css`, `${ORIGIN}/media/${o.view}.css`],
     title: o.view,
     view: o.view,
+    strings: stringsFor(o.view, o.language),
+    lang: o.language ?? 'en',
   });
   await context.route('**/*', async (route) => {
     const url = new URL(route.request().url());

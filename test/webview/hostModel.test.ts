@@ -69,11 +69,14 @@ describe('table edits on the host', () => {
 
 describe('webview HTML shell', () => {
   it('has a strict CSP with the nonce on its only script, and escapes what it embeds', () => {
-    const html = webviewHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x/t.js?a=1&b="2"', styleUris: ['https://x/w.css'], title: '<t>', view: 'table' });
+    const html = webviewHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x/t.js?a=1&b="2"', styleUris: ['https://x/w.css'], title: '<t>', view: 'table', strings: { addRow: '"Add" <Row> & co' }, lang: 'zh-cn' });
     assert.match(html, /content="default-src &#39;none&#39;; script-src &#39;nonce-abc123&#39;; style-src https:\/\/x.vscode-cdn.net; img-src https:\/\/x.vscode-cdn.net data:; font-src https:\/\/x.vscode-cdn.net"/);
     assert.equal(html.match(/<script/g)?.length, 1);
     assert.match(html, /<script nonce="abc123" src="https:\/\/x\/t.js\?a=1&amp;b=&quot;2&quot;"><\/script>/);
     assert.match(html, /<title>&lt;t&gt;<\/title>/);
+    // The strings table is an attribute (no script), escaped; the language is the display language.
+    assert.match(html, /<html lang="zh-cn">/);
+    assert.match(html, /data-strings="\{&quot;addRow&quot;:&quot;\\&quot;Add\\&quot; &lt;Row&gt; &amp; co&quot;\}"/);
   });
 });
 

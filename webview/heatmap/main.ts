@@ -8,11 +8,14 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-single-select/index.js';
-import type { FromHeatmapMessage, HeatmapData, HeatmapMode, HeatmapPair, HeatmapState, ToHeatmapMessage } from '../../src/shared/webviewProtocol';
+import type { FromHeatmapMessage, HeatmapData, HeatmapMode, HeatmapPair, HeatmapState, HeatmapStrings, ToHeatmapMessage } from '../../src/shared/webviewProtocol';
 import { Host } from '../common/host';
 import { formatCosine, h, setText } from '../common/dom';
+import { format, pageStrings } from '../common/strings';
 import { cssOf, divergingLut, parseColor, sequentialLut, type Rgb } from './colors';
 import { divergingDomain, paintMatrix, sequentialDomain, type Domain } from './render';
+
+const S = pageStrings<HeatmapStrings>();
 
 type ValueElement = HTMLElement & { value: string; disabled: boolean };
 type CheckElement = HTMLElement & { checked: boolean; disabled: boolean };
@@ -31,20 +34,20 @@ const state: HeatmapState = { mode: 'base', outline: true, ...host.getState() };
 
 const modeSelect = h(
   'vscode-single-select',
-  { id: 'mode', 'aria-label': 'Matrix' },
-  h('vscode-option', { value: 'base' }, 'Base model'),
-  h('vscode-option', { value: 'tuned' }, 'Fine-tuned'),
-  h('vscode-option', { value: 'difference' }, 'Difference (tuned − base)'),
+  { id: 'mode', 'aria-label': S.matrixLabel },
+  h('vscode-option', { value: 'base' }, S.baseModel),
+  h('vscode-option', { value: 'tuned' }, S.fineTuned),
+  h('vscode-option', { value: 'difference' }, S.difference),
 ) as ValueElement;
-const outlineBox = h('vscode-checkbox', { id: 'outline', label: 'Threshold outline' }) as CheckElement;
-const exportButton = h('vscode-button', { id: 'export-png', secondary: true, title: 'Save the heatmap as a PNG image' }, 'Export PNG');
-const refreshButton = h('vscode-button', { id: 'refresh', secondary: true, title: 'Recompute the matrix' }, 'Refresh');
+const outlineBox = h('vscode-checkbox', { id: 'outline', label: S.thresholdOutline }) as CheckElement;
+const exportButton = h('vscode-button', { id: 'export-png', secondary: true, title: S.exportPngTitle }, S.exportPng);
+const refreshButton = h('vscode-button', { id: 'refresh', secondary: true, title: S.refreshTitle }, S.refresh);
 const info = h('span', { id: 'info', className: 'muted' });
 // The tooltip sits on a wrapper too: a disabled control may not receive the hover that shows its own.
 const modeWrap = h('span', { className: 'mode' }, modeSelect);
 const toolbar = h('div', { className: 'toolbar', role: 'toolbar' }, modeWrap, outlineBox, exportButton, refreshButton, info);
 
-const canvas = h('canvas', { id: 'heatmap', tabindex: 0, role: 'img', 'aria-label': 'Similarity heatmap' });
+const canvas = h('canvas', { id: 'heatmap', tabindex: 0, role: 'img', 'aria-label': S.heatmapLabel });
 const overlay = h('canvas', { id: 'overlay', 'aria-hidden': 'true' });
 const tipTitle = h('div', { className: 'tip-title' });
 const tipCosine = h('div', { className: 'tip-cosine' });
@@ -107,7 +110,7 @@ function setData(d: HeatmapData): void {
   }
   modeSelect.disabled = !tuned;
   // A disabled control says why: usually that no model has been fine-tuned yet.
-  modeWrap.title = modeSelect.title = tuned ? 'Base model, fine-tuned model, or their difference' : (d.tunedUnavailable ?? 'No fine-tuned model to compare with.');
+  modeWrap.title = modeSelect.title = tuned ? S.modeTitle : (d.tunedUnavailable ?? S.noTunedModel);
   if (!tuned && state.mode !== 'base') state.mode = 'base';
   modeSelect.value = state.mode ?? 'base';
   state.uri = d.uri;
@@ -115,8 +118,8 @@ function setData(d: HeatmapData): void {
   state.terms = d.requestedTerms;
   host.setState({ ...state });
   const model = tuned && d.tunedModelId ? `${d.modelId} → ${d.tunedModelId}` : d.modelId;
-  setText(info, `${n.toLocaleString('en')} terms · ${d.pairs.length.toLocaleString('en')} dictionary pairs · ${model}${d.truncated ? ' · truncated' : ''}`);
-  setText(messageLine, d.truncated ? `Only the first ${n} terms are shown.` : '');
+  setText(info, format(d.truncated ? S.infoTruncated : S.info, n.toLocaleString('en'), d.pairs.length.toLocaleString('en'), model));
+  setText(messageLine, d.truncated ? format(S.onlyFirst, n) : '');
   cursor = undefined;
   repaint();
   app.setAttribute('aria-busy', 'false');
@@ -283,7 +286,7 @@ function drawLegend(): void {
   ctx.putImageData(img, 0, 0);
   const { lo, hi } = current.domain;
   const difference = state.mode === 'difference';
-  setText(legendTitle, difference ? 'Δ cosine (tuned − base)' : 'cosine');
+  setText(legendTitle, difference ? S.legendDifference : S.legendCosine);
   const showThreshold = !difference && data.threshold > lo && data.threshold < hi;
   const ticks: [number, string, string][] = [
     [lo, formatCosine(lo), ''],
@@ -291,7 +294,7 @@ function drawLegend(): void {
   ];
   // The middle tick would collide with the threshold's label when they are close.
   if (!showThreshold || Math.abs(data.threshold - (lo + hi) / 2) > (hi - lo) * 0.15) ticks.splice(1, 0, [(lo + hi) / 2, formatCosine((lo + hi) / 2), '']);
-  if (showThreshold) ticks.push([data.threshold, `threshold ${formatCosine(data.threshold)}`, 'threshold']);
+  if (showThreshold) ticks.push([data.threshold, format(S.thresholdTick, formatCosine(data.threshold)), 'threshold']);
   legendTicks.replaceChildren(
     ...ticks.map(([v, text, cls]) => {
       const t = h('span', { className: `tick ${cls}`, text });
@@ -319,11 +322,14 @@ function describe(i: number, j: number): void {
   setText(tipTitle, `${a} ↔ ${b}`);
   const p = i * n + j;
   const mode = state.mode ?? 'base';
-  let cos = `cosine ${formatCosine(base[p]!)}`;
-  if (tuned) cos += ` base · ${formatCosine(tuned[p]!)} tuned${mode === 'difference' ? ` · Δ ${formatCosine(tuned[p]! - base[p]!)}` : ''}`;
+  const cos = !tuned
+    ? format(S.tipCosine, formatCosine(base[p]!))
+    : mode === 'difference'
+      ? format(S.tipCosineDifference, formatCosine(base[p]!), formatCosine(tuned[p]!), formatCosine(tuned[p]! - base[p]!))
+      : format(S.tipCosineTuned, formatCosine(base[p]!), formatCosine(tuned[p]!));
   setText(tipCosine, cos);
   const pair = pairIndex.get(p);
-  setText(tipPair, i === j ? 'same term' : pair ? `in dictionary: yes, label ${pair.label} (line ${pair.line + 1})` : 'in dictionary: no');
+  setText(tipPair, i === j ? S.sameTerm : pair ? format(S.inDictionary, pair.label, pair.line + 1) : S.notInDictionary);
   tooltip.dataset.i = String(i);
   tooltip.dataset.j = String(j);
 }
@@ -417,8 +423,8 @@ exportButton.addEventListener('click', () => {
   ctx.drawImage(canvas, 0, 0);
   const name = `${(data.uri.split('/').pop() ?? 'dictionary').replace(/\.csv$/i, '').replace(/[^\w.-]+/g, '_')}-heatmap.png`;
   host.request<{ saved: boolean }>({ type: 'exportPng', dataUrl: out.toDataURL('image/png'), suggestedName: name }).then(
-    (r) => setText(messageLine, r.saved ? 'PNG saved.' : ''),
-    (e: unknown) => setText(messageLine, `Export failed: ${e instanceof Error ? e.message : String(e)}`),
+    (r) => setText(messageLine, r.saved ? S.pngSaved : ''),
+    (e: unknown) => setText(messageLine, format(S.exportFailed, e instanceof Error ? e.message : String(e))),
   );
 });
 

@@ -3,7 +3,11 @@
  * `textContent` only; colours come from CSS classes bound to VS Code's chart colours.
  */
 import { svg } from '../common/dom';
-import type { ScoredPair } from '../../src/shared/webviewProtocol';
+import { format } from '../common/strings';
+import type { ReportStrings, ScoredPair } from '../../src/shared/webviewProtocol';
+
+/** The histogram's texts (from the page's strings table). */
+export type HistogramLabels = Pick<ReportStrings, 'axisCosine' | 'axisPairs' | 'threshold' | 'legendSynonyms' | 'legendNonSynonyms'>;
 
 const W = 420;
 const H = 240;
@@ -86,7 +90,7 @@ export function lineChart(title: string, series: readonly Series[], x: Axis, y: 
  * Histogram of cosines by label (two overlaid series of bars, bins of `binWidth` over [lo, hi]),
  * with the threshold marked.
  */
-export function histogram(title: string, pairs: readonly ScoredPair[], threshold: number, binWidth = 0.05): SVGSVGElement {
+export function histogram(title: string, pairs: readonly ScoredPair[], threshold: number, labels: HistogramLabels, binWidth = 0.05): SVGSVGElement {
   let lo = Math.min(0, ...pairs.map((p) => p.cosine));
   lo = Math.max(-1, Math.floor(lo / binWidth) * binWidth);
   const hi = 1;
@@ -97,7 +101,7 @@ export function histogram(title: string, pairs: readonly ScoredPair[], threshold
     counts[p.label]![b]!++;
   }
   const max = Math.max(1, ...counts[0]!, ...counts[1]!);
-  const { root, sx, sy } = frame(title, { lo, hi, label: 'cosine' }, { lo: 0, hi: max, label: 'pairs' });
+  const { root, sx, sy } = frame(title, { lo, hi, label: labels.axisCosine }, { lo: 0, hi: max, label: labels.axisPairs });
   for (const label of [0, 1] as const) {
     counts[label]!.forEach((c, b) => {
       if (c === 0) return;
@@ -108,10 +112,10 @@ export function histogram(title: string, pairs: readonly ScoredPair[], threshold
   }
   const tx = sx(threshold);
   root.append(svg('line', { className: 'threshold', x1: tx, y1: M.top, x2: tx, y2: H - M.bottom }));
-  root.append(svg('text', { className: 'threshold-text', x: tx + 3, y: H - M.bottom - 4, text: `threshold ${fmt(threshold)}` }));
+  root.append(svg('text', { className: 'threshold-text', x: tx + 3, y: H - M.bottom - 4, text: format(labels.threshold, fmt(threshold)) }));
   legend(root, [
-    { name: `synonyms (${pairs.filter((p) => p.label === 1).length})`, cls: 's0' },
-    { name: `non-synonyms (${pairs.filter((p) => p.label === 0).length})`, cls: 's1' },
+    { name: format(labels.legendSynonyms, pairs.filter((p) => p.label === 1).length), cls: 's0' },
+    { name: format(labels.legendNonSynonyms, pairs.filter((p) => p.label === 0).length), cls: 's1' },
   ]);
   return root;
 }

@@ -7,9 +7,10 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { EditResult, FromTableMessage, TableState, ToTableMessage } from '../../src/shared/webviewProtocol';
+import type { EditResult, FromTableMessage, TableState, TableStrings, ToTableMessage } from '../../src/shared/webviewProtocol';
 import { Host } from '../common/host';
 import { formatCosine, h, setText } from '../common/dom';
+import { format, pageStrings } from '../common/strings';
 import { TableModel, type Column } from './model';
 
 /** Row height in CSS pixels; fixed so that row i sits at i × ROW_HEIGHT. */
@@ -18,6 +19,8 @@ export const ROW_HEIGHT = 24;
 const OVERSCAN = 8;
 /** A near-threshold band: scores within it get the warning colour. */
 const NEAR = 0.05;
+
+const S = pageStrings<TableStrings>();
 
 type ValueElement = HTMLElement & { value: string };
 type CheckElement = HTMLElement & { checked: boolean };
@@ -30,7 +33,7 @@ const state: TableState = {};
 let selRow = -1;
 let selCol = 1;
 let message = '';
-let scoresInfo = 'Similarity: waiting for the language server…';
+let scoresInfo = S.waitingForServer;
 let versionWaiters: { version: number; resolve: () => void }[] = [];
 
 const host = new Host<ToTableMessage, FromTableMessage, TableState>(onMessage);
@@ -39,21 +42,21 @@ Object.assign(state, host.getState());
 // ---------------------------------------------------------------------------------------------
 // Layout
 
-const filterField = h('vscode-textfield', { id: 'filter', placeholder: 'Filter rows (all words must match)', 'aria-label': 'Filter rows' }) as ValueElement;
-const issuesBox = h('vscode-checkbox', { id: 'issues-only', label: 'Issues only' }) as CheckElement;
+const filterField = h('vscode-textfield', { id: 'filter', placeholder: S.filterPlaceholder, 'aria-label': S.filterLabel }) as ValueElement;
+const issuesBox = h('vscode-checkbox', { id: 'issues-only', label: S.issuesOnly }) as CheckElement;
 const button = (id: string, text: string, title: string, secondary = true) =>
   h('vscode-button', { id, title, secondary }, text);
-const addButton = button('add-row', 'Add Row', 'Insert a row after the selected one (Insert)', false);
-const deleteButton = button('delete-row', 'Delete Row', 'Delete the selected row (Delete)');
-const nextButton = button('next-problem', 'Next Problem', 'Select the next row with a problem or a flagged score (F8; Shift+F8 goes back)');
-const revealButton = button('reveal-row', 'Show in Text', 'Reveal the selected row in the text editor (Alt+Enter)');
-const heatmapButton = button('open-heatmap', 'Heatmap', 'Show the similarity heatmap of the selected term\'s group');
-const textButton = button('open-text', 'Open as Text', 'Open the dictionary in the text editor');
+const addButton = button('add-row', S.addRow, S.addRowTitle, false);
+const deleteButton = button('delete-row', S.deleteRow, S.deleteRowTitle);
+const nextButton = button('next-problem', S.nextProblem, S.nextProblemTitle);
+const revealButton = button('reveal-row', S.showInText, S.showInTextTitle);
+const heatmapButton = button('open-heatmap', S.heatmap, S.heatmapTitle);
+const textButton = button('open-text', S.openText, S.openTextTitle);
 
 const head = h('div', { className: 'grid-head', role: 'row', 'aria-rowindex': 1 });
 const spacer = h('div', { className: 'grid-spacer' });
 const body = h('div', { className: 'grid-body' }, spacer);
-const grid = h('div', { id: 'grid', className: 'grid', role: 'grid', tabindex: 0, 'aria-label': 'Synonym table', 'aria-multiselectable': 'false' }, head, body);
+const grid = h('div', { id: 'grid', className: 'grid', role: 'grid', tabindex: 0, 'aria-label': S.gridLabel, 'aria-multiselectable': 'false' }, head, body);
 const counts = h('span', { id: 'counts' });
 const scoreStatus = h('span', { id: 'score-status' });
 const messageLine = h('span', { id: 'message', role: 'status', 'aria-live': 'polite' });
@@ -76,7 +79,7 @@ function onMessage(m: Exclude<ToTableMessage, { type: 'response' }>): void {
   switch (m.type) {
     case 'document': {
       const previous = model;
-      model = new TableModel(m.uri, m.version, m.text);
+      model = new TableModel(m.uri, m.version, m.text, S);
       // Scores and diagnostics may arrive before the first document: VS Code delivers what the
       // host posted while the page was loading (its change events) ahead of the answer to `ready`.
       if (lastScores) {
@@ -106,11 +109,11 @@ function onMessage(m: Exclude<ToTableMessage, { type: 'response' }>): void {
         model.modelId = m.modelId;
         model.setScores(m.version, m.pairs);
       }
-      scoresInfo = `Model ${m.modelId} · threshold ${m.threshold}`;
+      scoresInfo = format(S.modelInfo, m.modelId, m.threshold);
       refreshView();
       return;
     case 'scoresUnavailable':
-      scoresInfo = `Similarity unavailable: ${m.reason}`;
+      scoresInfo = format(S.scoresUnavailable, m.reason);
       renderStatus();
       return;
     case 'diagnostics':
@@ -145,7 +148,7 @@ function rebuildHeader(): void {
         'data-col': c.key,
         'aria-colindex': i + 1,
         'aria-sort': sorted ? (state.sort!.descending ? 'descending' : 'ascending') : 'none',
-        title: `Sort by ${c.title}`,
+        title: format(S.sortBy, c.title),
         text: c.title + (sorted ? (state.sort!.descending ? ' ▼' : ' ▲') : ''),
       });
       cell.addEventListener('click', () => toggleSort(c.key));
@@ -215,7 +218,7 @@ function render(): void {
         cell.title = diag ? diag.items.map((d) => d.message).join('\n') : '';
       } else if (col.kind === 'score') {
         cell.dataset.score = scoreClass(score);
-        cell.title = score ? score.pairs.map((p) => `${p.term} ~ ${p.synonym}: ${formatCosine(p.cosine)} (label ${p.label})${p.flagged ? ' — flagged' : ''}`).join('\n') : '';
+        cell.title = score ? score.pairs.map((p) => format(p.flagged ? S.pairScoreFlagged : S.pairScore, p.term, p.synonym, formatCosine(p.cosine), p.label)).join('\n') : '';
         // A CSS custom property drives the bar; CSSOM writes are allowed by the CSP.
         cell.style.setProperty('--score', score ? String(Math.max(0, Math.min(1, (score.cosine + 1) / 2))) : '0');
       } else {
@@ -239,8 +242,8 @@ function renderStatus(): void {
   if (!model) return;
   let flagged = 0;
   for (const s of model.scores.values()) if (s.flagged) flagged++;
-  setText(counts, `${view.length.toLocaleString('en')} of ${model.rowCount.toLocaleString('en')} rows`);
-  setText(scoreStatus, `${scoresInfo}${model.scores.size ? ` · ${flagged} flagged` : ''}`);
+  setText(counts, format(S.rowCounts, view.length.toLocaleString('en'), model.rowCount.toLocaleString('en')));
+  setText(scoreStatus, `${scoresInfo}${model.scores.size ? ` · ${format(S.flaggedCount, flagged)}` : ''}`);
   const diag = model.diagnostics.get(selRow);
   setText(messageLine, message || (diag ? diag.items.map((d) => d.message).join(' · ') : ''));
 }
@@ -329,7 +332,7 @@ function nextIssue(backwards: boolean): void {
       return;
     }
   }
-  say('No problems or flagged scores in the shown rows.');
+  say(S.noProblems);
 }
 
 body.addEventListener('mousedown', (e) => {
@@ -441,7 +444,7 @@ function startEdit(initial?: string): void {
   const slot = pool.find((p) => p.row === selRow && !p.el.hidden);
   if (!slot) return;
   const cell = slot.cells[selCol]!;
-  const input = h('input', { className: 'cell-editor', 'aria-label': `Edit ${col.title}`, spellcheck: 'false' });
+  const input = h('input', { className: 'cell-editor', 'aria-label': format(S.editCell, col.title), spellcheck: 'false' });
   const original = model.row(selRow).cells.map((c) => c.raw);
   input.value = initial ?? model.rawValue(selRow, col.csv);
   input.style.top = `${positionOf[selRow]! * ROW_HEIGHT}px`;
@@ -490,7 +493,7 @@ function commitEdit(refocus = true): void {
   enqueue(() => {
     const row = locateRow(e.row, e.original, e.version);
     if (row < 0) {
-      say('The row changed while you were editing it; the edit was not applied.');
+      say(S.rowChanged);
       return undefined;
     }
     return { type: 'editRow', version: model!.version, row, values: model!.valuesWith(row, e.csv, value) };

@@ -4,7 +4,11 @@
  */
 import { parseDictionary } from '../../src/core/csv';
 import type { Dictionary, Row } from '../../src/core/csv';
-import type { TableDiagnostic, TablePairScore } from '../../src/shared/webviewProtocol';
+import type { TableDiagnostic, TablePairScore, TableStrings } from '../../src/shared/webviewProtocol';
+import { format } from '../common/strings';
+
+/** The texts of default column titles (from the page's strings table). */
+export type ColumnTitles = Pick<TableStrings, 'columnTerm' | 'columnLabel' | 'columnSynonym' | 'columnSynonymN' | 'columnN' | 'columnSimilarity'>;
 
 export type ColumnKind = 'line' | 'term' | 'synonym' | 'label' | 'extra' | 'score';
 
@@ -48,9 +52,10 @@ export class TableModel {
     readonly uri: string,
     readonly version: number,
     text: string,
+    titles: ColumnTitles,
   ) {
     this.dict = parseDictionary(text);
-    this.columns = columnsOf(this.dict);
+    this.columns = columnsOf(this.dict, titles);
     this.haystack = this.dict.rows.map((r) => fold(r.cells.map((c) => c.raw).join('\u0001')));
   }
 
@@ -173,8 +178,12 @@ function fold(s: string): string {
   return s.normalize('NFKC').toLowerCase();
 }
 
-/** Columns: line, each CSV column (named by the header or by role), similarity. */
-export function columnsOf(dict: Dictionary): Column[] {
+/**
+ * Columns: line, each CSV column (named by the header or by role), similarity. A header-less
+ * column takes its title from `titles`, except that a Chinese header names the term column 标准词
+ * whatever the display language (the file's own vocabulary).
+ */
+export function columnsOf(dict: Dictionary, titles: ColumnTitles): Column[] {
   let width = Math.max(2, dict.header?.cells.length ?? 0);
   for (const r of dict.rows) if (r.cells.length > width) width = r.cells.length;
   const cols: Column[] = [{ key: 'line', kind: 'line', title: '#', editable: false }];
@@ -186,13 +195,13 @@ export function columnsOf(dict: Dictionary): Column[] {
       c === 0 ? 'term' : c === dict.labelColumn ? 'label' : dict.header && c < dict.header.roles.length ? dict.header.roles[c]! : dict.labelColumn !== undefined && c > dict.labelColumn ? 'extra' : 'synonym';
     let title = dict.header?.cells[c]?.text ?? '';
     if (!title) {
-      if (kind === 'term') title = zh ? '标准词' : 'Term';
-      else if (kind === 'label') title = 'Label';
-      else if (kind === 'synonym') title = synonymColumns > 1 ? `Synonym ${++synonymNo}` : 'Synonym';
-      else title = `Column ${c + 1}`;
+      if (kind === 'term') title = zh ? '标准词' : titles.columnTerm;
+      else if (kind === 'label') title = titles.columnLabel;
+      else if (kind === 'synonym') title = synonymColumns > 1 ? format(titles.columnSynonymN, ++synonymNo) : titles.columnSynonym;
+      else title = format(titles.columnN, c + 1);
     }
     cols.push({ key: `c${c}`, kind, title, csv: c, editable: true });
   }
-  cols.push({ key: 'score', kind: 'score', title: 'Similarity', editable: false });
+  cols.push({ key: 'score', kind: 'score', title: titles.columnSimilarity, editable: false });
   return cols;
 }

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { ResponseMessage } from '../../shared/webviewProtocol';
 import { makeNonce, webviewHtml, type WebviewHtmlOptions } from './html';
+import { webviewStrings } from './strings';
 
 /** The only folders a webview may load from: the bundles and the style sheets. */
 export function resourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
@@ -12,7 +13,10 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   return { enableScripts: true, localResourceRoots: resourceRoots(extensionUri) };
 }
 
-/** Sets the page of `view` (`dist/webview/<view>.js`, `media/webview.css` + `media/<view>.css`). */
+/**
+ * Sets the page of `view` (`dist/webview/<view>.js`, `media/webview.css` + `media/<view>.css`),
+ * with its texts in VS Code's display language.
+ */
 export function setHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: WebviewHtmlOptions['view'], title: string): void {
   const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
   webview.html = webviewHtml({
@@ -22,6 +26,8 @@ export function setHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view:
     styleUris: [asUri('media', 'webview.css'), asUri('media', `${view}.css`)],
     title,
     view,
+    strings: webviewStrings(view, vscode.l10n),
+    lang: vscode.env.language,
   });
 }
 

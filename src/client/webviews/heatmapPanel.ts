@@ -16,7 +16,7 @@ import {
 import type { FromHeatmapMessage, HeatmapState, ToHeatmapMessage } from '../../shared/webviewProtocol';
 import { Channel, errorText, isMessage, revealInTextEditor, setHtml, toRange, webviewOptions } from './common';
 import { DictionaryCache, groupOf, heatmapPairs, pairRange } from './tableModel';
-import { NO_TUNED_MODEL, newestTunedModel, type TunedCandidate } from './tunedModel';
+import { newestTunedModel, type TunedCandidate } from './tunedModel';
 
 export const HEATMAP_VIEW_TYPE = 'synonymLens.heatmap';
 
@@ -47,7 +47,7 @@ export class HeatmapPanels implements vscode.Disposable {
   async show(arg?: ShowHeatmapCommandArgs | vscode.Uri): Promise<void> {
     const target = targetOf(arg);
     if (!target) {
-      void vscode.window.showInformationMessage('Synonym Lens: open a synonym dictionary to show its similarity heatmap.');
+      void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a synonym dictionary to show its similarity heatmap.'));
       return;
     }
     const key = `${target.uri.toString()}\u0000${target.focus ?? ''}\u0000${(target.terms ?? []).join('\u0001')}`;
@@ -90,7 +90,7 @@ export class HeatmapPanels implements vscode.Disposable {
 
 function title(t: Target): string {
   const name = t.uri.path.split('/').pop() ?? 'dictionary';
-  return t.focus ? `Similarity: ${t.focus} (${name})` : `Similarity: ${name}`;
+  return t.focus ? vscode.l10n.t('Similarity: {0} ({1})', t.focus, name) : vscode.l10n.t('Similarity: {0}', name);
 }
 
 function targetOf(arg: ShowHeatmapCommandArgs | vscode.Uri | undefined): Target | undefined {
@@ -178,14 +178,14 @@ class HeatmapPanel implements vscode.Disposable {
     this.request?.dispose();
     const client = this.getClient();
     if (!client || !client.isRunning()) {
-      this.channel.post({ type: 'failed', message: 'The Synonym Lens language server is not running.' });
+      this.channel.post({ type: 'failed', message: vscode.l10n.t('The Synonym Lens language server is not running.') });
       return;
     }
     const source = (this.request = new vscode.CancellationTokenSource());
     const token = source.token;
     const uri = this.target.uri.toString();
     try {
-      this.channel.post({ type: 'loading', message: 'Computing similarities…' });
+      this.channel.post({ type: 'loading', message: vscode.l10n.t('Computing similarities…') });
       const document = await vscode.workspace.openTextDocument(this.target.uri);
       const dict = this.cache.get(uri, document.version, () => document.getText());
       let terms = this.target.terms;
@@ -203,8 +203,8 @@ class HeatmapPanel implements vscode.Disposable {
       const tunedUnavailable =
         tuned.reason ??
         (tuned.matrix?.modelId === r.modelId
-          ? `The dictionary's model is the fine-tuned model ${r.modelId} already ("Use this model"); set synonymLens.model back to its base model to compare.`
-          : 'The document changed while the fine-tuned matrix was computed; refresh to compare.');
+          ? vscode.l10n.t('The dictionary\'s model is the fine-tuned model {0} already ("Use this model"); set synonymLens.model back to its base model to compare.', r.modelId)
+          : vscode.l10n.t('The document changed while the fine-tuned matrix was computed; refresh to compare.'));
       const threshold = vscode.workspace.getConfiguration('synonymLens', this.target.uri).get<number>('diagnostics.threshold', 0.5);
       this.channel.post({
         type: 'matrix',
@@ -246,13 +246,15 @@ class HeatmapPanel implements vscode.Disposable {
     params: SimilarityMatrixParams,
     token: vscode.CancellationToken,
   ): Promise<{ matrix?: SimilarityMatrixResult; reason?: string }> {
-    if (!vscode.workspace.isTrusted) return { reason: 'Trust the workspace to compare with a fine-tuned model (an untrusted workspace cannot choose models).' };
+    if (!vscode.workspace.isTrusted) return { reason: vscode.l10n.t('Trust the workspace to compare with a fine-tuned model (an untrusted workspace cannot choose models).') };
     const model = this.target.tunedModel ?? (await findTunedModel(this.target.uri));
-    if (model === undefined) return { reason: NO_TUNED_MODEL };
+    if (model === undefined) {
+      return { reason: vscode.l10n.t('No fine-tuned model for this dictionary yet: run "Synonym Lens: Fine-tune Model" first to compare the base model with a fine-tuned one.') };
+    }
     try {
       return { matrix: await client.sendRequest(SimilarityMatrixRequest.type, { ...params, model }, token) };
     } catch (error) {
-      return { reason: `The fine-tuned model could not be used: ${errorText(error)}` };
+      return { reason: vscode.l10n.t('The fine-tuned model could not be used: {0}', errorText(error)) };
     }
   }
 
@@ -261,7 +263,7 @@ class HeatmapPanel implements vscode.Disposable {
     const dict = this.cache.get(document.uri.toString(), document.version, () => document.getText());
     const range = pairRange(dict, a, b, row);
     if (!range) {
-      void vscode.window.showInformationMessage(`Synonym Lens: "${a}" is not in ${document.uri.path.split('/').pop()}.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: "{0}" is not in {1}.', a, document.uri.path.split('/').pop() ?? ''));
       return;
     }
     await revealInTextEditor(document, toRange(range));
@@ -272,12 +274,12 @@ class HeatmapPanel implements vscode.Disposable {
     const name = typeof suggestedName === 'string' && /^[\w.\- ]+\.png$/.test(suggestedName) ? suggestedName : 'heatmap.png';
     const target = await vscode.window.showSaveDialog({
       defaultUri: vscode.Uri.joinPath(this.target.uri, '..', name),
-      filters: { 'PNG image': ['png'] },
-      title: 'Export Heatmap as PNG',
+      filters: { [vscode.l10n.t('PNG image')]: ['png'] },
+      title: vscode.l10n.t('Export Heatmap as PNG'),
     });
     if (!target) return false;
     await vscode.workspace.fs.writeFile(target, Buffer.from(dataUrl.slice('data:image/png;base64,'.length), 'base64'));
-    void vscode.window.showInformationMessage(`Synonym Lens: heatmap saved to ${target.fsPath}.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: heatmap saved to {0}.', target.fsPath));
     return true;
   }
 }

@@ -15,6 +15,13 @@ export interface WebviewHtmlOptions {
   title: string;
   /** Which view the bundle renders; set on `<body data-view>` for tests and styles. */
   view: 'table' | 'heatmap' | 'report';
+  /**
+   * The view's user-visible texts (strings.ts), as `<body data-strings>` JSON: an attribute, not a
+   * script, so the CSP stays as it is, and the page has them before it draws anything.
+   */
+  strings: object;
+  /** The display language (`vscode.env.language`, e.g. `en`, `zh-cn`), as `<html lang>`. */
+  lang: string;
 }
 
 /** A nonce of 32 URL-safe characters from the platform's CSPRNG. */
@@ -28,7 +35,7 @@ export function makeNonce(): string {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for an HTML attribute or text node (the shell only holds URIs and a title). */
+/** Escapes text for an HTML attribute or text node (the shell holds URIs, a title and the strings' JSON). */
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
@@ -49,7 +56,7 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
   ].join('; ');
   const styles = o.styleUris.map((u) => `<link rel="stylesheet" href="${escapeHtml(u)}">`).join('\n    ');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${escapeHtml(o.lang)}">
   <head>
     <meta charset="UTF-8">
     <meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
@@ -57,7 +64,7 @@ export function webviewHtml(o: WebviewHtmlOptions): string {
     ${styles}
     <title>${escapeHtml(o.title)}</title>
   </head>
-  <body data-view="${o.view}">
+  <body data-view="${o.view}" data-strings="${escapeHtml(JSON.stringify(o.strings))}">
     <div id="app" role="application" aria-busy="true"></div>
     <script nonce="${escapeHtml(o.nonce)}" src="${escapeHtml(o.scriptUri)}"></script>
   </body>

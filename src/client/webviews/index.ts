@@ -26,7 +26,7 @@ export function registerWebviews(context: vscode.ExtensionContext, getClient: ()
   const heatmaps = new HeatmapPanels(extensionUri, getClient);
   const reports = new ReportPanels(extensionUri);
   const reportFailure = (what: string) => (e: unknown) => {
-    void vscode.window.showErrorMessage(`Synonym Lens: ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+    void vscode.window.showErrorMessage(vscode.l10n.t('Synonym Lens: {0} failed: {1}', what, e instanceof Error ? e.message : String(e)));
   };
 
   context.subscriptions.push(
@@ -46,16 +46,16 @@ export function registerWebviews(context: vscode.ExtensionContext, getClient: ()
     vscode.commands.registerCommand(WebviewCommands.openAsTable, (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : activeDictionaryUri();
       if (!target) {
-        void vscode.window.showInformationMessage('Synonym Lens: open a synonym dictionary (CSV) first.');
+        void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a synonym dictionary (CSV) first.'));
         return;
       }
-      return vscode.commands.executeCommand('vscode.openWith', target, TABLE_VIEW_TYPE).then(undefined, reportFailure('Open as Table'));
+      return vscode.commands.executeCommand('vscode.openWith', target, TABLE_VIEW_TYPE).then(undefined, reportFailure(vscode.l10n.t('Open as Table')));
     }),
     vscode.commands.registerCommand(WebviewCommands.showHeatmap, (arg?: ShowHeatmapCommandArgs | vscode.Uri) =>
-      heatmaps.show(arg).then(undefined, reportFailure('Show Similarity Heatmap')),
+      heatmaps.show(arg).then(undefined, reportFailure(vscode.l10n.t('Show Similarity Heatmap'))),
     ),
     vscode.commands.registerCommand(WebviewCommands.showReport, (arg?: EvaluationReport | string | vscode.Uri) =>
-      reports.show(arg).then(undefined, reportFailure('Show Evaluation Report')),
+      reports.show(arg).then(undefined, reportFailure(vscode.l10n.t('Show Evaluation Report'))),
     ),
   );
 }

@@ -21,7 +21,11 @@ export class ReportPanels implements vscode.Disposable {
     try {
       let value: unknown = arg;
       if (arg === undefined) {
-        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Evaluation report': ['json'] }, title: 'Open Evaluation Report' });
+        const picked = await vscode.window.showOpenDialog({
+          canSelectMany: false,
+          filters: { [vscode.l10n.t('Evaluation report')]: ['json'] },
+          title: vscode.l10n.t('Open Evaluation Report'),
+        });
         if (!picked?.[0]) return;
         value = picked[0];
       }
@@ -32,10 +36,10 @@ export class ReportPanels implements vscode.Disposable {
       }
       report = normalizeReport(value);
     } catch (error) {
-      void vscode.window.showErrorMessage(`Synonym Lens: cannot show the report: ${errorText(error)}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Synonym Lens: cannot show the report: {0}', errorText(error)));
       return;
     }
-    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, report.title ?? 'Evaluation Report', vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
+    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, report.title ?? vscode.l10n.t('Evaluation Report'), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
     this.adopt(panel, { report, source });
   }
 
@@ -50,7 +54,7 @@ export class ReportPanels implements vscode.Disposable {
 
   private adopt(panel: vscode.WebviewPanel, state: ReportState): void {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
-    setHtml(panel.webview, this.extensionUri, 'report', state.report?.title ?? 'Evaluation Report');
+    setHtml(panel.webview, this.extensionUri, 'report', state.report?.title ?? vscode.l10n.t('Evaluation Report'));
     const channel = new Channel<ToReportMessage>(panel.webview);
     this.panels.add(panel);
     const sub = panel.webview.onDidReceiveMessage((m: unknown) => {

@@ -27,7 +27,7 @@ export class TableEditorProvider implements vscode.CustomTextEditorProvider {
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this.extensionUri);
-    setHtml(panel.webview, this.extensionUri, 'table', 'Synonym Table');
+    setHtml(panel.webview, this.extensionUri, 'table', vscode.l10n.t('Synonym Table'));
     const session = new TableSession(document, panel, this.getClient, this.cache);
     panel.onDidDispose(() => session.dispose());
   }
@@ -101,7 +101,7 @@ class TableSession implements vscode.Disposable {
     this.scoreRequest?.dispose();
     const client = this.getClient();
     if (!client || !client.isRunning()) {
-      this.channel.post({ type: 'scoresUnavailable', reason: 'The language server is not running.' });
+      this.channel.post({ type: 'scoresUnavailable', reason: vscode.l10n.t('The language server is not running.') });
       return;
     }
     const source = (this.scoreRequest = new vscode.CancellationTokenSource());
@@ -166,7 +166,9 @@ class TableSession implements vscode.Disposable {
   private async applyEdit(msg: Extract<FromTableMessage, { requestId: number }>): Promise<void> {
     try {
       if (msg.version !== this.document.version) {
-        throw new Error(`The document changed (version ${this.document.version}, the table showed ${msg.version}); the table has been refreshed.`);
+        throw new Error(
+          vscode.l10n.t('The document changed (version {0}, the table showed {1}); the table has been refreshed.', this.document.version, String(msg.version)),
+        );
       }
       const dict = this.dict();
       let edits: TextEdit[];
@@ -185,7 +187,7 @@ class TableSession implements vscode.Disposable {
         for (const e of edits) {
           we.replace(this.document.uri, new vscode.Range(this.document.positionAt(e.start), this.document.positionAt(e.end)), e.newText);
         }
-        if (!(await vscode.workspace.applyEdit(we))) throw new Error('VS Code refused the edit.');
+        if (!(await vscode.workspace.applyEdit(we))) throw new Error(vscode.l10n.t('VS Code refused the edit.'));
       }
       this.channel.respond(msg.requestId, { version: this.document.version });
     } catch (error) {

@@ -43,5 +43,3 @@ function samePath(a: string, b: string): boolean {
   return /^[a-z]:/i.test(a) ? norm(a).toLowerCase() === norm(b).toLowerCase() : norm(a) === norm(b);
 }
 
-/** The heatmap's tooltip on the disabled base / fine-tuned / difference toggle when there is no model to compare with. */
-export const NO_TUNED_MODEL = 'No fine-tuned model for this dictionary yet: run "Synonym Lens: Fine-tune Model" first to compare the base model with a fine-tuned one.';

@@ -1,5 +1,6 @@
 /** The CSV dictionary model: types, parser, serialiser and row edits. */
 export * from './types';
+export { formatMessage, PROBLEM_MESSAGES } from './messages';
 export { parseDictionary } from './parse';
 export {
   applyEdits,

@@ -16,7 +16,8 @@
  * `reparseDictionary` re-scans only the records an edit touched.
  */
 
-import type { Cell, ColumnRole, Dictionary, Header, Pair, Position, Problem, ProblemCode, Range, Row } from './types';
+import { formatMessage, PROBLEM_MESSAGES } from './messages';
+import type { Cell, ColumnRole, Dictionary, Header, Pair, Position, Problem, ProblemCode, ProblemMessageId, Range, Row } from './types';
 import { LineIndex } from '../text';
 
 const QUOTE = 34;
@@ -204,8 +205,8 @@ function scanRecord(text: string, c: Cursor): SourceRow | undefined {
             problems = scanProblem(
               problems,
               'stray-quote',
-              `Line ${line + 1}, column ${column + 1}: text after the closing quote. ` +
-                'A quote inside a quoted field must be doubled ("").',
+              'textAfterClosingQuote',
+              [line + 1, column + 1],
               { start: pos(line, close - lineStart), end: pos(line, p - lineStart) },
             );
           }
@@ -216,8 +217,8 @@ function scanRecord(text: string, c: Cursor): SourceRow | undefined {
         problems = scanProblem(
           problems,
           'unterminated-quote',
-          `Line ${fLine + 1}, column ${column + 1}: the quote is never closed. ` +
-            'The field is read up to the end of its line; add the closing quote.',
+          'unterminatedQuote',
+          [fLine + 1, column + 1],
           { start: pos(fLine, fCharacter), end: pos(l, n - ls) },
         );
         let k = p + 1;
@@ -243,8 +244,8 @@ function scanRecord(text: string, c: Cursor): SourceRow | undefined {
         problems = scanProblem(
           problems,
           'stray-quote',
-          `Line ${line + 1}, column ${column + 1}: quote inside an unquoted field. ` +
-            'Quote the whole field (nothing before the opening quote) and double inner quotes.',
+          'quoteInUnquotedField',
+          [line + 1, column + 1],
           { start: pos(line, stray - lineStart), end: pos(line, stray + 1 - lineStart) },
         );
       }
@@ -279,9 +280,9 @@ function scanRecord(text: string, c: Cursor): SourceRow | undefined {
 }
 
 /** Appends a scanner problem (all are errors) to `list`, creating it on first use. */
-function scanProblem(list: Problem[] | undefined, code: ProblemCode, message: string, range: Range): Problem[] {
+function scanProblem(list: Problem[] | undefined, code: ProblemCode, messageId: ProblemMessageId, args: (string | number)[], range: Range): Problem[] {
   const out = list ?? [];
-  out.push({ code, message, range, severity: 'error' });
+  out.push({ code, message: formatMessage(PROBLEM_MESSAGES[messageId], args), messageId, args, range, severity: 'error' });
   return out;
 }
 
@@ -358,21 +359,18 @@ function finishRow(row: SourceRow, index: number, layout: Layout, pairs: Pair[])
 
   // Problems are rare: their list is made on the first one, and no closure is made per row.
   if (cells.length < 2) {
-    const message = `Line ${lineNo} has a single cell; a row needs a term and at least one synonym.`;
-    problems = rowProblem(problems, index, 'missing-synonym', 'error', message, row.range);
+    problems = rowProblem(problems, index, 'missing-synonym', 'error', 'singleCell', [lineNo], row.range);
   } else {
     if (!term) {
-      const message = `Line ${lineNo}: the term (column 1) is empty.`;
-      problems = rowProblem(problems, index, 'empty-cell', 'warning', message, cells[0].range);
+      problems = rowProblem(problems, index, 'empty-cell', 'warning', 'emptyTerm', [lineNo], cells[0].range);
     }
     for (let c = 1; c < lastSynonym; c++) {
       if (roleOf(layout, c) === 'synonym' && cells[c].text === '') {
-        const message = `Line ${lineNo}, column ${c + 1}: empty cell between synonyms.`;
-        problems = rowProblem(problems, index, 'empty-cell', 'warning', message, cells[c].range);
+        problems = rowProblem(problems, index, 'empty-cell', 'warning', 'emptyBetweenSynonyms', [lineNo, c + 1], cells[c].range);
       }
     }
     if (synonyms.length === 0) {
-      problems = rowProblem(problems, index, 'missing-synonym', 'error', `Line ${lineNo} has no synonym.`, row.range);
+      problems = rowProblem(problems, index, 'missing-synonym', 'error', 'noSynonym', [lineNo], row.range);
     }
   }
 
@@ -382,13 +380,13 @@ function finishRow(row: SourceRow, index: number, layout: Layout, pairs: Pair[])
     if (labelCell) {
       label = parseLabel(labelCell.text);
       if (label === undefined) {
-        const shown = labelCell.text === '' ? 'empty' : `"${labelCell.text}"`;
         problems = rowProblem(
           problems,
           index,
           'invalid-label',
           'error',
-          `Line ${lineNo}, column ${labelColumn + 1}: the label is ${shown}; expected 1 (synonyms) or 0 (not synonyms).`,
+          labelCell.text === '' ? 'emptyLabel' : 'invalidLabel',
+          labelCell.text === '' ? [lineNo, labelColumn + 1] : [lineNo, labelColumn + 1, labelCell.text],
           labelCell.range,
         );
       }
@@ -399,7 +397,8 @@ function finishRow(row: SourceRow, index: number, layout: Layout, pairs: Pair[])
         index,
         'column-count',
         'error',
-        `Line ${lineNo} has ${cells.length} columns; the header has ${headerWidth} (the label is missing).`,
+        'missingLabel',
+        [lineNo, cells.length, headerWidth ?? 0],
         row.range,
       );
     }
@@ -409,8 +408,8 @@ function finishRow(row: SourceRow, index: number, layout: Layout, pairs: Pair[])
         index,
         'column-count',
         'error',
-        `Line ${lineNo} has ${cells.length} columns; the header has ${headerWidth}. ` +
-          'Cells beyond the header are ambiguous when there is a label column.',
+        'extraColumns',
+        [lineNo, cells.length, headerWidth],
         { start: cells[headerWidth].range.start, end: cells[cells.length - 1].range.end },
       );
     }
@@ -432,11 +431,12 @@ function rowProblem(
   row: number,
   code: ProblemCode,
   severity: Problem['severity'],
-  message: string,
+  messageId: ProblemMessageId,
+  args: (string | number)[],
   range: Range,
 ): Problem[] {
   const out = list ?? [];
-  out.push({ code, message, range, severity, row });
+  out.push({ code, message: formatMessage(PROBLEM_MESSAGES[messageId], args), messageId, args, range, severity, row });
   return out;
 }
 
@@ -578,7 +578,9 @@ function assemble(text: string, bom: boolean, layout: Layout, state: ParseState,
       const rec = upperBound(recordStarts, nul) - 1;
       const problem: Problem = {
         code: 'nul-byte',
-        message: `Line ${line + 1}: NUL character (U+0000); the file may be binary or in UTF-16.`,
+        message: formatMessage(PROBLEM_MESSAGES.nulCharacter, [line + 1]),
+        messageId: 'nulCharacter',
+        args: [line + 1],
         range: { start: at, end: pos(line, at.character + 1) },
         severity: 'error',
       };

@@ -76,9 +76,29 @@ export type ProblemCode =
   | 'nul-byte'
   | 'stray-quote';
 
+/** Which text a problem has: a key of `PROBLEM_MESSAGES` (messages.ts). */
+export type ProblemMessageId =
+  | 'textAfterClosingQuote'
+  | 'unterminatedQuote'
+  | 'quoteInUnquotedField'
+  | 'singleCell'
+  | 'emptyTerm'
+  | 'emptyBetweenSynonyms'
+  | 'noSynonym'
+  | 'invalidLabel'
+  | 'emptyLabel'
+  | 'missingLabel'
+  | 'extraColumns'
+  | 'nulCharacter';
+
 export interface Problem {
   code: ProblemCode;
+  /** The English text: `PROBLEM_MESSAGES[messageId]` filled with `args`. */
   message: string;
+  /** With `args`, lets a front end show the message in another language. */
+  messageId: ProblemMessageId;
+  /** The values of the message's `{0}`, `{1}` … (1-based line and column numbers, counts, a label's text). */
+  args: (string | number)[];
   range: Range;
   severity: 'error' | 'warning';
   /** Data row index, when the problem belongs to one. */
