@@ -6,7 +6,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { CodeAction, Diagnostic, Hover, InlayHint, MarkupContent } from 'vscode-languageserver-protocol/node';
 import { fixtureUri, fixturesDir, has, root, startServer, type TestServer } from './client';
@@ -76,6 +77,23 @@ describe('server messages with the zh-cn bundle', () => {
     const dup = ds.cars.find((d) => d.code === 'duplicate-pair')!;
     const fixes = await s.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: cars }, range: dup.range, context: { diagnostics: [dup] } });
     assert.ok(fixes.some((a) => a.title === '删除行：重复的词对（第 6 行）'), fixes.map((a) => a.title).join('\n'));
+  });
+
+  test('learning jobs report their progress in Chinese (the worker sends phase ids)', async () => {
+    const cursor = s.progress.cursor;
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-l10n-'));
+    try {
+      await s.request('synonymLens/fineTune', { uri: cars, epochs: 2, outDir: path.join(dir, 'tuned') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const events = s.progress.events.slice(cursor);
+    const begin = events.find((e) => e.value.kind === 'begin') as { token: string | number; value: { title?: string } } | undefined;
+    assert.equal(begin?.value.title, '正在微调模型');
+    const messages = events.filter((e) => e.token === begin!.token).map((e) => e.value.message ?? '');
+    assert.ok(messages.some((m) => /^第 \d\/2 轮，损失 \d/.test(m)), messages.join('\n'));
+    assert.ok(messages.includes('正在用留出的词对评估'), messages.join('\n'));
+    assert.ok(!messages.some((m) => /epoch|evaluating|writing/.test(m)), messages.join('\n'));
   });
 });
 

@@ -6,6 +6,7 @@
  * request then fails with `RequestCancelled` and no output folder appears.
  */
 import { readFile } from 'node:fs/promises';
+import * as l10n from '@vscode/l10n';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type CancellationToken, ErrorCodes, ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver/node';
@@ -27,7 +28,7 @@ import { isCancellation, requestCancelled } from '../cancellation';
 import type { EmbeddingEngine } from '../model/engine';
 import { builtinModelDir, loadEngine } from '../model/load';
 import type { ModelEntry } from '../models';
-import { dictionaryPairs, evaluationPairs, type AdjustOutput, type EvaluateOutput, type FineTuneOutput, type JobProgress } from './pipeline';
+import { dictionaryPairs, evaluationPairs, type AdjustOutput, type EvaluateOutput, type FineTuneOutput, type JobProgress, type PhaseProgress } from './pipeline';
 import { defaultModelDir, runInWorker, runToFolder, stagingFor } from './runner';
 
 /** What the learning handlers need from the server: the model of a document. */
@@ -36,6 +37,28 @@ export interface LearningModels {
   specFor(uri: string): Promise<string>;
   /** The server's model entry for a spec (loading it when first asked). */
   entry(spec: string): ModelEntry;
+}
+
+/** A learning job's phase in the editor's language (the worker sends ids; it has no l10n bundle). */
+function phaseText(e: PhaseProgress): string {
+  switch (e.phase) {
+    case 'load-base':
+      return l10n.t('loading the base model');
+    case 'evaluate-held-out':
+      return l10n.t('evaluating on held-out pairs');
+    case 'write-model':
+      return l10n.t('writing the model');
+    case 'write-vectors':
+      return l10n.t('writing the adjusted vectors');
+    case 'train-adapter':
+      return l10n.t('training the adapter');
+    case 'embed-terms':
+      return e.model !== undefined ? l10n.t('embedding terms with {0}: {1}/{2}', e.model, e.done, e.total) : l10n.t('embedding {0} terms', e.total);
+    case 'adjust-terms':
+      return l10n.t('adjusting {0} term vectors ({1})', e.total, e.method);
+    case 'evaluate-pairs':
+      return l10n.t('evaluating {0} pairs', e.total);
+  }
 }
 
 export function registerLearning(connection: Connection, documents: TextDocuments<TextDocument>, models: LearningModels): void {
@@ -79,16 +102,17 @@ export function registerLearning(connection: Connection, documents: TextDocument
       reporter.report(pct, message);
     };
     try {
-      reporter.begin(title, 0, 'starting', true);
+      reporter.begin(title, 0, l10n.t('starting'), true);
       const result = await fn(progress.signal, (e) => {
         switch (e.type) {
           case 'start':
             epochs = e.epochs;
-            reporter.report(0, `${e.pairs} pairs, ${e.epochs} epochs, ${e.totalSteps} steps`);
+            reporter.report(0, l10n.t('{0} pairs, {1} epochs, {2} steps', e.pairs, e.epochs, e.totalSteps));
             break;
           case 'step': {
             const eta = Math.round(e.etaMs / 1000);
-            report(Math.min(95, Math.floor((e.step / e.totalSteps) * 95)), `epoch ${e.epoch}/${epochs} loss ${e.loss.toFixed(4)}${e.step < e.totalSteps ? ` · ${eta} s left` : ''}`);
+            const at = l10n.t('epoch {0}/{1} loss {2}', e.epoch, epochs, e.loss.toFixed(4));
+            report(Math.min(95, Math.floor((e.step / e.totalSteps) * 95)), e.step < e.totalSteps ? l10n.t('{0} · {1} s left', at, eta) : at);
             break;
           }
           case 'epoch':
@@ -97,7 +121,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
           case 'done':
             break;
           case 'phase':
-            reporter.report(lastPct < 0 ? 0 : Math.max(lastPct, 0), e.message);
+            reporter.report(lastPct < 0 ? 0 : Math.max(lastPct, 0), phaseText(e));
             break;
         }
       });
@@ -168,7 +192,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
     const { text, file } = await dictionary(params.uri);
     const spec = await models.specFor(params.uri);
     const dest = outputDir(file, params.outDir);
-    return job('Fine-tuning', 'Fine-tuning model', params, token, async (signal, onProgress) => {
+    return job('Fine-tuning', l10n.t('Fine-tuning model'), params, token, async (signal, onProgress) => {
       try {
         dictionaryPairs(text);
       } catch (e) {
@@ -207,7 +231,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
     const { text, file } = await dictionary(params.uri);
     const spec = await models.specFor(params.uri);
     const dest = outputDir(file, params.outDir, method);
-    return job('Adjusting vectors', `Adjusting vectors (${method})`, params, token, async (signal, onProgress) => {
+    return job('Adjusting vectors', l10n.t('Adjusting vectors ({0})', method), params, token, async (signal, onProgress) => {
       let pairs;
       try {
         pairs = dictionaryPairs(text);
@@ -216,7 +240,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
       }
       const terms = termsOf(pairs);
       const model = await engineFor(spec, signal);
-      onProgress({ type: 'phase', message: `embedding ${terms.length} terms` });
+      onProgress({ type: 'phase', phase: 'embed-terms', message: `embedding ${terms.length} terms`, done: 0, total: terms.length });
       const vectors = await model.engine.embed(terms, signal_(signal));
       const out = await runToFolder<AdjustOutput>(
         {
@@ -244,7 +268,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
     const file = filePath(params.uri)!;
     const spec = params.modelDir === undefined || params.modelDir.trim() === '' ? docSpec
       : params.modelDir === 'builtin' ? 'builtin' : path.resolve(path.dirname(file), params.modelDir);
-    return job('Evaluation', 'Evaluating model', params, token, async (signal, onProgress) => {
+    return job('Evaluation', l10n.t('Evaluating model'), params, token, async (signal, onProgress) => {
       let labelled;
       try {
         labelled = evaluationPairs(dictionaryPairs(text));
@@ -254,7 +278,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
       const model = spec === docSpec ? await engineFor(spec, signal) : await privateEngine(spec);
       try {
         const terms = termsOf(labelled.pairs);
-        onProgress({ type: 'phase', message: `embedding ${terms.length} terms` });
+        onProgress({ type: 'phase', phase: 'embed-terms', message: `embedding ${terms.length} terms`, done: 0, total: terms.length });
         const vectors = await model.engine.embed(terms, signal_(signal));
         // evaluate() looks terms up as spelled in the pairs; termsOf keeps the first spelling.
         const spelled = new Map<string, Float32Array>();

@@ -33,7 +33,17 @@ import { fineTuneTransformer } from './transformerFineTune';
 export const DEFAULT_LR = { charNgram: 0.01, adapter: 1e-3 } as const;
 
 /** Progress of any job: the training loop's events plus named phases. */
-export type JobProgress = TrainProgress | { type: 'phase'; message: string };
+/**
+ * A phase of a learning job: `message` is the English text (the CLI prints it); `phase` and
+ * `args` let the language server show it in the editor's language (learn/handlers.ts).
+ */
+export type PhaseProgress =
+  | { type: 'phase'; phase: 'load-base' | 'evaluate-held-out' | 'write-model' | 'write-vectors' | 'train-adapter'; message: string }
+  | { type: 'phase'; phase: 'embed-terms'; message: string; done: number; total: number; model?: string }
+  | { type: 'phase'; phase: 'adjust-terms'; message: string; total: number; method: string }
+  | { type: 'phase'; phase: 'evaluate-pairs'; message: string; total: number };
+
+export type JobProgress = TrainProgress | PhaseProgress;
 
 export interface FineTuneJob {
   kind: 'fineTune';
@@ -201,7 +211,7 @@ function finishReport(dir: string, report: LearningReport): FineTuneOutput {
 
 export async function runFineTune(job: FineTuneJob, ctx: JobContext): Promise<FineTuneOutput> {
   const all = dictionaryPairs(job.text);
-  ctx.onProgress({ type: 'phase', message: 'loading the base model' });
+  ctx.onProgress({ type: 'phase', phase: 'load-base', message: 'loading the base model' });
   return isTransformerFolder(job.baseDir) ? runTransformerFineTune(job, ctx, all) : runCharNgramFineTune(job, ctx, all);
 }
 
@@ -227,7 +237,7 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
   });
   checkCancelled(ctx.token);
 
-  ctx.onProgress({ type: 'phase', message: 'evaluating on held-out pairs' });
+  ctx.onProgress({ type: 'phase', phase: 'evaluate-held-out', message: 'evaluating on held-out pairs' });
   // Retrieval searches every term of the dictionary (train and dev), as the benchmark does.
   const vocabulary = termsOf(all);
   // Training may change the config (shape features, order weights): embed each side with its own.
@@ -271,7 +281,7 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
     elapsedMs: Date.now() - started,
   };
 
-  ctx.onProgress({ type: 'phase', message: 'writing the model' });
+  ctx.onProgress({ type: 'phase', phase: 'write-model', message: 'writing the model' });
   exportCharNgramModel({
     outDir: job.stagingDir,
     config: trained.config,
@@ -382,7 +392,7 @@ export function fineTuneMarkdown(r: LearningReport): string {
 export function runAdjust(job: AdjustJob, ctx: JobContext): AdjustOutput {
   const pairs = dictionaryPairs(job.text);
   checkCancelled(ctx.token);
-  ctx.onProgress({ type: 'phase', message: `adjusting ${job.terms.length} term vectors (${job.method})` });
+  ctx.onProgress({ type: 'phase', phase: 'adjust-terms', message: `adjusting ${job.terms.length} term vectors (${job.method})`, total: job.terms.length, method: job.method });
   const adjusted = adjustVectors(job.terms, job.vectors, pairs, { method: job.method });
   checkCancelled(ctx.token);
   const originals = new Map(job.terms.map((t, i) => [termKey(t), job.vectors[i]!]));
@@ -395,7 +405,7 @@ export function runAdjust(job: AdjustJob, ctx: JobContext): AdjustOutput {
     const o = originals.get(k);
     if (o && v.some((x, j) => x !== o[j])) moved++;
   });
-  ctx.onProgress({ type: 'phase', message: 'writing the adjusted vectors' });
+  ctx.onProgress({ type: 'phase', phase: 'write-vectors', message: 'writing the adjusted vectors' });
   mkdirSync(job.stagingDir);
   const tableBytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   // A base folder is also recorded relative to the new folder (a sibling of the staging root), so
@@ -425,7 +435,7 @@ export function runAdjust(job: AdjustJob, ctx: JobContext): AdjustOutput {
 export function runEvaluate(job: EvaluateJob, ctx: JobContext): EvaluateOutput {
   const byKey = new Map(job.terms.map((t, i) => [t, job.vectors[i]!]));
   checkCancelled(ctx.token);
-  ctx.onProgress({ type: 'phase', message: `evaluating ${job.pairs.length} pairs` });
+  ctx.onProgress({ type: 'phase', phase: 'evaluate-pairs', message: `evaluating ${job.pairs.length} pairs`, total: job.pairs.length });
   const evaluation = evaluate(job.pairs, (t) => byKey.get(t), { threshold: job.threshold });
   // The same pairs evaluate() scored: a pair with a term the engine gave no vector is left out there too.
   const scored = job.pairs.filter((p) => byKey.has(p.a) && byKey.has(p.b));

@@ -9,6 +9,7 @@
  * `SharedArrayBuffer`. A cancelled or failed run leaves no output folder.
  */
 import { applyAdapter, trainAdapter, type Adapter, type AdapterKind, type AdapterTrainResult } from '../../core/learn/adapter';
+import type { PhaseProgress } from './pipeline';
 import { evaluate, termsOf, type Evaluation } from '../../core/learn/evaluate';
 import type { LossName, LossParams } from '../../core/learn/losses';
 import type { TrainProgress } from '../../core/learn/train';
@@ -18,7 +19,7 @@ import type { FineTuneProvenance } from './export';
 import { exportTransformerModel, type TransformerExportBase } from './exportTransformer';
 
 /** The training loop's events plus named phases (structurally the pipeline's `JobProgress`). */
-export type TransformerFineTuneProgress = TrainProgress | { type: 'phase'; message: string };
+export type TransformerFineTuneProgress = TrainProgress | PhaseProgress;
 
 export interface TransformerFineTuneOptions {
   loss: LossName;
@@ -99,7 +100,7 @@ export async function fineTuneTransformer(params: FineTuneTransformerParams): Pr
   const before = new Map<string, Float32Array>();
   for (let start = 0; start < texts.length; start += EMBED_CHUNK) {
     cancelled(token);
-    progress({ type: 'phase', message: `embedding terms with ${engine.id}: ${start}/${texts.length}` });
+    progress({ type: 'phase', phase: 'embed-terms', message: `embedding terms with ${engine.id}: ${start}/${texts.length}`, done: start, total: texts.length, model: engine.id });
     const chunk = texts.slice(start, start + EMBED_CHUNK);
     let vectors: Float32Array[];
     try {
@@ -113,7 +114,7 @@ export async function fineTuneTransformer(params: FineTuneTransformerParams): Pr
   cancelled(token);
 
   // 2. Train the adapter on the cached vectors.
-  progress({ type: 'phase', message: 'training the adapter' });
+  progress({ type: 'phase', phase: 'train-adapter', message: 'training the adapter' });
   const trained = trainAdapter(engine.dimension, (t) => before.get(t), params.trainPairs, {
     loss: options.loss,
     epochs: options.epochs,
@@ -133,7 +134,7 @@ export async function fineTuneTransformer(params: FineTuneTransformerParams): Pr
   cancelled(token);
 
   // 3. Held-out evaluation, base vs adapted.
-  progress({ type: 'phase', message: 'evaluating on held-out pairs' });
+  progress({ type: 'phase', phase: 'evaluate-held-out', message: 'evaluating on held-out pairs' });
   const after = new Map<string, Float32Array>();
   for (const [t, v] of before) after.set(t, applyAdapter(trained.adapter, v));
   const evalOptions = { vocabulary, threshold: options.threshold };
@@ -143,7 +144,7 @@ export async function fineTuneTransformer(params: FineTuneTransformerParams): Pr
   cancelled(token);
 
   // 4. Export.
-  progress({ type: 'phase', message: 'writing the model' });
+  progress({ type: 'phase', phase: 'write-model', message: 'writing the model' });
   const hyperParameters = {
     adapter: trained.adapter.kind,
     ...(trained.adapter.kind === 'mlp' ? { hidden: trained.adapter.hidden } : {}),
