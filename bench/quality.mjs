@@ -1,6 +1,7 @@
 // Quality benchmark of learning from a dictionary, on the embedded (char-n-gram) model.
 //
-//   node --import tsx bench/quality.mjs [--quick] [--json-only]
+//   node --import tsx bench/quality.mjs [--quick] [--json-only] [--no-shape]
+//   node --import tsx bench/quality.mjs --inner [--data zh,en] [--losses a,b] [--options '<json>'] [--base]
 //
 // Runs through tsx (imports the TypeScript core directly; nothing to build). For each data set —
 // the real Chinese synonyms in ../shared/data/zh-synonyms-dev.csv (override with
@@ -197,6 +198,42 @@ if (args[0] === '--timing') {
   const pairs = ds.train.slice(0, 10000);
   const r = trainCharNgram(baseTable, config, pairs, { loss: args[1] ?? 'mnrl', seed: SEED, ...(args.includes('--no-shape') ? { shapeFeatures: false } : {}) });
   console.log(JSON.stringify({ pairs: r.pairs, seconds: r.elapsedMs / 1000, steps: r.totalSteps, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inner validation (`--inner [--data zh,en] [--losses a,b] [--options '<json>'] [--base]`): how the
+// defaults are chosen, never on the dev side. Each data set's train side is split again by group
+// (20 % validation, seed 1; WordNet negatives sampled per side), and fine-tuning with `--options`
+// (JSON merged into the defaults) is scored on the validation pairs: AUC, recall@10 (vocabulary:
+// every term of the train side), random-pair mean cosine. `--base` adds the untrained model's row.
+
+if (args[0] === '--inner') {
+  const opt = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const extra = JSON.parse(opt('--options') ?? '{}');
+  const losses = (opt('--losses') ?? 'cosine,contrastive,mnrl,cosent').split(',');
+  const sets = (opt('--data') ?? 'zh,en').split(',');
+  for (const name of sets) {
+    const ds = name === 'zh' ? loadZh() : loadWordnet();
+    const positivesOnly = name === 'en';
+    const source = positivesOnly ? ds.train.filter((p) => p.label === 1) : ds.train;
+    const split = splitByGroup(source, { devFraction: 0.2, seed: 1 });
+    const inner = {
+      train: positivesOnly ? [...split.train, ...sampleNegatives(split.train, { seed: 1 })] : split.train,
+      dev: positivesOnly ? [...split.dev, ...sampleNegatives(split.dev, { seed: 2 })] : split.dev,
+    };
+    inner.all = [...inner.train, ...inner.dev];
+    inner.randomPairs = randomPairs(termsOf(inner.all), RANDOM_PAIRS, SEED + 7);
+    const row = (label, vectorOf) => {
+      const m = measure(inner, vectorOf, {});
+      console.log(`${name} ${label}: auc ${m.dev_roc_auc.toFixed(3)} r@10 ${m.dev_recall_at_10.toFixed(3)} rnd ${m.random_pair_mean_cos.toFixed(3)}`);
+    };
+    if (args.includes('--base')) row('no fine-tuning', embedder(baseTable));
+    for (const loss of losses) {
+      const r = trainCharNgram(baseTable, config, inner.train, { ...trainOptions(loss), ...extra });
+      row(`${loss} ${JSON.stringify(extra)} (${(r.elapsedMs / 1000).toFixed(1)} s)`, embedder(r.table, r.config));
+    }
+  }
   process.exit(0);
 }
 
