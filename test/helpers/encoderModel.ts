@@ -102,6 +102,12 @@ export interface GraphOptions {
   readonly mask4d?: boolean;
   /** Layer norms written out (ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add), as exports below opset 17 have them. */
   readonly decomposedLayerNorm?: boolean;
+  /**
+   * Dynamically quantised linear layers, as onnxruntime's `quantize_dynamic` writes them (what
+   * `model_quantized.onnx` files hold): DynamicQuantizeLinear(x) → MatMulInteger with int8 weights
+   * → Cast → Mul by x_scale·w_scale. Not equal to the float reference; compare with itself.
+   */
+  readonly quantized?: boolean;
 }
 
 /** Builds the encoder graph (opset 17). */
@@ -169,8 +175,16 @@ export function buildEncoderModel(w: EncoderWeights, options: GraphOptions = {})
 
   w.layers.forEach((l, i) => {
     const p = `l${i}_`;
+    const matmul = (input: string, wm: Float32Array, name: string, inDim: number, outDim: number) => {
+      if (!options.quantized) return g.node('MatMul', [input, g.initializer(p + name + '_w', 'float32', [inDim, outDim], wm)]);
+      const wScale = Math.max(...wm.map(Math.abs)) / 127 || 1;
+      const wq = g.initializer(p + name + '_wq', 'int8', [inDim, outDim], Int8Array.from(wm, (v) => Math.max(-127, Math.min(127, Math.round(v / wScale)))));
+      const [xq, xScale, xZero] = g.nodeMulti('DynamicQuantizeLinear', [input], { outputs: 3 });
+      const acc = g.node('MatMulInteger', [xq!, wq, xZero!, g.initializer(p + name + '_wzp', 'int8', [], Int8Array.of(0))]);
+      return g.node('Mul', [g.node('Cast', [acc], { to: attr.int(1) }), g.node('Mul', [xScale!, g.float32Scalar(p + name + '_wscale', wScale)])]);
+    };
     const lin = (input: string, wm: Float32Array, b: Float32Array, name: string, inDim: number, outDim: number) =>
-      g.node('Add', [g.node('MatMul', [input, g.initializer(p + name + '_w', 'float32', [inDim, outDim], wm)]), g.initializer(p + name + '_b', 'float32', [outDim], b)]);
+      g.node('Add', [matmul(input, wm, name, inDim, outDim), g.initializer(p + name + '_b', 'float32', [outDim], b)]);
     const heads4 = dynamic ? shapeFrom(x, headTail) : staticHeads;
     const merge3 = dynamic ? shapeFrom(x, mergeTail) : staticMerge;
     const split = (t: string, perm: number[]) => g.node('Transpose', [g.node('Reshape', [t, heads4])], { perm: attr.ints(perm) });

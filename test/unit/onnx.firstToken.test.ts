@@ -106,6 +106,40 @@ test('layer norms written out as ops (exports below opset 17): ReduceMean over t
   assert.match(info.firstTokenOnly.detail, /\(6 matrix products\).*1 slices inserted/);
 });
 
+test('dynamically quantised layers (model_quantized.onnx): exact against the exported graph; per-tensor scales limit the cut', async () => {
+  const m = model({ arch: 'bert', quantized: true });
+  // By default a cut this small (1 of 16 products) is not worth the extra loads.
+  const auto = await TransformerEngine.load(m.dir, { pooling: 'cls', threads: 1 });
+  assert.deepEqual(auto.info.firstTokenOnly, { applied: false, detail: 'only 1 of 16 matrix products would compute the first token only (under 10 %)' });
+  await auto.dispose();
+  const on = await TransformerEngine.load(m.dir, { pooling: 'cls', threads: 1, firstTokenMinShare: 0 });
+  const off = await TransformerEngine.load(m.dir, { pooling: 'cls', threads: 1, firstTokenOnly: false });
+  try {
+    // DynamicQuantizeLinear's scale is taken over every token, so only what follows the last
+    // quantisation point can shrink: the second feed-forward product (the input to its quantiser
+    // is needed whole). The rewrite is still exact.
+    assert.equal(on.info.firstTokenOnly.applied, true, on.info.firstTokenOnly.detail);
+    assert.match(on.info.firstTokenOnly.detail, /\(1 matrix products\)/);
+    const [a, b] = [await on.embed(SAMPLE), await off.embed(SAMPLE)];
+    SAMPLE.forEach((t, i) => assert.ok(maxDiff(a[i]!, b[i]!) < 1e-5, `${t}: ${maxDiff(a[i]!, b[i]!)}`));
+  } finally {
+    await Promise.all([on.dispose(), off.dispose()]);
+  }
+});
+
+test('a deep encoder keeps the exported graph without probing: the last layer is too small a share', async () => {
+  const m = model({ arch: 'bert', layers: 8 });
+  const engine = await TransformerEngine.load(m.dir, { pooling: 'cls', threads: 1 });
+  try {
+    assert.deepEqual(engine.info.firstTokenOnly, {
+      applied: false,
+      detail: "the last layer is under 10 % of the model's 64 matrix products; not worth three extra session loads",
+    });
+  } finally {
+    await engine.dispose();
+  }
+});
+
 test('mean pooling and an explicit opt-out keep the exported graph', async () => {
   const m = model({ arch: 'bert' });
   const mean = await TransformerEngine.load(m.dir, { pooling: 'mean' });
@@ -130,7 +164,16 @@ test('without hard links (another file system) the weights go inline; external d
   const open = async (m: TestModel) => {
     const onnx = path.join(m.dir, 'onnx', 'model.onnx');
     let released = 0;
-    const r = await createFirstTokenSession(onnx, 'last_hidden_state', (batch, seq) => probeFeeds(m, batch, seq), 64, { threads: 1 }, async () => void released++, true);
+    const r = await createFirstTokenSession({
+      onnxPath: onnx,
+      output: 'last_hidden_state',
+      outputKind: 'tokens',
+      feeds: (batch, seq) => probeFeeds(m, batch, seq),
+      maxSeq: 64,
+      session: { threads: 1 },
+      beforeProbe: async () => void released++,
+      noLinks: true,
+    });
     if (r.ok) await r.session.dispose();
     return { r, released };
   };

@@ -47,6 +47,8 @@ export interface TransformerEngineOptions {
    * (firstTokenSession.ts; checked against the original at load). Default true.
    */
   readonly firstTokenOnly?: boolean;
+  /** Least share of matrix products the rewrite must cut to be used (default `MIN_SHARE`, 0.1). */
+  readonly firstTokenMinShare?: number;
 }
 
 /** What was chosen for a model, for `model info` and the status line. */
@@ -235,16 +237,16 @@ export class TransformerEngine implements EmbeddingEngine {
       else if (candidate) {
         const probeFeeds = (batch: number, seq: number) => TransformerEngine.feeds(new InputBuffers(), probeTexts(batch, seq, tokenizer), seq, tokenizer.padId, inputs, int32);
         const original = session;
-        const rewritten = await createFirstTokenSession(
-          model.onnxPath,
+        const rewritten = await createFirstTokenSession({
+          onnxPath: model.onnxPath,
           output,
-          probeFeeds,
-          maxLength,
-          { threads: options.threads, executionProvider: options.executionProvider },
-          () => original.dispose(),
-          false,
-          pooling === 'model' ? 'pooled' : 'tokens',
-        );
+          outputKind: pooling === 'model' ? 'pooled' : 'tokens',
+          feeds: probeFeeds,
+          maxSeq: maxLength,
+          session: { threads: options.threads, executionProvider: options.executionProvider },
+          beforeProbe: () => original.dispose(),
+          minShare: options.firstTokenMinShare,
+        });
         if (rewritten.ok) {
           session = rewritten.session;
           firstTokenOnly = { applied: true, detail: rewritten.detail };

@@ -7,7 +7,7 @@
 import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hasFirstRowSink, planFirstTokenOnly, probeEdits } from '../../../core/onnx/firstToken';
+import { hasFirstRowSink, liveNodes, planFirstTokenOnly, probeEdits } from '../../../core/onnx/firstToken';
 import { readOnnxGraph, rewriteGraphParts, type GraphEdits, type OnnxGraph, type WeightsByReference } from '../../../core/onnx/graph';
 import { concat, readOnnxSummary } from '../../../core/onnx/reader';
 import { OnnxSession, type InputTensor, type OnnxSessionOptions } from '../onnxAdapter';
@@ -43,24 +43,42 @@ function compare(ref: Float32Array, refDims: readonly number[], got: Float32Arra
   return worst <= TOLERANCE ? undefined : `the rewritten graph differs from the original by ${worst.toExponential(2)} (limit ${TOLERANCE})`;
 }
 
-/**
- * Tries the rewrite for the token-level `output` ([batch, sequence, hidden]) of the model at
- * `onnxPath`. `maxSeq` bounds the probe lengths (the model's maximum input length). When the
- * result is not ok and `beforeProbe` ran, the caller reopens the original (`probed: true`).
- */
-export async function createFirstTokenSession(
-  onnxPath: string,
-  output: string,
-  feeds: ProbeFeeds,
-  maxSeq: number,
-  options: OnnxSessionOptions,
-  /** Called once the rewrite is attempted at all (e.g. to release the original session). */
-  beforeProbe: () => Promise<void>,
-  /** Tests: behave as if hard links failed (weights inline). */
-  noLinks = false,
+export interface FirstTokenRequest {
+  readonly onnxPath: string;
+  readonly output: string;
   /** Whether `output` is token-level ([batch, sequence, hidden], sliced to the first token) or pooled ([batch, hidden], unchanged). */
-  outputKind: 'tokens' | 'pooled' = 'tokens',
-): Promise<FirstTokenSessionResult> {
+  readonly outputKind: 'tokens' | 'pooled';
+  readonly feeds: ProbeFeeds;
+  /** The model's maximum input length (bounds the probe lengths). */
+  readonly maxSeq: number;
+  readonly session: OnnxSessionOptions;
+  /** Called once the rewrite is attempted at all (e.g. to release the original session). */
+  readonly beforeProbe: () => Promise<void>;
+  /**
+   * Least share of the graph's matrix products that must shrink (default `MIN_SHARE`): below it
+   * the three extra session loads cost more than the rewrite saves.
+   */
+  readonly minShare?: number;
+  /** Tests: behave as if hard links failed (weights inline). */
+  readonly noLinks?: boolean;
+}
+
+/**
+ * A tenth of the matrix products. A layer has 8 (Q, K, V, Q·Kᵀ, P·V, output, two feed-forward)
+ * and the rewrite cuts 6 of the last layer's, so encoders of up to 7 layers qualify (bge-small-zh:
+ * 4). Deeper models (bge-m3: 24 layers, ~3 % saved) and dynamically quantised graphs (only the
+ * last feed-forward product shrinks) keep the exported graph and load as fast as before.
+ */
+export const MIN_SHARE = 0.1;
+
+const MATMULS = new Set(['MatMul', 'MatMulInteger', 'MatMulNBits', 'FusedMatMul', 'MatMulIntegerToFloat', 'Gemm']);
+
+/**
+ * Tries the rewrite for `output` of the model at `onnxPath`. When the result is not ok and
+ * `beforeProbe` ran, the caller reopens the original (`probed: true`).
+ */
+export async function createFirstTokenSession(request: FirstTokenRequest): Promise<FirstTokenSessionResult> {
+  const { onnxPath, output, outputKind, feeds, maxSeq, session: options, beforeProbe, noLinks = false, minShare = MIN_SHARE } = request;
   // Probe and check sizes: distinct from each other and from typical model dimensions.
   const probe = { batch: 3, seq: Math.min(11, maxSeq) };
   const checks = [
@@ -100,9 +118,14 @@ export async function createFirstTokenSession(
     weights = linked ? { location: WEIGHTS } : undefined;
     source = linked ? concat(rewriteGraphParts(bytes, {}, weights)) : bytes;
     graph = readOnnxGraph(source);
-    if (outputKind === 'pooled' && !hasFirstRowSink(graph, output)) {
+    let refusal: string | undefined;
+    if (outputKind === 'pooled' && !hasFirstRowSink(graph, output)) refusal = `${output} does not take the first token (its pooling is not CLS)`;
+    // The rewrite cuts at most 6 products (one layer's, see MIN_SHARE): if even those are under `minShare`, do not probe at all.
+    const products = liveNodes(graph, output).filter((n) => MATMULS.has(n.opType)).length;
+    if (!refusal && products * minShare > 6) refusal = `the last layer is under ${Math.round(minShare * 100)} % of the model's ${products} matrix products; not worth three extra session loads`;
+    if (refusal) {
       rmSync(scratch, { recursive: true, force: true });
-      return { ok: false, reason: `${output} does not take the first token (its pooling is not CLS)`, probed: false };
+      return { ok: false, reason: refusal, probed: false };
     }
   } catch (err) {
     rmSync(scratch, { recursive: true, force: true });
@@ -139,6 +162,9 @@ export async function createFirstTokenSession(
     const planned = planFirstTokenOnly(graph, output, shapes, probe.batch, outputKind === 'tokens' ? 1 : 'pooled');
     if (!planned.ok) return { ok: false, reason: planned.reason, probed: true };
     const { plan } = planned;
+    const products = liveNodes(graph, output).filter((n) => MATMULS.has(n.opType)).length;
+    if (plan.slicedMatMuls < minShare * products)
+      return { ok: false, reason: `only ${plan.slicedMatMuls} of ${products} matrix products would compute the first token only (under ${Math.round(minShare * 100)} %)`, probed: true };
 
     current = await open(plan.checkEdits);
     let expected: Float32Array | undefined;
