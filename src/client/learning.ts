@@ -112,7 +112,15 @@ export async function fineTune(client: SynonymLensClient, arg?: FineTuneArgs | v
   }
   const lc = runningClient(client);
   if (!lc) return undefined;
-  const options = arg instanceof vscode.Uri ? {} : { ...arg };
+  // The settings give the defaults (loss `auto` = the server's choice); a command argument wins.
+  const defaults = normalizeSettings({ fineTune: vscode.workspace.getConfiguration('synonymLens', uri).get('fineTune') }).fineTune;
+  const options: FineTuneArgs = {
+    ...(defaults.loss !== 'auto' ? { loss: defaults.loss } : {}),
+    epochs: defaults.epochs,
+    shapeFeatures: defaults.shapeFeatures,
+    adapter: defaults.adapter,
+    ...(arg instanceof vscode.Uri ? {} : arg),
+  };
   delete options.uri;
   const result = await longRequest(lc, FineTuneRequest.type, { ...options, uri: uri.toString() }, vscode.l10n.t('Fine-tuning model'));
   if (!result) return undefined;

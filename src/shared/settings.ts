@@ -4,6 +4,7 @@
  * and passes whatever it gets through `normalizeSettings`, so a hand-edited settings.json with a
  * wrong type degrades to the default instead of breaking the server.
  */
+import { LOSS_NAMES, type LossName } from '../core/learn/losses';
 
 /** Severity names as users write them; `off` hides the diagnostic kind. */
 export type SeveritySetting = 'error' | 'warning' | 'information' | 'hint' | 'off';
@@ -61,6 +62,16 @@ export interface Settings {
     /** Hugging Face hub or mirror URL for downloads; empty: `HF_ENDPOINT`, else https://huggingface.co (client-side). */
     endpoint: string;
   };
+  /** Defaults of the Fine-tune Model command (client-side; a command argument overrides them). */
+  fineTune: {
+    /** `auto`: `cosent` when the dictionary has label-0 rows, else `mnrl`. */
+    loss: 'auto' | LossName;
+    epochs: number;
+    /** Char-n-gram models: learn shape features (docs/learning.md). */
+    shapeFeatures: boolean;
+    /** Transformer models: the adapter over the frozen encoder. */
+    adapter: 'linear' | 'mlp';
+  };
 }
 
 /** Execution providers a user may choose for transformer models. */
@@ -96,6 +107,7 @@ export const defaultSettings: Settings = Object.freeze({
   threads: 0,
   executionProvider: 'cpu',
   hub: { endpoint: '' },
+  fineTune: { loss: 'auto', epochs: 10, shapeFeatures: true, adapter: 'linear' },
 }) as Settings;
 
 /**
@@ -280,6 +292,34 @@ export const settingsSchema: readonly SettingSchema[] = [
     default: '',
     description: 'Hugging Face hub or mirror used by **Select Embedding Model… → Download from Hugging Face**, e.g. `https://hf-mirror.com`. Empty: the `HF_ENDPOINT` environment variable, else `https://huggingface.co`. Ignored from workspace settings in an untrusted workspace.',
   },
+  {
+    key: 'synonymLens.fineTune.loss',
+    type: 'string',
+    default: 'auto',
+    enum: ['auto', ...LOSS_NAMES],
+    description: 'Loss of **Fine-tune Model**: `auto` (`cosent` when the dictionary has label-0 rows, else `mnrl`), `cosine` (the original note\'s CosineSimilarityLoss), `mnrl`, `cosent` or `contrastive`.',
+  },
+  {
+    key: 'synonymLens.fineTune.epochs',
+    type: 'number',
+    default: 10,
+    minimum: 1,
+    maximum: 1000,
+    description: 'Passes over the training pairs in **Fine-tune Model**.',
+  },
+  {
+    key: 'synonymLens.fineTune.shapeFeatures',
+    type: 'boolean',
+    default: true,
+    description: 'When fine-tuning the embedded model, also learn rows for a term\'s form (its number of characters and n-grams): they carry over to terms not in the dictionary.',
+  },
+  {
+    key: 'synonymLens.fineTune.adapter',
+    type: 'string',
+    default: 'linear',
+    enum: ['linear', 'mlp'],
+    description: 'When fine-tuning a transformer model: a `linear` residual adapter over its frozen encoder, or a one-hidden-layer residual `mlp`.',
+  },
 ];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -301,6 +341,10 @@ function pick(raw: Record<string, unknown>, path: string): unknown {
 function num(v: unknown, fallback: number, min: number, max: number): number {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
   return typeof n === 'number' && Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], fallback: T): T {
+  return typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : fallback;
 }
 
 function bool(v: unknown, fallback: boolean): boolean {
@@ -372,6 +416,12 @@ export function normalizeSettings(raw: unknown): Settings {
     threads: Math.round(num(pick(r, 'threads'), d.threads, 0, 64)),
     executionProvider: executionProvider(pick(r, 'executionProvider'), d.executionProvider),
     hub: { endpoint: endpoint(pick(r, 'hub.endpoint')) },
+    fineTune: {
+      loss: oneOf(pick(r, 'fineTune.loss'), ['auto', ...LOSS_NAMES] as const, d.fineTune.loss),
+      epochs: Math.round(num(pick(r, 'fineTune.epochs'), d.fineTune.epochs, 1, 1000)),
+      shapeFeatures: bool(pick(r, 'fineTune.shapeFeatures'), d.fineTune.shapeFeatures),
+      adapter: oneOf(pick(r, 'fineTune.adapter'), ['linear', 'mlp'] as const, d.fineTune.adapter),
+    },
   };
 }
 

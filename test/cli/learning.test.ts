@@ -112,7 +112,7 @@ test('fine-tune refuses an existing --out, a missing --out and a bad --loss (exi
     [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--loss', 'hinge'], /--loss must be one of cosine, mnrl, cosent, contrastive/],
     [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--epochs', '0'], /--epochs must be a positive whole number/],
     [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--adapter', 'deep'], /--adapter must be linear or mlp/],
-    [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--adapter', 'mlp'], /mlp adapter is for transformer models/],
+    [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--adapter', 'mlp'], /--adapter mlp is for transformer models; builtin is a char-n-gram model/],
   ] as const) {
     const r = run(...args);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);

@@ -115,3 +115,9 @@ test('restrictToUserSettings: every way the server may ask hides workspace value
   // A workspace result without the section at all still gets the user values filled in.
   assert.deepEqual(restrictToUserSettings([{ section: 'synonymLens' }], [{ threads: 1 }], userValue), [{ threads: 1, model: 'builtin', hub: { endpoint: '' } }]);
 });
+
+test('fineTune defaults: known losses and adapters, epochs clamped, anything else falls back', () => {
+  assert.deepEqual(normalizeSettings({}).fineTune, { loss: 'auto', epochs: 10, shapeFeatures: true, adapter: 'linear' });
+  assert.deepEqual(normalizeSettings({ fineTune: { loss: 'cosine', epochs: 5000, shapeFeatures: false, adapter: 'mlp' } }).fineTune, { loss: 'cosine', epochs: 1000, shapeFeatures: false, adapter: 'mlp' });
+  assert.deepEqual(normalizeSettings({ 'fineTune.loss': 'hinge', 'fineTune.adapter': 'deep', 'fineTune.epochs': 'x' }).fineTune, { loss: 'auto', epochs: 10, shapeFeatures: true, adapter: 'linear' });
+});

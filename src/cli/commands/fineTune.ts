@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { CliError } from '../errors';
 import { intOption, numberOption } from '../options';
+import { isTransformerFolder } from '../../server/model/transformer';
 import { baseModelOption, interruptSignal, learningFailure, outOption, readLearningInput } from './learnCommon';
 
 /**
@@ -28,6 +29,7 @@ export async function runFineTune(positionals: string[], values: Record<string, 
   if (adapter !== undefined && adapter !== 'linear' && adapter !== 'mlp') throw new CliError(`--adapter must be linear or mlp, got '${String(adapter)}'`);
   const out = outOption(values.out);
   const base = baseModelOption(values.model);
+  if (adapter === 'mlp' && !isTransformerFolder(base.dir)) throw new CliError(`--adapter mlp is for transformer models; ${base.id} is a char-n-gram model, whose table is trained instead`);
   const { text } = readLearningInput(file);
 
   const stderr = (s: string) => process.stderr.write(s + '\n');

@@ -222,7 +222,7 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
   const { train, dev, loss, summary: data } = fineTuneData(job, all);
   const lr = job.lr ?? DEFAULT_LR.charNgram;
 
-  if (job.adapter !== undefined && job.adapter !== 'linear') throw new Error(`the ${job.adapter} adapter is for transformer models; ${base.id} is a char-n-gram model, whose table is trained instead`);
+  // `adapter` concerns transformer bases only (the editor sends its setting whatever the model).
   const recorder = recordingProgress(ctx);
   const trained = trainCharNgram(base.table, base.config, train, {
     loss,
