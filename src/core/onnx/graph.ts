@@ -7,7 +7,7 @@
  *
  * Field numbers are those of onnx/onnx.proto. Subgraphs of control-flow nodes are not visited.
  */
-import { concat, decodeUtf8, fields, lengthDelimited, varintBytes } from './reader';
+import { concat, decodeUtf8, fields, lengthDelimited, mapGraphFields } from './reader';
 import { encodeModel, encodeUtf8, type NodeSpec, type TensorSpec } from './writer';
 
 /** An integer or integer-list attribute (the only kinds the rewrites read). */
@@ -278,35 +278,28 @@ export function rewriteGraph(model: Uint8Array, edits: GraphEdits): Uint8Array {
  * hundreds of megabytes; every copy shows in the peak memory at load).
  */
 export function rewriteGraphParts(model: Uint8Array, edits: GraphEdits, weights?: WeightsByReference): Uint8Array[] {
-  const parts: Uint8Array[] = [];
   let nodeIndex = 0;
   const copies = new Map<number, NodeCopy[]>();
   for (const c of edits.copyNodes ?? []) copies.set(c.index, [...(copies.get(c.index) ?? []), c]);
   const copied: Uint8Array[] = [];
-  for (const m of fields(model, 0, model.length)) {
-    if (m.field !== 7 || m.wire !== 2) {
-      parts.push(model.subarray(m.keyStart, m.next));
-      continue;
+  const parts = mapGraphFields(model, (g) => {
+    if (g.wire !== 2) return undefined;
+    if (g.field === 1) {
+      const index = nodeIndex++;
+      for (const c of copies.get(index) ?? []) copied.push(lengthDelimited(1, renameNodeValues(model, g.start!, g.end!, c.inputs, c.outputs, c.name)));
+      if (edits.dropNodes?.has(index)) return null;
+      const renames = edits.renameInputs?.get(index);
+      return renames?.size ? lengthDelimited(1, renameNodeValues(model, g.start!, g.end!, renames)) : undefined;
     }
-    const graph: Uint8Array[] = [];
-    for (const g of fields(model, m.start!, m.end!)) {
-      if (g.wire === 2 && g.field === 1) {
-        const index = nodeIndex++;
-        if (edits.dropNodes?.has(index)) continue;
-        const renames = edits.renameInputs?.get(index);
-        graph.push(renames?.size ? lengthDelimited(1, renameNodeValues(model, g.start!, g.end!, renames)) : model.subarray(g.keyStart, g.next));
-        for (const c of copies.get(index) ?? []) copied.push(lengthDelimited(1, renameNodeValues(model, g.start!, g.end!, c.inputs, c.outputs, c.name)));
-      } else if (g.wire === 2 && g.field === 12 && edits.keepOutputs) {
-        let name = '';
-        for (const f of fields(model, g.start!, g.end!)) if (f.field === 1 && f.wire === 2) name = decodeUtf8(model, f.start, f.end);
-        if (edits.keepOutputs.has(name)) graph.push(model.subarray(g.keyStart, g.next));
-      } else if (g.wire === 2 && g.field === 13 && edits.dropValueInfo) continue;
-      else if (g.wire === 2 && g.field === 5 && weights) graph.push(lengthDelimited(5, weightsByReference(model, g.start!, g.end!, weights)));
-      else graph.push(model.subarray(g.keyStart, g.next));
+    if (g.field === 12 && edits.keepOutputs) {
+      let name = '';
+      for (const f of fields(model, g.start!, g.end!)) if (f.field === 1 && f.wire === 2) name = decodeUtf8(model, f.start, f.end);
+      return edits.keepOutputs.has(name) ? undefined : null;
     }
-    const length = graph.reduce((sum, p) => sum + p.length, 0);
-    parts.push(Uint8Array.from(varintBytes(7 * 8 + 2)), Uint8Array.from(varintBytes(length)), ...graph);
-  }
+    if (g.field === 13 && edits.dropValueInfo) return null;
+    if (g.field === 5 && weights) return lengthDelimited(5, weightsByReference(model, g.start!, g.end!, weights));
+    return undefined;
+  });
   const extra: Uint8Array[] = [...copied];
   for (const name of edits.addOutputs ?? []) extra.push(lengthDelimited(12, lengthDelimited(1, encodeUtf8(name))));
   if (edits.appendNodes?.length || edits.appendInitializers?.length) {

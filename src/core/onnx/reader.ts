@@ -228,10 +228,12 @@ function renameStrings(buf: Uint8Array, start: number, end: number, stringFields
 }
 
 /**
- * Renames value `from` to `to` in the top-level graph: node inputs and outputs, graph outputs and
- * value_info (subgraphs of control-flow nodes are not visited). Every other byte is copied.
+ * A model's bytes with each field of its top-level graph(s) replaced by `map(field)`: bytes to
+ * write instead (one or several ranges), `null` to drop it, or `undefined` to keep it. Returned
+ * as consecutive ranges, mostly views into `model`, so a caller can write them out without a
+ * second copy of the weights; `concat` them for one buffer.
  */
-export function renameGraphValue(model: Uint8Array, from: string, to: string): Uint8Array {
+export function mapGraphFields(model: Uint8Array, map: (g: Field) => Uint8Array | readonly Uint8Array[] | null | undefined): Uint8Array[] {
   const parts: Uint8Array[] = [];
   for (const m of fields(model, 0, model.length)) {
     if (m.field !== 7 || m.wire !== 2) {
@@ -240,14 +242,30 @@ export function renameGraphValue(model: Uint8Array, from: string, to: string): U
     }
     const graph: Uint8Array[] = [];
     for (const g of fields(model, m.start!, m.end!)) {
+      const mapped = map(g);
+      if (mapped === undefined) graph.push(model.subarray(g.keyStart, g.next));
+      else if (mapped instanceof Uint8Array) graph.push(mapped);
+      else if (mapped !== null) graph.push(...mapped);
+    }
+    const length = graph.reduce((sum, p) => sum + p.length, 0);
+    parts.push(Uint8Array.from([...varintBytes(7 * 8 + 2), ...varintBytes(length)]), ...graph);
+  }
+  return parts;
+}
+
+/**
+ * Renames value `from` to `to` in the top-level graph: node inputs and outputs, graph outputs and
+ * value_info (subgraphs of control-flow nodes are not visited). Every other byte is copied.
+ */
+export function renameGraphValue(model: Uint8Array, from: string, to: string): Uint8Array {
+  return concat(
+    mapGraphFields(model, (g) => {
       let renamed: Uint8Array | undefined;
       if (g.wire === 2 && g.field === 1) renamed = renameStrings(model, g.start!, g.end!, [1, 2], from, to); // NodeProto input, output
       else if (g.wire === 2 && (g.field === 12 || g.field === 13)) renamed = renameStrings(model, g.start!, g.end!, [1], from, to); // ValueInfoProto.name
-      graph.push(renamed ? lengthDelimited(g.field, renamed) : model.subarray(g.keyStart, g.next));
-    }
-    parts.push(lengthDelimited(7, concat(graph)));
-  }
-  return concat(parts);
+      return renamed ? lengthDelimited(g.field, renamed) : undefined;
+    }),
+  );
 }
 
 /**
