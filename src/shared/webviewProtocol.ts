@@ -417,7 +417,7 @@ export interface EvaluationReport {
   data?: { pairs: number; train: number; dev: number; dropped: number; sampledNegatives: number };
   /** Training loss name, hyper-parameters and duration (ms) of a fine-tuning run. */
   loss?: string;
-  hyperParameters?: Record<string, number>;
+  hyperParameters?: Record<string, number | boolean | string>;
   elapsedMs?: number;
 }
 
