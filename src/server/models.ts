@@ -5,15 +5,15 @@
  * structural diagnostics carry on without retrying a broken model on every keystroke.
  */
 import { existsSync } from 'node:fs';
-import type { ExecutionProvider } from '../shared/settings';
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
 import { ModelStatusNotification, type ModelState } from '../shared/protocol';
+import type { ExecutionProvider } from '../shared/settings';
 import { VectorCache } from '../core/cache';
 import { CachedEngine } from './model/cachedEngine';
 import type { EmbeddingEngine, TextAnalysis } from './model/engine';
 import { loadEngine } from './model/load';
-import { resolveTransformerSpec } from './model/transformer';
+import { resolveTransformerSpec, TransformerEngine } from './model/transformer';
 import { VectorStore } from './vocabulary';
 
 export interface ModelEntry {
@@ -183,7 +183,8 @@ export class ModelHost {
         entry.modelId = engine.id;
         entry.store = new VectorStore(engine);
         entry.state = 'ready';
-        this.connection.console.info(`Model ${engine.id} (dim ${engine.dimension}) loaded in ${Date.now() - started} ms`);
+        const graph = engine.inner instanceof TransformerEngine ? `; graph: ${engine.inner.info.firstTokenOnly.applied ? 'first token only in the last layer' : 'as exported'} (${engine.inner.info.firstTokenOnly.detail})` : '';
+        this.connection.console.info(`Model ${engine.id} (dim ${engine.dimension}) loaded in ${Date.now() - started} ms${graph}`);
         this.notify(entry);
         return entry;
       } catch (e) {
