@@ -8,9 +8,11 @@
  *
  * The rewrite is derived, not pattern-matched: starting from the token-level output sliced to row
  * 0 of its sequence axis, the slice is pushed backwards through every node it commutes with —
- * elementwise ops (with broadcasting), row-wise normalisations, Softmax over another axis,
- * MatMul (rows of A, columns of B, or batch dims), Transpose and Reshape — as long as *every*
- * consumer of a value wants the same slice. Where a value is also needed whole (the last layer's
+ * elementwise ops (with broadcasting), row-wise normalisations and reductions over other axes,
+ * Softmax over another axis, MatMul (rows of A, columns of B, or batch dims), Transpose and
+ * Reshape — as long as *every* consumer of a value wants the same slice. A graph that pools inside
+ * (CLS `Gather` of index 0 / `Slice` 0:1 before a `sentence_embedding`) starts the same push from
+ * that node, whose output does not change (`firstRowSinkAxis`). Where a value is also needed whole (the last layer's
  * input feeds the keys and values; the attention mask feeds every layer) a `Slice` node is
  * inserted on the edges that want the first row. Shapes come from a probe run of the original
  * model with every intermediate declared as an output (`probeEdits`), so the planner needs no
