@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ErrorCodes, ResponseError, type Connection } from 'vscode-languageserver/node';
 import { DownloadModelRequest, MODEL_VARIANTS, type DownloadModelErrorData, type DownloadModelResult } from '../shared/protocol';
 import { isCancellation, requestCancelled } from './cancellation';
+import { modelErrorMessage, modelErrorTexts } from './messages';
 import { openRequestProgress } from './progress';
 import { downloadModel, DownloadError, type DownloadProgress } from './model/hub/download';
 
@@ -20,12 +21,12 @@ const mb = (bytes: number) => (bytes / MB).toFixed(1);
 export function registerDownload(connection: Connection, env: NodeJS.ProcessEnv = process.env): void {
   connection.onRequest(DownloadModelRequest.type, async (params, token): Promise<DownloadModelResult> => {
     const repo = typeof params?.repo === 'string' ? params.repo.trim() : '';
-    if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) throw new ResponseError(ErrorCodes.InvalidParams, `Not a repository id: "${repo}" (expected org/name)`);
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repo)) throw new ResponseError(ErrorCodes.InvalidParams, modelErrorTexts.notRepoId(repo));
     const variant = params.variant ?? 'fp32';
-    if (!MODEL_VARIANTS.includes(variant)) throw new ResponseError(ErrorCodes.InvalidParams, `variant must be one of ${MODEL_VARIANTS.join(', ')}`);
-    if (typeof params.modelsDir !== 'string' || !path.isAbsolute(params.modelsDir)) throw new ResponseError(ErrorCodes.InvalidParams, 'modelsDir must be an absolute path');
+    if (!MODEL_VARIANTS.includes(variant)) throw new ResponseError(ErrorCodes.InvalidParams, l10n.t('variant must be one of {0}', MODEL_VARIANTS.join(', ')));
+    if (typeof params.modelsDir !== 'string' || !path.isAbsolute(params.modelsDir)) throw new ResponseError(ErrorCodes.InvalidParams, l10n.t('modelsDir must be an absolute path'));
     if (params.endpoint !== undefined && params.endpoint !== '' && !/^https?:\/\//i.test(params.endpoint)) {
-      throw new ResponseError(ErrorCodes.InvalidParams, `endpoint must be an http(s) URL: ${params.endpoint}`);
+      throw new ResponseError(ErrorCodes.InvalidParams, l10n.t('endpoint must be an http(s) URL: {0}', params.endpoint));
     }
 
     const progress = await openRequestProgress(connection, params.workDoneToken, token);
@@ -37,7 +38,7 @@ export function registerDownload(connection: Connection, env: NodeJS.ProcessEnv 
     const onProgress = (e: DownloadProgress) => {
       switch (e.kind) {
         case 'listing':
-          reporter.report(0, `listing ${e.repo}@${e.revision}`);
+          reporter.report(0, l10n.t('listing {0}@{1}', e.repo, e.revision));
           break;
         case 'plan':
           bytes = e.totalBytes;
@@ -87,10 +88,11 @@ export function registerDownload(connection: Connection, env: NodeJS.ProcessEnv 
       }
       if (e instanceof DownloadError && e.code !== 'cancelled') {
         connection.console.warn(`Download of ${repo} failed (${e.code}): ${e.message}`);
-        throw new ResponseError<DownloadModelErrorData>(ErrorCodes.InternalError, e.message, { code: e.code });
+        // The notification shows the message: in the display language (the log above stays English).
+        throw new ResponseError<DownloadModelErrorData>(ErrorCodes.InternalError, modelErrorMessage(e), { code: e.code });
       }
       connection.console.error(`Download of ${repo} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      throw new ResponseError(ErrorCodes.InternalError, e instanceof Error ? e.message : String(e));
+      throw new ResponseError(ErrorCodes.InternalError, modelErrorMessage(e));
     } finally {
       progress.done();
     }

@@ -6,11 +6,16 @@
  * one `l10n.t` returns the English message, so the CLI, the tests and an English UI read exactly
  * what core writes (test/unit/serverMessages.test.ts checks each English text against core's).
  *
+ * Model loading and download errors (`ModelLoadError`, `DownloadError`, `HttpError`) carry a
+ * `messageId` and `args` beside their English `message` (src/server/model/errorMessages.ts) and are
+ * said here the same way (`modelErrorMessage`).
+ *
  * Every `l10n.t` takes a literal message, so test/unit/l10n.test.ts can check the zh-cn bundle.
  */
 import * as l10n from '@vscode/l10n';
 import type { Pair, PairIssue, Problem, ProblemMessageId } from '../core/csv/types';
 import { formatCosine, type PairFlag, type Thresholds } from '../core/scoring';
+import { isModelErrorText, type ModelErrorMessageId, type ModelErrorText } from './model/errorMessages';
 
 type Arg = string | number;
 
@@ -53,6 +58,96 @@ export const problemTexts: Readonly<Record<ProblemMessageId, (...args: Arg[]) =>
 export function problemMessage(p: Problem): string {
   const text = problemTexts[p.messageId];
   return text ? text(...p.args) : p.message;
+}
+
+/**
+ * One function per model loading / download error text (`MODEL_ERROR_MESSAGES`); the compiler keeps
+ * the table complete. Arguments arrive as strings: paths, sizes, and foreign text (onnxruntime's,
+ * Node's) that stays as it is.
+ */
+export const modelErrorTexts: Readonly<Record<ModelErrorMessageId, (...args: Arg[]) => string>> = {
+  builtinMissing: (...a) => l10n.t('The built-in model is missing from {0} (expected config.json and model.onnx; run `node scripts/build.mjs` to generate it).', ...a),
+  folderNotFound: (...a) => l10n.t('Model folder not found: {0}', ...a),
+  notAFolder: (...a) => l10n.t('Not a model folder: {0} is a file', ...a),
+  notACharNgramFolder: (...a) => l10n.t('Not a model folder: {0} is a file (a model folder holds config.json and model.onnx)', ...a),
+  noConfigJson: (...a) => l10n.t('Model folder has no config.json: {0}', ...a),
+  invalidConfigJson: (...a) => l10n.t('Invalid JSON in {0}: {1}', ...a),
+  invalidConfig: (...a) => l10n.t('Invalid {0}: {1}', ...a),
+  unsupportedNoModelType: (...a) => l10n.t('Transformer model folders are not supported yet: {0} (config.json has no model_type; only "{1}" folders load for now)', ...a),
+  unsupportedModelType: (...a) => l10n.t('Transformer model folders are not supported yet: {0} (config.json has model_type {1}; only "{2}" folders load for now)', ...a),
+  modelFileNotFound: (...a) => l10n.t('Model file not found: {0}', ...a),
+  modelFileProblem: (...a) => l10n.t('{0}: {1}', ...a),
+  hfCacheNoSnapshot: (...a) => l10n.t('The Hugging Face cache folder {0} has no snapshot', ...a),
+  jsonMissing: (...a) => l10n.t('{0} is missing: {1}', ...a),
+  jsonInvalid: (...a) => l10n.t('{0} is not valid JSON: {1} ({2})', ...a),
+  jsonNotObject: (...a) => l10n.t('{0} is not a JSON object: {1}', ...a),
+  noOnnxVariant: (...a) => l10n.t('No ONNX model in {0}: looked for {1} in {0}/onnx and {0}', ...a),
+  noOnnxAny: (...a) => l10n.t('No ONNX model in {0}: looked for model.onnx, model_quantized.onnx, model_fp16.onnx or any *.onnx in {0}/onnx and {0}', ...a),
+  onnxEmpty: (...a) => l10n.t('Not an ONNX model: {0} is empty', ...a),
+  onnxUnreadable: (...a) => l10n.t('Not an ONNX model: {0} (onnxruntime: {1})', ...a),
+  onnxNotLoadable: (...a) => l10n.t('Not an ONNX model onnxruntime can load: {0} (onnxruntime: {1})', ...a),
+  externalDataUnreadable: (...a) => l10n.t('The external data of {0} is missing or unreadable (onnxruntime: {1})', ...a),
+  tooLarge: (...a) => l10n.t('The model is too large for the memory available: its weights take {0} ({1}) and about {2} are needed, but only {3} is free. Try the quantized variant.', ...a),
+  tooLargeWithExternalData: (...a) => l10n.t('The model is too large for the memory available: its weights take {0} ({1} + external data) and about {2} are needed, but only {3} is free. Try the quantized variant.', ...a),
+  notCharNgramGraph: (...a) => l10n.t('not a Synonym Lens char-n-gram model: expected inputs [ids, weights] and output [embedding], found inputs [{0}], outputs [{1}]', ...a),
+  charNgramProbeFailed: (...a) => l10n.t('the model failed on a probe input: {0}', ...a),
+  charNgramDimension: (...a) => l10n.t('the model\'s output does not match config.json (dimension {0})', ...a),
+  notEncoderInputs: (...a) => l10n.t('The model\'s inputs ({0}) are not those of an encoder: expected input_ids and optionally attention_mask, token_type_ids', ...a),
+  notEncoderInputsCannotFeed: (...a) => l10n.t('The model\'s inputs ({0}) are not those of an encoder: expected input_ids and optionally attention_mask, token_type_ids; cannot feed {1}', ...a),
+  noPoolableOutput: (...a) => l10n.t('The model has no output the engine can pool: it has {0}; expected last_hidden_state, token_embeddings or sentence_embedding', ...a),
+  outputShape: (...a) => l10n.t('Output {0} has shape [{1}]; expected {2}', ...a),
+  vocabMismatch: (...a) => l10n.t('The tokenizer does not match the model: it produces ids up to {0}, beyond the model\'s embedding table. Is tokenizer.json from another model? (onnxruntime: {1})', ...a),
+  vocabMismatchDeclared: (...a) => l10n.t('The tokenizer does not match the model: it produces ids up to {0}, beyond the model\'s embedding table (config.json says vocab_size {1}). Is tokenizer.json from another model? (onnxruntime: {2})', ...a),
+  probeFailed: (...a) => l10n.t('The model failed on a test input: {0}', ...a),
+  tokenizerDropsText: (...a) => l10n.t('tokenizer.json: the post-processor drops the text itself', ...a),
+  tokenizerSpecialNotInVocab: (...a) => l10n.t('tokenizer.json: a special token of the post-processor template is not in the vocabulary ({0})', ...a),
+  tokenizerNoRoom: (...a) => l10n.t('maximum length {0} leaves no room for text between the special tokens', ...a),
+  tokenizerUnsupported: (...a) => l10n.t('tokenizer.json is not supported: {0}', ...a),
+  adjustedMismatch: (...a) => l10n.t('{0}: {1} and {2} do not match ({3} terms × {4})', ...a),
+  adjustedBaseChanged: (...a) => l10n.t('{0}: its base model {1} has changed since the vectors were adjusted; adjust them again.', ...a),
+  notRepoId: (...a) => l10n.t('Not a repository id: "{0}" (expected org/name)', ...a),
+  offline: (...a) => l10n.t('Cannot reach {0} ({1}). You may be offline, or the hub may be blocked here: set HF_ENDPOINT (or the synonymLens endpoint setting) to a mirror, or HTTPS_PROXY to your proxy. The built-in model stays in use.', ...a),
+  listing: (...a) => l10n.t('Listing {0}@{1} at {2}', ...a),
+  downloading: (...a) => l10n.t('Downloading {0} of {1}', ...a),
+  notFound: (...a) => l10n.t('{0}: not found (HTTP 404). Check the repository id "{1}", the revision and the file name.', ...a),
+  unauthorized: (...a) => l10n.t('{0}: HTTP {1}. The repository may be gated or private: accept its terms on the hub and set HF_TOKEN.', ...a),
+  httpStatus: (...a) => l10n.t('{0}: HTTP {1}', ...a),
+  noVariant: (...a) => l10n.t('The repository has no {0} ONNX model ({1}); available: {2} (use --variant).', ...a),
+  noOnnxInRepo: (...a) => l10n.t('The repository has no ONNX model (looked for onnx/model*.onnx and model*.onnx). Try its ONNX export, e.g. a Xenova/… repository.', ...a),
+  repoLacksFile: (...a) => l10n.t('The repository lacks {0}, which the engine needs.', ...a),
+  repoLacksFiles: (...a) => l10n.t('The repository lacks {0} and {1}, which the engine needs.', ...a),
+  verificationFailed: (...a) => l10n.t('{0} from {1} failed verification ({2}); the partial file was deleted. The mirror may be serving corrupt data.', ...a),
+  failedAfterAttempts: (...a) => l10n.t('{0}: {1} after {2} attempts', ...a),
+  truncated: (...a) => l10n.t('truncated: {0} of {1} bytes', ...a),
+  verificationRetry: (...a) => l10n.t('verification failed ({0}), downloading again', ...a),
+  sizeMismatch: (...a) => l10n.t('size {0} ≠ {1} bytes', ...a),
+  sha256Mismatch: (...a) => l10n.t('sha256 {0} ≠ {1}', ...a),
+  gitSha1Mismatch: (...a) => l10n.t('git blob sha1 {0} ≠ {1}', ...a),
+  serverError: (...a) => l10n.t('HTTP {0} for {1}', ...a),
+  bodyStalled: (...a) => l10n.t('No data for {0} for {1} ms (stalled connection) after {2} bytes', ...a),
+  invalidProxy: (...a) => l10n.t('Invalid proxy URL in the environment: {0}', ...a),
+  proxySilent: (...a) => l10n.t('The proxy {0} did not answer within {1} ms', ...a),
+  proxyRefused: (...a) => l10n.t('The proxy {0} refused the tunnel to {1}: HTTP {2}', ...a),
+  proxyUnreachable: (...a) => l10n.t('Cannot reach the proxy {0}: {1}', ...a),
+  hostSilent: (...a) => l10n.t('No data from {0} for {1} ms (stalled connection)', ...a),
+  hostUnreachable: (...a) => l10n.t('Cannot reach {0}: {1}', ...a),
+  tooManyRedirects: (...a) => l10n.t('Too many redirects from {0}', ...a),
+  aborted: (...a) => l10n.t('aborted', ...a),
+};
+
+/** A model text in the display language, its nested texts too. */
+export function modelErrorText(text: ModelErrorText): string {
+  const args = text.args.map((a) => (typeof a === 'object' ? modelErrorText(a) : a));
+  return modelErrorTexts[text.messageId](...args);
+}
+
+/**
+ * What a failed model load or download says in the display language: a `ModelLoadError`,
+ * `DownloadError` or `HttpError` by its id; any other error by its own (English) message.
+ */
+export function modelErrorMessage(e: unknown): string {
+  if (isModelErrorText(e)) return modelErrorText(e);
+  return e instanceof Error ? e.message : String(e);
 }
 
 const lineOf = (p: Pair) => p.a.range.start.line + 1;

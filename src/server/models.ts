@@ -13,6 +13,7 @@ import { VectorCache } from '../core/cache';
 import { CachedEngine } from './model/cachedEngine';
 import type { EmbeddingEngine, TextAnalysis } from './model/engine';
 import { loadEngine } from './model/load';
+import { modelErrorMessage } from './messages';
 import { resolveTransformerSpec, TransformerEngine } from './model/transformer';
 import { VectorStore } from './vocabulary';
 
@@ -24,6 +25,7 @@ export interface ModelEntry {
   modelId: string;
   engine?: EmbeddingEngine;
   store?: VectorStore;
+  /** Why the load failed, in the display language (the status notification and hovers show it). */
   error?: string;
   /** Resolves when loaded; rejects with the load error. Always observed (no unhandled rejection). */
   readonly ready: Promise<ModelEntry>;
@@ -189,8 +191,9 @@ export class ModelHost {
         return entry;
       } catch (e) {
         entry.state = 'error';
-        entry.error = e instanceof Error ? e.message : String(e);
-        this.connection.console.error(`Model ${spec} failed to load: ${entry.error}`);
+        entry.error = modelErrorMessage(e);
+        // The log keeps the English text, like the server's other log lines.
+        this.connection.console.error(`Model ${spec} failed to load: ${e instanceof Error ? e.message : String(e)}`);
         this.notify(entry);
         throw e;
       }

@@ -1,8 +1,8 @@
 /**
  * The language server in the editor's display language, over JSON-RPC against the real bundled
  * `dist/server.js`: with the zh-cn l10n bundle in `initializationOptions.l10nBundle` (what the
- * extension passes when VS Code runs in Chinese) diagnostics, hovers, inlay hints and code actions
- * are Chinese; without one they are English.
+ * extension passes when VS Code runs in Chinese) diagnostics, hovers, inlay hints, code actions and
+ * model loading errors are Chinese; without one they are English.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -113,5 +113,39 @@ describe('server messages without a bundle', () => {
     assert.equal(message(ds.broken, 'invalid-label', 1), 'Line 2, column 3: the label is "yes"; expected 1 (synonyms) or 0 (not synonyms).');
     const hover = await s.request<Hover>('textDocument/hover', { textDocument: { uri: cars }, position: { line: 1, character: 1 } });
     assert.match((hover.contents as MarkupContent).value, /Synonym group: 霸道SUV[\s\S]*\[Add as synonym\]/);
+  });
+});
+
+describe('a broken model setting in the display language', () => {
+  const folder = '/nonexistent/model-folder';
+  async function brokenModel(initializationOptions?: Record<string, unknown>): Promise<{ status: string; hover: string; request: unknown }> {
+    const s = await startServer({ settings: { model: folder }, ...(initializationOptions ? { initializationOptions } : {}) });
+    try {
+      s.open(cars, carsText);
+      const status = await s.waitStatus((x) => x.state === 'error', { what: 'the model error' });
+      const hover = await s.request<Hover>('textDocument/hover', { textDocument: { uri: cars }, position: { line: 1, character: 1 } });
+      const request = await s.request('synonymLens/pairScores', { uri: cars }).then(
+        () => assert.fail('pairScores answered without a model'),
+        (e: unknown) => e,
+      );
+      // The hover's markdown escapes punctuation (`model\-folder`): read it as text.
+      return { status: status.error!, hover: (hover.contents as MarkupContent).value.replace(/\\(.)/g, '$1'), request };
+    } finally {
+      await s.stop();
+    }
+  }
+
+  test('with the zh-cn bundle the status, the hover and a refused request say why in Chinese', async () => {
+    const r = await brokenModel({ l10nBundle: zhBundle });
+    assert.equal(r.status, `找不到模型文件夹：${folder}`);
+    assert.ok(r.hover.includes(`模型 model-folder 加载失败：找不到模型文件夹：${folder}`), r.hover);
+    assert.match(String((r.request as Error).message), /^模型 model-folder 不可用：找不到模型文件夹：/);
+  });
+
+  test('without a bundle they are English, the text the CLI prints', async () => {
+    const r = await brokenModel();
+    assert.equal(r.status, `Model folder not found: ${folder}`);
+    assert.ok(r.hover.includes(`Model model-folder failed to load: Model folder not found: ${folder}`), r.hover);
+    assert.match(String((r.request as Error).message), /^Model model-folder is not available: Model folder not found: /);
   });
 });

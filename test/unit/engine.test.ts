@@ -128,7 +128,7 @@ test('CachedEngine embeds unchanged terms once', async () => {
 });
 
 test('loadEngine errors are precise', async () => {
-  await assert.rejects(loadEngine(path.join(tmp, 'missing')), /^Error: Model folder not found: .*missing$/);
+  await assert.rejects(loadEngine(path.join(tmp, 'missing')), /^ModelLoadError: Model folder not found: .*missing$/);
 
   const file = path.join(tmp, 'a-file');
   writeFileSync(file, 'x');

@@ -27,6 +27,7 @@ import {
 import { isCancellation, requestCancelled } from '../cancellation';
 import type { EmbeddingEngine } from '../model/engine';
 import { builtinModelDir, loadEngine } from '../model/load';
+import { modelErrorMessage } from '../messages';
 import type { ModelEntry } from '../models';
 import { dictionaryPairs, evaluationPairs, type AdjustOutput, type EvaluateOutput, type FineTuneOutput, type JobProgress, type PhaseProgress } from './pipeline';
 import { defaultModelDir, runInWorker, runToFolder, stagingFor } from './runner';
@@ -156,7 +157,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
       ),
       new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new LearningCancelledError()), { once: true })),
     ]);
-    if (!ready || !entry.engine) throw new ResponseError(ErrorCodes.InternalError, `Model ${entry.modelId} is not available: ${entry.error ?? 'failed to load'}`);
+    if (!ready || !entry.engine) throw new ResponseError(ErrorCodes.InternalError, l10n.t('Model {0} is not available: {1}', entry.modelId, entry.error ?? l10n.t('failed to load')));
     return { engine: entry.engine, id: entry.modelId, dispose: () => Promise.resolve() };
   }
 
@@ -165,7 +166,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
       const engine = await loadEngine(spec);
       return { engine, id: engine.id, dispose: () => engine.dispose() };
     } catch (e) {
-      throw new ResponseError(ErrorCodes.InvalidParams, `Cannot load model ${spec}: ${(e as Error).message}`);
+      throw new ResponseError(ErrorCodes.InvalidParams, l10n.t('Cannot load model {0}: {1}', spec, modelErrorMessage(e)));
     }
   }
 

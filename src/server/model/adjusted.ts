@@ -16,6 +16,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { termKey } from '../../core/dictionary';
 import type { CancellationFlag, EmbeddingEngine, TextAnalysis } from './engine';
+import { ModelLoadError } from './transformer/errors';
 
 export const ADJUSTED_MODEL_TYPE = 'synonym-lens-adjusted';
 export const ADJUSTED_TERMS_FILE = 'terms.json';
@@ -48,14 +49,14 @@ export async function loadAdjustedEngine(dir: string, loadBase: (spec: string) =
   const bytes = await readFile(path.join(dir, ADJUSTED_VECTORS_FILE));
   const dim = config.dimension;
   if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string') || bytes.length !== keys.length * dim * 4) {
-    throw new Error(`${dir}: ${ADJUSTED_TERMS_FILE} and ${ADJUSTED_VECTORS_FILE} do not match (${keys instanceof Array ? keys.length : '?'} terms × ${dim})`);
+    throw new ModelLoadError('bad-config', 'adjustedMismatch', dir, ADJUSTED_TERMS_FILE, ADJUSTED_VECTORS_FILE, keys instanceof Array ? keys.length : '?', dim);
   }
   const relative = typeof config.base_model_relative === 'string' ? path.resolve(dir, config.base_model_relative) : undefined;
   const baseSpec = relative !== undefined && existsSync(relative) ? relative : config.base_model;
   const base = await loadBase(baseSpec);
   if (base.dimension !== dim || (config.base_fingerprint && config.base_fingerprint !== base.fingerprint)) {
     await base.dispose();
-    throw new Error(`${dir}: its base model ${config.base_model} has changed since the vectors were adjusted; adjust them again.`);
+    throw new ModelLoadError('base-changed', 'adjustedBaseChanged', dir, config.base_model);
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const table = new Map<string, Float32Array>();

@@ -8,6 +8,7 @@ import { featurize, type CharNgramModelConfig, type Featurized } from '../../cor
 import { BUILTIN_IO } from '../../core/builtin/model';
 import { CancelledError, type CancellationFlag, type EmbeddingEngine, type TextAnalysis } from './engine';
 import { OnnxSession } from './onnxAdapter';
+import { LocalizableError } from './errorMessages';
 
 export interface BuiltinEngineOptions {
   /** Id shown to users, e.g. `builtin:char-ngram-v1`. */
@@ -70,9 +71,9 @@ export class BuiltinEngine implements EmbeddingEngine {
     }
     const want = [BUILTIN_IO.ids, BUILTIN_IO.weights];
     if (!want.every((n) => session.inputNames.includes(n)) || !session.outputNames.includes(BUILTIN_IO.embedding)) {
-      const found = `inputs [${session.inputNames.join(', ')}], outputs [${session.outputNames.join(', ')}]`;
+      const found = [session.inputNames.join(', '), session.outputNames.join(', ')];
       await session.dispose();
-      throw new Error(`not a Synonym Lens char-n-gram model: expected inputs [ids, weights] and output [embedding], found ${found}`);
+      throw new LocalizableError('notCharNgramGraph', found);
     }
     const fingerprint = builtinFingerprint(options.modelBytes, options.config);
     const engine = new BuiltinEngine(options.id, fingerprint, options.config, session, options);
@@ -82,11 +83,11 @@ export class BuiltinEngine implements EmbeddingEngine {
       probe = await engine.embed(['a']);
     } catch (err) {
       await engine.dispose();
-      throw new Error(`the model failed on a probe input: ${(err as Error).message}`);
+      throw new LocalizableError('charNgramProbeFailed', [(err as Error).message]);
     }
     if (probe[0]!.length !== options.config.dimension || probe[0]!.some((x) => !Number.isFinite(x))) {
       await engine.dispose();
-      throw new Error(`the model's output does not match config.json (dimension ${options.config.dimension})`);
+      throw new LocalizableError('charNgramDimension', [options.config.dimension]);
     }
     return engine;
   }

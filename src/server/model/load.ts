@@ -14,7 +14,8 @@ import { CHAR_NGRAM_MODEL_TYPE, parseCharNgramConfig, type CharNgramModelConfig 
 import { BuiltinEngine, OnnxLoadError } from './builtinEngine';
 import { isAdjustedFolder, loadAdjustedEngine } from './adjusted';
 import type { EmbeddingEngine } from './engine';
-import { loadTransformerEngine, resolveTransformerSpec } from './transformer'; // transformer models (issue 3)
+import { isModelErrorText } from './errorMessages';
+import { loadTransformerEngine, ModelLoadError, resolveTransformerSpec } from './transformer'; // transformer models (issue 3)
 
 export interface LoadEngineOptions {
   /** Intra-op threads; default the physical core count. */
@@ -55,12 +56,15 @@ export function builtinModelDir(options: LoadEngineOptions = {}): string {
   return shipped;
 }
 
-/** Loads `builtin` or a model folder; rejects with an `Error` whose message says what is wrong. */
+/**
+ * Loads `builtin` or a model folder; rejects with an `Error` whose message says what is wrong —
+ * mostly a `ModelLoadError`, whose `messageId` lets the language server say it in the display language.
+ */
 export async function loadEngine(spec: 'builtin' | string, options: LoadEngineOptions = {}): Promise<EmbeddingEngine> {
   if (spec === 'builtin') {
     const dir = builtinModelDir(options);
     if (!existsSync(path.join(dir, 'config.json')) || !existsSync(path.join(dir, 'model.onnx')))
-      throw new Error(`The built-in model is missing from ${dir} (expected config.json and model.onnx; run \`node scripts/build.mjs\` to generate it).`);
+      throw new ModelLoadError('missing-file', 'builtinMissing', dir);
     return loadFolder(dir, options, (cfg) => `builtin:${cfg.version}`);
   }
   // Adjusted-vector folders ("Adjust Vectors"): a term table over a base model loaded the same way.
@@ -78,34 +82,35 @@ async function loadFolder(dir: string, options: LoadEngineOptions, idOf: (cfg: C
   try {
     isDir = statSync(dir).isDirectory();
   } catch {
-    throw new Error(`Model folder not found: ${dir}`);
+    throw new ModelLoadError('missing-file', 'folderNotFound', dir);
   }
-  if (!isDir) throw new Error(`Not a model folder: ${dir} is a file (a model folder holds config.json and model.onnx)`);
+  if (!isDir) throw new ModelLoadError('missing-file', 'notACharNgramFolder', dir);
 
   const configPath = path.join(dir, 'config.json');
   let text: string;
   try {
     text = await readFile(configPath, 'utf8');
   } catch {
-    throw new Error(`Model folder has no config.json: ${dir}`);
+    throw new ModelLoadError('missing-file', 'noConfigJson', dir);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new Error(`Invalid JSON in ${configPath}: ${(err as Error).message}`);
+    throw new ModelLoadError('bad-config', 'invalidConfigJson', configPath, (err as Error).message);
   }
   const modelType = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).model_type : undefined;
   if (modelType !== CHAR_NGRAM_MODEL_TYPE) {
-    const what = modelType === undefined ? 'no model_type' : `model_type ${JSON.stringify(modelType)}`;
-    throw new Error(`Transformer model folders are not supported yet: ${dir} (config.json has ${what}; only "${CHAR_NGRAM_MODEL_TYPE}" folders load for now)`);
+    throw modelType === undefined
+      ? new ModelLoadError('bad-config', 'unsupportedNoModelType', dir, CHAR_NGRAM_MODEL_TYPE)
+      : new ModelLoadError('bad-config', 'unsupportedModelType', dir, JSON.stringify(modelType), CHAR_NGRAM_MODEL_TYPE);
   }
 
   let config: CharNgramModelConfig;
   try {
     config = parseCharNgramConfig((json as Record<string, unknown>).featurizer);
   } catch (err) {
-    throw new Error(`Invalid ${configPath}: ${(err as Error).message}`);
+    throw new ModelLoadError('bad-config', 'invalidConfig', configPath, (err as Error).message);
   }
 
   const modelPath = path.join(dir, 'model.onnx');
@@ -113,14 +118,15 @@ async function loadFolder(dir: string, options: LoadEngineOptions, idOf: (cfg: C
   try {
     modelBytes = await readFile(modelPath);
   } catch {
-    throw new Error(`Model file not found: ${modelPath}`);
+    throw new ModelLoadError('missing-file', 'modelFileNotFound', modelPath);
   }
-  if (modelBytes.length === 0) throw new Error(`Not an ONNX model: ${modelPath} is empty`);
+  if (modelBytes.length === 0) throw new ModelLoadError('not-onnx', 'onnxEmpty', modelPath);
 
   try {
     return await BuiltinEngine.create({ id: idOf(config), config, modelBytes, threads: options.threads });
   } catch (err) {
-    if (err instanceof OnnxLoadError) throw new Error(`Not an ONNX model: ${modelPath} (onnxruntime: ${err.detail})`);
-    throw new Error(`${modelPath}: ${(err as Error).message}`);
+    if (err instanceof OnnxLoadError) throw new ModelLoadError('not-onnx', 'onnxUnreadable', modelPath, err.detail);
+    // The engine's own checks say what is wrong in a text of their own (kept localisable when it is one).
+    throw new ModelLoadError('unknown-io', 'modelFileProblem', modelPath, isModelErrorText(err) ? err : (err as Error).message);
   }
 }

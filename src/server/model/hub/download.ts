@@ -20,18 +20,21 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync,
 import path from 'node:path';
 import { CancelledError, type CancellationFlag } from '../engine';
 import { DOWNLOAD_METADATA, type Variant } from '../transformer/layout';
+import { errorText, formatModelError, LocalizableError, type ModelErrorArg, type ModelErrorMessageId, type ModelErrorText } from '../errorMessages';
 import { HttpError, httpGet, readText } from './http';
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
 
 export type DownloadErrorCode = 'not-found' | 'unauthorized' | 'offline' | 'integrity' | 'stalled' | 'http' | 'no-variant' | 'cancelled';
 
-export class DownloadError extends Error {
+/** `message` is English (the CLI's); `messageId` and `args` let the language server say it in the display language. */
+export class DownloadError extends LocalizableError {
   constructor(
     readonly code: DownloadErrorCode,
-    message: string,
+    messageId: ModelErrorMessageId,
+    ...args: ModelErrorArg[]
   ) {
-    super(message);
+    super(messageId, args);
     this.name = 'DownloadError';
   }
 }
@@ -108,20 +111,16 @@ const encodePath = (p: string) => p.split('/').map(encodeURIComponent).join('/')
 function mapHttpError(err: unknown, endpoint: string): Error {
   if (err instanceof HttpError) {
     if (err.kind === 'aborted') return new CancelledError();
-    if (err.kind === 'stalled') return new DownloadError('stalled', err.message);
-    if (err.kind === 'network' || err.kind === 'proxy')
-      return new DownloadError(
-        'offline',
-        `Cannot reach ${endpoint} (${err.errno ?? err.message}). You may be offline, or the hub may be blocked here: set HF_ENDPOINT (or the synonymLens endpoint setting) to a mirror, or HTTPS_PROXY to your proxy. The built-in model stays in use.`,
-      );
+    if (err.kind === 'stalled') return new DownloadError('stalled', err.messageId, ...err.args);
+    if (err.kind === 'network' || err.kind === 'proxy') return new DownloadError('offline', 'offline', endpoint, err.errno ?? err);
   }
   return err as Error;
 }
 
-function checkStatus(status: number, what: string, repo: string): void {
-  if (status === 404) throw new DownloadError('not-found', `${what}: not found (HTTP 404). Check the repository id "${repo}", the revision and the file name.`);
-  if (status === 401 || status === 403) throw new DownloadError('unauthorized', `${what}: HTTP ${status}. The repository may be gated or private: accept its terms on the hub and set HF_TOKEN.`);
-  if (status < 200 || status >= 300) throw new DownloadError('http', `${what}: HTTP ${status}`);
+function checkStatus(status: number, what: ModelErrorText, repo: string): void {
+  if (status === 404) throw new DownloadError('not-found', 'notFound', what, repo);
+  if (status === 401 || status === 403) throw new DownloadError('unauthorized', 'unauthorized', what, status);
+  if (status < 200 || status >= 300) throw new DownloadError('http', 'httpStatus', what, status);
 }
 
 interface TreeEntry {
@@ -167,7 +166,7 @@ export async function listRepoFiles(repo: string, revision: string, options: { e
   // Older mirrors implement only the revision endpoint.
   const rev = await get(`${endpoint}/api/models/${repo}/revision/${encodeURIComponent(revision)}?blobs=true`);
   if (rev.status !== 200) rev.body.resume();
-  checkStatus(rev.status, `Listing ${repo}@${revision} at ${endpoint}`, repo);
+  checkStatus(rev.status, errorText('listing', repo, revision, endpoint), repo);
   const info = JSON.parse(await readText(rev.body)) as { sha?: string; siblings?: TreeEntry[] };
   return { files: (info.siblings ?? []).map(toRepoFile).filter((f): f is RepoFile => f !== undefined), commit: info.sha };
 }
@@ -183,15 +182,14 @@ export function selectFiles(files: readonly RepoFile[], variant: Variant): RepoF
   const onnx = VARIANT_ONNX[variant].map((p) => byPath.get(p)).find((f) => f !== undefined);
   if (!onnx) {
     const available = (Object.keys(VARIANT_ONNX) as Variant[]).filter((v) => VARIANT_ONNX[v].some((p) => byPath.has(p)));
-    throw new DownloadError(
-      'no-variant',
-      available.length
-        ? `The repository has no ${variant} ONNX model (${VARIANT_ONNX[variant].join(', ')}); available: ${available.join(', ')} (use --variant).`
-        : `The repository has no ONNX model (looked for onnx/model*.onnx and model*.onnx). Try its ONNX export, e.g. a Xenova/… repository.`,
-    );
+    throw available.length
+      ? new DownloadError('no-variant', 'noVariant', variant, VARIANT_ONNX[variant].join(', '), available.join(', '))
+      : new DownloadError('no-variant', 'noOnnxInRepo');
   }
   const missing = REQUIRED_FILES.filter((p) => !byPath.has(p));
-  if (missing.length) throw new DownloadError('not-found', `The repository lacks ${missing.join(' and ')}, which the engine needs.`);
+  // Two files at most (REQUIRED_FILES), so one text for each count instead of an English "and".
+  if (missing.length === 1) throw new DownloadError('not-found', 'repoLacksFile', missing[0]!);
+  if (missing.length) throw new DownloadError('not-found', 'repoLacksFiles', missing[0]!, missing[1]!);
   const data = files.filter((f) => f.path.startsWith(onnx.path + '_data') || f.path.startsWith(onnx.path + '.data'));
   const extra = [...REQUIRED_FILES, ...OPTIONAL_FILES].map((p) => byPath.get(p)).filter((f): f is RepoFile => f !== undefined);
   return [...extra, onnx, ...data];
@@ -204,16 +202,16 @@ async function hashFile(file: string, algorithm: string, prefix?: Buffer): Promi
   return h.digest('hex');
 }
 
-/** Verifies a finished file against the listing's size and hash. */
-async function verify(file: string, f: RepoFile): Promise<string | undefined> {
+/** Verifies a finished file against the listing's size and hash; says what differs, or undefined. */
+async function verify(file: string, f: RepoFile): Promise<ModelErrorText | undefined> {
   const size = statSync(file).size;
-  if (f.size !== undefined && size !== f.size) return `size ${size} ≠ ${f.size} bytes`;
+  if (f.size !== undefined && size !== f.size) return errorText('sizeMismatch', size, f.size);
   if (f.sha256) {
     const got = await hashFile(file, 'sha256');
-    if (got !== f.sha256.toLowerCase()) return `sha256 ${got} ≠ ${f.sha256}`;
+    if (got !== f.sha256.toLowerCase()) return errorText('sha256Mismatch', got, f.sha256);
   } else if (f.gitSha1 && /^[0-9a-f]{40}$/i.test(f.gitSha1)) {
     const got = await hashFile(file, 'sha1', Buffer.from(`blob ${size}\u0000`));
-    if (got !== f.gitSha1.toLowerCase()) return `git blob sha1 ${got} ≠ ${f.gitSha1}`;
+    if (got !== f.gitSha1.toLowerCase()) return errorText('gitSha1Mismatch', got, f.gitSha1);
   }
   return undefined;
 }
@@ -231,7 +229,7 @@ export async function downloadModel(options: DownloadOptions): Promise<string> {
   const idle = options.idleTimeoutMs ?? 30_000;
   const retries = options.retries ?? 3;
   const progress = options.onProgress ?? (() => undefined);
-  if (!/^[\w.-]+\/[\w.-]+$/.test(options.repo)) throw new DownloadError('not-found', `Not a repository id: "${options.repo}" (expected org/name)`);
+  if (!/^[\w.-]+\/[\w.-]+$/.test(options.repo)) throw new DownloadError('not-found', 'notRepoId', options.repo);
 
   // One AbortController for the whole download, fed by the signal and polled token.
   const abort = new AbortController();
@@ -271,18 +269,18 @@ export async function downloadModel(options: DownloadOptions): Promise<string> {
       for (let attempt = 0; ; attempt++) {
         if (cancelled()) throw new CancelledError();
         const have = existsSync(part) ? statSync(part).size : 0;
-        let failure: string | undefined;
+        let failure: ModelErrorText | undefined;
         try {
           const got = await fetchInto(url, part, have, f, { headers: authHeaders(env), idle, env, signal: abort.signal, repo: options.repo }, (received) => {
             progress({ kind: 'bytes', path: f.path, received, totalReceived: totalReceived + received, totalBytes });
             if (options.token?.isCancellationRequested) abort.abort();
           });
           progress({ kind: 'file', path: f.path, size: f.size, resumedFrom: got.resumedFrom });
-          if (f.size !== undefined && got.size < f.size) failure = `truncated: ${got.size} of ${f.size} bytes`;
+          if (f.size !== undefined && got.size < f.size) failure = errorText('truncated', got.size, f.size);
         } catch (err) {
           if (cancelled()) throw new CancelledError();
           const mapped = mapHttpError(err, endpoint);
-          if (mapped instanceof DownloadError && (mapped.code === 'stalled' || mapped.code === 'http' || mapped.code === 'offline') && attempt < retries) failure = mapped.message;
+          if (mapped instanceof DownloadError && (mapped.code === 'stalled' || mapped.code === 'http' || mapped.code === 'offline') && attempt < retries) failure = mapped;
           else throw mapped;
         }
         if (failure === undefined) {
@@ -291,11 +289,11 @@ export async function downloadModel(options: DownloadOptions): Promise<string> {
           // A corrupt resume can be fixed by one fresh download; a mirror serving wrong bytes cannot.
           rmSync(part, { force: true });
           if (freshStarts++ >= 1 || attempt >= retries)
-            throw new DownloadError('integrity', `${f.path} from ${endpoint} failed verification (${bad}); the partial file was deleted. The mirror may be serving corrupt data.`);
-          failure = `verification failed (${bad}), downloading again`;
+            throw new DownloadError('integrity', 'verificationFailed', f.path, endpoint, bad);
+          failure = errorText('verificationRetry', bad);
         }
-        if (attempt >= retries) throw new DownloadError(failure.startsWith('truncated') ? 'integrity' : 'stalled', `${f.path}: ${failure} after ${retries + 1} attempts`);
-        progress({ kind: 'retry', path: f.path, attempt: attempt + 1, reason: failure });
+        if (attempt >= retries) throw new DownloadError(failure.messageId === 'truncated' ? 'integrity' : 'stalled', 'failedAfterAttempts', f.path, failure, retries + 1);
+        progress({ kind: 'retry', path: f.path, attempt: attempt + 1, reason: formatModelError(failure) });
       }
       renameSync(part, target);
       totalReceived += statSync(target).size;
@@ -333,8 +331,8 @@ async function fetchInto(
   const res = await httpGet(url, { headers: resume ? { ...o.headers, range: `bytes=${have}-` } : o.headers, idleTimeoutMs: o.idle, env: o.env, signal: o.signal });
   if (res.status !== 200 && res.status !== 206) {
     res.body.resume();
-    if (res.status >= 500) throw new HttpError('network', `HTTP ${res.status} for ${f.path}`, `HTTP ${res.status}`);
-    checkStatus(res.status, `Downloading ${f.path} of ${o.repo}`, o.repo);
+    if (res.status >= 500) throw new HttpError('network', errorText('serverError', res.status, f.path), `HTTP ${res.status}`);
+    checkStatus(res.status, errorText('downloading', f.path, o.repo), o.repo);
   }
   const append = resume && res.status === 206;
   const start = append ? have : 0;
@@ -376,7 +374,7 @@ async function fetchInto(
     if (timer) clearTimeout(timer);
     await new Promise<void>((resolve) => out.end(resolve));
   }
-  if (o.signal.aborted) throw new HttpError('aborted', 'aborted');
-  if (stalled) throw new HttpError('stalled', `No data for ${f.path} for ${o.idle} ms (stalled connection) after ${received} bytes`);
+  if (o.signal.aborted) throw new HttpError('aborted', errorText('aborted'));
+  if (stalled) throw new HttpError('stalled', errorText('bodyStalled', f.path, o.idle, received));
   return { size: statSync(part).size, resumedFrom: start };
 }

@@ -8,15 +8,16 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
+import { errorText, LocalizableError, type ModelErrorText } from '../errorMessages';
 
-export class HttpError extends Error {
+export class HttpError extends LocalizableError {
   constructor(
     readonly kind: 'stalled' | 'network' | 'redirects' | 'proxy' | 'aborted',
-    message: string,
+    text: ModelErrorText,
     /** Node's error code (ENOTFOUND, ECONNREFUSED …) for network errors. */
     readonly errno?: string,
   ) {
-    super(message);
+    super(text.messageId, text.args);
     this.name = 'HttpError';
   }
 }
@@ -55,7 +56,7 @@ export function proxyFor(target: URL, env: NodeJS.ProcessEnv = process.env): URL
   try {
     return new URL(raw.includes('://') ? raw : `http://${raw}`);
   } catch {
-    throw new HttpError('proxy', `Invalid proxy URL in the environment: ${raw}`);
+    throw new HttpError('proxy', errorText('invalidProxy', raw));
   }
 }
 
@@ -73,19 +74,19 @@ function connectTunnel(proxy: URL, target: URL, options: GetOptions): Promise<So
       headers,
       signal: options.signal,
     });
-    req.setTimeout(options.idleTimeoutMs, () => req.destroy(new HttpError('stalled', `The proxy ${proxy.host} did not answer within ${options.idleTimeoutMs} ms`)));
+    req.setTimeout(options.idleTimeoutMs, () => req.destroy(new HttpError('stalled', errorText('proxySilent', proxy.host, options.idleTimeoutMs))));
     req.once('connect', (res, socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();
-        reject(new HttpError('proxy', `The proxy ${proxy.host} refused the tunnel to ${target.host}: HTTP ${res.statusCode}`));
+        reject(new HttpError('proxy', errorText('proxyRefused', proxy.host, target.host, String(res.statusCode))));
         return;
       }
       resolve(socket);
     });
     req.once('error', (err: NodeJS.ErrnoException) => {
       if (err instanceof HttpError) reject(err);
-      else if (err.name === 'AbortError') reject(new HttpError('aborted', 'aborted'));
-      else reject(new HttpError('network', `Cannot reach the proxy ${proxy.host}: ${err.message}`, err.code));
+      else if (err.name === 'AbortError') reject(new HttpError('aborted', errorText('aborted')));
+      else reject(new HttpError('network', errorText('proxyUnreachable', proxy.host, err.message), err.code));
     });
     req.end();
   });
@@ -103,12 +104,12 @@ function once(url: URL, options: GetOptions): Promise<GetResponse> {
       }
       const mod = url.protocol === 'https:' ? https : http;
       const req = mod.request(url, { method: 'GET', headers: options.headers, signal: options.signal, createConnection, agent: createConnection ? false : undefined });
-      req.setTimeout(options.idleTimeoutMs, () => req.destroy(new HttpError('stalled', `No data from ${url.host} for ${options.idleTimeoutMs} ms (stalled connection)`)));
+      req.setTimeout(options.idleTimeoutMs, () => req.destroy(new HttpError('stalled', errorText('hostSilent', url.host, options.idleTimeoutMs))));
       req.once('response', (res) => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res, url: url.href }));
       req.once('error', (err: NodeJS.ErrnoException) => {
         if (err instanceof HttpError) reject(err);
-        else if (err.name === 'AbortError') reject(new HttpError('aborted', 'aborted'));
-        else reject(new HttpError('network', `Cannot reach ${url.host}: ${err.message}`, err.code));
+        else if (err.name === 'AbortError') reject(new HttpError('aborted', errorText('aborted')));
+        else reject(new HttpError('network', errorText('hostUnreachable', url.host, err.message), err.code));
       });
       req.end();
     })().catch(reject);
@@ -126,7 +127,7 @@ export async function httpGet(url: string, options: GetOptions): Promise<GetResp
     const res = await once(current, { ...options, headers });
     if (res.status >= 300 && res.status < 400 && res.headers.location) {
       res.body.resume();
-      if (hops >= (options.maxRedirects ?? 5)) throw new HttpError('redirects', `Too many redirects from ${url}`);
+      if (hops >= (options.maxRedirects ?? 5)) throw new HttpError('redirects', errorText('tooManyRedirects', url));
       current = new URL(res.headers.location, current);
       continue;
     }

@@ -162,11 +162,11 @@ export class TransformerEngine implements EmbeddingEngine {
   static async fromResolved(model: ResolvedModel, options: TransformerEngineOptions = {}): Promise<TransformerEngine> {
     const files = [model.onnxPath, ...model.externalData];
     const weightBytes = files.reduce((s, f) => s + statSync(f).size, 0);
-    if (weightBytes === 0) throw new ModelLoadError('not-onnx', `Not an ONNX model: ${model.onnxPath} is empty`);
+    if (weightBytes === 0) throw new ModelLoadError('not-onnx', 'onnxEmpty', model.onnxPath);
     // onnxruntime holds the weights once plus optimised copies of some; 1.2× is a conservative floor.
     const budget = options.memoryBudgetBytes ?? os.freemem();
     if (weightBytes * 1.2 > budget)
-      throw new ModelLoadError('too-large', `The model is too large for the memory available: its weights take ${gib(weightBytes)} (${path.basename(model.onnxPath)}${model.externalData.length ? ' + external data' : ''}) and about ${gib(weightBytes * 1.2)} are needed, but only ${gib(budget)} is free. Try the quantized variant.`);
+      throw new ModelLoadError('too-large', model.externalData.length ? 'tooLargeWithExternalData' : 'tooLarge', gib(weightBytes), path.basename(model.onnxPath), gib(weightBytes * 1.2), gib(budget));
 
     const preset = model.preset;
     const maxLength = Math.max(4, Math.floor(options.maxLength ?? Math.min(model.declaredMaxLength ?? 512, preset?.maxLength ?? Infinity)));
@@ -180,14 +180,16 @@ export class TransformerEngine implements EmbeddingEngine {
     } catch (err) {
       const detail = (err as Error).message;
       if (/external|_data|\.data|No such file|open file/i.test(detail) && /data/i.test(detail))
-        throw new ModelLoadError('missing-file', `The external data of ${model.onnxPath} is missing or unreadable (onnxruntime: ${detail})`);
-      throw new ModelLoadError('not-onnx', `Not an ONNX model onnxruntime can load: ${model.onnxPath} (onnxruntime: ${detail})`);
+        throw new ModelLoadError('missing-file', 'externalDataUnreadable', model.onnxPath, detail);
+      throw new ModelLoadError('not-onnx', 'onnxNotLoadable', model.onnxPath, detail);
     }
     try {
       const inputs = session.inputNames;
       const unknownInputs = inputs.filter((n) => !KNOWN_INPUTS.has(n));
       if (!inputs.includes('input_ids') || unknownInputs.length)
-        throw new ModelLoadError('unknown-io', `The model's inputs (${inputs.join(', ')}) are not those of an encoder: expected input_ids and optionally attention_mask, token_type_ids${unknownInputs.length ? `; cannot feed ${unknownInputs.join(', ')}` : ''}`);
+        throw unknownInputs.length
+          ? new ModelLoadError('unknown-io', 'notEncoderInputsCannotFeed', inputs.join(', '), unknownInputs.join(', '))
+          : new ModelLoadError('unknown-io', 'notEncoderInputs', inputs.join(', '));
       const outputs = session.outputNames;
       let pooling: Pooling;
       let output: string | undefined;
@@ -199,7 +201,7 @@ export class TransformerEngine implements EmbeddingEngine {
         output = TOKEN_OUTPUTS.find((n) => outputs.includes(n));
       }
       if (!output)
-        throw new ModelLoadError('unknown-io', `The model has no output the engine can pool: it has ${outputs.join(', ')}; expected last_hidden_state, token_embeddings or sentence_embedding`);
+        throw new ModelLoadError('unknown-io', 'noPoolableOutput', outputs.join(', '));
 
       // Probe: the tokenizer's largest id must index the embedding table, and the output tells the dimension.
       const probe = tokenizer.encode('');
@@ -225,7 +227,7 @@ export class TransformerEngine implements EmbeddingEngine {
       }
       const dims = result[output]!.dims;
       if ((pooling === 'model' && dims.length !== 2) || (pooling !== 'model' && dims.length !== 3))
-        throw new ModelLoadError('unknown-io', `Output ${output} has shape [${dims.join(', ')}]; expected ${pooling === 'model' ? '[batch, hidden]' : '[batch, sequence, hidden]'}`);
+        throw new ModelLoadError('unknown-io', 'outputShape', output, dims.join(', '), pooling === 'model' ? '[batch, hidden]' : '[batch, sequence, hidden]');
       const dimension = dims[dims.length - 1]!;
 
       // CLS pooling by the engine, or inside the graph (`sentence_embedding` of a fine-tuned export
@@ -286,10 +288,12 @@ export class TransformerEngine implements EmbeddingEngine {
   private static probeError(err: Error, tokenizer: TermTokenizer, model: ResolvedModel): Error {
     const msg = err.message;
     if (/out of (data )?bounds|indices element|index .* out of range|must be within/i.test(msg)) {
-      const declared = typeof model.config.vocab_size === 'number' ? ` (config.json says vocab_size ${model.config.vocab_size})` : '';
-      return new ModelLoadError('vocab-mismatch', `The tokenizer does not match the model: it produces ids up to ${tokenizer.maxId}, beyond the model's embedding table${declared}. Is tokenizer.json from another model? (onnxruntime: ${msg})`);
+      const declared = model.config.vocab_size;
+      return typeof declared === 'number'
+        ? new ModelLoadError('vocab-mismatch', 'vocabMismatchDeclared', tokenizer.maxId, declared, msg)
+        : new ModelLoadError('vocab-mismatch', 'vocabMismatch', tokenizer.maxId, msg);
     }
-    return new ModelLoadError('unknown-io', `The model failed on a test input: ${msg}`);
+    return new ModelLoadError('unknown-io', 'probeFailed', msg);
   }
 
   private static feeds(buffers: InputBuffers, batch: readonly EncodedText[], seq: number, padId: number, inputs: readonly string[], int32: boolean): Record<string, InputTensor> {

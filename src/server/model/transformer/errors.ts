@@ -1,10 +1,11 @@
 /**
- * One precise error per way a transformer model folder can be unusable. Loading throws before the
- * caller swaps engines, so the previous model keeps working (the caller only replaces it on success).
+ * One precise error per way a model folder can be unusable. Loading throws before the caller swaps
+ * engines, so the previous model keeps working (the caller only replaces it on success).
  */
+import { LocalizableError, type ModelErrorArg, type ModelErrorMessageId } from '../errorMessages';
 
 export type ModelErrorCode =
-  /** A required file (ONNX model, external data, tokenizer.json) is absent. */
+  /** A required file (ONNX model, external data, tokenizer.json, config.json) or the folder itself is absent. */
   | 'missing-file'
   /** The ONNX file is not a model onnxruntime can read. */
   | 'not-onnx'
@@ -15,14 +16,20 @@ export type ModelErrorCode =
   /** The graph has inputs or outputs the engine does not know how to feed or pool. */
   | 'unknown-io'
   /** The weights would not fit into the memory available. */
-  | 'too-large';
+  | 'too-large'
+  /** The config.json of an embedded-model or adjusted-vector folder is invalid or of another kind, or its files disagree. */
+  | 'bad-config'
+  /** The base model of adjusted vectors has changed since they were adjusted. */
+  | 'base-changed';
 
-export class ModelLoadError extends Error {
+/** `message` is English (the CLI's); `messageId` and `args` let the language server say it in the display language. */
+export class ModelLoadError extends LocalizableError {
   constructor(
     readonly code: ModelErrorCode,
-    message: string,
+    messageId: ModelErrorMessageId,
+    ...args: ModelErrorArg[]
   ) {
-    super(message);
+    super(messageId, args);
     this.name = 'ModelLoadError';
   }
 }

@@ -92,7 +92,7 @@ export function normaliseModelDir(dir: string): { dir: string; repoId?: string }
   const base = path.basename(dir);
   if (base.startsWith('models--') && existsSync(path.join(dir, 'snapshots'))) {
     const snap = snapshotOf(dir);
-    if (!snap) throw new ModelLoadError('missing-file', `The Hugging Face cache folder ${dir} has no snapshot`);
+    if (!snap) throw new ModelLoadError('missing-file', 'hfCacheNoSnapshot', dir);
     return { dir: snap, repoId: repoIdFromCacheName(base) };
   }
   // …/models--ORG--NAME/snapshots/REV
@@ -103,16 +103,16 @@ export function normaliseModelDir(dir: string): { dir: string; repoId?: string }
 
 function readJson(file: string, what: string, required: boolean): Record<string, unknown> {
   if (!existsSync(file)) {
-    if (required) throw new ModelLoadError('missing-file', `${what} is missing: ${file}`);
+    if (required) throw new ModelLoadError('missing-file', 'jsonMissing', what, file);
     return {};
   }
   try {
     const value = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch (err) {
-    throw new ModelLoadError('bad-tokenizer', `${what} is not valid JSON: ${file} (${(err as Error).message})`);
+    throw new ModelLoadError('bad-tokenizer', 'jsonInvalid', what, file, (err as Error).message);
   }
-  throw new ModelLoadError('bad-tokenizer', `${what} is not a JSON object: ${file}`);
+  throw new ModelLoadError('bad-tokenizer', 'jsonNotObject', what, file);
 }
 
 const VARIANT_FILES: Readonly<Record<Variant, readonly string[]>> = {
@@ -141,8 +141,7 @@ export function findOnnxFile(dir: string, variant?: Variant): { file: string; va
       if (any) return { file: path.join(d, any), variant: 'other' };
     }
   }
-  const wanted = variant ? VARIANT_FILES[variant].join(' or ') : 'model.onnx, model_quantized.onnx, model_fp16.onnx or any *.onnx';
-  throw new ModelLoadError('missing-file', `No ONNX model in ${dir}: looked for ${wanted} in ${dir}/onnx and ${dir}`);
+  throw variant ? new ModelLoadError('missing-file', 'noOnnxVariant', dir, VARIANT_FILES[variant].join(' or ')) : new ModelLoadError('missing-file', 'noOnnxAny', dir);
 }
 
 /** External data files that belong to `onnxFile` (`model.onnx_data`, `model.onnx.data`, `model.onnx_data_1` …). */
@@ -187,8 +186,8 @@ function positive(value: unknown): number | undefined {
 /** Reads a model folder (or HF cache folder) without loading the model. */
 export function resolveModelFolder(input: string, variant?: Variant): ResolvedModel {
   const abs = path.resolve(input);
-  if (!existsSync(abs)) throw new ModelLoadError('missing-file', `Model folder not found: ${abs}`);
-  if (!statSync(abs).isDirectory()) throw new ModelLoadError('missing-file', `Not a model folder: ${abs} is a file`);
+  if (!existsSync(abs)) throw new ModelLoadError('missing-file', 'folderNotFound', abs);
+  if (!statSync(abs).isDirectory()) throw new ModelLoadError('missing-file', 'notAFolder', abs);
   const { dir, repoId: cacheRepo } = normaliseModelDir(abs);
   const config = readJson(path.join(dir, 'config.json'), 'config.json', false);
   const tokenizerJson = readJson(path.join(dir, 'tokenizer.json'), 'tokenizer.json', true);

@@ -87,9 +87,9 @@ export class TermTokenizer {
     if (post) {
       const { tokens, token_type_ids } = post.post_process([SENTINEL], null, { add_special_tokens: true }) as { tokens: string[]; token_type_ids?: number[] };
       const at = tokens.indexOf(SENTINEL);
-      if (at < 0) throw new ModelLoadError('bad-tokenizer', 'tokenizer.json: the post-processor drops the text itself');
+      if (at < 0) throw new ModelLoadError('bad-tokenizer', 'tokenizerDropsText');
       const ids = tokens.map((t, i) => (i === at ? -1 : idOf(t)));
-      if (ids.some((id) => id === undefined)) throw new ModelLoadError('bad-tokenizer', `tokenizer.json: a special token of the post-processor template is not in the vocabulary (${tokens.filter((t, i) => i !== at && idOf(t) === undefined).join(', ')})`);
+      if (ids.some((id) => id === undefined)) throw new ModelLoadError('bad-tokenizer', 'tokenizerSpecialNotInVocab', tokens.filter((t, i) => i !== at && idOf(t) === undefined).join(', '));
       const types = token_type_ids ?? tokens.map(() => 0);
       this.prefixIds = ids.slice(0, at) as number[];
       this.suffixIds = ids.slice(at + 1) as number[];
@@ -104,7 +104,7 @@ export class TermTokenizer {
       this.contentType = 0;
     }
     if (this.maxLength <= this.prefixIds.length + this.suffixIds.length)
-      throw new ModelLoadError('bad-tokenizer', `maximum length ${this.maxLength} leaves no room for text between the special tokens`);
+      throw new ModelLoadError('bad-tokenizer', 'tokenizerNoRoom', this.maxLength);
   }
 
   /** Parses tokenizer.json (+ tokenizer_config.json and config.json, possibly `{}`). */
@@ -113,7 +113,7 @@ export class TermTokenizer {
     try {
       tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
     } catch (err) {
-      throw new ModelLoadError('bad-tokenizer', `tokenizer.json is not supported: ${(err as Error).message}`);
+      throw new ModelLoadError('bad-tokenizer', 'tokenizerUnsupported', (err as Error).message);
     }
     return new TermTokenizer(tokenizer, tokenizerJson, tokenizerConfig, modelConfig, maxLength);
   }
