@@ -87,6 +87,9 @@ export const modelErrorTexts: Readonly<Record<ModelErrorMessageId, (...args: Arg
   onnxUnreadable: (...a) => l10n.t('Not an ONNX model: {0} (onnxruntime: {1})', ...a),
   onnxNotLoadable: (...a) => l10n.t('Not an ONNX model onnxruntime can load: {0} (onnxruntime: {1})', ...a),
   externalDataUnreadable: (...a) => l10n.t('The external data of {0} is missing or unreadable (onnxruntime: {1})', ...a),
+  cudaNotInstalled: (...a) =>
+    l10n.t('the CUDA execution provider is not installed (available: {0}); reinstall onnxruntime-node without onnxruntime-node-install=skip on a machine with CUDA, or use cpu', ...a),
+  unknownExecutionProvider: (...a) => l10n.t("unknown execution provider '{0}' (choose cpu, cuda or auto)", ...a),
   tooLarge: (...a) => l10n.t('The model is too large for the memory available: its weights take {0} ({1}) and about {2} are needed, but only {3} is free. Try the quantized variant.', ...a),
   tooLargeWithExternalData: (...a) => l10n.t('The model is too large for the memory available: its weights take {0} ({1} + external data) and about {2} are needed, but only {3} is free. Try the quantized variant.', ...a),
   notCharNgramGraph: (...a) => l10n.t('not a Synonym Lens char-n-gram model: expected inputs [ids, weights] and output [embedding], found inputs [{0}], outputs [{1}]', ...a),

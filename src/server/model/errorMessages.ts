@@ -35,6 +35,8 @@ export const MODEL_ERROR_MESSAGES = {
   onnxUnreadable: 'Not an ONNX model: {0} (onnxruntime: {1})',
   onnxNotLoadable: 'Not an ONNX model onnxruntime can load: {0} (onnxruntime: {1})',
   externalDataUnreadable: 'The external data of {0} is missing or unreadable (onnxruntime: {1})',
+  cudaNotInstalled: 'the CUDA execution provider is not installed (available: {0}); reinstall onnxruntime-node without onnxruntime-node-install=skip on a machine with CUDA, or use cpu',
+  unknownExecutionProvider: "unknown execution provider '{0}' (choose cpu, cuda or auto)",
   tooLarge: 'The model is too large for the memory available: its weights take {0} ({1}) and about {2} are needed, but only {3} is free. Try the quantized variant.',
   tooLargeWithExternalData: 'The model is too large for the memory available: its weights take {0} ({1} + external data) and about {2} are needed, but only {3} is free. Try the quantized variant.',
   notCharNgramGraph: 'not a Synonym Lens char-n-gram model: expected inputs [ids, weights] and output [embedding], found inputs [{0}], outputs [{1}]',

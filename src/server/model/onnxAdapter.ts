@@ -6,6 +6,7 @@ import * as ort from 'onnxruntime-node';
 import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { LocalizableError } from './errorMessages';
 
 /** Input tensor: a typed array and its shape; the element type follows from the array class. */
 export interface InputTensor {
@@ -51,11 +52,11 @@ export function resolveExecutionProviders(choice: string | undefined): string[] 
   if (c === 'auto') return available.includes('cuda') ? ['cuda', 'cpu'] : ['cpu'];
   if (c === 'cuda') {
     if (!available.includes('cuda')) {
-      throw new Error(`the CUDA execution provider is not installed (available: ${available.join(', ')}); reinstall onnxruntime-node without onnxruntime-node-install=skip on a machine with CUDA, or use cpu`);
+      throw new LocalizableError('cudaNotInstalled', [available.join(', ')]);
     }
     return ['cuda', 'cpu'];
   }
-  throw new Error(`unknown execution provider '${c}' (choose cpu, cuda or auto)`);
+  throw new LocalizableError('unknownExecutionProvider', [c]);
 }
 
 /** IEEE 754 half-precision bits → float32, for models whose outputs are float16. */

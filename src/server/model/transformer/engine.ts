@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CancelledError, type CancellationFlag, type EmbeddingEngine, type TextAnalysis } from '../engine';
 import { OnnxSession, type ExecutionProviderChoice, type InputTensor } from '../onnxAdapter';
+import { LocalizableError } from '../errorMessages';
 import { ModelLoadError } from './errors';
 import { resolveModelFolder, type ResolvedModel, type Variant } from './layout';
 import { createFirstTokenSession } from './firstTokenSession';
@@ -178,6 +179,8 @@ export class TransformerEngine implements EmbeddingEngine {
     try {
       session = await OnnxSession.create(model.onnxPath, { threads: options.threads, executionProvider: options.executionProvider });
     } catch (err) {
+      // Our own (the execution provider choice) are precise already.
+      if (err instanceof LocalizableError) throw err;
       const detail = (err as Error).message;
       if (/external|_data|\.data|No such file|open file/i.test(detail) && /data/i.test(detail))
         throw new ModelLoadError('missing-file', 'externalDataUnreadable', model.onnxPath, detail);
