@@ -42,6 +42,8 @@ Commands:
       --no-shape-features       char-n-gram: do not learn rows for a term's form (length per kind)
       --order-weights           char-n-gram: also learn one weight per n-gram kind
       --adapter linear|mlp      transformer: the adapter over the frozen encoder (default linear)
+      --adjust <m>              also adjust the dictionary's terms with the new model (seed,
+                                retrofit or counterfit) and store them in the folder (adjusted/)
       --json                    machine-readable summary with before/after evaluations
   adjust <file.csv>       move the vectors of the dictionary's terms; writes a model folder
       --out <dir>               the new model folder (required)
@@ -97,6 +99,7 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
       'no-shape-features': { type: 'boolean' },
       'order-weights': { type: 'boolean' },
       adapter: { type: 'string' },
+      adjust: { type: 'string' },
       json: { type: 'boolean' },
     },
     positionals: [1, 1],

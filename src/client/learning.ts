@@ -119,6 +119,7 @@ export async function fineTune(client: SynonymLensClient, arg?: FineTuneArgs | v
     epochs: defaults.epochs,
     shapeFeatures: defaults.shapeFeatures,
     adapter: defaults.adapter,
+    ...(defaults.adjust !== 'none' ? { adjust: defaults.adjust } : {}),
     ...(arg instanceof vscode.Uri ? {} : arg),
   };
   delete options.uri;

@@ -10,6 +10,7 @@ import type { Connection } from 'vscode-languageserver/node';
 import { ModelStatusNotification, type ModelState } from '../shared/protocol';
 import type { ExecutionProvider } from '../shared/settings';
 import { VectorCache } from '../core/cache';
+import { AdjustedEngine } from './model/adjusted';
 import { CachedEngine } from './model/cachedEngine';
 import type { EmbeddingEngine, TextAnalysis } from './model/engine';
 import { loadEngine } from './model/load';
@@ -185,8 +186,11 @@ export class ModelHost {
         entry.modelId = engine.id;
         entry.store = new VectorStore(engine);
         entry.state = 'ready';
-        const graph = engine.inner instanceof TransformerEngine ? `; graph: ${engine.inner.info.firstTokenOnly.applied ? 'first token only in the last layer' : 'as exported'} (${engine.inner.info.firstTokenOnly.detail})` : '';
-        this.connection.console.info(`Model ${engine.id} (dim ${engine.dimension}) loaded in ${Date.now() - started} ms${graph}`);
+        // A folder with its own adjusted vectors wraps its model: describe the model underneath.
+        const inner = engine.inner instanceof AdjustedEngine ? engine.inner.base : engine.inner;
+        const graph = inner instanceof TransformerEngine ? `; graph: ${inner.info.firstTokenOnly.applied ? 'first token only in the last layer' : 'as exported'} (${inner.info.firstTokenOnly.detail})` : '';
+        const table = engine.inner instanceof AdjustedEngine ? `; ${engine.inner.terms} terms from adjusted vectors` : '';
+        this.connection.console.info(`Model ${engine.id} (dim ${engine.dimension}) loaded in ${Date.now() - started} ms${graph}${table}`);
         this.notify(entry);
         return entry;
       } catch (e) {

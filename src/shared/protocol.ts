@@ -266,6 +266,12 @@ export interface LearningReport {
   data: LearningDataSummary;
   loss: FineTuneLoss;
   hyperParameters: { epochs: number; batchSize: number; lr: number; seed: number; shapeFeatures?: boolean; learnOrderWeights?: boolean; adapter?: 'linear' | 'mlp' };
+  /**
+   * Present when the run added adjusted vectors to the folder (`FineTuneParams.adjust`): the method,
+   * the table's rows (distinct dictionary terms) and how many of them moved. `before`/`after` are
+   * the model's without the table.
+   */
+  adjusted?: { method: AdjustMethodName; terms: number; movedTerms: number };
   elapsedMs: number;
 }
 
@@ -291,6 +297,12 @@ export interface FineTuneParams {
   learnOrderWeights?: boolean;
   /** Transformer models: `linear` residual adapter (default) or a one-hidden-layer residual `mlp`. */
   adapter?: 'linear' | 'mlp';
+  /**
+   * After fine-tuning, also adjust the dictionary's terms as the fine-tuned model embeds them (all
+   * pairs of the dictionary) and write the table into the new folder (`adjusted/`), which then
+   * answers those terms from it. Default: no table.
+   */
+  adjust?: AdjustMethodName;
   /**
    * Output folder (must not exist; absolute, or relative to the dictionary's folder). Default
    * `<dictionary dir>/.synonym-lens/models/<dictionary name>-<timestamp>`.

@@ -71,6 +71,8 @@ export interface Settings {
     shapeFeatures: boolean;
     /** Transformer models: the adapter over the frozen encoder. */
     adapter: 'linear' | 'mlp';
+    /** After fine-tuning, adjust the dictionary's terms with the new model and store them in its folder; `none`: no table. */
+    adjust: 'none' | 'seed' | 'retrofit' | 'counterfit';
   };
 }
 
@@ -107,7 +109,7 @@ export const defaultSettings: Settings = Object.freeze({
   threads: 0,
   executionProvider: 'cpu',
   hub: { endpoint: '' },
-  fineTune: { loss: 'auto', epochs: 10, shapeFeatures: true, adapter: 'linear' },
+  fineTune: { loss: 'auto', epochs: 10, shapeFeatures: true, adapter: 'linear', adjust: 'none' },
 }) as Settings;
 
 /**
@@ -320,6 +322,13 @@ export const settingsSchema: readonly SettingSchema[] = [
     enum: ['linear', 'mlp'],
     description: 'When fine-tuning a transformer model: a `linear` residual adapter over its frozen encoder, or a one-hidden-layer residual `mlp`.',
   },
+  {
+    key: 'synonymLens.fineTune.adjust',
+    type: 'string',
+    default: 'none',
+    enum: ['none', 'seed', 'retrofit', 'counterfit'],
+    description: 'After **Fine-tune Model**, also adjust the vectors of the dictionary\'s terms as the new model embeds them (`seed`, `retrofit` or `counterfit`) and store them in the new model\'s folder, which then answers those terms from them. `none`: the folder holds the fine-tuned model only.',
+  },
 ];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -421,6 +430,7 @@ export function normalizeSettings(raw: unknown): Settings {
       epochs: Math.round(num(pick(r, 'fineTune.epochs'), d.fineTune.epochs, 1, 1000)),
       shapeFeatures: bool(pick(r, 'fineTune.shapeFeatures'), d.fineTune.shapeFeatures),
       adapter: oneOf(pick(r, 'fineTune.adapter'), ['linear', 'mlp'] as const, d.fineTune.adapter),
+      adjust: oneOf(pick(r, 'fineTune.adjust'), ['none', 'seed', 'retrofit', 'counterfit'] as const, d.fineTune.adjust),
     },
   };
 }

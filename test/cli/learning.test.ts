@@ -104,6 +104,52 @@ test('fine-tune --no-shape-features --order-weights: the config says so and the 
   assert.equal(run('evaluate', labelled, '--model', out).code, 0);
 });
 
+/** `mean_cos_pos` of `evaluate --json` on `file` with `model` (in-vocabulary: the pairs the folder was trained and adjusted on). */
+function meanPositiveCosine(file: string, model: string): number {
+  const r = run('evaluate', file, '--model', model, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout).mean_cos_pos;
+}
+
+test('fine-tune --adjust retrofit puts the adjusted vectors into the new folder: they load with it and pull the dictionary\'s pairs closer', () => {
+  const plain = path.join(tmp, 'tuned-no-adjust');
+  const out = path.join(tmp, 'tuned-retrofit');
+  assert.equal(run('fine-tune', positives, '--out', plain, '--epochs', '3', '--seed', '5').code, 0);
+  const r = run('fine-tune', positives, '--out', out, '--epochs', '3', '--seed', '5', '--adjust', 'retrofit', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /adjusting \d+ term vectors \(retrofit\)…/);
+  const json = JSON.parse(r.stdout);
+  assert.equal(json.adjusted.method, 'retrofit');
+  assert.ok(json.adjusted.moved_terms > 0 && json.adjusted.moved_terms <= json.adjusted.terms, JSON.stringify(json.adjusted));
+  for (const f of ['config.json', 'terms.json', 'vectors.f32']) assert.ok(existsSync(path.join(out, 'adjusted', f)), `adjusted/${f} missing`);
+  assert.ok(!existsSync(path.join(plain, 'adjusted')));
+  const table = JSON.parse(readFileSync(path.join(out, 'adjusted', 'config.json'), 'utf8'));
+  assert.deepEqual(Object.keys(table).sort(), ['dimension', 'method', 'moved_terms', 'terms', 'training_file_sha256', 'vectors_sha256']);
+  assert.deepEqual([table.method, table.dimension, table.terms, table.moved_terms], ['retrofit', 128, json.adjusted.terms, json.adjusted.moved_terms]);
+  assert.equal(readFileSync(path.join(out, 'adjusted', 'vectors.f32')).length, table.terms * 128 * 4);
+  // Same seed, same training: the held-out evaluation is the model's, with or without the table.
+  const plainReport = JSON.parse(readFileSync(path.join(plain, 'report.json'), 'utf8'));
+  assert.deepEqual(json.after, plainReport.after);
+  assert.match(readFileSync(path.join(out, 'report.md'), 'utf8'), /Adjusted vectors added \(`retrofit`, in `adjusted\/`\): \d+ of \d+ dictionary terms moved/);
+  assert.equal(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')).adjusted.method, 'retrofit');
+  assert.deepEqual(leftovers(tmp), []);
+
+  const withTable = meanPositiveCosine(positives, out);
+  const without = meanPositiveCosine(positives, plain);
+  assert.ok(withTable > without, `mean positive cosine with the table ${withTable} ≤ without ${without}`);
+
+  const info = run('model', 'info', out);
+  assert.equal(info.code, 0, info.stderr);
+  assert.match(info.stdout, new RegExp(`adjusted +retrofit: ${table.terms} dictionary terms \\(${table.moved_terms} moved\\) in adjusted/`));
+  const infoJson = JSON.parse(run('model', 'info', out, '--json').stdout);
+  assert.equal(infoJson.adjusted.vectors_sha256, table.vectors_sha256);
+  assert.doesNotMatch(run('model', 'info', plain).stdout, /adjusted/);
+
+  const bad = run('fine-tune', positives, '--out', path.join(tmp, 'never-adjusted'), '--adjust', 'magic');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--adjust must be one of seed, retrofit, counterfit, got 'magic'/);
+});
+
 test('fine-tune refuses an existing --out, a missing --out and a bad --loss (exit 2)', () => {
   mkdirSync(path.join(tmp, 'exists'), { recursive: true });
   for (const [args, pattern] of [
@@ -195,6 +241,28 @@ test('fine-tune --model <transformer folder> trains an adapter and writes a fold
   const again = run('fine-tune', positives, '--out', path.join(tmp, 'bert-tuned-again'), '--model', out, '--epochs', '1', '--lr', '0.01');
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /wrote .*bert-tuned-again \(.*synonym-lens\.json/);
+});
+
+test('fine-tune --model <transformer folder> --adjust counterfit: the adapter folder carries its own table', () => {
+  const bert = path.join(tmp, 'bert-for-adjust');
+  makeModel(bert, { arch: 'bert', vocabTerms: readFileSync(labelled, 'utf8').split(/[\s,]+/) });
+  const plain = path.join(tmp, 'bert-adapter');
+  const out = path.join(tmp, 'bert-adapter-counterfit');
+  assert.equal(run('fine-tune', labelled, '--out', plain, '--model', bert, '--epochs', '2').code, 0);
+  const r = run('fine-tune', labelled, '--out', out, '--model', bert, '--epochs', '2', '--adjust', 'counterfit', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  assert.equal(json.adjusted.method, 'counterfit');
+  const table = JSON.parse(readFileSync(path.join(out, 'adjusted', 'config.json'), 'utf8'));
+  assert.deepEqual([table.method, table.dimension, table.terms], ['counterfit', 32, json.adjusted.terms]);
+  assert.ok(table.moved_terms > 0);
+  const withTable = meanPositiveCosine(labelled, out);
+  const without = meanPositiveCosine(labelled, plain);
+  assert.ok(withTable > without, `mean positive cosine with the table ${withTable} ≤ without ${without}`);
+  const info = run('model', 'info', out);
+  assert.equal(info.code, 0, info.stderr);
+  assert.match(info.stdout, /adjusted +counterfit: \d+ dictionary terms \(\d+ moved\) in adjusted\//);
+  assert.deepEqual(leftovers(tmp), []);
 });
 
 test('adjusted vectors over a transformer folder keep working when both folders move together', () => {

@@ -101,6 +101,25 @@ test('fineTune reports progress per epoch and writes a model folder with a befor
   assert.ok(tuned > base + 0.05, `mean cosine of the synonym pairs: base ${base.toFixed(3)}, fine-tuned ${tuned.toFixed(3)}`);
 });
 
+test('fineTune with adjust writes the adjusted vectors into the new folder, which loads with them', async () => {
+  assert.ok(tunedDir, 'the first fine-tuning test ran');
+  const cursor = server.progress.cursor;
+  const result = await server.request<FineTuneResult>('synonymLens/fineTune', { uri, epochs: 8, seed: 7, adjust: 'retrofit', outDir: 'tuned-retrofit' });
+  assert.equal(result.modelDir, path.join(dir, 'tuned-retrofit'));
+  for (const f of ['config.json', 'terms.json', 'vectors.f32']) assert.ok(existsSync(path.join(result.modelDir, 'adjusted', f)), `adjusted/${f} missing`);
+  const table = JSON.parse(readFileSync(path.join(result.modelDir, 'adjusted', 'config.json'), 'utf8'));
+  assert.equal(table.method, 'retrofit');
+  assert.deepEqual(result.report.adjusted, { method: 'retrofit', terms: table.terms, movedTerms: table.moved_terms });
+  assert.ok(table.moved_terms > 0);
+  assert.ok(server.progress.events.slice(cursor).some((e) => /^adjusting \d+ term vectors \(retrofit\)$/.test(e.value.message ?? '')), 'no adjusting phase');
+  // Same seed as the first run: same model, so the held-out evaluation (without the table) is the same.
+  assert.deepEqual(result.report.after, JSON.parse(readFileSync(path.join(tunedDir, 'report.json'), 'utf8')).after);
+  const plain = await meanPositiveCosine(tunedDir);
+  const adjusted = await meanPositiveCosine(result.modelDir);
+  assert.ok(adjusted > plain, `mean cosine of the synonym pairs: fine-tuned ${plain.toFixed(3)}, with the table ${adjusted.toFixed(3)}`);
+  await assert.rejects(server.request('synonymLens/fineTune', { uri, adjust: 'magic' }), (e: { code?: number; message?: string }) => e.code === -32602 && /adjust must be one of seed, retrofit, counterfit/.test(e.message ?? ''));
+});
+
 test('similarityMatrix with model = the fine-tuned folder: same terms and order, other cosines; a bad folder is refused', async () => {
   assert.ok(tunedDir, 'the fine-tuning test ran first');
   const statusCursor = server.statuses.cursor;

@@ -116,8 +116,8 @@ test('restrictToUserSettings: every way the server may ask hides workspace value
   assert.deepEqual(restrictToUserSettings([{ section: 'synonymLens' }], [{ threads: 1 }], userValue), [{ threads: 1, model: 'builtin', hub: { endpoint: '' } }]);
 });
 
-test('fineTune defaults: known losses and adapters, epochs clamped, anything else falls back', () => {
-  assert.deepEqual(normalizeSettings({}).fineTune, { loss: 'auto', epochs: 10, shapeFeatures: true, adapter: 'linear' });
-  assert.deepEqual(normalizeSettings({ fineTune: { loss: 'cosine', epochs: 5000, shapeFeatures: false, adapter: 'mlp' } }).fineTune, { loss: 'cosine', epochs: 1000, shapeFeatures: false, adapter: 'mlp' });
-  assert.deepEqual(normalizeSettings({ 'fineTune.loss': 'hinge', 'fineTune.adapter': 'deep', 'fineTune.epochs': 'x' }).fineTune, { loss: 'auto', epochs: 10, shapeFeatures: true, adapter: 'linear' });
+test('fineTune defaults: known losses, adapters and adjustments, epochs clamped, anything else falls back', () => {
+  assert.deepEqual(normalizeSettings({}).fineTune, { loss: 'auto', epochs: 10, shapeFeatures: true, adapter: 'linear', adjust: 'none' });
+  assert.deepEqual(normalizeSettings({ fineTune: { loss: 'cosine', epochs: 5000, shapeFeatures: false, adapter: 'mlp', adjust: 'retrofit' } }).fineTune, { loss: 'cosine', epochs: 1000, shapeFeatures: false, adapter: 'mlp', adjust: 'retrofit' });
+  assert.deepEqual(normalizeSettings({ 'fineTune.loss': 'hinge', 'fineTune.adapter': 'deep', 'fineTune.epochs': 'x', 'fineTune.adjust': 'magic' }).fineTune, { loss: 'auto', epochs: 10, shapeFeatures: true, adapter: 'linear', adjust: 'none' });
 });

@@ -1,3 +1,4 @@
+import { ADJUST_METHODS, type AdjustMethod } from '../../core/learn/adjust';
 import { FINE_TUNE_LOSSES, type FineTuneLoss } from '../../shared/protocol';
 import type { FineTuneOutput, JobProgress } from '../../server/learn/pipeline';
 import { evaluationMarkdown } from '../../core/learn/evaluate';
@@ -11,9 +12,11 @@ import { baseModelOption, interruptSignal, learningFailure, outOption, readLearn
 
 /**
  * `fine-tune <file.csv> --out <dir> [--model builtin|<dir>|org/name] [--loss …] [--epochs n]
- * [--batch-size n] [--lr x] [--seed n] [--no-shape-features] [--order-weights] [--adapter linear|mlp] [--json]`: trains the char-n-gram model's table, or a residual
+ * [--batch-size n] [--lr x] [--seed n] [--no-shape-features] [--order-weights] [--adapter linear|mlp]
+ * [--adjust seed|retrofit|counterfit] [--json]`: trains the char-n-gram model's table, or a residual
  * adapter over a transformer model's frozen encoder, on the dictionary (in a worker thread),
- * evaluates before/after on held-out synonym groups, and writes a new model folder atomically. One
+ * evaluates before/after on held-out synonym groups, with `--adjust` adds the dictionary terms'
+ * adjusted vectors to the folder (`adjusted/`), and writes a new model folder atomically. One
  * progress line per epoch on stderr; Ctrl-C cancels and writes nothing (exit 130).
  */
 export async function runFineTune(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
@@ -27,6 +30,8 @@ export async function runFineTune(positionals: string[], values: Record<string, 
   const seed = intOption(values.seed, 'seed', 42);
   const adapter = values.adapter;
   if (adapter !== undefined && adapter !== 'linear' && adapter !== 'mlp') throw new CliError(`--adapter must be linear or mlp, got '${String(adapter)}'`);
+  const adjust = values.adjust as AdjustMethod | undefined;
+  if (adjust !== undefined && !ADJUST_METHODS.includes(adjust)) throw new CliError(`--adjust must be one of ${ADJUST_METHODS.join(', ')}, got '${String(adjust)}'`);
   const out = outOption(values.out);
   const base = baseModelOption(values.model);
   if (adapter === 'mlp' && !isTransformerFolder(base.dir)) throw new CliError(`--adapter mlp is for transformer models; ${base.id} is a char-n-gram model, whose table is trained instead`);
@@ -58,6 +63,7 @@ export async function runFineTune(positionals: string[], values: Record<string, 
         shapeFeatures: values['no-shape-features'] ? false : undefined,
         learnOrderWeights: values['order-weights'] ? true : undefined,
         adapter,
+        adjust,
       },
       out,
       { signal: interrupt.signal, onProgress },
@@ -80,6 +86,7 @@ export async function runFineTune(positionals: string[], values: Record<string, 
       seed,
       ...(r.hyperParameters.shapeFeatures !== undefined ? { shape_features: r.hyperParameters.shapeFeatures, order_weights: r.hyperParameters.learnOrderWeights ?? false } : {}),
       ...(r.hyperParameters.adapter ? { adapter: r.hyperParameters.adapter } : {}),
+      ...(r.adjusted ? { adjusted: { method: r.adjusted.method, terms: r.adjusted.terms, moved_terms: r.adjusted.movedTerms } } : {}),
       data: r.data,
       epoch_losses: r.epochLosses,
       before: r.before,
@@ -88,6 +95,11 @@ export async function runFineTune(positionals: string[], values: Record<string, 
     process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   } else {
     process.stdout.write(`Held-out evaluation (${r.data.dev} pairs in groups not trained on):\n\n${evaluationMarkdown(r.before, r.after, ['base', 'fine-tuned'])}\n`);
+    if (r.adjusted) {
+      process.stdout.write(
+        `adjusted vectors (${r.adjusted.method}): moved ${r.adjusted.movedTerms} of ${r.adjusted.terms} dictionary terms, written to adjusted/ (the evaluation above is without them)\n`,
+      );
+    }
     process.stdout.write(`wrote ${out} (${readdirSync(out).sort().join(', ')})\n`);
   }
   return 0;

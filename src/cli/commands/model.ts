@@ -1,10 +1,14 @@
 /**
  * `model download <org/name>`, `model list`, `model info <dir|org/name>`: getting and inspecting
- * transformer models from the command line (the same code the extension uses).
+ * transformer models from the command line (the same code the extension uses). `model info` also
+ * describes char-n-gram folders, and the adjusted vectors a fine-tuned folder carries.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CancelledError } from '../../server/model/engine';
+import { CHAR_NGRAM_MODEL_TYPE } from '../../core/builtin/featurizer';
+import { AdjustedEngine, adjustedFingerprint, EMBEDDED_TABLE_DIR, hasEmbeddedTable, readEmbeddedTable } from '../../server/model/adjusted';
+import { CancelledError, type EmbeddingEngine } from '../../server/model/engine';
+import { builtinModelDir, loadEngine } from '../../server/model/load';
 import { downloadModel, DownloadError, resolveEndpoint, type DownloadProgress } from '../../server/model/hub/download';
 import { DOWNLOAD_METADATA, downloadedModelsDir, hfHubCacheDir, isTransformerFolder, MODELS_DIR_ENV, ModelLoadError, PRESETS, resolveTransformerSpec, TransformerEngine, type Variant } from '../../server/model/transformer';
 import { CliError } from '../errors';
@@ -28,7 +32,8 @@ export const MODEL_USAGE = `  model download <org/name>   download an ONNX model
       --endpoint <url>          hub or mirror (default: HF_ENDPOINT, else https://huggingface.co)
       --models-dir <dir>        where models go (default: ${MODELS_DIR_ENV}, else ~/.cache/synonym-lens/models)
   model list                  downloaded models and ONNX models in the Hugging Face cache  [--models-dir] [--json]
-  model info <dir|org/name>   load a model and print what the engine made of it
+  model info <dir|org/name>   load a model and print what the engine made of it (and its adjusted
+                              vectors, when the folder carries them)
       --variant <v>  --text <term> (show its tokens)  --threads <n>  [--models-dir] [--json]
 `;
 
@@ -148,8 +153,64 @@ function hasOnnx(dir: string): boolean {
   return [dir, path.join(dir, 'onnx')].some((d) => existsSync(d) && readdirSync(d).some((n) => n.endsWith('.onnx')));
 }
 
+/** The adjusted vectors a model folder carries (`fine-tune --adjust`), checked as the loader checks them. */
+async function ownTable(dir: string, dimension: number, modelFingerprint: string): Promise<{ json: Record<string, unknown>; line: string; fingerprint: string } | undefined> {
+  if (!hasEmbeddedTable(dir)) return undefined;
+  let table;
+  try {
+    table = await readEmbeddedTable(dir, dimension);
+  } catch (err) {
+    if (err instanceof ModelLoadError) throw new CliError(err.message);
+    throw err;
+  }
+  const c = table.config;
+  return {
+    json: { ...c, dir: path.join(dir, EMBEDDED_TABLE_DIR) },
+    line: `adjusted     ${c.method}: ${c.terms} dictionary terms (${c.moved_terms} moved) in ${EMBEDDED_TABLE_DIR}/, answered from the table`,
+    fingerprint: adjustedFingerprint(modelFingerprint, table.table.bytes),
+  };
+}
+
+/** `model info` of a char-n-gram folder (the embedded model or a fine-tuned copy): what loadEngine made of it. */
+async function charNgramInfo(spec: string, values: Values): Promise<number> {
+  const dir = spec === 'builtin' ? builtinModelDir() : path.resolve(spec);
+  let engine: EmbeddingEngine;
+  try {
+    engine = await loadEngine(spec === 'builtin' ? 'builtin' : dir);
+  } catch (err) {
+    if (err instanceof ModelLoadError) throw new CliError(err.message);
+    throw err;
+  }
+  try {
+    const model = engine instanceof AdjustedEngine ? engine.base : engine;
+    const table = await ownTable(dir, engine.dimension, model.fingerprint);
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ id: engine.id, fingerprint: engine.fingerprint, dir, kind: 'char-ngram', dimension: engine.dimension, ...(table ? { adjusted: table.json } : {}) }, null, 2) + '\n');
+    } else {
+      const lines = [`id           ${engine.id}`, `folder       ${dir}`, `kind         char-n-gram (the embedded model's graph)`, `dimension    ${engine.dimension}`];
+      if (table) lines.push(table.line);
+      lines.push(`fingerprint  ${engine.fingerprint.slice(0, 16)}…`);
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    return 0;
+  } finally {
+    await engine.dispose();
+  }
+}
+
+/** True for `builtin` and for a folder whose config.json names the char-n-gram model type. */
+function isCharNgramSpec(spec: string): boolean {
+  if (spec === 'builtin') return true;
+  try {
+    return (JSON.parse(readFileSync(path.join(spec, 'config.json'), 'utf8')) as { model_type?: unknown }).model_type === CHAR_NGRAM_MODEL_TYPE;
+  } catch {
+    return false;
+  }
+}
+
 async function info(spec: string, values: Values): Promise<number> {
   const dir = resolveTransformerSpec(spec, defaultModelsDir(values));
+  if (!dir && isCharNgramSpec(spec)) return charNgramInfo(spec, values);
   if (!dir) throw new CliError(`'${spec}' is neither a model folder with tokenizer.json nor a downloaded or cached repository (try 'model download ${spec}')`);
   const threads = typeof values.threads === 'string' ? Number(values.threads) : undefined;
   if (threads !== undefined && !(Number.isInteger(threads) && threads > 0)) throw new CliError(`--threads must be a positive integer, got '${String(values.threads)}'`);
@@ -165,8 +226,10 @@ async function info(spec: string, values: Values): Promise<number> {
     const text = typeof values.text === 'string' ? values.text : undefined;
     const tokens = text !== undefined ? engine.tokenize(text) : undefined;
     const analysis = text !== undefined ? engine.analyze(text) : undefined;
+    // A folder with its own adjusted vectors: the fingerprint is that of the model with its table (as loaded).
+    const table = await ownTable(dir, engine.dimension, engine.fingerprint);
     if (values.json) {
-      process.stdout.write(JSON.stringify({ id: engine.id, fingerprint: engine.fingerprint, ...i, tokens, analysis }, null, 2) + '\n');
+      process.stdout.write(JSON.stringify({ id: engine.id, fingerprint: table?.fingerprint ?? engine.fingerprint, ...i, tokens, analysis, ...(table ? { adjusted: table.json } : {}) }, null, 2) + '\n');
     } else {
       const lines = [
         `id           ${engine.id}`,
@@ -180,7 +243,8 @@ async function info(spec: string, values: Values): Promise<number> {
         `vocabulary   ${i.vocabSize}`,
         `threads      ${i.threads}`,
         `graph        ${i.firstTokenOnly.applied ? `first token only in the last layer: ${i.firstTokenOnly.detail}` : `as exported (first-token rewrite: ${i.firstTokenOnly.detail})`}`,
-        `fingerprint  ${engine.fingerprint.slice(0, 16)}…`,
+        ...(table ? [table.line] : []),
+        `fingerprint  ${(table?.fingerprint ?? engine.fingerprint).slice(0, 16)}…`,
       ];
       if (tokens && analysis) lines.push(`tokens       ${tokens.join(' ')}${analysis.unknownUnits ? `  (${analysis.unknownUnits} unknown)` : ''}${analysis.truncated ? '  (truncated)' : ''}`);
       process.stdout.write(lines.join('\n') + '\n');

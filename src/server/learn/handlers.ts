@@ -190,6 +190,9 @@ export function registerLearning(connection: Connection, documents: TextDocument
       if (params[key] !== undefined && typeof params[key] !== 'boolean') throw new ResponseError(ErrorCodes.InvalidParams, `${key} must be true or false`);
     }
     if (params.adapter !== undefined && params.adapter !== 'linear' && params.adapter !== 'mlp') throw new ResponseError(ErrorCodes.InvalidParams, 'adapter must be linear or mlp');
+    // `null` as absent: a client may send the setting's "none" that way.
+    const adjust = params.adjust ?? undefined;
+    if (adjust !== undefined && !ADJUST_METHODS.includes(adjust)) throw new ResponseError(ErrorCodes.InvalidParams, `adjust must be one of ${ADJUST_METHODS.join(', ')}`);
     const { text, file } = await dictionary(params.uri);
     const spec = await models.specFor(params.uri);
     const dest = outputDir(file, params.outDir);
@@ -217,6 +220,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
           shapeFeatures: params.shapeFeatures,
           learnOrderWeights: params.learnOrderWeights,
           adapter: params.adapter,
+          adjust,
         },
         dest,
         { signal, onProgress },

@@ -8,7 +8,8 @@
  * fine-tuned copy) has its embedding table trained end to end (`trainCharNgram`, synchronous); a
  * transformer folder (one with tokenizer.json) is loaded into this worker and gets a residual
  * adapter over its frozen encoder (`fineTuneTransformer`, asynchronous because embedding is). Both
- * fill the same `LearningReport`.
+ * fill the same `LearningReport`, and with `adjust` both add the new model's adjusted vectors of the
+ * dictionary's terms to the folder (`adjusted/`, loaded with it: model/adjusted.ts).
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +24,7 @@ import { sampleNegatives, splitByGroup } from '../../core/learn/split';
 import { trainCharNgram, type TrainProgress } from '../../core/learn/train';
 import { LearningCancelledError, textPairs, type CancellationFlag, type TextPair } from '../../core/learn/types';
 import type { FineTuneLoss, LearningDataSummary, LearningReport } from '../../shared/protocol';
-import { ADJUSTED_MODEL_TYPE, ADJUSTED_TERMS_FILE, ADJUSTED_VECTORS_FILE } from '../model/adjusted';
+import { ADJUSTED_MODEL_TYPE, ADJUSTED_TERMS_FILE, ADJUSTED_VECTORS_FILE, EMBEDDED_TABLE_DIR, type EmbeddedTableConfig } from '../model/adjusted';
 import { isTransformerFolder, loadTransformerEngine } from '../model/transformer';
 import { readCharNgramBase } from './baseModel';
 import { exportCharNgramModel, sha256Hex } from './export';
@@ -67,6 +68,11 @@ export interface FineTuneJob {
   learnOrderWeights?: boolean;
   /** Transformer bases: the adapter kind (default `linear`). */
   adapter?: 'linear' | 'mlp';
+  /**
+   * Also adjust the dictionary's terms as the fine-tuned model embeds them and write the table into
+   * the new folder (`adjusted/`, see model/adjusted.ts). Default: no table.
+   */
+  adjust?: AdjustMethod;
 }
 
 export interface FineTuneOutput {
@@ -209,6 +215,61 @@ function finishReport(dir: string, report: LearningReport): FineTuneOutput {
   return { report, markdown };
 }
 
+/** A table of adjusted vectors ready to write: term keys in row order, float32 rows, moved rows. */
+interface AdjustedTableData {
+  keys: string[];
+  bytes: Uint8Array;
+  movedTerms: number;
+}
+
+/**
+ * Adjusts `vectors` (of `terms`, from the model the table will sit over) with `method` over all
+ * `pairs`, as one table: every distinct term a row, in `adjustVectors`' order.
+ */
+function adjustedTable(terms: readonly string[], vectors: readonly Float32Array[], pairs: readonly TextPair[], method: AdjustMethod, dimension: number, ctx: JobContext): AdjustedTableData {
+  ctx.onProgress({ type: 'phase', phase: 'adjust-terms', message: `adjusting ${terms.length} term vectors (${method})`, total: terms.length, method });
+  const adjusted = adjustVectors(terms, vectors, pairs, { method });
+  checkCancelled(ctx.token);
+  const originals = new Map(terms.map((t, i) => [termKey(t), vectors[i]!]));
+  let movedTerms = 0;
+  const keys = [...adjusted.keys()];
+  const data = new Float32Array(keys.length * dimension);
+  keys.forEach((k, i) => {
+    const v = adjusted.get(k)!;
+    data.set(v, i * dimension);
+    const o = originals.get(k);
+    if (o && v.some((x, j) => x !== o[j])) movedTerms++;
+  });
+  return { keys, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), movedTerms };
+}
+
+/**
+ * The fine-tuned model's own adjusted vectors (`job.adjust`): the dictionary's terms as the new
+ * model embeds them (`vectorOf`), adjusted over all its pairs, written to `<stagingDir>/adjusted/`
+ * before the runner renames the folder into place.
+ */
+function writeOwnAdjustedTable(job: FineTuneJob, ctx: JobContext, all: TextPair[], dimension: number, vectorOf: (t: string) => Float32Array): LearningReport['adjusted'] {
+  if (job.adjust === undefined) return undefined;
+  checkCancelled(ctx.token);
+  const terms = termsOf(all);
+  const table = adjustedTable(terms, terms.map(vectorOf), all, job.adjust, dimension, ctx);
+  ctx.onProgress({ type: 'phase', phase: 'write-vectors', message: 'writing the adjusted vectors' });
+  const dir = path.join(job.stagingDir, EMBEDDED_TABLE_DIR);
+  mkdirSync(dir);
+  const config: EmbeddedTableConfig = {
+    method: job.adjust,
+    dimension,
+    terms: table.keys.length,
+    moved_terms: table.movedTerms,
+    vectors_sha256: sha256Hex(table.bytes),
+    training_file_sha256: sha256Hex(job.text),
+  };
+  writeFileSync(path.join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  writeFileSync(path.join(dir, ADJUSTED_TERMS_FILE), `${JSON.stringify(table.keys)}\n`);
+  writeFileSync(path.join(dir, ADJUSTED_VECTORS_FILE), table.bytes);
+  return { method: job.adjust, terms: table.keys.length, movedTerms: table.movedTerms };
+}
+
 export async function runFineTune(job: FineTuneJob, ctx: JobContext): Promise<FineTuneOutput> {
   const all = dictionaryPairs(job.text);
   ctx.onProgress({ type: 'phase', phase: 'load-base', message: 'loading the base model' });
@@ -298,7 +359,9 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
       metrics_after: after,
     },
   });
-  return finishReport(job.stagingDir, report);
+  // Embedded with the trained table and config, as the exported graph embeds (within 1e-5).
+  const adjusted = writeOwnAdjustedTable(job, ctx, all, trained.config.dimension, vAfter);
+  return finishReport(job.stagingDir, adjusted ? { ...report, adjusted } : report);
 }
 
 /**
@@ -360,7 +423,10 @@ async function transformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextP
       hyperParameters: { epochs: job.epochs, batchSize: job.batchSize, lr, seed: job.seed, adapter: result.adapter.kind },
       elapsedMs: Date.now() - started,
     };
-    return finishReport(job.stagingDir, report);
+    // The adapter-applied vectors of every dictionary term were computed for the evaluation (the
+    // retrieval vocabulary is the whole dictionary); the exported graph gives the same within 1e-5.
+    const adjusted = writeOwnAdjustedTable(job, ctx, all, engine.dimension, vectorOf(result.vectorsAfter));
+    return finishReport(job.stagingDir, adjusted ? { ...report, adjusted } : report);
   } catch (e) {
     // The engine reports its own cancellation as `CancelledError` too; one type for the runner.
     if (e instanceof Error && e.name === 'CancelledError') throw new LearningCancelledError();
@@ -383,8 +449,13 @@ export function fineTuneMarkdown(r: LearningReport): string {
     `${r.hyperParameters.adapter ? `, ${r.hyperParameters.adapter} adapter` : ''}; ${(r.elapsedMs / 1000).toFixed(1)} s\n` +
     `- Data: ${d.pairs} pairs, split by synonym group into ${d.train} train and ${d.dev} held-out pairs` +
     `${d.dropped ? ` (${d.dropped} dropped)` : ''}${d.sampledNegatives ? `; ${d.sampledNegatives} negatives sampled for the evaluation` : ''}\n` +
-    `- Mean loss per epoch: ${r.epochLosses.map((l) => l.toFixed(4)).join(', ')}\n\n` +
-    `## Held-out evaluation (pairs not trained on)\n\n` +
+    `- Mean loss per epoch: ${r.epochLosses.map((l) => l.toFixed(4)).join(', ')}\n` +
+    (r.adjusted
+      ? `- Adjusted vectors added (\`${r.adjusted.method}\`, in \`adjusted/\`): ${r.adjusted.movedTerms} of ${r.adjusted.terms} dictionary terms moved, ` +
+        `adjusted over all pairs of the dictionary after fine-tuning; the folder answers these terms from the table. ` +
+        `The evaluation below is the fine-tuned model's without the table, which changes no term outside the dictionary.\n`
+      : '') +
+    `\n## Held-out evaluation (pairs not trained on)\n\n` +
     evaluationMarkdown(r.before, r.after, ['base', 'fine-tuned'])
   );
 }
@@ -392,22 +463,9 @@ export function fineTuneMarkdown(r: LearningReport): string {
 export function runAdjust(job: AdjustJob, ctx: JobContext): AdjustOutput {
   const pairs = dictionaryPairs(job.text);
   checkCancelled(ctx.token);
-  ctx.onProgress({ type: 'phase', phase: 'adjust-terms', message: `adjusting ${job.terms.length} term vectors (${job.method})`, total: job.terms.length, method: job.method });
-  const adjusted = adjustVectors(job.terms, job.vectors, pairs, { method: job.method });
-  checkCancelled(ctx.token);
-  const originals = new Map(job.terms.map((t, i) => [termKey(t), job.vectors[i]!]));
-  let moved = 0;
-  const keys = [...adjusted.keys()];
-  const data = new Float32Array(keys.length * job.base.dimension);
-  keys.forEach((k, i) => {
-    const v = adjusted.get(k)!;
-    data.set(v, i * job.base.dimension);
-    const o = originals.get(k);
-    if (o && v.some((x, j) => x !== o[j])) moved++;
-  });
+  const { keys, bytes: tableBytes, movedTerms: moved } = adjustedTable(job.terms, job.vectors, pairs, job.method, job.base.dimension, ctx);
   ctx.onProgress({ type: 'phase', phase: 'write-vectors', message: 'writing the adjusted vectors' });
   mkdirSync(job.stagingDir);
-  const tableBytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   // A base folder is also recorded relative to the new folder (a sibling of the staging root), so
   // the pair can move or be shared together; the absolute spec stays as the fallback.
   const finalParent = path.dirname(path.dirname(job.stagingDir));

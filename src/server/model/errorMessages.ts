@@ -54,9 +54,14 @@ export const MODEL_ERROR_MESSAGES = {
   tokenizerSpecialNotInVocab: 'tokenizer.json: a special token of the post-processor template is not in the vocabulary ({0})',
   tokenizerNoRoom: 'maximum length {0} leaves no room for text between the special tokens',
   tokenizerUnsupported: 'tokenizer.json is not supported: {0}',
-  // Adjusted-vector folders (adjusted.ts).
+  // Adjusted vectors: adjusted-vector folders and a model folder's own adjusted/ table (adjusted.ts).
   adjustedMismatch: '{0}: {1} and {2} do not match ({3} terms × {4})',
   adjustedBaseChanged: '{0}: its base model {1} has changed since the vectors were adjusted; adjust them again.',
+  adjustedTermsInvalid: '{0} is not a JSON array of terms',
+  adjustedTermCount: '{0} says {1} terms, but {2} lists {3}',
+  adjustedChecksum: '{0} does not match the checksum in {1} (sha256 {2} ≠ {3}): the file is damaged or was changed after it was written',
+  adjustedConfigField: 'Invalid {0}: "{1}" is missing or not a valid value',
+  adjustedDimension: '{0}: the adjusted vectors have dimension {1}, but the model has dimension {2}',
   // Downloads from the hub (hub/download.ts).
   notRepoId: 'Not a repository id: "{0}" (expected org/name)',
   offline:

@@ -3,8 +3,9 @@
  *
  * A model folder holds `config.json` and `model.onnx`. `config.json`'s `model_type` (the key Hugging
  * Face folders use too) selects the kind: `synonym-lens-char-ngram` (the built-in model or a
- * fine-tuned export of it, with its featuriser parameters under `featurizer`) or, later,
- * transformer folders.
+ * fine-tuned export of it, with its featuriser parameters under `featurizer`); transformer folders
+ * (tokenizer.json) and adjusted-vector folders are recognised first. Any model folder that also
+ * holds `adjusted/config.json` (a fine-tune with `--adjust`) is wrapped in that table (adjusted.ts).
  */
 import { existsSync, statSync } from 'node:fs';
 import type { ExecutionProviderChoice } from './onnxAdapter';
@@ -12,7 +13,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CHAR_NGRAM_MODEL_TYPE, parseCharNgramConfig, type CharNgramModelConfig } from '../../core/builtin/featurizer';
 import { BuiltinEngine, OnnxLoadError } from './builtinEngine';
-import { isAdjustedFolder, loadAdjustedEngine } from './adjusted';
+import { hasEmbeddedTable, isAdjustedFolder, loadAdjustedEngine, withEmbeddedTable } from './adjusted';
 import type { EmbeddingEngine } from './engine';
 import { isModelErrorText } from './errorMessages';
 import { loadTransformerEngine, ModelLoadError, resolveTransformerSpec } from './transformer'; // transformer models (issue 3)
@@ -73,8 +74,20 @@ export async function loadEngine(spec: 'builtin' | string, options: LoadEngineOp
   // with tokenizer.json, an HF cache folder, or a downloaded / cached `org/name`. Anything else
   // keeps the char-n-gram path below.
   const transformerDir = resolveTransformerSpec(spec);
-  if (transformerDir !== undefined) return loadTransformerEngine(transformerDir, { threads: options.threads, executionProvider: options.executionProvider });
-  return loadFolder(path.resolve(spec), options, () => path.basename(path.resolve(spec)));
+  if (transformerDir !== undefined) {
+    return withOwnTable(transformerDir, loadTransformerEngine(transformerDir, { threads: options.threads, executionProvider: options.executionProvider }));
+  }
+  const dir = path.resolve(spec);
+  return withOwnTable(dir, loadFolder(dir, options, () => path.basename(dir)));
+}
+
+/**
+ * A model folder that carries its own adjusted vectors (`adjusted/config.json`, from
+ * `fine-tune --adjust`) loads as its model answered partly from that table; others load as they are.
+ */
+async function withOwnTable(dir: string, loading: Promise<EmbeddingEngine>): Promise<EmbeddingEngine> {
+  const engine = await loading;
+  return hasEmbeddedTable(dir) ? withEmbeddedTable(dir, engine) : engine;
 }
 
 async function loadFolder(dir: string, options: LoadEngineOptions, idOf: (cfg: CharNgramModelConfig) => string): Promise<EmbeddingEngine> {
