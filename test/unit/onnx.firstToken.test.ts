@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readOnnxGraph, rewriteGraph } from '../../src/core/onnx/graph';
 import { renameGraphValue } from '../../src/core/onnx/reader';
-import { planFirstTokenOnly } from '../../src/core/onnx/firstToken';
+import { hasFirstRowSink, planFirstTokenOnly } from '../../src/core/onnx/firstToken';
 import { encodeModel, GraphBuilder, attr } from '../../src/core/onnx/writer';
 import { TransformerEngine } from '../../src/server/model/transformer/engine';
 import { createFirstTokenSession } from '../../src/server/model/transformer/firstTokenSession';
@@ -237,4 +237,23 @@ test('planFirstTokenOnly explains why it cannot apply', () => {
   assert.deepEqual(r, { ok: false, reason: 'the node producing y (CumSum) does not commute with a slice' });
   const old = readOnnxGraph(encodeModel({ graph: g.build(), opsets: [{ domain: '', version: 9 }] }));
   assert.equal(planFirstTokenOnly(old, 'y', new Map(), 3).ok, false);
+});
+
+test('a CLS Gather whose index comes from a Constant node (torch exports) is recognised as taking the first token', () => {
+  const g = new GraphBuilder('pooled');
+  const x = g.input('x', 'float32', ['b', 's', 4]);
+  const h = g.node('Tanh', [g.node('MatMul', [x, g.initializer('w', 'float32', [4, 4], new Float32Array(16))])]);
+  const zero = g.node('Constant', [], { value: attr.tensor({ name: 'zero', dataType: 'int64', dims: [], data: BigInt64Array.of(0n) }) });
+  g.output(g.node('Gather', [h, zero], { axis: attr.int(1) }, 'pooled'), 'float32', ['b', 4]);
+  const one = g.node('Constant', [], { value: attr.tensor({ name: 'one', dataType: 'int64', dims: [], data: BigInt64Array.of(1n) }) });
+  g.output(g.node('Gather', [h, one], { axis: attr.int(1) }, 'second'), 'float32', ['b', 4]);
+  const graph = readOnnxGraph(encodeModel({ graph: g.build() }));
+  assert.deepEqual(graph.intConstants.get(zero), { dims: [], values: [0] });
+  assert.equal(hasFirstRowSink(graph, 'pooled'), true);
+  assert.equal(hasFirstRowSink(graph, 'second'), false, 'index 1 is not the first token');
+  // With probe shapes the plan cuts the MatMul and Tanh to the first row; the output is unchanged.
+  const shapes = new Map<string, number[]>([['x', [3, 11, 4]], [h, [3, 11, 4]], [graph.nodes[0]!.outputs[0]!, [3, 11, 4]], [zero, []], ['pooled', [3, 4]]]);
+  const r = planFirstTokenOnly(graph, 'pooled', shapes, 3, 'pooled');
+  assert.ok(r.ok, r.ok ? '' : r.reason);
+  assert.deepEqual([r.plan.slicedNodes, r.plan.slicedMatMuls, r.plan.insertedSlices], [2, 1, 1]);
 });
