@@ -9,9 +9,9 @@
  * diagnostics. A job checks its document version after every await; stale results are dropped.
  */
 import * as l10n from '@vscode/l10n';
+import { fsPath } from './uris';
 import { readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
@@ -655,14 +655,5 @@ export function groupOrder(a: Analysis, terms: string[]): { terms: string[]; gro
     outGroups.push(index++);
   }
   return { terms: outTerms, groups: outGroups };
-}
-
-function fsPath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
-  }
 }
 

@@ -311,6 +311,14 @@ test('a changed threshold re-diagnoses open documents', async () => {
   await server.waitDiagnostics(cars, has('low-similarity'), { after: c2 });
 });
 
+/** Sets the model back to the embedded one and waits for it and for the similarity diagnostics of `cars`. */
+async function switchToBuiltin(s: TestServer): Promise<void> {
+  const cursor = s.diagnostics.cursor;
+  await s.setSettings({ model: 'builtin' });
+  await s.waitStatus((x) => x.state === 'ready');
+  await s.waitDiagnostics(cars, has('low-similarity'), { after: cursor });
+}
+
 test('a broken model folder: status says why, structural diagnostics stay', async () => {
   const s = await startServer({ settings: { model: '/nonexistent/model-folder' } });
   try {
@@ -324,10 +332,7 @@ test('a broken model folder: status says why, structural diagnostics stay', asyn
     assert.match((hover.contents as MarkupContent).value, /failed to load: Model folder not found/);
     await assert.rejects(s.request('synonymLens/pairScores', { uri: cars }), /not available/);
     // Fixing the setting loads the model and the similarity diagnostics follow.
-    const cursor = s.diagnostics.cursor;
-    await s.setSettings({ model: 'builtin' });
-    await s.waitStatus((x) => x.state === 'ready');
-    await s.waitDiagnostics(cars, has('low-similarity'), { after: cursor });
+    await switchToBuiltin(s);
   } finally {
     await s.stop();
   }
@@ -342,10 +347,7 @@ test('executionProvider cuda without CUDA binaries: the transformer model fails 
     const status = await s.waitStatus((x) => x.state === 'error');
     assert.match(status.error!, /CUDA execution provider is not installed.*use cpu/);
     // The setting concerns transformer models only: the embedded model loads on the CPU.
-    const cursor = s.diagnostics.cursor;
-    await s.setSettings({ model: 'builtin' });
-    await s.waitStatus((x) => x.state === 'ready');
-    await s.waitDiagnostics(cars, has('low-similarity'), { after: cursor });
+    await switchToBuiltin(s);
   } finally {
     await s.stop();
     rmSync(root, { recursive: true, force: true });

@@ -60,6 +60,13 @@ const ROW_NORMS = new Set(['LayerNormalization', 'SimplifiedLayerNormalization',
 const REDUCTIONS = new Set(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare', 'ReduceLogSumExp']);
 /** Matrix products whose first input's rows map to the output's rows (second input untouched). */
 const ROW_MATMULS = new Set(['MatMulInteger', 'MatMulNBits', 'FusedMatMul', 'MatMulIntegerToFloat']);
+/** Every op counted as a matrix product (the work a plan is measured by). */
+const MATRIX_PRODUCTS = new Set(['MatMul', 'Gemm', ...ROW_MATMULS]);
+
+/** The matrix products `output` depends on (the share a plan cuts is measured against these). */
+export function countMatrixProducts(graph: OnnxGraph, output: string): number {
+  return liveNodes(graph, output).filter((n) => MATRIX_PRODUCTS.has(n.opType)).length;
+}
 
 /** Per-node request: input position → axis of that input to slice to its first entry. */
 type Requests = Map<number, number>;
@@ -271,8 +278,9 @@ function firstRowSinkAxis(graph: OnnxGraph, node: OnnxNode, inputRank: number | 
 
 /** Whether the graph has a first-row sink (`firstRowSinkAxis`) that `output` depends on: worth probing a pooled output. */
 export function hasFirstRowSink(graph: OnnxGraph, output: string): boolean {
-  // Ranks are unknown before the probe; any rank ≥ 2 gives the same answer for a constant axis.
-  return liveNodes(graph, output).some((n) => firstRowSinkAxis(graph, n, 3) !== undefined && (n.opType !== 'Gather' || (intAttr(n, 'axis') ?? 0) !== 0));
+  // Ranks are unknown before the probe: assume token states ([batch, sequence, hidden]), and, as
+  // the planner does, only an axis past the batch.
+  return liveNodes(graph, output).some((n) => (firstRowSinkAxis(graph, n, 3) ?? 0) >= 1);
 }
 
 /**
@@ -393,7 +401,7 @@ export function planFirstTokenOnly(graph: OnnxGraph, output: string, shapes: Pro
   const copies: NodeCopy[] = [];
   for (const node of toCopy) {
     const r = requests.get(node.index) ?? new Map<number, number>();
-    if (!sinks.has(node.index) && r.size && (node.opType === 'MatMul' || ROW_MATMULS.has(node.opType))) slicedMatMuls++;
+    if (!sinks.has(node.index) && r.size && MATRIX_PRODUCTS.has(node.opType)) slicedMatMuls++;
     const copyInputs = new Map<number, string>();
     node.inputs.forEach((value, input) => {
       if (value && !r.has(input) && copyOf.has(value)) copyInputs.set(input, copyOf.get(value)!);

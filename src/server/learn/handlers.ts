@@ -6,9 +6,9 @@
  * request then fails with `RequestCancelled` and no output folder appears.
  */
 import { readFile } from 'node:fs/promises';
+import { fsPath } from '../uris';
 import * as l10n from '@vscode/l10n';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type CancellationToken, ErrorCodes, ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { termsOf } from '../../core/learn/evaluate';
@@ -65,7 +65,7 @@ function phaseText(e: PhaseProgress): string {
 export function registerLearning(connection: Connection, documents: TextDocuments<TextDocument>, models: LearningModels): void {
   /** The dictionary's text (the open document's, else the file's) and its path. */
   async function dictionary(uri: string): Promise<{ text: string; file: string }> {
-    const file = filePath(uri);
+    const file = fsPath(uri);
     if (!file) throw new ResponseError(ErrorCodes.InvalidParams, `Only dictionaries on disk can be learned from: ${uri}`);
     const open = documents.get(uri);
     if (open) return { text: open.getText(), file };
@@ -270,7 +270,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
     const threshold = params.threshold ?? 0.5;
     if (typeof threshold !== 'number' || threshold < -1 || threshold > 1) throw new ResponseError(ErrorCodes.InvalidParams, 'threshold must be in [-1, 1]');
     const docSpec = await models.specFor(params.uri);
-    const file = filePath(params.uri)!;
+    const file = fsPath(params.uri)!;
     const spec = params.modelDir === undefined || params.modelDir.trim() === '' ? docSpec
       : params.modelDir === 'builtin' ? 'builtin' : path.resolve(path.dirname(file), params.modelDir);
     return job('Evaluation', l10n.t('Evaluating model'), params, token, async (signal, onProgress) => {
@@ -312,11 +312,3 @@ function signal_(signal: AbortSignal): { readonly isCancellationRequested: boole
   };
 }
 
-function filePath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
-  }
-}

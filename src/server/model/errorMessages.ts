@@ -131,3 +131,16 @@ export class LocalizableError extends Error implements ModelErrorText {
     super(formatModelError({ messageId, args }));
   }
 }
+
+/**
+ * A `LocalizableError` with a machine-readable `code` (what went wrong, for callers that branch on
+ * it): the base of ModelLoadError and DownloadError, which name themselves.
+ */
+export class CodedError<Code extends string> extends LocalizableError {
+  readonly code: Code;
+
+  constructor(code: Code, messageId: ModelErrorMessageId, ...args: ModelErrorArg[]) {
+    super(messageId, args);
+    this.code = code;
+  }
+}

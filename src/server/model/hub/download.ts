@@ -20,7 +20,7 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync,
 import path from 'node:path';
 import { CancelledError, type CancellationFlag } from '../engine';
 import { DOWNLOAD_METADATA, type Variant } from '../transformer/layout';
-import { errorText, formatModelError, LocalizableError, type ModelErrorArg, type ModelErrorMessageId, type ModelErrorText } from '../errorMessages';
+import { CodedError, errorText, formatModelError, type ModelErrorText } from '../errorMessages';
 import { HttpError, httpGet, readText } from './http';
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
@@ -28,15 +28,8 @@ export const DEFAULT_ENDPOINT = 'https://huggingface.co';
 export type DownloadErrorCode = 'not-found' | 'unauthorized' | 'offline' | 'integrity' | 'stalled' | 'http' | 'no-variant' | 'cancelled';
 
 /** `message` is English (the CLI's); `messageId` and `args` let the language server say it in the display language. */
-export class DownloadError extends LocalizableError {
-  constructor(
-    readonly code: DownloadErrorCode,
-    messageId: ModelErrorMessageId,
-    ...args: ModelErrorArg[]
-  ) {
-    super(messageId, args);
-    this.name = 'DownloadError';
-  }
+export class DownloadError extends CodedError<DownloadErrorCode> {
+  override readonly name = 'DownloadError';
 }
 
 /** One file of a repository listing. */

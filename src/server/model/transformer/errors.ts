@@ -2,7 +2,7 @@
  * One precise error per way a model folder can be unusable. Loading throws before the caller swaps
  * engines, so the previous model keeps working (the caller only replaces it on success).
  */
-import { LocalizableError, type ModelErrorArg, type ModelErrorMessageId } from '../errorMessages';
+import { CodedError } from '../errorMessages';
 
 export type ModelErrorCode =
   /** A required file (ONNX model, external data, tokenizer.json, config.json) or the folder itself is absent. */
@@ -23,13 +23,6 @@ export type ModelErrorCode =
   | 'base-changed';
 
 /** `message` is English (the CLI's); `messageId` and `args` let the language server say it in the display language. */
-export class ModelLoadError extends LocalizableError {
-  constructor(
-    readonly code: ModelErrorCode,
-    messageId: ModelErrorMessageId,
-    ...args: ModelErrorArg[]
-  ) {
-    super(messageId, args);
-    this.name = 'ModelLoadError';
-  }
+export class ModelLoadError extends CodedError<ModelErrorCode> {
+  override readonly name = 'ModelLoadError';
 }

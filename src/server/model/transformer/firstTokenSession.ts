@@ -7,7 +7,7 @@
 import { closeSync, linkSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hasFirstRowSink, liveNodes, planFirstTokenOnly, probeEdits } from '../../../core/onnx/firstToken';
+import { countMatrixProducts, hasFirstRowSink, planFirstTokenOnly, probeEdits } from '../../../core/onnx/firstToken';
 import { readOnnxGraph, rewriteGraphParts, type GraphEdits, type OnnxGraph, type WeightsByReference } from '../../../core/onnx/graph';
 import { concat, readOnnxSummary } from '../../../core/onnx/reader';
 import { OnnxSession, type InputTensor, type OnnxSessionOptions } from '../onnxAdapter';
@@ -71,8 +71,6 @@ export interface FirstTokenRequest {
  */
 export const MIN_SHARE = 0.1;
 
-const MATMULS = new Set(['MatMul', 'MatMulInteger', 'MatMulNBits', 'FusedMatMul', 'MatMulIntegerToFloat', 'Gemm']);
-
 /**
  * Tries the rewrite for `output` of the model at `onnxPath`. When the result is not ok and
  * `beforeProbe` ran, the caller reopens the original (`probed: true`).
@@ -98,6 +96,7 @@ export async function createFirstTokenSession(request: FirstTokenRequest): Promi
   let source: Uint8Array;
   let weights: WeightsByReference | undefined;
   let graph: OnnxGraph;
+  let products: number;
   try {
     const bytes = readFileSync(onnxPath);
     const external = readOnnxSummary(bytes).externalDataLocations;
@@ -121,7 +120,7 @@ export async function createFirstTokenSession(request: FirstTokenRequest): Promi
     let refusal: string | undefined;
     if (outputKind === 'pooled' && !hasFirstRowSink(graph, output)) refusal = `${output} does not take the first token (its pooling is not CLS)`;
     // The rewrite cuts at most 6 products (one layer's, see MIN_SHARE): if even those are under `minShare`, do not probe at all.
-    const products = liveNodes(graph, output).filter((n) => MATMULS.has(n.opType)).length;
+    products = countMatrixProducts(graph, output);
     if (!refusal && products * minShare > 6) refusal = `the last layer is under ${Math.round(minShare * 100)} % of the model's ${products} matrix products; not worth three extra session loads`;
     if (refusal) {
       rmSync(scratch, { recursive: true, force: true });
@@ -162,7 +161,6 @@ export async function createFirstTokenSession(request: FirstTokenRequest): Promi
     const planned = planFirstTokenOnly(graph, output, shapes, probe.batch, outputKind === 'tokens' ? 1 : 'pooled');
     if (!planned.ok) return { ok: false, reason: planned.reason, probed: true };
     const { plan } = planned;
-    const products = liveNodes(graph, output).filter((n) => MATMULS.has(n.opType)).length;
     if (plan.slicedMatMuls < minShare * products)
       return { ok: false, reason: `only ${plan.slicedMatMuls} of ${products} matrix products would compute the first token only (under ${Math.round(minShare * 100)} %)`, probed: true };
 
