@@ -119,7 +119,9 @@ function flopsFirstToken(tokenCounts) {
 const peakRss = () => process.resourceUsage().maxRSS * 1024;
 
 async function childOurs(lib, texts, firstTokenOnly) {
+  const loadStart = performance.now();
   const engine = await lib.TransformerEngine.load(modelDir, { threads: THREADS, batchSize: BATCH, pooling: 'cls', firstTokenOnly });
+  const loadSeconds = (performance.now() - loadStart) / 1000;
   if (firstTokenOnly !== engine.info.firstTokenOnly.applied) throw new Error(`first-token graph: ${engine.info.firstTokenOnly.detail}`);
   await engine.embed(texts.slice(0, BATCH));
   const t0 = performance.now();
@@ -127,7 +129,7 @@ async function childOurs(lib, texts, firstTokenOnly) {
   const seconds = (performance.now() - t0) / 1000;
   const tokens = texts.map((t) => engine.tokenizer.encode(t).ids.length);
   await engine.dispose();
-  return { seconds, tokens, dim: vectors[0].length, check: Array.from(vectors[7].slice(0, 4)) };
+  return { seconds, loadSeconds, tokens, dim: vectors[0].length, check: Array.from(vectors[7].slice(0, 4)) };
 }
 
 async function childTjs(texts, threads) {
@@ -191,6 +193,8 @@ const cases = ['ours', 'tjs', 'ours-full', 'tjs-default', 'matmul-1', 'matmul-2'
 const best = {};
 const ratios = [];
 const leverRatios = [];
+/** Model load times per case (engine cases only), every round. */
+const loads = {};
 for (let r = 0; r < Number(args.rounds); r++) {
   const round = {};
   for (const c of cases) {
@@ -202,7 +206,9 @@ for (let r = 0; r < Number(args.rounds); r++) {
       continue;
     }
     const tps = texts.length / res.seconds;
-    console.log(`round ${r + 1} ${c.padEnd(12)} ${tps.toFixed(0).padStart(6)} terms/s  ${res.seconds.toFixed(2)} s  peak RSS ${(res.peakRss / 2 ** 20).toFixed(0)} MiB`);
+    const load = res.loadSeconds !== undefined ? `  load ${res.loadSeconds.toFixed(2)} s` : '';
+    console.log(`round ${r + 1} ${c.padEnd(12)} ${tps.toFixed(0).padStart(6)} terms/s  ${res.seconds.toFixed(2)} s  peak RSS ${(res.peakRss / 2 ** 20).toFixed(0)} MiB${load}`);
+    if (res.loadSeconds !== undefined) (loads[c] ??= []).push(res.loadSeconds);
     if (!best[c] || res.seconds < best[c].seconds) best[c] = res;
   }
   // Within a round the cases ran back to back, so their ratio suffers least from drift.
@@ -221,8 +227,8 @@ const summary = {
   threads: THREADS,
   batch: BATCH,
   // gflops = the full model's FLOPs / time (comparable between cases); executedGflops = what ran.
-  ours: { termsPerSecond: texts.length / best.ours.seconds, peakRssMiB: best.ours.peakRss / 2 ** 20, gflops: gf('ours'), executedGflops: flopsFirstToken(tokens) / best.ours.seconds / 1e9 },
-  oursFullGraph: { termsPerSecond: texts.length / best['ours-full'].seconds, peakRssMiB: best['ours-full'].peakRss / 2 ** 20, gflops: gf('ours-full') },
+  ours: { termsPerSecond: texts.length / best.ours.seconds, peakRssMiB: best.ours.peakRss / 2 ** 20, gflops: gf('ours'), executedGflops: flopsFirstToken(tokens) / best.ours.seconds / 1e9, loadMedianSeconds: median(loads.ours) },
+  oursFullGraph: { termsPerSecond: texts.length / best['ours-full'].seconds, peakRssMiB: best['ours-full'].peakRss / 2 ** 20, gflops: gf('ours-full'), loadMedianSeconds: median(loads['ours-full']) },
   transformersJs: { termsPerSecond: texts.length / best.tjs.seconds, peakRssMiB: best.tjs.peakRss / 2 ** 20, gflops: gf('tjs') },
   transformersJsDefaultThreads: { termsPerSecond: texts.length / best['tjs-default'].seconds, peakRssMiB: best['tjs-default'].peakRss / 2 ** 20, gflops: gf('tjs-default') },
   matmulGflops: { threads1: mm1.gflops, threads2: mm2.gflops },
@@ -237,6 +243,7 @@ const ceiling = Math.max(mm1.gflops, THREADS >= 2 ? mm2.gflops : 0);
 const agree = best.ours.check.every((v, i) => Math.abs(v - best.tjs.check[i]) < 1e-4);
 console.log('');
 console.log(`ours            ${summary.ours.termsPerSecond.toFixed(0)} terms/s, peak RSS ${summary.ours.peakRssMiB.toFixed(0)} MiB, ${summary.ours.gflops.toFixed(1)} effective GFLOP/s (${((100 * summary.ours.gflops) / ceiling).toFixed(0)} % of MatMul ceiling), ${summary.ours.executedGflops.toFixed(1)} executed (${((100 * summary.ours.executedGflops) / ceiling).toFixed(0)} %)`);
+console.log(`model load (median): ${summary.ours.loadMedianSeconds.toFixed(2)} s with the first-token rewrite, ${summary.oursFullGraph.loadMedianSeconds.toFixed(2)} s as exported`);
 console.log(`ours, full graph ${summary.oursFullGraph.termsPerSecond.toFixed(0)} terms/s, ${summary.oursFullGraph.gflops.toFixed(1)} GFLOP/s (${((100 * summary.oursFullGraph.gflops) / ceiling).toFixed(0)} %); first-token graph ${leverRatios.map((x) => x.toFixed(2)).join(', ')}× faster per round (median ${summary.firstTokenMedianRatio.toFixed(2)}×)`);
 console.log(`transformers.js ${summary.transformersJs.termsPerSecond.toFixed(0)} terms/s, peak RSS ${summary.transformersJs.peakRssMiB.toFixed(0)} MiB, ${summary.transformersJs.gflops.toFixed(1)} GFLOP/s (${((100 * summary.transformersJs.gflops) / ceiling).toFixed(0)} %) with intraOpNumThreads ${THREADS}`);
 console.log(`transformers.js ${summary.transformersJsDefaultThreads.termsPerSecond.toFixed(0)} terms/s at its default threads (${((100 * summary.transformersJsDefaultThreads.gflops) / ceiling).toFixed(0)} %)`);
