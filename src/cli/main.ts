@@ -39,6 +39,8 @@ Commands:
                                 rows, else mnrl)
       --epochs <n> --batch-size <n> --lr <x> --seed <n>   (defaults 10, 32, 0.01 or 1e-3 for
                                 an adapter, 42)
+      --validation <share>      share of the training groups held out to choose the number of
+                                epochs (at most --epochs), then trained on all (default 0.1; 0: off)
       --no-shape-features       char-n-gram: do not learn rows for a term's form (length per kind)
       --order-weights           char-n-gram: also learn one weight per n-gram kind
       --adapter linear|mlp      transformer: the adapter over the frozen encoder (default linear)
@@ -93,6 +95,7 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
       model: { type: 'string' },
       loss: { type: 'string' },
       epochs: { type: 'string' },
+      validation: { type: 'string' },
       'batch-size': { type: 'string' },
       lr: { type: 'string' },
       seed: { type: 'string' },

@@ -117,6 +117,7 @@ export async function fineTune(client: SynonymLensClient, arg?: FineTuneArgs | v
   const options: FineTuneArgs = {
     ...(defaults.loss !== 'auto' ? { loss: defaults.loss } : {}),
     epochs: defaults.epochs,
+    validation: defaults.validation,
     shapeFeatures: defaults.shapeFeatures,
     adapter: defaults.adapter,
     ...(defaults.adjust !== 'none' ? { adjust: defaults.adjust } : {}),

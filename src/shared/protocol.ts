@@ -4,6 +4,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Range, TextEdit } from 'vscode-languageserver-protocol';
+import type { EpochSelection } from '../core/learn/epochs';
 import type { Evaluation } from '../core/learn/evaluate';
 
 /** State of the embedding model in the server. */
@@ -265,7 +266,10 @@ export interface LearningReport {
   stepLosses: { step: number; loss: number }[];
   data: LearningDataSummary;
   loss: FineTuneLoss;
-  hyperParameters: { epochs: number; batchSize: number; lr: number; seed: number; shapeFeatures?: boolean; learnOrderWeights?: boolean; adapter?: 'linear' | 'mlp' };
+  /** `epochs` is the limit asked for; `epochSelection.epochs` the epochs the model was trained for. */
+  hyperParameters: { epochs: number; batchSize: number; lr: number; seed: number; validation?: number; shapeFeatures?: boolean; learnOrderWeights?: boolean; adapter?: 'linear' | 'mlp' };
+  /** How the epoch count was chosen on held-out training groups (absent with `validation` 0 or too little data). */
+  epochSelection?: EpochSelection;
   /**
    * Present when the run added adjusted vectors to the folder (`FineTuneParams.adjust`): the method,
    * the table's rows (distinct dictionary terms) and how many of them moved. `before`/`after` are
@@ -280,8 +284,14 @@ export interface FineTuneParams {
   uri: string;
   /** Default `mnrl` when the file has no label-0 pair, else `cosent`. */
   loss?: FineTuneLoss;
-  /** Default 10. */
+  /** Default 10; with `validation` the limit of the epoch choice. */
   epochs?: number;
+  /**
+   * Share of the training pairs' synonym groups held out to choose the number of epochs (≤ `epochs`),
+   * in [0, 0.5]; the model is then trained on every training pair for that count. Default 0.1; 0
+   * trains for `epochs`. (docs/learning.md, "Choosing the number of epochs".)
+   */
+  validation?: number;
   /** Default 32. */
   batchSize?: number;
   /** Peak learning rate; default 0.01 for a char-n-gram model, 1e-3 for a transformer adapter. */

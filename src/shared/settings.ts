@@ -67,6 +67,8 @@ export interface Settings {
     /** `auto`: `cosent` when the dictionary has label-0 rows, else `mnrl`. */
     loss: 'auto' | LossName;
     epochs: number;
+    /** Share of training groups held out to choose the epoch count (≤ `epochs`); 0: train `epochs`. */
+    validation: number;
     /** Char-n-gram models: learn shape features (docs/learning.md). */
     shapeFeatures: boolean;
     /** Transformer models: the adapter over the frozen encoder. */
@@ -109,7 +111,7 @@ export const defaultSettings: Settings = Object.freeze({
   threads: 0,
   executionProvider: 'cpu',
   hub: { endpoint: '' },
-  fineTune: { loss: 'auto', epochs: 10, shapeFeatures: true, adapter: 'linear', adjust: 'none' },
+  fineTune: { loss: 'auto', epochs: 10, validation: 0.1, shapeFeatures: true, adapter: 'linear', adjust: 'none' },
 }) as Settings;
 
 /**
@@ -310,6 +312,14 @@ export const settingsSchema: readonly SettingSchema[] = [
     description: 'Passes over the training pairs in **Fine-tune Model**.',
   },
   {
+    key: 'synonymLens.fineTune.validation',
+    type: 'number',
+    default: 0.1,
+    minimum: 0,
+    maximum: 0.5,
+    description: 'Share of the training pairs\' synonym groups that **Fine-tune Model** holds out to choose the number of epochs (at most `#synonymLens.fineTune.epochs#`, stopping early once the held-out AUC stops rising); the model is then trained on every training pair for that many epochs. `0` trains for all the epochs.',
+  },
+  {
     key: 'synonymLens.fineTune.shapeFeatures',
     type: 'boolean',
     default: true,
@@ -428,6 +438,7 @@ export function normalizeSettings(raw: unknown): Settings {
     fineTune: {
       loss: oneOf(pick(r, 'fineTune.loss'), ['auto', ...LOSS_NAMES] as const, d.fineTune.loss),
       epochs: Math.round(num(pick(r, 'fineTune.epochs'), d.fineTune.epochs, 1, 1000)),
+      validation: num(pick(r, 'fineTune.validation'), d.fineTune.validation, 0, 0.5),
       shapeFeatures: bool(pick(r, 'fineTune.shapeFeatures'), d.fineTune.shapeFeatures),
       adapter: oneOf(pick(r, 'fineTune.adapter'), ['linear', 'mlp'] as const, d.fineTune.adapter),
       adjust: oneOf(pick(r, 'fineTune.adjust'), ['none', 'seed', 'retrofit', 'counterfit'] as const, d.fineTune.adjust),

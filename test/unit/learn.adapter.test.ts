@@ -102,7 +102,7 @@ const meanCos = (f: (t: string) => Float32Array) =>
 for (const kind of ['linear', 'mlp'] as const)
   for (const loss of LOSS_NAMES) {
     test(`loss decreases on a toy set and positives get closer: ${kind} ${loss}`, () => {
-      const r = trainAdapter(TOY_DIM, toyVector, toyPairs, { loss, kind, epochs: 40, batchSize: 4, learningRate: 0.02, seed: 1 });
+      const r = trainAdapter(TOY_DIM, toyVector, toyPairs, { loss, kind, epochs: 40, batchSize: 4, learningRate: 0.02, seed: 1, validation: 0 });
       assert.equal(r.pairs, toyPairs.length);
       assert.ok(r.epochLosses.at(-1)! < r.epochLosses[0]!, `${kind} ${loss}: ${r.epochLosses[0]} → ${r.epochLosses.at(-1)}`);
       const before = meanCos(toyVector);
@@ -126,7 +126,7 @@ test('same seed → the same adapter bit for bit; another seed differs', () => {
 
 test('progress events follow train.ts; cancellation throws LearningCancelledError', () => {
   const events: TrainProgress[] = [];
-  const r = trainAdapter(TOY_DIM, toyVector, toyPairs, { loss: 'cosine', epochs: 2, batchSize: 4, onProgress: (e) => events.push(e) });
+  const r = trainAdapter(TOY_DIM, toyVector, toyPairs, { loss: 'cosine', epochs: 2, batchSize: 4, validation: 0, onProgress: (e) => events.push(e) });
   assert.equal(events[0]!.type, 'start');
   assert.equal(events.at(-1)!.type, 'done');
   const steps = events.filter((e) => e.type === 'step');

@@ -229,7 +229,7 @@ test('fineTuneTransformer: trains, evaluates before/after, exports a folder that
       engine,
       trainPairs: PAIRS,
       devPairs: dev,
-      options: { loss: 'mnrl', epochs: 3, batchSize: 8, learningRate: 0.02, seed: 5 },
+      options: { loss: 'mnrl', epochs: 3, validation: 0, batchSize: 8, learningRate: 0.02, seed: 5 },
       outDir,
       provenance: { training_file_sha256: 'cd'.repeat(32), training_file: 'toy.synonyms.csv' },
       onProgress: (e) => (e.type === 'phase' ? phases.push(e.message) : e.type === 'step' ? steps++ : undefined),

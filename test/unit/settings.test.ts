@@ -116,8 +116,13 @@ test('restrictToUserSettings: every way the server may ask hides workspace value
   assert.deepEqual(restrictToUserSettings([{ section: 'synonymLens' }], [{ threads: 1 }], userValue), [{ threads: 1, model: 'builtin', hub: { endpoint: '' } }]);
 });
 
-test('fineTune defaults: known losses, adapters and adjustments, epochs clamped, anything else falls back', () => {
-  assert.deepEqual(normalizeSettings({}).fineTune, { loss: 'auto', epochs: 10, shapeFeatures: true, adapter: 'linear', adjust: 'none' });
-  assert.deepEqual(normalizeSettings({ fineTune: { loss: 'cosine', epochs: 5000, shapeFeatures: false, adapter: 'mlp', adjust: 'retrofit' } }).fineTune, { loss: 'cosine', epochs: 1000, shapeFeatures: false, adapter: 'mlp', adjust: 'retrofit' });
-  assert.deepEqual(normalizeSettings({ 'fineTune.loss': 'hinge', 'fineTune.adapter': 'deep', 'fineTune.epochs': 'x', 'fineTune.adjust': 'magic' }).fineTune, { loss: 'auto', epochs: 10, shapeFeatures: true, adapter: 'linear', adjust: 'none' });
+test('fineTune defaults: known losses, adapters and adjustments, epochs and validation clamped, anything else falls back', () => {
+  assert.deepEqual(normalizeSettings({}).fineTune, { loss: 'auto', epochs: 10, validation: 0.1, shapeFeatures: true, adapter: 'linear', adjust: 'none' });
+  assert.deepEqual(
+    normalizeSettings({ fineTune: { loss: 'cosine', epochs: 5000, validation: 0.9, shapeFeatures: false, adapter: 'mlp', adjust: 'retrofit' } }).fineTune,
+    { loss: 'cosine', epochs: 1000, validation: 0.5, shapeFeatures: false, adapter: 'mlp', adjust: 'retrofit' },
+  );
+  assert.equal(normalizeSettings({ fineTune: { validation: 0 } }).fineTune.validation, 0, '0 turns the epoch choice off');
+  assert.equal(normalizeSettings({ fineTune: { validation: -1 } }).fineTune.validation, 0);
+  assert.deepEqual(normalizeSettings({ 'fineTune.loss': 'hinge', 'fineTune.adapter': 'deep', 'fineTune.epochs': 'x', 'fineTune.validation': 'y', 'fineTune.adjust': 'magic' }).fineTune, { loss: 'auto', epochs: 10, validation: 0.1, shapeFeatures: true, adapter: 'linear', adjust: 'none' });
 });

@@ -1,4 +1,5 @@
 import { ADJUST_METHODS, type AdjustMethod } from '../../core/learn/adjust';
+import { DEFAULT_VALIDATION_FRACTION } from '../../core/learn/epochs';
 import { FINE_TUNE_LOSSES, type FineTuneLoss } from '../../shared/protocol';
 import type { FineTuneOutput, JobProgress } from '../../server/learn/pipeline';
 import { evaluationMarkdown } from '../../core/learn/evaluate';
@@ -12,7 +13,7 @@ import { baseModelOption, interruptSignal, learningFailure, outOption, readLearn
 
 /**
  * `fine-tune <file.csv> --out <dir> [--model builtin|<dir>|org/name] [--loss …] [--epochs n]
- * [--batch-size n] [--lr x] [--seed n] [--no-shape-features] [--order-weights] [--adapter linear|mlp]
+ * [--validation 0.1] [--batch-size n] [--lr x] [--seed n] [--no-shape-features] [--order-weights] [--adapter linear|mlp]
  * [--adjust seed|retrofit|counterfit] [--json]`: trains the char-n-gram model's table, or a residual
  * adapter over a transformer model's frozen encoder, on the dictionary (in a worker thread),
  * evaluates before/after on held-out synonym groups, with `--adjust` adds the dictionary terms'
@@ -24,6 +25,8 @@ export async function runFineTune(positionals: string[], values: Record<string, 
   const loss = values.loss as FineTuneLoss | undefined;
   if (loss !== undefined && !FINE_TUNE_LOSSES.includes(loss)) throw new CliError(`--loss must be one of ${FINE_TUNE_LOSSES.join(', ')}, got '${String(loss)}'`);
   const epochs = intOption(values.epochs, 'epochs', 10);
+  // Share of training groups held out to choose the epoch count (≤ --epochs); 0: train --epochs.
+  const validation = numberOption(values.validation, 'validation', DEFAULT_VALIDATION_FRACTION, [0, 0.5]);
   const batchSize = intOption(values['batch-size'], 'batch-size', 32);
   // Without --lr the job takes its base's default: 0.01 for char-n-gram, 1e-3 for transformer adapters.
   const lr = values.lr === undefined ? undefined : numberOption(values.lr, 'lr', 0, [1e-9, 10]);
@@ -39,7 +42,8 @@ export async function runFineTune(positionals: string[], values: Record<string, 
 
   const stderr = (s: string) => process.stderr.write(s + '\n');
   const onProgress = (e: JobProgress) => {
-    if (e.type === 'start') stderr(`fine-tuning on ${e.pairs} pairs: ${e.epochs} epochs × ${e.stepsPerEpoch} steps`);
+    if (e.type === 'start' && e.stage === 'choose-epochs') stderr(`choosing the number of epochs on held-out groups: ${e.pairs} pairs, at most ${e.epochs} epochs × ${e.stepsPerEpoch} steps`);
+    else if (e.type === 'start') stderr(`fine-tuning on ${e.pairs} pairs: ${e.epochs} epochs × ${e.stepsPerEpoch} steps`);
     else if (e.type === 'epoch') stderr(`epoch ${e.epoch}/${e.epochs}  loss ${e.meanLoss.toFixed(4)}  ${(e.elapsedMs / 1000).toFixed(1)} s`);
     else if (e.type === 'phase') stderr(`${e.message}…`);
   };
@@ -57,6 +61,7 @@ export async function runFineTune(positionals: string[], values: Record<string, 
         modelName: path.basename(out),
         loss,
         epochs,
+        validation,
         batchSize,
         lr,
         seed,
@@ -80,7 +85,20 @@ export async function runFineTune(positionals: string[], values: Record<string, 
       report: path.join(out, 'report.json'),
       base_model: r.baseModelId,
       loss: r.loss,
-      epochs,
+      epochs: r.epochSelection?.epochs ?? epochs,
+      max_epochs: epochs,
+      validation,
+      ...(r.epochSelection
+        ? {
+            epoch_selection: {
+              best_epoch: r.epochSelection.bestEpoch,
+              fallback: r.epochSelection.fallback,
+              validation_pairs: r.epochSelection.validationPairs,
+              auc_by_epoch: r.epochSelection.aucByEpoch,
+              random_cos_rise_by_epoch: r.epochSelection.randomCosRiseByEpoch,
+            },
+          }
+        : {}),
       batch_size: batchSize,
       lr: r.hyperParameters.lr,
       seed,
@@ -94,6 +112,14 @@ export async function runFineTune(positionals: string[], values: Record<string, 
     };
     process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   } else {
+    const s = r.epochSelection;
+    if (s) {
+      process.stdout.write(
+        s.fallback
+          ? `epochs: ${s.epochs} (epoch ${s.bestEpoch} scored best on held-out training groups, but its final run failed the collapse guard)\n`
+          : `epochs: ${s.epochs} of at most ${s.maxEpochs}, chosen on ${s.validationPairs} held-out training pairs (AUC ${s.aucByEpoch[0]!.toFixed(3)} → ${s.aucByEpoch[s.bestEpoch]!.toFixed(3)})\n`,
+      );
+    }
     process.stdout.write(`Held-out evaluation (${r.data.dev} pairs in groups not trained on):\n\n${evaluationMarkdown(r.before, r.after, ['base', 'fine-tuned'])}\n`);
     if (r.adjusted) {
       process.stdout.write(

@@ -31,6 +31,7 @@
 import { Random } from '../random';
 import { LazyAdam } from './adam';
 import { computeLoss, DEFAULT_LOSS_PARAMS, type EmbeddedBatch, type LossParams } from './losses';
+import { fitWithEpochChoice, type EpochSelection, type TrainStage, type VectorOf } from './epochs';
 import { prepareTrainingData, runTrainingLoop, type IndexBatch, type TrainOptions } from './train';
 import type { TextPair } from './types';
 
@@ -294,8 +295,10 @@ export interface AdapterTrainOptions extends TrainOptions {
 export interface AdapterTrainResult {
   adapter: Adapter;
   totalSteps: number;
-  /** Mean batch loss per epoch (including the spread and anchor penalties). */
+  /** Mean batch loss per epoch of the final run (including the spread and anchor penalties). */
   epochLosses: number[];
+  /** How the epoch count was chosen (`epochs.ts`); absent when it was not. */
+  epochSelection?: EpochSelection;
   /** Pairs trained on (after dropping self-pairs and texts without an input vector). */
   pairs: number;
   elapsedMs: number;
@@ -313,9 +316,29 @@ export function trainAdapter(
   options: AdapterTrainOptions,
 ): AdapterTrainResult {
   const started = Date.now();
+  const base = (t: string) => {
+    const v = vectorOf(t);
+    return v === undefined || v.length !== dim ? undefined : v;
+  };
+  const { result, selection } = fitWithEpochChoice(pairs, options.epochs ?? 10, options, base, (fitPairs, epochs, stage, onEpochEnd) =>
+    fitAdapter(dim, vectorOf, fitPairs, { ...options, epochs }, started, stage, onEpochEnd),
+  );
+  return { ...result, ...(selection ? { epochSelection: selection } : {}), elapsedMs: Date.now() - started };
+}
+
+/** One training run of `trainAdapter` (no epoch choice); `onEpochEnd` as in `FitFunction`. */
+function fitAdapter(
+  dim: number,
+  vectorOf: (text: string) => ArrayLike<number> | undefined,
+  pairs: readonly TextPair[],
+  options: AdapterTrainOptions & { epochs: number },
+  started: number,
+  stage: TrainStage,
+  onEpochEnd?: (epoch: number, vectorOf: VectorOf) => boolean,
+): { result: AdapterTrainResult; vectorOf: VectorOf } {
   const kind = options.kind ?? 'linear';
   const shape: AdapterShape = { kind, dim, hidden: kind === 'mlp' ? Math.max(1, Math.floor(options.hidden ?? dim)) : 0 };
-  const epochs = options.epochs ?? 10;
+  const epochs = options.epochs;
   const batchSize = options.batchSize ?? 32;
   const lr = options.learningRate ?? 1e-3;
   const anchor = options.anchor ?? 1e-3;
@@ -345,11 +368,24 @@ export function trainAdapter(
   // One row spanning every parameter: LazyAdam's update of that row is dense Adam.
   const adam = new LazyAdam(theta.length, theta.length);
   const vectors = inputs as Float64Array[]; // only texts with vectors are referenced by `prepared`
-  const { totalSteps, epochLosses, elapsedMs } = runTrainingLoop(prepared, rng, { ...options, epochs, batchSize, lr }, started, (batch, rate) => {
+  // The adapted vector of any text under θ as it is now (undefined without a base vector).
+  const adapted = (t: string) => {
+    const x = vectorOf(t);
+    return x === undefined || x.length !== dim ? undefined : forward(shape, theta, Float64Array.from(x)).y;
+  };
+  const epochEnd = onEpochEnd && ((epoch: number) => onEpochEnd(epoch, adapted));
+  const { totalSteps, epochLosses, elapsedMs } = runTrainingLoop(prepared, rng, { ...options, epochs, batchSize, lr, stage, onEpochEnd: epochEnd }, started, (batch, rate) => {
     grad.fill(0);
     const loss = adapterBatchLossAndGradient(shape, theta, vectors, batch, options.loss, params, grad, spread, anchor, theta0);
     adam.step(theta, grad, [0], rate);
     return loss;
   });
-  return { adapter: adapterFromParameters(shape, theta), totalSteps, epochLosses, pairs: prepared.data.length, elapsedMs };
+  const adapter = adapterFromParameters(shape, theta);
+  return {
+    result: { adapter, totalSteps, epochLosses, pairs: prepared.data.length, elapsedMs },
+    vectorOf: (t) => {
+      const x = vectorOf(t);
+      return x === undefined || x.length !== dim ? undefined : applyAdapter(adapter, x);
+    },
+  };
 }

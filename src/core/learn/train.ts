@@ -21,23 +21,28 @@
  * Synchronous: run it in a worker thread and cancel through a shared flag (see src/server/learn).
  */
 import { featureBucket, featureKind, featureKindCount, featurize, SHAPE_COUNT_CAP, shapeFeature, type CharNgramModelConfig } from '../builtin/featurizer';
+import { referenceEmbed } from '../builtin/model';
 import { termKey } from '../dictionary';
 import { Random } from '../random';
 import { LazyAdam, linearWarmupLr } from './adam';
+import { fitWithEpochChoice, type EpochChoiceOptions, type EpochSelection, type TrainStage } from './epochs';
 import { computeLoss, DEFAULT_LOSS_PARAMS, type EmbeddedBatch, type LossName, type LossParams } from './losses';
 import { TermGroups } from './split';
 import { LearningCancelledError, type CancellationFlag, type TextPair } from './types';
 
 /** Progress of a training run; `type` discriminates. Times in milliseconds. */
 export type TrainProgress =
-  | { type: 'start'; epochs: number; stepsPerEpoch: number; totalSteps: number; pairs: number }
+  | { type: 'start'; stage: TrainStage; epochs: number; stepsPerEpoch: number; totalSteps: number; pairs: number }
   | { type: 'step'; epoch: number; step: number; totalSteps: number; loss: number; learningRate: number; elapsedMs: number; etaMs: number }
   | { type: 'epoch'; epoch: number; epochs: number; meanLoss: number; elapsedMs: number }
   | { type: 'done'; totalSteps: number; elapsedMs: number };
 
-export interface TrainOptions {
+export interface TrainOptions extends EpochChoiceOptions {
   loss: LossName;
-  /** Passes over the training pairs. Default 10. */
+  /**
+   * Passes over the training pairs. Default 10. With `validation` (default 0.1) this is the limit:
+   * the epoch count is chosen on held-out groups first (`epochs.ts`).
+   */
   epochs?: number;
   /** Pairs per step. Default 32. */
   batchSize?: number;
@@ -88,8 +93,10 @@ export interface TrainResult {
    */
   config: CharNgramModelConfig;
   totalSteps: number;
-  /** Mean batch loss per epoch. */
+  /** Mean batch loss per epoch (of the final run). */
   epochLosses: number[];
+  /** How the epoch count was chosen; absent when it was not (`validation` 0, one epoch, data too small). */
+  epochSelection?: EpochSelection;
   /** Rows of the table that were updated at least once. */
   touchedRows: number;
   /** Pairs trained on (after dropping pairs with a featureless or self-paired text). */
@@ -330,7 +337,14 @@ export function prepareTrainingData(
 export function runTrainingLoop(
   prepared: PreparedTrainingData,
   rng: Random,
-  options: Pick<TrainOptions, 'warmupRatio' | 'onProgress' | 'token'> & { epochs: number; batchSize: number; lr: number },
+  options: Pick<TrainOptions, 'warmupRatio' | 'onProgress' | 'token'> & {
+    epochs: number;
+    batchSize: number;
+    lr: number;
+    stage?: TrainStage;
+    /** Called after each epoch (from 1); returning true ends the run there. */
+    onEpochEnd?: (epoch: number) => boolean;
+  },
   started: number,
   update: (batch: IndexBatch, rate: number) => number,
 ): { totalSteps: number; epochLosses: number[]; elapsedMs: number } {
@@ -344,7 +358,7 @@ export function runTrainingLoop(
   const totalSteps = plans.reduce((s, p) => s + p.length, 0);
   const warmup = Math.ceil((options.warmupRatio ?? 0.1) * totalSteps);
   const epochLosses: number[] = [];
-  options.onProgress?.({ type: 'start', epochs, stepsPerEpoch: plans[0]?.length ?? 0, totalSteps, pairs: data.length });
+  options.onProgress?.({ type: 'start', stage: options.stage ?? 'final', epochs, stepsPerEpoch: plans[0]?.length ?? 0, totalSteps, pairs: data.length });
 
   let step = 0;
   for (let e = 0; e < epochs; e++) {
@@ -370,10 +384,11 @@ export function runTrainingLoop(
     const meanLoss = plans[e]!.length ? sum / plans[e]!.length : 0;
     epochLosses.push(meanLoss);
     options.onProgress?.({ type: 'epoch', epoch: e + 1, epochs, meanLoss, elapsedMs: Date.now() - started });
+    if (options.onEpochEnd?.(e + 1)) break;
   }
   const elapsedMs = Date.now() - started;
-  options.onProgress?.({ type: 'done', totalSteps, elapsedMs });
-  return { totalSteps, epochLosses, elapsedMs };
+  options.onProgress?.({ type: 'done', totalSteps: step, elapsedMs });
+  return { totalSteps: step, epochLosses, elapsedMs };
 }
 
 /**
@@ -388,9 +403,29 @@ export function trainCharNgram(
   options: TrainOptions,
 ): TrainResult {
   const started = Date.now();
+  if (table.length !== config.buckets * config.dimension) throw new RangeError(`table has ${table.length} values, expected ${config.buckets} × ${config.dimension}`);
+  const { result, selection } = fitWithEpochChoice(
+    pairs,
+    options.epochs ?? 10,
+    options,
+    (t) => referenceEmbed(t, config, table),
+    (fitPairs, epochs, stage, onEpochEnd) => fitCharNgram(table, config, fitPairs, { ...options, epochs }, started, stage, onEpochEnd),
+  );
+  return { ...result, ...(selection ? { epochSelection: selection } : {}), elapsedMs: Date.now() - started };
+}
+
+/** One training run of `trainCharNgram` (no epoch choice); `onEpochEnd` as in `FitFunction`. */
+function fitCharNgram(
+  table: Float32Array,
+  config: CharNgramModelConfig,
+  pairs: readonly TextPair[],
+  options: TrainOptions & { epochs: number },
+  started: number,
+  stage: TrainStage,
+  onEpochEnd?: (epoch: number, vectorOf: (text: string) => Float32Array) => boolean,
+): { result: TrainResult; vectorOf: (text: string) => Float32Array } {
   const dim = config.dimension;
-  if (table.length !== config.buckets * dim) throw new RangeError(`table has ${table.length} values, expected ${config.buckets} × ${dim}`);
-  const epochs = options.epochs ?? 10;
+  const epochs = options.epochs;
   const batchSize = options.batchSize ?? 32;
   const lr = options.learningRate ?? 0.01;
   const anchor = options.anchor ?? 1e-3;
@@ -454,7 +489,13 @@ export function trainCharNgram(
   const touched = new Uint8Array(config.buckets);
   const everTouched = new Uint8Array(config.buckets);
   const adam = new LazyAdam(trained.length, dim);
-  const { totalSteps, epochLosses, elapsedMs } = runTrainingLoop(prepared, rng, { ...options, epochs, batchSize, lr }, started, (batch, rate) => {
+  const learnedConfig = (): CharNgramModelConfig =>
+    learnAlpha || config.orderWeights ? { ...plain, orderWeights: Array.from(alpha, (x) => Math.fround(x)) } : plain;
+  const epochEnd = onEpochEnd && ((epoch: number) => {
+    const current = learnedConfig();
+    return onEpochEnd(epoch, (t) => referenceEmbed(t, current, trained));
+  });
+  const { totalSteps, epochLosses, elapsedMs } = runTrainingLoop(prepared, rng, { ...options, epochs, batchSize, lr, stage, onEpochEnd: epochEnd }, started, (batch, rate) => {
     const { loss, rows } = batchLossAndGradient(trained, dim, features, batch, options.loss, params, grad, touched, spread, kindParams);
     if (anchor > 0)
       for (const row of rows)
@@ -474,15 +515,18 @@ export function trainCharNgram(
     }
     return loss;
   });
-  const trainedConfig: CharNgramModelConfig = learnAlpha || config.orderWeights ? { ...plain, orderWeights: Array.from(alpha, (x) => Math.fround(x)) } : plain;
+  const trainedConfig = learnedConfig();
   return {
-    table: trained,
-    config: trainedConfig,
-    totalSteps,
-    epochLosses,
-    touchedRows: everTouched.reduce((s, x) => s + x, 0),
-    pairs: prepared.data.length,
-    elapsedMs,
+    result: {
+      table: trained,
+      config: trainedConfig,
+      totalSteps,
+      epochLosses,
+      touchedRows: everTouched.reduce((s, x) => s + x, 0),
+      pairs: prepared.data.length,
+      elapsedMs,
+    },
+    vectorOf: (t) => referenceEmbed(t, trainedConfig, trained),
   };
 }
 

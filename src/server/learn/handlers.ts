@@ -14,6 +14,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { termsOf } from '../../core/learn/evaluate';
 import { ADJUST_METHODS, type AdjustMethod } from '../../core/learn/adjust';
 import { LearningCancelledError } from '../../core/learn/types';
+import type { TrainStage } from '../../core/learn/epochs';
 import { openRequestProgress } from '../progress';
 import {
   AdjustVectorsRequest,
@@ -93,6 +94,10 @@ export function registerLearning(connection: Connection, documents: TextDocument
     let epochs = 0;
     let lastPct = -1;
     let lastAt = 0;
+    // Training may run twice (`epochs.ts`): a run choosing the epoch count on held-out groups (the
+    // bar's first 40 %), then the final run (the rest up to 95 %; the evaluation and export follow).
+    let stage: TrainStage = 'final';
+    let chose = false;
     const report = (pct: number, message: string) => {
       const now = Date.now();
       // Throttled: a report per percent at most, and at most four a second.
@@ -108,12 +113,22 @@ export function registerLearning(connection: Connection, documents: TextDocument
         switch (e.type) {
           case 'start':
             epochs = e.epochs;
-            reporter.report(0, l10n.t('{0} pairs, {1} epochs, {2} steps', e.pairs, e.epochs, e.totalSteps));
+            stage = e.stage;
+            if (stage === 'choose-epochs') {
+              chose = true;
+              reporter.report(0, l10n.t('choosing the number of epochs on held-out groups: {0} pairs, at most {1} epochs', e.pairs, e.epochs));
+            } else reporter.report(Math.max(lastPct, 0), l10n.t('{0} pairs, {1} epochs, {2} steps', e.pairs, e.epochs, e.totalSteps));
             break;
           case 'step': {
             const eta = Math.round(e.etaMs / 1000);
-            const at = l10n.t('epoch {0}/{1} loss {2}', e.epoch, epochs, e.loss.toFixed(4));
-            report(Math.min(95, Math.floor((e.step / e.totalSteps) * 95)), e.step < e.totalSteps ? l10n.t('{0} · {1} s left', at, eta) : at);
+            const [from, span] = stage === 'choose-epochs' ? [0, 40] : chose ? [40, 55] : [0, 95];
+            const at =
+              stage === 'choose-epochs'
+                ? l10n.t('choosing epochs: epoch {0}/{1} loss {2}', e.epoch, epochs, e.loss.toFixed(4))
+                : l10n.t('epoch {0}/{1} loss {2}', e.epoch, epochs, e.loss.toFixed(4));
+            // The choosing run may stop early, so its ETA assumes every epoch: shown only for the final run.
+            const message = e.step < e.totalSteps && stage === 'final' ? l10n.t('{0} · {1} s left', at, eta) : at;
+            report(Math.max(lastPct, Math.min(95, from + Math.floor((e.step / e.totalSteps) * span))), message);
             break;
           }
           case 'epoch':
@@ -181,6 +196,9 @@ export function registerLearning(connection: Connection, documents: TextDocument
       throw new ResponseError(ErrorCodes.InvalidParams, `loss must be one of ${FINE_TUNE_LOSSES.join(', ')}`);
     }
     const epochs = positiveInt(params.epochs, 'epochs', 10, 1000);
+    const validation = params.validation ?? undefined;
+    if (validation !== undefined && (typeof validation !== 'number' || !(validation >= 0 && validation <= 0.5)))
+      throw new ResponseError(ErrorCodes.InvalidParams, 'validation must be a number in [0, 0.5]');
     const batchSize = positiveInt(params.batchSize, 'batchSize', 32, 4096);
     const seed = params.seed ?? 42;
     // Undefined: the default of the base's kind (0.01 for char-n-gram tables, 1e-3 for adapters).
@@ -214,6 +232,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
           modelName: path.basename(dest),
           loss: params.loss,
           epochs,
+          validation,
           batchSize,
           lr,
           seed,

@@ -21,6 +21,7 @@ import { adjustVectors, type AdjustMethod } from '../../core/learn/adjust';
 import { evaluate, evaluationMarkdown, termsOf, type Evaluation } from '../../core/learn/evaluate';
 import type { LossName } from '../../core/learn/losses';
 import { sampleNegatives, splitByGroup } from '../../core/learn/split';
+import { COLLAPSE_LIMIT, DEFAULT_VALIDATION_FRACTION } from '../../core/learn/epochs';
 import { trainCharNgram, type TrainProgress } from '../../core/learn/train';
 import { LearningCancelledError, textPairs, type CancellationFlag, type TextPair } from '../../core/learn/types';
 import type { FineTuneLoss, LearningDataSummary, LearningReport } from '../../shared/protocol';
@@ -59,6 +60,8 @@ export interface FineTuneJob {
   modelName: string;
   loss?: FineTuneLoss;
   epochs: number;
+  /** Share of training groups held out to choose the epoch count (`epochs.ts`); default 0.1. */
+  validation?: number;
   batchSize: number;
   /** Peak learning rate; default by base (`DEFAULT_LR`): 0.01 for char-n-gram, 1e-3 for transformer adapters. */
   lr?: number;
@@ -290,6 +293,7 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
     shapeFeatures: job.shapeFeatures ?? true,
     learnOrderWeights: job.learnOrderWeights ?? false,
     epochs: job.epochs,
+    validation: job.validation,
     batchSize: job.batchSize,
     learningRate: lr,
     seed: job.seed,
@@ -322,6 +326,7 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
     batchSize: job.batchSize,
     lr,
     seed: job.seed,
+    validation: job.validation ?? DEFAULT_VALIDATION_FRACTION,
     shapeFeatures: trained.config.shapeFeatures === true,
     learnOrderWeights: job.learnOrderWeights ?? false,
   };
@@ -335,6 +340,7 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
     after,
     scores: { before: scorePairs(dev, vBefore), after: scorePairs(dev, vAfter) },
     epochLosses: trained.epochLosses,
+    ...(trained.epochSelection ? { epochSelection: trained.epochSelection } : {}),
     stepLosses: downsample(recorder.stepLosses, 1000),
     data,
     loss,
@@ -354,7 +360,13 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
       training_file_sha256: sha256Hex(job.text),
       training_file: job.dictionary,
       loss,
-      hyper_parameters: { ...hyperParameters, total_steps: trained.totalSteps, train_pairs: trained.pairs },
+      hyper_parameters: {
+        ...hyperParameters,
+        epochs: trained.epochSelection?.epochs ?? job.epochs,
+        max_epochs: job.epochs,
+        total_steps: trained.totalSteps,
+        train_pairs: trained.pairs,
+      },
       metrics_before: before,
       metrics_after: after,
     },
@@ -395,7 +407,7 @@ async function transformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextP
       devPairs: dev,
       // Retrieval searches every term of the dictionary (train and dev), as on the n-gram path.
       vocabulary: termsOf(all),
-      options: { loss, epochs: job.epochs, batchSize: job.batchSize, learningRate: lr, seed: job.seed, adapter: job.adapter ?? 'linear' },
+      options: { loss, epochs: job.epochs, validation: job.validation, batchSize: job.batchSize, learningRate: lr, seed: job.seed, adapter: job.adapter ?? 'linear' },
       outDir: job.stagingDir,
       provenance: { training_file_sha256: sha256Hex(job.text), training_file: job.dictionary },
       onProgress: recorder.onProgress,
@@ -417,10 +429,11 @@ async function transformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextP
       after: result.after,
       scores: { before: scorePairs(dev, vectorOf(result.vectorsBefore)), after: scorePairs(dev, vectorOf(result.vectorsAfter)) },
       epochLosses: result.training.epochLosses,
+      ...(result.training.epochSelection ? { epochSelection: result.training.epochSelection } : {}),
       stepLosses: downsample(recorder.stepLosses, 1000),
       data,
       loss,
-      hyperParameters: { epochs: job.epochs, batchSize: job.batchSize, lr, seed: job.seed, adapter: result.adapter.kind },
+      hyperParameters: { epochs: job.epochs, batchSize: job.batchSize, lr, seed: job.seed, validation: job.validation ?? DEFAULT_VALIDATION_FRACTION, adapter: result.adapter.kind },
       elapsedMs: Date.now() - started,
     };
     // The adapter-applied vectors of every dictionary term were computed for the evaluation (the
@@ -436,6 +449,20 @@ async function transformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextP
   }
 }
 
+/** The report's line on how the epoch count was chosen (empty when it was not). */
+function epochChoiceMarkdown(r: LearningReport): string {
+  const s = r.epochSelection;
+  if (!s) return r.hyperParameters.validation === 0 ? `- Epochs: ${r.hyperParameters.epochs}, fixed (no validation split)\n` : '';
+  const auc = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(3));
+  const curve = s.aucByEpoch.map((a, e) => `${e}: ${auc(a)}`).join(', ');
+  const share = `${Math.round(s.fraction * 100)} % of the training groups (${s.validationPairs} pairs)`;
+  return s.fallback
+    ? `- Epochs: ${s.epochs}. Epoch ${s.bestEpoch} scored best on ${share}, but a run of ${s.bestEpoch} epochs on all training pairs ` +
+        `raised the mean cosine of random term pairs by more than ${COLLAPSE_LIMIT}, so the model was trained for all ${s.maxEpochs}. Validation AUC by epoch: ${curve}\n`
+    : `- Epochs: ${s.epochs} of at most ${s.maxEpochs}, chosen on ${share} held out of a first run, then trained on every training pair. ` +
+        `Validation AUC by epoch: ${curve}\n`;
+}
+
 /** The report a user reads after "Fine-tune Model", as Markdown. */
 export function fineTuneMarkdown(r: LearningReport): string {
   const d = r.data;
@@ -449,6 +476,7 @@ export function fineTuneMarkdown(r: LearningReport): string {
     `${r.hyperParameters.adapter ? `, ${r.hyperParameters.adapter} adapter` : ''}; ${(r.elapsedMs / 1000).toFixed(1)} s\n` +
     `- Data: ${d.pairs} pairs, split by synonym group into ${d.train} train and ${d.dev} held-out pairs` +
     `${d.dropped ? ` (${d.dropped} dropped)` : ''}${d.sampledNegatives ? `; ${d.sampledNegatives} negatives sampled for the evaluation` : ''}\n` +
+    epochChoiceMarkdown(r) +
     `- Mean loss per epoch: ${r.epochLosses.map((l) => l.toFixed(4)).join(', ')}\n` +
     (r.adjusted
       ? `- Adjusted vectors added (\`${r.adjusted.method}\`, in \`adjusted/\`): ${r.adjusted.movedTerms} of ${r.adjusted.terms} dictionary terms moved, ` +

@@ -12,6 +12,7 @@ import { applyAdapter, trainAdapter, type Adapter, type AdapterKind, type Adapte
 import type { PhaseProgress } from './pipeline';
 import { evaluate, termsOf, type Evaluation } from '../../core/learn/evaluate';
 import type { LossName, LossParams } from '../../core/learn/losses';
+import { DEFAULT_VALIDATION_FRACTION } from '../../core/learn/epochs';
 import type { TrainProgress } from '../../core/learn/train';
 import { LearningCancelledError, type CancellationFlag, type TextPair } from '../../core/learn/types';
 import type { EmbeddingEngine } from '../model/engine';
@@ -23,8 +24,10 @@ export type TransformerFineTuneProgress = TrainProgress | PhaseProgress;
 
 export interface TransformerFineTuneOptions {
   loss: LossName;
-  /** Default 10. */
+  /** Default 10; with `validation` the limit of the epoch choice. */
   epochs?: number;
+  /** Share of training groups held out to choose the epoch count (`epochs.ts`); default 0.1, 0 off. */
+  validation?: number;
   /** Default 32. */
   batchSize?: number;
   /** Peak Adam learning rate; default 1e-3 (not the char-n-gram default 0.01). */
@@ -118,6 +121,7 @@ export async function fineTuneTransformer(params: FineTuneTransformerParams): Pr
   const trained = trainAdapter(engine.dimension, (t) => before.get(t), params.trainPairs, {
     loss: options.loss,
     epochs: options.epochs,
+    validation: options.validation,
     batchSize: options.batchSize,
     learningRate: options.learningRate,
     seed: options.seed,
@@ -148,7 +152,9 @@ export async function fineTuneTransformer(params: FineTuneTransformerParams): Pr
   const hyperParameters = {
     adapter: trained.adapter.kind,
     ...(trained.adapter.kind === 'mlp' ? { hidden: trained.adapter.hidden } : {}),
-    epochs: options.epochs ?? 10,
+    epochs: trained.epochSelection?.epochs ?? options.epochs ?? 10,
+    max_epochs: options.epochs ?? 10,
+    validation: options.validation ?? DEFAULT_VALIDATION_FRACTION,
     batch_size: options.batchSize ?? 32,
     lr: options.learningRate ?? 1e-3,
     seed: options.seed ?? 42,

@@ -1,0 +1,180 @@
+/**
+ * Choosing the number of epochs on held-out training groups (used by `trainCharNgram`).
+ *
+ * Fine-tuning overfits at different speeds on different dictionaries: on the WordNet benchmark a
+ * few epochs beat 10 by 0.02–0.03 held-out AUC for `cosine` and `mnrl`, while on the Chinese list
+ * 4–10 are equal (docs/quality.md, "Third round"). So a run first trains on the training pairs minus
+ * a share of their synonym groups (`validation`, default 10 %; split as `splitByGroup` does, so no
+ * validation term is trained on), scores those held-out pairs — with sampled negatives when they have
+ * none — by ROC-AUC after every epoch, and stops once `patience` epochs in a row have not beaten the
+ * best. Then it trains again, on every training pair, for the best epoch count: the returned model
+ * has seen all the data, with the learning-rate schedule of the epochs it runs.
+ *
+ * Collapse guard: AUC ranks pairs, so it does not see every vector drifting together (which breaks
+ * fixed thresholds such as the diagnostics'). An epoch only counts as best when the mean cosine of
+ * random pairs of validation terms has risen by at most `COLLAPSE_LIMIT` over the untrained model;
+ * and when the final, shorter run has risen by more (short schedules leave the spread penalty little
+ * time), the run falls back to one of `epochs` on every pair — the behaviour without a choice.
+ *
+ * The choice is skipped (one run on every pair, for `epochs`) when `validation` is 0, when there is
+ * a single epoch, or when the groups cannot be split with positives on both sides.
+ */
+import { Random } from '../random';
+import { rocAuc } from './metrics';
+import { sampleNegatives, splitByGroup } from './split';
+import type { TextPair } from './types';
+
+/** Default share of the training groups held out to choose the epoch count. */
+export const DEFAULT_VALIDATION_FRACTION = 0.1;
+/** Default number of epochs without a better validation AUC before the choosing run stops. */
+export const DEFAULT_PATIENCE = 2;
+/** Largest rise of the random-pair mean cosine an epoch may cause and still be chosen. */
+export const COLLAPSE_LIMIT = 0.05;
+/** Random pairs of validation terms in the collapse guard. */
+const GUARD_PAIRS = 500;
+
+/** Which run of a training job an event belongs to. */
+export type TrainStage = 'choose-epochs' | 'final';
+
+/** Options of the epoch choice, part of the trainer's options. */
+export interface EpochChoiceOptions {
+  /**
+   * Share of the training pairs' synonym groups held out to choose the number of epochs, in
+   * [0, 0.5]. Default 0.1; 0 trains once, for `epochs`, on every pair.
+   */
+  validation?: number;
+  /** Epochs without a better validation AUC before the choosing run stops. Default 2. */
+  patience?: number;
+  seed?: number;
+}
+
+/** What the choice measured (part of the training result and the report). */
+export interface EpochSelection {
+  /** Share of the groups held out. */
+  fraction: number;
+  /** Pairs trained on in the choosing run, and validation pairs scored (negatives included). */
+  trainPairs: number;
+  validationPairs: number;
+  /** Validation ROC-AUC before training ([0]) and after each epoch of the choosing run ([1…]). */
+  aucByEpoch: number[];
+  /** Rise of the random-pair mean cosine over the untrained model, per epoch ([0] = 0). */
+  randomCosRiseByEpoch: number[];
+  /** Epoch limit asked for. */
+  maxEpochs: number;
+  /** The best epoch of the choosing run (earliest on a tie; `maxEpochs` when none passed the guard). */
+  bestEpoch: number;
+  /** Epochs of the returned model: `bestEpoch`, or `maxEpochs` after a fallback. */
+  epochs: number;
+  /** True when the final run of `bestEpoch` epochs failed the collapse guard and was redone. */
+  fallback: boolean;
+}
+
+/** A text's vector (unit length), or undefined when the model has none for it. */
+export type VectorOf = (text: string) => ArrayLike<number> | undefined;
+
+/**
+ * Trains one model on `pairs` for `epochs` epochs and returns it with a way to embed texts with it;
+ * `onEpochEnd(epoch, vectorOf)` is called after each epoch (from 1) and returns true to stop there.
+ */
+export type FitFunction<R> = (
+  pairs: readonly TextPair[],
+  epochs: number,
+  stage: TrainStage,
+  onEpochEnd?: (epoch: number, vectorOf: VectorOf) => boolean,
+) => { result: R; vectorOf: VectorOf };
+
+/** The choosing run's split, or undefined when the data cannot be split with both labels held out. */
+export function validationSplit(pairs: readonly TextPair[], fraction: number, seed: number): { train: TextPair[]; validation: TextPair[] } | undefined {
+  if (!(fraction > 0)) return undefined;
+  const split = splitByGroup(pairs, { devFraction: fraction, seed });
+  if (!split.train.some((p) => p.label === 1) || !split.dev.some((p) => p.label === 1)) return undefined;
+  let validation = split.dev;
+  if (!validation.some((p) => p.label === 0)) validation = validation.concat(sampleNegatives(validation, { seed }));
+  if (!validation.some((p) => p.label === 0)) return undefined;
+  return { train: split.train, validation };
+}
+
+function cosine(vectorOf: VectorOf, a: string, b: string): number {
+  const x = vectorOf(a);
+  const y = vectorOf(b);
+  if (!x || !y) return 0;
+  let d = 0;
+  for (let k = 0; k < x.length; k++) d += x[k]! * y[k]!;
+  return d;
+}
+
+/** ROC-AUC of `pairs` under `vectorOf` (a text without a vector scores 0). */
+export function pairAuc(pairs: readonly TextPair[], vectorOf: VectorOf): number {
+  return rocAuc(
+    pairs.map((p) => p.label),
+    pairs.map((p) => cosine(vectorOf, p.a, p.b)),
+  );
+}
+
+/** Seeded random pairs of distinct `terms`, for the collapse guard. */
+function randomTermPairs(terms: readonly string[], count: number, seed: number): [string, string][] {
+  const rng = new Random(seed);
+  const out: [string, string][] = [];
+  if (terms.length < 2) return out;
+  while (out.length < count) {
+    const i = rng.nextInt(terms.length);
+    const j = rng.nextInt(terms.length);
+    if (i !== j) out.push([terms[i]!, terms[j]!]);
+  }
+  return out;
+}
+
+/**
+ * Runs `fit` as the module comment describes. `baseVectorOf` embeds with the untrained model (for
+ * `aucByEpoch[0]` and the collapse guard's reference).
+ */
+export function fitWithEpochChoice<R>(
+  pairs: readonly TextPair[],
+  maxEpochs: number,
+  options: EpochChoiceOptions,
+  baseVectorOf: VectorOf,
+  fit: FitFunction<R>,
+): { result: R; selection?: EpochSelection } {
+  const fraction = options.validation ?? DEFAULT_VALIDATION_FRACTION;
+  if (!(fraction >= 0 && fraction <= 0.5)) throw new RangeError(`validation must be in [0, 0.5], got ${fraction}`);
+  const patience = options.patience ?? DEFAULT_PATIENCE;
+  if (!(Number.isInteger(patience) && patience >= 1)) throw new RangeError(`patience must be a positive integer, got ${patience}`);
+  const seed = options.seed ?? 42;
+  const split = maxEpochs > 1 ? validationSplit(pairs, fraction, seed) : undefined;
+  if (!split) return { result: fit(pairs, maxEpochs, 'final').result };
+
+  const terms = [...new Set(split.validation.flatMap((p) => [p.a, p.b]))];
+  const guardPairs = randomTermPairs(terms, GUARD_PAIRS, seed);
+  const meanCos = (vectorOf: VectorOf) => guardPairs.reduce((s, [a, b]) => s + cosine(vectorOf, a, b), 0) / Math.max(1, guardPairs.length);
+  const baseCos = meanCos(baseVectorOf);
+  const aucByEpoch = [pairAuc(split.validation, baseVectorOf)];
+  const randomCosRiseByEpoch = [0];
+  let best = 0;
+  fit(split.train, maxEpochs, 'choose-epochs', (epoch, vectorOf) => {
+    const auc = pairAuc(split.validation, vectorOf);
+    const rise = meanCos(vectorOf) - baseCos;
+    aucByEpoch.push(auc);
+    randomCosRiseByEpoch.push(rise);
+    if (rise <= COLLAPSE_LIMIT && (best === 0 || auc > aucByEpoch[best]!)) best = epoch;
+    return best > 0 && epoch - best >= patience;
+  });
+  const bestEpoch = best > 0 ? best : maxEpochs;
+  let final = fit(pairs, bestEpoch, 'final');
+  let fallback = false;
+  if (bestEpoch < maxEpochs && meanCos(final.vectorOf) - baseCos > COLLAPSE_LIMIT) {
+    final = fit(pairs, maxEpochs, 'final');
+    fallback = true;
+  }
+  const selection: EpochSelection = {
+    fraction,
+    trainPairs: split.train.length,
+    validationPairs: split.validation.length,
+    aucByEpoch,
+    randomCosRiseByEpoch,
+    maxEpochs,
+    bestEpoch,
+    epochs: fallback ? maxEpochs : bestEpoch,
+    fallback,
+  };
+  return { result: final.result, selection };
+}
