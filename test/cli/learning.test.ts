@@ -3,7 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadEngine } from '../../src/server/model/load';
@@ -289,4 +289,57 @@ test('fine-tune --model <adjusted-vectors folder> says to fine-tune its base ins
   assert.match(r.stderr, /retrofit-for-base holds adjusted vectors over builtin, not a model that can be trained; fine-tune the embedded model instead/);
   assert.ok(!existsSync(path.join(tmp, 'never')));
   assert.deepEqual(leftovers(tmp), []);
+});
+
+/**
+ * A positive-only dictionary big enough for the epoch choice: 200 synonym groups of two made-up
+ * terms that share a two-character stem (so a few epochs learn something the held-out groups share).
+ */
+function groupsCsv(file: string, groups = 200): string {
+  const han = (k: number) => String.fromCodePoint(0x4e00 + ((k * 7919) % 20000));
+  const rows = ['term,synonym'];
+  for (let g = 0; g < groups; g++) rows.push(`${han(3 * g)}${han(3 * g + 1)}甲,${han(3 * g)}${han(3 * g + 1)}乙${han(3 * g + 2)}`);
+  const out = path.join(tmp, file);
+  writeFileSync(out, rows.join('\n') + '\n');
+  return out;
+}
+
+test('fine-tune chooses its epoch count on held-out groups (--validation), reports it, and --validation 0 turns it off', () => {
+  const dict = groupsCsv('groups.synonyms.csv');
+  const out = path.join(tmp, 'tuned-choice');
+  const r = run('fine-tune', dict, '--out', out, '--epochs', '6', '--loss', 'cosine', '--validation', '0.3', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^choosing the number of epochs on held-out groups: \d+ pairs, at most 6 epochs/m);
+  const json = JSON.parse(r.stdout);
+  const s = json.epoch_selection;
+  assert.ok(s, 'epoch_selection missing');
+  assert.equal(json.max_epochs, 6);
+  assert.equal(json.validation, 0.3);
+  assert.ok(json.epochs >= 1 && json.epochs <= 6, String(json.epochs));
+  assert.equal(json.epoch_losses.length, json.epochs, 'the final run trains for the chosen count');
+  assert.ok(s.auc_by_epoch.length >= 2 && s.auc_by_epoch.length <= 7, JSON.stringify(s));
+  assert.ok(s.validation_pairs >= 2 * 20, 'held-out synonym pairs plus as many sampled negatives');
+  // The best epoch is the best held-out AUC among the epochs that passed the collapse guard.
+  const passed = s.auc_by_epoch.map((a: number, e: number) => [a, e]).filter(([, e]: number[]) => e > 0 && s.random_cos_rise_by_epoch[e] <= 0.05);
+  assert.equal(s.best_epoch, passed.reduce((b: number[], x: number[]) => (x[0]! > b[0]! ? x : b))[1]);
+  const meta = JSON.parse(readFileSync(path.join(out, 'synonym-lens.json'), 'utf8'));
+  assert.deepEqual([meta.hyper_parameters.epochs, meta.hyper_parameters.max_epochs, meta.hyper_parameters.validation], [json.epochs, 6, 0.3]);
+  assert.match(readFileSync(path.join(out, 'report.md'), 'utf8'), new RegExp(`- Epochs: ${json.epochs} of at most 6, chosen on 30 % of the training groups`));
+
+  const fixed = run('fine-tune', dict, '--out', path.join(tmp, 'tuned-fixed'), '--epochs', '3', '--loss', 'cosine', '--validation', '0', '--json');
+  assert.equal(fixed.code, 0, fixed.stderr);
+  assert.doesNotMatch(fixed.stderr, /choosing/);
+  const fj = JSON.parse(fixed.stdout);
+  assert.equal(fj.epoch_selection, undefined);
+  assert.deepEqual([fj.epochs, fj.epoch_losses.length], [3, 3]);
+
+  // The 60-row positives fixture is too small to hold out 20 synonym pairs: the run trains --epochs and says why.
+  const small = run('fine-tune', positives, '--out', path.join(tmp, 'tuned-small'), '--epochs', '2', '--json');
+  assert.equal(small.code, 0, small.stderr);
+  assert.equal(JSON.parse(small.stdout).epoch_selection, undefined);
+  assert.match(readFileSync(path.join(tmp, 'tuned-small', 'report.md'), 'utf8'), /- Epochs: 2, as set: too few synonym pairs to hold out 10 %/);
+
+  const bad = run('fine-tune', dict, '--out', path.join(tmp, 'never'), '--validation', '0.9');
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--validation must be between 0 and 0\.5, got 0\.9/);
 });

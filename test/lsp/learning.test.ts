@@ -7,7 +7,7 @@
  */
 import { test, before, after, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -94,6 +94,10 @@ test('fineTune reports progress per epoch and writes a model folder with a befor
   }
   assert.deepEqual(JSON.parse(readFileSync(result.reportPath, 'utf8')).after.n, r.after.n);
   assert.match(readFileSync(path.join(result.modelDir, 'report.md'), 'utf8'), /\| ROC-AUC \|/);
+  // The sample is too small to hold out synonym pairs for choosing the epoch count: all 8 run, and the report says why.
+  assert.equal(r.epochSelection, undefined);
+  assert.equal(r.hyperParameters.validation, 0.1);
+  assert.match(readFileSync(path.join(result.modelDir, 'report.md'), 'utf8'), /- Epochs: 8, as set: too few synonym pairs to hold out 10 % of the groups/);
 
   // The folder loads in the engine and scores the dictionary's pairs higher than the base model.
   const base = await meanPositiveCosine('builtin');
@@ -222,9 +226,39 @@ test('evaluate returns the metrics of the document\'s model on its pairs', async
   assert.ok(other.evaluation.mean_cos_pos > result.evaluation.mean_cos_pos);
 });
 
+test('fineTune on a dictionary large enough chooses the epoch count first: staged progress, never going back, and the choice in the report', async () => {
+  // 200 made-up synonym groups sharing a two-character stem (positive-only: negatives are sampled).
+  const han = (k: number) => String.fromCodePoint(0x4e00 + ((k * 7919) % 20000));
+  const lines = ['term,synonym'];
+  for (let g = 0; g < 200; g++) lines.push(`${han(3 * g)}${han(3 * g + 1)}甲,${han(3 * g)}${han(3 * g + 1)}乙${han(3 * g + 2)}`);
+  const bigPath = path.join(dir, 'groups.synonyms.csv');
+  writeFileSync(bigPath, lines.join('\n') + '\n');
+  const cursor = server.progress.cursor;
+  const result = await server.request<FineTuneResult>('synonymLens/fineTune', { uri: pathToFileURL(bigPath).toString(), epochs: 4, validation: 0.3, loss: 'cosine', outDir: path.join(dir, 'chosen') });
+  const events = server.progress.events.slice(cursor);
+  const begin = events.find((e) => e.value.kind === 'begin');
+  assert.ok(begin, 'no begin');
+  const reports = events.filter((e) => e.token === begin.token && e.value.kind === 'report');
+  const messages = reports.map((e) => e.value.message ?? '');
+  // Stage starts are reported unthrottled (step reports are throttled to four a second, so a fast run may show none).
+  const choosing = messages.findIndex((m) => /^choosing the number of epochs on held-out groups: \d+ pairs, at most 4 epochs$/.test(m));
+  const s = result.report.epochSelection;
+  assert.ok(s, 'epochSelection missing');
+  const final = messages.findIndex((m) => new RegExp(`^\\d+ pairs, ${s.epochs} epochs, \\d+ steps$`).test(m));
+  assert.ok(choosing >= 0 && final > choosing, `choosing, then the final run: ${JSON.stringify(messages)}`);
+  const pct = reports.map((e) => e.value.percentage).filter((p): p is number => p !== undefined);
+  assert.deepEqual(pct, [...pct].sort((a, b) => a - b), `percentages never go back: ${JSON.stringify(pct)}`);
+  assert.equal(s.maxEpochs, 4);
+  assert.ok(s.epochs >= 1 && s.epochs <= 4);
+  assert.equal(result.report.epochLosses.length, s.epochs);
+  assert.match(readFileSync(path.join(result.modelDir, 'report.md'), 'utf8'), new RegExp(`- Epochs: ${s.epochs} of at most 4, chosen on 30 % of the training groups`));
+});
+
 test('learning requests reject bad parameters with InvalidParams', async () => {
   await assert.rejects(server.request('synonymLens/adjustVectors', { uri, method: 'magic' }), (e: { code?: number }) => e.code === -32602);
   await assert.rejects(server.request('synonymLens/fineTune', { uri, epochs: 0 }), (e: { code?: number }) => e.code === -32602);
+  for (const validation of [0.9, -0.1, 'x'])
+    await assert.rejects(server.request('synonymLens/fineTune', { uri, validation }), (e: { code?: number; message?: string }) => e.code === -32602 && /validation must be a number in \[0, 0\.5\]/.test(e.message ?? ''));
   await assert.rejects(server.request('synonymLens/fineTune', { uri: 'untitled:x' }), (e: { code?: number }) => e.code === -32602);
 });
 

@@ -17,7 +17,9 @@
  * time), the run falls back to one of `epochs` on every pair — the behaviour without a choice.
  *
  * The choice is skipped (one run on every pair, for `epochs`) when `validation` is 0, when there is
- * a single epoch, or when the groups cannot be split with positives on both sides.
+ * a single epoch, or when the held-out share would have fewer than `MIN_VALIDATION_POSITIVES`
+ * synonym pairs or no non-synonym pair: an AUC over a handful of pairs moves by tenths between
+ * epochs and would pick an epoch count at random (a 60-row sample dictionary holds out 4 pairs).
  */
 import { Random } from '../random';
 import { rocAuc } from './metrics';
@@ -30,6 +32,8 @@ export const DEFAULT_VALIDATION_FRACTION = 0.1;
 export const DEFAULT_PATIENCE = 2;
 /** Largest rise of the random-pair mean cosine an epoch may cause and still be chosen. */
 export const COLLAPSE_LIMIT = 0.05;
+/** Fewest synonym pairs the held-out share must have for the choice to be made. */
+export const MIN_VALIDATION_POSITIVES = 20;
 /** Random pairs of validation terms in the collapse guard. */
 const GUARD_PAIRS = 500;
 
@@ -87,7 +91,8 @@ export type FitFunction<R> = (
 export function validationSplit(pairs: readonly TextPair[], fraction: number, seed: number): { train: TextPair[]; validation: TextPair[] } | undefined {
   if (!(fraction > 0)) return undefined;
   const split = splitByGroup(pairs, { devFraction: fraction, seed });
-  if (!split.train.some((p) => p.label === 1) || !split.dev.some((p) => p.label === 1)) return undefined;
+  if (!split.train.some((p) => p.label === 1)) return undefined;
+  if (split.dev.filter((p) => p.label === 1).length < MIN_VALIDATION_POSITIVES) return undefined;
   let validation = split.dev;
   if (!validation.some((p) => p.label === 0)) validation = validation.concat(sampleNegatives(validation, { seed }));
   if (!validation.some((p) => p.label === 0)) return undefined;

@@ -21,7 +21,7 @@ import { adjustVectors, type AdjustMethod } from '../../core/learn/adjust';
 import { evaluate, evaluationMarkdown, termsOf, type Evaluation } from '../../core/learn/evaluate';
 import type { LossName } from '../../core/learn/losses';
 import { sampleNegatives, splitByGroup } from '../../core/learn/split';
-import { COLLAPSE_LIMIT, DEFAULT_VALIDATION_FRACTION } from '../../core/learn/epochs';
+import { COLLAPSE_LIMIT, DEFAULT_VALIDATION_FRACTION, MIN_VALIDATION_POSITIVES } from '../../core/learn/epochs';
 import { trainCharNgram, type TrainProgress } from '../../core/learn/train';
 import { LearningCancelledError, textPairs, type CancellationFlag, type TextPair } from '../../core/learn/types';
 import type { FineTuneLoss, LearningDataSummary, LearningReport } from '../../shared/protocol';
@@ -452,7 +452,12 @@ async function transformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextP
 /** The report's line on how the epoch count was chosen (empty when it was not). */
 function epochChoiceMarkdown(r: LearningReport): string {
   const s = r.epochSelection;
-  if (!s) return r.hyperParameters.validation === 0 ? `- Epochs: ${r.hyperParameters.epochs}, fixed (no validation split)\n` : '';
+  if (!s) {
+    return r.hyperParameters.validation === 0
+      ? `- Epochs: ${r.hyperParameters.epochs}, as set (validation 0: no epoch choice)\n`
+      : `- Epochs: ${r.hyperParameters.epochs}, as set: too few synonym pairs to hold out ${Math.round((r.hyperParameters.validation ?? 0) * 100)} % of the groups ` +
+          `for choosing the count (at least ${MIN_VALIDATION_POSITIVES} held-out synonym pairs are needed)\n`;
+  }
   const auc = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(3));
   const curve = s.aucByEpoch.map((a, e) => `${e}: ${auc(a)}`).join(', ');
   const share = `${Math.round(s.fraction * 100)} % of the training groups (${s.validationPairs} pairs)`;
