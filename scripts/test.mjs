@@ -27,8 +27,8 @@ const testFiles = (dir) =>
         .sort()
     : [];
 
-// The bundles are what the cli, lsp, webview and e2e suites run: build them every time (a second or
-// two; esbuild is incremental-free but fast), so a stale dist/ never passes for the current source.
+// The bundles are what the cli, lsp, webview and e2e suites run: build them every time (about 1.5 s),
+// so a stale dist/ never passes for the current source.
 if (suites.some((s) => ['cli', 'lsp', 'webview', 'e2e'].includes(s))) run(process.execPath, ['scripts/build.mjs']);
 
 const known = ['typecheck', 'lint', 'unit', 'cli', 'lsp', 'webview', 'e2e'];

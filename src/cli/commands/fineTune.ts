@@ -92,6 +92,7 @@ export async function runFineTune(positionals: string[], values: Record<string, 
         ? {
             epoch_selection: {
               best_epoch: r.epochSelection.bestEpoch,
+              redone: r.epochSelection.redone,
               fallback: r.epochSelection.fallback,
               validation_pairs: r.epochSelection.validationPairs,
               auc_by_epoch: r.epochSelection.aucByEpoch,

@@ -12,9 +12,10 @@
  *
  * Collapse guard: AUC ranks pairs, so it does not see every vector drifting together (which breaks
  * fixed thresholds such as the diagnostics'). An epoch only counts as best when the mean cosine of
- * random pairs of validation terms has risen by at most `COLLAPSE_LIMIT` over the untrained model;
- * and when the final, shorter run has risen by more (short schedules leave the spread penalty little
- * time), the run falls back to one of `epochs` on every pair — the behaviour without a choice.
+ * random pairs of the training side's terms (held-out ones included) has risen by at most
+ * `COLLAPSE_LIMIT` over the untrained model; and when the final, shorter run has risen by more
+ * (short schedules leave the spread penalty little time), a run of `epochs` on every pair — the
+ * behaviour without a choice — is made too, and the model that moved random pairs less is kept.
  *
  * The choice is skipped (one run on every pair, for `epochs`) when `validation` is 0, when there is
  * a single epoch, or when the held-out share would have fewer than `MIN_VALIDATION_POSITIVES`
@@ -30,12 +31,15 @@ import type { TextPair } from './types';
 export const DEFAULT_VALIDATION_FRACTION = 0.1;
 /** Default number of epochs without a better validation AUC before the choosing run stops. */
 export const DEFAULT_PATIENCE = 2;
-/** Largest rise of the random-pair mean cosine an epoch may cause and still be chosen. */
-export const COLLAPSE_LIMIT = 0.05;
+/**
+ * Largest rise of the random-pair mean cosine an epoch may cause and still be chosen. Runs of the
+ * full default schedule stay within 0.01 on the benchmark's data; the benchmark's goal is 0.05.
+ */
+export const COLLAPSE_LIMIT = 0.02;
 /** Fewest synonym pairs the held-out share must have for the choice to be made. */
 export const MIN_VALIDATION_POSITIVES = 20;
-/** Random pairs of validation terms in the collapse guard. */
-const GUARD_PAIRS = 500;
+/** Random term pairs in the collapse guard. */
+const GUARD_PAIRS = 1000;
 
 /** Which run of a training job an event belongs to. */
 export type TrainStage = 'choose-epochs' | 'final';
@@ -69,7 +73,9 @@ export interface EpochSelection {
   bestEpoch: number;
   /** Epochs of the returned model: `bestEpoch`, or `maxEpochs` after a fallback. */
   epochs: number;
-  /** True when the final run of `bestEpoch` epochs failed the collapse guard and was redone. */
+  /** True when the final run of `bestEpoch` epochs failed the collapse guard, so one of `maxEpochs` was made too. */
+  redone: boolean;
+  /** True when that run of `maxEpochs` moved random pairs less than the short one and is the returned model. */
   fallback: boolean;
 }
 
@@ -148,7 +154,7 @@ export function fitWithEpochChoice<R>(
   const split = maxEpochs > 1 ? validationSplit(pairs, fraction, seed) : undefined;
   if (!split) return { result: fit(pairs, maxEpochs, 'final').result };
 
-  const terms = [...new Set(split.validation.flatMap((p) => [p.a, p.b]))];
+  const terms = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
   const guardPairs = randomTermPairs(terms, GUARD_PAIRS, seed);
   const meanCos = (vectorOf: VectorOf) => guardPairs.reduce((s, [a, b]) => s + cosine(vectorOf, a, b), 0) / Math.max(1, guardPairs.length);
   const baseCos = meanCos(baseVectorOf);
@@ -165,10 +171,16 @@ export function fitWithEpochChoice<R>(
   });
   const bestEpoch = best > 0 ? best : maxEpochs;
   let final = fit(pairs, bestEpoch, 'final');
+  const shortRise = meanCos(final.vectorOf) - baseCos;
+  const redone = bestEpoch < maxEpochs && shortRise > COLLAPSE_LIMIT;
   let fallback = false;
-  if (bestEpoch < maxEpochs && meanCos(final.vectorOf) - baseCos > COLLAPSE_LIMIT) {
-    final = fit(pairs, maxEpochs, 'final');
-    fallback = true;
+  if (redone) {
+    // The run without a choice; kept only if it moved random pairs less than the short run did.
+    const full = fit(pairs, maxEpochs, 'final');
+    if (meanCos(full.vectorOf) - baseCos <= shortRise) {
+      final = full;
+      fallback = true;
+    }
   }
   const selection: EpochSelection = {
     fraction,
@@ -179,6 +191,7 @@ export function fitWithEpochChoice<R>(
     maxEpochs,
     bestEpoch,
     epochs: fallback ? maxEpochs : bestEpoch,
+    redone,
     fallback,
   };
   return { result: final.result, selection };

@@ -461,11 +461,15 @@ function epochChoiceMarkdown(r: LearningReport): string {
   const auc = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(3));
   const curve = s.aucByEpoch.map((a, e) => `${e}: ${auc(a)}`).join(', ');
   const share = `${Math.round(s.fraction * 100)} % of the training groups (${s.validationPairs} pairs)`;
-  return s.fallback
-    ? `- Epochs: ${s.epochs}. Epoch ${s.bestEpoch} scored best on ${share}, but a run of ${s.bestEpoch} epochs on all training pairs ` +
-        `raised the mean cosine of random term pairs by more than ${COLLAPSE_LIMIT}, so the model was trained for all ${s.maxEpochs}. Validation AUC by epoch: ${curve}\n`
-    : `- Epochs: ${s.epochs} of at most ${s.maxEpochs}, chosen on ${share} held out of a first run, then trained on every training pair. ` +
-        `Validation AUC by epoch: ${curve}\n`;
+  const guard = `raised the mean cosine of random term pairs by more than ${COLLAPSE_LIMIT}`;
+  if (s.fallback)
+    return `- Epochs: ${s.epochs}. Epoch ${s.bestEpoch} scored best on ${share}, but a run of ${s.bestEpoch} epochs on every training pair ${guard}, ` +
+      `so the model was trained for all ${s.maxEpochs}. Validation AUC by epoch: ${curve}\n`;
+  return (
+    `- Epochs: ${s.epochs} of at most ${s.maxEpochs}, chosen on ${share} held out of a first run, then trained on every training pair. ` +
+    (s.redone ? `That run ${guard}; a run of all ${s.maxEpochs} epochs moved them more, so it was kept. ` : '') +
+    `Validation AUC by epoch: ${curve}\n`
+  );
 }
 
 /** The report a user reads after "Fine-tune Model", as Markdown. */
