@@ -7,6 +7,7 @@
  * `requestId` chosen by the sender; the answer is a `response` message with the same id, `ok` and,
  * when it failed, a human-readable `error`. Fire-and-forget messages carry no id.
  */
+import type { EpochSelection } from '../core/learn/epochs';
 import type { Evaluation } from '../core/learn/evaluate';
 import type { PairScore } from './protocol';
 
@@ -107,6 +108,22 @@ export interface HeatmapStrings {
 /** The evaluation report's texts. */
 export interface ReportStrings {
   reportTitle: string;
+  /** Section and chart of the epoch choice. */
+  epochChoice: string;
+  validationAucCurve: string;
+  validationAuc: string;
+  chosenEpoch: string;
+  axisRocAuc: string;
+  /** {0} epochs trained, {1} limit, {2} held-out pairs, {3} share of groups in %. */
+  epochChoiceSummary: string;
+  /** {0} best epoch, {1} limit. */
+  epochChoiceFallback: string;
+  /** {0} limit. */
+  epochChoiceRedone: string;
+  /** Training table row: epochs trained / limit. */
+  trainingEpochsChosen: string;
+  /** {0} epochs trained, {1} limit. */
+  epochsOfMax: string;
   /** {0} dictionary. */
   metaDictionary: string;
   /** {0} model id. */
@@ -418,6 +435,8 @@ export interface EvaluationReport {
   /** Training loss name, hyper-parameters and duration (ms) of a fine-tuning run. */
   loss?: string;
   hyperParameters?: Record<string, number | boolean | string>;
+  /** How a fine-tuning run chose its epoch count (protocol.ts `LearningReport.epochSelection`). */
+  epochSelection?: EpochSelection;
   elapsedMs?: number;
 }
 

@@ -45,7 +45,19 @@ const REPORT: EvaluationReport = JSON.parse(
     stepLosses: [0, 1, 2, 3, 4, 5].map((step) => ({ step, loss: 1 - step * 0.12 })),
     data: { pairs: 10, train: 6, dev: 4, dropped: 0, sampledNegatives: 2 },
     loss: 'cosent',
-    hyperParameters: { epochs: 3, batchSize: 2, lr: 0.01, seed: 42 },
+    hyperParameters: { epochs: 4, batchSize: 2, lr: 0.01, seed: 42, validation: 0.1 },
+    epochSelection: {
+      fraction: 0.1,
+      trainPairs: 5,
+      validationPairs: 40,
+      aucByEpoch: [0.7, 0.8, 0.85, 0.84, 0.83],
+      randomCosRiseByEpoch: [0, 0.01, 0.01, 0.02, 0.02],
+      maxEpochs: 4,
+      bestEpoch: 2,
+      epochs: 2,
+      redone: true,
+      fallback: false,
+    },
     elapsedMs: 1234,
   }),
 ) as EvaluationReport;
@@ -88,6 +100,17 @@ describe('report webview', () => {
     const training = await w.page.$$eval('#training td', (t) => t.map((x) => x.textContent));
     assert.deepEqual(training.slice(0, 6), ['pairs (train / dev / dropped)', '10 (6 / 4 / 0)', 'sampled non-synonyms (dev)', '2', 'loss', 'cosent']);
     assert.equal(training.at(-1), '1.2 s');
+  });
+
+  it('shows how the epoch count was chosen: the held-out AUC per epoch with the chosen one marked', async () => {
+    const text = await w.page.textContent('#epochs p');
+    assert.match(text ?? '', /^Trained for 2 of at most 4 epochs: the count was chosen on 40 held-out pairs \(10 % of the training groups/);
+    assert.match(text ?? '', /a run of all 4 epochs moved them more, so it was kept\.$/);
+    assert.equal(await w.page.locator('#epochs svg').count(), 1);
+    assert.equal(await w.page.locator('#epochs path.line').count(), 2, 'the AUC curve and the chosen-epoch marker');
+    const training = await w.page.$$eval('#training td', (t) => t.map((x) => x.textContent));
+    const at = training.indexOf('epochs trained');
+    assert.equal(training[at + 1], '2 of at most 4');
   });
 
   it('keeps text inert and stores the report in state', async () => {

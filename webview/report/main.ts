@@ -154,8 +154,37 @@ function render(report: EvaluationReport, source?: string): void {
     const xs = series.flatMap((s) => s.points.map((p) => p[0]));
     parts.push(section(S.trainingLoss, 'loss', figure(S.trainingLoss, lineChart(S.trainingLossCurve, series, { lo: Math.min(0, ...xs), hi: Math.max(1, ...xs), label: S.axisEpoch }, { lo, hi: hi * 1.05 || 1, label: S.axisLoss }))));
   }
+  const choice = epochChoice(report);
+  if (choice) parts.push(choice);
   app.replaceChildren(...parts);
   app.setAttribute('aria-busy', 'false');
+}
+
+/**
+ * How the run chose its epoch count (`epochSelection`): what happened, in words, and the held-out
+ * AUC after each epoch of the choosing run with the chosen epoch marked.
+ */
+function epochChoice(r: EvaluationReport): HTMLElement | undefined {
+  const s = r.epochSelection;
+  if (!s || !Array.isArray(s.aucByEpoch)) return undefined;
+  const points = s.aucByEpoch.map((a, e) => [e, a] as [number, number]).filter(([, a]) => Number.isFinite(a));
+  if (points.length === 0) return undefined;
+  const text = [format(S.epochChoiceSummary, s.epochs, s.maxEpochs, s.validationPairs, Math.round(s.fraction * 100))];
+  if (s.fallback) text.push(format(S.epochChoiceFallback, s.bestEpoch, s.maxEpochs));
+  else if (s.redone) text.push(format(S.epochChoiceRedone, s.maxEpochs));
+  const ys = points.map(([, a]) => a);
+  const lo = Math.max(0, Math.floor(Math.min(...ys) * 20) / 20 - 0.05);
+  const hi = Math.min(1, Math.ceil(Math.max(...ys) * 20) / 20 + 0.05);
+  const series: Series[] = [
+    { name: S.validationAuc, cls: 's0', points },
+    { name: S.chosenEpoch, cls: 's3', points: [[s.bestEpoch, lo], [s.bestEpoch, hi]], dashed: true },
+  ];
+  return section(
+    S.epochChoice,
+    'epochs',
+    h('p', { className: 'muted', text: text.join(' ') }),
+    figure(S.validationAucCurve, lineChart(S.validationAucCurve, series, { lo: 0, hi: Math.max(1, points.at(-1)![0]), label: S.axisEpoch }, { lo, hi, label: S.axisRocAuc })),
+  );
 }
 
 /** Data split, loss and hyper-parameters of a fine-tuning run, when the report has them. */
@@ -166,6 +195,7 @@ function trainingTable(r: EvaluationReport): HTMLElement | undefined {
     if (r.data.sampledNegatives) rows.push([S.trainingSampledNegatives, String(r.data.sampledNegatives)]);
   }
   if (r.loss) rows.push([S.trainingLossName, r.loss]);
+  if (r.epochSelection) rows.push([S.trainingEpochsChosen, format(S.epochsOfMax, r.epochSelection.epochs, r.epochSelection.maxEpochs)]);
   for (const [k, v] of Object.entries(r.hyperParameters ?? {})) rows.push([k, String(v)]);
   if (typeof r.elapsedMs === 'number') rows.push([S.trainingTime, format(S.seconds, (r.elapsedMs / 1000).toFixed(1))]);
   if (rows.length === 0) return undefined;

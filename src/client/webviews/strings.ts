@@ -86,6 +86,16 @@ export function heatmapStrings(l10n: Localizer): HeatmapStrings {
 export function reportStrings(l10n: Localizer): ReportStrings {
   return {
     reportTitle: l10n.t('Evaluation report'),
+    epochChoice: l10n.t('Number of epochs'),
+    validationAucCurve: l10n.t('Held-out ROC-AUC by epoch while choosing the number of epochs'),
+    validationAuc: l10n.t('held-out ROC-AUC'),
+    chosenEpoch: l10n.t('chosen epoch'),
+    axisRocAuc: l10n.t('ROC-AUC'),
+    epochChoiceSummary: l10n.t('Trained for {0} of at most {1} epochs: the count was chosen on {2} held-out pairs ({3} % of the training groups, with sampled non-synonyms when they had none) in a first run, then the model was trained on every training pair.'),
+    epochChoiceFallback: l10n.t('Epoch {0} scored best, but a run of that length on every training pair moved random term pairs together, so the model was trained for all {1} epochs.'),
+    epochChoiceRedone: l10n.t('That run moved random term pairs together; a run of all {0} epochs moved them more, so it was kept.'),
+    trainingEpochsChosen: l10n.t('epochs trained'),
+    epochsOfMax: l10n.t('{0} of at most {1}'),
     metaDictionary: l10n.t('dictionary {0}'),
     metaBaseModel: l10n.t('base model {0}'),
     metaModel: l10n.t('model {0}'),
