@@ -9,6 +9,7 @@ import {
   featurize,
   parseCharNgramConfig,
   shapeFeature,
+  caseFeature,
   type CharNgramModelConfig,
 } from '../../src/core/builtin/featurizer';
 import { generateEmbeddingTable, referenceEmbed } from '../../src/core/builtin/model';
@@ -51,6 +52,35 @@ test('shape features: one per kind present, keyed by its capped count, weighted 
   assert.equal(shapeFeature(0, 30), shapeFeature(0, 8), 'counts above the cap share a feature');
   assert.notEqual(shapeFeature(0, 2), shapeFeature(0, 3));
   assert.equal(featurize('', config).ids.length, 0, 'a featureless text gets no shape feature');
+});
+
+test('the case feature: capitals or not, read before lower-casing, weighted by the word n-grams\' share; none without cased letters', () => {
+  const config: CharNgramModelConfig = { ...BUILTIN_MODEL_CONFIG, shapeFeatures: true, caseFeature: true };
+  const shape = featureKind(config, 'shape');
+  const upper = featurize('Borneo', config);
+  const lower = featurize('borneo', config);
+  const plain = featurize('Borneo', { ...config, caseFeature: undefined });
+  assert.equal(upper.ids.length, plain.ids.length + 1);
+  assert.deepEqual([...upper.ids.slice(0, -1)], [...plain.ids], 'every other feature is as without the case feature');
+  assert.deepEqual([...upper.ids.slice(0, -1)], [...lower.ids.slice(0, -1)], 'lower-casing still makes them one term otherwise');
+  assert.equal(upper.ids.at(-1), featureBucket(caseFeature(true), config.buckets));
+  assert.equal(lower.ids.at(-1), featureBucket(caseFeature(false), config.buckets));
+  assert.equal(upper.kinds.at(-1), shape);
+  assert.equal(upper.weights.at(-1), 1, 'all of its n-grams are word n-grams');
+  // Mixed: 2 CJK unigrams + 1 bigram, then `<ab>` and the 3/4-grams of `<ab>`: 4 word features of 7.
+  const mixed = featurize('丰田 AB', config);
+  assert.equal(mixed.ids.at(-1), featureBucket(caseFeature(true), config.buckets));
+  assert.equal(mixed.weights.at(-1), Math.fround(4 / 7));
+  for (const t of ['丰田', '6', 'ＳＵＶ'.toLowerCase().replace('ｓ', '')]) {
+    const f = featurize(t, config);
+    const hasCase = [...f.ids].some((id) => id === featureBucket(caseFeature(true), config.buckets) || id === featureBucket(caseFeature(false), config.buckets));
+    assert.equal(hasCase, /\p{L}/u.test(t) && !/\p{Script=Han}/u.test(t), t);
+  }
+  assert.equal(featurize('ＳＵＶ', config).ids.at(-1), featureBucket(caseFeature(true), config.buckets), 'NFKC first: full-width capitals are capitals');
+  assert.notEqual(caseFeature(true), caseFeature(false));
+  assert.throws(() => parseCharNgramConfig({ ...BUILTIN_MODEL_CONFIG, caseFeature: true }), /"caseFeature" needs "shapeFeatures"/);
+  assert.throws(() => parseCharNgramConfig({ ...BUILTIN_MODEL_CONFIG, shapeFeatures: true, caseFeature: 1 }), /caseFeature/);
+  assert.deepEqual(parseCharNgramConfig(JSON.parse(JSON.stringify(config))), config);
 });
 
 test('parseCharNgramConfig: the shipped config round-trips without the new keys; bad values are refused', () => {
@@ -101,9 +131,11 @@ test('shape rows start at zero: before any step the fine-tuned config embeds exa
   const table = generateEmbeddingTable(config);
   const r = trainCharNgram(table, config, toyPairs, { loss: 'cosine', epochs: 0 });
   assert.equal(r.config.shapeFeatures, true);
+  assert.equal(r.config.caseFeature, true);
   const shapeRows = new Set<number>();
   for (let o = 0; o < 7; o++) for (let c = 1; c <= 8; c++) shapeRows.add(featureBucket(shapeFeature(o, c), config.buckets));
-  assert.equal(shapeRows.size, 56);
+  for (const capitalised of [true, false]) shapeRows.add(featureBucket(caseFeature(capitalised), config.buckets));
+  assert.equal(shapeRows.size, 58);
   for (let row = 0; row < config.buckets; row++) {
     const zero = r.table.subarray(row * 8, row * 8 + 8).every((v) => v === 0);
     assert.equal(zero, shapeRows.has(row), `row ${row}`);
@@ -116,6 +148,15 @@ test('shape rows start at zero: before any step the fine-tuned config embeds exa
   }
   const off = trainCharNgram(table, config, toyPairs, { loss: 'cosine', epochs: 2, shapeFeatures: false });
   assert.equal(off.config, config, 'without shape features or α the config is the input');
+  const noCase = trainCharNgram(table, config, toyPairs, { loss: 'cosine', epochs: 0, caseFeature: false });
+  assert.deepEqual([noCase.config.shapeFeatures, noCase.config.caseFeature], [true, undefined]);
+  // A model tuned before the case feature existed (shape features, no case) gets it on its next run.
+  const again = trainCharNgram(noCase.table, noCase.config, toyPairs, { loss: 'cosine', epochs: 0 });
+  assert.equal(again.config.caseFeature, true);
+  for (const capitalised of [true, false]) {
+    const row = featureBucket(caseFeature(capitalised), config.buckets);
+    assert.ok(again.table.subarray(row * 8, row * 8 + 8).every((v) => v === 0), 'its case rows start at zero');
+  }
 });
 
 test('shape features carry what synonyms share in form to terms never trained on', () => {

@@ -47,6 +47,15 @@ export interface CharNgramModelConfig {
    * so what synonyms share in form applies to unseen terms too. Absent in the shipped model.
    */
   readonly shapeFeatures?: boolean;
+  /**
+   * Optional case feature (needs `shapeFeatures`; of the shape kind): one more feature saying
+   * whether the text, before lower-casing, has a capital letter (`caseFeature(true)`) or only
+   * lower-case letters (`caseFeature(false)`); a text without cased letters (Chinese, digits) has
+   * none. Weight α_shape · n_word/n, n_word the text's count of word n-grams. Lower-casing makes
+   * `Borneo` and `borneo` one term, but whether a term is written with capitals (a proper name, a
+   * Latin genus) is form its synonyms tend to share. Learned from zero like the shape rows.
+   */
+  readonly caseFeature?: boolean;
 }
 
 /** The shipped default. 32768 × 128 fp32 = 16 MiB table; see docs/models.md for the measurements. */
@@ -104,6 +113,14 @@ export const SHAPE_COUNT_CAP = 8;
 export function shapeFeature(kind: number, count: number): string {
   return `\u0000k${kind}:${Math.min(count, SHAPE_COUNT_CAP)}`;
 }
+
+/** The feature string of the case feature (`CharNgramModelConfig.caseFeature`). */
+export function caseFeature(capitalised: boolean): string {
+  return capitalised ? '\u0000case:U' : '\u0000case:l';
+}
+
+const UPPER = /[\p{Lu}\p{Lt}]/u;
+const LOWER = /\p{Ll}/u;
 
 /**
  * Kind index in [0, featureKindCount) of an n-gram: CJK orders first, then word orders, then the
@@ -280,7 +297,17 @@ export function featurize(text: string, config: CharNgramModelConfig = BUILTIN_M
     for (const o of kindList) counts[o] = (counts[o] ?? 0) + 1;
   }
   const present = counts.reduce<number[]>((acc, c, o) => (c ? [...acc, o] : acc), []);
-  const total = n + present.length;
+  // The case feature: computed on the text before lower-casing; only texts with word n-grams.
+  let caseString: string | undefined;
+  let wordCount = 0;
+  if (config.shapeFeatures && config.caseFeature) {
+    const wordKind0 = featureKind(config, 'word', config.wordNgrams[0]);
+    for (const o of kindList) if (o >= wordKind0 && o !== featureKind(config, 'shape')) wordCount++;
+    const nfkc = text.normalize('NFKC');
+    if (wordCount > 0 && UPPER.test(nfkc)) caseString = caseFeature(true);
+    else if (wordCount > 0 && LOWER.test(nfkc)) caseString = caseFeature(false);
+  }
+  const total = n + present.length + (caseString ? 1 : 0);
   const ids = new Uint32Array(total);
   const weights = new Float32Array(total);
   const kinds = new Uint8Array(total);
@@ -297,6 +324,12 @@ export function featurize(text: string, config: CharNgramModelConfig = BUILTIN_M
       ids[n + j] = featureBucket(shapeFeature(o, counts[o]!), config.buckets);
       weights[n + j] = ((alpha ? alpha[shape]! : 1) * counts[o]!) / n;
     });
+  }
+  if (caseString) {
+    const k = n + present.length;
+    kinds[k] = featureKind(config, 'shape');
+    ids[k] = featureBucket(caseString, config.buckets);
+    weights[k] = ((alpha ? alpha[kinds[k]!]! : 1) * wordCount) / n;
   }
   return { ids, weights, kinds, truncated };
 }
@@ -336,6 +369,11 @@ export function parseCharNgramConfig(value: unknown): CharNgramModelConfig {
   if (v.shapeFeatures !== undefined) {
     if (typeof v.shapeFeatures !== 'boolean') throw new Error('featurizer config: "shapeFeatures" must be a boolean');
     if (v.shapeFeatures) config = { ...config, shapeFeatures: true };
+  }
+  if (v.caseFeature !== undefined) {
+    if (typeof v.caseFeature !== 'boolean') throw new Error('featurizer config: "caseFeature" must be a boolean');
+    if (v.caseFeature && !config.shapeFeatures) throw new Error('featurizer config: "caseFeature" needs "shapeFeatures"');
+    if (v.caseFeature) config = { ...config, caseFeature: true };
   }
   if (v.orderWeights === undefined) return config; // the shipped model: no key, same fingerprint
   const w = v.orderWeights;

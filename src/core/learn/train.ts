@@ -20,7 +20,7 @@
  * Deterministic for a seed: one `Random` drives the shuffles; all sums run in a fixed order.
  * Synchronous: run it in a worker thread and cancel through a shared flag (see src/server/learn).
  */
-import { featureBucket, featureKind, featureKindCount, featurize, SHAPE_COUNT_CAP, shapeFeature, type CharNgramModelConfig } from '../builtin/featurizer';
+import { caseFeature, featureBucket, featureKind, featureKindCount, featurize, SHAPE_COUNT_CAP, shapeFeature, type CharNgramModelConfig } from '../builtin/featurizer';
 import { referenceEmbed } from '../builtin/model';
 import { termKey } from '../dictionary';
 import { Random } from '../random';
@@ -76,6 +76,11 @@ export interface TrainOptions extends EpochChoiceOptions {
    * config then has `shapeFeatures: true`. A base that already has them keeps them.
    */
   shapeFeatures?: boolean;
+  /**
+   * With shape features, also the case feature (`CharNgramModelConfig.caseFeature`: capitals or
+   * not, before lower-casing), its two rows started at zero and learned. Default true.
+   */
+  caseFeature?: boolean;
   /** Peak Adam learning rate of log α. Default 0.05. */
   orderLearningRate?: number;
   lossParams?: Partial<LossParams>;
@@ -436,7 +441,9 @@ function fitCharNgram(
   // Featurise every distinct text once, with plain 1/n weights: α (the base's `orderWeights`, or
   // learned) is applied on top, so a fine-tuned model can be fine-tuned again.
   const addShape = (options.shapeFeatures ?? true) && !config.shapeFeatures;
-  const plain: CharNgramModelConfig = addShape ? { ...withoutOrderWeights(config), shapeFeatures: true } : withoutOrderWeights(config);
+  const shaped: CharNgramModelConfig = addShape ? { ...withoutOrderWeights(config), shapeFeatures: true } : withoutOrderWeights(config);
+  const addCase = shaped.shapeFeatures === true && (options.caseFeature ?? true) && !config.caseFeature;
+  const plain: CharNgramModelConfig = addCase ? { ...shaped, caseFeature: true } : shaped;
   const kindCount = featureKindCount(plain);
   const textIndex = new Map<string, number>();
   const features: Required<FeatureTable> = { ids: [], weights: [], kinds: [] };
@@ -475,15 +482,13 @@ function fitCharNgram(
   // New shape rows start at zero, so the untrained model embeds as the base; the anchor pulls
   // toward that start. (A shape feature's bucket may collide with an n-gram's, like any hash.)
   let start = table;
-  if (addShape) {
-    start = Float32Array.from(table);
-    for (let o = 0; o < featureKindCount(config); o++) {
-      for (let c = 1; c <= SHAPE_COUNT_CAP; c++) {
-        const row = featureBucket(shapeFeature(o, c), config.buckets);
-        start.fill(0, row * dim, (row + 1) * dim);
-      }
-    }
-  }
+  const zeroRow = (feature: string) => {
+    const row = featureBucket(feature, config.buckets);
+    start.fill(0, row * dim, (row + 1) * dim);
+  };
+  if (addShape || addCase) start = Float32Array.from(table);
+  if (addShape) for (let o = 0; o < featureKindCount(config); o++) for (let c = 1; c <= SHAPE_COUNT_CAP; c++) zeroRow(shapeFeature(o, c));
+  if (addCase) for (const capitalised of [true, false]) zeroRow(caseFeature(capitalised));
   const trained = Float32Array.from(start);
   const grad = new Float32Array(trained.length);
   const touched = new Uint8Array(config.buckets);
