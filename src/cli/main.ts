@@ -41,7 +41,8 @@ Commands:
                                 an adapter, 42)
       --validation <share>      share of the training groups held out to choose the number of
                                 epochs (at most --epochs), then trained on all (default 0.1; 0: off)
-      --no-shape-features       char-n-gram: do not learn rows for a term's form (length per kind)
+      --no-shape-features       char-n-gram: do not learn rows for a term's form (length per kind,
+                                capitals)
       --order-weights           char-n-gram: also learn one weight per n-gram kind
       --adapter linear|mlp      transformer: the adapter over the frozen encoder (default linear)
       --adjust <m>              also adjust the dictionary's terms with the new model (seed,

@@ -323,7 +323,7 @@ export const settingsSchema: readonly SettingSchema[] = [
     key: 'synonymLens.fineTune.shapeFeatures',
     type: 'boolean',
     default: true,
-    description: 'When fine-tuning the embedded model, also learn rows for a term\'s form (its number of characters and n-grams): they carry over to terms not in the dictionary.',
+    description: 'When fine-tuning the embedded model, also learn rows for a term\'s form (its number of characters and n-grams, and whether it is written with a capital): they carry over to terms not in the dictionary.',
   },
   {
     key: 'synonymLens.fineTune.adapter',
