@@ -148,3 +148,39 @@ test('pairs without a vector or with the same term twice are skipped', () => {
   const r = trainAdapter(TOY_DIM, (t) => (t === '未知' ? undefined : toyVector(t)), pairs, { loss: 'mnrl', epochs: 1 });
   assert.equal(r.pairs, toyPairs.length);
 });
+
+test('the adapter chooses its epoch count on held-out groups too: staged runs, the final one on every pair, deterministic', () => {
+  // 150 groups whose two terms have nearby base vectors only in the first three dimensions, so
+  // training has something that carries over to held-out groups.
+  const dim = 8;
+  const pairs: TextPair[] = [];
+  for (let g = 0; g < 150; g++) pairs.push({ a: `g${g} term`, b: `g${g} synonym`, label: 1 });
+  const vectorOf = (t: string) => {
+    const group = Number(/^g(\d+)/.exec(t)![1]);
+    const shared = baseVector(`group ${group}`, dim);
+    const own = baseVector(t, dim);
+    const v = shared.map((x, d) => (d < 3 ? x : 0.3 * x + own[d]!));
+    const n = Math.hypot(...v);
+    return v.map((x) => x / n);
+  };
+  const run = () => {
+    const events: TrainProgress[] = [];
+    const r = trainAdapter(dim, vectorOf, pairs, { loss: 'mnrl', epochs: 6, validation: 0.2, batchSize: 16, learningRate: 0.01, seed: 3, onProgress: (e) => events.push(e) });
+    return { r, starts: events.filter((e): e is Extract<TrainProgress, { type: 'start' }> => e.type === 'start') };
+  };
+  const { r, starts } = run();
+  const s = r.epochSelection;
+  assert.ok(s, 'an epoch selection');
+  assert.deepEqual([s.maxEpochs, s.fraction], [6, 0.2]);
+  assert.ok(s.bestEpoch >= 1 && s.bestEpoch < s.aucByEpoch.length, JSON.stringify(s));
+  assert.deepEqual(starts.slice(0, 2).map((e) => e.stage), ['choose-epochs', 'final']);
+  assert.ok(starts[0]!.pairs < starts[1]!.pairs, 'the choosing run has fewer pairs');
+  assert.equal(starts[1]!.pairs, r.pairs, 'the final run trains on every pair');
+  assert.equal(r.epochLosses.length, s.epochs);
+  assert.ok(Number.isFinite(s.aucByEpoch[0]!) && s.aucByEpoch.slice(1).every(Number.isFinite));
+  // Determinism, and `validation: 0` trains every epoch once.
+  assert.deepEqual(run().r.epochSelection, s);
+  const fixed = trainAdapter(dim, vectorOf, pairs, { loss: 'mnrl', epochs: 6, batchSize: 16, learningRate: 0.01, seed: 3, validation: 0 });
+  assert.equal(fixed.epochSelection, undefined);
+  assert.equal(fixed.epochLosses.length, 6);
+});
