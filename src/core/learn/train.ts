@@ -17,6 +17,9 @@
  * - `mnrl` uses the other pairs of its batch as negatives by definition.
  * The benchmark measures the mean cosine of random term pairs before and after.
  *
+ * The number of epochs is chosen on held-out training groups before the final run (`epochs.ts`,
+ * option `validation`); `fitCharNgram` is one run, `trainCharNgram` the choice around it.
+ *
  * Deterministic for a seed: one `Random` drives the shuffles; all sums run in a fixed order.
  * Synchronous: run it in a worker thread and cancel through a shared flag (see src/server/learn).
  */
