@@ -9,7 +9,9 @@
 // and the overlap × form products — trained on each data set's train side and scored on its dev
 // side (the same split as bench/quality.mjs). Its held-out ROC-AUC estimates how far a model that
 // sees only the characters of unseen terms can get; the benchmark's goal is the seed method's
-// held-out AUC + 0.10. Printed beside: the untrained model. Last line: one JSON object of figures.
+// held-out AUC + 0.10. Printed beside: the untrained model, and how often synonym and non-synonym
+// pairs agree on being written with a capital (the premise of the case feature, docs/learning.md).
+// Last line: one JSON object of figures.
 import { BUILTIN_MODEL_CONFIG, extractFeatures } from '../src/core/builtin/featurizer.ts';
 import { generateEmbeddingTable, referenceEmbed } from '../src/core/builtin/model.ts';
 import { termKey } from '../src/core/dictionary.ts';
@@ -116,9 +118,17 @@ function run(ds) {
   };
   const baseline = rocAuc(devLabels, ds.dev.map(cos));
   const form = rocAuc(devLabels, features(ds.dev).map(classify));
+  // How often the two terms agree on "written with a capital" (train side), by label: the case feature's premise.
+  const capital = (t) => /\p{Lu}/u.test(t);
+  const agree = (label) => {
+    const pairs = ds.train.filter((p) => p.label === label);
+    return pairs.filter((p) => capital(p.a) === capital(p.b)).length / pairs.length;
+  };
+  const sameCase = { pos: agree(1), neg: agree(0) };
   console.log(`${ds.name}: untrained model ${baseline.toFixed(3)}; goal (seed + 0.10) ${(baseline + 0.1).toFixed(3)}; ` +
-    `form-and-overlap pair classifier ${form.toFixed(3)} (train side ${rocAuc(trainLabels, features(ds.train).map(classify)).toFixed(3)})`);
-  return { baseline, form };
+    `form-and-overlap pair classifier ${form.toFixed(3)} (train side ${rocAuc(trainLabels, features(ds.train).map(classify)).toFixed(3)}); ` +
+    `same use of capitals: ${(100 * sameCase.pos).toFixed(1)} % of synonym pairs, ${(100 * sameCase.neg).toFixed(1)} % of non-synonyms`);
+  return { baseline, form, sameCase };
 }
 
 const figures = {};
@@ -127,5 +137,7 @@ for (const ds of [loadZh(), loadWordnet()]) {
   figures[`${ds.short}_untrained_dev_roc_auc`] = Number(r.baseline.toFixed(4));
   figures[`${ds.short}_goal_dev_roc_auc`] = Number((r.baseline + 0.1).toFixed(4));
   figures[`${ds.short}_form_classifier_dev_roc_auc`] = Number(r.form.toFixed(4));
+  figures[`${ds.short}_same_capitals_pos_pct`] = Number((100 * r.sameCase.pos).toFixed(1));
+  figures[`${ds.short}_same_capitals_neg_pct`] = Number((100 * r.sameCase.neg).toFixed(1));
 }
 console.log(JSON.stringify(figures));

@@ -1,5 +1,6 @@
 import { termsOf } from '../../core/learn/evaluate';
-import { evaluationPairs, runEvaluate } from '../../server/learn/pipeline';
+import { evaluationPairs } from '../../core/learn/split';
+import { runEvaluate } from '../../server/learn/pipeline';
 import { numberOption, openEngine } from '../options';
 import { readLearningInput } from './learnCommon';
 

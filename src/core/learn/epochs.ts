@@ -23,8 +23,9 @@
  * epochs and would pick an epoch count at random (a 60-row sample dictionary holds out 4 pairs).
  */
 import { Random } from '../random';
+import { dot } from '../vectors';
 import { rocAuc } from './metrics';
-import { sampleNegatives, splitByGroup } from './split';
+import { splitForScoring } from './split';
 import type { TextPair } from './types';
 
 /** Default share of the training groups held out to choose the epoch count. */
@@ -96,22 +97,26 @@ export type FitFunction<R> = (
 /** The choosing run's split, or undefined when the data cannot be split with both labels held out. */
 export function validationSplit(pairs: readonly TextPair[], fraction: number, seed: number): { train: TextPair[]; validation: TextPair[] } | undefined {
   if (!(fraction > 0)) return undefined;
-  const split = splitByGroup(pairs, { devFraction: fraction, seed });
+  const split = splitForScoring(pairs, { devFraction: fraction, seed });
   if (!split.train.some((p) => p.label === 1)) return undefined;
   if (split.dev.filter((p) => p.label === 1).length < MIN_VALIDATION_POSITIVES) return undefined;
-  let validation = split.dev;
-  if (!validation.some((p) => p.label === 0)) validation = validation.concat(sampleNegatives(validation, { seed }));
-  if (!validation.some((p) => p.label === 0)) return undefined;
-  return { train: split.train, validation };
+  if (!split.dev.some((p) => p.label === 0)) return undefined;
+  return { train: split.train, validation: split.dev };
 }
 
 function cosine(vectorOf: VectorOf, a: string, b: string): number {
   const x = vectorOf(a);
   const y = vectorOf(b);
-  if (!x || !y) return 0;
-  let d = 0;
-  for (let k = 0; k < x.length; k++) d += x[k]! * y[k]!;
-  return d;
+  return x && y ? dot(x, y) : 0;
+}
+
+/** `vectorOf` computing each text once (a text recurs across validation and guard pairs). */
+function memo(vectorOf: VectorOf): VectorOf {
+  const cache = new Map<string, ArrayLike<number> | undefined>();
+  return (t) => {
+    if (!cache.has(t)) cache.set(t, vectorOf(t));
+    return cache.get(t);
+  };
 }
 
 /** ROC-AUC of `pairs` under `vectorOf` (a text without a vector scores 0). */
@@ -157,11 +162,13 @@ export function fitWithEpochChoice<R>(
   const terms = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
   const guardPairs = randomTermPairs(terms, GUARD_PAIRS, seed);
   const meanCos = (vectorOf: VectorOf) => guardPairs.reduce((s, [a, b]) => s + cosine(vectorOf, a, b), 0) / Math.max(1, guardPairs.length);
-  const baseCos = meanCos(baseVectorOf);
-  const aucByEpoch = [pairAuc(split.validation, baseVectorOf)];
+  const base = memo(baseVectorOf);
+  const baseCos = meanCos(base);
+  const aucByEpoch = [pairAuc(split.validation, base)];
   const randomCosRiseByEpoch = [0];
   let best = 0;
-  fit(split.train, maxEpochs, 'choose-epochs', (epoch, vectorOf) => {
+  fit(split.train, maxEpochs, 'choose-epochs', (epoch, current) => {
+    const vectorOf = memo(current);
     const auc = pairAuc(split.validation, vectorOf);
     const rise = meanCos(vectorOf) - baseCos;
     aucByEpoch.push(auc);

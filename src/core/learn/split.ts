@@ -227,3 +227,30 @@ export function sampleNegatives(positives: readonly TextPair[], options: Negativ
   }
   return out;
 }
+
+/**
+ * Pairs for evaluating on a whole file: its labelled pairs, plus sampled negatives (half hard,
+ * seeded) when it has no label-0 pair — without negatives, AUC and AP are undefined.
+ */
+export function evaluationPairs(pairs: readonly TextPair[], seed = 42): { pairs: TextPair[]; sampled: number } {
+  if (pairs.some((p) => p.label === 0)) return { pairs: [...pairs], sampled: 0 };
+  const negatives = sampleNegatives(pairs, { seed });
+  return { pairs: [...pairs, ...negatives], sampled: negatives.length };
+}
+
+/** A `splitByGroup` split whose dev side is ready to score: `sampledNegatives` were added to it. */
+export interface ScorableSplit extends Split {
+  /** Label-0 pairs sampled for the dev side (0 when it had its own). */
+  sampledNegatives: number;
+}
+
+/**
+ * `splitByGroup`, then, when the dev side has no label-0 pair, negatives sampled among its terms
+ * (`evaluationPairs`, same seed) so that AUC and a classification report can be computed on it.
+ * Used by the held-out evaluation of a fine-tuning run and by the epoch choice inside it.
+ */
+export function splitForScoring(pairs: readonly TextPair[], options: SplitOptions = {}): ScorableSplit {
+  const split = splitByGroup(pairs, options);
+  const dev = evaluationPairs(split.dev, options.seed ?? 42);
+  return { ...split, dev: dev.pairs, sampledNegatives: dev.sampled };
+}

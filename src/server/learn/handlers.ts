@@ -30,7 +30,8 @@ import type { EmbeddingEngine } from '../model/engine';
 import { builtinModelDir, loadEngine } from '../model/load';
 import { modelErrorMessage } from '../messages';
 import type { ModelEntry } from '../models';
-import { dictionaryPairs, evaluationPairs, type AdjustOutput, type EvaluateOutput, type FineTuneOutput, type JobProgress, type PhaseProgress } from './pipeline';
+import { evaluationPairs } from '../../core/learn/split';
+import { dictionaryPairs, type AdjustOutput, type EvaluateOutput, type FineTuneOutput, type JobProgress, type PhaseProgress } from './pipeline';
 import { defaultModelDir, runInWorker, runToFolder, stagingFor } from './runner';
 
 /** What the learning handlers need from the server: the model of a document. */

@@ -20,7 +20,7 @@ import { termKey } from '../../core/dictionary';
 import { adjustVectors, type AdjustMethod } from '../../core/learn/adjust';
 import { evaluate, evaluationMarkdown, termsOf, type Evaluation } from '../../core/learn/evaluate';
 import type { LossName } from '../../core/learn/losses';
-import { sampleNegatives, splitByGroup } from '../../core/learn/split';
+import { splitForScoring } from '../../core/learn/split';
 import { COLLAPSE_LIMIT, DEFAULT_VALIDATION_FRACTION, MIN_VALIDATION_POSITIVES } from '../../core/learn/epochs';
 import { trainCharNgram, type TrainProgress } from '../../core/learn/train';
 import { LearningCancelledError, textPairs, type CancellationFlag, type TextPair } from '../../core/learn/types';
@@ -141,16 +141,6 @@ export function dictionaryPairs(text: string): TextPair[] {
   return pairs;
 }
 
-/**
- * Pairs for evaluating on a whole file: its labelled pairs, plus sampled negatives (half hard,
- * seeded) when it has no label-0 pair — without negatives, AUC and AP are undefined.
- */
-export function evaluationPairs(pairs: readonly TextPair[], seed = 42): { pairs: TextPair[]; sampled: number } {
-  if (pairs.some((p) => p.label === 0)) return { pairs: [...pairs], sampled: 0 };
-  const negatives = sampleNegatives(pairs, { seed });
-  return { pairs: [...pairs, ...negatives], sampled: negatives.length };
-}
-
 /** Keeps at most `max` points of a series, evenly spaced, last point included. */
 function downsample<T>(xs: T[], max: number): T[] {
   if (xs.length <= max) return xs;
@@ -171,20 +161,14 @@ interface FineTuneData {
 
 function fineTuneData(job: FineTuneJob, all: TextPair[]): FineTuneData {
   // Held-out evaluation: split by synonym group so no dev term is trained on.
-  const split = splitByGroup(all, { seed: job.seed });
+  const split = splitForScoring(all, { seed: job.seed });
   if (!split.train.some((p) => p.label === 1) || !split.dev.some((p) => p.label === 1)) {
     throw new Error('Fine-tuning needs at least two synonym groups (one is held out for the evaluation).');
   }
-  let dev = split.dev;
-  let sampledNegatives = 0;
-  if (!dev.some((p) => p.label === 0)) {
-    const negatives = sampleNegatives(dev.filter((p) => p.label === 1), { seed: job.seed });
-    dev = dev.concat(negatives);
-    sampledNegatives = negatives.length;
-  }
+  const { sampledNegatives } = split;
   const loss: LossName = job.loss ?? (split.train.some((p) => p.label === 0) ? 'cosent' : 'mnrl');
-  const summary: LearningDataSummary = { pairs: all.length, train: split.train.length, dev: split.dev.length, dropped: split.dropped.length, sampledNegatives };
-  return { all, train: split.train, dev, loss, summary };
+  const summary: LearningDataSummary = { pairs: all.length, train: split.train.length, dev: split.dev.length - sampledNegatives, dropped: split.dropped.length, sampledNegatives };
+  return { all, train: split.train, dev: split.dev, loss, summary };
 }
 
 /** Cosine of each dev pair under `vectorOf` (unit vectors), clamped to [-1, 1]. */
