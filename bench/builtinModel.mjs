@@ -9,7 +9,7 @@ import { generateEmbeddingTable, referenceEmbed } from '../src/core/builtin/mode
 import { dot } from '../src/core/vectors.ts';
 import { Random } from '../src/core/random.ts';
 
-const csv = readFileSync(process.env.SYNONYM_LENS_DEV_CSV ?? new URL('../../shared/data/zh-synonyms-dev.csv', import.meta.url), 'utf8');
+const csv = readFileSync(process.env.SYNONYM_LENS_DEV_CSV ?? new URL('../test/fixtures/data/zh-synonyms-dev.csv', import.meta.url), 'utf8');
 const rows = csv.trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
 const terms = [...new Set(rows.flatMap((r) => [r[0], r[1]]))];
 

@@ -6,7 +6,7 @@
 // cachedEngine.ts, core) with esbuild — the same settings as the dist/ bundles, onnxruntime-node
 // external — into out/bench/engine.cjs and requires that, so it measures the code the server ships
 // without needing a bench entry in the product bundles. The model comes from models/builtin (built
-// by scripts/build.mjs). Terms: the 3,327 distinct terms of ../shared/data/zh-synonyms-dev.csv
+// by scripts/build.mjs). Terms: the 3,327 distinct terms of test/fixtures/data/zh-synonyms-dev.csv
 // (override with SYNONYM_LENS_DEV_CSV) plus deterministic synthetic combinations (term+term,
 // term+model code, term+year…) up to 100k distinct terms. The last line is one JSON object.
 import * as esbuild from 'esbuild';
@@ -45,7 +45,7 @@ if (!existsSync(path.join(modelsDir, 'builtin/model.onnx'))) {
 }
 
 // ---- terms
-const csvPath = process.env.SYNONYM_LENS_DEV_CSV ?? path.resolve(root, '../shared/data/zh-synonyms-dev.csv');
+const csvPath = process.env.SYNONYM_LENS_DEV_CSV ?? path.resolve(root, 'test/fixtures/data/zh-synonyms-dev.csv');
 const rows = readFileSync(csvPath, 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
 const base = [...new Set(rows.flatMap((r) => [r[0], r[1]]).filter(Boolean))];
 const codes = ['SUV', 'Pro', 'Max', 'X5', 'RAV4', 'V8', '4WD', 'GT', 'Plus', 'Mini', 'EV', 'Hybrid', '2.0T', 'Land Cruiser', 'i7'];

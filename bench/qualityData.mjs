@@ -18,7 +18,7 @@ const WORDNET_POSITIVES = 10000;
 
 /** zh-synonyms-dev.csv (or SYNONYM_LENS_ZH_CSV): its own label-0 rows, split by group. */
 export function loadZh() {
-  const file = process.env.SYNONYM_LENS_ZH_CSV ?? path.resolve(root, '../shared/data/zh-synonyms-dev.csv');
+  const file = process.env.SYNONYM_LENS_ZH_CSV ?? path.resolve(root, 'test/fixtures/data/zh-synonyms-dev.csv');
   const dict = parseDictionary(readFileSync(file, 'utf8'));
   const pairs = textPairs(dict.pairs);
   // The file has label-0 rows (hard and random), so no sampling is needed; split by group.

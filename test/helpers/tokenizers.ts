@@ -1,15 +1,15 @@
 /**
  * Test tooling: small but real `tokenizer.json` files in the Hugging Face format — a BERT-style
  * WordPiece tokenizer and an XLM-R-style Unigram (SentencePiece) tokenizer — plus the real
- * bert-base-chinese tokenizer from shared/data.
+ * bert-base-chinese tokenizer vendored in test/fixtures/data (sources and licences in its README).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const here = __dirname;
-/** shared/data beside the repository (read-only; CI lays a copy there), or $SYNONYM_LENS_SHARED_DATA. */
-export const sharedData = process.env.SYNONYM_LENS_SHARED_DATA ?? path.resolve(here, '../../../shared/data');
-export const bertBaseChineseDir = path.join(sharedData, 'tokenizers/bert-base-chinese');
+/** Real third-party data vendored with the tests (test/fixtures/data/README.md). */
+export const fixtureData = path.resolve(here, '../fixtures/data');
+export const bertBaseChineseDir = path.join(fixtureData, 'tokenizers/bert-base-chinese');
 
 export const WORDPIECE_SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 
@@ -83,9 +83,9 @@ export const xlmrTokenizerConfig = {
   model_max_length: 512, tokenizer_class: 'XLMRobertaTokenizer',
 };
 
-/** Distinct terms of shared/data/zh-synonyms-dev.csv in file order (term, then synonym column). */
+/** Distinct terms of test/fixtures/data/zh-synonyms-dev.csv in file order (term, then synonym column). */
 export function devTerms(): string[] {
-  const lines = readFileSync(path.join(sharedData, 'zh-synonyms-dev.csv'), 'utf8').split(/\r?\n/).slice(1);
+  const lines = readFileSync(path.join(fixtureData, 'zh-synonyms-dev.csv'), 'utf8').split(/\r?\n/).slice(1);
   const seen = new Set<string>();
   for (const line of lines) {
     const [a, b] = line.split(',');

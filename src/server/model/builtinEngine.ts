@@ -1,7 +1,7 @@
 /**
  * The built-in char-n-gram engine: featurise in core, run the ONNX graph through the adapter.
  * Texts are sorted by feature count and cut into batches padded only to their own longest text
- * (padding is the main cost lever, see /work/shared/recipes/onnxruntime-performance.md).
+ * (padding is the main cost lever: docs/performance.md).
  */
 import { createHash } from 'node:crypto';
 import { featurize, type CharNgramModelConfig, type Featurized } from '../../core/builtin/featurizer';
