@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelStatusParams } from '../shared/protocol';
+import { Commands } from '../shared/commands';
 
 /**
  * The language status item of a synonym dictionary: which model the server uses, whether it is
@@ -17,7 +18,7 @@ export class ModelStatusItem implements vscode.Disposable {
   constructor() {
     this.item = vscode.languages.createLanguageStatusItem('synonymLens.model', { language: 'synonym-csv' });
     this.item.name = vscode.l10n.t('Synonym Lens model');
-    this.item.command = { command: 'synonymLens.restartServer', title: vscode.l10n.t('Restart') };
+    this.item.command = { command: Commands.restartServer, title: vscode.l10n.t('Restart') };
     this.starting();
   }
 

@@ -6,6 +6,29 @@ import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Range, TextEdit } from 'vscode-languageserver-protocol';
 import type { EpochSelection } from '../core/learn/epochs';
 import type { Evaluation } from '../core/learn/evaluate';
+import { Commands } from './commands';
+import type { ExecutionProvider } from './settings';
+
+// ---------------------------------------------------------------------------------------------
+// Initialisation
+
+/**
+ * Options a client may pass in `initializationOptions` (all optional). The extension sets
+ * `threads`, `executionProvider` and `l10nBundle`; tests and benchmarks also set `debounceMs`.
+ */
+export interface InitializationOptions {
+  /** Minimum spacing of diagnostics jobs per document during a burst of edits, in ms (default 150). */
+  debounceMs?: number;
+  /** Intra-op threads of the embedding engine (default: the engine's choice). */
+  threads?: number;
+  /** Execution provider of transformer models (default `cpu`; settings.ts `executionProvider`). */
+  executionProvider?: ExecutionProvider;
+  /**
+   * The extension's l10n bundle for VS Code's display language (`vscode.l10n.bundle`: English
+   * message → translation). Without one the server's messages are English (messages.ts).
+   */
+  l10nBundle?: Record<string, string>;
+}
 
 /** State of the embedding model in the server. */
 export type ModelState = 'loading' | 'ready' | 'error';
@@ -200,9 +223,9 @@ export interface FineTuneCommandArgs {
 
 /** Client-side command ids the server refers to. The client registers them. */
 export const ClientCommands = {
-  addSynonym: 'synonymLens.addSynonym',
-  showHeatmap: 'synonymLens.showHeatmap',
-  fineTune: 'synonymLens.fineTune',
+  addSynonym: Commands.addSynonym,
+  showHeatmap: Commands.showHeatmap,
+  fineTune: Commands.fineTune,
 } as const;
 
 /** Diagnostic codes the server reports (parser problem codes are passed through as they are). */

@@ -216,6 +216,38 @@ test('Evaluate Model and Export Synonyms… work on the sample', async () => {
   assert.match(fs.readFileSync(target, 'utf8'), /^# Synonyms exported by Synonym Lens/);
 }, { timeout: 2 * SERVER_TIMEOUT });
 
+test('Adjust Vectors writes a model folder over the current model, moving only dictionary terms', async () => {
+  const fs = require('fs');
+  const path = require('path');
+  const document = await openSample();
+  await serverDiagnostics(document);
+  const result = await vscode.commands.executeCommand('synonymLens.adjustVectors', { uri: document.uri.toString(), method: 'retrofit' });
+  assert.ok(result && result.modelDir, 'Adjust Vectors returned no result (failed or cancelled)');
+  assert.strictEqual(result.method, 'retrofit');
+  assert.match(result.baseModelId, /^builtin:/);
+  assert.ok(result.movedTerms > 0 && result.movedTerms <= result.terms, `moved ${result.movedTerms} of ${result.terms}`);
+  const folder = vscode.workspace.workspaceFolders[0].uri.fsPath;
+  assert.ok(result.modelDir.startsWith(path.join(folder, '.synonym-lens', 'models') + path.sep), result.modelDir);
+  assert.ok(fs.readdirSync(result.modelDir).length > 0, `${result.modelDir} is empty`);
+}, { timeout: 2 * SERVER_TIMEOUT });
+
+test('Open Sample opens the workspace copy of the sample and keeps its bytes', async () => {
+  const fs = require('fs');
+  const uri = await sampleUri();
+  const bytes = fs.readFileSync(uri.fsPath);
+  const opened = await vscode.commands.executeCommand('synonymLens.openSample');
+  assert.ok(opened, 'Open Sample returned no document');
+  assert.strictEqual(opened.toString(), uri.toString());
+  assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
+  assert.strictEqual(vscode.window.activeTextEditor.document.languageId, 'synonym-csv');
+  assert.ok(fs.readFileSync(uri.fsPath).equals(bytes), 'the existing copy was rewritten');
+  const column = vscode.window.activeTextEditor.viewColumn;
+  const beside = await vscode.commands.executeCommand('synonymLens.openSample', { beside: true });
+  assert.strictEqual(beside.toString(), uri.toString());
+  assert.notStrictEqual(vscode.window.activeTextEditor.viewColumn, column, '{ beside: true } opened it in the same column');
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+});
+
 // The webviews' tests run in the same extension host, after the ones above.
 require('./webviews');
 
