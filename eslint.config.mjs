@@ -24,10 +24,28 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/server/**/*.ts'],
-    ignores: ['src/server/model/onnxAdapter.ts'],
+    // The Node-level layer shared by the server and the CLI: no editor, no LSP, no front end.
+    // onnxruntime is imported by its one adapter only.
+    files: ['src/runtime/**/*.ts'],
+    ignores: ['src/runtime/model/onnxAdapter.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: ['vscode', 'onnxruntime-node', 'onnxruntime-common'], patterns: ['**/client/*'] }],
+      'no-restricted-imports': ['error', {
+        paths: ['vscode', 'onnxruntime-node', 'onnxruntime-common', 'vscode-languageserver', 'vscode-languageserver/node'],
+        patterns: ['**/client/*', '**/client/**', '**/server/*', '**/server/**', '**/cli/*', '**/cli/**', 'vscode-languageserver*'],
+      }],
+    },
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['vscode', 'onnxruntime-node', 'onnxruntime-common'], patterns: ['**/client/*', '**/client/**', '**/cli/*', '**/cli/**'] }],
+    },
+  },
+  {
+    // The CLI is a front end over core, shared and runtime; the language server is another one.
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: ['vscode', 'onnxruntime-node', 'onnxruntime-common'], patterns: ['**/server/*', '**/server/**', '**/client/*', '**/client/**', 'vscode-languageserver*'] }],
     },
   },
   {

@@ -3,7 +3,7 @@
  * work (stale diagnostics runs) and helpers that turn an LSP token into `RequestCancelled`.
  */
 import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { CancelledError, type CancellationFlag } from './model/engine';
+import { CancelledError, type CancellationFlag } from '../runtime/model/engine';
 
 /** A cancellation flag the server sets itself, e.g. when a newer document version arrives. */
 export class CancelSource implements CancellationFlag {

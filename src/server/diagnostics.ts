@@ -12,7 +12,7 @@ import { DiagnosticCodes, diagnosticSource } from '../shared/protocol';
 import type { SeveritySetting, SeveritySettings, Settings } from '../shared/settings';
 import type { Analysis, DocumentIndex } from './documents';
 import { firstPairMessage, flagMessage, issueMessage, problemMessage, termTooLongMessage, unknownTermMessage } from './messages';
-import type { TextAnalysis } from './model/engine';
+import type { TextAnalysis } from '../runtime/model/engine';
 import { analyzeTerm, type ModelEntry } from './models';
 import type { VectorStore } from './vocabulary';
 

@@ -7,7 +7,7 @@
  * what core writes (test/unit/serverMessages.test.ts checks each English text against core's).
  *
  * Model loading and download errors (`ModelLoadError`, `DownloadError`, `HttpError`) carry a
- * `messageId` and `args` beside their English `message` (src/server/model/errorMessages.ts) and are
+ * `messageId` and `args` beside their English `message` (src/runtime/model/errorMessages.ts) and are
  * said here the same way (`modelErrorMessage`).
  *
  * Every `l10n.t` takes a literal message, so test/unit/l10n.test.ts can check the zh-cn bundle.
@@ -15,7 +15,7 @@
 import * as l10n from '@vscode/l10n';
 import type { Pair, PairIssue, Problem, ProblemMessageId } from '../core/csv/types';
 import { formatCosine, type PairFlag, type Thresholds } from '../core/scoring';
-import { isModelErrorText, type ModelErrorMessageId, type ModelErrorText } from './model/errorMessages';
+import { isModelErrorText, type ModelErrorMessageId, type ModelErrorText } from '../runtime/model/errorMessages';
 
 type Arg = string | number;
 

@@ -10,12 +10,12 @@ import type { Connection } from 'vscode-languageserver/node';
 import { ModelStatusNotification, type ModelState } from '../shared/protocol';
 import type { ExecutionProvider } from '../shared/settings';
 import { VectorCache } from '../core/cache';
-import { AdjustedEngine } from './model/adjusted';
-import { CachedEngine } from './model/cachedEngine';
-import type { EmbeddingEngine, TextAnalysis } from './model/engine';
-import { loadEngine } from './model/load';
+import { AdjustedEngine } from '../runtime/model/adjusted';
+import { CachedEngine } from '../runtime/model/cachedEngine';
+import type { EmbeddingEngine, TextAnalysis } from '../runtime/model/engine';
+import { loadEngine } from '../runtime/model/load';
 import { modelErrorMessage } from './messages';
-import { resolveTransformerSpec, TransformerEngine } from './model/transformer';
+import { resolveTransformerSpec, TransformerEngine } from '../runtime/model/transformer';
 import { VectorStore } from './vocabulary';
 
 export interface ModelEntry {

@@ -5,7 +5,7 @@
  * user typed on the way to another ("普", "普拉") stay embedded but inactive, so they are never
  * re-embedded and never offered as neighbours; the matrix is compacted when they pile up.
  */
-import { CancelledError, type CancellationFlag, type EmbeddingEngine } from './model/engine';
+import { CancelledError, type CancellationFlag, type EmbeddingEngine } from '../runtime/model/engine';
 import { topK, VectorMatrix } from '../core/vectors';
 import { yieldToEventLoop } from './cancellation';
 

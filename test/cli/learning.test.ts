@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadEngine } from '../../src/server/model/load';
+import { loadEngine } from '../../src/runtime/model/load';
 import { makeModel } from '../helpers/fixtures';
 
 const root = path.resolve(__dirname, '..', '..');

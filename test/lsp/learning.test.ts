@@ -13,10 +13,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, LSPErrorCodes, type Hover } from 'vscode-languageserver-protocol/node';
 import type { AdjustVectorsResult, EvaluateResult, FineTuneResult, SimilarityMatrixResult } from '../../src/shared/protocol';
-import { loadEngine } from '../../src/server/model/load';
+import { loadEngine } from '../../src/runtime/model/load';
 import { dot } from '../../src/core/vectors';
 import { splitByGroup } from '../../src/core/learn/split';
-import { dictionaryPairs } from '../../src/server/learn/pipeline';
+import { dictionaryPairs } from '../../src/runtime/learn/pipeline';
 import { makeModel } from '../helpers/fixtures';
 import { has, root, startServer, type TestServer } from './client';
 

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { BUILTIN_MODEL_CONFIG, CHAR_NGRAM_MODEL_TYPE, type CharNgramModelConfig } from '../../src/core/builtin/featurizer';
 import { buildCharNgramOnnx, generateEmbeddingTable, referenceEmbed } from '../../src/core/builtin/model';
 import { VectorCache } from '../../src/core/cache';
-import { CachedEngine } from '../../src/server/model/cachedEngine';
-import { CancelledError, type EmbeddingEngine } from '../../src/server/model/engine';
-import { BUILTIN_MODEL_ENV, loadEngine } from '../../src/server/model/load';
+import { CachedEngine } from '../../src/runtime/model/cachedEngine';
+import { CancelledError, type EmbeddingEngine } from '../../src/runtime/model/engine';
+import { BUILTIN_MODEL_ENV, loadEngine } from '../../src/runtime/model/load';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-engine-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -165,7 +165,7 @@ test('loadEngine errors are precise', async () => {
 });
 
 test('execution providers: cpu by default, cuda refused precisely when its binaries are absent, unknown names refused', async () => {
-  const { resolveExecutionProviders, availableExecutionProviders } = await import('../../src/server/model/onnxAdapter');
+  const { resolveExecutionProviders, availableExecutionProviders } = await import('../../src/runtime/model/onnxAdapter');
   assert.ok(availableExecutionProviders().includes('cpu'));
   assert.deepEqual(resolveExecutionProviders(undefined), ['cpu']);
   assert.deepEqual(resolveExecutionProviders('CPU'), ['cpu']);
@@ -179,7 +179,7 @@ test('execution providers: cpu by default, cuda refused precisely when its binar
 });
 
 test('float16 model outputs are converted from half-precision bits, not read as integers', async () => {
-  const { OnnxSession } = await import('../../src/server/model/onnxAdapter');
+  const { OnnxSession } = await import('../../src/runtime/model/onnxAdapter');
   const { GraphBuilder, attr, encodeModel } = await import('../../src/core/onnx/writer');
   // x (float32) → Cast to float16 (TensorProto type 10) → output y (float16)
   const g = new GraphBuilder('f16');

@@ -7,9 +7,9 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CancelledError } from '../../src/server/model/engine';
-import { downloadModel, DownloadError, type DownloadErrorCode, type DownloadProgress } from '../../src/server/model/hub/download';
-import { loadEngine } from '../../src/server/model/load';
+import { CancelledError } from '../../src/runtime/model/engine';
+import { downloadModel, DownloadError, type DownloadErrorCode, type DownloadProgress } from '../../src/runtime/model/hub/download';
+import { loadEngine } from '../../src/runtime/model/load';
 import { makeModel, tempRoot } from '../helpers/fixtures';
 import { startConnectProxy, startHub, type HubFile, type HubServer } from '../helpers/hubServer';
 

@@ -1,5 +1,5 @@
 /**
- * The worker runner's cancellation contract (src/server/learn/runner.ts), with a stand-in worker
+ * The worker runner's cancellation contract (src/runtime/learn/runner.ts), with a stand-in worker
  * script: a cancelled job that does not stop is terminated after the grace period — but never
  * while it holds termination off (`JobContext.holdTermination`, element 1 of the shared flags),
  * because terminating a worker inside an onnxruntime call aborts the whole process.
@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LearningCancelledError } from '../../src/core/learn/types';
-import { runInWorker } from '../../src/server/learn/runner';
+import { CancelledError } from '../../src/core/cancellation';
+import { runInWorker } from '../../src/runtime/learn/runner';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'synonym-lens-runner-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,7 +51,7 @@ test('a cancelled worker that holds termination off is terminated only after it 
         }
       },
     });
-    await assert.rejects(pending, (e) => e instanceof LearningCancelledError);
+    await assert.rejects(pending, (e) => e instanceof CancelledError);
     const took = Date.now() - cancelledAt;
     // The grace period is 1.5 s; the hold lasts 2.5 s after the cancel.
     assert.ok(took >= 2500, `terminated after ${took} ms, inside the held region`);

@@ -5,7 +5,8 @@ import { generateEmbeddingTable, referenceEmbed } from '../../src/core/builtin/m
 import { linearWarmupLr } from '../../src/core/learn/adam';
 import { DEFAULT_LOSS_PARAMS, LOSS_NAMES, type LossName } from '../../src/core/learn/losses';
 import { batchLossAndGradient, featureTable, noDuplicateBatches, trainCharNgram, type TrainProgress } from '../../src/core/learn/train';
-import { LearningCancelledError, type TextPair } from '../../src/core/learn/types';
+import { type TextPair } from '../../src/core/learn/types';
+import { CancelledError } from '../../src/core/cancellation';
 import { Random } from '../../src/core/random';
 
 const small: CharNgramModelConfig = { ...BUILTIN_MODEL_CONFIG, buckets: 97, dimension: 8, seed: 3 };
@@ -84,7 +85,7 @@ test('cancellation is checked before every step and throws CancelledError', () =
           if (e.type === 'step' && e.step === 2) token.isCancellationRequested = true;
         },
       }),
-    (err: unknown) => err instanceof LearningCancelledError && err.name === 'CancelledError',
+    (err: unknown) => err instanceof CancelledError && err.name === 'CancelledError',
   );
   assert.deepEqual(events.map((e) => e.type), ['start', 'step', 'step']);
 });

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { termKey } from '../../src/core/dictionary';
-import { sha256Hex } from '../../src/server/learn/export';
+import { sha256Hex } from '../../src/runtime/learn/export';
 import { configureL10n, modelErrorMessage } from '../../src/server/messages';
-import { AdjustedEngine } from '../../src/server/model/adjusted';
-import { builtinModelDir, loadEngine } from '../../src/server/model/load';
-import { ModelLoadError } from '../../src/server/model/transformer';
+import { AdjustedEngine } from '../../src/runtime/model/adjusted';
+import { builtinModelDir, loadEngine } from '../../src/runtime/model/load';
+import { ModelLoadError } from '../../src/runtime/model/transformer';
 import { tempRoot } from '../helpers/fixtures';
 
 const tmp = tempRoot('synonym-lens-own-table-');

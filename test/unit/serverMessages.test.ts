@@ -8,11 +8,11 @@ import { formatMessage, parseDictionary, PROBLEM_MESSAGES, type ProblemMessageId
 import { findPairIssues } from '../../src/core/dictionary';
 import { pairFlagMessage } from '../../src/core/scoring';
 import { configureL10n, flagMessage, issueMessage, modelErrorMessage, modelErrorTexts, problemMessage, problemTexts } from '../../src/server/messages';
-import { errorText, formatModelError, MODEL_ERROR_MESSAGES, type ModelErrorMessageId } from '../../src/server/model/errorMessages';
-import { DownloadError, selectFiles } from '../../src/server/model/hub/download';
-import { HttpError } from '../../src/server/model/hub/http';
-import { loadEngine } from '../../src/server/model/load';
-import { ModelLoadError, TransformerEngine } from '../../src/server/model/transformer';
+import { errorText, formatModelError, MODEL_ERROR_MESSAGES, type ModelErrorMessageId } from '../../src/runtime/model/errorMessages';
+import { DownloadError, selectFiles } from '../../src/runtime/model/hub/download';
+import { HttpError } from '../../src/runtime/model/hub/http';
+import { loadEngine } from '../../src/runtime/model/load';
+import { ModelLoadError, TransformerEngine } from '../../src/runtime/model/transformer';
 import { makeModel, tempRoot } from '../helpers/fixtures';
 
 const bundleZh = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;

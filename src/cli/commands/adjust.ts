@@ -1,7 +1,7 @@
 import { ADJUST_METHODS, type AdjustMethod } from '../../core/learn/adjust';
 import { termsOf } from '../../core/learn/evaluate';
-import type { AdjustOutput } from '../../server/learn/pipeline';
-import { runToFolder, stagingFor } from '../../server/learn/runner';
+import type { AdjustOutput } from '../../runtime/learn/pipeline';
+import { runToFolder, stagingFor } from '../../runtime/learn/runner';
 import { CliError } from '../errors';
 import { openEngine } from '../options';
 import { baseModelOption, interruptSignal, learningFailure, outOption, readLearningInput } from './learnCommon';

@@ -1,6 +1,6 @@
 import { termsOf } from '../../core/learn/evaluate';
 import { evaluationPairs } from '../../core/learn/split';
-import { runEvaluate } from '../../server/learn/pipeline';
+import { runEvaluate } from '../../runtime/learn/pipeline';
 import { numberOption, openEngine } from '../options';
 import { readLearningInput } from './learnCommon';
 

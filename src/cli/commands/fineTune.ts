@@ -1,14 +1,14 @@
 import { ADJUST_METHODS, type AdjustMethod } from '../../core/learn/adjust';
 import { DEFAULT_VALIDATION_FRACTION } from '../../core/learn/epochs';
 import { FINE_TUNE_LOSSES, type FineTuneLoss } from '../../shared/protocol';
-import type { FineTuneOutput, JobProgress } from '../../server/learn/pipeline';
+import type { FineTuneOutput, JobProgress } from '../../runtime/learn/pipeline';
 import { evaluationMarkdown } from '../../core/learn/evaluate';
-import { runToFolder, stagingFor } from '../../server/learn/runner';
+import { runToFolder, stagingFor } from '../../runtime/learn/runner';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { CliError } from '../errors';
 import { intOption, numberOption } from '../options';
-import { isTransformerFolder } from '../../server/model/transformer';
+import { isTransformerFolder } from '../../runtime/model/transformer';
 import { baseModelOption, interruptSignal, learningFailure, outOption, readLearningInput } from './learnCommon';
 
 /**

@@ -2,10 +2,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseDictionary } from '../../core/csv/parse';
-import { LearningCancelledError } from '../../core/learn/types';
-import { dictionaryPairs } from '../../server/learn/pipeline';
-import { builtinModelDir } from '../../server/model/load';
-import { resolveTransformerSpec } from '../../server/model/transformer';
+import { CancelledError } from '../../core/cancellation';
+import { dictionaryPairs } from '../../runtime/learn/pipeline';
+import { builtinModelDir } from '../../runtime/model/load';
+import { resolveTransformerSpec } from '../../runtime/model/transformer';
 import { CliError } from '../errors';
 import { readTextFile } from '../input';
 
@@ -62,7 +62,7 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
 }
 
 export function isCancelled(e: unknown): boolean {
-  return e instanceof LearningCancelledError || (e instanceof Error && e.name === 'CancelledError');
+  return e instanceof CancelledError || (e instanceof Error && e.name === 'CancelledError');
 }
 
 /** Turns a job failure into the CLI's outcome: cancelled → 130 with a note, else a user error. */

@@ -6,11 +6,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CHAR_NGRAM_MODEL_TYPE } from '../../core/builtin/featurizer';
-import { AdjustedEngine, adjustedFingerprint, EMBEDDED_TABLE_DIR, hasEmbeddedTable, readEmbeddedTable } from '../../server/model/adjusted';
-import { CancelledError, type EmbeddingEngine } from '../../server/model/engine';
-import { builtinModelDir, loadEngine } from '../../server/model/load';
-import { downloadModel, DownloadError, resolveEndpoint, type DownloadProgress } from '../../server/model/hub/download';
-import { DOWNLOAD_METADATA, downloadedModelsDir, hfHubCacheDir, isTransformerFolder, MODELS_DIR_ENV, ModelLoadError, PRESETS, resolveTransformerSpec, TransformerEngine, type Variant } from '../../server/model/transformer';
+import { AdjustedEngine, adjustedFingerprint, EMBEDDED_TABLE_DIR, hasEmbeddedTable, readEmbeddedTable } from '../../runtime/model/adjusted';
+import { CancelledError, type EmbeddingEngine } from '../../runtime/model/engine';
+import { builtinModelDir, loadEngine } from '../../runtime/model/load';
+import { downloadModel, DownloadError, resolveEndpoint, type DownloadProgress } from '../../runtime/model/hub/download';
+import { DOWNLOAD_METADATA, downloadedModelsDir, hfHubCacheDir, isTransformerFolder, MODELS_DIR_ENV, ModelLoadError, PRESETS, resolveTransformerSpec, TransformerEngine, type Variant } from '../../runtime/model/transformer';
 import { CliError } from '../errors';
 
 type Values = Record<string, string | boolean | undefined>;

@@ -21,7 +21,7 @@
  * option `validation`); `fitCharNgram` is one run, `trainCharNgram` the choice around it.
  *
  * Deterministic for a seed: one `Random` drives the shuffles; all sums run in a fixed order.
- * Synchronous: run it in a worker thread and cancel through a shared flag (see src/server/learn).
+ * Synchronous: run it in a worker thread and cancel through a shared flag (see src/runtime/learn).
  */
 import { caseFeature, featureBucket, featureKind, featureKindCount, featurize, SHAPE_COUNT_CAP, shapeFeature, type CharNgramModelConfig } from '../builtin/featurizer';
 import { referenceEmbed } from '../builtin/model';
@@ -31,7 +31,8 @@ import { LazyAdam, linearWarmupLr } from './adam';
 import { fitWithEpochChoice, type EpochChoiceOptions, type EpochSelection, type TrainStage } from './epochs';
 import { computeLoss, DEFAULT_LOSS_PARAMS, type EmbeddedBatch, type LossName, type LossParams } from './losses';
 import { TermGroups } from './split';
-import { LearningCancelledError, type CancellationFlag, type TextPair } from './types';
+import { CancelledError, type CancellationFlag } from '../cancellation';
+import type { TextPair } from './types';
 
 /** Progress of a training run; `type` discriminates. Times in milliseconds. */
 export type TrainProgress =
@@ -88,7 +89,7 @@ export interface TrainOptions extends EpochChoiceOptions {
   orderLearningRate?: number;
   lossParams?: Partial<LossParams>;
   onProgress?: (event: TrainProgress) => void;
-  /** Checked before every step; when set the run throws `LearningCancelledError`. */
+  /** Checked before every step; when set the run throws `CancelledError`. */
   token?: CancellationFlag;
 }
 
@@ -372,7 +373,7 @@ export function runTrainingLoop(
   for (let e = 0; e < epochs; e++) {
     let sum = 0;
     for (const plan of plans[e]!) {
-      if (options.token?.isCancellationRequested) throw new LearningCancelledError('training cancelled');
+      if (options.token?.isCancellationRequested) throw new CancelledError('training cancelled');
       const rate = linearWarmupLr(step, totalSteps, warmup, lr);
       const loss = update(assembleBatch(plan, data, addNegatives, groupOfText), rate);
       sum += loss;

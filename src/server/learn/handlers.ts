@@ -13,7 +13,7 @@ import { type CancellationToken, ErrorCodes, ResponseError, type Connection, typ
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { termsOf } from '../../core/learn/evaluate';
 import { ADJUST_METHODS, type AdjustMethod } from '../../core/learn/adjust';
-import { LearningCancelledError } from '../../core/learn/types';
+import { CancelledError } from '../../core/cancellation';
 import type { TrainStage } from '../../core/learn/epochs';
 import { openRequestProgress } from '../progress';
 import {
@@ -26,13 +26,13 @@ import {
   type FineTuneResult,
 } from '../../shared/protocol';
 import { isCancellation, requestCancelled } from '../cancellation';
-import type { EmbeddingEngine } from '../model/engine';
-import { builtinModelDir, loadEngine } from '../model/load';
+import type { EmbeddingEngine } from '../../runtime/model/engine';
+import { builtinModelDir, loadEngine } from '../../runtime/model/load';
 import { modelErrorMessage } from '../messages';
 import type { ModelEntry } from '../models';
 import { evaluationPairs } from '../../core/learn/split';
-import { dictionaryPairs, type AdjustOutput, type EvaluateOutput, type FineTuneOutput, type JobProgress, type PhaseProgress } from './pipeline';
-import { defaultModelDir, runInWorker, runToFolder, stagingFor } from './runner';
+import { dictionaryPairs, type AdjustOutput, type EvaluateOutput, type FineTuneOutput, type JobProgress, type PhaseProgress } from '../../runtime/learn/pipeline';
+import { defaultModelDir, runInWorker, runToFolder, stagingFor } from '../../runtime/learn/runner';
 
 /** What the learning handlers need from the server: the model of a document. */
 export interface LearningModels {
@@ -145,7 +145,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
       connection.console.info(`${name} finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return result;
     } catch (e) {
-      if (progress.signal.aborted || isCancellation(e) || e instanceof LearningCancelledError) {
+      if (progress.signal.aborted || isCancellation(e) || e instanceof CancelledError) {
         connection.console.info(`${name} cancelled`);
         throw requestCancelled();
       }
@@ -171,7 +171,7 @@ export function registerLearning(connection: Connection, documents: TextDocument
         () => true,
         () => false,
       ),
-      new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new LearningCancelledError()), { once: true })),
+      new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(new CancelledError()), { once: true })),
     ]);
     if (!ready || !entry.engine) throw new ResponseError(ErrorCodes.InternalError, l10n.t('Model {0} is not available: {1}', entry.modelId, entry.error ?? l10n.t('failed to load')));
     return { engine: entry.engine, id: entry.modelId, dispose: () => Promise.resolve() };

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { LearningCancelledError } from '../../core/learn/types';
+import { CancelledError } from '../../core/cancellation';
 import type { JobProgress, LearningJob } from './pipeline';
 import type { FromWorker, WorkerInput } from './worker';
 
@@ -27,14 +27,14 @@ export interface RunOptions {
 }
 
 /**
- * Runs `job` in a new worker. Resolves with its result; rejects with `LearningCancelledError` when
+ * Runs `job` in a new worker. Resolves with its result; rejects with `CancelledError` when
  * `signal` aborts (the worker is told, then terminated after a grace period unless it holds
  * termination off) and with the job's error otherwise. Settles only after the worker has exited, so callers may clean up its files.
  */
 export function runInWorker<R>(job: LearningJob, options: RunOptions = {}): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     if (options.signal?.aborted) {
-      reject(new LearningCancelledError());
+      reject(new CancelledError());
       return;
     }
     // [0] cancelled, [1] regions that must not be terminated (see WorkerInput.cancel).
@@ -46,7 +46,7 @@ export function runInWorker<R>(job: LearningJob, options: RunOptions = {}): Prom
     let killTimer: NodeJS.Timeout | undefined;
     const onAbort = () => {
       Atomics.store(flag, 0, 1);
-      outcome = { ok: false, error: new LearningCancelledError() };
+      outcome = { ok: false, error: new CancelledError() };
       // A worker inside an onnxruntime call cannot be terminated (it would abort the process): wait
       // until it leaves the held region or, far more likely, stops at its own next check.
       const kill = () => {
@@ -63,7 +63,7 @@ export function runInWorker<R>(job: LearningJob, options: RunOptions = {}): Prom
         if (m.type === 'result') outcome = { ok: true, value: m.result as R };
         else {
           const cancelled = m.name === 'CancelledError';
-          const error: Error = cancelled ? new LearningCancelledError() : new Error(m.message);
+          const error: Error = cancelled ? new CancelledError() : new Error(m.message);
           if (m.stack && !cancelled) error.stack = m.stack;
           outcome = { ok: false, error };
         }
@@ -102,7 +102,7 @@ export async function runToFolder<R>(job: LearningJob & { stagingDir: string }, 
   try {
     if (existsSync(dest)) throw new Error(`Output folder already exists: ${dest}; models are never overwritten.`);
     const result = await runInWorker<R>(job, options);
-    if (options.signal?.aborted) throw new LearningCancelledError();
+    if (options.signal?.aborted) throw new CancelledError();
     if (existsSync(dest)) throw new Error(`Output folder already exists: ${dest}; models are never overwritten.`);
     renameSync(job.stagingDir, dest);
     return result;

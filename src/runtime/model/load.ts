@@ -70,7 +70,7 @@ export async function loadEngine(spec: 'builtin' | string, options: LoadEngineOp
   }
   // Adjusted-vector folders ("Adjust Vectors"): a term table over a base model loaded the same way.
   if (isAdjustedFolder(spec)) return loadAdjustedEngine(path.resolve(spec), (base) => loadEngine(base, options));
-  // Transformer models (issue 3, owned by src/server/model/transformer/): a Hugging Face ONNX folder
+  // Transformer models (issue 3, owned by src/runtime/model/transformer/): a Hugging Face ONNX folder
   // with tokenizer.json, an HF cache folder, or a downloaded / cached `org/name`. Anything else
   // keeps the char-n-gram path below.
   const transformerDir = resolveTransformerSpec(spec);

@@ -1,12 +1,12 @@
 /**
- * The engine interface every embedding model implements. Everything outside `src/server/model`
+ * The engine interface every embedding model implements. Everything outside `src/runtime/model`
  * sees only this interface and plain `Float32Array`s; onnxruntime-node stays behind the adapter.
  */
 
-/** A cancellation flag checked between batches (structurally compatible with LSP tokens). */
-export interface CancellationFlag {
-  readonly isCancellationRequested: boolean;
-}
+import type { CancellationFlag } from '../../core/cancellation';
+
+// Engines check the core flag between batches and throw its error; re-exported for their users.
+export { CancelledError, type CancellationFlag } from '../../core/cancellation';
 
 /** What the model makes of one text, for diagnostics (unknown tokens, truncation). */
 export interface TextAnalysis {
@@ -40,9 +40,3 @@ export interface EmbeddingEngine {
   dispose(): Promise<void>;
 }
 
-export class CancelledError extends Error {
-  constructor() {
-    super('cancelled');
-    this.name = 'CancelledError';
-  }
-}

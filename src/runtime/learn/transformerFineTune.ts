@@ -14,7 +14,8 @@ import { evaluate, termsOf, type Evaluation } from '../../core/learn/evaluate';
 import type { LossName, LossParams } from '../../core/learn/losses';
 import { DEFAULT_VALIDATION_FRACTION } from '../../core/learn/epochs';
 import type { TrainProgress } from '../../core/learn/train';
-import { LearningCancelledError, type CancellationFlag, type TextPair } from '../../core/learn/types';
+import { type TextPair } from '../../core/learn/types';
+import { CancelledError, type CancellationFlag } from '../../core/cancellation';
 import type { EmbeddingEngine } from '../model/engine';
 import type { FineTuneProvenance } from './export';
 import { exportTransformerModel, type TransformerExportBase } from './exportTransformer';
@@ -85,12 +86,12 @@ export interface FineTuneTransformerResult {
 const EMBED_CHUNK = 256;
 
 function cancelled(token: CancellationFlag | undefined): void {
-  if (token?.isCancellationRequested) throw new LearningCancelledError();
+  if (token?.isCancellationRequested) throw new CancelledError();
 }
 
 /**
  * Trains an adapter over `engine` on `trainPairs`, evaluates on `devPairs` before and after, and
- * writes the fine-tuned model to `outDir`. Rejects with `LearningCancelledError` (name
+ * writes the fine-tuned model to `outDir`. Rejects with `CancelledError` (name
  * `CancelledError`) when `token` is set; nothing is written then.
  */
 export async function fineTuneTransformer(params: FineTuneTransformerParams): Promise<FineTuneTransformerResult> {
@@ -109,7 +110,7 @@ export async function fineTuneTransformer(params: FineTuneTransformerParams): Pr
     try {
       vectors = await engine.embed(chunk, token);
     } catch (err) {
-      if ((err as Error).name === 'CancelledError') throw new LearningCancelledError();
+      if ((err as Error).name === 'CancelledError') throw new CancelledError();
       throw err;
     }
     chunk.forEach((t, i) => before.set(t, vectors[i]!));

@@ -23,7 +23,8 @@ import type { LossName } from '../../core/learn/losses';
 import { splitForScoring } from '../../core/learn/split';
 import { COLLAPSE_LIMIT, DEFAULT_VALIDATION_FRACTION, MIN_VALIDATION_POSITIVES } from '../../core/learn/epochs';
 import { trainCharNgram, type TrainProgress } from '../../core/learn/train';
-import { LearningCancelledError, textPairs, type CancellationFlag, type TextPair } from '../../core/learn/types';
+import { textPairs, type TextPair } from '../../core/learn/types';
+import { CancelledError, type CancellationFlag } from '../../core/cancellation';
 import type { FineTuneLoss, LearningDataSummary, LearningReport } from '../../shared/protocol';
 import { ADJUSTED_MODEL_TYPE, ADJUSTED_TERMS_FILE, ADJUSTED_VECTORS_FILE, EMBEDDED_TABLE_DIR, type EmbeddedTableConfig } from '../model/adjusted';
 import { isTransformerFolder, loadTransformerEngine } from '../model/transformer';
@@ -131,7 +132,7 @@ export interface JobContext {
 }
 
 function checkCancelled(token: CancellationFlag): void {
-  if (token.isCancellationRequested) throw new LearningCancelledError();
+  if (token.isCancellationRequested) throw new CancelledError();
 }
 
 /** Pairs of a dictionary text; throws when there is nothing to learn from. */
@@ -426,7 +427,7 @@ async function transformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextP
     return finishReport(job.stagingDir, adjusted ? { ...report, adjusted } : report);
   } catch (e) {
     // The engine reports its own cancellation as `CancelledError` too; one type for the runner.
-    if (e instanceof Error && e.name === 'CancelledError') throw new LearningCancelledError();
+    if (e instanceof Error && e.name === 'CancelledError') throw new CancelledError();
     throw e;
   } finally {
     await engine.dispose();

@@ -41,7 +41,7 @@ export interface ResolvedModel {
   readonly declaredPrefix?: string;
   /**
    * Prefix a fine-tuned export was trained with (`synonym-lens.json` `prefix`, written by
-   * src/server/learn/exportTransformer.ts): the export has its own id, so its base's preset no longer applies.
+   * src/runtime/learn/exportTransformer.ts): the export has its own id, so its base's preset no longer applies.
    */
   readonly exportedPrefix?: string;
   readonly preset?: ModelPreset;
@@ -200,7 +200,7 @@ export function resolveModelFolder(input: string, variant?: Variant): ResolvedMo
   const sbert = readJson(path.join(dir, 'sentence_bert_config.json'), 'sentence_bert_config.json', false);
   const stConfig = readJson(path.join(dir, 'config_sentence_transformers.json'), 'config_sentence_transformers.json', false);
   const prompts = (stConfig.prompts ?? {}) as Record<string, unknown>;
-  // Fine-tuned exports (src/server/learn/exportTransformer.ts) record the prefix their adapter was trained with.
+  // Fine-tuned exports (src/runtime/learn/exportTransformer.ts) record the prefix their adapter was trained with.
   const exported = readJson(path.join(dir, 'synonym-lens.json'), 'synonym-lens.json', false);
 
   // XLM-R-family position tables hold padding_idx + 1 extra rows (514 for 512 tokens).
