@@ -15,8 +15,7 @@ import { normalizeSettings } from '../shared/settings';
 import { documentSelector, restrictToUserSettings, userSettingValue } from './configuration';
 import type { ModelStatusItem } from './modelStatus';
 
-/** The server's environment variable naming the downloaded-models folder (src/runtime/model/transformer). */
-const MODELS_DIR_ENV = 'SYNONYM_LENS_MODELS_DIR';
+import { MODELS_DIR_ENV } from '../shared/conventions';
 
 /**
  * Owns the language client: creates it from the current settings, restarts it when the document

@@ -23,6 +23,7 @@ import {
   type FineTuneResult,
 } from '../shared/protocol';
 import { normalizeSettings } from '../shared/settings';
+import { MODELS_FOLDER_GLOB } from '../shared/conventions';
 import { activeDictionaryUri } from './activeDictionary';
 import { userSettingValue } from './configuration';
 import type { SynonymLensClient } from './languageClient';
@@ -119,7 +120,9 @@ export async function fineTune(client: SynonymLensClient, arg?: FineTuneArgs | v
     epochs: defaults.epochs,
     validation: defaults.validation,
     shapeFeatures: defaults.shapeFeatures,
-    adapter: defaults.adapter,
+    // An MLP adapter exists only over a transformer's encoder: sent only when chosen, so the
+    // server refuses it with a clear error on a char-n-gram model instead of ignoring it.
+    ...(defaults.adapter !== 'linear' ? { adapter: defaults.adapter } : {}),
     ...(defaults.adjust !== 'none' ? { adjust: defaults.adjust } : {}),
     ...(arg instanceof vscode.Uri ? {} : arg),
   };
@@ -255,7 +258,7 @@ export async function selectModel(client: SynonymLensClient, arg?: string | vsco
     { label: `$(folder-opened) ${vscode.l10n.t('Choose a model folder…')}`, browse: true },
     { label: `$(cloud-download) ${vscode.l10n.t('Download from Hugging Face…')}`, detail: vscode.l10n.t('An ONNX embedding model, e.g. Xenova/bge-small-zh-v1.5 (set synonymLens.hub.endpoint for a mirror)'), download: true },
   ];
-  const found = await vscode.workspace.findFiles('**/.synonym-lens/models/*/config.json', '**/node_modules/**', 50);
+  const found = await vscode.workspace.findFiles(`**/${MODELS_FOLDER_GLOB}/*/config.json`, '**/node_modules/**', 50);
   const recent = await Promise.all(
     found.map(async (config) => {
       const dir = vscode.Uri.joinPath(config, '..');

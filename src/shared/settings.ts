@@ -4,6 +4,8 @@
  * and passes whatever it gets through `normalizeSettings`, so a hand-edited settings.json with a
  * wrong type degrades to the default instead of breaking the server.
  */
+import { ADAPTER_KINDS, type AdapterKind } from '../core/learn/adapter';
+import { ADJUST_METHODS, type AdjustMethod } from '../core/learn/adjust';
 import { LOSS_NAMES, type LossName } from '../core/learn/losses';
 
 /** Severity names as users write them; `off` hides the diagnostic kind. */
@@ -72,15 +74,15 @@ export interface Settings {
     /** Char-n-gram models: learn shape features (docs/learning.md). */
     shapeFeatures: boolean;
     /** Transformer models: the adapter over the frozen encoder. */
-    adapter: 'linear' | 'mlp';
+    adapter: AdapterKind;
     /** After fine-tuning, adjust the dictionary's terms with the new model and store them in its folder; `none`: no table. */
-    adjust: 'none' | 'seed' | 'retrofit' | 'counterfit';
+    adjust: 'none' | AdjustMethod;
   };
 }
 
 /** Execution providers a user may choose for transformer models. */
-export type ExecutionProvider = 'cpu' | 'cuda' | 'auto';
-export const EXECUTION_PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda', 'auto'];
+export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'auto'] as const;
+export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
 
 function executionProvider(v: unknown, fallback: ExecutionProvider): ExecutionProvider {
   const s = typeof v === 'string' ? v.trim().toLowerCase() : '';
@@ -286,7 +288,7 @@ export const settingsSchema: readonly SettingSchema[] = [
     key: 'synonymLens.executionProvider',
     type: 'string',
     default: 'cpu',
-    enum: ['cpu', 'cuda', 'auto'],
+    enum: [...EXECUTION_PROVIDERS],
     description: 'Where transformer models run: `cpu`, `cuda` (an NVIDIA GPU; needs onnxruntime-node installed with its CUDA binaries) or `auto` (CUDA when available, else CPU). The embedded model always runs on the CPU. Takes effect when the language server restarts.',
     restartsServer: true,
   },
@@ -329,14 +331,14 @@ export const settingsSchema: readonly SettingSchema[] = [
     key: 'synonymLens.fineTune.adapter',
     type: 'string',
     default: 'linear',
-    enum: ['linear', 'mlp'],
+    enum: [...ADAPTER_KINDS],
     description: 'When fine-tuning a transformer model: a `linear` residual adapter over its frozen encoder, or a one-hidden-layer residual `mlp`.',
   },
   {
     key: 'synonymLens.fineTune.adjust',
     type: 'string',
     default: 'none',
-    enum: ['none', 'seed', 'retrofit', 'counterfit'],
+    enum: ['none', ...ADJUST_METHODS],
     description: 'After **Fine-tune Model**, also adjust the vectors of the dictionary\'s terms as the new model embeds them (`seed`, `retrofit` or `counterfit`) and store them in the new model\'s folder, which then answers those terms from them. `none`: the folder holds the fine-tuned model only.',
   },
 ];
@@ -440,8 +442,8 @@ export function normalizeSettings(raw: unknown): Settings {
       epochs: Math.round(num(pick(r, 'fineTune.epochs'), d.fineTune.epochs, 1, 1000)),
       validation: num(pick(r, 'fineTune.validation'), d.fineTune.validation, 0, 0.5),
       shapeFeatures: bool(pick(r, 'fineTune.shapeFeatures'), d.fineTune.shapeFeatures),
-      adapter: oneOf(pick(r, 'fineTune.adapter'), ['linear', 'mlp'] as const, d.fineTune.adapter),
-      adjust: oneOf(pick(r, 'fineTune.adjust'), ['none', 'seed', 'retrofit', 'counterfit'] as const, d.fineTune.adjust),
+      adapter: oneOf(pick(r, 'fineTune.adapter'), ADAPTER_KINDS, d.fineTune.adapter),
+      adjust: oneOf(pick(r, 'fineTune.adjust'), ['none', ...ADJUST_METHODS] as const, d.fineTune.adjust),
     },
   };
 }

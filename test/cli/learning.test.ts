@@ -157,7 +157,7 @@ test('fine-tune refuses an existing --out, a missing --out and a bad --loss (exi
     [['fine-tune', positives], /--out <dir> is required/],
     [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--loss', 'hinge'], /--loss must be one of cosine, mnrl, cosent, contrastive/],
     [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--epochs', '0'], /--epochs must be a positive whole number/],
-    [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--adapter', 'deep'], /--adapter must be linear or mlp/],
+    [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--adapter', 'deep'], /--adapter must be one of linear, mlp/],
     [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--adapter', 'mlp'], /--adapter mlp is for transformer models; builtin is a char-n-gram model/],
   ] as const) {
     const r = run(...args);

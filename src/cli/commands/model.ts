@@ -10,6 +10,7 @@ import { AdjustedEngine, adjustedFingerprint, EMBEDDED_TABLE_DIR, hasEmbeddedTab
 import { CancelledError, type EmbeddingEngine } from '../../runtime/model/engine';
 import { builtinModelDir, loadEngine } from '../../runtime/model/load';
 import { downloadModel, DownloadError, resolveEndpoint, type DownloadProgress } from '../../runtime/model/hub/download';
+import { MODEL_VARIANTS } from '../../shared/protocol';
 import { DOWNLOAD_METADATA, downloadedModelsDir, hfHubCacheDir, isTransformerFolder, MODELS_DIR_ENV, ModelLoadError, PRESETS, resolveTransformerSpec, TransformerEngine, type Variant } from '../../runtime/model/transformer';
 import { CliError } from '../errors';
 
@@ -37,7 +38,6 @@ export const MODEL_USAGE = `  model download <org/name>   download an ONNX model
       --variant <v>  --text <term> (show its tokens)  --threads <n>  [--models-dir] [--json]
 `;
 
-const VARIANTS: readonly Variant[] = ['fp32', 'quantized', 'fp16'];
 
 /** Default folder for downloaded models when neither --models-dir nor the environment names one. */
 export function defaultModelsDir(values: Values = {}): string {
@@ -47,7 +47,7 @@ export function defaultModelsDir(values: Values = {}): string {
 function variantOf(values: Values): Variant | undefined {
   const v = values.variant;
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !VARIANTS.includes(v as Variant)) throw new CliError(`--variant must be one of ${VARIANTS.join(', ')}, got '${String(v)}'`);
+  if (typeof v !== 'string' || !(MODEL_VARIANTS as readonly string[]).includes(v)) throw new CliError(`--variant must be one of ${MODEL_VARIANTS.join(', ')}, got '${String(v)}'`);
   return v as Variant;
 }
 

@@ -35,7 +35,8 @@ import { fitWithEpochChoice, type EpochSelection, type TrainStage, type VectorOf
 import { prepareTrainingData, runTrainingLoop, type IndexBatch, type TrainOptions } from './train';
 import type { TextPair } from './types';
 
-export type AdapterKind = 'linear' | 'mlp';
+export const ADAPTER_KINDS = ['linear', 'mlp'] as const;
+export type AdapterKind = (typeof ADAPTER_KINDS)[number];
 
 /** Shape of an adapter: `hidden` is the MLP's width (0 for `linear`). */
 export interface AdapterShape {

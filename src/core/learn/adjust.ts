@@ -13,9 +13,9 @@ import { termKey } from '../dictionary';
 import { topK, VectorMatrix } from '../vectors';
 import type { TextPair } from './types';
 
-export type AdjustMethod = 'seed' | 'retrofit' | 'counterfit';
+export const ADJUST_METHODS = ['seed', 'retrofit', 'counterfit'] as const;
+export type AdjustMethod = (typeof ADJUST_METHODS)[number];
 
-export const ADJUST_METHODS: readonly AdjustMethod[] = ['seed', 'retrofit', 'counterfit'];
 
 export interface SeedOptions {
   /** Share of the difference each vector moves per pair visit. Default 0.01 (the note's). */

@@ -18,118 +18,21 @@ import { referenceEmbed } from '../../core/builtin/model';
 import { parseDictionary } from '../../core/csv/parse';
 import { termKey } from '../../core/dictionary';
 import { adjustVectors, type AdjustMethod } from '../../core/learn/adjust';
-import { evaluate, evaluationMarkdown, termsOf, type Evaluation } from '../../core/learn/evaluate';
+import { evaluate, evaluationMarkdown, termsOf } from '../../core/learn/evaluate';
 import type { LossName } from '../../core/learn/losses';
 import { splitForScoring } from '../../core/learn/split';
 import { COLLAPSE_LIMIT, DEFAULT_VALIDATION_FRACTION, MIN_VALIDATION_POSITIVES } from '../../core/learn/epochs';
-import { trainCharNgram, type TrainProgress } from '../../core/learn/train';
+import { trainCharNgram } from '../../core/learn/train';
 import { textPairs, type TextPair } from '../../core/learn/types';
 import { CancelledError, type CancellationFlag } from '../../core/cancellation';
-import type { FineTuneLoss, LearningDataSummary, LearningReport } from '../../shared/protocol';
+import type { LearningDataSummary, LearningReport } from '../../shared/protocol';
 import { ADJUSTED_MODEL_TYPE, ADJUSTED_TERMS_FILE, ADJUSTED_VECTORS_FILE, EMBEDDED_TABLE_DIR, type EmbeddedTableConfig } from '../model/adjusted';
 import { isTransformerFolder, loadTransformerEngine } from '../model/transformer';
 import { readCharNgramBase } from './baseModel';
 import { exportCharNgramModel, sha256Hex } from './export';
 import { fineTuneTransformer } from './transformerFineTune';
-
-/** Peak learning rate when the job names none: the char-n-gram table's, and the adapter's (dense W). */
-export const DEFAULT_LR = { charNgram: 0.01, adapter: 1e-3 } as const;
-
-/** Progress of any job: the training loop's events plus named phases. */
-/**
- * A phase of a learning job: `message` is the English text (the CLI prints it); `phase` and
- * `args` let the language server show it in the editor's language (learn/handlers.ts).
- */
-export type PhaseProgress =
-  | { type: 'phase'; phase: 'load-base' | 'evaluate-held-out' | 'write-model' | 'write-vectors' | 'train-adapter'; message: string }
-  | { type: 'phase'; phase: 'embed-terms'; message: string; done: number; total: number; model?: string }
-  | { type: 'phase'; phase: 'adjust-terms'; message: string; total: number; method: string }
-  | { type: 'phase'; phase: 'evaluate-pairs'; message: string; total: number };
-
-export type JobProgress = TrainProgress | PhaseProgress;
-
-export interface FineTuneJob {
-  kind: 'fineTune';
-  /** The dictionary's text and its path (for the report and provenance). */
-  text: string;
-  dictionary: string;
-  baseDir: string;
-  baseId: string;
-  /** Folder to create and fill (must not exist). */
-  stagingDir: string;
-  /** The final folder's name: the new model's id. */
-  modelName: string;
-  loss?: FineTuneLoss;
-  epochs: number;
-  /** Share of training groups held out to choose the epoch count (`epochs.ts`); default 0.1. */
-  validation?: number;
-  batchSize: number;
-  /** Peak learning rate; default by base (`DEFAULT_LR`): 0.01 for char-n-gram, 1e-3 for transformer adapters. */
-  lr?: number;
-  seed: number;
-  /** Char-n-gram bases: shape features (default true) and learned per-kind weights (default false). */
-  shapeFeatures?: boolean;
-  learnOrderWeights?: boolean;
-  /** Transformer bases: the adapter kind (default `linear`). */
-  adapter?: 'linear' | 'mlp';
-  /**
-   * Also adjust the dictionary's terms as the fine-tuned model embeds them and write the table into
-   * the new folder (`adjusted/`, see model/adjusted.ts). Default: no table.
-   */
-  adjust?: AdjustMethod;
-}
-
-export interface FineTuneOutput {
-  report: LearningReport;
-  markdown: string;
-}
-
-export interface AdjustJob {
-  kind: 'adjust';
-  text: string;
-  method: AdjustMethod;
-  /** Distinct terms of the dictionary and their vectors from the current model. */
-  terms: string[];
-  vectors: Float32Array[];
-  stagingDir: string;
-  /** Written to the folder's config.json so the loader finds the base again. */
-  base: { spec: string; id: string; fingerprint: string; dimension: number };
-}
-
-export interface AdjustOutput {
-  movedTerms: number;
-  terms: number;
-}
-
-export interface EvaluateJob {
-  kind: 'evaluate';
-  /** Labelled pairs (negatives already sampled when needed). */
-  pairs: TextPair[];
-  terms: string[];
-  vectors: Float32Array[];
-  threshold: number;
-}
-
-export interface EvaluateOutput {
-  evaluation: Evaluation;
-  markdown: string;
-  /** Every pair both of whose terms have a vector, with its cosine (histogram, PR/ROC curves). */
-  scores: { a: string; b: string; label: 0 | 1; cosine: number }[];
-}
-
-export type LearningJob = FineTuneJob | AdjustJob | EvaluateJob;
-
-export interface JobContext {
-  token: CancellationFlag;
-  onProgress: (event: JobProgress) => void;
-  /**
-   * Runs `fn` with the worker marked as not terminable. Terminating a worker thread while an
-   * onnxruntime call (session creation, `run`) is in flight aborts the whole process, so a job
-   * wraps the life of its onnxruntime session in this; cancellation then relies on the job's own
-   * checks (between embedding batches and training steps). Default: just runs `fn`.
-   */
-  holdTermination?: <T>(fn: () => Promise<T>) => Promise<T>;
-}
+import { LearningInputError } from './options';
+import { DEFAULT_LR, type AdjustJob, type AdjustOutput, type EvaluateJob, type EvaluateOutput, type FineTuneJob, type FineTuneOutput, type JobContext, type JobOutput, type JobProgress, type LearningJob } from './jobs';
 
 function checkCancelled(token: CancellationFlag): void {
   if (token.isCancellationRequested) throw new CancelledError();
@@ -138,7 +41,7 @@ function checkCancelled(token: CancellationFlag): void {
 /** Pairs of a dictionary text; throws when there is nothing to learn from. */
 export function dictionaryPairs(text: string): TextPair[] {
   const pairs = textPairs(parseDictionary(text).pairs).filter((p) => termKey(p.a) !== '' && termKey(p.b) !== '');
-  if (!pairs.some((p) => p.label === 1)) throw new Error('The dictionary has no synonym pair (label 1) to learn from.');
+  if (!pairs.some((p) => p.label === 1)) throw new LearningInputError('The dictionary has no synonym pair (label 1) to learn from.');
   return pairs;
 }
 
@@ -522,13 +425,15 @@ export function runEvaluate(job: EvaluateJob, ctx: JobContext): EvaluateOutput {
   return { evaluation, markdown: evaluationMarkdown(evaluation), scores: scorePairs(scored, (t) => byKey.get(t)!) };
 }
 
-export async function runJob(job: LearningJob, ctx: JobContext): Promise<FineTuneOutput | AdjustOutput | EvaluateOutput> {
-  switch (job.kind) {
+export async function runJob<J extends LearningJob>(job: J, ctx: JobContext): Promise<JobOutput<J>> {
+  // Each branch returns its kind's output; the cast tells the compiler what the switch proves.
+  const j: LearningJob = job;
+  switch (j.kind) {
     case 'fineTune':
-      return await runFineTune(job, ctx);
+      return (await runFineTune(j, ctx)) as JobOutput<J>;
     case 'adjust':
-      return runAdjust(job, ctx);
+      return runAdjust(j, ctx) as JobOutput<J>;
     case 'evaluate':
-      return runEvaluate(job, ctx);
+      return runEvaluate(j, ctx) as JobOutput<J>;
   }
 }

@@ -7,8 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { MODELS_FOLDER } from '../../shared/conventions';
 import { CancelledError } from '../../core/cancellation';
-import type { JobProgress, LearningJob } from './pipeline';
+import type { JobOutput, JobProgress, LearningJob } from './jobs';
 import type { FromWorker, WorkerInput } from './worker';
 
 /** How long a cancelled job may take to reach its next check before the worker is terminated. */
@@ -31,7 +32,8 @@ export interface RunOptions {
  * `signal` aborts (the worker is told, then terminated after a grace period unless it holds
  * termination off) and with the job's error otherwise. Settles only after the worker has exited, so callers may clean up its files.
  */
-export function runInWorker<R>(job: LearningJob, options: RunOptions = {}): Promise<R> {
+export function runInWorker<J extends LearningJob>(job: J, options: RunOptions = {}): Promise<JobOutput<J>> {
+  type R = JobOutput<J>;
   return new Promise<R>((resolve, reject) => {
     if (options.signal?.aborted) {
       reject(new CancelledError());
@@ -98,10 +100,10 @@ export function stagingFor(dest: string): string {
  * failure or cancellation the staging files are removed and `dest` is never created; an existing
  * `dest` is never replaced.
  */
-export async function runToFolder<R>(job: LearningJob & { stagingDir: string }, dest: string, options: RunOptions = {}): Promise<R> {
+export async function runToFolder<J extends LearningJob & { stagingDir: string }>(job: J, dest: string, options: RunOptions = {}): Promise<JobOutput<J>> {
   try {
     if (existsSync(dest)) throw new Error(`Output folder already exists: ${dest}; models are never overwritten.`);
-    const result = await runInWorker<R>(job, options);
+    const result = await runInWorker(job, options);
     if (options.signal?.aborted) throw new CancelledError();
     if (existsSync(dest)) throw new Error(`Output folder already exists: ${dest}; models are never overwritten.`);
     renameSync(job.stagingDir, dest);
@@ -116,7 +118,7 @@ export function defaultModelDir(dictionaryPath: string, suffix?: string, now = n
   const name = path.basename(dictionaryPath).replace(/(\.synonyms)?\.(csv|tsv|txt)$/i, '') || 'model';
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
-  const base = path.join(path.dirname(dictionaryPath), '.synonym-lens', 'models', `${name}${suffix ? `-${suffix}` : ''}-${stamp}`);
+  const base = path.join(path.dirname(dictionaryPath), ...MODELS_FOLDER, `${name}${suffix ? `-${suffix}` : ''}-${stamp}`);
   let dir = base;
   for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
   return dir;

@@ -9,7 +9,7 @@
  * `SharedArrayBuffer`. A cancelled or failed run leaves no output folder.
  */
 import { applyAdapter, trainAdapter, type Adapter, type AdapterKind, type AdapterTrainResult } from '../../core/learn/adapter';
-import type { PhaseProgress } from './pipeline';
+import type { PhaseProgress } from './jobs';
 import { evaluate, termsOf, type Evaluation } from '../../core/learn/evaluate';
 import type { LossName, LossParams } from '../../core/learn/losses';
 import { DEFAULT_VALIDATION_FRACTION } from '../../core/learn/epochs';

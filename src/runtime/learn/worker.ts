@@ -7,7 +7,8 @@
  * `runner.ts`). The worker exits by itself once the job has settled and its engine is disposed.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { runJob, type JobProgress, type LearningJob } from './pipeline';
+import type { JobProgress, LearningJob } from './jobs';
+import { runJob } from './pipeline';
 
 export type FromWorker =
   | { type: 'progress'; event: JobProgress }

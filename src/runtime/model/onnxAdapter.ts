@@ -20,8 +20,9 @@ export interface OutputTensor {
   readonly dims: readonly number[];
 }
 
-/** Execution providers we let users choose; `auto` takes CUDA when its binaries are installed. */
-export type ExecutionProviderChoice = 'cpu' | 'cuda' | 'auto';
+/** Execution providers we let users choose (settings); `auto` takes CUDA when its binaries are installed. */
+export type { ExecutionProvider as ExecutionProviderChoice } from '../../shared/settings';
+import type { ExecutionProvider as ExecutionProviderChoice } from '../../shared/settings';
 
 export interface OnnxSessionOptions {
   /** Intra-op threads; default: the physical core count (onnxruntime's own default uses one here). */

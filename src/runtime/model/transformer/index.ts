@@ -12,8 +12,9 @@ export { resolveModelFolder, findInHfCache, hfHubCacheDir, isTransformerFolder, 
 export { PRESETS, findPreset, type ModelPreset, type Pooling } from './presets';
 export { TermTokenizer, type EncodedText } from './tokenizer';
 
-/** Environment variable: the folder `model download` fills (the extension passes its global storage). */
-export const MODELS_DIR_ENV = 'SYNONYM_LENS_MODELS_DIR';
+import { MODELS_DIR_ENV } from '../../../shared/conventions';
+
+export { MODELS_DIR_ENV };
 
 /**
  * Where downloaded models live: `modelsDir`, else `SYNONYM_LENS_MODELS_DIR` (the extension sets it

@@ -14,7 +14,9 @@ import path from 'node:path';
 import { ModelLoadError } from './errors';
 import { findPreset, type ModelPreset, type Pooling } from './presets';
 
-export type Variant = 'fp32' | 'quantized' | 'fp16';
+import { MODEL_VARIANTS, type ModelVariant as Variant } from '../../../shared/protocol';
+
+export { MODEL_VARIANTS, type Variant };
 
 /** Metadata `model download` leaves in the folder it fills. */
 export const DOWNLOAD_METADATA = '.synonym-lens-download.json';
@@ -126,7 +128,7 @@ export const ONNX_SUBDIRS = ['onnx', '.'] as const;
 
 /** The ONNX file of `variant` (or the best available: fp32, quantized, fp16, any other `.onnx`). */
 export function findOnnxFile(dir: string, variant?: Variant): { file: string; variant: Variant | 'other' } {
-  const order: Variant[] = variant ? [variant] : ['fp32', 'quantized', 'fp16'];
+  const order: readonly Variant[] = variant ? [variant] : MODEL_VARIANTS;
   for (const v of order)
     for (const sub of ONNX_SUBDIRS)
       for (const name of VARIANT_FILES[v]) {
