@@ -47,7 +47,7 @@ export interface FineTuneOptions {
 /** What a front end received; `null` counts as absent (a client may send a setting's "none" so). */
 export type RawFineTuneOptions = { [K in keyof FineTuneOptions]?: unknown };
 
-export const FINE_TUNE_DEFAULTS = { epochs: 10, batchSize: 32, seed: 42, maxEpochs: 1000, maxBatchSize: 4096 } as const;
+export const FINE_TUNE_DEFAULTS = { epochs: 10, batchSize: 32, seed: 42, maxEpochs: 100_000, maxBatchSize: 4096 } as const;
 
 const absent = (v: unknown): boolean => v === undefined || v === null;
 
