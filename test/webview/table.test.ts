@@ -164,6 +164,34 @@ describe('table webview', () => {
   });
 });
 
+describe('table webview when an edit\'s document update never arrives', () => {
+  let w: Webview;
+  before(async () => {
+    w = await openWebview({ view: 'table' });
+    await w.send({ type: 'document', uri: 'file:///d.synonyms.csv', version: 1, text: TEXT });
+    await w.page.waitForSelector('#grid[data-version="1"]');
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  it('tells the user the table may be out of date instead of carrying on silently', async () => {
+    await w.page.click('.grid-row[data-row="1"] .grid-cell[data-col="c2"]');
+    let from = (await w.posted()).length;
+    await w.page.keyboard.press('Space');
+    const edit = await w.waitForPosted<{ requestId: number }>('editRow', from);
+    // The host applied the edit as version 2, but the document message for version 2 is lost.
+    await w.send({ type: 'response', requestId: edit.requestId, ok: true, result: { version: 2 } });
+    const expected = 'The edit was applied, but the table did not receive document version 2; it may be out of date. Reopen the table to reload it.';
+    await w.page.waitForFunction((text) => document.querySelector('#message')?.textContent === text, expected, { timeout: 20_000 });
+    // The table keeps working: the next edit is still sent.
+    from = (await w.posted()).length;
+    await w.page.keyboard.press('Space');
+    await w.waitForPosted('editRow', from);
+    assert.deepEqual(await w.problems(), []);
+  });
+});
+
 describe('table webview at 20,000 rows', () => {
   let w: Webview;
   before(async () => {

@@ -394,12 +394,29 @@ grid.addEventListener('keydown', (e) => {
 
 let chain: Promise<void> = Promise.resolve();
 
-/** Resolves once the grid shows document version `version` or later (5 s at most). */
+/** How long an edit's document update may take to reach the grid before the user is told. */
+const UPDATE_TIMEOUT_MS = 5000;
+
+/**
+ * Resolves once the grid shows document version `version` or later; rejects with a message for
+ * the user when that update has not arrived within UPDATE_TIMEOUT_MS (the grid would otherwise
+ * go on showing a document that no longer exists, and the next edit would be made against it).
+ */
 function whenVersion(version: number): Promise<void> {
   if (model && model.version >= version) return Promise.resolve();
-  return new Promise((resolve) => {
-    versionWaiters.push({ version, resolve });
-    setTimeout(resolve, 5000);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      versionWaiters = versionWaiters.filter((w) => w !== waiter);
+      reject(new Error(format(S.updateLost, version)));
+    }, UPDATE_TIMEOUT_MS);
+    const waiter = {
+      version,
+      resolve: () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    };
+    versionWaiters.push(waiter);
   });
 }
 
