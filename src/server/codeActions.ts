@@ -14,6 +14,7 @@ import {
 import type { Row } from '../core/csv/types';
 import { deleteRowEdit, insertRowEdit, replaceRowEdit } from '../core/csv/serialize';
 import { termKey } from '../core/dictionary';
+import { visibleText } from '../core/visible';
 import { ClientCommands, DiagnosticCodes, diagnosticSource, type FineTuneCommandArgs, type Neighbor } from '../shared/protocol';
 import type { DiagnosticData } from './diagnostics';
 import type { Analysis } from './documents';
@@ -85,7 +86,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     const s = row.synonyms[0].column;
     [values[row.term.column], values[s]] = [values[s], values[row.term.column]];
     out.push({
-      title: l10n.t('Swap term and synonym ({0} ↔ {1})', row.synonyms[0].text, row.term.text),
+      title: l10n.t('Swap term and synonym ({0} ↔ {1})', visibleText(row.synonyms[0].text), visibleText(row.term.text)),
       kind: CodeActionKind.RefactorRewrite,
       edit: edit(replaceRowEdit(a.dict, row.index, values)),
     });
@@ -99,7 +100,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     for (const n of fresh) {
       const values = newPairValues(term, n.term, labelColumn, '1');
       out.push({
-        title: l10n.t('Add pair {0} ~ {1} (cosine {2})', term, n.term, n.cosine.toFixed(2)),
+        title: l10n.t('Add pair {0} ~ {1} (cosine {2})', visibleText(term), visibleText(n.term), n.cosine.toFixed(2)),
         kind: suggestKind,
         edit: edit(insertRowEdit(a.dict, values, hit.row.index)),
       });

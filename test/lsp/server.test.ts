@@ -182,6 +182,21 @@ test('hover escapes hostile terms: no link, command or HTML survives', async () 
   server.close(uri);
 });
 
+test('bidi and control characters in terms are shown as escapes in hovers and diagnostics', async () => {
+  const uri = fixtureUri('bidi.synonyms.csv');
+  server.open(uri, 'term,synonym\n"gpj.\u202eexe","gpj.\u202eexe"\nclear\u001b[2J,clear\n');
+  const diagnostics = (await server.waitDiagnostics(uri, (d) => d.some((x) => x.code === 'self-pair'), { what: 'self-pair diagnostic' })).diagnostics;
+  const self = diagnostics.find((x) => x.code === 'self-pair')!;
+  assert.match(self.message, /"gpj\.\\u202eexe" ~ "gpj\.\\u202eexe"/);
+  for (const d of diagnostics) assert.ok(!/[\u202e\u001b]/.test(d.message + JSON.stringify(d.relatedInformation ?? [])), d.message);
+  for (const position of [{ line: 1, character: 2 }, { line: 2, character: 1 }]) {
+    const md = ((await server.request<Hover>('textDocument/hover', { textDocument: { uri }, position })).contents as MarkupContent).value;
+    assert.ok(!/[\u202e\u001b]/.test(md), md);
+    assert.match(md, position.line === 1 ? /\*\*gpj\\\.\\\\u202eexe\*\*/ : /\*\*clear\\\\x1b\\\[2J\*\*/);
+  }
+  server.close(uri);
+});
+
 test('inlay hints show each pair\'s cosine after its synonym cell', async () => {
   const hints = await server.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri: cars }, range: range(0, 0, 3, 0) });
   assert.deepEqual(

@@ -3,6 +3,7 @@ import { termsOf } from '../../core/learn/evaluate';
 import type { AdjustOutput } from '../../server/learn/pipeline';
 import { runToFolder, stagingFor } from '../../server/learn/runner';
 import { CliError } from '../errors';
+import { writeHuman } from '../output';
 import { openEngine } from '../options';
 import { baseModelOption, interruptSignal, learningFailure, outOption, readLearningInput } from './learnCommon';
 
@@ -48,7 +49,7 @@ export async function runAdjust(positionals: string[], values: Record<string, st
   if (values.json) {
     process.stdout.write(JSON.stringify({ model_dir: out, method, base_model: engine.id, terms: result.terms, moved_terms: result.movedTerms }, null, 2) + '\n');
   } else {
-    process.stdout.write(`${method}: moved ${result.movedTerms} of ${result.terms} dictionary terms (other terms keep the ${engine.id} vectors)\nwrote ${out}\n`);
+    writeHuman(`${method}: moved ${result.movedTerms} of ${result.terms} dictionary terms (other terms keep the ${engine.id} vectors)\nwrote ${out}\n`);
   }
   return 0;
 }

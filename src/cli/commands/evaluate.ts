@@ -3,6 +3,7 @@ import { evaluationPairs } from '../../core/learn/split';
 import { runEvaluate } from '../../server/learn/pipeline';
 import { numberOption, openEngine } from '../options';
 import { readLearningInput } from './learnCommon';
+import { writeHuman } from '../output';
 
 /**
  * `evaluate <labelled.csv> [--model builtin|<dir>] [--threshold 0.5] [--json]`: the metrics of a
@@ -30,7 +31,7 @@ export async function runEvaluateCommand(positionals: string[], values: Record<s
     process.stdout.write(JSON.stringify({ ...out.evaluation, model: engine.id, sampled_negatives: labelled.sampled }, null, 2) + '\n');
   } else {
     const note = labelled.sampled ? ` (+ ${labelled.sampled} sampled negatives: the file has no label-0 pair)` : '';
-    process.stdout.write(`${file}: ${pairs.length} pairs${note} · model ${engine.id}\n\n${out.markdown}`);
+    writeHuman(`${file}: ${pairs.length} pairs${note} · model ${engine.id}\n\n${out.markdown}`);
   }
   return 0;
 }
