@@ -16,6 +16,7 @@ import * as l10n from '@vscode/l10n';
 import type { Pair, PairIssue, Problem, ProblemMessageId } from '../core/csv/types';
 import { formatCosine, type PairFlag, type Thresholds } from '../core/scoring';
 import { isModelErrorText, type ModelErrorMessageId, type ModelErrorText } from './model/errorMessages';
+import type { VocabularySkip } from './vocabularyFile';
 
 type Arg = string | number;
 
@@ -215,4 +216,27 @@ export function pairVerdict(pair: Pair, cosine: number, t: Thresholds): string {
   return cosine > t.negativeThreshold
     ? l10n.t('cosine {0} > {1} (negative threshold): above — labelled 0, but the model finds them similar', c, nt)
     : l10n.t('cosine {0} ≤ {1} (negative threshold): below — agrees with label 0', c, nt);
+}
+
+/** Why a vocabulary file was skipped, for the warning the user sees. */
+export function vocabularySkippedMessage(file: string, skip: VocabularySkip): string {
+  switch (skip.reason) {
+    case 'not-regular':
+      switch (skip.kind) {
+        case 'fifo':
+          return l10n.t('Vocabulary file {0} was skipped: it is a FIFO (named pipe), not a regular file.', file);
+        case 'device':
+          return l10n.t('Vocabulary file {0} was skipped: it is a device, not a regular file.', file);
+        case 'directory':
+          return l10n.t('Vocabulary file {0} was skipped: it is a folder, not a file.', file);
+        default:
+          return l10n.t('Vocabulary file {0} was skipped: it is not a regular file.', file);
+      }
+    case 'too-large':
+      return l10n.t('Vocabulary file {0} was skipped: it is larger than {1} MB.', file, Math.round(skip.limit / (1024 * 1024)));
+    case 'timeout':
+      return l10n.t('Vocabulary file {0} was skipped: reading it took longer than {1} seconds.', file, Math.round(skip.ms / 1000));
+    case 'unreadable':
+      return l10n.t('Vocabulary file {0} was skipped: it cannot be read ({1}).', file, skip.detail);
+  }
 }

@@ -10,14 +10,16 @@
  */
 import * as l10n from '@vscode/l10n';
 import { fsPath } from './uris';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   ErrorCodes,
   LSPErrorCodes,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type CancellationToken,
@@ -46,12 +48,13 @@ import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
 import { registerDownload } from './downloadHandler';
 import { Analysis, type DocumentIndex } from './documents';
 import { markNeighbors, renderHover } from './hover';
-import { configureL10n } from './messages';
+import { configureL10n, vocabularySkippedMessage } from './messages';
 import { inlayHints } from './inlayHints';
 import { registerLearning } from './learn/handlers';
 import { ModelHost, resolveModelSpec, type ModelEntry } from './models';
 import { SettingsProvider } from './settings';
 import type { VectorStore } from './vocabulary';
+import { readVocabularyFile, VocabularySkipError } from './vocabularyFile';
 
 /** Options a client may pass in `initializationOptions` (all optional; for tests and benchmarks). */
 export interface InitializationOptions {
@@ -66,6 +69,13 @@ export interface InitializationOptions {
    * message → translation). Without one the server's messages are English (messages.ts).
    */
   l10nBundle?: Record<string, string>;
+  /**
+   * Present when the workspace is untrusted: the user values of the restricted settings
+   * (`restrictedSettingKeys`, keyed relative to `synonymLens`). The server then takes those
+   * settings only from here, whatever configuration answers say, and ignores `threads` and
+   * `executionProvider` above in favour of these.
+   */
+  untrustedSettings?: Record<string, unknown>;
 }
 
 interface DocState {
@@ -107,10 +117,13 @@ export function startServer(connection: Connection): void {
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) debounceMs = options.debounceMs;
     configureL10n(options.l10nBundle);
-    settings = new SettingsProvider(connection, caps.workspace?.configuration === true);
+    const untrusted = options.untrustedSettings && typeof options.untrustedSettings === 'object' ? options.untrustedSettings : undefined;
+    settings = new SettingsProvider(connection, caps.workspace?.configuration === true, untrusted);
+    const runtime = untrusted ? { threads: untrusted.threads, executionProvider: untrusted.executionProvider } : options;
+    if (untrusted) connection.console.info('Untrusted workspace: model, vocabulary files, execution provider and threads come from the user settings sent at start.');
     host = new ModelHost(connection, {
-      ...(typeof options.threads === 'number' ? { threads: options.threads } : {}),
-      ...(typeof options.executionProvider === 'string' ? { executionProvider: normalizeSettings({ executionProvider: options.executionProvider }).executionProvider } : {}),
+      ...(typeof runtime.threads === 'number' ? { threads: runtime.threads } : {}),
+      ...(typeof runtime.executionProvider === 'string' ? { executionProvider: normalizeSettings({ executionProvider: runtime.executionProvider }).executionProvider } : {}),
     });
     inlayRefresh = caps.workspace?.inlayHint?.refreshSupport === true;
     versionedEdits = caps.workspace?.workspaceEdit?.documentChanges === true;
@@ -343,7 +356,7 @@ export function startServer(connection: Connection): void {
         const mtime = (await stat(abs)).mtimeMs;
         if (loaded.get(abs) === mtime) continue;
         loaded.set(abs, mtime);
-        const text = await readFile(abs, 'utf8');
+        const text = await readVocabularyFile(abs);
         const terms = new Set(/\.(csv|tsv)$/i.test(abs) ? uniqueTerms(parseDictionary(text)) : text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
         store.setSource(id, terms);
         const jobKey = `${entry.spec}\u0000${abs}`;
@@ -357,6 +370,14 @@ export function startServer(connection: Connection): void {
         host.notify(entry);
       } catch (e) {
         if (isCancellation(e)) return;
+        if (e instanceof VocabularySkipError) {
+          // Said once per file and modification (kept in `loaded`), not on every document's job.
+          const message = vocabularySkippedMessage(abs, e.skip);
+          connection.console.warn(message);
+          // A notification, not a request: nothing waits on the user's answer.
+          void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+          continue;
+        }
         loaded.delete(abs);
         connection.console.warn(`Vocabulary file ${abs} could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
       }

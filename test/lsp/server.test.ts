@@ -187,8 +187,9 @@ test('bidi and control characters in terms are shown as escapes in hovers and di
   server.open(uri, 'term,synonym\n"gpj.\u202eexe","gpj.\u202eexe"\nclear\u001b[2J,clear\n');
   const diagnostics = (await server.waitDiagnostics(uri, (d) => d.some((x) => x.code === 'self-pair'), { what: 'self-pair diagnostic' })).diagnostics;
   const self = diagnostics.find((x) => x.code === 'self-pair')!;
-  assert.match(self.message, /"gpj\.\\u202eexe" ~ "gpj\.\\u202eexe"/);
-  for (const d of diagnostics) assert.ok(!/[\u202e\u001b]/.test(d.message + JSON.stringify(d.relatedInformation ?? [])), d.message);
+  const text = (m: string | MarkupContent) => (typeof m === 'string' ? m : m.value);
+  assert.match(text(self.message), /"gpj\.\\u202eexe" ~ "gpj\.\\u202eexe"/);
+  for (const d of diagnostics) assert.ok(!/[\u202e\u001b]/.test(text(d.message) + JSON.stringify(d.relatedInformation ?? [])), text(d.message));
   for (const position of [{ line: 1, character: 2 }, { line: 2, character: 1 }]) {
     const md = ((await server.request<Hover>('textDocument/hover', { textDocument: { uri }, position })).contents as MarkupContent).value;
     assert.ok(!/[\u202e\u001b]/.test(md), md);

@@ -16,7 +16,7 @@
  * Token: `HF_TOKEN` for gated or private repositories.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants as fsConstants, createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants as fsConstants, createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readOnnxGraph } from '../../../core/onnx/graph';
 import { CancelledError, type CancellationFlag } from '../engine';
@@ -418,7 +418,7 @@ async function fetchInto(
   const start = append ? have : 0;
   // O_NOFOLLOW: a symbolic link planted at the `.part` name after the check is not followed.
   const { O_WRONLY, O_CREAT, O_APPEND, O_TRUNC, O_NOFOLLOW } = fsConstants;
-  const out = createWriteStream(part, { flags: O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | (O_NOFOLLOW ?? 0) });
+  const out = createWriteStream(part, { fd: openSync(part, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | (O_NOFOLLOW ?? 0)) });
   let received = start;
   // Our own idle timer on the body, so a stall mid-transfer is reported as a stall (not a truncation).
   let stalled = false;
