@@ -240,3 +240,8 @@ export function vocabularySkippedMessage(file: string, skip: VocabularySkip): st
       return l10n.t('Vocabulary file {0} was skipped: it cannot be read ({1}).', file, skip.detail);
   }
 }
+
+/** A structured edit refused because the file has an unclosed quote before it (core `UnsafeEditError`). */
+export function unsafeEditMessage(line: number): string {
+  return l10n.t('Line {0} has a quote that is never closed, so this edit could change how the rows after it are read. Close that quote first.', line);
+}

@@ -30,7 +30,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseDictionary } from '../core/csv/parse';
-import { insertRowEdit } from '../core/csv/serialize';
+import { insertRowEdit, UnsafeEditError } from '../core/csv/serialize';
 import { termKey, uniqueTerms } from '../core/dictionary';
 import { flagPair } from '../core/scoring';
 import {
@@ -48,7 +48,7 @@ import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
 import { registerDownload } from './downloadHandler';
 import { Analysis, type DocumentIndex } from './documents';
 import { markNeighbors, renderHover } from './hover';
-import { configureL10n, vocabularySkippedMessage } from './messages';
+import { configureL10n, unsafeEditMessage, vocabularySkippedMessage } from './messages';
 import { inlayHints } from './inlayHints';
 import { registerLearning } from './learn/handlers';
 import { ModelHost, resolveModelSpec, type ModelEntry } from './models';
@@ -609,7 +609,12 @@ export function startServer(connection: Connection): void {
       if (!term || !synonym) throw new ResponseError(ErrorCodes.InvalidParams, 'term and synonym must be non-empty');
       const values = newPairValues(term, synonym, labelColumnOf(a), params.label === 0 ? '0' : '1');
       const afterRow = params.afterRow !== undefined && params.afterRow >= 0 && params.afterRow < a.dict.rows.length ? params.afterRow : undefined;
-      return { version: a.version, edits: [a.docEdit(insertRowEdit(a.dict, values, afterRow))] };
+      try {
+        return { version: a.version, edits: [a.docEdit(insertRowEdit(a.dict, values, afterRow))] };
+      } catch (e) {
+        if (e instanceof UnsafeEditError) throw new ResponseError(ErrorCodes.InvalidRequest, unsafeEditMessage(e.line));
+        throw e;
+      }
     }),
   );
 

@@ -259,6 +259,24 @@ test('code actions: remove duplicate, swap, mark negative, suggest neighbours, f
   assert.ok(onlyQuickfix.every((a) => a.kind === 'quickfix'));
 });
 
+test('after an unclosed quote, edits that would write a quote are refused with the reason (code action disabled, addPair error)', async () => {
+  const uri = fixtureUri('unclosed.synonyms.csv');
+  const text = 'term,synonym\n"丰田,丰田汽车\n宝马,BMW\n奔驰, Benz\n';
+  server.open(uri, text);
+  await server.waitDiagnostics(uri, (d) => d.some((x) => x.code === 'unterminated-quote'), { what: 'the unclosed quote reported' });
+  // Swapping row 4 would write `" Benz"` (edge space needs quotes): that quote would close line 2's.
+  const actions = await server.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: range(3, 1, 3, 1), context: { diagnostics: [] } });
+  const swap = actions.find((a) => a.title.startsWith('Swap'));
+  assert.ok(swap, actions.map((a) => a.title).join('\n'));
+  assert.equal(swap.edit, undefined);
+  assert.match(swap.disabled?.reason ?? '', /Line 2 has a quote that is never closed/);
+  await assert.rejects(server.request('synonymLens/addPair', { uri, term: '奔驰', synonym: 'Mercedes, Benz' }), /Line 2 has a quote that is never closed/);
+  // An edit that writes no quote is still fine.
+  const add = await server.request<AddPairResult>('synonymLens/addPair', { uri, term: '奔驰', synonym: 'Mercedes' });
+  assert.equal(applyEdit(text, uri, { changes: { [uri]: add.edits } }), text + '奔驰,Mercedes\n');
+  server.close(uri);
+});
+
 test('custom requests: pairScores, similarityMatrix, neighbors, addPair', async () => {
   const scores = await server.request<PairScoresResult>('synonymLens/pairScores', { uri: cars });
   assert.equal(scores.version, 1);
