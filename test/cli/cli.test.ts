@@ -164,3 +164,10 @@ test('terminal escapes and bidi controls in a CSV are shown as escapes in human 
   // JSON keeps the exact text (its own escaping makes it safe).
   assert.equal(JSON.parse(run('check', f, '--json').stdout).pairs[0].term, 'clear\u001b[2Jscreen');
 });
+
+test('a UTF-16 file is named as UTF-16 (save as UTF-8), not as binary', () => {
+  const text = 'term,synonym\n丰田,丰田汽车\n';
+  assertInputError(run('check', file('u16le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))), /is UTF-16 \(UTF-16LE\) text, not UTF-8; save it as UTF-8/);
+  assertInputError(run('check', file('u16le-nobom.csv', Buffer.from(text, 'utf16le'))), /is UTF-16 \(UTF-16LE\) text, not UTF-8; save it as UTF-8/);
+  assertInputError(run('check', file('u16be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]))), /UTF-16BE/);
+});
