@@ -211,6 +211,30 @@ export function startServer(connection: Connection): void {
     return resolveModelSpec(s.model, baseFolder(uri));
   }
 
+  /**
+   * The model that serves a document: the one its settings ask for, except while that one is
+   * loading or after it failed to load, when the document's previous model — if it was ready —
+   * keeps serving diagnostics, hovers, inlay hints and code actions (the status shows the new
+   * model's state and error).
+   */
+  function servingEntry(s: Settings, uri: string): { wanted: ModelEntry; entry: ModelEntry } {
+    const wanted = host.get(specFor(s, uri));
+    const previousSpec = states.get(uri)?.spec;
+    const previous = previousSpec && previousSpec !== wanted.spec ? host.peek(previousSpec) : undefined;
+    return { wanted, entry: wanted.state !== 'ready' && previous?.state === 'ready' ? previous : wanted };
+  }
+
+  /** Disposes engines no open document asks for or is still served by. */
+  async function releaseUnused(): Promise<void> {
+    const keep = new Set<string>();
+    for (const uri of documents.keys()) {
+      keep.add(specFor(await settings.get(uri), uri));
+      const served = states.get(uri)?.spec;
+      if (served) keep.add(served);
+    }
+    await host.retainOnly(keep);
+  }
+
   function baseFolder(uri: string): string | undefined {
     const p = fsPath(uri);
     if (p) {
@@ -273,8 +297,14 @@ export function startServer(connection: Connection): void {
         publish([]);
         return;
       }
-      const entry = host.get(specFor(s, uri));
+      const { wanted, entry } = servingEntry(s, uri);
+      if (entry !== wanted) {
+        // Served by the previous model meanwhile; switch once the new one is ready.
+        wanted.ready.then(() => schedule(uri), () => undefined);
+      }
+      const switched = states.get(uri)?.spec !== undefined && states.get(uri)?.spec !== entry.spec;
       attachTerms(uri, a, entry);
+      if (switched) void releaseUnused().catch(() => undefined);
       const structural = structuralDiagnostics(a, s);
       const t = thresholdsFor(s, entry.modelId);
       if (entry.state === 'ready') {
@@ -286,7 +316,7 @@ export function startServer(connection: Connection): void {
           if (stale()) return;
           allEmbedded(a, entry.store!);
           publish(structural.concat(modelDiagnostics(a, s, entry, t).diagnostics));
-          host.notify(entry);
+          if (entry === wanted) host.notify(entry);
           void loadVocabularyFiles(entry, s, uri);
           return;
         }
@@ -302,7 +332,7 @@ export function startServer(connection: Connection): void {
       allEmbedded(a, entry.store!);
       const m = modelDiagnostics(a, s, entry, thresholdsFor(s, entry.modelId));
       publish(structural.concat(m.diagnostics));
-      host.notify(entry);
+      if (entry === wanted) host.notify(entry);
       if (inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
       void loadVocabularyFiles(entry, s, uri);
     } catch (e) {
@@ -394,16 +424,10 @@ export function startServer(connection: Connection): void {
         for (const file of loaded.keys()) store?.removeSource(`vocabulary:${file}`);
       }
       vocabularyLoaded.clear();
-      const uris = documents.keys();
-      const specs = new Set<string>();
-      for (const uri of uris) specs.add(specFor(await settings.get(uri), uri));
-      // Engines nobody uses any more are disposed; a changed `model` loads on the next job.
-      for (const uri of uris) {
-        const st = states.get(uri);
-        if (st?.spec && !specs.has(st.spec)) st.spec = undefined;
-      }
-      await host.retainOnly(specs);
-      for (const uri of uris) schedule(uri);
+      // Engines nobody uses any more are disposed; a changed `model` loads on the next job, and a
+      // document's previous model keeps serving it until then (`servingEntry`).
+      await releaseUnused();
+      for (const uri of documents.keys()) schedule(uri);
     })().catch((e) => connection.console.error(`Configuration change failed: ${String(e)}`));
   });
 
@@ -484,7 +508,7 @@ export function startServer(connection: Connection): void {
       if (!hit) return null;
       const s = await settings.get(a.uri);
       throwIfCancelled(token);
-      const entry = host.get(specFor(s, a.uri));
+      const { entry } = servingEntry(s, a.uri);
       const term = hit.cell.text;
       let neighbors: Neighbor[] | undefined;
       if (entry.state === 'ready' && entry.store) {
@@ -502,7 +526,7 @@ export function startServer(connection: Connection): void {
       const s = await settings.get(a.uri);
       throwIfCancelled(token);
       if (!s.inlayHints.enabled) return [];
-      const entry = host.get(specFor(s, a.uri));
+      const { entry } = servingEntry(s, a.uri);
       if (entry.state !== 'ready' || !entry.store) return [];
       return inlayHints(a, params.range, entry.store, thresholdsFor(s, entry.modelId));
     })),
@@ -512,7 +536,7 @@ export function startServer(connection: Connection): void {
     guard('codeAction', (params, token) => onCurrent(params.textDocument.uri, () => [], async (a) => {
       const s = await settings.get(a.uri);
       throwIfCancelled(token);
-      const entry = host.get(specFor(s, a.uri));
+      const { entry } = servingEntry(s, a.uri);
       return codeActions({
         analysis: a,
         params,
