@@ -353,6 +353,27 @@ async function switchToBuiltin(s: TestServer): Promise<void> {
   await s.waitDiagnostics(cars, has('low-similarity'), { after: cursor });
 }
 
+test('a newly chosen model that fails to load leaves the previous model serving the open dictionary', async () => {
+  const s = await startServer({ settings: {} });
+  try {
+    s.open(cars, carsText);
+    await s.waitDiagnostics(cars, has('low-similarity'), { what: 'diagnostics with the built-in model' });
+    const statusCursor = s.statuses.cursor;
+    await s.setSettings({ model: '/nonexistent/model-folder' });
+    const status = await s.waitStatus((x) => x.state === 'error', { after: statusCursor, what: 'the new model failing' });
+    assert.match(status.error!, /not found.*nonexistent/i);
+    // An edit after the failure still gets the previous model's similarity diagnostics and hovers.
+    const cursor = s.diagnostics.cursor;
+    const version = s.change(cars, [{ range: range(0, 0, 0, 0), text: '' }]);
+    const d = await s.waitDiagnostics(cars, (_d, v) => v === version, { after: cursor, what: 'diagnostics of the edit' });
+    assert.ok(codes(d.diagnostics).includes('low-similarity'), JSON.stringify(codes(d.diagnostics)));
+    const hover = await s.request<Hover>('textDocument/hover', { textDocument: { uri: cars }, position: { line: 1, character: 1 } });
+    assert.match((hover.contents as MarkupContent).value, /Nearest neighbours \(builtin/);
+  } finally {
+    await s.stop();
+  }
+});
+
 test('a broken model folder: status says why, structural diagnostics stay', async () => {
   const s = await startServer({ settings: { model: '/nonexistent/model-folder' } });
   try {
