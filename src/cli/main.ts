@@ -12,6 +12,7 @@ import { runFineTune } from './commands/fineTune';
 import { runAdjust } from './commands/adjust';
 import { runEvaluateCommand } from './commands/evaluate';
 import { runModel, MODEL_OPTIONS, MODEL_USAGE } from './commands/model';
+import { writeHuman } from './output';
 
 const USAGE = `Usage: synonym-lens <command> [options]
 
@@ -160,9 +161,9 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     if (e instanceof CliError) {
-      process.stderr.write(`synonym-lens: ${e.message}\n`);
+      writeHuman(`synonym-lens: ${e.message}\n`, process.stderr);
     } else {
-      process.stderr.write(`synonym-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      writeHuman(`synonym-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`, process.stderr);
     }
     process.exitCode = 2;
   },

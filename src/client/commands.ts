@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { insertRowEdit, parseDictionary } from '../core/csv';
+import { insertRowEdit, parseDictionary, UnsafeEditError } from '../core/csv';
 import { type AddSynonymCommandArgs, ClientCommands } from '../shared/protocol';
 import type { SynonymLensClient } from './languageClient';
 import { LearningCommands, adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
@@ -41,9 +41,16 @@ export async function addSynonym(client: SynonymLensClient | undefined, args: Ad
   }
   const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
   const document = await vscode.workspace.openTextDocument(uri);
-  const edit =
-    (await client?.addPairEdit(document, { uri: document.uri.toString(), term: args.term, synonym: args.synonym })) ??
-    appendRowEdit(document, args.term.trim(), args.synonym.trim());
+  let edit: vscode.WorkspaceEdit;
+  try {
+    edit =
+      (await client?.addPairEdit(document, { uri: document.uri.toString(), term: args.term, synonym: args.synonym })) ??
+      appendRowEdit(document, args.term.trim(), args.synonym.trim());
+  } catch (e) {
+    if (!(e instanceof UnsafeEditError)) throw e;
+    void vscode.window.showErrorMessage(vscode.l10n.t('Line {0} has a quote that is never closed, so this edit could change how the rows after it are read. Close that quote first.', e.line));
+    return false;
+  }
   return vscode.workspace.applyEdit(edit);
 }
 

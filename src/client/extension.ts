@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): SynonymLensApi {
         void client?.restart();
       }),
     );
-    if (!vscode.workspace.isTrusted) output.info('Untrusted workspace: limited mode, synonymLens.model comes from user settings only.');
+    if (!vscode.workspace.isTrusted) output.info('Untrusted workspace: limited mode, synonymLens.model, vocabularyFiles, executionProvider and threads come from user settings only.');
     void client.start();
     // The activation budget is 150 ms: everything above is synchronous, the server starts in the background.
     output.info(`Activated in ${Math.round(performance.now() - started)} ms.`);
@@ -78,6 +78,13 @@ function onConfigurationChanged(e: vscode.ConfigurationChangeEvent, output: vsco
     void vscode.window
       .showInformationMessage(vscode.l10n.t('Synonym Lens: the execution provider takes effect when the language server restarts. Restart the language server to apply?'), restart)
       .then((choice) => (choice === restart ? client?.restart() : undefined));
+  }
+  // Untrusted: the server holds the restricted settings to the user values sent at its start, so a
+  // changed user value of one it reads takes a restart.
+  if (!vscode.workspace.isTrusted && (e.affectsConfiguration('synonymLens.model') || e.affectsConfiguration('synonymLens.vocabularyFiles'))) {
+    output.info('Untrusted workspace: a restricted setting changed, restarting the language server with the user values.');
+    void client?.restart();
+    return;
   }
   if (e.affectsConfiguration('synonymLens.model')) {
     vscode.window.setStatusBarMessage(`$(sync~spin) ${vscode.l10n.t('Synonym Lens: loading the new model…')}`, 5000);

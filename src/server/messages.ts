@@ -16,6 +16,7 @@ import * as l10n from '@vscode/l10n';
 import type { Pair, PairIssue, Problem, ProblemMessageId } from '../core/csv/types';
 import { formatCosine, type PairFlag, type Thresholds } from '../core/scoring';
 import { isModelErrorText, type ModelErrorMessageId, type ModelErrorText } from '../runtime/model/errorMessages';
+import type { VocabularySkip } from './vocabularyFile';
 
 type Arg = string | number;
 
@@ -76,6 +77,12 @@ export const modelErrorTexts: Readonly<Record<ModelErrorMessageId, (...args: Arg
   unsupportedNoModelType: (...a) => l10n.t('Transformer model folders are not supported yet: {0} (config.json has no model_type; only "{1}" folders load for now)', ...a),
   unsupportedModelType: (...a) => l10n.t('Transformer model folders are not supported yet: {0} (config.json has model_type {1}; only "{2}" folders load for now)', ...a),
   modelFileNotFound: (...a) => l10n.t('Model file not found: {0}', ...a),
+  transformerNoTokenizer: (...a) => l10n.t('{0} has a transformer config.json (model_type {1}) but no tokenizer.json, which transformer models need: copy tokenizer.json from the model\'s repository into the folder.', ...a),
+  configNotObject: (...a) => l10n.t('{0} must be a JSON object with model_type, but it holds {1}.', ...a),
+  modelFileIsFolder: (...a) => l10n.t('{0} is a folder where a file is expected.', ...a),
+  modelFileLinkLoop: (...a) => l10n.t('{0} is a symbolic link that loops back on itself (ELOOP).', ...a),
+  modelFileUnreadable: (...a) => l10n.t('Cannot read {0} ({1}).', ...a),
+  dimensionTooSmall: (...a) => l10n.t('{0}: the model\'s vectors have dimension {1}; cosine similarity needs at least 2 (every pair would score 1.00). Is this an embedding model?', ...a),
   modelFileProblem: (...a) => l10n.t('{0}: {1}', ...a),
   hfCacheNoSnapshot: (...a) => l10n.t('The Hugging Face cache folder {0} has no snapshot', ...a),
   jsonMissing: (...a) => l10n.t('{0} is missing: {1}', ...a),
@@ -124,6 +131,9 @@ export const modelErrorTexts: Readonly<Record<ModelErrorMessageId, (...args: Arg
   noOnnxInRepo: (...a) => l10n.t('The repository has no ONNX model (looked for onnx/model*.onnx and model*.onnx). Try its ONNX export, e.g. a Xenova/… repository.', ...a),
   repoLacksFile: (...a) => l10n.t('The repository lacks {0}, which the engine needs.', ...a),
   repoLacksFiles: (...a) => l10n.t('The repository lacks {0} and {1}, which the engine needs.', ...a),
+  unsafeRepoPath: (...a) => l10n.t('The hub listed a file path that is not a plain relative path inside the model folder: "{0}". Nothing was written; the hub or mirror may be hostile.', ...a),
+  unsafeSymlink: (...a) => l10n.t('{0}: {1} is a symbolic link, and a download writes only plain files inside the model folder. Remove the link and try again.', ...a),
+  unsafeExternalData: (...a) => l10n.t('The ONNX graph {0} names external data "{1}", which is not a plain relative path inside the model folder; the download was refused.', ...a),
   verificationFailed: (...a) => l10n.t('{0} from {1} failed verification ({2}); the partial file was deleted. The mirror may be serving corrupt data.', ...a),
   failedAfterAttempts: (...a) => l10n.t('{0}: {1} after {2} attempts', ...a),
   truncated: (...a) => l10n.t('truncated: {0} of {1} bytes', ...a),
@@ -212,4 +222,32 @@ export function pairVerdict(pair: Pair, cosine: number, t: Thresholds): string {
   return cosine > t.negativeThreshold
     ? l10n.t('cosine {0} > {1} (negative threshold): above — labelled 0, but the model finds them similar', c, nt)
     : l10n.t('cosine {0} ≤ {1} (negative threshold): below — agrees with label 0', c, nt);
+}
+
+/** Why a vocabulary file was skipped, for the warning the user sees. */
+export function vocabularySkippedMessage(file: string, skip: VocabularySkip): string {
+  switch (skip.reason) {
+    case 'not-regular':
+      switch (skip.kind) {
+        case 'fifo':
+          return l10n.t('Vocabulary file {0} was skipped: it is a FIFO (named pipe), not a regular file.', file);
+        case 'device':
+          return l10n.t('Vocabulary file {0} was skipped: it is a device, not a regular file.', file);
+        case 'directory':
+          return l10n.t('Vocabulary file {0} was skipped: it is a folder, not a file.', file);
+        default:
+          return l10n.t('Vocabulary file {0} was skipped: it is not a regular file.', file);
+      }
+    case 'too-large':
+      return l10n.t('Vocabulary file {0} was skipped: it is larger than {1} MB.', file, Math.round(skip.limit / (1024 * 1024)));
+    case 'timeout':
+      return l10n.t('Vocabulary file {0} was skipped: reading it took longer than {1} seconds.', file, Math.round(skip.ms / 1000));
+    case 'unreadable':
+      return l10n.t('Vocabulary file {0} was skipped: it cannot be read ({1}).', file, skip.detail);
+  }
+}
+
+/** A structured edit refused because the file has an unclosed quote before it (core `UnsafeEditError`). */
+export function unsafeEditMessage(line: number): string {
+  return l10n.t('Line {0} has a quote that is never closed, so this edit could change how the rows after it are read. Close that quote first.', line);
 }

@@ -10,14 +10,16 @@
  */
 import * as l10n from '@vscode/l10n';
 import { fsPath } from './uris';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   ErrorCodes,
   LSPErrorCodes,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   TextDocuments,
   type CancellationToken,
@@ -28,7 +30,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseDictionary } from '../core/csv/parse';
-import { insertRowEdit } from '../core/csv/serialize';
+import { insertRowEdit, UnsafeEditError } from '../core/csv/serialize';
 import { termKey, uniqueTerms } from '../core/dictionary';
 import { flagPair } from '../core/scoring';
 import {
@@ -46,12 +48,13 @@ import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
 import { registerDownload } from './downloadHandler';
 import { Analysis, type DocumentIndex } from './documents';
 import { markNeighbors, renderHover } from './hover';
-import { configureL10n } from './messages';
+import { configureL10n, unsafeEditMessage, vocabularySkippedMessage } from './messages';
 import { inlayHints } from './inlayHints';
 import { registerLearning } from './learn/handlers';
 import { ModelHost, resolveModelSpec, type ModelEntry } from './models';
 import { SettingsProvider } from './settings';
 import type { VectorStore } from './vocabulary';
+import { readVocabularyFile, VocabularySkipError } from './vocabularyFile';
 
 /** Options a client may pass in `initializationOptions` (all optional; for tests and benchmarks). */
 export interface InitializationOptions {
@@ -66,6 +69,13 @@ export interface InitializationOptions {
    * message → translation). Without one the server's messages are English (messages.ts).
    */
   l10nBundle?: Record<string, string>;
+  /**
+   * Present when the workspace is untrusted: the user values of the restricted settings
+   * (`restrictedSettingKeys`, keyed relative to `synonymLens`). The server then takes those
+   * settings only from here, whatever configuration answers say, and ignores `threads` and
+   * `executionProvider` above in favour of these.
+   */
+  untrustedSettings?: Record<string, unknown>;
 }
 
 interface DocState {
@@ -107,10 +117,13 @@ export function startServer(connection: Connection): void {
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) debounceMs = options.debounceMs;
     configureL10n(options.l10nBundle);
-    settings = new SettingsProvider(connection, caps.workspace?.configuration === true);
+    const untrusted = options.untrustedSettings && typeof options.untrustedSettings === 'object' ? options.untrustedSettings : undefined;
+    settings = new SettingsProvider(connection, caps.workspace?.configuration === true, untrusted);
+    const runtime = untrusted ? { threads: untrusted.threads, executionProvider: untrusted.executionProvider } : options;
+    if (untrusted) connection.console.info('Untrusted workspace: model, vocabulary files, execution provider and threads come from the user settings sent at start.');
     host = new ModelHost(connection, {
-      ...(typeof options.threads === 'number' ? { threads: options.threads } : {}),
-      ...(typeof options.executionProvider === 'string' ? { executionProvider: normalizeSettings({ executionProvider: options.executionProvider }).executionProvider } : {}),
+      ...(typeof runtime.threads === 'number' ? { threads: runtime.threads } : {}),
+      ...(typeof runtime.executionProvider === 'string' ? { executionProvider: normalizeSettings({ executionProvider: runtime.executionProvider }).executionProvider } : {}),
     });
     inlayRefresh = caps.workspace?.inlayHint?.refreshSupport === true;
     versionedEdits = caps.workspace?.workspaceEdit?.documentChanges === true;
@@ -198,6 +211,30 @@ export function startServer(connection: Connection): void {
     return resolveModelSpec(s.model, baseFolder(uri));
   }
 
+  /**
+   * The model that serves a document: the one its settings ask for, except while that one is
+   * loading or after it failed to load, when the document's previous model — if it was ready —
+   * keeps serving diagnostics, hovers, inlay hints and code actions (the status shows the new
+   * model's state and error).
+   */
+  function servingEntry(s: Settings, uri: string): { wanted: ModelEntry; entry: ModelEntry } {
+    const wanted = host.get(specFor(s, uri));
+    const previousSpec = states.get(uri)?.spec;
+    const previous = previousSpec && previousSpec !== wanted.spec ? host.peek(previousSpec) : undefined;
+    return { wanted, entry: wanted.state !== 'ready' && previous?.state === 'ready' ? previous : wanted };
+  }
+
+  /** Disposes engines no open document asks for or is still served by. */
+  async function releaseUnused(): Promise<void> {
+    const keep = new Set<string>();
+    for (const uri of documents.keys()) {
+      keep.add(specFor(await settings.get(uri), uri));
+      const served = states.get(uri)?.spec;
+      if (served) keep.add(served);
+    }
+    await host.retainOnly(keep);
+  }
+
   function baseFolder(uri: string): string | undefined {
     const p = fsPath(uri);
     if (p) {
@@ -260,8 +297,14 @@ export function startServer(connection: Connection): void {
         publish([]);
         return;
       }
-      const entry = host.get(specFor(s, uri));
+      const { wanted, entry } = servingEntry(s, uri);
+      if (entry !== wanted) {
+        // Served by the previous model meanwhile; switch once the new one is ready.
+        wanted.ready.then(() => schedule(uri), () => undefined);
+      }
+      const switched = states.get(uri)?.spec !== undefined && states.get(uri)?.spec !== entry.spec;
       attachTerms(uri, a, entry);
+      if (switched) void releaseUnused().catch(() => undefined);
       const structural = structuralDiagnostics(a, s);
       const t = thresholdsFor(s, entry.modelId);
       if (entry.state === 'ready') {
@@ -273,7 +316,7 @@ export function startServer(connection: Connection): void {
           if (stale()) return;
           allEmbedded(a, entry.store!);
           publish(structural.concat(modelDiagnostics(a, s, entry, t).diagnostics));
-          host.notify(entry);
+          if (entry === wanted) host.notify(entry);
           void loadVocabularyFiles(entry, s, uri);
           return;
         }
@@ -289,7 +332,7 @@ export function startServer(connection: Connection): void {
       allEmbedded(a, entry.store!);
       const m = modelDiagnostics(a, s, entry, thresholdsFor(s, entry.modelId));
       publish(structural.concat(m.diagnostics));
-      host.notify(entry);
+      if (entry === wanted) host.notify(entry);
       if (inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
       void loadVocabularyFiles(entry, s, uri);
     } catch (e) {
@@ -343,7 +386,7 @@ export function startServer(connection: Connection): void {
         const mtime = (await stat(abs)).mtimeMs;
         if (loaded.get(abs) === mtime) continue;
         loaded.set(abs, mtime);
-        const text = await readFile(abs, 'utf8');
+        const text = await readVocabularyFile(abs);
         const terms = new Set(/\.(csv|tsv)$/i.test(abs) ? uniqueTerms(parseDictionary(text)) : text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean));
         store.setSource(id, terms);
         const jobKey = `${entry.spec}\u0000${abs}`;
@@ -357,6 +400,14 @@ export function startServer(connection: Connection): void {
         host.notify(entry);
       } catch (e) {
         if (isCancellation(e)) return;
+        if (e instanceof VocabularySkipError) {
+          // Said once per file and modification (kept in `loaded`), not on every document's job.
+          const message = vocabularySkippedMessage(abs, e.skip);
+          connection.console.warn(message);
+          // A notification, not a request: nothing waits on the user's answer.
+          void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+          continue;
+        }
         loaded.delete(abs);
         connection.console.warn(`Vocabulary file ${abs} could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -373,16 +424,10 @@ export function startServer(connection: Connection): void {
         for (const file of loaded.keys()) store?.removeSource(`vocabulary:${file}`);
       }
       vocabularyLoaded.clear();
-      const uris = documents.keys();
-      const specs = new Set<string>();
-      for (const uri of uris) specs.add(specFor(await settings.get(uri), uri));
-      // Engines nobody uses any more are disposed; a changed `model` loads on the next job.
-      for (const uri of uris) {
-        const st = states.get(uri);
-        if (st?.spec && !specs.has(st.spec)) st.spec = undefined;
-      }
-      await host.retainOnly(specs);
-      for (const uri of uris) schedule(uri);
+      // Engines nobody uses any more are disposed; a changed `model` loads on the next job, and a
+      // document's previous model keeps serving it until then (`servingEntry`).
+      await releaseUnused();
+      for (const uri of documents.keys()) schedule(uri);
     })().catch((e) => connection.console.error(`Configuration change failed: ${String(e)}`));
   });
 
@@ -463,7 +508,7 @@ export function startServer(connection: Connection): void {
       if (!hit) return null;
       const s = await settings.get(a.uri);
       throwIfCancelled(token);
-      const entry = host.get(specFor(s, a.uri));
+      const { entry } = servingEntry(s, a.uri);
       const term = hit.cell.text;
       let neighbors: Neighbor[] | undefined;
       if (entry.state === 'ready' && entry.store) {
@@ -481,7 +526,7 @@ export function startServer(connection: Connection): void {
       const s = await settings.get(a.uri);
       throwIfCancelled(token);
       if (!s.inlayHints.enabled) return [];
-      const entry = host.get(specFor(s, a.uri));
+      const { entry } = servingEntry(s, a.uri);
       if (entry.state !== 'ready' || !entry.store) return [];
       return inlayHints(a, params.range, entry.store, thresholdsFor(s, entry.modelId));
     })),
@@ -491,7 +536,7 @@ export function startServer(connection: Connection): void {
     guard('codeAction', (params, token) => onCurrent(params.textDocument.uri, () => [], async (a) => {
       const s = await settings.get(a.uri);
       throwIfCancelled(token);
-      const entry = host.get(specFor(s, a.uri));
+      const { entry } = servingEntry(s, a.uri);
       return codeActions({
         analysis: a,
         params,
@@ -588,7 +633,12 @@ export function startServer(connection: Connection): void {
       if (!term || !synonym) throw new ResponseError(ErrorCodes.InvalidParams, 'term and synonym must be non-empty');
       const values = newPairValues(term, synonym, labelColumnOf(a), params.label === 0 ? '0' : '1');
       const afterRow = params.afterRow !== undefined && params.afterRow >= 0 && params.afterRow < a.dict.rows.length ? params.afterRow : undefined;
-      return { version: a.version, edits: [a.docEdit(insertRowEdit(a.dict, values, afterRow))] };
+      try {
+        return { version: a.version, edits: [a.docEdit(insertRowEdit(a.dict, values, afterRow))] };
+      } catch (e) {
+        if (e instanceof UnsafeEditError) throw new ResponseError(ErrorCodes.InvalidRequest, unsafeEditMessage(e.line));
+        throw e;
+      }
     }),
   );
 

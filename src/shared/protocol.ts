@@ -437,7 +437,7 @@ export interface DownloadModelResult {
 
 /** `data` of a failed `synonymLens/downloadModel` (InternalError): the downloader's failure kind. */
 export interface DownloadModelErrorData {
-  code: 'not-found' | 'unauthorized' | 'offline' | 'integrity' | 'stalled' | 'http' | 'no-variant';
+  code: 'not-found' | 'unauthorized' | 'offline' | 'integrity' | 'stalled' | 'http' | 'no-variant' | 'unsafe-path';
 }
 
 /**

@@ -119,9 +119,12 @@ export const defaultSettings: Settings = Object.freeze({
 /**
  * Settings an untrusted workspace may not set (package.json `restrictedConfigurations` lists the
  * same keys): they choose code and data the extension loads or fetches — a model folder, a download
- * server. The client answers the server with their user values and ignores workspace values.
+ * server, files to read anywhere on the machine — or how the native runtime runs (execution
+ * provider, threads). The client answers the server with their user values and ignores workspace
+ * values; the server, told the workspace is untrusted, holds them to the values the client sent at
+ * start (see `untrustedSettings`).
  */
-export const restrictedSettingKeys = ['synonymLens.model', 'synonymLens.hub.endpoint'] as const;
+export const restrictedSettingKeys = ['synonymLens.model', 'synonymLens.hub.endpoint', 'synonymLens.vocabularyFiles', 'synonymLens.executionProvider', 'synonymLens.threads'] as const;
 
 /** Restricted keys relative to the `synonymLens` section, e.g. `model`, `hub.endpoint`. */
 const restrictedSettings: readonly string[] = restrictedSettingKeys.map((k) => k.slice('synonymLens.'.length));
@@ -157,6 +160,24 @@ export function restrictToUserSettings(
     if (!below.length || !isRecord(result)) return result;
     return patch(result, below.map((k) => (prefix === '' ? k : k.slice(prefix.length + 1))), (rel) => userValue(prefix === '' ? rel : `${prefix}.${rel}`));
   });
+}
+
+/**
+ * The user values of the restricted settings, keyed relative to `synonymLens` (`model`,
+ * `vocabularyFiles` …): what a client sends the server for an untrusted workspace.
+ */
+export type UntrustedSettings = Readonly<Record<string, unknown>>;
+
+/** The relative keys `UntrustedSettings` has: `model`, `hub.endpoint`, `vocabularyFiles`, … */
+export const restrictedRelativeKeys: readonly string[] = restrictedSettings;
+
+/**
+ * A `synonymLens` section with every restricted key replaced by its value in `held` (the server's
+ * side of the restriction: whatever a configuration answer says, an untrusted workspace's
+ * restricted settings are those the client sent at start). Copies; never mutates.
+ */
+export function holdRestrictedSettings(section: unknown, held: UntrustedSettings): unknown {
+  return restrictToUserSettings([{ section: 'synonymLens' }], [isRecord(section) ? section : {}], (key) => held[key])[0];
 }
 
 /** A copy of `settings` with each dotted `key` set to `userValue(key)` (copying every object on the path). */
@@ -222,7 +243,7 @@ export const settingsSchema: readonly SettingSchema[] = [
     key: 'synonymLens.vocabularyFiles',
     type: 'array',
     default: [],
-    description: 'Extra vocabulary files (one term per line, or CSV whose cells are terms) whose terms are offered as hover neighbours. Relative paths resolve against the workspace folder.',
+    description: 'Extra vocabulary files (one term per line, or CSV whose cells are terms) whose terms are offered as hover neighbours. Relative paths resolve against the workspace folder. Ignored from workspace settings in an untrusted workspace.',
   },
   {
     key: 'synonymLens.diagnostics.enabled',
@@ -281,7 +302,7 @@ export const settingsSchema: readonly SettingSchema[] = [
     default: 0,
     minimum: 0,
     maximum: 64,
-    description: 'Threads the embedding model may use (`0`: automatic). Takes effect when the language server restarts.',
+    description: 'Threads the embedding model may use (`0`: automatic). Takes effect when the language server restarts. Ignored from workspace settings in an untrusted workspace.',
     restartsServer: true,
   },
   {
@@ -289,7 +310,7 @@ export const settingsSchema: readonly SettingSchema[] = [
     type: 'string',
     default: 'cpu',
     enum: [...EXECUTION_PROVIDERS],
-    description: 'Where transformer models run: `cpu`, `cuda` (an NVIDIA GPU; needs onnxruntime-node installed with its CUDA binaries) or `auto` (CUDA when available, else CPU). The embedded model always runs on the CPU. Takes effect when the language server restarts.',
+    description: 'Where transformer models run: `cpu`, `cuda` (an NVIDIA GPU; needs onnxruntime-node installed with its CUDA binaries) or `auto` (CUDA when available, else CPU). The embedded model always runs on the CPU. Takes effect when the language server restarts. Ignored from workspace settings in an untrusted workspace.',
     restartsServer: true,
   },
   {

@@ -182,6 +182,22 @@ test('hover escapes hostile terms: no link, command or HTML survives', async () 
   server.close(uri);
 });
 
+test('bidi and control characters in terms are shown as escapes in hovers and diagnostics', async () => {
+  const uri = fixtureUri('bidi.synonyms.csv');
+  server.open(uri, 'term,synonym\n"gpj.\u202eexe","gpj.\u202eexe"\nclear\u001b[2J,clear\n');
+  const diagnostics = (await server.waitDiagnostics(uri, (d) => d.some((x) => x.code === 'self-pair'), { what: 'self-pair diagnostic' })).diagnostics;
+  const self = diagnostics.find((x) => x.code === 'self-pair')!;
+  const text = (m: string | MarkupContent) => (typeof m === 'string' ? m : m.value);
+  assert.match(text(self.message), /"gpj\.\\u202eexe" ~ "gpj\.\\u202eexe"/);
+  for (const d of diagnostics) assert.ok(!/[\u202e\u001b]/.test(text(d.message) + JSON.stringify(d.relatedInformation ?? [])), text(d.message));
+  for (const position of [{ line: 1, character: 2 }, { line: 2, character: 1 }]) {
+    const md = ((await server.request<Hover>('textDocument/hover', { textDocument: { uri }, position })).contents as MarkupContent).value;
+    assert.ok(!/[\u202e\u001b]/.test(md), md);
+    assert.match(md, position.line === 1 ? /\*\*gpj\\\.\\\\u202eexe\*\*/ : /\*\*clear\\\\x1b\\\[2J\*\*/);
+  }
+  server.close(uri);
+});
+
 test('inlay hints show each pair\'s cosine after its synonym cell', async () => {
   const hints = await server.request<InlayHint[]>('textDocument/inlayHint', { textDocument: { uri: cars }, range: range(0, 0, 3, 0) });
   assert.deepEqual(
@@ -241,6 +257,24 @@ test('code actions: remove duplicate, swap, mark negative, suggest neighbours, f
     context: { diagnostics: [low], only: ['quickfix'] },
   });
   assert.ok(onlyQuickfix.every((a) => a.kind === 'quickfix'));
+});
+
+test('after an unclosed quote, edits that would write a quote are refused with the reason (code action disabled, addPair error)', async () => {
+  const uri = fixtureUri('unclosed.synonyms.csv');
+  const text = 'term,synonym\n"丰田,丰田汽车\n宝马,BMW\n奔驰, Benz\n';
+  server.open(uri, text);
+  await server.waitDiagnostics(uri, (d) => d.some((x) => x.code === 'unterminated-quote'), { what: 'the unclosed quote reported' });
+  // Swapping row 4 would write `" Benz"` (edge space needs quotes): that quote would close line 2's.
+  const actions = await server.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: range(3, 1, 3, 1), context: { diagnostics: [] } });
+  const swap = actions.find((a) => a.title.startsWith('Swap'));
+  assert.ok(swap, actions.map((a) => a.title).join('\n'));
+  assert.equal(swap.edit, undefined);
+  assert.match(swap.disabled?.reason ?? '', /Line 2 has a quote that is never closed/);
+  await assert.rejects(server.request('synonymLens/addPair', { uri, term: '奔驰', synonym: 'Mercedes, Benz' }), /Line 2 has a quote that is never closed/);
+  // An edit that writes no quote is still fine.
+  const add = await server.request<AddPairResult>('synonymLens/addPair', { uri, term: '奔驰', synonym: 'Mercedes' });
+  assert.equal(applyEdit(text, uri, { changes: { [uri]: add.edits } }), text + '奔驰,Mercedes\n');
+  server.close(uri);
 });
 
 test('custom requests: pairScores, similarityMatrix, neighbors, addPair', async () => {
@@ -318,6 +352,27 @@ async function switchToBuiltin(s: TestServer): Promise<void> {
   await s.waitStatus((x) => x.state === 'ready');
   await s.waitDiagnostics(cars, has('low-similarity'), { after: cursor });
 }
+
+test('a newly chosen model that fails to load leaves the previous model serving the open dictionary', async () => {
+  const s = await startServer({ settings: {} });
+  try {
+    s.open(cars, carsText);
+    await s.waitDiagnostics(cars, has('low-similarity'), { what: 'diagnostics with the built-in model' });
+    const statusCursor = s.statuses.cursor;
+    await s.setSettings({ model: '/nonexistent/model-folder' });
+    const status = await s.waitStatus((x) => x.state === 'error', { after: statusCursor, what: 'the new model failing' });
+    assert.match(status.error!, /not found.*nonexistent/i);
+    // An edit after the failure still gets the previous model's similarity diagnostics and hovers.
+    const cursor = s.diagnostics.cursor;
+    const version = s.change(cars, [{ range: range(0, 0, 0, 0), text: '' }]);
+    const d = await s.waitDiagnostics(cars, (_d, v) => v === version, { after: cursor, what: 'diagnostics of the edit' });
+    assert.ok(codes(d.diagnostics).includes('low-similarity'), JSON.stringify(codes(d.diagnostics)));
+    const hover = await s.request<Hover>('textDocument/hover', { textDocument: { uri: cars }, position: { line: 1, character: 1 } });
+    assert.match((hover.contents as MarkupContent).value, /Nearest neighbours \(builtin/);
+  } finally {
+    await s.stop();
+  }
+});
 
 test('a broken model folder: status says why, structural diagnostics stay', async () => {
   const s = await startServer({ settings: { model: '/nonexistent/model-folder' } });

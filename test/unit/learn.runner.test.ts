@@ -6,11 +6,12 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CancelledError } from '../../src/core/cancellation';
-import { runInWorker } from '../../src/runtime/learn/runner';
+import { runInWorker, stagingFor } from '../../src/runtime/learn/runner';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'synonym-lens-runner-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -61,4 +62,25 @@ test('a cancelled worker that holds termination off is terminated only after it 
     delete process.env.SYNONYM_LENS_TRAIN_WORKER;
     delete process.env.HOLD_MS;
   }
+});
+
+test('a new staging folder clears those of dead processes (kill -9 mid-run), keeps running ones, and fits a long folder name', () => {
+  const models = path.join(dir, 'models');
+  mkdirSync(models, { recursive: true });
+  // A pid that certainly ran and has exited.
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const stale = path.join(models, `.run-1.partial-${dead}-0123abcd`);
+  mkdirSync(path.join(stale, 'model'), { recursive: true });
+  writeFileSync(path.join(stale, 'model', 'model.onnx'), 'half');
+  const live = path.join(models, `.run-2.partial-${process.ppid}-89abcdef`);
+  mkdirSync(live);
+  const other = path.join(models, 'run-3.partial-1-0000000x'); // not a staging name
+  mkdirSync(other);
+  const staging = stagingFor(path.join(models, 'run-4'));
+  assert.ok(!existsSync(stale), 'the dead process\'s staging folder is gone');
+  assert.ok(existsSync(live) && existsSync(other) && existsSync(path.dirname(staging)));
+  // A legal 250-byte folder name still gets a staging folder (no ENAMETOOLONG).
+  const long = stagingFor(path.join(models, '模'.repeat(83)));
+  assert.ok(existsSync(path.dirname(long)));
+  assert.ok(readdirSync(models).every((n) => Buffer.byteLength(n) <= 255));
 });

@@ -134,7 +134,7 @@ test("model loading and download errors read the same in English as their messag
   configureL10n(undefined);
   const errors = await modelErrors();
   const ids = errors.map((e) => (e as ModelLoadError).messageId);
-  for (const id of ['folderNotFound', 'notACharNgramFolder', 'unsupportedModelType', 'vocabMismatchDeclared', 'noOnnxVariant', 'noOnnxInRepo', 'noVariant', 'repoLacksFiles'] as const) {
+  for (const id of ['folderNotFound', 'notACharNgramFolder', 'transformerNoTokenizer', 'vocabMismatchDeclared', 'noOnnxVariant', 'noOnnxInRepo', 'noVariant', 'repoLacksFiles'] as const) {
     assert.ok(ids.includes(id), `no ${id} among ${ids.join(', ')}`);
   }
   for (const e of errors) assert.equal(modelErrorMessage(e), e.message, (e as ModelLoadError).messageId);

@@ -244,3 +244,16 @@ describe('table webview: messages in the order VS Code delivers them', () => {
     assert.match((await w.page.textContent('#score-status')) ?? '', /1 flagged/);
   });
 });
+
+describe('table webview: control and bidi characters', () => {
+  it('shows them as escapes, so a U+202E cannot reorder a cell', async () => {
+    const w = await openWebview({ view: 'table' });
+    try {
+      await w.send({ type: 'document', uri: 'file:///b.synonyms.csv', version: 1, text: 'term,synonym\n"gpj.\u202eexe",x\nclear\u001b[2J,y\n' });
+      await w.page.waitForSelector('#grid[data-version="1"]');
+      assert.deepEqual(await cellTexts(w, 'c0'), ['gpj.\\u202eexe', 'clear\\x1b[2J']);
+    } finally {
+      await w.close();
+    }
+  });
+});

@@ -12,6 +12,7 @@ import { Host } from '../common/host';
 import { formatCosine, h, setText } from '../common/dom';
 import { format, pageStrings } from '../common/strings';
 import { TableModel, type Column } from './model';
+import { visibleText } from '../../src/core/visible';
 
 /** Row height in CSS pixels; fixed so that row i sits at i × ROW_HEIGHT. */
 export const ROW_HEIGHT = 24;
@@ -211,14 +212,15 @@ function render(): void {
     for (let c = 0; c < cols.length; c++) {
       const col = cols[c]!;
       const cell = slot.cells[c]!;
-      setText(cell, m.cellText(row, col));
+      // Control and bidi characters shown as escapes: a U+202E in a term cannot reorder the row.
+      setText(cell, visibleText(m.cellText(row, col)));
       cell.classList.toggle('focused', row === selRow && c === selCol);
       if (col.kind === 'line') {
         cell.dataset.severity = diag?.severity ?? '';
         cell.title = diag ? diag.items.map((d) => d.message).join('\n') : '';
       } else if (col.kind === 'score') {
         cell.dataset.score = scoreClass(score);
-        cell.title = score ? score.pairs.map((p) => format(p.flagged ? S.pairScoreFlagged : S.pairScore, p.term, p.synonym, formatCosine(p.cosine), p.label)).join('\n') : '';
+        cell.title = score ? score.pairs.map((p) => format(p.flagged ? S.pairScoreFlagged : S.pairScore, visibleText(p.term), visibleText(p.synonym), formatCosine(p.cosine), p.label)).join('\n') : '';
         // A CSS custom property drives the bar; CSSOM writes are allowed by the CSP.
         cell.style.setProperty('--score', score ? String(Math.max(0, Math.min(1, (score.cosine + 1) / 2))) : '0');
       } else {

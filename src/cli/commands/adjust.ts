@@ -1,6 +1,7 @@
 import type { AdjustOutput } from '../../runtime/learn/jobs';
 import { adjustMethod } from '../../runtime/learn/options';
 import { adjust, resolveBaseModel } from '../../runtime/learn/services';
+import { writeHuman } from '../output';
 import { openEngine } from '../options';
 import { cliOptionError, interruptSignal, learningFailure, outOption, readLearningInput } from './learnCommon';
 
@@ -31,7 +32,7 @@ export async function runAdjust(positionals: string[], values: Record<string, st
   if (values.json) {
     process.stdout.write(JSON.stringify({ model_dir: out, method, base_model: engine.id, terms: result.terms, moved_terms: result.movedTerms }, null, 2) + '\n');
   } else {
-    process.stdout.write(`${method}: moved ${result.movedTerms} of ${result.terms} dictionary terms (other terms keep the ${engine.id} vectors)\nwrote ${out}\n`);
+    writeHuman(`${method}: moved ${result.movedTerms} of ${result.terms} dictionary terms (other terms keep the ${engine.id} vectors)\nwrote ${out}\n`);
   }
   return 0;
 }

@@ -5,6 +5,7 @@ import type { Range } from '../../core/csv/types';
 import { readTextFile } from '../input';
 import { numberOption, openEngine } from '../options';
 import { round } from './similarity';
+import { writeHuman } from '../output';
 
 /** One finding, in the shape of docs/cli.md's `problems` entries. Lines and columns are 1-based. */
 interface Finding {
@@ -84,7 +85,7 @@ export async function runCheck(positionals: string[], values: Record<string, str
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {
-    const w = (s: string) => process.stdout.write(s + '\n');
+    const w = (s: string) => writeHuman(s + '\n');
     w(`${file}: ${summary.pairs} pairs, ${summary.terms} terms · model ${engine.id} · threshold ${formatCosine(t.threshold)}`);
     for (const s of scored) {
       const mark = s.flag ? '✗' : '✓';

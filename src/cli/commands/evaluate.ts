@@ -2,6 +2,7 @@ import { evaluationThreshold } from '../../runtime/learn/options';
 import { evaluate } from '../../runtime/learn/services';
 import { numberOption, openEngine } from '../options';
 import { cliOptionError, learningFailure, readLearningInput } from './learnCommon';
+import { writeHuman } from '../output';
 
 /**
  * `evaluate <labelled.csv> [--model builtin|<dir>] [--threshold 0.5] [--json]`: the metrics of a
@@ -25,7 +26,7 @@ export async function runEvaluateCommand(positionals: string[], values: Record<s
     process.stdout.write(JSON.stringify({ ...out.evaluation, model: engine.id, sampled_negatives: out.sampledNegatives }, null, 2) + '\n');
   } else {
     const note = out.sampledNegatives ? ` (+ ${out.sampledNegatives} sampled negatives: the file has no label-0 pair)` : '';
-    process.stdout.write(`${file}: ${pairs.length} pairs${note} · model ${engine.id}\n\n${out.markdown}`);
+    writeHuman(`${file}: ${pairs.length} pairs${note} · model ${engine.id}\n\n${out.markdown}`);
   }
   return 0;
 }

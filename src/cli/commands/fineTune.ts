@@ -4,6 +4,7 @@ import { fineTuneOptions } from '../../runtime/learn/options';
 import { fineTune, resolveBaseModel } from '../../runtime/learn/services';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { writeHuman } from '../output';
 import { intOption, numberOption } from '../options';
 import { cliOptionError, interruptSignal, learningFailure, outOption, readLearningInput } from './learnCommon';
 
@@ -94,19 +95,19 @@ export async function runFineTune(positionals: string[], values: Record<string, 
   } else {
     const s = r.epochSelection;
     if (s) {
-      process.stdout.write(
+      writeHuman(
         s.fallback
           ? `epochs: ${s.epochs} (epoch ${s.bestEpoch} scored best on held-out training groups, but its final run failed the collapse guard)\n`
           : `epochs: ${s.epochs} of at most ${s.maxEpochs}, chosen on ${s.validationPairs} held-out training pairs (AUC ${s.aucByEpoch[0]!.toFixed(3)} → ${s.aucByEpoch[s.bestEpoch]!.toFixed(3)})\n`,
       );
     }
-    process.stdout.write(`Held-out evaluation (${r.data.dev} pairs in groups not trained on):\n\n${evaluationMarkdown(r.before, r.after, ['base', 'fine-tuned'])}\n`);
+    writeHuman(`Held-out evaluation (${r.data.dev} pairs in groups not trained on):\n\n${evaluationMarkdown(r.before, r.after, ['base', 'fine-tuned'])}\n`);
     if (r.adjusted) {
-      process.stdout.write(
+      writeHuman(
         `adjusted vectors (${r.adjusted.method}): moved ${r.adjusted.movedTerms} of ${r.adjusted.terms} dictionary terms, written to adjusted/ (the evaluation above is without them)\n`,
       );
     }
-    process.stdout.write(`wrote ${out} (${readdirSync(out).sort().join(', ')})\n`);
+    writeHuman(`wrote ${out} (${readdirSync(out).sort().join(', ')})\n`);
   }
   return 0;
 }

@@ -13,6 +13,7 @@ import { downloadModel, DownloadError, resolveEndpoint, type DownloadProgress } 
 import { MODEL_VARIANTS } from '../../shared/protocol';
 import { DOWNLOAD_METADATA, downloadedModelsDir, hfHubCacheDir, isTransformerFolder, MODELS_DIR_ENV, ModelLoadError, PRESETS, resolveTransformerSpec, TransformerEngine, type Variant } from '../../runtime/model/transformer';
 import { CliError } from '../errors';
+import { writeHuman } from '../output';
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -100,7 +101,7 @@ async function download(repo: string, values: Values): Promise<number> {
       onProgress,
     });
     if (values.json) process.stdout.write(JSON.stringify({ repo, dir }) + '\n');
-    else process.stdout.write(`${repo} → ${dir}\nuse it with --model ${repo} (or --model ${dir})\n`);
+    else writeHuman(`${repo} → ${dir}\nuse it with --model ${repo} (or --model ${dir})\n`);
     return 0;
   } catch (err) {
     if (err instanceof CancelledError) throw new CliError('download cancelled; run the same command again to resume');
@@ -144,8 +145,8 @@ function list(values: Values): number {
     }
   }
   if (values.json) process.stdout.write(JSON.stringify(found, null, 2) + '\n');
-  else if (!found.length) process.stdout.write(`no models in ${modelsDir} or ${cache}\npresets: ${PRESETS.map((p) => p.onnxRepos[0]).join(', ')}\n`);
-  else for (const m of found) process.stdout.write(`${m.id}${m.variant && m.variant !== 'fp32' ? ` (${m.variant})` : ''}\t${m.source}\t${m.dir}\n`);
+  else if (!found.length) writeHuman(`no models in ${modelsDir} or ${cache}\npresets: ${PRESETS.map((p) => p.onnxRepos[0]).join(', ')}\n`);
+  else for (const m of found) writeHuman(`${m.id}${m.variant && m.variant !== 'fp32' ? ` (${m.variant})` : ''}\t${m.source}\t${m.dir}\n`);
   return 0;
 }
 
@@ -190,7 +191,7 @@ async function charNgramInfo(spec: string, values: Values): Promise<number> {
       const lines = [`id           ${engine.id}`, `folder       ${dir}`, `kind         char-n-gram (the embedded model's graph)`, `dimension    ${engine.dimension}`];
       if (table) lines.push(table.line);
       lines.push(`fingerprint  ${engine.fingerprint.slice(0, 16)}…`);
-      process.stdout.write(lines.join('\n') + '\n');
+      writeHuman(lines.join('\n') + '\n');
     }
     return 0;
   } finally {
@@ -247,7 +248,7 @@ async function info(spec: string, values: Values): Promise<number> {
         `fingerprint  ${(table?.fingerprint ?? engine.fingerprint).slice(0, 16)}…`,
       ];
       if (tokens && analysis) lines.push(`tokens       ${tokens.join(' ')}${analysis.unknownUnits ? `  (${analysis.unknownUnits} unknown)` : ''}${analysis.truncated ? '  (truncated)' : ''}`);
-      process.stdout.write(lines.join('\n') + '\n');
+      writeHuman(lines.join('\n') + '\n');
     }
     return 0;
   } finally {

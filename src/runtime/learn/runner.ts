@@ -4,7 +4,7 @@
  * cancelled is renamed into place. Shared by the language server and the CLI.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MODELS_FOLDER } from '../../shared/conventions';
@@ -90,9 +90,58 @@ export function runInWorker<J extends LearningJob>(job: J, options: RunOptions =
  */
 export function stagingFor(dest: string): string {
   mkdirSync(path.dirname(dest), { recursive: true });
-  const root = path.join(path.dirname(dest), `.${path.basename(dest)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
+  removeStaleStaging(path.dirname(dest));
+  // The staging name adds ~25 bytes to the folder's: a long but legal name is shortened for it.
+  const root = path.join(path.dirname(dest), `.${utf8Prefix(path.basename(dest), 180)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(root);
   return path.join(root, 'model');
+}
+
+/** A staging folder's name: `.<name>.partial-<pid>-<8 hex>`. */
+const STAGING = /^\..*\.partial-(\d+)-[0-9a-f]{8}$/s;
+
+/**
+ * Removes staging folders in `dir` left by processes that no longer run (a job killed with
+ * SIGKILL, a crash): their pid is in the name. A running process's folders are left alone.
+ */
+export function removeStaleStaging(dir: string): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = STAGING.exec(name);
+    if (!m || isRunning(Number(m[1]))) continue;
+    rmSync(path.join(dir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it runs, as another user.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The longest prefix of `s` of at most `maxBytes` UTF-8 bytes (whole code points). */
+function utf8Prefix(s: string, maxBytes: number): string {
+  let bytes = 0;
+  let out = '';
+  for (const ch of s) {
+    bytes += Buffer.byteLength(ch);
+    if (bytes > maxBytes) break;
+    out += ch;
+  }
+  return out;
 }
 
 /**

@@ -75,10 +75,27 @@ export async function loadEngine(spec: 'builtin' | string, options: LoadEngineOp
   // keeps the char-n-gram path below.
   const transformerDir = resolveTransformerSpec(spec);
   if (transformerDir !== undefined) {
-    return withOwnTable(transformerDir, loadTransformerEngine(transformerDir, { threads: options.threads, executionProvider: options.executionProvider }));
+    return withOwnTable(transformerDir, checkDimension(transformerDir, loadTransformerEngine(transformerDir, { threads: options.threads, executionProvider: options.executionProvider })));
   }
   const dir = path.resolve(spec);
-  return withOwnTable(dir, loadFolder(dir, options, () => path.basename(dir)));
+  return withOwnTable(dir, checkDimension(dir, loadFolder(dir, options, () => path.basename(dir))));
+}
+
+/** A file that could not be read, said precisely: absent, a folder, a looping link, or the errno. */
+function fileError(file: string, err: unknown): ModelLoadError {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return new ModelLoadError('missing-file', 'modelFileNotFound', file);
+  if (code === 'EISDIR') return new ModelLoadError('missing-file', 'modelFileIsFolder', file);
+  if (code === 'ELOOP') return new ModelLoadError('missing-file', 'modelFileLinkLoop', file);
+  return new ModelLoadError('unknown-io', 'modelFileUnreadable', file, code ?? (err as Error).message);
+}
+
+/** Refuses a model whose vectors have fewer than 2 dimensions: every cosine would be ±1. */
+async function checkDimension(spec: string, loading: Promise<EmbeddingEngine>): Promise<EmbeddingEngine> {
+  const engine = await loading;
+  if (engine.dimension >= 2) return engine;
+  await engine.dispose();
+  throw new ModelLoadError('bad-config', 'dimensionTooSmall', spec, engine.dimension);
 }
 
 /**
@@ -103,8 +120,9 @@ async function loadFolder(dir: string, options: LoadEngineOptions, idOf: (cfg: C
   let text: string;
   try {
     text = await readFile(configPath, 'utf8');
-  } catch {
-    throw new ModelLoadError('missing-file', 'noConfigJson', dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ModelLoadError('missing-file', 'noConfigJson', dir);
+    throw fileError(configPath, err);
   }
   let json: unknown;
   try {
@@ -112,7 +130,12 @@ async function loadFolder(dir: string, options: LoadEngineOptions, idOf: (cfg: C
   } catch (err) {
     throw new ModelLoadError('bad-config', 'invalidConfigJson', configPath, (err as Error).message);
   }
-  const modelType = typeof json === 'object' && json !== null ? (json as Record<string, unknown>).model_type : undefined;
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new ModelLoadError('bad-config', 'configNotObject', configPath, Array.isArray(json) ? 'an array' : json === null ? 'null' : `a ${typeof json}`);
+  }
+  const modelType = (json as Record<string, unknown>).model_type;
+  // A transformer's config.json in a folder that lacks tokenizer.json (a transformer folder is one with it).
+  if (typeof modelType === 'string' && modelType !== CHAR_NGRAM_MODEL_TYPE) throw new ModelLoadError('missing-file', 'transformerNoTokenizer', dir, modelType);
   if (modelType !== CHAR_NGRAM_MODEL_TYPE) {
     throw modelType === undefined
       ? new ModelLoadError('bad-config', 'unsupportedNoModelType', dir, CHAR_NGRAM_MODEL_TYPE)
@@ -130,8 +153,8 @@ async function loadFolder(dir: string, options: LoadEngineOptions, idOf: (cfg: C
   let modelBytes: Uint8Array;
   try {
     modelBytes = await readFile(modelPath);
-  } catch {
-    throw new ModelLoadError('missing-file', 'modelFileNotFound', modelPath);
+  } catch (err) {
+    throw fileError(modelPath, err);
   }
   if (modelBytes.length === 0) throw new ModelLoadError('not-onnx', 'onnxEmpty', modelPath);
 

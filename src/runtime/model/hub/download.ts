@@ -16,8 +16,9 @@
  * Token: `HF_TOKEN` for gated or private repositories.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { constants as fsConstants, createReadStream, createWriteStream, existsSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readOnnxGraph } from '../../../core/onnx/graph';
 import { CancelledError, type CancellationFlag } from '../engine';
 import { DOWNLOAD_METADATA, type Variant } from '../transformer/layout';
 import { CodedError, errorText, formatModelError, type ModelErrorText } from '../errorMessages';
@@ -25,7 +26,7 @@ import { HttpError, httpGet, readText } from './http';
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
 
-export type DownloadErrorCode = 'not-found' | 'unauthorized' | 'offline' | 'integrity' | 'stalled' | 'http' | 'no-variant' | 'cancelled';
+export type DownloadErrorCode = 'not-found' | 'unauthorized' | 'offline' | 'integrity' | 'stalled' | 'http' | 'no-variant' | 'unsafe-path' | 'cancelled';
 
 /** `message` is English (the CLI's); `messageId` and `args` let the language server say it in the display language. */
 export class DownloadError extends CodedError<DownloadErrorCode> {
@@ -169,7 +170,75 @@ function authHeaders(env: NodeJS.ProcessEnv): Record<string, string> {
   return { 'user-agent': 'synonym-lens', ...(token ? { authorization: `Bearer ${token}` } : {}) };
 }
 
-/** The files to fetch for `variant`; throws `no-variant` naming the variants the repository has. */
+/**
+ * Whether a repository path is one this downloader will write: relative, `/`-separated, no empty,
+ * `.` or `..` segment, and no backslash, colon (drive letters, alternate streams), percent sign
+ * (encoded separators) or control character. Hub file names never need any of these.
+ */
+export function isSafeRepoPath(p: string): boolean {
+  if (p.length === 0 || p.length > 1024 || /[\\:%\u0000-\u001f\u007f]/.test(p)) return false;
+  return p.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
+
+/**
+ * `rel` (a safe repository path) under `root`, refusing anything that would land outside it: a
+ * resolved path that leaves `root`, or an existing symbolic link on the way (a folder, the file or
+ * its `.part`), which could point anywhere.
+ */
+export function targetInside(root: string, rel: string): string {
+  if (!isSafeRepoPath(rel)) throw new DownloadError('unsafe-path', 'unsafeRepoPath', rel);
+  const base = path.resolve(root);
+  const target = path.resolve(base, ...rel.split('/'));
+  const relative = path.relative(base, target);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) throw new DownloadError('unsafe-path', 'unsafeRepoPath', rel);
+  const refuseLink = (p: string) => {
+    let isLink = false;
+    try {
+      isLink = lstatSync(p).isSymbolicLink();
+    } catch {
+      // Absent: created below as a plain folder or file.
+    }
+    if (isLink) throw new DownloadError('unsafe-path', 'unsafeSymlink', rel, p);
+  };
+  let at = base;
+  for (const segment of relative.split(path.sep)) refuseLink((at = path.join(at, segment)));
+  refuseLink(`${target}.part`);
+  return target;
+}
+
+/**
+ * The listed external data files the ONNX graph at `onnxPath` references: each `location` must be
+ * a safe relative path next to the graph and listed exactly; a location that escapes the folder is
+ * refused, one the listing lacks is reported as missing. Nothing else is taken from the listing.
+ */
+export function externalDataFiles(files: readonly RepoFile[], onnxPath: string, locations: readonly string[]): RepoFile[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const dir = path.posix.dirname(onnxPath);
+  return locations.map((location) => {
+    if (!isSafeRepoPath(location)) throw new DownloadError('unsafe-path', 'unsafeExternalData', onnxPath, location);
+    const listed = byPath.get(dir === '.' ? location : `${dir}/${location}`);
+    if (!listed) throw new DownloadError('not-found', 'repoLacksFile', dir === '.' ? location : `${dir}/${location}`);
+    return listed;
+  });
+}
+
+/**
+ * The external data locations an ONNX file names; none when it does not parse as ONNX (loading it
+ * then says what is wrong with it, which is more use than a download error).
+ */
+function externalLocations(onnxFile: string): readonly string[] {
+  try {
+    return readOnnxGraph(readFileSync(onnxFile)).externalLocations;
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The files to fetch for `variant` (the ONNX graph last); throws `no-variant` naming the variants
+ * the repository has. External data is not among them: which files it needs is read from the
+ * downloaded graph (`externalDataFiles`).
+ */
 export function selectFiles(files: readonly RepoFile[], variant: Variant): RepoFile[] {
   const byPath = new Map(files.map((f) => [f.path, f]));
   const onnx = VARIANT_ONNX[variant].map((p) => byPath.get(p)).find((f) => f !== undefined);
@@ -183,9 +252,8 @@ export function selectFiles(files: readonly RepoFile[], variant: Variant): RepoF
   // Two files at most (REQUIRED_FILES), so one text for each count instead of an English "and".
   if (missing.length === 1) throw new DownloadError('not-found', 'repoLacksFile', missing[0]!);
   if (missing.length) throw new DownloadError('not-found', 'repoLacksFiles', missing[0]!, missing[1]!);
-  const data = files.filter((f) => f.path.startsWith(onnx.path + '_data') || f.path.startsWith(onnx.path + '.data'));
   const extra = [...REQUIRED_FILES, ...OPTIONAL_FILES].map((p) => byPath.get(p)).filter((f): f is RepoFile => f !== undefined);
-  return [...extra, onnx, ...data];
+  return [...extra, onnx];
 }
 
 async function hashFile(file: string, algorithm: string, prefix?: Buffer): Promise<string> {
@@ -238,22 +306,40 @@ export async function downloadModel(options: DownloadOptions): Promise<string> {
       throw cancelled() ? new CancelledError() : err;
     });
     const chosen = selectFiles(files, variant);
-    const totalBytes = chosen.reduce((s, f) => s + (f.size ?? 0), 0);
-    progress({ kind: 'plan', files: chosen, totalBytes });
+    const onnxPath = chosen[chosen.length - 1]!.path;
+    // The usual external data name is announced in the plan up front (when listed) so the byte
+    // total is right from the start; only the graph's own references are fetched.
+    const expected = files.filter((f) => f.path === `${onnxPath}_data` || f.path === `${onnxPath}.data`);
+    let totalBytes = [...chosen, ...expected].reduce((s, f) => s + (f.size ?? 0), 0);
+    progress({ kind: 'plan', files: [...chosen, ...expected], totalBytes });
 
     mkdirSync(options.modelsDir, { recursive: true });
     const dest = path.join(options.modelsDir, modelFolderName(options.repo));
     const partial = `${dest}.partial`;
+    if (existsSync(partial) && lstatSync(partial).isSymbolicLink()) throw new DownloadError('unsafe-path', 'unsafeSymlink', path.basename(partial), partial);
     mkdirSync(partial, { recursive: true });
     let totalReceived = 0;
 
-    for (const f of chosen) {
+    for (let i = 0; i < chosen.length; i++) {
+      const f = chosen[i]!;
       if (cancelled()) throw new CancelledError();
-      const target = path.join(partial, f.path);
+      const target = targetInside(partial, f.path);
       mkdirSync(path.dirname(target), { recursive: true });
+      const graphDone = () => {
+        // The graph is the last of the first files; its own references name the external data.
+        if (f.path !== onnxPath || i !== chosen.length - 1) return;
+        const data = externalDataFiles(files, onnxPath, externalLocations(target));
+        const planned = new Set(expected.map((e) => e.path));
+        if (data.length !== expected.length || data.some((d) => !planned.has(d.path))) {
+          totalBytes = [...chosen, ...data].reduce((sum, x) => sum + (x.size ?? 0), 0);
+          progress({ kind: 'plan', files: [...chosen, ...data], totalBytes });
+        }
+        chosen.push(...data);
+      };
       if (existsSync(target) && (await verify(target, f)) === undefined) {
         totalReceived += statSync(target).size;
         progress({ kind: 'verified', path: f.path });
+        graphDone();
         continue;
       }
       const part = `${target}.part`;
@@ -291,6 +377,7 @@ export async function downloadModel(options: DownloadOptions): Promise<string> {
       renameSync(part, target);
       totalReceived += statSync(target).size;
       progress({ kind: 'verified', path: f.path });
+      graphDone();
     }
 
     writeFileSync(
@@ -329,7 +416,9 @@ async function fetchInto(
   }
   const append = resume && res.status === 206;
   const start = append ? have : 0;
-  const out = createWriteStream(part, { flags: append ? 'a' : 'w' });
+  // O_NOFOLLOW: a symbolic link planted at the `.part` name after the check is not followed.
+  const { O_WRONLY, O_CREAT, O_APPEND, O_TRUNC, O_NOFOLLOW } = fsConstants;
+  const out = createWriteStream(part, { fd: openSync(part, O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | (O_NOFOLLOW ?? 0)) });
   let received = start;
   // Our own idle timer on the body, so a stall mid-transfer is reported as a stall (not a truncation).
   let stalled = false;
