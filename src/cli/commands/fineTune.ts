@@ -12,7 +12,7 @@ import { isTransformerFolder } from '../../server/model/transformer';
 import { baseModelOption, interruptSignal, learningFailure, outOption, readLearningInput } from './learnCommon';
 
 /**
- * `fine-tune <file.csv> --out <dir> [--model builtin|<dir>|org/name] [--loss …] [--epochs n]
+ * `fine-tune <file.csv> --out <dir> [--model builtin|<dir>|org/name] [--loss auto|…] [--epochs n]
  * [--validation 0.1] [--batch-size n] [--lr x] [--seed n] [--no-shape-features] [--order-weights] [--adapter linear|mlp]
  * [--adjust seed|retrofit|counterfit] [--json]`: trains the char-n-gram model's table, or a residual
  * adapter over a transformer model's frozen encoder, on the dictionary (in a worker thread),
@@ -22,8 +22,9 @@ import { baseModelOption, interruptSignal, learningFailure, outOption, readLearn
  */
 export async function runFineTune(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const file = positionals[0]!;
-  const loss = values.loss as FineTuneLoss | undefined;
-  if (loss !== undefined && !FINE_TUNE_LOSSES.includes(loss)) throw new CliError(`--loss must be one of ${FINE_TUNE_LOSSES.join(', ')}, got '${String(loss)}'`);
+  // `auto` (the synonymLens.fineTune.loss default) leaves the choice to the job: cosent with label-0 rows, else mnrl.
+  const loss = values.loss === 'auto' ? undefined : (values.loss as FineTuneLoss | undefined);
+  if (loss !== undefined && !FINE_TUNE_LOSSES.includes(loss)) throw new CliError(`--loss must be auto or one of ${FINE_TUNE_LOSSES.join(', ')}, got '${String(loss)}'`);
   const epochs = intOption(values.epochs, 'epochs', 10);
   // Share of training groups held out to choose the epoch count (≤ --epochs); 0: train --epochs.
   const validation = numberOption(values.validation, 'validation', DEFAULT_VALIDATION_FRACTION, [0, 0.5]);
