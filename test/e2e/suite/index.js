@@ -67,6 +67,25 @@ test('the server flags low-similarity pairs of the sample', async () => {
   console.log(`  ${lowSimilarity.length} low-similarity of ${diagnostics.length} diagnostics, e.g. line ${lowSimilarity[0].range.start.line + 1}: ${lowSimilarity[0].message}`);
 }, { timeout: SERVER_TIMEOUT + 5000 });
 
+test('a diagnostic code link opens the shipped docs rendered, at the code\'s section', async () => {
+  const document = await openSample();
+  const low = (await serverDiagnostics(document)).find(isLowSimilarity);
+  const target = low.code.target;
+  assert.strictEqual(target.scheme, 'command', target.toString());
+  assert.strictEqual(target.path, 'synonymLens.openDocs');
+  const [doc] = JSON.parse(decodeURIComponent(target.query));
+  const docUri = vscode.Uri.parse(doc);
+  assert.strictEqual(docUri.fragment, 'low-similarity');
+  assert.ok(docUri.path.endsWith('/docs/diagnostics.md'), doc);
+  const isPreview = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
+  const opened = isPreview() ? Promise.resolve() : waitForEvent(vscode.window.tabGroups.onDidChangeTabs, isPreview, 20000);
+  // What clicking the link runs (the command URI's path with its JSON arguments).
+  await vscode.commands.executeCommand(target.path, ...JSON.parse(decodeURIComponent(target.query)));
+  await opened;
+  assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.path.endsWith('/docs/diagnostics.md') && vscode.window.visibleTextEditors.some((e) => e.document === d)), 'the raw Markdown is not opened in an editor');
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+}, { timeout: SERVER_TIMEOUT + 25000 });
+
 test('hovering a term lists its nearest neighbours', async () => {
   const document = await openSample();
   await serverDiagnostics(document);
