@@ -36,8 +36,8 @@ Commands:
       --out <dir>               the new model folder (required; never overwritten)
       --model builtin|<dir>     base model (default: builtin); a char-n-gram folder has its table
                                 trained, a transformer folder or org/name gets an adapter
-      --loss <l>                cosine, mnrl, cosent or contrastive (default: cosent with label-0
-                                rows, else mnrl)
+      --loss <l>                auto, cosine, mnrl, cosent or contrastive (default auto: cosent
+                                with label-0 rows, else mnrl)
       --epochs <n> --batch-size <n> --lr <x> --seed <n>   (defaults 10, 32, 0.01 or 1e-3 for
                                 an adapter, 42)
       --validation <share>      share of the training groups held out to choose the number of

@@ -4,6 +4,7 @@ import { type AddSynonymCommandArgs, ClientCommands } from '../shared/protocol';
 import type { SynonymLensClient } from './languageClient';
 import { LearningCommands, adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
 import { openSample } from './sample';
+import { OPEN_DOCS_COMMAND, openDocs } from './diagnosticDocs';
 
 /** Arguments of `synonymLens.addSynonym` (the server's hover links pass them as JSON; tests may pass a Uri). */
 export type AddSynonymArgs = Omit<AddSynonymCommandArgs, 'uri'> & { uri: string | vscode.Uri };
@@ -20,6 +21,7 @@ const commands: Record<string, CommandFactory> = {
   [LearningCommands.selectModel]: (client) => (arg) => selectModel(client, arg),
   [LearningCommands.exportSynonyms]: () => (args) => exportSynonymsCommand(args),
   'synonymLens.openSample': (_client, context) => (options?: { beside?: boolean }) => openSample(context, options),
+  [OPEN_DOCS_COMMAND]: () => (doc: string | vscode.Uri) => openDocs(doc),
 };
 
 export function registerCommands(context: vscode.ExtensionContext, client: SynonymLensClient): void {

@@ -8,7 +8,7 @@ let client: SynonymLensClient | undefined;
 
 /** What `activate` returns to other extensions and to the end-to-end tests. */
 export interface SynonymLensApi {
-  /** The text of the model's language status item, e.g. `builtin:char-ngram-v1 · 57 terms`. */
+  /** The text of the model's language status item, e.g. `Ready · 39 terms in this file · model builtin:char-ngram-v1`. */
   readonly modelStatusText: string;
   readonly onDidChangeModelStatus: vscode.Event<string>;
 }

@@ -14,6 +14,7 @@ import { AddPairRequest, type AddPairParams, ClientCommands, ModelStatusNotifica
 import { normalizeSettings, restrictedRelativeKeys } from '../shared/settings';
 import { documentSelector, restrictToUserSettings, userSettingValue } from './configuration';
 import type { ModelStatusItem } from './modelStatus';
+import { previewDocLink } from './diagnosticDocs';
 
 import { MODELS_DIR_ENV } from '../shared/conventions';
 
@@ -144,6 +145,8 @@ export class SynonymLensClient implements vscode.Disposable {
       errorHandler,
       synchronize: { configurationSection: 'synonymLens' },
       middleware: {
+        // Diagnostic code links open the shipped docs rendered, at the code's section.
+        handleDiagnostics: (uri, diagnostics, next) => next(uri, diagnostics.map(previewDocLink)),
         workspace: {
           // Workspace Trust: an untrusted workspace must not choose the model (a path or download).
           configuration: async (params, token, next) => {

@@ -121,7 +121,7 @@ export const modelErrorTexts: Readonly<Record<ModelErrorMessageId, (...args: Arg
   adjustedConfigField: (...a) => l10n.t('Invalid {0}: "{1}" is missing or not a valid value', ...a),
   adjustedDimension: (...a) => l10n.t('{0}: the adjusted vectors have dimension {1}, but the model has dimension {2}', ...a),
   notRepoId: (...a) => l10n.t('Not a repository id: "{0}" (expected org/name)', ...a),
-  offline: (...a) => l10n.t('Cannot reach {0} ({1}). You may be offline, or the hub may be blocked here: set HF_ENDPOINT (or the synonymLens endpoint setting) to a mirror, or HTTPS_PROXY to your proxy. The built-in model stays in use.', ...a),
+  offline: (...a) => l10n.t('Cannot reach {0} ({1}). You may be offline, or the hub may be blocked here: set HF_ENDPOINT (or the synonymLens.hub.endpoint setting) to a mirror, or HTTPS_PROXY to your proxy. The built-in model stays in use.', ...a),
   listing: (...a) => l10n.t('Listing {0}@{1} at {2}', ...a),
   downloading: (...a) => l10n.t('Downloading {0} of {1}', ...a),
   notFound: (...a) => l10n.t('{0}: not found (HTTP 404). Check the repository id "{1}", the revision and the file name.', ...a),

@@ -517,7 +517,8 @@ export function startServer(connection: Connection): void {
         neighbors = neighborsNow(entry, a, term, s.hover.topK);
       }
       const pending = entry.store ? Math.max(0, entry.store.memberCount - entry.store.vocabularySize) : 0;
-      return renderHover({ analysis: a, term, range: a.docRange(hit.cell.range), entry, neighbors, pendingTerms: pending });
+      const threshold = thresholdsFor(s, entry.modelId).threshold;
+      return renderHover({ analysis: a, term, range: a.docRange(hit.cell.range), entry, neighbors, pendingTerms: pending, threshold });
     })),
   );
 

@@ -152,14 +152,51 @@ test('hover lists neighbours with cosines, marks synonyms and the group, and lin
   assert.match(md, /Synonym group: 霸道SUV/);
   assert.match(md, /霸道SUV `-?\d\.\d\d` ✓ synonym/);
   assert.match(md, /1\. \S+ `-?\d\.\d\d`/);
-  assert.match(md, /\[Add as synonym\]\(command:synonymLens\.addSynonym\?%5B%7B/);
-  const link = /\(command:synonymLens\.addSynonym\?([^ )]+)/.exec(md)!;
-  const args = JSON.parse(decodeURIComponent(link[1]));
-  assert.equal(args[0].uri, cars);
-  assert.equal(args[0].term, '普拉多');
+  // The built-in model's neighbours of 普拉多 are all below the default threshold 0.50 (links: next test).
+  assert.match(md, /1\. \S+ `-?\d\.\d\d` — neighbour only \(below the threshold 0\.50\)/);
   assert.match(md, /\[Show in heatmap\]\(command:synonymLens\.showHeatmap\?/);
   const none = await server.request<Hover | null>('textDocument/hover', { textDocument: { uri: cars }, position: { line: 1, character: 15 } });
   assert.equal(none, null, 'no hover on the label cell');
+});
+
+test('hover offers "Add as synonym" only at or above the model\'s threshold, per-model thresholds applied; the rest are neighbours only', async () => {
+  const s = await startServer();
+  try {
+    s.open(cars, carsText);
+    const modelId = (await s.waitStatus((x) => x.state === 'ready')).modelId;
+    const neighbours = async () => {
+      const hover = await s.request<Hover>('textDocument/hover', { textDocument: { uri: cars }, position: { line: 1, character: 1 } });
+      return (hover.contents as MarkupContent).value.split('\n').filter((l) => /^\d+\. /.test(l) && !/✓|✗/.test(l))
+        .map((l) => ({ line: l, cosine: Number(/`(-?\d\.\d\d)`/.exec(l)![1]) }));
+    };
+    const split = async (threshold: number) => {
+      await s.setSettings({ diagnostics: { modelThresholds: { [modelId]: { threshold } } } });
+      const ns = await neighbours();
+      assert.ok(ns.length > 0, 'no unpaired neighbours');
+      for (const n of ns) {
+        if (n.cosine >= threshold) assert.match(n.line, /\[Add as synonym\]\(command:synonymLens\.addSynonym/, n.line);
+        else assert.match(n.line, /— neighbour only \(below the threshold -?\d\.\d\d\)$/, n.line);
+      }
+      return ns;
+    };
+    const all = await split(-1);
+    assert.ok(all.every((n) => n.line.includes('[Add as synonym]')));
+    const link = /\(command:synonymLens\.addSynonym\?([^ )]+)/.exec(all[0]!.line)!;
+    const args = JSON.parse(decodeURIComponent(link[1]!));
+    assert.equal(args[0].uri, cars);
+    assert.equal(args[0].term, '普拉多');
+    // A threshold in the widest gap between the shown (rounded) cosines: some are offered, some are not.
+    const cosines = all.map((n) => n.cosine).sort((x, y) => x - y);
+    let middle = 0;
+    let gap = -1;
+    for (let i = 1; i < cosines.length; i++) if (cosines[i]! - cosines[i - 1]! > gap) [gap, middle] = [cosines[i]! - cosines[i - 1]!, (cosines[i]! + cosines[i - 1]!) / 2];
+    assert.ok(gap >= 0.02, `cosines ${cosines.join(' ')}`);
+    const ns = await split(middle);
+    assert.ok(ns.some((n) => n.cosine < middle) && ns.some((n) => n.cosine >= middle), `cosines ${cosines.join(' ')}`);
+    assert.ok((await split(1)).every((n) => n.line.endsWith('— neighbour only (below the threshold 1.00)')));
+  } finally {
+    await s.stop();
+  }
 });
 
 test('hover escapes hostile terms: no link, command or HTML survives', async () => {

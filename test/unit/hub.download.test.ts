@@ -223,9 +223,9 @@ test('HF_ENDPOINT selects the mirror; HTTP_PROXY tunnels through a CONNECT proxy
   }
 });
 
-test('offline (connection refused) gives one clear message naming HF_ENDPOINT and HTTPS_PROXY', async () => {
+test('offline (connection refused) gives one clear message naming HF_ENDPOINT, the synonymLens.hub.endpoint setting and HTTPS_PROXY', async () => {
   // Port 9 on loopback (discard) is closed here: the connection is refused at once.
-  await rejectsWith(downloadModel({ repo: 'acme/tiny', endpoint: 'http://127.0.0.1:9', modelsDir: modelsDir(), env: {} }), 'offline', /Cannot reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\).*HF_ENDPOINT.*HTTPS_PROXY.*built-in model stays in use/);
+  await rejectsWith(downloadModel({ repo: 'acme/tiny', endpoint: 'http://127.0.0.1:9', modelsDir: modelsDir(), env: {} }), 'offline', /Cannot reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\).*HF_ENDPOINT \(or the synonymLens\.hub\.endpoint setting\).*HTTPS_PROXY.*built-in model stays in use/);
 });
 
 /** Files anywhere under `dir` (recursively), relative. */

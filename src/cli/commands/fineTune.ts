@@ -9,7 +9,7 @@ import { intOption, numberOption } from '../options';
 import { cliOptionError, interruptSignal, learningFailure, outOption, readLearningInput } from './learnCommon';
 
 /**
- * `fine-tune <file.csv> --out <dir> [--model builtin|<dir>|org/name] [--loss …] [--epochs n]
+ * `fine-tune <file.csv> --out <dir> [--model builtin|<dir>|org/name] [--loss auto|…] [--epochs n]
  * [--validation 0.1] [--batch-size n] [--lr x] [--seed n] [--no-shape-features] [--order-weights] [--adapter linear|mlp]
  * [--adjust seed|retrofit|counterfit] [--json]`: trains the char-n-gram model's table, or a residual
  * adapter over a transformer model's frozen encoder, on the dictionary (in a worker thread),

@@ -37,7 +37,12 @@ import type { TextPair } from './types';
 /** Progress of a training run; `type` discriminates. Times in milliseconds. */
 export type TrainProgress =
   | { type: 'start'; stage: TrainStage; epochs: number; stepsPerEpoch: number; totalSteps: number; pairs: number }
-  | { type: 'step'; epoch: number; step: number; totalSteps: number; loss: number; learningRate: number; elapsedMs: number; etaMs: number }
+  /**
+   * `etaMs`: time left in this run, from the measured time per step of this run (setup, and any
+   * earlier run, excluded); absent until there is a measurement (after the second step, as the
+   * first one carries warm-up).
+   */
+  | { type: 'step'; epoch: number; step: number; totalSteps: number; loss: number; learningRate: number; elapsedMs: number; etaMs?: number }
   | { type: 'epoch'; epoch: number; epochs: number; meanLoss: number; elapsedMs: number }
   | { type: 'done'; totalSteps: number; elapsedMs: number };
 
@@ -370,6 +375,7 @@ export function runTrainingLoop(
   options.onProgress?.({ type: 'start', stage: options.stage ?? 'final', epochs, stepsPerEpoch: plans[0]?.length ?? 0, totalSteps, pairs: data.length });
 
   let step = 0;
+  let firstStepEnd = 0;
   for (let e = 0; e < epochs; e++) {
     let sum = 0;
     for (const plan of plans[e]!) {
@@ -378,7 +384,8 @@ export function runTrainingLoop(
       const loss = update(assembleBatch(plan, data, addNegatives, groupOfText), rate);
       sum += loss;
       step++;
-      const elapsedMs = Date.now() - started;
+      const now = Date.now();
+      if (step === 1) firstStepEnd = now;
       options.onProgress?.({
         type: 'step',
         epoch: e + 1,
@@ -386,8 +393,8 @@ export function runTrainingLoop(
         totalSteps,
         loss,
         learningRate: rate,
-        elapsedMs,
-        etaMs: Math.round((elapsedMs / step) * (totalSteps - step)),
+        elapsedMs: now - started,
+        ...(step >= 2 ? { etaMs: Math.round(((now - firstStepEnd) / (step - 1)) * (totalSteps - step)) } : {}),
       });
     }
     const meanLoss = plans[e]!.length ? sum / plans[e]!.length : 0;

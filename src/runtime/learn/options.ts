@@ -82,6 +82,8 @@ function flag(option: string, v: unknown): boolean | undefined {
  * frozen encoder, so asking for one on a char-n-gram base is an error, not a silent no-op.
  */
 export function fineTuneOptions(raw: RawFineTuneOptions, base: { id: string; transformer: boolean }): FineTuneOptions {
+  if (!absent(raw.loss) && raw.loss !== 'auto' && !(LOSS_NAMES as readonly unknown[]).includes(raw.loss))
+    throw new LearningOptionError('loss', `must be auto or one of ${LOSS_NAMES.join(', ')}, got '${String(raw.loss)}'`);
   const loss = raw.loss === 'auto' ? undefined : oneOf('loss', raw.loss, LOSS_NAMES);
   const lr = absent(raw.lr) ? undefined : raw.lr;
   if (lr !== undefined && (typeof lr !== 'number' || !Number.isFinite(lr) || lr <= 0)) throw new LearningOptionError('lr', `must be a positive number, got '${String(lr)}'`);

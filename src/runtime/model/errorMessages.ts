@@ -71,7 +71,7 @@ export const MODEL_ERROR_MESSAGES = {
   // Downloads from the hub (hub/download.ts).
   notRepoId: 'Not a repository id: "{0}" (expected org/name)',
   offline:
-    'Cannot reach {0} ({1}). You may be offline, or the hub may be blocked here: set HF_ENDPOINT (or the synonymLens endpoint setting) to a mirror, or HTTPS_PROXY to your proxy. The built-in model stays in use.',
+    'Cannot reach {0} ({1}). You may be offline, or the hub may be blocked here: set HF_ENDPOINT (or the synonymLens.hub.endpoint setting) to a mirror, or HTTPS_PROXY to your proxy. The built-in model stays in use.',
   listing: 'Listing {0}@{1} at {2}',
   downloading: 'Downloading {0} of {1}',
   notFound: '{0}: not found (HTTP 404). Check the repository id "{1}", the revision and the file name.',

@@ -111,14 +111,15 @@ export function registerLearning(connection: Connection, documents: TextDocument
             } else reporter.report(Math.max(lastPct, 0), l10n.t('{0} pairs, {1} epochs, {2} steps', e.pairs, e.epochs, e.totalSteps));
             break;
           case 'step': {
-            const eta = Math.round(e.etaMs / 1000);
+            const eta = e.etaMs === undefined ? 0 : Math.round(e.etaMs / 1000);
             const [from, span] = stage === 'choose-epochs' ? [0, 40] : chose ? [40, 55] : [0, 95];
             const at =
               stage === 'choose-epochs'
                 ? l10n.t('choosing epochs: epoch {0}/{1} loss {2}', e.epoch, epochs, e.loss.toFixed(4))
                 : l10n.t('epoch {0}/{1} loss {2}', e.epoch, epochs, e.loss.toFixed(4));
-            // The choosing run may stop early, so its ETA assumes every epoch: shown only for the final run.
-            const message = e.step < e.totalSteps && stage === 'final' ? l10n.t('{0} · {1} s left', at, eta) : at;
+            // The choosing run may stop early, so its ETA assumes every epoch: shown only for the final
+            // run, and only once its step times are measured and a second or more remains.
+            const message = e.step < e.totalSteps && stage === 'final' && eta >= 1 ? l10n.t('{0} · {1} s left', at, eta) : at;
             report(Math.max(lastPct, Math.min(95, from + Math.floor((e.step / e.totalSteps) * span))), message);
             break;
           }
