@@ -19,6 +19,7 @@
  */
 import { LineIndex } from '../text';
 import type { Position, Range } from '../csv/types';
+import type { TextEdit } from '../csv/serialize';
 
 /** One term of a rule as it stands in the source. */
 export interface SolrTerm {
@@ -303,27 +304,21 @@ export function formatSolrRule(inputs: readonly string[], outputs?: readonly str
   return outputs && outputs.length ? `${left} => ${outputs.map(escapeSolrTerm).join(', ')}` : left;
 }
 
-export interface TextEditOffsets {
-  start: number;
-  end: number;
-  text: string;
-}
-
 /** The edit that replaces one term and nothing else (offsets in `file.text`). */
-export function replaceSolrTermEdit(term: SolrTerm, newText: string): TextEditOffsets {
-  return { start: term.start, end: term.end, text: escapeSolrTerm(newText) };
+export function replaceSolrTermEdit(term: SolrTerm, newText: string): TextEdit {
+  return { start: term.start, end: term.end, newText: escapeSolrTerm(newText) };
 }
 
 /** The edit that appends a rule at the end of the file (after a line break if the last line has none). */
-export function appendSolrRuleEdit(file: SolrFile, inputs: readonly string[], outputs?: readonly string[]): TextEditOffsets {
+export function appendSolrRuleEdit(file: SolrFile, inputs: readonly string[], outputs?: readonly string[]): TextEdit {
   const n = file.text.length;
   const needsEol = n > 0 && !/[\r\n]$/.test(file.text);
-  return { start: n, end: n, text: (needsEol ? file.eol : '') + formatSolrRule(inputs, outputs) + file.eol };
+  return { start: n, end: n, newText: (needsEol ? file.eol : '') + formatSolrRule(inputs, outputs) + file.eol };
 }
 
 /** The edit that removes a rule's line, terminator included. */
-export function deleteSolrRuleEdit(rule: SolrRule): TextEditOffsets {
-  return { start: rule.start, end: rule.endWithEol, text: '' };
+export function deleteSolrRuleEdit(rule: SolrRule): TextEdit {
+  return { start: rule.start, end: rule.endWithEol, newText: '' };
 }
 
 export type { Position };
