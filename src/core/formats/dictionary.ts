@@ -14,8 +14,9 @@ import { formatMessage, PROBLEM_MESSAGES } from '../csv/messages';
 import { parseDictionary, ONE_WAY_LABEL } from '../csv/parse';
 import { formatRecord } from '../csv/serialize';
 import type { Cell, Dictionary, Pair, Problem, Row } from '../csv/types';
-import { ES_RULE_LIMIT, formatEsSynonymsSet, parseEsSynonymsSet, type EsProblem } from './es';
-import { formatSolrRule, parseSolr, type SolrProblem, type SolrRule } from './solr';
+import { appendEsRuleEdit, ES_RULE_LIMIT, formatEsSynonymsSet, parseEsSynonymsSet, type EsProblem } from './es';
+import { appendSolrRuleEdit, formatSolrRule, insertSolrRuleEdit, parseSolr, type SolrProblem, type SolrRule } from './solr';
+import type { TextEdit } from '../csv/serialize';
 
 export type DictionaryFormat = 'csv' | 'solr' | 'es';
 export const DICTIONARY_FORMATS: readonly DictionaryFormat[] = ['csv', 'solr', 'es'];
@@ -144,4 +145,15 @@ export function convertDictionary(dict: Dictionary, to: DictionaryFormat, setNam
   if (to === 'solr') return { text: rules.map((r) => r + dict.eol).join(''), rules: rules.length, warnings };
   if (rules.length > ES_RULE_LIMIT) warnings.push(`${rules.length} rules exceed the ${ES_RULE_LIMIT} rules one synonyms set takes; split the set`);
   return { text: formatEsSynonymsSet(rules.map((synonyms, i) => ({ id: `${setName}-${i + 1}`, synonyms }))), rules: rules.length, warnings };
+}
+
+/**
+ * The edit that adds a two-way pair to a Solr file or an ES synonyms set in the file's own syntax:
+ * a rule `term, synonym` after row `afterRow` (Solr) or at the end; a new entry at the end of the
+ * set (ES). Undefined for an ES file whose `synonyms_set` cannot be read.
+ */
+export function addRuleEdit(format: 'solr' | 'es', dict: Dictionary, term: string, synonym: string, afterRow?: number): TextEdit | undefined {
+  if (format === 'es') return appendEsRuleEdit(parseEsSynonymsSet(dict.text), formatSolrRule([term, synonym]));
+  if (afterRow !== undefined && dict.rows[afterRow]) return insertSolrRuleEdit(dict, afterRow, [term, synonym]);
+  return appendSolrRuleEdit({ text: dict.text, eol: dict.eol }, [term, synonym]);
 }

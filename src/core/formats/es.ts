@@ -19,7 +19,7 @@ export type EsProblemId = 'esInvalidJson' | 'esNoSynonymsSet' | 'esInvalidRule' 
 
 export const ES_MESSAGES: Readonly<Record<EsProblemId, string>> = {
   esInvalidJson: 'Line {0}, column {1}: invalid JSON: {2}.',
-  esNoSynonymsSet: 'No "synonyms_set" array: a synonyms set is {"synonyms_set": [{"id": "…", "synonyms": "a, b"}]}.',
+  esNoSynonymsSet: 'No "synonyms_set" array: a synonyms set is an object whose "synonyms_set" lists entries with an "id" and a "synonyms" rule.',
   esInvalidRule: 'Line {0}: a synonyms set entry needs a "synonyms" string.',
   esTooManyRules: 'The set has {0} rules; Elasticsearch accepts at most {1} rules in one synonyms set.',
 };
@@ -47,6 +47,8 @@ export interface EsSynonymsSet {
   rules: EsRule[];
   /** JSON errors, refused rules (Lucene's words) and the size limit. */
   problems: (EsProblem | SolrProblem)[];
+  /** Where a new entry goes: after the last entry of `synonyms_set`, or just inside its `[`. */
+  insertAt?: { offset: number; afterEntry: boolean };
 }
 
 type Json =
@@ -189,6 +191,8 @@ export function parseEsSynonymsSet(source: string): EsSynonymsSet {
     problems.push(esProblem('esNoSynonymsSet', [], rangeOf(root.start, Math.min(root.start + 1, text.length)), 'error'));
     return { text, rules, problems };
   }
+  const last = set.items[set.items.length - 1];
+  const insertAt = last ? { offset: last.end, afterEntry: true } : { offset: set.start + 1, afterEntry: false };
   for (const item of set.items) {
     const entries = item.kind === 'object' ? item.entries : [];
     const synonyms = entries.find(([k]) => k === 'synonyms')?.[1];
@@ -228,7 +232,7 @@ export function parseEsSynonymsSet(source: string): EsSynonymsSet {
     }
   }
   if (rules.length > ES_RULE_LIMIT) problems.push(esProblem('esTooManyRules', [rules.length, ES_RULE_LIMIT], rangeOf(set.start, set.start + 1), 'warning'));
-  return { text, rules, problems };
+  return { text, rules, problems, insertAt };
 }
 
 /** Length in the JSON source of the character at `offset` (an escape is longer than one). */
@@ -240,6 +244,20 @@ function escapedLength(text: string, offset: number): number {
 /** The edit that replaces one term of a synonyms set: Solr-escaped, then JSON-escaped. */
 export function replaceEsTermEdit(term: SolrTerm, newText: string): TextEdit {
   return { start: term.start, end: term.end, newText: JSON.stringify(escapeSolrTerm(newText)).slice(1, -1) };
+}
+
+/**
+ * The edit that adds an entry (rule in Solr syntax) at the end of a synonyms set, with an id not
+ * yet used (`<prefix>-<n>`); undefined when the file has no readable `synonyms_set`.
+ */
+export function appendEsRuleEdit(set: EsSynonymsSet, synonyms: string, prefix = 'synonyms'): TextEdit | undefined {
+  if (!set.insertAt) return undefined;
+  const ids = new Set(set.rules.map((r) => r.id));
+  let n = set.rules.length + 1;
+  while (ids.has(`${prefix}-${n}`)) n++;
+  const entry = `{ "id": ${JSON.stringify(`${prefix}-${n}`)}, "synonyms": ${JSON.stringify(synonyms)} }`;
+  const { offset, afterEntry } = set.insertAt;
+  return { start: offset, end: offset, newText: afterEntry ? `,\n    ${entry}` : `\n    ${entry}\n  ` };
 }
 
 /** A synonyms set's PUT body from rules (Solr syntax) and ids; stable 2-space JSON with a final newline. */

@@ -56,7 +56,7 @@ export type SolrProblemId = 'solrTwoMappings' | 'solrEliminated' | 'solrDangling
 export const SOLR_MESSAGES: Readonly<Record<SolrProblemId, string>> = {
   solrTwoMappings: 'Invalid synonym rule at line {0}: more than one explicit mapping specified on the same line',
   solrEliminated: 'Invalid synonym rule at line {0}: term: {1} was completely eliminated by analyzer',
-  solrDanglingEscape: 'Line {0}: the rule ends with a lone backslash, which the engine keeps as a literal "\\".',
+  solrDanglingEscape: 'Line {0}: the rule ends with a lone backslash, which escapes nothing; the engine keeps it as a character of the term.',
   solrSingleTerm: 'Line {0}: a rule with a single term maps nothing.',
   solrIndentedComment: 'Line {0}: "#" is not the first character, so the engine reads this line as a rule, not a comment.',
 };
@@ -310,10 +310,18 @@ export function replaceSolrTermEdit(term: SolrTerm, newText: string): TextEdit {
 }
 
 /** The edit that appends a rule at the end of the file (after a line break if the last line has none). */
-export function appendSolrRuleEdit(file: SolrFile, inputs: readonly string[], outputs?: readonly string[]): TextEdit {
+export function appendSolrRuleEdit(file: Pick<SolrFile, 'text' | 'eol'>, inputs: readonly string[], outputs?: readonly string[]): TextEdit {
   const n = file.text.length;
   const needsEol = n > 0 && !/[\r\n]$/.test(file.text);
   return { start: n, end: n, newText: (needsEol ? file.eol : '') + formatSolrRule(inputs, outputs) + file.eol };
+}
+
+/** The edit that inserts a rule on a new line after a row (a rule's line) of a Solr file's dictionary. */
+export function insertSolrRuleEdit(dict: { text: string; eol: string; rows: readonly { end: number; endWithEol: number }[] }, afterRow: number, inputs: readonly string[], outputs?: readonly string[]): TextEdit {
+  const row = dict.rows[afterRow];
+  const rule = formatSolrRule(inputs, outputs);
+  if (row.endWithEol > row.end) return { start: row.endWithEol, end: row.endWithEol, newText: rule + dict.eol };
+  return { start: row.end, end: row.end, newText: dict.eol + rule };
 }
 
 /** The edit that removes a rule's line, terminator included. */
