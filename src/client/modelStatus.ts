@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DICTIONARY_LANGUAGES } from '../shared/languages';
 import type { ModelStatusParams } from '../shared/protocol';
 
 /**
@@ -15,7 +16,7 @@ export class ModelStatusItem implements vscode.Disposable {
   private last: ModelStatusParams | undefined;
 
   constructor() {
-    this.item = vscode.languages.createLanguageStatusItem('synonymLens.model', { language: 'synonym-csv' });
+    this.item = vscode.languages.createLanguageStatusItem('synonymLens.model', DICTIONARY_LANGUAGES.map((language) => ({ language })));
     this.item.name = vscode.l10n.t('Synonym Lens model');
     this.item.command = { command: 'synonymLens.restartServer', title: vscode.l10n.t('Restart') };
     this.starting();
