@@ -33,7 +33,7 @@ test('a Solr synonyms.txt: Lucene-worded errors on the exact range, pair issues 
   const refused = rule.find((d) => d.severity === 1)!;
   assert.equal(refused.message, 'Invalid synonym rule at line 4: more than one explicit mapping specified on the same line');
   assert.deepEqual(refused.range, range(3, 0, 3, 11));
-  assert.ok(rule.some((d) => d.severity === 2 && d.range.start.line === 5 && /not the first character/.test(d.message)));
+  assert.ok(rule.some((d) => d.severity === 2 && d.range.start.line === 5 && /not the first character/.test(String(d.message))));
   // `x, \,y , x`: a self pair on the second `x`, the escaped term read as `,y`.
   const self = diagnostics.find((d) => d.code === 'self-pair')!;
   assert.deepEqual(self.range, range(4, 9, 4, 10));
@@ -87,7 +87,7 @@ test('invalid JSON: one error where the JSON breaks, and the server keeps answer
   const { diagnostics } = await server.waitDiagnostics(uri, (d) => d.length > 0);
   assert.equal(diagnostics.length, 1);
   assert.equal(diagnostics[0].code, 'synonym-set');
-  assert.match(diagnostics[0].message, /^Line 3, column 1: invalid JSON: unexpected end of text/);
+  assert.match(String(diagnostics[0].message), /^Line 3, column 1: invalid JSON: unexpected end of text/);
   const hover = await server.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 28 } });
   assert.equal(hover, null);
   server.close(uri);

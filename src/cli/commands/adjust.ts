@@ -16,7 +16,7 @@ export async function runAdjust(positionals: string[], values: Record<string, st
   const method = (values.method ?? 'retrofit') as AdjustMethod;
   if (!ADJUST_METHODS.includes(method)) throw new CliError(`--method must be one of ${ADJUST_METHODS.join(', ')}, got '${String(method)}'`);
   const out = outOption(values.out);
-  const { text, pairs } = readLearningInput(file);
+  const { text, pairs } = readLearningInput(file, values.format);
   // `builtin`, an absolute folder (char-n-gram or transformer) or a resolved `org/name`: what the
   // adjusted folder's config.json records as its base, so it loads from any working directory.
   const spec = baseModelOption(values.model).spec;

@@ -12,7 +12,7 @@ import { readLearningInput } from './learnCommon';
 export async function runEvaluateCommand(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const file = positionals[0]!;
   const threshold = numberOption(values.threshold, 'threshold', 0.5, [-1, 1]);
-  const { pairs } = readLearningInput(file);
+  const { pairs } = readLearningInput(file, values.format);
   const labelled = evaluationPairs(pairs);
   const engine = await openEngine(values.model);
   let out;

@@ -38,7 +38,7 @@ export async function runFineTune(positionals: string[], values: Record<string, 
   const out = outOption(values.out);
   const base = baseModelOption(values.model);
   if (adapter === 'mlp' && !isTransformerFolder(base.dir)) throw new CliError(`--adapter mlp is for transformer models; ${base.id} is a char-n-gram model, whose table is trained instead`);
-  const { text } = readLearningInput(file);
+  const { text } = readLearningInput(file, values.format);
 
   const stderr = (s: string) => process.stderr.write(s + '\n');
   const onProgress = (e: JobProgress) => {
