@@ -4,7 +4,7 @@
  * explicit `--format`/`--from`. Errors (a CSV error, a rule Lucene refuses, invalid JSON) stop the
  * command with the first one's place and words.
  */
-import { convertDictionary, DICTIONARY_FORMATS, formatOfPath, parseAnyDictionary, type DictionaryFormat, type ParsedDictionary } from '../core/formats/dictionary';
+import { DICTIONARY_FORMATS, learningCsv, formatOfPath, parseAnyDictionary, type DictionaryFormat, type ParsedDictionary } from '../core/formats/dictionary';
 import { CliError } from './errors';
 import { readTextFile } from './input';
 
@@ -37,5 +37,6 @@ export function readDictionary(file: string, format: DictionaryFormat, what = 'c
  */
 export function learningText(file: string, format: DictionaryFormat): string {
   if (format === 'csv') return readTextFile(file);
-  return convertDictionary(readDictionary(file, format, 'training').dict, 'csv').text;
+  readDictionary(file, format, 'training');
+  return learningCsv(readTextFile(file), format);
 }

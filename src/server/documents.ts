@@ -15,14 +15,11 @@ import type { Cell, Dictionary, Pair, PairIssue, Row } from '../core/csv/types';
 import { lowerBoundRow as firstPairOfRow, parseDictionary, reparseDictionary, type DictionaryChange } from '../core/csv/parse';
 import { PairIssueIndex, synonymGroups, termKey } from '../core/dictionary';
 import { LineIndex } from '../core/text';
-import { formatOfPath, parseAnyDictionary, type DictionaryFormat } from '../core/formats/dictionary';
+import { formatOfDocument, parseAnyDictionary, type DictionaryFormat } from '../core/formats/dictionary';
 
 /** The format of a document: by language id, else by its file name (`synonymLens.files` globs). */
 export function documentFormat(doc: Pick<TextDocument, 'languageId' | 'uri'>): DictionaryFormat {
-  if (doc.languageId === 'synonym-solr') return 'solr';
-  if (doc.languageId === 'synonym-es') return 'es';
-  if (doc.languageId === 'synonym-csv') return 'csv';
-  return formatOfPath(doc.uri);
+  return formatOfDocument(doc.languageId, doc.uri);
 }
 
 /** Additions and removals since a consumer last took them; an addition undone before that cancels out. */

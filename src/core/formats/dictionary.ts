@@ -28,6 +28,17 @@ export function formatOfPath(path: string): DictionaryFormat {
   return 'csv';
 }
 
+/**
+ * The format of an editor document: by its language id (`synonym-csv`, `synonym-solr`,
+ * `synonym-es`), else by its file name (a file matched by the `synonymLens.files` globs).
+ */
+export function formatOfDocument(languageId: string, path: string): DictionaryFormat {
+  if (languageId === 'synonym-solr') return 'solr';
+  if (languageId === 'synonym-es') return 'es';
+  if (languageId === 'synonym-csv') return 'csv';
+  return formatOfPath(path);
+}
+
 /** A dictionary and, for Solr and ES files, the rules it was read from (row i is `rules[i]`). */
 export interface ParsedDictionary {
   format: DictionaryFormat;
@@ -145,6 +156,14 @@ export function convertDictionary(dict: Dictionary, to: DictionaryFormat, setNam
   if (to === 'solr') return { text: rules.map((r) => r + dict.eol).join(''), rules: rules.length, warnings };
   if (rules.length > ES_RULE_LIMIT) warnings.push(`${rules.length} rules exceed the ${ES_RULE_LIMIT} rules one synonyms set takes; split the set`);
   return { text: formatEsSynonymsSet(rules.map((synonyms, i) => ({ id: `${setName}-${i + 1}`, synonyms }))), rules: rules.length, warnings };
+}
+
+/**
+ * A dictionary's text as the CSV the learning pipeline reads: a CSV as it is; a Solr or ES file's
+ * accepted rules as `term,synonym,label` rows (one-way pairs labelled `=>`).
+ */
+export function learningCsv(text: string, format: DictionaryFormat): string {
+  return format === 'csv' ? text : convertDictionary(parseAnyDictionary(text, format).dict, 'csv').text;
 }
 
 /**
