@@ -8,6 +8,7 @@ import { runCheck } from './commands/check';
 import { runSimilarity } from './commands/similarity';
 import { runNeighbors } from './commands/neighbors';
 import { runExport } from './commands/export';
+import { runConvert } from './commands/convert';
 import { runFineTune } from './commands/fineTune';
 import { runAdjust } from './commands/adjust';
 import { runEvaluateCommand } from './commands/evaluate';
@@ -17,6 +18,9 @@ import { writeHuman } from './output';
 const USAGE = `Usage: synonym-lens <command> [options]
 
 Commands:
+Dictionaries are CSV (term,synonym[,label]), Solr synonym files (.txt) or Elasticsearch synonyms
+sets (.json), told apart by file name or by --format csv|solr|es (--from for export and convert).
+
   check <file.csv>        score every pair of a dictionary and flag those the model disagrees with
       --model builtin|<dir>     embedding model (default: builtin)
       --threshold <x>           flag positive pairs with cosine below x (default 0.5)
@@ -30,6 +34,11 @@ Commands:
   export <file.csv>       write the synonyms in a search engine's format
       --format <f>              solr (a, b, c groups; default), solr-explicit (b, c => a),
                                 es-synonyms-api (body of PUT _synonyms/<set>)
+      --set <name>              synonyms set name, for rule ids (default: synonyms)
+      --out <file>              write atomically to a file instead of stdout
+  convert <file>          the same pairs, directions kept, in another format
+      --to csv|solr|es          target format (required); CSV one pair per row, label => one-way
+      --from csv|solr|es        input format (default: by file name)
       --set <name>              synonyms set name, for rule ids (default: synonyms)
       --out <file>              write atomically to a file instead of stdout
   fine-tune <file.csv>    train a model on the dictionary; writes a new model folder
@@ -72,6 +81,7 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
       'negative-threshold': { type: 'string' },
       json: { type: 'boolean' },
       'exit-zero': { type: 'boolean' },
+      format: { type: 'string' },
     },
     positionals: [1, 1],
     run: runCheck,
@@ -87,9 +97,14 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
     run: runNeighbors,
   },
   export: {
-    options: { format: { type: 'string' }, set: { type: 'string' }, out: { type: 'string' } },
+    options: { format: { type: 'string' }, from: { type: 'string' }, set: { type: 'string' }, out: { type: 'string' } },
     positionals: [1, 1],
     run: runExport,
+  },
+  convert: {
+    options: { to: { type: 'string' }, from: { type: 'string' }, set: { type: 'string' }, out: { type: 'string' } },
+    positionals: [1, 1],
+    run: runConvert,
   },
   'fine-tune': {
     options: {
@@ -106,17 +121,18 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
       adapter: { type: 'string' },
       adjust: { type: 'string' },
       json: { type: 'boolean' },
+      format: { type: 'string' },
     },
     positionals: [1, 1],
     run: runFineTune,
   },
   adjust: {
-    options: { out: { type: 'string' }, method: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' } },
+    options: { out: { type: 'string' }, method: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' }, format: { type: 'string' } },
     positionals: [1, 1],
     run: runAdjust,
   },
   evaluate: {
-    options: { model: { type: 'string' }, threshold: { type: 'string' }, json: { type: 'boolean' } },
+    options: { model: { type: 'string' }, threshold: { type: 'string' }, json: { type: 'boolean' }, format: { type: 'string' } },
     positionals: [1, 1],
     run: runEvaluateCommand,
   },

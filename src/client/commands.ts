@@ -5,6 +5,7 @@ import type { SynonymLensClient } from './languageClient';
 import { LearningCommands, adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
 import { openSample } from './sample';
 import { OPEN_DOCS_COMMAND, openDocs } from './diagnosticDocs';
+import { CONVERT_COMMAND, convertDictionaryCommand } from './convert';
 
 /** Arguments of `synonymLens.addSynonym` (the server's hover links pass them as JSON; tests may pass a Uri). */
 export type AddSynonymArgs = Omit<AddSynonymCommandArgs, 'uri'> & { uri: string | vscode.Uri };
@@ -20,6 +21,7 @@ const commands: Record<string, CommandFactory> = {
   [LearningCommands.evaluate]: (client) => (args) => evaluateModel(client, args),
   [LearningCommands.selectModel]: (client) => (arg) => selectModel(client, arg),
   [LearningCommands.exportSynonyms]: () => (args) => exportSynonymsCommand(args),
+  [CONVERT_COMMAND]: () => (args) => convertDictionaryCommand(args),
   'synonymLens.openSample': (_client, context) => (options?: { beside?: boolean }) => openSample(context, options),
   [OPEN_DOCS_COMMAND]: () => (doc: string | vscode.Uri) => openDocs(doc),
 };

@@ -7,8 +7,8 @@
  */
 import * as vscode from 'vscode';
 import { LSPErrorCodes, ResponseError, WorkDoneProgress, type LanguageClient, type RequestParam, type RequestType, type WorkDoneProgressBegin, type WorkDoneProgressReport } from 'vscode-languageclient/node';
-import { parseDictionary } from '../core/csv/parse';
 import { EXPORT_FORMATS, exportSynonyms, type ExportFormat } from '../core/export';
+import { readDictionaryDocument, writeTextAtomic } from './convert';
 import {
   AdjustVectorsRequest,
   DownloadModelRequest,
@@ -365,14 +365,10 @@ export async function exportSynonymsCommand(arg?: UriArg & { format?: ExportForm
     if (!picked) return undefined;
     format = picked.format;
   }
-  const document = await vscode.workspace.openTextDocument(uri);
-  const dict = parseDictionary(document.getText());
-  const errors = dict.problems.filter((p) => p.severity === 'error');
-  if (errors.length) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Export Synonyms: fix the CSV errors first (line {0}: {1}).', errors[0]!.range.start.line + 1, errors[0]!.message));
-    return undefined;
-  }
-  const base = uri.path.split('/').pop()!.replace(/(\.synonyms)?\.(csv|tsv)$/i, '');
+  const parsed = await readDictionaryDocument(uri, vscode.l10n.t('Export Synonyms'));
+  if (!parsed) return undefined;
+  const dict = parsed.dict;
+  const base = uri.path.split('/').pop()!.replace(/(\.synonyms)?\.(csv|tsv|txt|json)$/i, '');
   const setName = base.replace(/[^A-Za-z0-9_.-]+/g, '-') || 'synonyms';
   const result = exportSynonyms(dict, format, setName);
   let target = typeof opts.target === 'string' ? vscode.Uri.file(opts.target) : opts.target;
@@ -386,15 +382,7 @@ export async function exportSynonymsCommand(arg?: UriArg & { format?: ExportForm
     if (!target) return undefined;
   }
   // Atomic: a temporary sibling renamed over the target, so a reader never sees half a file.
-  const tmp = vscode.Uri.joinPath(target, '..', `.${target.path.split('/').pop()}.${Date.now()}.tmp`);
-  try {
-    await vscode.workspace.fs.writeFile(tmp, new TextEncoder().encode(result.text));
-    await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
-  } catch (error) {
-    await vscode.workspace.fs.delete(tmp).then(undefined, () => undefined);
-    void vscode.window.showErrorMessage(vscode.l10n.t('Export Synonyms failed: {0}', String(error)));
-    return undefined;
-  }
+  if (!(await writeTextAtomic(target, result.text, vscode.l10n.t('Export Synonyms')))) return undefined;
   for (const w of result.warnings) void vscode.window.showWarningMessage(`Synonym Lens: ${w}`);
   void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} rules to {1}.', result.rules, vscode.workspace.asRelativePath(target)));
   return target;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { parseDictionary } from '../core/csv/parse';
 import { uniqueTerms } from '../core/dictionary';
+import { DICTIONARY_LANGUAGES } from '../shared/languages';
 import type { ModelStatusParams } from '../shared/protocol';
 
 /**
@@ -23,7 +24,7 @@ export class ModelStatusItem implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor() {
-    this.item = vscode.languages.createLanguageStatusItem('synonymLens.model', { language: 'synonym-csv' });
+    this.item = vscode.languages.createLanguageStatusItem('synonymLens.model', DICTIONARY_LANGUAGES.map((language) => ({ language })));
     this.item.name = vscode.l10n.t('Synonym Lens model');
     this.item.command = { command: 'synonymLens.restartServer', title: vscode.l10n.t('Restart') };
     this.starting();

@@ -13,6 +13,7 @@ import {
 } from 'vscode-languageserver/node';
 import type { Row } from '../core/csv/types';
 import { deleteRowEdit, insertRowEdit, replaceRowEdit, UnsafeEditError } from '../core/csv/serialize';
+import { insertSolrRuleEdit } from '../core/formats/solr';
 import { termKey } from '../core/dictionary';
 import { visibleText } from '../core/visible';
 import { ClientCommands, DiagnosticCodes, diagnosticSource, type FineTuneCommandArgs, type Neighbor } from '../shared/protocol';
@@ -55,6 +56,9 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
 
   for (const d of params.context.diagnostics) {
     if (d.source !== diagnosticSource) continue;
+    // The row edits below write CSV. A Solr file's rule is a line, so removing a whole rule is the
+    // same edit; an ES synonyms set gets the fine-tuning action only.
+    if (a.format === 'es' && d.code !== DiagnosticCodes.lowSimilarity) continue;
     const data = d.data as DiagnosticData | undefined;
     if (!data || data.version !== a.version) continue;
     const row = a.dict.rows[data.row];
@@ -65,7 +69,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
       case DiagnosticCodes.selfPair:
       case DiagnosticCodes.conflictingLabel: {
         const removal = removePairEdit(a, row, data.column);
-        if (removal) {
+        if (removal && (a.format === 'csv' || removal.whole)) {
           out.push(fix(removalTitle(d.code, removal.whole, row.range.start.line + 1), d, guarded(removal.edit), true));
         }
         break;
@@ -91,7 +95,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
   // Actions on the row under the cursor, independent of diagnostics.
   const cursor = params.range.start;
   const row = a.rowAt(cursor);
-  if (row?.term && row.synonyms.length === 1) {
+  if (a.format === 'csv' && row?.term && row.synonyms.length === 1) {
     const values = row.cells.map((c) => c.raw);
     const s = row.synonyms[0].column;
     [values[row.term.column], values[s]] = [values[s], values[row.term.column]];
@@ -102,7 +106,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     });
   }
   const hit = a.termCellAt(cursor);
-  if (hit) {
+  if (hit && a.format !== 'es') {
     const term = hit.cell.text;
     const partners = a.partnersOf(term);
     const neighbors = input.neighbors(term) ?? [];
@@ -112,7 +116,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
       out.push({
         title: l10n.t('Add pair {0} ~ {1} (cosine {2})', visibleText(term), visibleText(n.term), n.cosine.toFixed(2)),
         kind: suggestKind,
-        ...guarded(() => insertRowEdit(a.dict, values, hit.row.index)),
+        ...guarded(() => (a.format === 'solr' ? insertSolrRuleEdit(a.dict, hit.row.index, [term, n.term]) : insertRowEdit(a.dict, values, hit.row.index))),
       });
     }
   }

@@ -53,6 +53,15 @@ export const problemTexts: Readonly<Record<ProblemMessageId, (...args: Arg[]) =>
   extraColumns: (line, columns, header) =>
     l10n.t('Line {0} has {1} columns; the header has {2}. Cells beyond the header are ambiguous when there is a label column.', line!, columns!, header!),
   nulCharacter: (line) => l10n.t('Line {0}: NUL character (U+0000); the file may be binary or in UTF-16.', line!),
+  solrTwoMappings: (line) => l10n.t('Invalid synonym rule at line {0}: more than one explicit mapping specified on the same line', line!),
+  solrEliminated: (line, term) => l10n.t('Invalid synonym rule at line {0}: term: {1} was completely eliminated by analyzer', line!, term!),
+  solrDanglingEscape: (line) => l10n.t('Line {0}: the rule ends with a lone backslash, which escapes nothing; the engine keeps it as a character of the term.', line!),
+  solrSingleTerm: (line) => l10n.t('Line {0}: a rule with a single term maps nothing.', line!),
+  solrIndentedComment: (line) => l10n.t('Line {0}: "#" is not the first character, so the engine reads this line as a rule, not a comment.', line!),
+  esInvalidJson: (line, column, detail) => l10n.t('Line {0}, column {1}: invalid JSON: {2}.', line!, column!, detail!),
+  esNoSynonymsSet: () => l10n.t('No "synonyms_set" array: a synonyms set is an object whose "synonyms_set" lists entries with an "id" and a "synonyms" rule.'),
+  esInvalidRule: (line) => l10n.t('Line {0}: a synonyms set entry needs a "synonyms" string.', line!),
+  esTooManyRules: (rules, limit) => l10n.t('The set has {0} rules; Elasticsearch accepts at most {1} rules in one synonyms set.', rules!, limit!),
 };
 
 /** A parser problem's message in the display language. */

@@ -30,6 +30,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parseDictionary } from '../core/csv/parse';
+import { addRuleEdit } from '../core/formats/dictionary';
 import { insertRowEdit, UnsafeEditError } from '../core/csv/serialize';
 import { termKey, uniqueTerms } from '../core/dictionary';
 import { flagPair } from '../core/scoring';
@@ -632,6 +633,13 @@ export function startServer(connection: Connection): void {
       const term = params.term.trim();
       const synonym = params.synonym.trim();
       if (!term || !synonym) throw new ResponseError(ErrorCodes.InvalidParams, 'term and synonym must be non-empty');
+      if (a.format !== 'csv') {
+        // A search engine's file says synonyms only; the pair goes in as a rule in its syntax.
+        if (params.label === 0) throw new ResponseError(ErrorCodes.InvalidParams, 'a Solr or Elasticsearch synonym file cannot say "not a synonym"');
+        const edit = addRuleEdit(a.format, a.dict, term, synonym, params.afterRow);
+        if (!edit) throw new ResponseError(ErrorCodes.InvalidParams, 'the synonyms set has no readable "synonyms_set" array');
+        return { version: a.version, edits: [a.docEdit(edit)] };
+      }
       const values = newPairValues(term, synonym, labelColumnOf(a), params.label === 0 ? '0' : '1');
       const afterRow = params.afterRow !== undefined && params.afterRow >= 0 && params.afterRow < a.dict.rows.length ? params.afterRow : undefined;
       try {

@@ -23,7 +23,7 @@ const quiet = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status ==
 const which = (name) => quiet('sh', ['-c', `command -v ${name}`]);
 const hasDeb = (pkg) => quiet('dpkg', ['-s', pkg]);
 
-function aptInstall(packages) {
+export function aptInstall(packages) {
   const missing = packages.filter((p) => !hasDeb(p));
   if (!missing.length) return;
   console.log(`e2e: apt-get install ${missing.join(' ')}`);

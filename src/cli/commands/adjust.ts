@@ -14,7 +14,7 @@ export async function runAdjust(positionals: string[], values: Record<string, st
   const file = positionals[0]!;
   const method = cliOptionError(() => adjustMethod(values.method));
   const out = outOption(values.out);
-  const { text } = readLearningInput(file);
+  const { text } = readLearningInput(file, values.format);
   // `builtin`, an absolute folder (char-n-gram or transformer) or a resolved `org/name`: what the
   // adjusted folder's config.json records as its base, so it loads from any working directory.
   const spec = cliOptionError(() => resolveBaseModel(values.model as string | undefined)).spec;

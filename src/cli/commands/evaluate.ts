@@ -12,7 +12,7 @@ import { writeHuman } from '../output';
 export async function runEvaluateCommand(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const file = positionals[0]!;
   const threshold = cliOptionError(() => evaluationThreshold(values.threshold === undefined ? undefined : numberOption(values.threshold, 'threshold', 0.5)));
-  const { text, pairs } = readLearningInput(file);
+  const { text, pairs } = readLearningInput(file, values.format);
   const engine = await openEngine(values.model);
   let out;
   try {

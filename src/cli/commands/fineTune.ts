@@ -39,7 +39,7 @@ export async function runFineTune(positionals: string[], values: Record<string, 
     ),
   );
   const out = outOption(values.out);
-  const { text } = readLearningInput(file);
+  const { text } = readLearningInput(file, values.format);
 
   const stderr = (s: string) => process.stderr.write(s + '\n');
   const onProgress = (e: JobProgress) => {

@@ -6,14 +6,17 @@ import { parseDictionary } from '../../core/csv/parse';
 import { LearningInputError, LearningOptionError } from '../../runtime/learn/options';
 import { dictionaryPairs } from '../../runtime/learn/pipeline';
 import { CliError } from '../errors';
-import { readTextFile } from '../input';
+import { inputFormat, learningText } from '../dictionaryInput';
 
 /** Exit code of a run cancelled with Ctrl-C (128 + SIGINT, as shells report it). */
 export const EXIT_CANCELLED = 130;
 
-/** Reads a dictionary for learning: CSV errors and a file without synonym pairs are user errors. */
-export function readLearningInput(file: string): { text: string; pairs: ReturnType<typeof dictionaryPairs> } {
-  const text = readTextFile(file);
+/**
+ * Reads a dictionary for learning (CSV, Solr or ES by file name or `format`): its errors and a file
+ * without synonym pairs are user errors. A Solr or ES file's pairs come as CSV text (`learningText`).
+ */
+export function readLearningInput(file: string, format?: unknown): { text: string; pairs: ReturnType<typeof dictionaryPairs> } {
+  const text = learningText(file, inputFormat(file, format));
   const errors = parseDictionary(text).problems.filter((p) => p.severity === 'error');
   if (errors.length) {
     const p = errors[0]!;

@@ -6,6 +6,8 @@
  * request then fails with `RequestCancelled` and no output folder appears.
  */
 import { readFile } from 'node:fs/promises';
+import { formatOfPath, learningCsv } from '../../core/formats/dictionary';
+import { documentFormat } from '../documents';
 import path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { type CancellationToken, ErrorCodes, ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver/node';
@@ -60,9 +62,10 @@ export function registerLearning(connection: Connection, documents: TextDocument
     const file = fsPath(uri);
     if (!file) throw new ResponseError(ErrorCodes.InvalidParams, `Only dictionaries on disk can be learned from: ${uri}`);
     const open = documents.get(uri);
-    if (open) return { text: open.getText(), file };
+    // A Solr or ES file is learned from as the CSV of its pairs (directions kept).
+    if (open) return { text: learningCsv(open.getText(), documentFormat(open)), file };
     try {
-      return { text: await readFile(file, 'utf8'), file };
+      return { text: learningCsv(await readFile(file, 'utf8'), formatOfPath(file)), file };
     } catch (e) {
       throw new ResponseError(ErrorCodes.InvalidParams, `Cannot read ${file}: ${(e as Error).message}`);
     }

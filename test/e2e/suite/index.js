@@ -227,6 +227,28 @@ test('Fine-tune Model runs to completion on the sample, and "Use this model" cha
   await waitForEvent(api.onDidChangeModelStatus, (t) => /^Ready · .* · model builtin:/.test(t), SERVER_TIMEOUT);
 }, { timeout: 3 * SERVER_TIMEOUT });
 
+test('a Solr synonyms.txt opens as its own language: Lucene-worded errors on the exact range, model diagnostics and a hover on a term', async () => {
+  const folder = vscode.workspace.workspaceFolders[0].uri;
+  const uri = vscode.Uri.joinPath(folder, 'cars.synonyms.txt');
+  const text = '# cars, Solr format\n普拉多, 霸道SUV, 陆地巡洋舰\n发动机 => 引擎\na => b => c\n';
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  assert.strictEqual(document.languageId, 'synonym-solr');
+  const diagnostics = await waitForDiagnostics(uri, (ds) => ds.some(isLowSimilarity) && ds.some((d) => codeOf(d) === 'synonym-rule'), SERVER_TIMEOUT);
+  const refused = diagnostics.find((d) => codeOf(d) === 'synonym-rule');
+  assert.strictEqual(refused.message, 'Invalid synonym rule at line 4: more than one explicit mapping specified on the same line');
+  assert.deepStrictEqual([refused.range.start.line, refused.range.start.character, refused.range.end.line, refused.range.end.character], [3, 0, 3, 11]);
+  const low = diagnostics.find((d) => isLowSimilarity(d) && d.range.start.line === 1);
+  assert.ok(low, `no low-similarity diagnostic on line 2: ${JSON.stringify(diagnostics.map((d) => [codeOf(d), d.range.start.line]))}`);
+  // On a term of the rule, exactly: 霸道SUV (5-10) or 陆地巡洋舰 (12-17).
+  assert.ok([5, 12].includes(low.range.start.character), `range ${low.range.start.character}-${low.range.end.character}`);
+  const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(1, 6));
+  const hover = hoverText(hovers);
+  assert.ok(hover.includes('霸道SUV'), `hover on 霸道SUV:\n${hover}`);
+  assert.strictEqual(document.getText(), text, 'nothing rewritten on load');
+}, { timeout: SERVER_TIMEOUT + 10000 });
+
 test('Evaluate Model and Export Synonyms… work on the sample', async () => {
   const fs = require('fs');
   const path = require('path');
