@@ -50,7 +50,7 @@ for (const target of targets) {
   delete manifest.devDependencies;
   writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   writeFileSync(path.join(stage, '.npmrc'), 'onnxruntime-node-install=skip\n');
-  for (const f of ['README.md', 'LICENSE', 'package.nls.json', 'package.nls.zh-cn.json', 'l10n', 'media', 'samples', 'docs', 'models/builtin']) copy(f);
+  for (const f of ['README.md', 'LICENSE', 'NOTICE', 'package.nls.json', 'package.nls.zh-cn.json', 'l10n', 'media', 'samples', 'docs', 'models/builtin', 'models/builtin-v1']) copy(f);
   copy('dist', (src) => !src.endsWith('.map') && !src.includes(`${path.sep}tools`));
   // A real production install of onnxruntime-node (vsce checks the tree with `npm ls`), then only
   // this platform's native binaries are kept.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { parseDictionary } from '../../core/csv/parse';
 import { LearningCancelledError } from '../../core/learn/types';
 import { dictionaryPairs } from '../../server/learn/pipeline';
-import { builtinModelDir } from '../../server/model/load';
+import { builtinV1ModelDir } from '../../server/model/load';
 import { resolveTransformerSpec } from '../../server/model/transformer';
 import { CliError } from '../errors';
 import { readTextFile } from '../input';
@@ -41,7 +41,8 @@ export function outOption(value: unknown): string {
  */
 export function baseModelOption(value: unknown): { dir: string; id: string; spec: string } {
   const spec = typeof value === 'string' && value.trim() !== '' ? value.trim() : 'builtin';
-  if (spec === 'builtin') return { dir: builtinModelDir(), id: 'builtin', spec };
+  // Fine-tuning trains the char n-gram table; the embedded model's v1 folder is that table alone.
+  if (spec === 'builtin') return { dir: builtinV1ModelDir(), id: 'builtin', spec };
   const transformer = resolveTransformerSpec(spec);
   if (transformer !== undefined) return { dir: transformer, id: path.basename(transformer), spec: transformer };
   const dir = path.resolve(spec);

@@ -27,7 +27,7 @@ import {
 } from '../../shared/protocol';
 import { isCancellation, requestCancelled } from '../cancellation';
 import type { EmbeddingEngine } from '../model/engine';
-import { builtinModelDir, loadEngine } from '../model/load';
+import { builtinV1ModelDir, loadEngine } from '../model/load';
 import { modelErrorMessage } from '../messages';
 import type { ModelEntry } from '../models';
 import { evaluationPairs } from '../../core/learn/split';
@@ -227,7 +227,8 @@ export function registerLearning(connection: Connection, documents: TextDocument
           kind: 'fineTune',
           text,
           dictionary: file,
-          baseDir: spec === 'builtin' ? builtinModelDir() : spec,
+          // Fine-tuning trains the char n-gram table: the embedded model's v1 folder is that table alone.
+          baseDir: spec === 'builtin' ? builtinV1ModelDir() : spec,
           baseId: spec === 'builtin' ? 'builtin' : path.basename(spec),
           stagingDir,
           modelName: path.basename(dest),
