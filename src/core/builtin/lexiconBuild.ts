@@ -157,6 +157,8 @@ export interface LexiconBuildOptions {
   /** Weight of hypernyms / similar-to synsets relative to a lemma's own synsets. */
   readonly hypernymWeight: number;
   readonly powerIterations: number;
+  /** Called after each phase with its name (progress and timing in the generator). */
+  readonly onPhase?: (phase: string) => void;
 }
 
 export interface LexiconTable {
@@ -283,6 +285,7 @@ export function buildLexiconTable(entries: readonly CedictEntry[], wn: WordNetDa
     rowVectors.push(meaningOf(counts, cleaned));
   }
   const cedictRows = rowWords.length;
+  options.onPhase?.('sparse rows');
 
   // 3. Sparse matrix over the features in order of first use, rows unit length.
   const featureIndex = new Map<string, number>();
@@ -307,7 +310,9 @@ export function buildLexiconTable(entries: readonly CedictEntry[], wn: WordNetDa
     return { rows: vectors.length, cols: featureIndex.size, indptr, indices, values };
   };
   const x = toCsr(rowVectors);
+  options.onPhase?.('sparse matrix');
   const svd = randomizedSvd(x, options.dimension, { seed: options.seed, powerIterations: options.powerIterations });
+  options.onPhase?.('randomized SVD');
   const dim = svd.k;
 
   // 4. English gloss lemmas folded in.
@@ -326,6 +331,7 @@ export function buildLexiconTable(entries: readonly CedictEntry[], wn: WordNetDa
     rowWords.push([english[i]!]);
   }
 
+  options.onPhase?.('English rows');
   // 5. int8 with a scale per row.
   const rows = rowWords.length;
   const quantized = new Int8Array(rows * dim);

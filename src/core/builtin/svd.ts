@@ -3,7 +3,8 @@
  * algorithms 4.4 and 5.1): Y = X·Ω with a seeded Gaussian Ω, a few power iterations
  * (re-orthonormalised each half step), Q = orth(Y), B = Qᵀ·X, then the small eigenproblem of B·Bᵀ
  * by cyclic Jacobi. Deterministic for a given seed (no threads, fixed summation order).
- * Dense blocks are column-major Float64Array (column j at [j·rows, (j+1)·rows)).
+ * Dense blocks are row-major Float64Array for the sparse products and column-major inside
+ * `orthonormalize` (contiguous columns for Gram–Schmidt).
  */
 import { Random } from '../random';
 
@@ -26,33 +27,46 @@ export interface TruncatedSvd {
   readonly k: number;
 }
 
-/** Y[:, j] = X · B[:, j] for a column-major dense B (X.cols × l); returns X.rows × l column-major. */
+/** X · B for a row-major dense B (X.cols × l); returns X.rows × l row-major (contiguous rows: cache-friendly). */
 function mulXB(x: CsrMatrix, b: Float64Array, l: number): Float64Array {
   const y = new Float64Array(x.rows * l);
-  const row = new Float64Array(l);
   for (let i = 0; i < x.rows; i++) {
-    row.fill(0);
+    const yo = i * l;
     for (let p = x.indptr[i]!; p < x.indptr[i + 1]!; p++) {
-      const c = x.indices[p]!;
+      const bo = x.indices[p]! * l;
       const v = x.values[p]!;
-      for (let j = 0; j < l; j++) row[j]! += v * b[j * x.cols + c]!;
+      for (let j = 0; j < l; j++) y[yo + j]! += v * b[bo + j]!;
     }
-    for (let j = 0; j < l; j++) y[j * x.rows + i] = row[j]!;
   }
   return y;
 }
 
-/** Z = Xᵀ · Q for a column-major Q (X.rows × l); returns X.cols × l column-major. */
+/** Xᵀ · Q for a row-major Q (X.rows × l); returns X.cols × l row-major. */
 function mulXtQ(x: CsrMatrix, q: Float64Array, l: number): Float64Array {
   const z = new Float64Array(x.cols * l);
   for (let i = 0; i < x.rows; i++) {
+    const qo = i * l;
     for (let p = x.indptr[i]!; p < x.indptr[i + 1]!; p++) {
-      const c = x.indices[p]!;
+      const zo = x.indices[p]! * l;
       const v = x.values[p]!;
-      for (let j = 0; j < l; j++) z[j * x.cols + c]! += v * q[j * x.rows + i]!;
+      for (let j = 0; j < l; j++) z[zo + j]! += v * q[qo + j]!;
     }
   }
   return z;
+}
+
+/** Transposes an r × c row-major block into c × r row-major (= the block column-major). */
+function transpose(a: Float64Array, r: number, c: number): Float64Array {
+  const t = new Float64Array(a.length);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j * r + i] = a[i * c + j]!;
+  return t;
+}
+
+/** Orthonormal columns of a row-major (n × l) block, returned row-major. */
+function orthonormalRows(a: Float64Array, n: number, l: number): Float64Array {
+  const cm = transpose(a, n, l);
+  orthonormalize(cm, n, l);
+  return transpose(cm, l, n);
 }
 
 /** Orthonormalises the l columns of a column-major (n × l) block in place (modified Gram–Schmidt, twice). */
@@ -122,26 +136,25 @@ export function symmetricEigen(m: Float64Array, l: number): { values: Float64Arr
 /** Rank-k truncated SVD of `x` (see the module comment); `oversample` extra columns, `powerIterations` passes. */
 export function randomizedSvd(x: CsrMatrix, k: number, options: { seed: number; oversample?: number; powerIterations?: number }): TruncatedSvd {
   const l = Math.min(k + (options.oversample ?? 10), x.rows, x.cols);
+  // Dense blocks here are row-major: Ω (cols × l), Y = Q (rows × l), Z (cols × l).
   const omega = new Random(options.seed).fillNormal(new Float64Array(x.cols * l));
-  let y = mulXB(x, omega, l);
-  orthonormalize(y, x.rows, l);
+  let y = orthonormalRows(mulXB(x, omega, l), x.rows, l);
   for (let it = 0; it < (options.powerIterations ?? 2); it++) {
-    const z = mulXtQ(x, y, l);
-    orthonormalize(z, x.cols, l);
-    y = mulXB(x, z, l);
-    orthonormalize(y, x.rows, l);
+    const z = orthonormalRows(mulXtQ(x, y, l), x.cols, l);
+    y = orthonormalRows(mulXB(x, z, l), x.rows, l);
   }
-  // Bᵀ = Xᵀ·Q (cols × l); B·Bᵀ = (Bᵀ)ᵀ·Bᵀ (l × l).
+  // Bᵀ = Xᵀ·Q (cols × l, row-major); B·Bᵀ = (Bᵀ)ᵀ·Bᵀ (l × l), accumulated row by row.
   const bt = mulXtQ(x, y, l);
   const gram = new Float64Array(l * l);
-  for (let i = 0; i < l; i++) {
-    for (let j = i; j < l; j++) {
-      let s = 0;
-      for (let c = 0; c < x.cols; c++) s += bt[i * x.cols + c]! * bt[j * x.cols + c]!;
-      gram[i * l + j] = s;
-      gram[j * l + i] = s;
+  for (let c = 0; c < x.cols; c++) {
+    const o = c * l;
+    for (let i = 0; i < l; i++) {
+      const bi = bt[o + i]!;
+      if (bi === 0) continue;
+      for (let j = i; j < l; j++) gram[i * l + j]! += bi * bt[o + j]!;
     }
   }
+  for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) gram[i * l + j] = gram[j * l + i]!;
   const { values, vectors } = symmetricEigen(gram, l);
   const order = Array.from({ length: l }, (_, i) => i).sort((a, b) => values[b]! - values[a]! || a - b);
   const kk = Math.min(k, l);
@@ -153,7 +166,7 @@ export function randomizedSvd(x: CsrMatrix, k: number, options: { seed: number; 
     for (let r = 0; r < kk; r++) {
       const col = order[r]!;
       let s = 0;
-      for (let j = 0; j < l; j++) s += y[j * x.rows + i]! * vectors[j * l + col]!;
+      for (let j = 0; j < l; j++) s += y[i * l + j]! * vectors[j * l + col]!;
       rowVectors[i * kk + r] = s * sv[r]!;
     }
   }
@@ -162,7 +175,7 @@ export function randomizedSvd(x: CsrMatrix, k: number, options: { seed: number; 
     for (let r = 0; r < kk; r++) {
       const col = order[r]!;
       let s = 0;
-      for (let j = 0; j < l; j++) s += bt[j * x.cols + c]! * vectors[j * l + col]!;
+      for (let j = 0; j < l; j++) s += bt[c * l + j]! * vectors[j * l + col]!;
       foldIn[c * kk + r] = sv[r]! > 0 ? s / sv[r]! : 0;
     }
   }

@@ -72,8 +72,9 @@ export function builtinV1ModelDir(options: LoadEngineOptions = {}): string {
  * mostly a `ModelLoadError`, whose `messageId` lets the language server say it in the display language.
  */
 export async function loadEngine(spec: 'builtin' | string, options: LoadEngineOptions = {}): Promise<EmbeddingEngine> {
-  if (spec === 'builtin' || spec === BUILTIN_V1_SPEC) {
-    const dir = spec === 'builtin' ? builtinModelDir(options) : builtinV1ModelDir(options);
+  // `builtin:<version>` names an embedded model by version: v1 its own folder, any other the default.
+  if (spec === 'builtin' || spec.startsWith('builtin:')) {
+    const dir = spec === BUILTIN_V1_SPEC ? builtinV1ModelDir(options) : builtinModelDir(options);
     if (!existsSync(path.join(dir, 'config.json')) || !existsSync(path.join(dir, 'model.onnx')))
       throw new ModelLoadError('missing-file', 'builtinMissing', dir);
     return loadFolder(dir, options, (cfg) => `builtin:${cfg.version}`);
