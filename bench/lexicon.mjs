@@ -6,7 +6,9 @@
 // Reports plain-cosine ROC-AUC on test/fixtures/data/zh-synonyms-dev.csv (all pairs; positives vs
 // hard negatives, i.e. sharing a character; positives sharing no character vs all negatives), the
 // same for v2 with each unknown-character policy (maxUnknownShare), and on English WordNet synonym
-// pairs (two one-word members of a synset, both lexicon words) vs random pairs of the same words.
+// pairs (two one-word members of a synset, both lexicon words) vs random pairs of the same words
+// (WordNet is also an input of the meaning table, so that figure shows the mapping works, not
+// generalisation); session load time and embedding speed on one thread.
 // The last line is one JSON object of figures.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -105,6 +107,19 @@ for (const [a, b] of [['发动机', '引擎'], ['陷阱', '圈套'], ['发动机
   const [x2, y2] = await v2.engine.embed([a, b]);
   console.log(`${a} ~ ${b}: v1 ${dot(x1, y1).toFixed(3)}  v2 ${dot(x2, y2).toFixed(3)}`);
 }
+// Embedding speed, one thread, the dev terms (each once, three rounds, best round), v1 and v2 alternately.
+const terms = [...new Set(zh.flatMap((p) => [p.a, p.b]))];
+for (const [name, m] of [['v1', v1], ['v2', v2], ['v1', v1], ['v2', v2]]) {
+  let best = Infinity;
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    await m.engine.embed(terms);
+    best = Math.min(best, performance.now() - t0);
+  }
+  out[`embed_terms_per_s_${name}`] = Math.round(terms.length / (best / 1000));
+}
+out.embed_speed_ratio_v2_to_v1 = +(out.embed_terms_per_s_v2 / out.embed_terms_per_s_v1).toFixed(3);
+console.log(`embedding, 1 thread, ${terms.length} terms: v1 ${out.embed_terms_per_s_v1} terms/s, v2 ${out.embed_terms_per_s_v2} terms/s (ratio ${out.embed_speed_ratio_v2_to_v1})`);
 await v1.engine.dispose();
 await v2.engine.dispose();
 console.log(JSON.stringify(out));
