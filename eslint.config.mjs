@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'models/**', 'node_modules/**', 'test/**', 'bench/**', 'scripts/**', '**/*.mjs', '**/*.js', '**/*.d.ts'] },
+  { ignores: ['dist/**', 'out/**', 'models/**', 'node_modules/**', 'test/fixtures/**', 'bench/**', 'scripts/**', '**/*.mjs', '**/*.js', '**/*.d.ts'] },
   {
     files: ['src/**/*.ts', 'webview/**/*.ts'],
     languageOptions: {
@@ -13,6 +13,25 @@ export default tseslint.config(
     plugins: { '@typescript-eslint': tseslint.plugin },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
+    // Tests: an un-awaited assertion or request passes vacuously, so floating promises fail here too.
+    // node:test's top-level test()/describe() promises are the runner's own (it reports their
+    // failures); subtests (`t.test`) and everything else must be awaited.
+    files: ['test/**/*.ts'],
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }] },
+      ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/await-thenable': 'error',
     },

@@ -39,7 +39,7 @@ for (const s of suites) {
   }
 }
 if (suites.includes('typecheck')) run(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-b']);
-if (suites.includes('lint')) run(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--no-error-on-unmatched-pattern', 'src', 'webview']);
+if (suites.includes('lint')) run(process.execPath, [path.join(root, 'node_modules/eslint/bin/eslint.js'), '--no-error-on-unmatched-pattern', 'src', 'webview', 'test']);
 const nodeFiles = ['unit', 'cli', 'lsp', 'webview'].filter((s) => suites.includes(s)).flatMap((s) => testFiles(`test/${s}`));
 // The webview tests drive Debian's Chromium; install it (as root, via apt-get) when it is missing.
 if (suites.includes('webview') && !existsSync('/usr/bin/chromium')) (await import('../test/e2e/tools.mjs')).ensureChromium();

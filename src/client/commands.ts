@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { insertRowEdit, parseDictionary } from '../core/csv';
 import { type AddSynonymCommandArgs, ClientCommands } from '../shared/protocol';
 import type { SynonymLensClient } from './languageClient';
 import { LearningCommands, adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
@@ -27,11 +28,6 @@ export function registerCommands(context: vscode.ExtensionContext, client: Synon
   }
 }
 
-/** Quotes a CSV field when it needs it (RFC 4180: separators, quotes, line breaks, edge spaces). */
-export function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
 /**
  * Appends the row `term,synonym` at the end of the dictionary as one WorkspaceEdit (so undo and
  * dirty state are VS Code's own). The server formats the row like the file (label column, quoting);
@@ -51,13 +47,14 @@ export async function addSynonym(client: SynonymLensClient | undefined, args: Ad
   return vscode.workspace.applyEdit(edit);
 }
 
-/** The local fallback of `addSynonym`: `term,synonym` after the last line. */
+/**
+ * The local fallback of `addSynonym`: `term,synonym` after the last data row, quoted and placed by
+ * core's serializer exactly as the server's edit is (a missing final line break goes before the row).
+ */
 export function appendRowEdit(document: vscode.TextDocument, term: string, synonym: string): vscode.WorkspaceEdit {
-  const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  const last = document.lineAt(document.lineCount - 1);
-  const row = `${csvField(term)},${csvField(synonym)}`;
+  const dict = parseDictionary(document.getText());
+  const { start, end, newText } = insertRowEdit(dict, [term, synonym]);
   const edit = new vscode.WorkspaceEdit();
-  // A non-empty last line means the file lacks a final line break.
-  edit.insert(document.uri, last.range.end, last.text.length > 0 ? `${eol}${row}` : `${row}${eol}`);
+  edit.replace(document.uri, new vscode.Range(document.positionAt(start), document.positionAt(end)), newText);
   return edit;
 }

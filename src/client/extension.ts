@@ -39,7 +39,7 @@ export function activate(context: vscode.ExtensionContext): SynonymLensApi {
     );
     if (!vscode.workspace.isTrusted) output.info('Untrusted workspace: limited mode, synonymLens.model comes from user settings only.');
     void client.start();
-    // The budget is 150 ms (issue 6): everything above is synchronous, the server starts in the background.
+    // The activation budget is 150 ms: everything above is synchronous, the server starts in the background.
     output.info(`Activated in ${Math.round(performance.now() - started)} ms.`);
     return {
       get modelStatusText() {

@@ -156,7 +156,7 @@ async function showReport(reportPath: string): Promise<void> {
 const adjustMethods = (): { method: AdjustMethodName; label: string; detail: string }[] => [
   { method: 'retrofit', label: 'retrofit', detail: vscode.l10n.t('Faruqui et al. 2015: pull each term toward its synonyms, anchored to its own vector') },
   { method: 'counterfit', label: 'counterfit', detail: vscode.l10n.t('Mrkšić et al. 2016: attract synonyms, repel label-0 pairs, keep neighbourhoods') },
-  { method: 'seed', label: 'seed', detail: vscode.l10n.t('The original note\'s method (a small pull, 5 rounds): a baseline') },
+  { method: 'seed', label: 'seed', detail: vscode.l10n.t('The classic seed loop (a small pull, 5 rounds): a baseline') },
 ];
 
 /** `synonymLens.adjustVectors`: quick pick of the method, then a model folder with adjusted vectors. */

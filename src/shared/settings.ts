@@ -174,7 +174,7 @@ function patch(settings: Record<string, unknown>, keys: readonly string[], userV
 }
 
 
-/** One `synonymLens.*` key for package.json: the lead copies these into `contributes.configuration`. */
+/** One `synonymLens.*` key for package.json: these are copied into `contributes.configuration`. */
 export interface SettingSchema {
   key: string;
   type: 'string' | 'number' | 'boolean' | 'array' | 'object';
@@ -301,7 +301,7 @@ export const settingsSchema: readonly SettingSchema[] = [
     type: 'string',
     default: 'auto',
     enum: ['auto', ...LOSS_NAMES],
-    description: 'Loss of **Fine-tune Model**: `auto` (`cosent` when the dictionary has label-0 rows, else `mnrl`), `cosine` (the original note\'s CosineSimilarityLoss), `mnrl`, `cosent` or `contrastive`.',
+    description: 'Loss of **Fine-tune Model**: `auto` (`cosent` when the dictionary has label-0 rows, else `mnrl`), `cosine` (sentence-transformers CosineSimilarityLoss, the classic recipe), `mnrl`, `cosent` or `contrastive`.',
   },
   {
     key: 'synonymLens.fineTune.epochs',

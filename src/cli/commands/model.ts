@@ -15,7 +15,7 @@ import { CliError } from '../errors';
 
 type Values = Record<string, string | boolean | undefined>;
 
-/** Option table for `model` (the lead registers it in main.ts). */
+/** Option table for `model` (registered in main.ts). */
 export const MODEL_OPTIONS = {
   revision: { type: 'string' },
   variant: { type: 'string' },
