@@ -60,7 +60,7 @@ for (const target of targets) {
   delete manifest.devDependencies;
   writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   writeFileSync(path.join(stage, '.npmrc'), 'onnxruntime-node-install=skip\n');
-  for (const f of ['CHANGELOG.md', 'LICENSE', 'package.nls.json', 'package.nls.zh-cn.json', 'l10n', 'samples', 'docs', 'models/builtin']) copy(f);
+  for (const f of ['CHANGELOG.md', 'LICENSE', 'NOTICE', 'package.nls.json', 'package.nls.zh-cn.json', 'l10n', 'samples', 'docs', 'models/builtin', 'models/builtin-v1']) copy(f);
   // The README's screenshots are for the repository and the Marketplace page (absolute links), not the VSIX.
   copy('media', (src) => !src.startsWith(path.join(root, 'media', 'screenshots')));
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');

@@ -254,7 +254,18 @@ export async function selectModel(client: SynonymLensClient, arg?: string | vsco
   type Item = vscode.QuickPickItem & { value?: string; browse?: boolean; download?: boolean };
   const current = vscode.workspace.getConfiguration('synonymLens').get<string>('model') ?? 'builtin';
   const items: Item[] = [
-    { label: `$(package) ${vscode.l10n.t('Embedded default model')}`, description: current === 'builtin' ? vscode.l10n.t('current') : 'builtin', value: 'builtin' },
+    {
+      label: `$(package) ${vscode.l10n.t('Embedded default model')}`,
+      description: current === 'builtin' ? vscode.l10n.t('current') : 'builtin',
+      detail: vscode.l10n.t('char-ngram-v2: spelling plus meaning from CC-CEDICT and WordNet (Chinese and English). Model licence CC BY-SA 4.0 (CC-CEDICT/MDBG), see NOTICE'),
+      value: 'builtin',
+    },
+    {
+      label: `$(package) ${vscode.l10n.t('Previous embedded model')}`,
+      description: current === 'builtin:char-ngram-v1' ? vscode.l10n.t('current') : 'builtin:char-ngram-v1',
+      detail: vscode.l10n.t('char-ngram-v1: spelling only (character n-grams); the base that Fine-tune Model trains. MIT'),
+      value: 'builtin:char-ngram-v1',
+    },
     { label: `$(folder-opened) ${vscode.l10n.t('Choose a model folder…')}`, browse: true },
     { label: `$(cloud-download) ${vscode.l10n.t('Download from Hugging Face…')}`, detail: vscode.l10n.t('An ONNX embedding model, e.g. Xenova/bge-small-zh-v1.5 (set synonymLens.hub.endpoint for a mirror)'), download: true },
   ];

@@ -13,7 +13,7 @@ import { VectorCache } from '../core/cache';
 import { AdjustedEngine } from '../runtime/model/adjusted';
 import { CachedEngine } from '../runtime/model/cachedEngine';
 import type { EmbeddingEngine, TextAnalysis } from '../runtime/model/engine';
-import { loadEngine } from '../runtime/model/load';
+import { BUILTIN_V1_SPEC, loadEngine } from '../runtime/model/load';
 import { modelErrorMessage } from './messages';
 import { resolveTransformerSpec, TransformerEngine } from '../runtime/model/transformer';
 import { VectorStore } from './vocabulary';
@@ -44,6 +44,7 @@ const MAX_EXTRA_MODELS = 2;
 
 /** Resolves a `model` setting against the folder of the resource it applies to. */
 export function resolveModelSpec(setting: string, baseFolder: string | undefined): string {
+  if (setting === BUILTIN_V1_SPEC) return BUILTIN_V1_SPEC; // the previous embedded model, kept loadable
   if (setting === 'builtin' || setting.startsWith('builtin:')) return 'builtin';
   // A Hugging Face id (`org/name`, what "Download from Hugging Face…" writes) names the downloaded
   // folder (SYNONYM_LENS_MODELS_DIR, set by the extension) or the HF cache — unless a folder of that

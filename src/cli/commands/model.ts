@@ -8,7 +8,7 @@ import path from 'node:path';
 import { CHAR_NGRAM_MODEL_TYPE } from '../../core/builtin/featurizer';
 import { AdjustedEngine, adjustedFingerprint, EMBEDDED_TABLE_DIR, hasEmbeddedTable, readEmbeddedTable } from '../../runtime/model/adjusted';
 import { CancelledError, type EmbeddingEngine } from '../../runtime/model/engine';
-import { builtinModelDir, loadEngine } from '../../runtime/model/load';
+import { BUILTIN_V1_SPEC, builtinModelDir, builtinV1ModelDir, loadEngine } from '../../runtime/model/load';
 import { downloadModel, DownloadError, resolveEndpoint, type DownloadProgress } from '../../runtime/model/hub/download';
 import { MODEL_VARIANTS } from '../../shared/protocol';
 import { DOWNLOAD_METADATA, downloadedModelsDir, hfHubCacheDir, isTransformerFolder, MODELS_DIR_ENV, ModelLoadError, PRESETS, resolveTransformerSpec, TransformerEngine, type Variant } from '../../runtime/model/transformer';
@@ -174,10 +174,11 @@ async function ownTable(dir: string, dimension: number, modelFingerprint: string
 
 /** `model info` of a char-n-gram folder (the embedded model or a fine-tuned copy): what loadEngine made of it. */
 async function charNgramInfo(spec: string, values: Values): Promise<number> {
-  const dir = spec === 'builtin' ? builtinModelDir() : path.resolve(spec);
+  const builtin = spec === 'builtin' || spec.startsWith('builtin:');
+  const dir = spec === BUILTIN_V1_SPEC ? builtinV1ModelDir() : builtin ? builtinModelDir() : path.resolve(spec);
   let engine: EmbeddingEngine;
   try {
-    engine = await loadEngine(spec === 'builtin' ? 'builtin' : dir);
+    engine = await loadEngine(builtin ? spec : dir);
   } catch (err) {
     if (err instanceof ModelLoadError) throw new CliError(err.message);
     throw err;
@@ -185,10 +186,14 @@ async function charNgramInfo(spec: string, values: Values): Promise<number> {
   try {
     const model = engine instanceof AdjustedEngine ? engine.base : engine;
     const table = await ownTable(dir, engine.dimension, model.fingerprint);
+    const license = modelLicense(dir);
     if (values.json) {
-      process.stdout.write(JSON.stringify({ id: engine.id, fingerprint: engine.fingerprint, dir, kind: 'char-ngram', dimension: engine.dimension, ...(table ? { adjusted: table.json } : {}) }, null, 2) + '\n');
+      process.stdout.write(
+        JSON.stringify({ id: engine.id, fingerprint: engine.fingerprint, dir, kind: 'char-ngram', dimension: engine.dimension, license, ...(table ? { adjusted: table.json } : {}) }, null, 2) + '\n',
+      );
     } else {
       const lines = [`id           ${engine.id}`, `folder       ${dir}`, `kind         char-n-gram (the embedded model's graph)`, `dimension    ${engine.dimension}`];
+      lines.push(`license      ${license}${existsSync(path.join(dir, 'LICENSE')) ? ` (${path.join(dir, 'LICENSE')})` : ''}`);
       if (table) lines.push(table.line);
       lines.push(`fingerprint  ${engine.fingerprint.slice(0, 16)}…`);
       writeHuman(lines.join('\n') + '\n');
@@ -199,9 +204,24 @@ async function charNgramInfo(spec: string, values: Values): Promise<number> {
   }
 }
 
+/**
+ * The licence of a char-n-gram model file: config.json's `license` (char-ngram-v2 and models
+ * fine-tuned from it carry CC BY-SA 4.0, their meaning table adapts CC-CEDICT), else MIT (a table
+ * drawn from a seeded generator and trained on the user's own pairs).
+ */
+function modelLicense(dir: string): string {
+  try {
+    const cfg = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as { license?: unknown };
+    if (typeof cfg.license === 'string') return cfg.license;
+  } catch {
+    // loadEngine read it a moment ago; a race with a deletion is not worth a second message
+  }
+  return 'MIT';
+}
+
 /** True for `builtin` and for a folder whose config.json names the char-n-gram model type. */
 function isCharNgramSpec(spec: string): boolean {
-  if (spec === 'builtin') return true;
+  if (spec === 'builtin' || spec.startsWith('builtin:')) return true;
   try {
     return (JSON.parse(readFileSync(path.join(spec, 'config.json'), 'utf8')) as { model_type?: unknown }).model_type === CHAR_NGRAM_MODEL_TYPE;
   } catch {

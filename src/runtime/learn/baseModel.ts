@@ -48,6 +48,8 @@ export function readCharNgramBase(dir: string, id: string): CharNgramBase {
     );
   }
   const config = parseCharNgramConfig(json.featurizer);
+  if (config.lexicon)
+    throw new UnsupportedBaseError(`${dir} has a lexicon half (${config.version}); fine-tuning trains char n-gram tables only: fine-tune builtin (it starts from char-ngram-v1).`);
   const bytes = readFileSync(path.join(dir, 'model.onnx'));
   const fingerprint = createHash('sha256').update(bytes).update('\u0000').update(JSON.stringify(config)).digest('hex');
   const table = readFloatInitializer(bytes, 'table');

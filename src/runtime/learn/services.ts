@@ -13,7 +13,7 @@ import type { AdjustMethod } from '../../core/learn/adjust';
 import { termsOf } from '../../core/learn/evaluate';
 import { evaluationPairs } from '../../core/learn/split';
 import type { EmbeddingEngine } from '../model/engine';
-import { builtinModelDir } from '../model/load';
+import { BUILTIN_V1_SPEC, builtinV1ModelDir } from '../model/load';
 import { isTransformerFolder, resolveTransformerSpec } from '../model/transformer';
 import type { AdjustOutput, EvaluateOutput, FineTuneOutput, JobProgress } from './jobs';
 import { LearningOptionError, type FineTuneOptions } from './options';
@@ -50,7 +50,8 @@ export interface ModelHandle {
  */
 export function resolveBaseModel(spec: string | undefined, cwd = process.cwd()): BaseModel {
   const s = spec?.trim() ? spec.trim() : 'builtin';
-  if (s === 'builtin') return { dir: builtinModelDir(), id: 'builtin', spec: 'builtin', transformer: false };
+  // Fine-tuning trains the char n-gram table: the embedded model's v1 folder is that table alone.
+  if (s === 'builtin' || s === BUILTIN_V1_SPEC) return { dir: builtinV1ModelDir(), id: 'builtin', spec: s, transformer: false };
   const downloaded = resolveTransformerSpec(s);
   if (downloaded !== undefined) return { dir: downloaded, id: path.basename(downloaded), spec: downloaded, transformer: true };
   const dir = path.resolve(cwd, s);

@@ -38,6 +38,8 @@ interface AdjustedConfig {
   base_model: string;
   /** The base folder relative to this one (written when the base is a folder); preferred when it exists. */
   base_model_relative?: string;
+  /** The base engine's id, e.g. `builtin:char-ngram-v2`. */
+  base_model_id?: string;
   base_fingerprint?: string;
   dimension: number;
   terms?: number;
@@ -149,7 +151,10 @@ export async function loadAdjustedEngine(dir: string, loadBase: (spec: string) =
     sha256: typeof config.vectors_sha256 === 'string' ? config.vectors_sha256 : undefined,
   });
   const relative = typeof config.base_model_relative === 'string' ? path.resolve(dir, config.base_model_relative) : undefined;
-  const baseSpec = relative !== undefined && existsSync(relative) ? relative : config.base_model;
+  // `builtin` names whichever embedded model is the default; the id recorded beside it (e.g.
+  // `builtin:char-ngram-v1`) keeps tables made over an earlier embedded model on their base.
+  const builtinId = config.base_model === 'builtin' && typeof config.base_model_id === 'string' && config.base_model_id.startsWith('builtin:') ? config.base_model_id : undefined;
+  const baseSpec = relative !== undefined && existsSync(relative) ? relative : (builtinId ?? config.base_model);
   const base = await loadBase(baseSpec);
   if (base.dimension !== config.dimension || (config.base_fingerprint && config.base_fingerprint !== base.fingerprint)) {
     await base.dispose();

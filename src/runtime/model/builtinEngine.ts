@@ -6,6 +6,8 @@
 import { createHash } from 'node:crypto';
 import { featurize, type CharNgramModelConfig, type Featurized } from '../../core/builtin/featurizer';
 import { BUILTIN_IO } from '../../core/builtin/model';
+import { lexiconLookup, type LexiconVocabulary } from '../../core/builtin/lexicon';
+import { embeddingDimension, LEXICON_IO } from '../../core/builtin/modelV2';
 import { CancelledError, type CancellationFlag, type EmbeddingEngine, type TextAnalysis } from './engine';
 import { OnnxSession } from './onnxAdapter';
 import { LocalizableError } from './errorMessages';
@@ -22,6 +24,8 @@ export interface BuiltinEngineOptions {
   readonly maxBatchTexts?: number;
   /** Most padded features per `session.run`, batch × n (default 16384 ≈ 8 MiB of gathered rows at dim 128). */
   readonly maxBatchFeatures?: number;
+  /** The lexicon's word list (`lexicon.txt`) when the config has a lexicon half (char-ngram-v2). */
+  readonly lexicon?: LexiconVocabulary;
 }
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -47,6 +51,7 @@ export class BuiltinEngine implements EmbeddingEngine {
   /** Serialises `session.run` calls so concurrent requests interleave batch by batch. */
   private runQueue: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  private lexicon: LexiconVocabulary | undefined;
 
   private constructor(
     readonly id: string,
@@ -55,7 +60,7 @@ export class BuiltinEngine implements EmbeddingEngine {
     private readonly session: OnnxSession,
     options: BuiltinEngineOptions,
   ) {
-    this.dimension = config.dimension;
+    this.dimension = embeddingDimension(config);
     this.maxInputLength = config.maxFeatures;
     this.maxBatchTexts = Math.max(1, options.maxBatchTexts ?? 256);
     this.maxBatchFeatures = Math.max(config.maxFeatures, options.maxBatchFeatures ?? 16384);
@@ -69,7 +74,8 @@ export class BuiltinEngine implements EmbeddingEngine {
     } catch (err) {
       throw new OnnxLoadError(String((err as Error)?.message ?? err).trim());
     }
-    const want = [BUILTIN_IO.ids, BUILTIN_IO.weights];
+    if (options.config.lexicon && !options.lexicon) throw new Error('the model has a lexicon half but no lexicon.txt was read');
+    const want = [BUILTIN_IO.ids, BUILTIN_IO.weights, ...(options.config.lexicon ? [LEXICON_IO.ids, LEXICON_IO.weights] : [])];
     if (!want.every((n) => session.inputNames.includes(n)) || !session.outputNames.includes(BUILTIN_IO.embedding)) {
       const found = [session.inputNames.join(', '), session.outputNames.join(', ')];
       await session.dispose();
@@ -77,6 +83,7 @@ export class BuiltinEngine implements EmbeddingEngine {
     }
     const fingerprint = builtinFingerprint(options.modelBytes, options.config);
     const engine = new BuiltinEngine(options.id, fingerprint, options.config, session, options);
+    engine.lexicon = options.lexicon;
     // Probe once so a table/config mismatch fails at load time, not on first use.
     let probe: Float32Array[];
     try {
@@ -85,9 +92,9 @@ export class BuiltinEngine implements EmbeddingEngine {
       await engine.dispose();
       throw new LocalizableError('charNgramProbeFailed', [(err as Error).message]);
     }
-    if (probe[0]!.length !== options.config.dimension || probe[0]!.some((x) => !Number.isFinite(x))) {
+    if (probe[0]!.length !== engine.dimension || probe[0]!.some((x) => !Number.isFinite(x))) {
       await engine.dispose();
-      throw new LocalizableError('charNgramDimension', [options.config.dimension]);
+      throw new LocalizableError('charNgramDimension', [engine.dimension]);
     }
     return engine;
   }
@@ -134,12 +141,14 @@ export class BuiltinEngine implements EmbeddingEngine {
         else for (let k = 0; k < f.ids.length; k++) ids[base + k] = BigInt(f.ids[k]!);
         weights.set(f.weights, base);
       }
+      const inputs: Record<string, { data: BigInt64Array | Float32Array; dims: number[] }> = {
+        [BUILTIN_IO.ids]: { data: ids, dims: [count, n] },
+        [BUILTIN_IO.weights]: { data: weights, dims: [count, n] },
+      };
+      if (this.config.lexicon && this.lexicon) Object.assign(inputs, this.lexiconInputs(texts, order.slice(start, end)));
       const result = await this.runExclusive(() =>
         this.session.run(
-          {
-            [BUILTIN_IO.ids]: { data: ids, dims: [count, n] },
-            [BUILTIN_IO.weights]: { data: weights, dims: [count, n] },
-          },
+          inputs,
           [BUILTIN_IO.embedding],
         ),
       );
@@ -150,6 +159,21 @@ export class BuiltinEngine implements EmbeddingEngine {
       start = end;
     }
     return out;
+  }
+
+  /** The lexicon rows of a batch (`lex_ids`, `lex_weights` [count, m], weight 1 per row, 0 on padding). */
+  private lexiconInputs(texts: readonly string[], batch: readonly number[]): Record<string, { data: BigInt64Array | Float32Array; dims: number[] }> {
+    const rows = batch.map((i) => lexiconLookup(texts[i]!, this.lexicon!, this.config.lexicon!).rows);
+    const m = Math.max(1, ...rows.map((r) => r.length));
+    const ids = new BigInt64Array(batch.length * m);
+    const weights = new Float32Array(batch.length * m);
+    rows.forEach((r, b) => {
+      for (let k = 0; k < r.length; k++) {
+        ids[b * m + k] = BigInt(r[k]!);
+        weights[b * m + k] = 1;
+      }
+    });
+    return { [LEXICON_IO.ids]: { data: ids, dims: [batch.length, m] }, [LEXICON_IO.weights]: { data: weights, dims: [batch.length, m] } };
   }
 
   private runExclusive<T>(fn: () => Promise<T>): Promise<T> {

@@ -13,6 +13,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CHAR_NGRAM_MODEL_TYPE, parseCharNgramConfig, type CharNgramModelConfig } from '../../core/builtin/featurizer';
 import { BuiltinEngine, OnnxLoadError } from './builtinEngine';
+import { parseLexiconVocabulary, type LexiconVocabulary } from '../../core/builtin/lexicon';
+import { BUILTIN_V1_FOLDER } from '../../core/builtin/modelV2';
 import { hasEmbeddedTable, isAdjustedFolder, loadAdjustedEngine, withEmbeddedTable } from './adjusted';
 import type { EmbeddingEngine } from './engine';
 import { isModelErrorText } from './errorMessages';
@@ -57,13 +59,22 @@ export function builtinModelDir(options: LoadEngineOptions = {}): string {
   return shipped;
 }
 
+/** Model spec of the previous embedded model (char n-grams only), kept loadable beside the default. */
+export const BUILTIN_V1_SPEC = 'builtin:char-ngram-v1';
+
+/** The `char-ngram-v1` folder, a sibling of the default built-in folder. */
+export function builtinV1ModelDir(options: LoadEngineOptions = {}): string {
+  return path.join(path.dirname(builtinModelDir(options)), BUILTIN_V1_FOLDER);
+}
+
 /**
  * Loads `builtin` or a model folder; rejects with an `Error` whose message says what is wrong —
  * mostly a `ModelLoadError`, whose `messageId` lets the language server say it in the display language.
  */
 export async function loadEngine(spec: 'builtin' | string, options: LoadEngineOptions = {}): Promise<EmbeddingEngine> {
-  if (spec === 'builtin') {
-    const dir = builtinModelDir(options);
+  // `builtin:<version>` names an embedded model by version: v1 its own folder, any other the default.
+  if (spec === 'builtin' || spec.startsWith('builtin:')) {
+    const dir = spec === BUILTIN_V1_SPEC ? builtinV1ModelDir(options) : builtinModelDir(options);
     if (!existsSync(path.join(dir, 'config.json')) || !existsSync(path.join(dir, 'model.onnx')))
       throw new ModelLoadError('missing-file', 'builtinMissing', dir);
     return loadFolder(dir, options, (cfg) => `builtin:${cfg.version}`);
@@ -158,8 +169,23 @@ async function loadFolder(dir: string, options: LoadEngineOptions, idOf: (cfg: C
   }
   if (modelBytes.length === 0) throw new ModelLoadError('not-onnx', 'onnxEmpty', modelPath);
 
+  let lexicon: LexiconVocabulary | undefined;
+  if (config.lexicon) {
+    const lexiconPath = path.join(dir, 'lexicon.txt');
+    let words: string;
+    try {
+      words = await readFile(lexiconPath, 'utf8');
+    } catch {
+      throw new ModelLoadError('missing-file', 'modelFileNotFound', lexiconPath);
+    }
+    try {
+      lexicon = parseLexiconVocabulary(words, config.lexicon.rows);
+    } catch (err) {
+      throw new ModelLoadError('bad-config', 'invalidConfig', lexiconPath, (err as Error).message);
+    }
+  }
   try {
-    return await BuiltinEngine.create({ id: idOf(config), config, modelBytes, threads: options.threads });
+    return await BuiltinEngine.create({ id: idOf(config), config, modelBytes, threads: options.threads, lexicon });
   } catch (err) {
     if (err instanceof OnnxLoadError) throw new ModelLoadError('not-onnx', 'onnxUnreadable', modelPath, err.detail);
     // The engine's own checks say what is wrong in a text of their own (kept localisable when it is one).
