@@ -25,7 +25,7 @@ export function allowList(target) {
   const [os, arch] = target.split('-');
   return [
     // Manifest, its translations, the l10n bundles and the documents a Marketplace page shows.
-    /^(package\.json|package\.nls(\.[a-z-]+)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.txt)?)$/,
+    /^(package\.json|package\.nls(\.[a-z-]+)?\.json|README\.md|CHANGELOG\.md|LICENSE(\.txt)?|NOTICE)$/,
     /^l10n\/bundle\.l10n\.[a-z-]+\.json$/,
     // The bundles (extension, language server, CLI, learning worker) and the webviews' scripts
     // with the licence notices esbuild collects for them.
@@ -37,7 +37,8 @@ export function allowList(target) {
     // The sample, the docs diagnostics link to (offline), the embedded models.
     /^samples\/[\w.-]+\.(csv|txt)$/,
     /^docs\/[\w-]+\.md$/,
-    /^models\/[\w-]+\/[\w.-]+\.(onnx|json|txt)$/,
+    // (The embedded model's lexicon half is CC BY-SA 4.0: its LICENSE travels in its folder.)
+    /^models\/[\w-]+\/([\w.-]+\.(onnx|json|txt)|LICENSE)$/,
     // onnxruntime-node: entry, API and this target's native binaries only.
     /^node_modules\/onnxruntime-node\/package\.json$/,
     /^node_modules\/onnxruntime-node\/dist\/[\w-]+\.js$/,
@@ -62,6 +63,10 @@ export function requiredFiles(target) {
     'dist/extension.js',
     'dist/server.js',
     'models/builtin/model.onnx',
+    // The default model's lexicon is CC BY-SA 4.0: its notices must travel with it.
+    'NOTICE',
+    'models/builtin/LICENSE',
+    'models/builtin-v1/model.onnx',
     'node_modules/onnxruntime-node/dist/index.js',
     'node_modules/onnxruntime-common/dist/cjs/index.js',
     `node_modules/onnxruntime-node/bin/napi-v6/${os}/${arch}/onnxruntime_binding.node`,
