@@ -38,7 +38,10 @@ export function allowList(target) {
     /^samples\/[\w.-]+\.(csv|txt)$/,
     /^docs\/[\w-]+\.md$/,
     // (The embedded model's lexicon half is CC BY-SA 4.0: its LICENSE travels in its folder.)
-    /^models\/[\w-]+\/([\w.-]+\.(onnx|json|txt)|LICENSE)$/,
+    /^models\/builtin\/(model\.onnx|config\.json|lexicon\.txt|LICENSE)$/,
+    // v1 ships as its config only: its model is its seed's table, regenerated when first needed
+    // (src/runtime/model/builtinV1.ts) instead of 16 MiB of incompressible floats in every VSIX.
+    /^models\/builtin-v1\/config\.json$/,
     // onnxruntime-node: entry, API and this target's native binaries only.
     /^node_modules\/onnxruntime-node\/package\.json$/,
     /^node_modules\/onnxruntime-node\/dist\/[\w-]+\.js$/,
@@ -66,7 +69,7 @@ export function requiredFiles(target) {
     // The default model's lexicon is CC BY-SA 4.0: its notices must travel with it.
     'NOTICE',
     'models/builtin/LICENSE',
-    'models/builtin-v1/model.onnx',
+    'models/builtin-v1/config.json',
     'node_modules/onnxruntime-node/dist/index.js',
     'node_modules/onnxruntime-common/dist/cjs/index.js',
     `node_modules/onnxruntime-node/bin/napi-v6/${os}/${arch}/onnxruntime_binding.node`,

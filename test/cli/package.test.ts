@@ -44,6 +44,7 @@ test('the allow-list rejects install-time dependencies, other platforms\' binari
     'dist/server.js.map',
     'media/screenshots/editor-dark.webp',
     'src/core/csv.ts',
+    'models/builtin-v1/model.onnx',
   ];
   assert.deepEqual(unexpectedFiles(stray, 'linux-x64'), stray);
   const ok = ['node_modules/onnxruntime-node/bin/napi-v6/win32/x64/onnxruntime.dll', 'node_modules/onnxruntime-node/bin/napi-v6/win32/x64/DirectML.dll',

