@@ -2,7 +2,7 @@
 //
 // Usage: node scripts/build.mjs && node bench/embed.mjs      (or: npm run bench:embed)
 //
-// How it runs: plain node ESM. It bundles the engine's sources (src/server/model/load.ts,
+// How it runs: plain node ESM. It bundles the engine's sources (src/runtime/model/load.ts,
 // cachedEngine.ts, core) with esbuild — the same settings as the dist/ bundles, onnxruntime-node
 // external — into out/bench/engine.cjs and requires that, so it measures the code the server ships
 // without needing a bench entry in the product bundles. The model comes from models/builtin (built
@@ -20,8 +20,8 @@ const outFile = path.join(root, 'out/bench/engine.cjs');
 mkdirSync(path.dirname(outFile), { recursive: true });
 await esbuild.build({
   stdin: {
-    contents: `export { loadEngine } from './src/server/model/load';
-export { CachedEngine } from './src/server/model/cachedEngine';
+    contents: `export { loadEngine } from './src/runtime/model/load';
+export { CachedEngine } from './src/runtime/model/cachedEngine';
 export { VectorCache } from './src/core/cache';
 export { featurize } from './src/core/builtin/featurizer';
 export { Random } from './src/core/random';`,

@@ -57,10 +57,10 @@ async function build() {
   mkdirSync(path.dirname(bundle), { recursive: true });
   await esbuild.build({
     stdin: {
-      contents: `export { TransformerEngine } from './src/server/model/transformer';
+      contents: `export { TransformerEngine } from './src/runtime/model/transformer';
 export { randomWeights, writeModelFolder } from './test/helpers/encoderModel';
 export { GraphBuilder, encodeModel } from './src/core/onnx/writer';
-export { OnnxSession } from './src/server/model/onnxAdapter';`,
+export { OnnxSession } from './src/runtime/model/onnxAdapter';`,
       resolveDir: root,
       loader: 'ts',
     },

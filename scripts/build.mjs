@@ -26,8 +26,8 @@ const node = {
 const builds = [
   { ...node, entryPoints: { extension: 'src/client/extension.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { server: 'src/server/main.ts' }, outdir: 'dist' },
-  // The training worker (worker_threads) of the server and the CLI: src/server/learn/runner.ts.
-  { ...node, entryPoints: { trainWorker: 'src/server/learn/worker.ts' }, outdir: 'dist' },
+  // The training worker (worker_threads) of the server and the CLI: src/runtime/learn/runner.ts.
+  { ...node, entryPoints: { trainWorker: 'src/runtime/learn/worker.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, define: { VERSION: JSON.stringify(pkg.version) } },
   { ...node, entryPoints: { 'generate-builtin-model': 'scripts/generateBuiltinModel.ts' }, outdir: 'dist/tools' },
   webviewBuild,

@@ -1,5 +1,5 @@
-// Bundles the webviews (one IIFE per view, for the browser) into dist/webview/. The lead folds
-// these entries into scripts/build.mjs; this script lets the webview tests and benchmark build
+// Bundles the webviews (one IIFE per view, for the browser) into dist/webview/. scripts/build.mjs
+// holds the same entries; this script lets the webview tests and benchmark build
 // just what they load. Usage: node webview/build.mjs [--watch]
 import * as esbuild from 'esbuild';
 import path from 'node:path';

@@ -8,14 +8,19 @@ import { runCheck } from './commands/check';
 import { runSimilarity } from './commands/similarity';
 import { runNeighbors } from './commands/neighbors';
 import { runExport } from './commands/export';
+import { runConvert } from './commands/convert';
 import { runFineTune } from './commands/fineTune';
 import { runAdjust } from './commands/adjust';
 import { runEvaluateCommand } from './commands/evaluate';
 import { runModel, MODEL_OPTIONS, MODEL_USAGE } from './commands/model';
+import { writeHuman } from './output';
 
 const USAGE = `Usage: synonym-lens <command> [options]
 
 Commands:
+Dictionaries are CSV (term,synonym[,label]), Solr synonym files (.txt) or Elasticsearch synonyms
+sets (.json), told apart by file name or by --format csv|solr|es (--from for export and convert).
+
   check <file.csv>        score every pair of a dictionary and flag those the model disagrees with
       --model builtin|<dir>     embedding model (default: builtin)
       --threshold <x>           flag positive pairs with cosine below x (default 0.5)
@@ -31,12 +36,17 @@ Commands:
                                 es-synonyms-api (body of PUT _synonyms/<set>)
       --set <name>              synonyms set name, for rule ids (default: synonyms)
       --out <file>              write atomically to a file instead of stdout
+  convert <file>          the same pairs, directions kept, in another format
+      --to csv|solr|es          target format (required); CSV one pair per row, label => one-way
+      --from csv|solr|es        input format (default: by file name)
+      --set <name>              synonyms set name, for rule ids (default: synonyms)
+      --out <file>              write atomically to a file instead of stdout
   fine-tune <file.csv>    train a model on the dictionary; writes a new model folder
       --out <dir>               the new model folder (required; never overwritten)
       --model builtin|<dir>     base model (default: builtin); a char-n-gram folder has its table
                                 trained, a transformer folder or org/name gets an adapter
-      --loss <l>                cosine, mnrl, cosent or contrastive (default: cosent with label-0
-                                rows, else mnrl)
+      --loss <l>                auto, cosine, mnrl, cosent or contrastive (default auto: cosent
+                                with label-0 rows, else mnrl)
       --epochs <n> --batch-size <n> --lr <x> --seed <n>   (defaults 10, 32, 0.01 or 1e-3 for
                                 an adapter, 42)
       --validation <share>      share of the training groups held out to choose the number of
@@ -71,6 +81,7 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
       'negative-threshold': { type: 'string' },
       json: { type: 'boolean' },
       'exit-zero': { type: 'boolean' },
+      format: { type: 'string' },
     },
     positionals: [1, 1],
     run: runCheck,
@@ -86,9 +97,14 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
     run: runNeighbors,
   },
   export: {
-    options: { format: { type: 'string' }, set: { type: 'string' }, out: { type: 'string' } },
+    options: { format: { type: 'string' }, from: { type: 'string' }, set: { type: 'string' }, out: { type: 'string' } },
     positionals: [1, 1],
     run: runExport,
+  },
+  convert: {
+    options: { to: { type: 'string' }, from: { type: 'string' }, set: { type: 'string' }, out: { type: 'string' } },
+    positionals: [1, 1],
+    run: runConvert,
   },
   'fine-tune': {
     options: {
@@ -105,17 +121,18 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
       adapter: { type: 'string' },
       adjust: { type: 'string' },
       json: { type: 'boolean' },
+      format: { type: 'string' },
     },
     positionals: [1, 1],
     run: runFineTune,
   },
   adjust: {
-    options: { out: { type: 'string' }, method: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' } },
+    options: { out: { type: 'string' }, method: { type: 'string' }, model: { type: 'string' }, json: { type: 'boolean' }, format: { type: 'string' } },
     positionals: [1, 1],
     run: runAdjust,
   },
   evaluate: {
-    options: { model: { type: 'string' }, threshold: { type: 'string' }, json: { type: 'boolean' } },
+    options: { model: { type: 'string' }, threshold: { type: 'string' }, json: { type: 'boolean' }, format: { type: 'string' } },
     positionals: [1, 1],
     run: runEvaluateCommand,
   },
@@ -160,9 +177,9 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     if (e instanceof CliError) {
-      process.stderr.write(`synonym-lens: ${e.message}\n`);
+      writeHuman(`synonym-lens: ${e.message}\n`, process.stderr);
     } else {
-      process.stderr.write(`synonym-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      writeHuman(`synonym-lens: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`, process.stderr);
     }
     process.exitCode = 2;
   },

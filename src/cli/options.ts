@@ -1,6 +1,6 @@
 import { CliError } from './errors';
-import { loadEngine } from '../server/model/load';
-import type { EmbeddingEngine } from '../server/model/engine';
+import { loadEngine } from '../runtime/model/load';
+import type { EmbeddingEngine } from '../runtime/model/engine';
 
 /** Parses a numeric option, with a message that names the option when it is not a number. */
 export function numberOption(value: unknown, name: string, fallback: number, range?: [number, number]): number {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isDictionaryLanguage } from '../shared/languages';
 
 const isDictionaryPath = (uri: vscode.Uri) => /\.(csv|tsv)$/i.test(uri.path);
 
@@ -10,10 +11,10 @@ const isDictionaryPath = (uri: vscode.Uri) => /\.(csv|tsv)$/i.test(uri.path);
  */
 export function activeDictionaryUri(): vscode.Uri | undefined {
   const doc = vscode.window.activeTextEditor?.document;
-  if (doc && (doc.languageId === 'synonym-csv' || isDictionaryPath(doc.uri))) return doc.uri;
+  if (doc && (isDictionaryLanguage(doc.languageId) || isDictionaryPath(doc.uri))) return doc.uri;
   const active = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   if ((active instanceof vscode.TabInputCustom || active instanceof vscode.TabInputText) && isDictionaryPath(active.uri)) return active.uri;
-  const visible = vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'synonym-csv');
+  const visible = vscode.window.visibleTextEditors.find((e) => isDictionaryLanguage(e.document.languageId));
   if (visible) return visible.document.uri;
   for (const group of vscode.window.tabGroups.all) {
     const input = group.activeTab?.input;

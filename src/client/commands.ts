@@ -1,6 +1,9 @@
 import * as vscode from 'vscode';
+import { insertRowEdit, parseDictionary, UnsafeEditError } from '../core/csv';
 import { Commands, type CommandName } from '../shared/commands';
 import type { AddSynonymCommandArgs } from '../shared/protocol';
+import { convertDictionaryCommand } from './convert';
+import { openDocs } from './diagnosticDocs';
 import type { SynonymLensClient } from './languageClient';
 import { adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
 import { openSample } from './sample';
@@ -27,6 +30,8 @@ const commands: { [K in CommandName]: CommandFactory } = {
   evaluate: ({ client }) => (args) => evaluateModel(client, args),
   selectModel: ({ client }) => (arg) => selectModel(client, arg),
   exportSynonyms: () => (args) => exportSynonymsCommand(args),
+  convertDictionary: () => (args) => convertDictionaryCommand(args),
+  openDocs: () => (doc: string | vscode.Uri) => openDocs(doc),
   openAsTable: ({ webviews }) => (uri?: vscode.Uri) => webviews.openAsTable(uri),
   showHeatmap: ({ webviews }) => (arg) => webviews.showHeatmap(arg),
   showReport: ({ webviews }) => (arg) => webviews.showReport(arg),
@@ -37,11 +42,6 @@ export function registerCommands(c: CommandContext): void {
   for (const name of Object.keys(commands) as CommandName[]) {
     c.context.subscriptions.push(vscode.commands.registerCommand(Commands[name], commands[name](c)));
   }
-}
-
-/** Quotes a CSV field when it needs it (RFC 4180: separators, quotes, line breaks, edge spaces). */
-export function csvField(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 /**
@@ -57,19 +57,27 @@ export async function addSynonym(client: SynonymLensClient | undefined, args: Ad
   }
   const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
   const document = await vscode.workspace.openTextDocument(uri);
-  const edit =
-    (await client?.addPairEdit(document, { uri: document.uri.toString(), term: args.term, synonym: args.synonym })) ??
-    appendRowEdit(document, args.term.trim(), args.synonym.trim());
+  let edit: vscode.WorkspaceEdit;
+  try {
+    edit =
+      (await client?.addPairEdit(document, { uri: document.uri.toString(), term: args.term, synonym: args.synonym })) ??
+      appendRowEdit(document, args.term.trim(), args.synonym.trim());
+  } catch (e) {
+    if (!(e instanceof UnsafeEditError)) throw e;
+    void vscode.window.showErrorMessage(vscode.l10n.t('Line {0} has a quote that is never closed, so this edit could change how the rows after it are read. Close that quote first.', e.line));
+    return false;
+  }
   return vscode.workspace.applyEdit(edit);
 }
 
-/** The local fallback of `addSynonym`: `term,synonym` after the last line. */
+/**
+ * The local fallback of `addSynonym`: `term,synonym` after the last data row, quoted and placed by
+ * core's serializer exactly as the server's edit is (a missing final line break goes before the row).
+ */
 export function appendRowEdit(document: vscode.TextDocument, term: string, synonym: string): vscode.WorkspaceEdit {
-  const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-  const last = document.lineAt(document.lineCount - 1);
-  const row = `${csvField(term)},${csvField(synonym)}`;
+  const dict = parseDictionary(document.getText());
+  const { start, end, newText } = insertRowEdit(dict, [term, synonym]);
   const edit = new vscode.WorkspaceEdit();
-  // A non-empty last line means the file lacks a final line break.
-  edit.insert(document.uri, last.range.end, last.text.length > 0 ? `${eol}${row}` : `${row}${eol}`);
+  edit.replace(document.uri, new vscode.Range(document.positionAt(start), document.positionAt(end)), newText);
   return edit;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DocumentSelector } from 'vscode-languageclient';
+import { DICTIONARY_LANGUAGES } from '../shared/languages';
 export { restrictToUserSettings } from '../shared/settings';
 
 /** The user (global) value of a `synonymLens.*` setting, or its default. */
@@ -9,7 +10,7 @@ export function userSettingValue(key: string): unknown {
 }
 
 /**
- * The documents the server handles: the `synonym-csv` language plus `synonymLens.files` globs.
+ * The documents the server handles: the dictionary languages (CSV, Solr, ES synonyms set) plus `synonymLens.files` globs.
  * A glob without a leading `**` or `/` is matched anywhere in the tree (`data/*.csv` → `**\/data/*.csv`),
  * because VS Code matches string patterns against absolute paths.
  */
@@ -17,7 +18,7 @@ export function documentSelector(): DocumentSelector {
   const globs = vscode.workspace.getConfiguration('synonymLens').get<unknown>('files');
   const patterns = Array.isArray(globs) ? globs.filter((g): g is string => typeof g === 'string' && g.trim() !== '') : [];
   return [
-    { language: 'synonym-csv' },
+    ...DICTIONARY_LANGUAGES.map((language) => ({ language })),
     ...patterns.map((g) => {
       const glob = g.trim().replace(/\\/g, '/');
       return { scheme: 'file', pattern: glob.startsWith('**') || glob.startsWith('/') ? glob : `**/${glob}` };

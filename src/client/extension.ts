@@ -9,7 +9,7 @@ let client: SynonymLensClient | undefined;
 
 /** What `activate` returns to other extensions and to the end-to-end tests. */
 export interface SynonymLensApi {
-  /** The text of the model's language status item, e.g. `builtin:char-ngram-v1 · 57 terms`. */
+  /** The text of the model's language status item, e.g. `Ready · 39 terms in this file · model builtin:char-ngram-v1`. */
   readonly modelStatusText: string;
   readonly onDidChangeModelStatus: vscode.Event<string>;
 }
@@ -37,9 +37,9 @@ export function activate(context: vscode.ExtensionContext): SynonymLensApi {
         void client?.restart();
       }),
     );
-    if (!vscode.workspace.isTrusted) output.info('Untrusted workspace: limited mode, synonymLens.model comes from user settings only.');
+    if (!vscode.workspace.isTrusted) output.info('Untrusted workspace: limited mode, synonymLens.model, vocabularyFiles, executionProvider and threads come from user settings only.');
     void client.start();
-    // The budget is 150 ms (issue 6): everything above is synchronous, the server starts in the background.
+    // The activation budget is 150 ms: everything above is synchronous, the server starts in the background.
     output.info(`Activated in ${Math.round(performance.now() - started)} ms.`);
     return {
       get modelStatusText() {
@@ -84,6 +84,13 @@ function onConfigurationChanged(e: vscode.ConfigurationChangeEvent, output: vsco
       restartQuestions[key]?.() ??
       vscode.l10n.t('Synonym Lens: {0} takes effect when the language server restarts. Restart the language server to apply?', key);
     void vscode.window.showInformationMessage(question, restart).then((choice) => (choice === restart ? client?.restart() : undefined));
+  }
+  // Untrusted: the server holds the restricted settings to the user values sent at its start, so a
+  // changed user value of one it reads takes a restart.
+  if (!vscode.workspace.isTrusted && (e.affectsConfiguration('synonymLens.model') || e.affectsConfiguration('synonymLens.vocabularyFiles'))) {
+    output.info('Untrusted workspace: a restricted setting changed, restarting the language server with the user values.');
+    void client?.restart();
+    return;
   }
   if (e.affectsConfiguration('synonymLens.model')) {
     vscode.window.setStatusBarMessage(`$(sync~spin) ${vscode.l10n.t('Synonym Lens: loading the new model…')}`, 5000);

@@ -11,12 +11,12 @@ import {
   TransportKind,
 } from 'vscode-languageclient/node';
 import { AddPairRequest, type AddPairParams, ClientCommands, type InitializationOptions, ModelStatusNotification } from '../shared/protocol';
-import { normalizeSettings } from '../shared/settings';
+import { normalizeSettings, restrictedRelativeKeys } from '../shared/settings';
 import { documentSelector, restrictToUserSettings, userSettingValue } from './configuration';
 import type { ModelStatusItem } from './modelStatus';
+import { previewDocLink } from './diagnosticDocs';
 
-/** The server's environment variable naming the downloaded-models folder (src/server/model/transformer). */
-const MODELS_DIR_ENV = 'SYNONYM_LENS_MODELS_DIR';
+import { MODELS_DIR_ENV } from '../shared/conventions';
 
 /**
  * Owns the language client: creates it from the current settings, restarts it when the document
@@ -108,8 +108,13 @@ export class SynonymLensClient implements vscode.Disposable {
       debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },
     };
     // Read once per start: the engine's thread pool is fixed when a model loads (0 = automatic).
+    // Workspace Trust: an untrusted workspace's values of the restricted settings are ignored here,
+    // and the server is sent the user values to hold them to (it enforces the same restriction).
+    const trusted = vscode.workspace.isTrusted;
     const config = vscode.workspace.getConfiguration('synonymLens');
-    const { threads, executionProvider } = normalizeSettings({ threads: config.get('threads'), executionProvider: config.get('executionProvider') });
+    const setting = (key: string) => (trusted ? config.get(key) : userSettingValue(key));
+    const { threads, executionProvider } = normalizeSettings({ threads: setting('threads'), executionProvider: setting('executionProvider') });
+    const untrustedSettings = trusted ? undefined : Object.fromEntries(restrictedRelativeKeys.map((k) => [k, userSettingValue(k)]));
     // The default handler restarts a crashed server (up to 4 times in 3 minutes); we keep it and log.
     let defaultHandler: ErrorHandler | undefined;
     const errorHandler: ErrorHandler = {
@@ -130,6 +135,7 @@ export class SynonymLensClient implements vscode.Disposable {
       // The server's diagnostics, hovers and code actions follow the display language: it loads
       // this bundle (undefined in English) with @vscode/l10n (src/server/messages.ts).
       ...(vscode.l10n.bundle ? { l10nBundle: vscode.l10n.bundle } : {}),
+      ...(untrustedSettings ? { untrustedSettings } : {}),
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(),
@@ -140,6 +146,8 @@ export class SynonymLensClient implements vscode.Disposable {
       errorHandler,
       synchronize: { configurationSection: 'synonymLens' },
       middleware: {
+        // Diagnostic code links open the shipped docs rendered, at the code's section.
+        handleDiagnostics: (uri, diagnostics, next) => next(uri, diagnostics.map(previewDocLink)),
         workspace: {
           // Workspace Trust: an untrusted workspace must not choose the model (a path or download).
           configuration: async (params, token, next) => {

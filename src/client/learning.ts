@@ -7,8 +7,8 @@
  */
 import * as vscode from 'vscode';
 import { LSPErrorCodes, ResponseError, WorkDoneProgress, type LanguageClient, type RequestParam, type RequestType, type WorkDoneProgressBegin, type WorkDoneProgressReport } from 'vscode-languageclient/node';
-import { parseDictionary } from '../core/csv/parse';
 import { EXPORT_FORMATS, exportSynonyms, type ExportFormat } from '../core/export';
+import { readDictionaryDocument, writeTextAtomic } from './convert';
 import {
   AdjustVectorsRequest,
   DownloadModelRequest,
@@ -24,6 +24,7 @@ import {
 } from '../shared/protocol';
 import { normalizeSettings } from '../shared/settings';
 import { Commands } from '../shared/commands';
+import { MODELS_FOLDER_GLOB } from '../shared/conventions';
 import { activeDictionaryUri } from './activeDictionary';
 import { userSettingValue } from './configuration';
 import type { SynonymLensClient } from './languageClient';
@@ -111,7 +112,9 @@ export async function fineTune(client: SynonymLensClient, arg?: FineTuneArgs | v
     epochs: defaults.epochs,
     validation: defaults.validation,
     shapeFeatures: defaults.shapeFeatures,
-    adapter: defaults.adapter,
+    // An MLP adapter exists only over a transformer's encoder: sent only when chosen, so the
+    // server refuses it with a clear error on a char-n-gram model instead of ignoring it.
+    ...(defaults.adapter !== 'linear' ? { adapter: defaults.adapter } : {}),
     ...(defaults.adjust !== 'none' ? { adjust: defaults.adjust } : {}),
     ...(arg instanceof vscode.Uri ? {} : arg),
   };
@@ -148,7 +151,7 @@ async function showReport(reportPath: string): Promise<void> {
 const adjustMethods = (): { method: AdjustMethodName; label: string; detail: string }[] => [
   { method: 'retrofit', label: 'retrofit', detail: vscode.l10n.t('Faruqui et al. 2015: pull each term toward its synonyms, anchored to its own vector') },
   { method: 'counterfit', label: 'counterfit', detail: vscode.l10n.t('Mrkšić et al. 2016: attract synonyms, repel label-0 pairs, keep neighbourhoods') },
-  { method: 'seed', label: 'seed', detail: vscode.l10n.t('The original note\'s method (a small pull, 5 rounds): a baseline') },
+  { method: 'seed', label: 'seed', detail: vscode.l10n.t('The classic seed loop (a small pull, 5 rounds): a baseline') },
 ];
 
 /** `synonymLens.adjustVectors`: quick pick of the method, then a model folder with adjusted vectors. */
@@ -243,11 +246,22 @@ export async function selectModel(client: SynonymLensClient, arg?: string | vsco
   type Item = vscode.QuickPickItem & { value?: string; browse?: boolean; download?: boolean };
   const current = vscode.workspace.getConfiguration('synonymLens').get<string>('model') ?? 'builtin';
   const items: Item[] = [
-    { label: `$(package) ${vscode.l10n.t('Embedded default model')}`, description: current === 'builtin' ? vscode.l10n.t('current') : 'builtin', value: 'builtin' },
+    {
+      label: `$(package) ${vscode.l10n.t('Embedded default model')}`,
+      description: current === 'builtin' ? vscode.l10n.t('current') : 'builtin',
+      detail: vscode.l10n.t('char-ngram-v2: spelling plus meaning from CC-CEDICT and WordNet (Chinese and English). Model licence CC BY-SA 4.0 (CC-CEDICT/MDBG), see NOTICE'),
+      value: 'builtin',
+    },
+    {
+      label: `$(package) ${vscode.l10n.t('Previous embedded model')}`,
+      description: current === 'builtin:char-ngram-v1' ? vscode.l10n.t('current') : 'builtin:char-ngram-v1',
+      detail: vscode.l10n.t('char-ngram-v1: spelling only (character n-grams); the base that Fine-tune Model trains. MIT'),
+      value: 'builtin:char-ngram-v1',
+    },
     { label: `$(folder-opened) ${vscode.l10n.t('Choose a model folder…')}`, browse: true },
     { label: `$(cloud-download) ${vscode.l10n.t('Download from Hugging Face…')}`, detail: vscode.l10n.t('An ONNX embedding model, e.g. Xenova/bge-small-zh-v1.5 (set synonymLens.hub.endpoint for a mirror)'), download: true },
   ];
-  const found = await vscode.workspace.findFiles('**/.synonym-lens/models/*/config.json', '**/node_modules/**', 50);
+  const found = await vscode.workspace.findFiles(`**/${MODELS_FOLDER_GLOB}/*/config.json`, '**/node_modules/**', 50);
   const recent = await Promise.all(
     found.map(async (config) => {
       const dir = vscode.Uri.joinPath(config, '..');
@@ -354,14 +368,10 @@ export async function exportSynonymsCommand(arg?: UriArg & { format?: ExportForm
     if (!picked) return undefined;
     format = picked.format;
   }
-  const document = await vscode.workspace.openTextDocument(uri);
-  const dict = parseDictionary(document.getText());
-  const errors = dict.problems.filter((p) => p.severity === 'error');
-  if (errors.length) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Export Synonyms: fix the CSV errors first (line {0}: {1}).', errors[0]!.range.start.line + 1, errors[0]!.message));
-    return undefined;
-  }
-  const base = uri.path.split('/').pop()!.replace(/(\.synonyms)?\.(csv|tsv)$/i, '');
+  const parsed = await readDictionaryDocument(uri, vscode.l10n.t('Export Synonyms'));
+  if (!parsed) return undefined;
+  const dict = parsed.dict;
+  const base = uri.path.split('/').pop()!.replace(/(\.synonyms)?\.(csv|tsv|txt|json)$/i, '');
   const setName = base.replace(/[^A-Za-z0-9_.-]+/g, '-') || 'synonyms';
   const result = exportSynonyms(dict, format, setName);
   let target = typeof opts.target === 'string' ? vscode.Uri.file(opts.target) : opts.target;
@@ -375,15 +385,7 @@ export async function exportSynonymsCommand(arg?: UriArg & { format?: ExportForm
     if (!target) return undefined;
   }
   // Atomic: a temporary sibling renamed over the target, so a reader never sees half a file.
-  const tmp = vscode.Uri.joinPath(target, '..', `.${target.path.split('/').pop()}.${Date.now()}.tmp`);
-  try {
-    await vscode.workspace.fs.writeFile(tmp, new TextEncoder().encode(result.text));
-    await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
-  } catch (error) {
-    await vscode.workspace.fs.delete(tmp).then(undefined, () => undefined);
-    void vscode.window.showErrorMessage(vscode.l10n.t('Export Synonyms failed: {0}', String(error)));
-    return undefined;
-  }
+  if (!(await writeTextAtomic(target, result.text, vscode.l10n.t('Export Synonyms')))) return undefined;
   for (const w of result.warnings) void vscode.window.showWarningMessage(`Synonym Lens: ${w}`);
   void vscode.window.showInformationMessage(vscode.l10n.t('Exported {0} rules to {1}.', result.rules, vscode.workspace.asRelativePath(target)));
   return target;

@@ -1,11 +1,17 @@
 import * as vscode from 'vscode';
+import { parseDictionary } from '../core/csv/parse';
+import { uniqueTerms } from '../core/dictionary';
+import { DICTIONARY_LANGUAGES } from '../shared/languages';
 import type { ModelStatusParams } from '../shared/protocol';
 import { Commands } from '../shared/commands';
 
 /**
- * The language status item of a synonym dictionary: which model the server uses, whether it is
- * loading, ready or failed, and how many terms it has embedded. The server drives it through
- * `synonymLens/modelStatus`; the client adds its own states (starting, stopped, limited mode).
+ * The language status item of a synonym dictionary: its state word (starting, loading, ready,
+ * failed), how many distinct terms the active file has, and which model the server uses — e.g.
+ * `Ready · 39 terms in this file · model builtin:char-ngram-v1`. The server drives the model state
+ * through `synonymLens/modelStatus`; the client adds its own states (starting, stopped, limited
+ * mode) and counts the active file's terms itself, since the server's vocabulary spans every open
+ * dictionary and vocabulary file.
  */
 export class ModelStatusItem implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
@@ -14,12 +20,30 @@ export class ModelStatusItem implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private limited = false;
   private last: ModelStatusParams | undefined;
+  /** Distinct terms of the active synonym dictionary; undefined when none is active. */
+  private activeTerms: number | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor() {
-    this.item = vscode.languages.createLanguageStatusItem('synonymLens.model', { language: 'synonym-csv' });
+    this.item = vscode.languages.createLanguageStatusItem('synonymLens.model', DICTIONARY_LANGUAGES.map((language) => ({ language })));
     this.item.name = vscode.l10n.t('Synonym Lens model');
     this.item.command = { command: Commands.restartServer, title: vscode.l10n.t('Restart') };
     this.starting();
+    this.countActiveTerms();
+    this.subscriptions.push(
+      vscode.window.onDidChangeActiveTextEditor(() => this.countActiveTerms()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === vscode.window.activeTextEditor?.document) this.countActiveTerms();
+      }),
+    );
+  }
+
+  private countActiveTerms(): void {
+    const doc = vscode.window.activeTextEditor?.document;
+    const count = doc?.languageId === 'synonym-csv' ? uniqueTerms(parseDictionary(doc.getText())).length : undefined;
+    if (count === this.activeTerms) return;
+    this.activeTerms = count;
+    if (this.last) this.update(this.last);
   }
 
   /** Limited mode: an untrusted workspace, where the model comes from user settings only. */
@@ -42,18 +66,20 @@ export class ModelStatusItem implements vscode.Disposable {
     this.last = status;
     switch (status.state) {
       case 'loading':
-        this.show(`$(sync~spin) ${vscode.l10n.t('Loading model…')}`, status.modelId, vscode.LanguageStatusSeverity.Information, true);
+        this.show(`$(sync~spin) ${vscode.l10n.t('Loading model {0}…', status.modelId)}`, status.modelId, vscode.LanguageStatusSeverity.Information, true);
         break;
       case 'ready':
         this.show(
-          vscode.l10n.t('{0} · {1} terms', status.modelId, status.vocabularySize),
-          '',
+          this.activeTerms === undefined
+            ? vscode.l10n.t('Ready · model {0}', status.modelId)
+            : vscode.l10n.t('Ready · {0} terms in this file · model {1}', this.activeTerms, status.modelId),
+          vscode.l10n.t('{0} terms embedded across open dictionaries and vocabulary files', status.vocabularySize),
           vscode.LanguageStatusSeverity.Information,
           false,
         );
         break;
       case 'error':
-        this.show(`$(error) ${vscode.l10n.t('Model failed')}`, status.error ?? status.modelId, vscode.LanguageStatusSeverity.Error, false);
+        this.show(`$(error) ${vscode.l10n.t('Failed · model {0}', status.modelId)}`, status.error ?? status.modelId, vscode.LanguageStatusSeverity.Error, false);
         break;
     }
   }
@@ -75,6 +101,7 @@ export class ModelStatusItem implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const d of this.subscriptions) d.dispose();
     this.changed.dispose();
     this.item.dispose();
   }

@@ -4,10 +4,7 @@
  * asking for the same new text while it is being computed get the same vector from one model run.
  */
 
-/** Structural cancellation flag (compatible with LSP tokens and the engine's `CancellationFlag`). */
-export interface CancellationLike {
-  readonly isCancellationRequested: boolean;
-}
+import type { CancellationFlag } from './cancellation';
 
 /** Counters of a `VectorCache` (monotonic except `size`). */
 export interface VectorCacheStats {
@@ -145,7 +142,7 @@ export class VectorCache {
 }
 
 /** A batch embedding function: one vector per text, in order. */
-export type EmbedBatch = (texts: string[], token?: CancellationLike) => Promise<Float32Array[]>;
+export type EmbedBatch = (texts: string[], token?: CancellationFlag) => Promise<Float32Array[]>;
 
 /** Counters of a `CachedEmbedder`. */
 export interface CachedEmbedderStats {
@@ -180,7 +177,7 @@ export class CachedEmbedder {
     private readonly compute: EmbedBatch,
   ) {}
 
-  async embed(texts: readonly string[], token?: CancellationLike): Promise<Float32Array[]> {
+  async embed(texts: readonly string[], token?: CancellationFlag): Promise<Float32Array[]> {
     const out = new Array<Float32Array>(texts.length);
     // This call's batch; registered in `inflight` before the model starts so that repeats in this
     // call and concurrent calls join it.

@@ -5,6 +5,8 @@
  */
 import type { Dictionary } from './csv/types';
 import { synonymGroups } from './dictionary';
+import { dictionaryRules } from './formats/dictionary';
+import { escapeSolrTerm, formatSolrRule } from './formats/solr';
 
 export type ExportFormat = 'solr' | 'solr-explicit' | 'es-synonyms-api';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['solr', 'solr-explicit', 'es-synonyms-api'];
@@ -20,16 +22,7 @@ export interface ExportResult {
   warnings: string[];
 }
 
-/**
- * Escapes a term for Solr's synonym syntax (also Elasticsearch's `solr` synonym format): the
- * parser splits on `,` and `=>` and treats a leading `#` as a comment, honouring backslash escapes.
- * White space inside a term is kept (multi-word synonyms); line breaks become spaces.
- */
-export function escapeSolrTerm(term: string): string {
-  let s = term.replace(/[\r\n]+/g, ' ').replace(/\\/g, '\\\\').replace(/,/g, '\\,').replace(/=>/g, '\\=>');
-  if (s.startsWith('#')) s = '\\' + s;
-  return s;
-}
+export { escapeSolrTerm } from './formats/solr';
 
 /** One Solr rule per synonym group: `a, b, c` (equivalence) or `b, c => a` (explicit mapping). */
 function solrRules(groups: string[][], explicit: boolean): string[] {
@@ -46,19 +39,21 @@ function solrRules(groups: string[][], explicit: boolean): string[] {
  * rules and stable ids (`<set>-<n>`, in group order).
  */
 export function exportSynonyms(dict: Dictionary, format: ExportFormat, setName = 'synonyms'): ExportResult {
-  const groups = synonymGroups(dict.pairs);
+  // One-way pairs keep their direction: they are explicit rules in every format, never grouped.
+  const groups = synonymGroups(dict.pairs.filter((p) => !p.oneWay));
+  const oneWay = dictionaryRules({ ...dict, pairs: dict.pairs.filter((p) => p.oneWay) }).map((r) => formatSolrRule(r.inputs, r.outputs));
   const negatives = dict.pairs.filter((p) => p.label === 0).length;
   const warnings: string[] = [];
   if (negatives) warnings.push(`${negatives} label-0 pair${negatives === 1 ? '' : 's'} left out: synonym formats cannot express "not a synonym"`);
   if (format === 'es-synonyms-api') {
-    const rules = solrRules(groups, false);
+    const rules = [...solrRules(groups, false), ...oneWay];
     if (rules.length > ES_SYNONYMS_API_RULE_LIMIT) {
       warnings.push(`${rules.length} rules exceed the ${ES_SYNONYMS_API_RULE_LIMIT} rules one Synonyms API request takes; split the set or use a synonyms file`);
     }
     const body = { synonyms_set: rules.map((synonyms, i) => ({ id: `${setName}-${i + 1}`, synonyms })) };
     return { text: JSON.stringify(body, null, 2) + '\n', rules: rules.length, warnings };
   }
-  const rules = solrRules(groups, format === 'solr-explicit');
+  const rules = [...solrRules(groups, format === 'solr-explicit'), ...oneWay];
   const header = `# Synonyms exported by Synonym Lens: ${rules.length} rule${rules.length === 1 ? '' : 's'}, ${format === 'solr' ? 'equivalence groups' : 'explicit mappings to the standard term'}\n`;
   return { text: header + rules.map((r) => r + '\n').join(''), rules: rules.length, warnings };
 }

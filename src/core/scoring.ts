@@ -49,7 +49,7 @@ export function scorePairs(
   return out;
 }
 
-/** Formats a cosine for people: two decimals, as the original note printed them. */
+/** Formats a cosine for people: two decimals, as the classic seed recipe printed them. */
 export function formatCosine(c: number): string {
   return c.toFixed(2);
 }

@@ -10,7 +10,14 @@
 
 /** Dot product Σ a[i]·b[i] over the common length (vectors should have equal length). */
 export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = Math.min(a.length, b.length);
+  return dotAt(a, 0, b, 0, Math.min(a.length, b.length));
+}
+
+/**
+ * Dot product of the `n` values starting at offset `ia` of `a` and offset `ib` of `b` (rows of one
+ * matrix compare without views: `dotAt(m.data, i * dim, m.data, j * dim, dim)`).
+ */
+export function dotAt(a: ArrayLike<number>, ia: number, b: ArrayLike<number>, ib: number, n: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -18,12 +25,12 @@ export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let i = 0;
   // Four accumulators break the dependency chain; sums are in float64.
   for (; i + 3 < n; i += 4) {
-    s0 += a[i]! * b[i]!;
-    s1 += a[i + 1]! * b[i + 1]!;
-    s2 += a[i + 2]! * b[i + 2]!;
-    s3 += a[i + 3]! * b[i + 3]!;
+    s0 += a[ia + i]! * b[ib + i]!;
+    s1 += a[ia + i + 1]! * b[ib + i + 1]!;
+    s2 += a[ia + i + 2]! * b[ib + i + 2]!;
+    s3 += a[ia + i + 3]! * b[ib + i + 3]!;
   }
-  for (; i < n; i++) s0 += a[i]! * b[i]!;
+  for (; i < n; i++) s0 += a[ia + i]! * b[ib + i]!;
   return s0 + s1 + s2 + s3;
 }
 

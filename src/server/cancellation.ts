@@ -3,7 +3,7 @@
  * work (stale diagnostics runs) and helpers that turn an LSP token into `RequestCancelled`.
  */
 import { CancellationToken, LSPErrorCodes, ResponseError } from 'vscode-languageserver/node';
-import { CancelledError, type CancellationFlag } from './model/engine';
+import { CancelledError, type CancellationFlag } from '../core/cancellation';
 
 /** A cancellation flag the server sets itself, e.g. when a newer document version arrives. */
 export class CancelSource implements CancellationFlag {
@@ -73,7 +73,6 @@ export function raceToken<T>(promise: Promise<T>, token: CancellationToken | und
 export function isCancellation(e: unknown): boolean {
   return (
     e instanceof CancelledError ||
-    (e instanceof Error && e.name === 'CancelledError') ||
     (e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled)
   );
 }

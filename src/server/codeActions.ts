@@ -12,11 +12,14 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { Row } from '../core/csv/types';
-import { deleteRowEdit, insertRowEdit, replaceRowEdit } from '../core/csv/serialize';
+import { deleteRowEdit, insertRowEdit, replaceRowEdit, UnsafeEditError } from '../core/csv/serialize';
+import { insertSolrRuleEdit } from '../core/formats/solr';
 import { termKey } from '../core/dictionary';
+import { visibleText } from '../core/visible';
 import { ClientCommands, DiagnosticCodes, diagnosticSource, type FineTuneCommandArgs, type Neighbor } from '../shared/protocol';
 import type { DiagnosticData } from './diagnostics';
 import type { Analysis } from './documents';
+import { unsafeEditMessage } from './messages';
 
 export interface CodeActionInput {
   analysis: Analysis;
@@ -39,11 +42,23 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
   const { analysis: a, params } = input;
   const out: CodeAction[] = [];
   const edit = (e: { start: number; end: number; newText: string }): WorkspaceEdit => workspaceEdit(input, [a.docEdit(e)]);
+  /** A row edit, or — when it would change how other rows read — the action greyed out with why. */
+  const guarded = (make: () => { start: number; end: number; newText: string }): Pick<CodeAction, 'edit' | 'disabled'> => {
+    try {
+      return { edit: edit(make()) };
+    } catch (e) {
+      if (e instanceof UnsafeEditError) return { disabled: { reason: unsafeEditMessage(e.line) } };
+      throw e;
+    }
+  };
   const labelColumn = labelColumnOf(a);
   let fineTuneOffered = false;
 
   for (const d of params.context.diagnostics) {
     if (d.source !== diagnosticSource) continue;
+    // The row edits below write CSV. A Solr file's rule is a line, so removing a whole rule is the
+    // same edit; an ES synonyms set gets the fine-tuning action only.
+    if (a.format === 'es' && d.code !== DiagnosticCodes.lowSimilarity) continue;
     const data = d.data as DiagnosticData | undefined;
     if (!data || data.version !== a.version) continue;
     const row = a.dict.rows[data.row];
@@ -54,8 +69,8 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
       case DiagnosticCodes.selfPair:
       case DiagnosticCodes.conflictingLabel: {
         const removal = removePairEdit(a, row, data.column);
-        if (removal) {
-          out.push(fix(removalTitle(d.code, removal.whole, row.range.start.line + 1), d, edit(removal.edit), true));
+        if (removal && (a.format === 'csv' || removal.whole)) {
+          out.push(fix(removalTitle(d.code, removal.whole, row.range.start.line + 1), d, guarded(removal.edit), true));
         }
         break;
       }
@@ -66,7 +81,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
           const values = row.cells.map((c) => c.raw);
           values[labelColumn] = label;
           const title = label === '0' ? l10n.t('Mark as negative (label 0)') : l10n.t('Mark as synonym (label 1)');
-          out.push(fix(title, d, edit(replaceRowEdit(a.dict, row.index, values)), false));
+          out.push(fix(title, d, guarded(() => replaceRowEdit(a.dict, row.index, values)), false));
         }
         if (d.code === DiagnosticCodes.lowSimilarity && !fineTuneOffered) {
           fineTuneOffered = true;
@@ -80,18 +95,18 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
   // Actions on the row under the cursor, independent of diagnostics.
   const cursor = params.range.start;
   const row = a.rowAt(cursor);
-  if (row?.term && row.synonyms.length === 1) {
+  if (a.format === 'csv' && row?.term && row.synonyms.length === 1) {
     const values = row.cells.map((c) => c.raw);
     const s = row.synonyms[0].column;
     [values[row.term.column], values[s]] = [values[s], values[row.term.column]];
     out.push({
-      title: l10n.t('Swap term and synonym ({0} ↔ {1})', row.synonyms[0].text, row.term.text),
+      title: l10n.t('Swap term and synonym ({0} ↔ {1})', visibleText(row.synonyms[0].text), visibleText(row.term.text)),
       kind: CodeActionKind.RefactorRewrite,
-      edit: edit(replaceRowEdit(a.dict, row.index, values)),
+      ...guarded(() => replaceRowEdit(a.dict, row.index, values)),
     });
   }
   const hit = a.termCellAt(cursor);
-  if (hit) {
+  if (hit && a.format !== 'es') {
     const term = hit.cell.text;
     const partners = a.partnersOf(term);
     const neighbors = input.neighbors(term) ?? [];
@@ -99,9 +114,9 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
     for (const n of fresh) {
       const values = newPairValues(term, n.term, labelColumn, '1');
       out.push({
-        title: l10n.t('Add pair {0} ~ {1} (cosine {2})', term, n.term, n.cosine.toFixed(2)),
+        title: l10n.t('Add pair {0} ~ {1} (cosine {2})', visibleText(term), visibleText(n.term), n.cosine.toFixed(2)),
         kind: suggestKind,
-        edit: edit(insertRowEdit(a.dict, values, hit.row.index)),
+        ...guarded(() => (a.format === 'solr' ? insertSolrRuleEdit(a.dict, hit.row.index, [term, n.term]) : insertRowEdit(a.dict, values, hit.row.index))),
       });
     }
   }
@@ -120,8 +135,8 @@ function removalTitle(code: Diagnostic['code'], whole: boolean, line: number): s
   return whole ? l10n.t('Remove row: duplicate pair (line {0})', line) : l10n.t('Remove synonym: duplicate pair (line {0})', line);
 }
 
-function fix(title: string, d: Diagnostic, edit: WorkspaceEdit, preferred: boolean): CodeAction {
-  return { title, kind: CodeActionKind.QuickFix, diagnostics: [d], edit, isPreferred: preferred };
+function fix(title: string, d: Diagnostic, edit: Pick<CodeAction, 'edit' | 'disabled'>, preferred: boolean): CodeAction {
+  return { title, kind: CodeActionKind.QuickFix, diagnostics: [d], ...edit, isPreferred: preferred && !edit.disabled };
 }
 
 function fineTune(uri: string, kind: string): CodeAction {
@@ -162,12 +177,12 @@ export function newPairValues(term: string, synonym: string, labelColumn: number
  * Removes one pair of a row: the whole record when it is the row's only pair, otherwise just the
  * synonym cell (dropped when nothing positional follows it, emptied otherwise).
  */
-function removePairEdit(a: Analysis, row: Row, column: number | undefined): { edit: { start: number; end: number; newText: string }; whole: boolean } | undefined {
-  if (row.synonyms.length <= 1 || column === undefined) return { edit: deleteRowEdit(a.dict, row.index), whole: true };
+function removePairEdit(a: Analysis, row: Row, column: number | undefined): { edit: () => { start: number; end: number; newText: string }; whole: boolean } | undefined {
+  if (row.synonyms.length <= 1 || column === undefined) return { edit: () => deleteRowEdit(a.dict, row.index), whole: true };
   const values = row.cells.map((c) => c.raw);
   if (column >= values.length) return undefined;
   const positional = a.dict.header?.roles.some((r, i) => i > column && r !== 'synonym') || row.labelCell !== undefined;
   if (positional) values[column] = '';
   else values.splice(column, 1);
-  return { edit: replaceRowEdit(a.dict, row.index, values), whole: false };
+  return { edit: () => replaceRowEdit(a.dict, row.index, values), whole: false };
 }

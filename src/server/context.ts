@@ -72,6 +72,30 @@ export class ServerContext {
     return resolveModelSpec(s.model, this.baseFolder(uri));
   }
 
+  /**
+   * The model that serves a document: the one its settings ask for, except while that one is
+   * loading or after it failed to load, when the document's previous model — if it was ready —
+   * keeps serving diagnostics, hovers, inlay hints and code actions (the status shows the new
+   * model's state and error).
+   */
+  servingEntry(s: Settings, uri: string): { wanted: ModelEntry; entry: ModelEntry } {
+    const wanted = this.host.get(this.specFor(s, uri));
+    const previousSpec = this.states.get(uri)?.spec;
+    const previous = previousSpec && previousSpec !== wanted.spec ? this.host.peek(previousSpec) : undefined;
+    return { wanted, entry: wanted.state !== 'ready' && previous?.state === 'ready' ? previous : wanted };
+  }
+
+  /** Disposes engines no open document asks for or is still served by. */
+  async releaseUnused(): Promise<void> {
+    const keep = new Set<string>();
+    for (const uri of this.documents.keys()) {
+      keep.add(this.specFor(await this.settings.get(uri), uri));
+      const served = this.states.get(uri)?.spec;
+      if (served) keep.add(served);
+    }
+    await this.host.retainOnly(keep);
+  }
+
   /** The workspace folder holding `uri` (the innermost), else its own folder, else the first folder. */
   baseFolder(uri: string): string | undefined {
     const p = fsPath(uri);

@@ -8,11 +8,12 @@ import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { Cell, Pair, PairIssueKind, Row } from '../core/csv/types';
 import { flagPair, type PairFlag, type Thresholds } from '../core/scoring';
+import { visibleText } from '../core/visible';
 import { DiagnosticCodes, diagnosticSource } from '../shared/protocol';
 import type { SeveritySetting, SeveritySettings, Settings } from '../shared/settings';
 import type { Analysis, DocumentIndex } from './documents';
 import { firstPairMessage, flagMessage, issueMessage, problemMessage, termTooLongMessage, unknownTermMessage } from './messages';
-import type { TextAnalysis } from './model/engine';
+import type { TextAnalysis } from '../runtime/model/engine';
 import { analyzeTerm, type ModelEntry } from './models';
 import type { VectorStore } from './vocabulary';
 
@@ -85,6 +86,8 @@ export function toSeverity(s: SeveritySetting): DiagnosticSeverity | undefined {
 function make(code: string, severity: DiagnosticSeverity, range: Diagnostic['range'], message: string, data?: DiagnosticData): Diagnostic {
   // One literal per shape (no property added afterwards): thousands are built per publish.
   const codeDesc = codeDescription(code);
+  // Terms in the message show their control and bidi characters (a U+202E cannot reorder it).
+  message = visibleText(message, '\n');
   return data
     ? { range, severity, code, codeDescription: codeDesc, source: diagnosticSource, message, data }
     : { range, severity, code, codeDescription: codeDesc, source: diagnosticSource, message };
@@ -111,7 +114,7 @@ export function structuralDiagnostics(a: Analysis, settings: Settings): Diagnost
       d.relatedInformation = [
         {
           location: { uri: a.uri, range: a.docRange(first.b.range) },
-          message: firstPairMessage(first),
+          message: visibleText(firstPairMessage(first), '\n'),
         },
       ];
     }

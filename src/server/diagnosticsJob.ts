@@ -22,8 +22,15 @@ const FEW_TERMS = 256;
 /** Embedding batches at least this large report work-done progress. */
 const PROGRESS_MIN_TERMS = 5000;
 
-/** The job function the scheduler runs for a document (never rejects). */
-export function diagnosticsJob(ctx: ServerContext, vocabulary: VocabularyFiles<ModelEntry>): (uri: string, job: CancelSource) => Promise<void> {
+/**
+ * The job function the scheduler runs for a document (never rejects). `reschedule` asks for a new
+ * job of a document (when the model it waits for becomes ready while the previous one serves it).
+ */
+export function diagnosticsJob(
+  ctx: ServerContext,
+  vocabulary: VocabularyFiles<ModelEntry>,
+  reschedule: (uri: string) => void,
+): (uri: string, job: CancelSource) => Promise<void> {
   const { connection, documents } = ctx;
 
   /**
@@ -79,8 +86,14 @@ export function diagnosticsJob(ctx: ServerContext, vocabulary: VocabularyFiles<M
         publish([]);
         return;
       }
-      const entry = ctx.host.get(ctx.specFor(s, uri));
+      const { wanted, entry } = ctx.servingEntry(s, uri);
+      if (entry !== wanted) {
+        // Served by the previous model meanwhile; switch once the new one is ready.
+        wanted.ready.then(() => reschedule(uri), () => undefined);
+      }
+      const switched = ctx.states.get(uri)?.spec !== undefined && ctx.states.get(uri)?.spec !== entry.spec;
       attachTerms(uri, a, entry);
+      if (switched) void ctx.releaseUnused().catch(() => undefined);
       const structural = structuralDiagnostics(a, s);
       const t = thresholdsFor(s, entry.modelId);
       if (entry.state === 'ready') {
@@ -92,7 +105,7 @@ export function diagnosticsJob(ctx: ServerContext, vocabulary: VocabularyFiles<M
           if (stale()) return;
           allEmbedded(a, entry.store!);
           publish(structural.concat(modelDiagnostics(a, s, entry, t).diagnostics));
-          ctx.host.notify(entry);
+          if (entry === wanted) ctx.host.notify(entry);
           void vocabulary.load(entry, s.vocabularyFiles, ctx.baseFolder(uri));
           return;
         }
@@ -108,7 +121,7 @@ export function diagnosticsJob(ctx: ServerContext, vocabulary: VocabularyFiles<M
       allEmbedded(a, entry.store!);
       const m = modelDiagnostics(a, s, entry, thresholdsFor(s, entry.modelId));
       publish(structural.concat(m.diagnostics));
-      ctx.host.notify(entry);
+      if (entry === wanted) ctx.host.notify(entry);
       if (ctx.support.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
       void vocabulary.load(entry, s.vocabularyFiles, ctx.baseFolder(uri));
     } catch (e) {

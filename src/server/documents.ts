@@ -15,6 +15,12 @@ import type { Cell, Dictionary, Pair, PairIssue, Row } from '../core/csv/types';
 import { lowerBoundRow as firstPairOfRow, parseDictionary, reparseDictionary, type DictionaryChange } from '../core/csv/parse';
 import { PairIssueIndex, synonymGroups, termKey } from '../core/dictionary';
 import { LineIndex } from '../core/text';
+import { formatOfDocument, parseAnyDictionary, type DictionaryFormat } from '../core/formats/dictionary';
+
+/** The format of a document: by language id, else by its file name (`synonymLens.files` globs). */
+export function documentFormat(doc: Pick<TextDocument, 'languageId' | 'uri'>): DictionaryFormat {
+  return formatOfDocument(doc.languageId, doc.uri);
+}
 
 /** Additions and removals since a consumer last took them; an addition undone before that cancels out. */
 export class Delta<T> {
@@ -215,16 +221,29 @@ export class Analysis {
     readonly dict: Dictionary,
     /** Shared with the document's other versions; only the newest may use it. */
     readonly index: DocumentIndex = new DocumentIndex(dict),
+    /** CSV, or a search engine's synonym file (Solr, ES synonyms set) read into the same model. */
+    readonly format: DictionaryFormat = 'csv',
   ) {
     this.issues = index.pairIssues.issues();
   }
 
   static of(doc: TextDocument): Analysis {
+    const format = documentFormat(doc);
+    if (format !== 'csv') {
+      const dict = parseAnyDictionary(doc.getText(), format).dict;
+      return new Analysis(doc.uri, doc.version, dict, new DocumentIndex(dict), format);
+    }
     return new Analysis(doc.uri, doc.version, parseDictionary(doc.getText()));
   }
 
   /** The analysis of a later version of the same document; this one is superseded by it. */
   next(doc: TextDocument): Analysis {
+    // Solr and ES files are re-read whole (they are small next to the CSVs the incremental path is for).
+    if (this.format !== 'csv') {
+      const next = Analysis.of(doc);
+      this.successor = next;
+      return next;
+    }
     const { dict, change } = reparseDictionary(this.dict, doc.getText());
     let index: DocumentIndex;
     if (change) {

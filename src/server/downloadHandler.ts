@@ -12,7 +12,7 @@ import { DownloadModelRequest, MODEL_VARIANTS, type DownloadModelErrorData, type
 import { isCancellation, requestCancelled } from './cancellation';
 import { modelErrorMessage, modelErrorTexts } from './messages';
 import { openRequestProgress } from './progress';
-import { downloadModel, DownloadError, type DownloadProgress } from './model/hub/download';
+import { downloadModel, DownloadError, type DownloadProgress } from '../runtime/model/hub/download';
 
 const MB = 1024 * 1024;
 const mb = (bytes: number) => (bytes / MB).toFixed(1);

@@ -1,6 +1,8 @@
 /**
  * Hover on a term cell: the term's synonym group and its nearest neighbours in the vocabulary,
- * with command links to add a neighbour as a synonym or open the heatmap.
+ * with command links to add a neighbour as a synonym or open the heatmap. "Add as synonym" is
+ * offered only at or above the model's flagging threshold (per-model thresholds apply): a pair
+ * added below it would be flagged as low-similarity at once, so the rest are neighbours only.
  */
 import * as l10n from '@vscode/l10n';
 import { MarkupKind, type Hover } from 'vscode-languageserver/node';
@@ -20,6 +22,8 @@ export interface HoverInput {
   neighbors?: Neighbor[];
   /** Vocabulary terms still waiting for vectors (they cannot be neighbours yet). */
   pendingTerms: number;
+  /** The model's flagging threshold (cosine in [-1, 1]): below it a neighbour is not offered as a synonym. */
+  threshold: number;
 }
 
 /** Marks neighbours paired with `term` in the dictionary: synonyms (same group) and label-0 partners. */
@@ -64,6 +68,7 @@ export function renderHover(input: HoverInput): Hover {
       let mark = '';
       if (n.isSynonym) mark = ` ✓ ${l10n.t('synonym')}`;
       else if (n.isNegative) mark = ` ✗ ${l10n.t('labelled not a synonym')}`;
+      else if (n.cosine < input.threshold) mark = ` — ${l10n.t('neighbour only (below the threshold {0})', formatCosine(input.threshold))}`;
       else {
         const args: AddSynonymCommandArgs = { uri: a.uri, term, synonym: n.term };
         mark = ` — ${commandLink(l10n.t('Add as synonym'), ClientCommands.addSynonym, [args], l10n.t('Append this pair to the dictionary'))}`;

@@ -4,16 +4,18 @@
  * `<img src=x onerror=…>` must render as literal text, never as a link or HTML.
  */
 
+import { visibleText } from '../core/visible';
+
 /** Markdown punctuation that can start or end a construct (CommonMark's escapable ASCII set). */
 const MARKDOWN_PUNCTUATION = /[\\`*_{}[\]()#+\-.!|~"'$:/=]/g;
 
 /**
  * Escapes text for Markdown: HTML-escapes `& < >` (so no tag or entity survives) and
- * backslash-escapes Markdown punctuation; line breaks become spaces (a term is one line).
+ * backslash-escapes Markdown punctuation; line breaks become spaces (a term is one line), other
+ * control and bidi characters visible escapes (`visibleText`).
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
+  return visibleText(text.replace(/[\r\n]+/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

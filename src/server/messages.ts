@@ -7,7 +7,7 @@
  * what core writes (test/unit/serverMessages.test.ts checks each English text against core's).
  *
  * Model loading and download errors (`ModelLoadError`, `DownloadError`, `HttpError`) carry a
- * `messageId` and `args` beside their English `message` (src/server/model/errorMessages.ts) and are
+ * `messageId` and `args` beside their English `message` (src/runtime/model/errorMessages.ts) and are
  * said here the same way (`modelErrorMessage`).
  *
  * Every `l10n.t` takes a literal message, so test/unit/l10n.test.ts can check the zh-cn bundle.
@@ -15,7 +15,8 @@
 import * as l10n from '@vscode/l10n';
 import type { Pair, PairIssue, Problem, ProblemMessageId } from '../core/csv/types';
 import { formatCosine, type PairFlag, type Thresholds } from '../core/scoring';
-import { isModelErrorText, type ModelErrorMessageId, type ModelErrorText } from './model/errorMessages';
+import { isModelErrorText, type ModelErrorMessageId, type ModelErrorText } from '../runtime/model/errorMessages';
+import type { VocabularySkip } from './vocabularyFile';
 
 type Arg = string | number;
 
@@ -52,6 +53,15 @@ export const problemTexts: Readonly<Record<ProblemMessageId, (...args: Arg[]) =>
   extraColumns: (line, columns, header) =>
     l10n.t('Line {0} has {1} columns; the header has {2}. Cells beyond the header are ambiguous when there is a label column.', line!, columns!, header!),
   nulCharacter: (line) => l10n.t('Line {0}: NUL character (U+0000); the file may be binary or in UTF-16.', line!),
+  solrTwoMappings: (line) => l10n.t('Invalid synonym rule at line {0}: more than one explicit mapping specified on the same line', line!),
+  solrEliminated: (line, term) => l10n.t('Invalid synonym rule at line {0}: term: {1} was completely eliminated by analyzer', line!, term!),
+  solrDanglingEscape: (line) => l10n.t('Line {0}: the rule ends with a lone backslash, which escapes nothing; the engine keeps it as a character of the term.', line!),
+  solrSingleTerm: (line) => l10n.t('Line {0}: a rule with a single term maps nothing.', line!),
+  solrIndentedComment: (line) => l10n.t('Line {0}: "#" is not the first character, so the engine reads this line as a rule, not a comment.', line!),
+  esInvalidJson: (line, column, detail) => l10n.t('Line {0}, column {1}: invalid JSON: {2}.', line!, column!, detail!),
+  esNoSynonymsSet: () => l10n.t('No "synonyms_set" array: a synonyms set is an object whose "synonyms_set" lists entries with an "id" and a "synonyms" rule.'),
+  esInvalidRule: (line) => l10n.t('Line {0}: a synonyms set entry needs a "synonyms" string.', line!),
+  esTooManyRules: (rules, limit) => l10n.t('The set has {0} rules; Elasticsearch accepts at most {1} rules in one synonyms set.', rules!, limit!),
 };
 
 /** A parser problem's message in the display language. */
@@ -76,6 +86,12 @@ export const modelErrorTexts: Readonly<Record<ModelErrorMessageId, (...args: Arg
   unsupportedNoModelType: (...a) => l10n.t('Transformer model folders are not supported yet: {0} (config.json has no model_type; only "{1}" folders load for now)', ...a),
   unsupportedModelType: (...a) => l10n.t('Transformer model folders are not supported yet: {0} (config.json has model_type {1}; only "{2}" folders load for now)', ...a),
   modelFileNotFound: (...a) => l10n.t('Model file not found: {0}', ...a),
+  transformerNoTokenizer: (...a) => l10n.t('{0} has a transformer config.json (model_type {1}) but no tokenizer.json, which transformer models need: copy tokenizer.json from the model\'s repository into the folder.', ...a),
+  configNotObject: (...a) => l10n.t('{0} must be a JSON object with model_type, but it holds {1}.', ...a),
+  modelFileIsFolder: (...a) => l10n.t('{0} is a folder where a file is expected.', ...a),
+  modelFileLinkLoop: (...a) => l10n.t('{0} is a symbolic link that loops back on itself (ELOOP).', ...a),
+  modelFileUnreadable: (...a) => l10n.t('Cannot read {0} ({1}).', ...a),
+  dimensionTooSmall: (...a) => l10n.t('{0}: the model\'s vectors have dimension {1}; cosine similarity needs at least 2 (every pair would score 1.00). Is this an embedding model?', ...a),
   modelFileProblem: (...a) => l10n.t('{0}: {1}', ...a),
   hfCacheNoSnapshot: (...a) => l10n.t('The Hugging Face cache folder {0} has no snapshot', ...a),
   jsonMissing: (...a) => l10n.t('{0} is missing: {1}', ...a),
@@ -114,7 +130,7 @@ export const modelErrorTexts: Readonly<Record<ModelErrorMessageId, (...args: Arg
   adjustedConfigField: (...a) => l10n.t('Invalid {0}: "{1}" is missing or not a valid value', ...a),
   adjustedDimension: (...a) => l10n.t('{0}: the adjusted vectors have dimension {1}, but the model has dimension {2}', ...a),
   notRepoId: (...a) => l10n.t('Not a repository id: "{0}" (expected org/name)', ...a),
-  offline: (...a) => l10n.t('Cannot reach {0} ({1}). You may be offline, or the hub may be blocked here: set HF_ENDPOINT (or the synonymLens endpoint setting) to a mirror, or HTTPS_PROXY to your proxy. The built-in model stays in use.', ...a),
+  offline: (...a) => l10n.t('Cannot reach {0} ({1}). You may be offline, or the hub may be blocked here: set HF_ENDPOINT (or the synonymLens.hub.endpoint setting) to a mirror, or HTTPS_PROXY to your proxy. The built-in model stays in use.', ...a),
   listing: (...a) => l10n.t('Listing {0}@{1} at {2}', ...a),
   downloading: (...a) => l10n.t('Downloading {0} of {1}', ...a),
   notFound: (...a) => l10n.t('{0}: not found (HTTP 404). Check the repository id "{1}", the revision and the file name.', ...a),
@@ -124,6 +140,9 @@ export const modelErrorTexts: Readonly<Record<ModelErrorMessageId, (...args: Arg
   noOnnxInRepo: (...a) => l10n.t('The repository has no ONNX model (looked for onnx/model*.onnx and model*.onnx). Try its ONNX export, e.g. a Xenova/… repository.', ...a),
   repoLacksFile: (...a) => l10n.t('The repository lacks {0}, which the engine needs.', ...a),
   repoLacksFiles: (...a) => l10n.t('The repository lacks {0} and {1}, which the engine needs.', ...a),
+  unsafeRepoPath: (...a) => l10n.t('The hub listed a file path that is not a plain relative path inside the model folder: "{0}". Nothing was written; the hub or mirror may be hostile.', ...a),
+  unsafeSymlink: (...a) => l10n.t('{0}: {1} is a symbolic link, and a download writes only plain files inside the model folder. Remove the link and try again.', ...a),
+  unsafeExternalData: (...a) => l10n.t('The ONNX graph {0} names external data "{1}", which is not a plain relative path inside the model folder; the download was refused.', ...a),
   verificationFailed: (...a) => l10n.t('{0} from {1} failed verification ({2}); the partial file was deleted. The mirror may be serving corrupt data.', ...a),
   failedAfterAttempts: (...a) => l10n.t('{0}: {1} after {2} attempts', ...a),
   truncated: (...a) => l10n.t('truncated: {0} of {1} bytes', ...a),
@@ -212,4 +231,32 @@ export function pairVerdict(pair: Pair, cosine: number, t: Thresholds): string {
   return cosine > t.negativeThreshold
     ? l10n.t('cosine {0} > {1} (negative threshold): above — labelled 0, but the model finds them similar', c, nt)
     : l10n.t('cosine {0} ≤ {1} (negative threshold): below — agrees with label 0', c, nt);
+}
+
+/** Why a vocabulary file was skipped, for the warning the user sees. */
+export function vocabularySkippedMessage(file: string, skip: VocabularySkip): string {
+  switch (skip.reason) {
+    case 'not-regular':
+      switch (skip.kind) {
+        case 'fifo':
+          return l10n.t('Vocabulary file {0} was skipped: it is a FIFO (named pipe), not a regular file.', file);
+        case 'device':
+          return l10n.t('Vocabulary file {0} was skipped: it is a device, not a regular file.', file);
+        case 'directory':
+          return l10n.t('Vocabulary file {0} was skipped: it is a folder, not a file.', file);
+        default:
+          return l10n.t('Vocabulary file {0} was skipped: it is not a regular file.', file);
+      }
+    case 'too-large':
+      return l10n.t('Vocabulary file {0} was skipped: it is larger than {1} MB.', file, Math.round(skip.limit / (1024 * 1024)));
+    case 'timeout':
+      return l10n.t('Vocabulary file {0} was skipped: reading it took longer than {1} seconds.', file, Math.round(skip.ms / 1000));
+    case 'unreadable':
+      return l10n.t('Vocabulary file {0} was skipped: it cannot be read ({1}).', file, skip.detail);
+  }
+}
+
+/** A structured edit refused because the file has an unclosed quote before it (core `UnsafeEditError`). */
+export function unsafeEditMessage(line: number): string {
+  return l10n.t('Line {0} has a quote that is never closed, so this edit could change how the rows after it are read. Close that quote first.', line);
 }

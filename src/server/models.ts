@@ -10,12 +10,12 @@ import type { Connection } from 'vscode-languageserver/node';
 import { ModelStatusNotification, type ModelState } from '../shared/protocol';
 import type { ExecutionProvider } from '../shared/settings';
 import { VectorCache } from '../core/cache';
-import { AdjustedEngine } from './model/adjusted';
-import { CachedEngine } from './model/cachedEngine';
-import type { EmbeddingEngine, TextAnalysis } from './model/engine';
-import { loadEngine } from './model/load';
+import { AdjustedEngine } from '../runtime/model/adjusted';
+import { CachedEngine } from '../runtime/model/cachedEngine';
+import type { EmbeddingEngine, TextAnalysis } from '../runtime/model/engine';
+import { BUILTIN_V1_SPEC, loadEngine } from '../runtime/model/load';
 import { modelErrorMessage } from './messages';
-import { resolveTransformerSpec, TransformerEngine } from './model/transformer';
+import { resolveTransformerSpec, TransformerEngine } from '../runtime/model/transformer';
 import { VectorStore } from './vocabulary';
 
 export interface ModelEntry {
@@ -44,6 +44,7 @@ const MAX_EXTRA_MODELS = 2;
 
 /** Resolves a `model` setting against the folder of the resource it applies to. */
 export function resolveModelSpec(setting: string, baseFolder: string | undefined): string {
+  if (setting === BUILTIN_V1_SPEC) return BUILTIN_V1_SPEC; // the previous embedded model, kept loadable
   if (setting === 'builtin' || setting.startsWith('builtin:')) return 'builtin';
   // A Hugging Face id (`org/name`, what "Download from Hugging Face…" writes) names the downloaded
   // folder (SYNONYM_LENS_MODELS_DIR, set by the extension) or the HF cache — unless a folder of that

@@ -11,6 +11,8 @@
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  MessageType,
+  ShowMessageNotification,
   TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
@@ -36,18 +38,29 @@ import { VocabularyFiles } from './vocabularyFiles';
 export function startServer(connection: Connection): void {
   const ctx = new ServerContext(connection);
   const { documents } = ctx;
-  const vocabulary = new VocabularyFiles<ModelEntry>(connection.console, (entry) => ctx.host.notify(entry));
-  const scheduler = new DiagnosticsScheduler(diagnosticsJob(ctx, vocabulary));
+  const vocabulary = new VocabularyFiles<ModelEntry>(
+    {
+      info: (m) => connection.console.info(m),
+      warn: (m) => connection.console.warn(m),
+      // A notification, not a request: nothing waits on the user's answer.
+      tell: (message) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }),
+    },
+    (entry) => ctx.host.notify(entry),
+  );
+  const scheduler: DiagnosticsScheduler = new DiagnosticsScheduler(diagnosticsJob(ctx, vocabulary, (uri) => scheduler.schedule(uri)));
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
     const options = (params.initializationOptions ?? {}) as InitializationOptions;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0) scheduler.debounceMs = options.debounceMs;
     configureL10n(options.l10nBundle);
-    ctx.settings = new SettingsProvider(connection, caps.workspace?.configuration === true);
+    const untrusted = options.untrustedSettings && typeof options.untrustedSettings === 'object' ? options.untrustedSettings : undefined;
+    ctx.settings = new SettingsProvider(connection, caps.workspace?.configuration === true, untrusted);
+    const runtime = untrusted ? { threads: untrusted.threads, executionProvider: untrusted.executionProvider } : options;
+    if (untrusted) connection.console.info('Untrusted workspace: model, vocabulary files, execution provider and threads come from the user settings sent at start.');
     ctx.host = new ModelHost(connection, {
-      ...(typeof options.threads === 'number' ? { threads: options.threads } : {}),
-      ...(typeof options.executionProvider === 'string' ? { executionProvider: normalizeSettings({ executionProvider: options.executionProvider }).executionProvider } : {}),
+      ...(typeof runtime.threads === 'number' ? { threads: runtime.threads } : {}),
+      ...(typeof runtime.executionProvider === 'string' ? { executionProvider: normalizeSettings({ executionProvider: runtime.executionProvider }).executionProvider } : {}),
     });
     ctx.support = {
       inlayRefresh: caps.workspace?.inlayHint?.refreshSupport === true,
@@ -105,16 +118,10 @@ export function startServer(connection: Connection): void {
     void (async () => {
       ctx.settings.clear();
       vocabulary.reset((spec) => ctx.host.peek(spec)?.store);
-      const uris = documents.keys();
-      const specs = new Set<string>();
-      for (const uri of uris) specs.add(ctx.specFor(await ctx.settings.get(uri), uri));
-      // Engines nobody uses any more are disposed; a changed `model` loads on the next job.
-      for (const uri of uris) {
-        const st = ctx.states.get(uri);
-        if (st?.spec && !specs.has(st.spec)) st.spec = undefined;
-      }
-      await ctx.host.retainOnly(specs);
-      for (const uri of uris) scheduler.schedule(uri);
+      // Engines nobody uses any more are disposed; a changed `model` loads on the next job, and a
+      // document's previous model keeps serving it until then (ServerContext.servingEntry).
+      await ctx.releaseUnused();
+      for (const uri of documents.keys()) scheduler.schedule(uri);
     })().catch((e) => connection.console.error(`Configuration change failed: ${String(e)}`));
   });
 

@@ -4,7 +4,7 @@
  * document's close — the pattern of vscode-eslint — so nothing outlives a change.
  */
 import type { Connection } from 'vscode-languageserver/node';
-import { defaultSettings, normalizeSettings, type Settings } from '../shared/settings';
+import { defaultSettings, holdRestrictedSettings, normalizeSettings, type Settings, type UntrustedSettings } from '../shared/settings';
 
 export class SettingsProvider {
   private readonly byUri = new Map<string, Promise<Settings>>();
@@ -12,6 +12,8 @@ export class SettingsProvider {
   constructor(
     private readonly connection: Connection,
     private readonly supportsConfiguration: boolean,
+    /** Untrusted workspace: the restricted settings' values, whatever configuration answers say. */
+    private readonly untrusted?: UntrustedSettings,
   ) {}
 
   get(uri: string): Promise<Settings> {
@@ -32,13 +34,13 @@ export class SettingsProvider {
   }
 
   private async pull(uri: string): Promise<Settings> {
-    if (!this.supportsConfiguration) return defaultSettings;
+    if (!this.supportsConfiguration) return this.untrusted ? normalizeSettings(holdRestrictedSettings({}, this.untrusted)) : defaultSettings;
     try {
       const raw: unknown = await this.connection.workspace.getConfiguration({ scopeUri: uri, section: 'synonymLens' });
-      return normalizeSettings(raw);
+      return normalizeSettings(this.untrusted ? holdRestrictedSettings(raw, this.untrusted) : raw);
     } catch (e) {
       this.connection.console.warn(`Could not read settings for ${uri}: ${String(e)}; using defaults.`);
-      return defaultSettings;
+      return this.untrusted ? normalizeSettings(holdRestrictedSettings({}, this.untrusted)) : defaultSettings;
     }
   }
 }

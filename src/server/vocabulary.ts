@@ -5,8 +5,9 @@
  * user typed on the way to another ("普", "普拉") stay embedded but inactive, so they are never
  * re-embedded and never offered as neighbours; the matrix is compacted when they pile up.
  */
-import { CancelledError, type CancellationFlag, type EmbeddingEngine } from './model/engine';
-import { topK, VectorMatrix } from '../core/vectors';
+import { CancelledError, type CancellationFlag } from '../core/cancellation';
+import type { EmbeddingEngine } from '../runtime/model/engine';
+import { dotAt, topK, VectorMatrix } from '../core/vectors';
 import { yieldToEventLoop } from './cancellation';
 
 export interface Scored {
@@ -68,7 +69,7 @@ export class VectorStore {
     // Straight from the matrix storage: called for every pair on every edit, so no views.
     const data = (this.view ??= this.matrix.data);
     const dim = this.dimension;
-    return clamp(dotAt(data, ra * dim, rb * dim, dim));
+    return clamp(dotAt(data, ra * dim, data, rb * dim, dim));
   }
 
   /** The terms among `texts` that have no vector yet (each once). */
@@ -225,23 +226,6 @@ export class VectorStore {
     this.lock = run.catch(() => undefined);
     return run;
   }
-}
-
-/** Dot product of rows starting at offsets `i` and `j` of one matrix (four accumulators). */
-function dotAt(data: Float32Array, i: number, j: number, dim: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 3 < dim; k += 4) {
-    s0 += data[i + k] * data[j + k];
-    s1 += data[i + k + 1] * data[j + k + 1];
-    s2 += data[i + k + 2] * data[j + k + 2];
-    s3 += data[i + k + 3] * data[j + k + 3];
-  }
-  for (; k < dim; k++) s0 += data[i + k] * data[j + k];
-  return s0 + s1 + s2 + s3;
 }
 
 function clamp(c: number): number {

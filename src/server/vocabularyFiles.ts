@@ -4,11 +4,13 @@
  * dictionaries. A file is read again only when its modification time changed; a configuration
  * change drops every loaded file (`reset`) and the next diagnostics job loads the current list.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { parseDictionary } from '../core/csv/parse';
 import { uniqueTerms } from '../core/dictionary';
 import { CancelSource, isCancellation } from './cancellation';
+import { vocabularySkippedMessage } from './messages';
+import { readVocabularyFile, VocabularySkipError } from './vocabularyFile';
 import type { VectorStore } from './vocabulary';
 
 /** What the loader needs of a model entry. */
@@ -20,6 +22,8 @@ export interface VocabularyTarget {
 export interface VocabularyLog {
   info(message: string): void;
   warn(message: string): void;
+  /** A message the user sees (a file skipped, and why); nothing waits on an answer. */
+  tell(message: string): void;
 }
 
 /** The source id a vocabulary file's terms are registered under in a store. */
@@ -53,7 +57,7 @@ export class VocabularyFiles<E extends VocabularyTarget = VocabularyTarget> {
         const mtime = (await stat(abs)).mtimeMs;
         if (loaded.get(abs) === mtime) continue;
         loaded.set(abs, mtime);
-        const terms = vocabularyTerms(abs, await readFile(abs, 'utf8'));
+        const terms = vocabularyTerms(abs, await readVocabularyFile(abs));
         store.setSource(vocabularySource(abs), terms);
         const jobKey = `${entry.spec}\u0000${abs}`;
         this.jobs.get(jobKey)?.cancel();
@@ -66,6 +70,13 @@ export class VocabularyFiles<E extends VocabularyTarget = VocabularyTarget> {
         this.embeddedInto(entry);
       } catch (e) {
         if (isCancellation(e)) return;
+        if (e instanceof VocabularySkipError) {
+          // Said once per file and modification (kept in `loaded`), not on every document's job.
+          const message = vocabularySkippedMessage(abs, e.skip);
+          this.log.warn(message);
+          this.log.tell(message);
+          continue;
+        }
         loaded.delete(abs);
         this.log.warn(`Vocabulary file ${abs} could not be loaded: ${e instanceof Error ? e.message : String(e)}`);
       }

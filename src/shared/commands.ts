@@ -11,6 +11,8 @@ export const Commands = {
   evaluate: 'synonymLens.evaluate',
   selectModel: 'synonymLens.selectModel',
   exportSynonyms: 'synonymLens.exportSynonyms',
+  convertDictionary: 'synonymLens.convertDictionary',
+  openDocs: 'synonymLens.openDocs',
   openAsTable: 'synonymLens.openAsTable',
   showHeatmap: 'synonymLens.showHeatmap',
   showReport: 'synonymLens.showReport',

@@ -4,8 +4,11 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Range, TextEdit } from 'vscode-languageserver-protocol';
+import type { AdapterKind } from '../core/learn/adapter';
+import type { AdjustMethod as AdjustMethodName } from '../core/learn/adjust';
 import type { EpochSelection } from '../core/learn/epochs';
 import type { Evaluation } from '../core/learn/evaluate';
+import type { LossName as FineTuneLoss } from '../core/learn/losses';
 import { Commands } from './commands';
 import type { ExecutionProvider } from './settings';
 
@@ -28,6 +31,13 @@ export interface InitializationOptions {
    * message → translation). Without one the server's messages are English (messages.ts).
    */
   l10nBundle?: Record<string, string>;
+  /**
+   * Present when the workspace is untrusted: the user values of the restricted settings
+   * (`restrictedSettingKeys`, keyed relative to `synonymLens`). The server then takes those
+   * settings only from here, whatever configuration answers say, and ignores `threads` and
+   * `executionProvider` above in favour of these.
+   */
+  untrustedSettings?: Record<string, unknown>;
 }
 
 /** State of the embedding model in the server. */
@@ -246,12 +256,17 @@ export const diagnosticSource = 'synonym-lens';
 // ---------------------------------------------------------------------------------------------
 // Learning: fine-tuning, vector adjustment, evaluation (long jobs: work-done progress, cancellable)
 
+// The learning enumerations are declared once, in core, next to the code that implements them;
+// the protocol speaks them under its own names.
 /** Fine-tuning losses, named as sentence-transformers names them. */
-export type FineTuneLoss = 'cosine' | 'mnrl' | 'cosent' | 'contrastive';
-export const FINE_TUNE_LOSSES: readonly FineTuneLoss[] = ['cosine', 'mnrl', 'cosent', 'contrastive'];
-
+export { LOSS_NAMES as FINE_TUNE_LOSSES } from '../core/learn/losses';
+export type { FineTuneLoss };
 /** Vector adjustment methods (see docs/learning.md). */
-export type AdjustMethodName = 'seed' | 'retrofit' | 'counterfit';
+export { ADJUST_METHODS } from '../core/learn/adjust';
+export type { AdjustMethodName };
+/** Adapter kinds over a frozen transformer encoder. */
+export { ADAPTER_KINDS } from '../core/learn/adapter';
+export type { AdapterKind };
 
 /** How the labelled data of a learning job was split and completed. */
 export interface LearningDataSummary {
@@ -290,7 +305,7 @@ export interface LearningReport {
   data: LearningDataSummary;
   loss: FineTuneLoss;
   /** `epochs` is the limit asked for; `epochSelection.epochs` the epochs the model was trained for. */
-  hyperParameters: { epochs: number; batchSize: number; lr: number; seed: number; validation?: number; shapeFeatures?: boolean; learnOrderWeights?: boolean; adapter?: 'linear' | 'mlp' };
+  hyperParameters: { epochs: number; batchSize: number; lr: number; seed: number; validation?: number; shapeFeatures?: boolean; learnOrderWeights?: boolean; adapter?: AdapterKind };
   /** How the epoch count was chosen on held-out training groups (absent with `validation` 0 or too little data). */
   epochSelection?: EpochSelection;
   /**
@@ -329,7 +344,7 @@ export interface FineTuneParams {
   /** Char-n-gram models: learn one weight per n-gram kind. Default false. */
   learnOrderWeights?: boolean;
   /** Transformer models: `linear` residual adapter (default) or a one-hidden-layer residual `mlp`. */
-  adapter?: 'linear' | 'mlp';
+  adapter?: AdapterKind;
   /**
    * After fine-tuning, also adjust the dictionary's terms as the fine-tuned model embeds them (all
    * pairs of the dictionary) and write the table into the new folder (`adjusted/`), which then
@@ -424,8 +439,8 @@ export namespace EvaluateRequest {
 // Model download (Select Embedding Model… → Download from Hugging Face)
 
 /** Which ONNX file of a repository to fetch: `onnx/model.onnx`, `…_quantized.onnx` (int8) or `…_fp16.onnx`. */
-export type ModelVariant = 'fp32' | 'quantized' | 'fp16';
-export const MODEL_VARIANTS: readonly ModelVariant[] = ['fp32', 'quantized', 'fp16'];
+export const MODEL_VARIANTS = ['fp32', 'quantized', 'fp16'] as const;
+export type ModelVariant = (typeof MODEL_VARIANTS)[number];
 
 export interface DownloadModelParams {
   /** Repository id `org/name`, e.g. `Xenova/bge-small-zh-v1.5`. */
@@ -452,7 +467,7 @@ export interface DownloadModelResult {
 
 /** `data` of a failed `synonymLens/downloadModel` (InternalError): the downloader's failure kind. */
 export interface DownloadModelErrorData {
-  code: 'not-found' | 'unauthorized' | 'offline' | 'integrity' | 'stalled' | 'http' | 'no-variant';
+  code: 'not-found' | 'unauthorized' | 'offline' | 'integrity' | 'stalled' | 'http' | 'no-variant' | 'unsafe-path';
 }
 
 /**

@@ -4,6 +4,8 @@
  * and passes whatever it gets through `normalizeSettings`, so a hand-edited settings.json with a
  * wrong type degrades to the default instead of breaking the server.
  */
+import { ADAPTER_KINDS, type AdapterKind } from '../core/learn/adapter';
+import { ADJUST_METHODS, type AdjustMethod } from '../core/learn/adjust';
 import { LOSS_NAMES, type LossName } from '../core/learn/losses';
 
 /** Severity names as users write them; `off` hides the diagnostic kind. */
@@ -72,15 +74,15 @@ export interface Settings {
     /** Char-n-gram models: learn shape features (docs/learning.md). */
     shapeFeatures: boolean;
     /** Transformer models: the adapter over the frozen encoder. */
-    adapter: 'linear' | 'mlp';
+    adapter: AdapterKind;
     /** After fine-tuning, adjust the dictionary's terms with the new model and store them in its folder; `none`: no table. */
-    adjust: 'none' | 'seed' | 'retrofit' | 'counterfit';
+    adjust: 'none' | AdjustMethod;
   };
 }
 
 /** Execution providers a user may choose for transformer models. */
-export type ExecutionProvider = 'cpu' | 'cuda' | 'auto';
-export const EXECUTION_PROVIDERS: readonly ExecutionProvider[] = ['cpu', 'cuda', 'auto'];
+export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'auto'] as const;
+export type ExecutionProvider = (typeof EXECUTION_PROVIDERS)[number];
 
 function executionProvider(v: unknown, fallback: ExecutionProvider): ExecutionProvider {
   const s = typeof v === 'string' ? v.trim().toLowerCase() : '';
@@ -117,9 +119,12 @@ export const defaultSettings: Settings = Object.freeze({
 /**
  * Settings an untrusted workspace may not set (package.json `restrictedConfigurations` lists the
  * same keys): they choose code and data the extension loads or fetches — a model folder, a download
- * server. The client answers the server with their user values and ignores workspace values.
+ * server, files to read anywhere on the machine — or how the native runtime runs (execution
+ * provider, threads). The client answers the server with their user values and ignores workspace
+ * values; the server, told the workspace is untrusted, holds them to the values the client sent at
+ * start (see `untrustedSettings`).
  */
-export const restrictedSettingKeys = ['synonymLens.model', 'synonymLens.hub.endpoint'] as const;
+export const restrictedSettingKeys = ['synonymLens.model', 'synonymLens.hub.endpoint', 'synonymLens.vocabularyFiles', 'synonymLens.executionProvider', 'synonymLens.threads'] as const;
 
 /** Restricted keys relative to the `synonymLens` section, e.g. `model`, `hub.endpoint`. */
 const restrictedSettings: readonly string[] = restrictedSettingKeys.map((k) => k.slice('synonymLens.'.length));
@@ -157,6 +162,24 @@ export function restrictToUserSettings(
   });
 }
 
+/**
+ * The user values of the restricted settings, keyed relative to `synonymLens` (`model`,
+ * `vocabularyFiles` …): what a client sends the server for an untrusted workspace.
+ */
+export type UntrustedSettings = Readonly<Record<string, unknown>>;
+
+/** The relative keys `UntrustedSettings` has: `model`, `hub.endpoint`, `vocabularyFiles`, … */
+export const restrictedRelativeKeys: readonly string[] = restrictedSettings;
+
+/**
+ * A `synonymLens` section with every restricted key replaced by its value in `held` (the server's
+ * side of the restriction: whatever a configuration answer says, an untrusted workspace's
+ * restricted settings are those the client sent at start). Copies; never mutates.
+ */
+export function holdRestrictedSettings(section: unknown, held: UntrustedSettings): unknown {
+  return restrictToUserSettings([{ section: 'synonymLens' }], [isRecord(section) ? section : {}], (key) => held[key])[0];
+}
+
 /** A copy of `settings` with each dotted `key` set to `userValue(key)` (copying every object on the path). */
 function patch(settings: Record<string, unknown>, keys: readonly string[], userValue: (key: string) => unknown): Record<string, unknown> {
   const copy = { ...settings };
@@ -174,7 +197,7 @@ function patch(settings: Record<string, unknown>, keys: readonly string[], userV
 }
 
 
-/** One `synonymLens.*` key for package.json: the lead copies these into `contributes.configuration`. */
+/** One `synonymLens.*` key for package.json: these are copied into `contributes.configuration`. */
 export interface SettingSchema {
   key: string;
   type: 'string' | 'number' | 'boolean' | 'array' | 'object';
@@ -220,7 +243,7 @@ export const settingsSchema: readonly SettingSchema[] = [
     key: 'synonymLens.vocabularyFiles',
     type: 'array',
     default: [],
-    description: 'Extra vocabulary files (one term per line, or CSV whose cells are terms) whose terms are offered as hover neighbours. Relative paths resolve against the workspace folder.',
+    description: 'Extra vocabulary files (one term per line, or CSV whose cells are terms) whose terms are offered as hover neighbours. Relative paths resolve against the workspace folder. Ignored from workspace settings in an untrusted workspace.',
   },
   {
     key: 'synonymLens.diagnostics.enabled',
@@ -279,15 +302,15 @@ export const settingsSchema: readonly SettingSchema[] = [
     default: 0,
     minimum: 0,
     maximum: 64,
-    description: 'Threads the embedding model may use (`0`: automatic). Takes effect when the language server restarts.',
+    description: 'Threads the embedding model may use (`0`: automatic). Takes effect when the language server restarts. Ignored from workspace settings in an untrusted workspace.',
     restartsServer: true,
   },
   {
     key: 'synonymLens.executionProvider',
     type: 'string',
     default: 'cpu',
-    enum: ['cpu', 'cuda', 'auto'],
-    description: 'Where transformer models run: `cpu`, `cuda` (an NVIDIA GPU; needs onnxruntime-node installed with its CUDA binaries) or `auto` (CUDA when available, else CPU). The embedded model always runs on the CPU. Takes effect when the language server restarts.',
+    enum: [...EXECUTION_PROVIDERS],
+    description: 'Where transformer models run: `cpu`, `cuda` (an NVIDIA GPU; needs onnxruntime-node installed with its CUDA binaries) or `auto` (CUDA when available, else CPU). The embedded model always runs on the CPU. Takes effect when the language server restarts. Ignored from workspace settings in an untrusted workspace.',
     restartsServer: true,
   },
   {
@@ -301,7 +324,7 @@ export const settingsSchema: readonly SettingSchema[] = [
     type: 'string',
     default: 'auto',
     enum: ['auto', ...LOSS_NAMES],
-    description: 'Loss of **Fine-tune Model**: `auto` (`cosent` when the dictionary has label-0 rows, else `mnrl`), `cosine` (the original note\'s CosineSimilarityLoss), `mnrl`, `cosent` or `contrastive`.',
+    description: 'Loss of **Fine-tune Model**: `auto` (`cosent` when the dictionary has label-0 rows, else `mnrl`), `cosine` (sentence-transformers CosineSimilarityLoss, the classic recipe), `mnrl`, `cosent` or `contrastive`.',
   },
   {
     key: 'synonymLens.fineTune.epochs',
@@ -329,14 +352,14 @@ export const settingsSchema: readonly SettingSchema[] = [
     key: 'synonymLens.fineTune.adapter',
     type: 'string',
     default: 'linear',
-    enum: ['linear', 'mlp'],
+    enum: [...ADAPTER_KINDS],
     description: 'When fine-tuning a transformer model: a `linear` residual adapter over its frozen encoder, or a one-hidden-layer residual `mlp`.',
   },
   {
     key: 'synonymLens.fineTune.adjust',
     type: 'string',
     default: 'none',
-    enum: ['none', 'seed', 'retrofit', 'counterfit'],
+    enum: ['none', ...ADJUST_METHODS],
     description: 'After **Fine-tune Model**, also adjust the vectors of the dictionary\'s terms as the new model embeds them (`seed`, `retrofit` or `counterfit`) and store them in the new model\'s folder, which then answers those terms from them. `none`: the folder holds the fine-tuned model only.',
   },
 ];
@@ -440,8 +463,8 @@ export function normalizeSettings(raw: unknown): Settings {
       epochs: Math.round(num(pick(r, 'fineTune.epochs'), d.fineTune.epochs, 1, 1000)),
       validation: num(pick(r, 'fineTune.validation'), d.fineTune.validation, 0, 0.5),
       shapeFeatures: bool(pick(r, 'fineTune.shapeFeatures'), d.fineTune.shapeFeatures),
-      adapter: oneOf(pick(r, 'fineTune.adapter'), ['linear', 'mlp'] as const, d.fineTune.adapter),
-      adjust: oneOf(pick(r, 'fineTune.adjust'), ['none', 'seed', 'retrofit', 'counterfit'] as const, d.fineTune.adjust),
+      adapter: oneOf(pick(r, 'fineTune.adapter'), ADAPTER_KINDS, d.fineTune.adapter),
+      adjust: oneOf(pick(r, 'fineTune.adjust'), ['none', ...ADJUST_METHODS] as const, d.fineTune.adjust),
     },
   };
 }

@@ -56,6 +56,8 @@ export interface TableStrings {
   /** {0} column title (the cell editor's aria-label). */
   editCell: string;
   rowChanged: string;
+  /** {0} document version the host said an edit produced, which never reached the table. */
+  updateLost: string;
   columnTerm: string;
   columnLabel: string;
   columnSynonym: string;

@@ -150,3 +150,24 @@ test('export writes Solr groups to stdout, or atomically to --out, and validates
   assertInputError(run('export', file('broken-export.csv', 'a,"b\n')), /has 1 CSV error; fix them before exporting \(line 1: /);
   assertInputError(run('export', fixture, '--out', path.join(tmp, 'missing-dir', 'x.txt')), /cannot write '.*x\.txt': ENOENT/);
 });
+
+test('terminal escapes and bidi controls in a CSV are shown as escapes in human output, never sent raw', () => {
+  const f = file('escapes.synonyms.csv', 'term,synonym\nclear\u001b[2Jscreen,link\u001b]8;;http://evil\u0007x\u001b]8;;\u0007\nabc\u202edef,abc\n');
+  const r = run('check', f, '--exit-zero');
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!/[\u001b\u0007\u202e]/.test(r.stdout + r.stderr), JSON.stringify(r.stdout));
+  assert.match(r.stdout, /clear\\x1b\[2Jscreen ~ link\\x1b\]8;;http:\/\/evil\\x07x\\x1b\]8;;\\x07/);
+  assert.match(r.stdout, /abc\\u202edef ~ abc/);
+  const n = run('neighbors', 'abc', '--vocab', f);
+  assert.equal(n.code, 0, n.stderr);
+  assert.ok(!/[\u001b\u0007\u202e]/.test(n.stdout), JSON.stringify(n.stdout));
+  // JSON keeps the exact text (its own escaping makes it safe).
+  assert.equal(JSON.parse(run('check', f, '--json').stdout).pairs[0].term, 'clear\u001b[2Jscreen');
+});
+
+test('a UTF-16 file is named as UTF-16 (save as UTF-8), not as binary', () => {
+  const text = 'term,synonym\n丰田,丰田汽车\n';
+  assertInputError(run('check', file('u16le.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]))), /is UTF-16 \(UTF-16LE\) text, not UTF-8; save it as UTF-8/);
+  assertInputError(run('check', file('u16le-nobom.csv', Buffer.from(text, 'utf16le'))), /is UTF-16 \(UTF-16LE\) text, not UTF-8; save it as UTF-8/);
+  assertInputError(run('check', file('u16be.csv', Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]))), /UTF-16BE/);
+});

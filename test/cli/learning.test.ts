@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { loadEngine } from '../../src/server/model/load';
+import { loadEngine } from '../../src/runtime/model/load';
 import { makeModel } from '../helpers/fixtures';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -155,9 +155,9 @@ test('fine-tune refuses an existing --out, a missing --out and a bad --loss (exi
   for (const [args, pattern] of [
     [['fine-tune', positives, '--out', path.join(tmp, 'exists')], /already exists/],
     [['fine-tune', positives], /--out <dir> is required/],
-    [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--loss', 'hinge'], /--loss must be one of cosine, mnrl, cosent, contrastive/],
+    [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--loss', 'hinge'], /--loss must be auto or one of cosine, mnrl, cosent, contrastive/],
     [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--epochs', '0'], /--epochs must be a positive whole number/],
-    [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--adapter', 'deep'], /--adapter must be linear or mlp/],
+    [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--adapter', 'deep'], /--adapter must be one of linear, mlp/],
     [['fine-tune', positives, '--out', path.join(tmp, 'x'), '--adapter', 'mlp'], /--adapter mlp is for transformer models; builtin is a char-n-gram model/],
   ] as const) {
     const r = run(...args);
@@ -207,13 +207,14 @@ test('fine-tune --model <transformer folder> trains an adapter and writes a fold
   const bert = path.join(tmp, 'bert-base');
   makeModel(bert, { arch: 'bert', vocabTerms: readFileSync(positives, 'utf8').split(/[\s,]+/) });
   const out = path.join(tmp, 'bert-tuned');
-  const r = run('fine-tune', positives, '--out', out, '--model', bert, '--epochs', '3', '--json');
+  // --loss auto is the setting's default and the help's: accepted, the job picks the loss.
+  const r = run('fine-tune', positives, '--out', out, '--model', bert, '--epochs', '3', '--loss', 'auto', '--json');
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stderr.split('\n').filter((l) => /^epoch /.test(l)).map((l) => l.split(/\s+/)[1]), ['1/3', '2/3', '3/3']);
   const json = JSON.parse(r.stdout);
   assert.equal(json.model_dir, out);
   assert.equal(json.base_model, 'bert-base');
-  assert.equal(json.loss, 'mnrl', 'positive-only file');
+  assert.equal(json.loss, 'mnrl', 'auto on a positive-only file');
   assert.equal(json.lr, 1e-3, 'the adapter default learning rate');
   assert.equal(json.epoch_losses.length, 3);
   for (const side of ['before', 'after']) for (const k of EVALUATION_KEYS) assert.ok(k in json[side], `${side}.${k} missing`);

@@ -86,6 +86,10 @@ async function main() {
   // Each suite gets its own copy of the samples, so edits made by tests never reach the repository.
   const workspaces = { ext: path.join(runDir, 'ws-ext'), ui: path.join(runDir, 'ws-ui'), webviews: path.join(runDir, 'ws-webviews'), untrusted: path.join(runDir, 'ws-untrusted'), start: path.join(runDir, 'ws-start'), vsix: path.join(runDir, 'ws-vsix') };
   for (const ws of Object.values(workspaces)) cpSync(path.join(root, 'samples'), ws, { recursive: true });
+  // The UI suite clicks the hover's "Add as synonym", offered only for neighbours at or above the
+  // flagging threshold: the sample's nearest non-synonym neighbours score about 0.2 with the embedded model.
+  mkdirSync(path.join(workspaces.ui, '.vscode'));
+  writeFileSync(path.join(workspaces.ui, '.vscode/settings.json'), JSON.stringify({ 'synonymLens.diagnostics.threshold': 0.15 }));
   // The untrusted workspace tries to choose the model; limited mode must ignore it.
   mkdirSync(path.join(workspaces.untrusted, '.vscode'));
   writeFileSync(path.join(workspaces.untrusted, '.vscode/settings.json'), JSON.stringify({ 'synonymLens.model': '/nonexistent/untrusted-model' }));

@@ -1,6 +1,6 @@
 // Installs (once) and locates what the E2E harness needs, in a cache folder outside the repository:
 // Debian packages (Chromium; build headers for code-server's native modules), code-server 4.100.3
-// from npm with the offline fixes of ../shared/recipes/vscode-e2e.md, playwright-core and @vscode/vsce.
+// from npm with its offline fixes (below), playwright-core and @vscode/vsce.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import os from 'node:os';
@@ -23,7 +23,7 @@ const quiet = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status ==
 const which = (name) => quiet('sh', ['-c', `command -v ${name}`]);
 const hasDeb = (pkg) => quiet('dpkg', ['-s', pkg]);
 
-function aptInstall(packages) {
+export function aptInstall(packages) {
   const missing = packages.filter((p) => !hasDeb(p));
   if (!missing.length) return;
   console.log(`e2e: apt-get install ${missing.join(' ')}`);

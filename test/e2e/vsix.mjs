@@ -19,7 +19,7 @@ export async function runVsixCheck({ playwright, executablePath, root, folder, r
     record('npm run package builds the linux-x64 VSIX', false, `${pack.stdout}\n${pack.stderr}`.trim().split('\n').slice(-5).join('\n'));
     return results;
   }
-  record(`npm run package builds the linux-x64 VSIX (${file[2]} MiB, goal < 40)`, Number(file[2]) < 40, `${file[2]} MiB`);
+  record(`npm run package builds the linux-x64 VSIX (${file[2]} MiB, goal < 60)`, Number(file[2]) < 60, `${file[2]} MiB`);
   log(`VSIX ${file[1]} (${file[2]} MiB)`);
 
   const csDir = path.join(runDir, 'vsix-cs');

@@ -304,7 +304,7 @@ export async function openWith(page, explorerRow, editor) {
 }
 
 /** Centre of heatmap cell (i, j) in the canvas's CSS pixels (the geometry of webview/heatmap/main.ts `draw`). */
-async function cellCentre(canvas, n, i, j) {
+export async function cellCentre(canvas, n, i, j) {
   return canvas.evaluate((c, { n, i, j }) => {
     const side = Math.min(c.clientWidth, c.clientHeight);
     const margin = side / n >= 11 || side - 110 >= n * 11 ? 110 : 0;

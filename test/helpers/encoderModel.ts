@@ -239,6 +239,8 @@ export interface WriteFolderOptions extends GraphOptions {
   readonly extraFiles?: Readonly<Record<string, unknown>>;
   /** Extra config.json fields. */
   readonly config?: Readonly<Record<string, unknown>>;
+  /** 'external' layout: the `location` the graph names (default `model.onnx_data`, the file written). */
+  readonly externalLocation?: string;
 }
 
 /** Writes a Hugging Face model folder (config.json, tokenizer files, ONNX model) to `dir`. */
@@ -249,7 +251,7 @@ export function writeModelFolder(dir: string, w: EncoderWeights, options: WriteF
   const onnxDir = layout === 'flat' ? dir : path.join(dir, 'onnx');
   mkdirSync(onnxDir, { recursive: true });
   if (layout === 'external') {
-    const { model, data } = encodeModelWithExternalData(spec, { location: 'model.onnx_data' });
+    const { model, data } = encodeModelWithExternalData(spec, { location: options.externalLocation ?? 'model.onnx_data' });
     writeFileSync(path.join(onnxDir, 'model.onnx'), model);
     writeFileSync(path.join(onnxDir, 'model.onnx_data'), data);
   } else {

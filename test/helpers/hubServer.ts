@@ -27,6 +27,12 @@ export interface Faults {
   noTreeApi?: boolean;
   /** Ignore Range headers (always 200 with the whole body). */
   noRange?: boolean;
+  /**
+   * A hostile hub: these entries are listed (with true sizes and hashes) under paths such as
+   * `onnx/model.onnx_data/../../x`, and any download request for a file the repository lacks is
+   * answered with the entry whose last path segment matches (URL normalisation may have eaten the `..`).
+   */
+  hostile?: readonly HubFile[];
 }
 
 export interface HubServer {
@@ -51,7 +57,7 @@ export async function startHub(repos: Readonly<Record<string, readonly HubFile[]
     const listing = /^\/api\/models\/([^/]+\/[^/]+)\/(tree|revision)\/([^/]+)$/.exec(url.pathname);
     if (listing) {
       const [, repo, kind, rev] = listing;
-      const files = repos[repo!];
+      const files = repos[repo!] && [...repos[repo!]!, ...(faults.hostile ?? [])];
       if (!files || rev !== 'main' || (kind === 'tree' && faults.noTreeApi)) {
         res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'Repository not found' }));
         return;
@@ -78,7 +84,8 @@ export async function startHub(repos: Readonly<Record<string, readonly HubFile[]
     }
     const repo = match[1]!;
     const filePath = decodeURIComponent(resolve ? match[3]! : match[2]!);
-    const file = repos[repo]?.find((f) => f.path === filePath);
+    const last = (p: string) => p.split(/[\\/]/).pop();
+    const file = repos[repo]?.find((f) => f.path === filePath) ?? faults.hostile?.find((f) => last(f.path) === last(filePath));
     if (!file || faults.missing?.has(filePath) || (resolve && match[2] !== 'main')) {
       res.writeHead(404).end('Entry not found');
       return;

@@ -24,6 +24,7 @@ import {
   LogMessageNotification,
   PublishDiagnosticsNotification,
   RegistrationRequest,
+  ShowMessageNotification,
   ShutdownRequest,
   StreamMessageReader,
   StreamMessageWriter,
@@ -99,6 +100,8 @@ export class TestServer {
   readonly diagnostics = new EventLog<PublishDiagnosticsParams>();
   readonly statuses = new EventLog<ModelStatusParams>();
   readonly logs = new EventLog<string>();
+  /** `window/showMessage` notifications (what VS Code would pop up). */
+  readonly shown = new EventLog<{ type: number; message: string }>();
   readonly progress = new EventLog<{ token: string | number; value: { kind: string; message?: string; percentage?: number } }>();
   readonly configurationRequests: unknown[] = [];
   inlayHintRefreshes = 0;
@@ -193,6 +196,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   const server = new TestServer(connection, child, opts.settings ?? {});
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => server.diagnostics.push(p));
   connection.onNotification(ModelStatusNotification.type, (p) => server.statuses.push(p));
+  connection.onNotification(ShowMessageNotification.type, (p) => server.shown.push(p));
   connection.onNotification(LogMessageNotification.type, (p) => {
     server.logs.push(p.message);
     if (process.env.LSP_TEST_DEBUG) process.stderr.write(`[log] ${p.message}\n`);

@@ -133,3 +133,31 @@ test('invalid parameters fail with InvalidParams before any network access', asy
   await rejectsWith(download({ repo: 'acme/tiny', modelsDir, variant: 'int4' as never }), ErrorCodes.InvalidParams, /variant/);
   await rejectsWith(download({ repo: 'acme/tiny', modelsDir, endpoint: 'file:///etc' }), ErrorCodes.InvalidParams, /endpoint/);
 });
+
+test('a hostile hub writes nothing outside modelsDir: listed `..` paths are not fetched, a graph naming ../ data is refused with data.code unsafe-path', async () => {
+  const sandbox = path.join(root, 'hostile');
+  const dir = path.join(sandbox, 'a', 'b', 'models');
+  const escaped = Buffer.from('written by a hostile hub\n');
+  const outside = () => (readdirSync(sandbox, { recursive: true }) as string[]).filter((p) => /ESCAPED/.test(p));
+  const hub = await startHub({ 'acme/tiny': repoFiles }, { hostile: [{ path: 'onnx/model.onnx_data/../../../../ESCAPED-1.txt', content: escaped }, { path: 'onnx/model.onnx_data\\..\\..\\..\\ESCAPED-2.txt', content: escaped }] });
+  try {
+    const result = await download({ repo: 'acme/tiny', endpoint: hub.url, modelsDir: dir });
+    assert.equal(result.bytes, repoFiles.reduce((s, f) => s + f.content.length, 0));
+    assert.deepEqual(outside(), []);
+  } finally {
+    await hub.close();
+  }
+  const m = makeModel(path.join(root, 'hostile-source'), { arch: 'bert', layout: 'external', externalLocation: '../../../../ESCAPED-3.txt' });
+  const read = (p: string) => readFileSync(path.join(m.dir, p));
+  const evil = await startHub(
+    { 'acme/evil': [...repoFiles.filter((f) => !f.path.startsWith('onnx/')), { path: 'onnx/model.onnx', content: read('onnx/model.onnx') }] },
+    { hostile: [{ path: 'onnx/../../../../ESCAPED-3.txt', content: read('onnx/model.onnx_data') }] },
+  );
+  try {
+    await rejectsWith(download({ repo: 'acme/evil', endpoint: evil.url, modelsDir: dir }), ErrorCodes.InternalError, /names external data "\.\.\/\.\.\/\.\.\/\.\.\/ESCAPED-3\.txt"/, { code: 'unsafe-path' });
+    assert.deepEqual(outside(), []);
+    assert.ok(!existsSync(path.join(dir, 'acme--evil')));
+  } finally {
+    await evil.close();
+  }
+});

@@ -60,9 +60,18 @@ describe('server messages with the zh-cn bundle', () => {
     assert.match(md, /同义词组：霸道SUV/);
     assert.match(md, /最近邻（builtin\\:[^，]+，共 \d+ 个词）：/);
     assert.match(md, /霸道SUV `-?\d\.\d\d` ✓ 同义词/);
-    assert.match(md, /\[添加为同义词\]\(command:synonymLens\.addSynonym\?%5B%7B[^ )]+ "将这个词对追加到词典"\)/);
+    assert.match(md, /\d\. \S+ `-?\d\.\d\d` — 仅为近邻（低于阈值 0\.50）/);
     assert.match(md, /\[在热力图中显示\]\(command:synonymLens\.showHeatmap\?/);
-    assert.ok(!/Synonym group|Nearest neighbours|Add as synonym/.test(md), md);
+    assert.ok(!/Synonym group|Nearest neighbours|Add as synonym|neighbour only/.test(md), md);
+    // With a threshold every neighbour passes, each is offered as a synonym.
+    const original = s.settings;
+    try {
+      await s.setSettings({ ...original, diagnostics: { threshold: -1 } });
+      const low = await s.request<Hover>('textDocument/hover', { textDocument: { uri: cars }, position: { line: 1, character: 1 } });
+      assert.match((low.contents as MarkupContent).value, /\[添加为同义词\]\(command:synonymLens\.addSynonym\?%5B%7B[^ )]+ "将这个词对追加到词典"\)/);
+    } finally {
+      await s.setSettings(original);
+    }
   });
 
   test('inlay hint tooltips and code action titles are Chinese', async () => {
@@ -112,7 +121,7 @@ describe('server messages without a bundle', () => {
     assert.equal(message(ds.cars, 'duplicate-pair', 5), 'Line 6: "普拉多" ~ "霸道SUV" repeats line 2.');
     assert.equal(message(ds.broken, 'invalid-label', 1), 'Line 2, column 3: the label is "yes"; expected 1 (synonyms) or 0 (not synonyms).');
     const hover = await s.request<Hover>('textDocument/hover', { textDocument: { uri: cars }, position: { line: 1, character: 1 } });
-    assert.match((hover.contents as MarkupContent).value, /Synonym group: 霸道SUV[\s\S]*\[Add as synonym\]/);
+    assert.match((hover.contents as MarkupContent).value, /Synonym group: 霸道SUV[\s\S]*neighbour only \(below the threshold 0\.50\)/);
   });
 });
 

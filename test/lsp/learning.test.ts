@@ -13,10 +13,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, LSPErrorCodes, type Hover } from 'vscode-languageserver-protocol/node';
 import type { AdjustVectorsResult, EvaluateResult, FineTuneResult, SimilarityMatrixResult } from '../../src/shared/protocol';
-import { loadEngine } from '../../src/server/model/load';
+import { loadEngine } from '../../src/runtime/model/load';
 import { dot } from '../../src/core/vectors';
 import { splitByGroup } from '../../src/core/learn/split';
-import { dictionaryPairs } from '../../src/server/learn/pipeline';
+import { dictionaryPairs } from '../../src/runtime/learn/pipeline';
 import { makeModel } from '../helpers/fixtures';
 import { has, root, startServer, type TestServer } from './client';
 
@@ -258,7 +258,7 @@ test('learning requests reject bad parameters with InvalidParams', async () => {
   await assert.rejects(server.request('synonymLens/adjustVectors', { uri, method: 'magic' }), (e: { code?: number }) => e.code === -32602);
   await assert.rejects(server.request('synonymLens/fineTune', { uri, epochs: 0 }), (e: { code?: number }) => e.code === -32602);
   for (const validation of [0.9, -0.1, 'x'])
-    await assert.rejects(server.request('synonymLens/fineTune', { uri, validation }), (e: { code?: number; message?: string }) => e.code === -32602 && /validation must be a number in \[0, 0\.5\]/.test(e.message ?? ''));
+    await assert.rejects(server.request('synonymLens/fineTune', { uri, validation }), (e: { code?: number; message?: string }) => e.code === -32602 && /validation must be (between 0 and 0\.5|a number)/.test(e.message ?? ''));
   await assert.rejects(server.request('synonymLens/fineTune', { uri: 'untitled:x' }), (e: { code?: number }) => e.code === -32602);
 });
 

@@ -152,14 +152,51 @@ test('hover lists neighbours with cosines, marks synonyms and the group, and lin
   assert.match(md, /Synonym group: 霸道SUV/);
   assert.match(md, /霸道SUV `-?\d\.\d\d` ✓ synonym/);
   assert.match(md, /1\. \S+ `-?\d\.\d\d`/);
-  assert.match(md, /\[Add as synonym\]\(command:synonymLens\.addSynonym\?%5B%7B/);
-  const link = /\(command:synonymLens\.addSynonym\?([^ )]+)/.exec(md)!;
-  const args = JSON.parse(decodeURIComponent(link[1]));
-  assert.equal(args[0].uri, cars);
-  assert.equal(args[0].term, '普拉多');
+  // The built-in model's neighbours of 普拉多 are all below the default threshold 0.50 (links: next test).
+  assert.match(md, /1\. \S+ `-?\d\.\d\d` — neighbour only \(below the threshold 0\.50\)/);
   assert.match(md, /\[Show in heatmap\]\(command:synonymLens\.showHeatmap\?/);
   const none = await server.request<Hover | null>('textDocument/hover', { textDocument: { uri: cars }, position: { line: 1, character: 15 } });
   assert.equal(none, null, 'no hover on the label cell');
+});
+
+test('hover offers "Add as synonym" only at or above the model\'s threshold, per-model thresholds applied; the rest are neighbours only', async () => {
+  const s = await startServer();
+  try {
+    s.open(cars, carsText);
+    const modelId = (await s.waitStatus((x) => x.state === 'ready')).modelId;
+    const neighbours = async () => {
+      const hover = await s.request<Hover>('textDocument/hover', { textDocument: { uri: cars }, position: { line: 1, character: 1 } });
+      return (hover.contents as MarkupContent).value.split('\n').filter((l) => /^\d+\. /.test(l) && !/✓|✗/.test(l))
+        .map((l) => ({ line: l, cosine: Number(/`(-?\d\.\d\d)`/.exec(l)![1]) }));
+    };
+    const split = async (threshold: number) => {
+      await s.setSettings({ diagnostics: { modelThresholds: { [modelId]: { threshold } } } });
+      const ns = await neighbours();
+      assert.ok(ns.length > 0, 'no unpaired neighbours');
+      for (const n of ns) {
+        if (n.cosine >= threshold) assert.match(n.line, /\[Add as synonym\]\(command:synonymLens\.addSynonym/, n.line);
+        else assert.match(n.line, /— neighbour only \(below the threshold -?\d\.\d\d\)$/, n.line);
+      }
+      return ns;
+    };
+    const all = await split(-1);
+    assert.ok(all.every((n) => n.line.includes('[Add as synonym]')));
+    const link = /\(command:synonymLens\.addSynonym\?([^ )]+)/.exec(all[0]!.line)!;
+    const args = JSON.parse(decodeURIComponent(link[1]!));
+    assert.equal(args[0].uri, cars);
+    assert.equal(args[0].term, '普拉多');
+    // A threshold in the widest gap between the shown (rounded) cosines: some are offered, some are not.
+    const cosines = all.map((n) => n.cosine).sort((x, y) => x - y);
+    let middle = 0;
+    let gap = -1;
+    for (let i = 1; i < cosines.length; i++) if (cosines[i]! - cosines[i - 1]! > gap) [gap, middle] = [cosines[i]! - cosines[i - 1]!, (cosines[i]! + cosines[i - 1]!) / 2];
+    assert.ok(gap >= 0.02, `cosines ${cosines.join(' ')}`);
+    const ns = await split(middle);
+    assert.ok(ns.some((n) => n.cosine < middle) && ns.some((n) => n.cosine >= middle), `cosines ${cosines.join(' ')}`);
+    assert.ok((await split(1)).every((n) => n.line.endsWith('— neighbour only (below the threshold 1.00)')));
+  } finally {
+    await s.stop();
+  }
 });
 
 test('hover escapes hostile terms: no link, command or HTML survives', async () => {
@@ -179,6 +216,22 @@ test('hover escapes hostile terms: no link, command or HTML survives', async () 
   }
   const hover = await server.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 3 } });
   assert.match((hover.contents as MarkupContent).value, /Synonym group: &lt;img src\\=x onerror\\=alert\\\(1\\\)&gt;/);
+  server.close(uri);
+});
+
+test('bidi and control characters in terms are shown as escapes in hovers and diagnostics', async () => {
+  const uri = fixtureUri('bidi.synonyms.csv');
+  server.open(uri, 'term,synonym\n"gpj.\u202eexe","gpj.\u202eexe"\nclear\u001b[2J,clear\n');
+  const diagnostics = (await server.waitDiagnostics(uri, (d) => d.some((x) => x.code === 'self-pair'), { what: 'self-pair diagnostic' })).diagnostics;
+  const self = diagnostics.find((x) => x.code === 'self-pair')!;
+  const text = (m: string | MarkupContent) => (typeof m === 'string' ? m : m.value);
+  assert.match(text(self.message), /"gpj\.\\u202eexe" ~ "gpj\.\\u202eexe"/);
+  for (const d of diagnostics) assert.ok(!/[\u202e\u001b]/.test(text(d.message) + JSON.stringify(d.relatedInformation ?? [])), text(d.message));
+  for (const position of [{ line: 1, character: 2 }, { line: 2, character: 1 }]) {
+    const md = ((await server.request<Hover>('textDocument/hover', { textDocument: { uri }, position })).contents as MarkupContent).value;
+    assert.ok(!/[\u202e\u001b]/.test(md), md);
+    assert.match(md, position.line === 1 ? /\*\*gpj\\\.\\\\u202eexe\*\*/ : /\*\*clear\\\\x1b\\\[2J\*\*/);
+  }
   server.close(uri);
 });
 
@@ -241,6 +294,24 @@ test('code actions: remove duplicate, swap, mark negative, suggest neighbours, f
     context: { diagnostics: [low], only: ['quickfix'] },
   });
   assert.ok(onlyQuickfix.every((a) => a.kind === 'quickfix'));
+});
+
+test('after an unclosed quote, edits that would write a quote are refused with the reason (code action disabled, addPair error)', async () => {
+  const uri = fixtureUri('unclosed.synonyms.csv');
+  const text = 'term,synonym\n"丰田,丰田汽车\n宝马,BMW\n奔驰, Benz\n';
+  server.open(uri, text);
+  await server.waitDiagnostics(uri, (d) => d.some((x) => x.code === 'unterminated-quote'), { what: 'the unclosed quote reported' });
+  // Swapping row 4 would write `" Benz"` (edge space needs quotes): that quote would close line 2's.
+  const actions = await server.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: range(3, 1, 3, 1), context: { diagnostics: [] } });
+  const swap = actions.find((a) => a.title.startsWith('Swap'));
+  assert.ok(swap, actions.map((a) => a.title).join('\n'));
+  assert.equal(swap.edit, undefined);
+  assert.match(swap.disabled?.reason ?? '', /Line 2 has a quote that is never closed/);
+  await assert.rejects(server.request('synonymLens/addPair', { uri, term: '奔驰', synonym: 'Mercedes, Benz' }), /Line 2 has a quote that is never closed/);
+  // An edit that writes no quote is still fine.
+  const add = await server.request<AddPairResult>('synonymLens/addPair', { uri, term: '奔驰', synonym: 'Mercedes' });
+  assert.equal(applyEdit(text, uri, { changes: { [uri]: add.edits } }), text + '奔驰,Mercedes\n');
+  server.close(uri);
 });
 
 test('custom requests: pairScores, similarityMatrix, neighbors, addPair', async () => {
@@ -318,6 +389,27 @@ async function switchToBuiltin(s: TestServer): Promise<void> {
   await s.waitStatus((x) => x.state === 'ready');
   await s.waitDiagnostics(cars, has('low-similarity'), { after: cursor });
 }
+
+test('a newly chosen model that fails to load leaves the previous model serving the open dictionary', async () => {
+  const s = await startServer({ settings: {} });
+  try {
+    s.open(cars, carsText);
+    await s.waitDiagnostics(cars, has('low-similarity'), { what: 'diagnostics with the built-in model' });
+    const statusCursor = s.statuses.cursor;
+    await s.setSettings({ model: '/nonexistent/model-folder' });
+    const status = await s.waitStatus((x) => x.state === 'error', { after: statusCursor, what: 'the new model failing' });
+    assert.match(status.error!, /not found.*nonexistent/i);
+    // An edit after the failure still gets the previous model's similarity diagnostics and hovers.
+    const cursor = s.diagnostics.cursor;
+    const version = s.change(cars, [{ range: range(0, 0, 0, 0), text: '' }]);
+    const d = await s.waitDiagnostics(cars, (_d, v) => v === version, { after: cursor, what: 'diagnostics of the edit' });
+    assert.ok(codes(d.diagnostics).includes('low-similarity'), JSON.stringify(codes(d.diagnostics)));
+    const hover = await s.request<Hover>('textDocument/hover', { textDocument: { uri: cars }, position: { line: 1, character: 1 } });
+    assert.match((hover.contents as MarkupContent).value, /Nearest neighbours \(builtin/);
+  } finally {
+    await s.stop();
+  }
+});
 
 test('a broken model folder: status says why, structural diagnostics stay', async () => {
   const s = await startServer({ settings: { model: '/nonexistent/model-folder' } });

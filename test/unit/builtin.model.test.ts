@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { BUILTIN_MODEL_CONFIG } from '../../src/core/builtin/featurizer';
 import { buildCharNgramOnnx, generateEmbeddingTable, referenceEmbed } from '../../src/core/builtin/model';
 import { cosine, dot } from '../../src/core/vectors';
-import { BuiltinEngine } from '../../src/server/model/builtinEngine';
+import { BuiltinEngine } from '../../src/runtime/model/builtinEngine';
 
 const TERMS = [
   '丰田', '丰田汽车', '普拉多', '霸道SUV', '陆地巡洋舰', 'Land Cruiser', 'land-cruiser', 'LAND CRUISER', 'ＳＵＶ', 'SUV',

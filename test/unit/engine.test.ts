@@ -1,14 +1,14 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BUILTIN_MODEL_CONFIG, CHAR_NGRAM_MODEL_TYPE, type CharNgramModelConfig } from '../../src/core/builtin/featurizer';
 import { buildCharNgramOnnx, generateEmbeddingTable, referenceEmbed } from '../../src/core/builtin/model';
 import { VectorCache } from '../../src/core/cache';
-import { CachedEngine } from '../../src/server/model/cachedEngine';
-import { CancelledError, type EmbeddingEngine } from '../../src/server/model/engine';
-import { BUILTIN_MODEL_ENV, loadEngine } from '../../src/server/model/load';
+import { CachedEngine } from '../../src/runtime/model/cachedEngine';
+import { CancelledError, type EmbeddingEngine } from '../../src/runtime/model/engine';
+import { BUILTIN_MODEL_ENV, loadEngine } from '../../src/runtime/model/load';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-engine-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -161,11 +161,29 @@ test('loadEngine errors are precise', async () => {
   mkdirSync(transformer);
   writeFileSync(path.join(transformer, 'config.json'), JSON.stringify({ model_type: 'bert', hidden_size: 512 }));
   writeFileSync(path.join(transformer, 'model.onnx'), buildCharNgramOnnx(SMALL));
-  await assert.rejects(loadEngine(transformer), /Transformer model folders are not supported yet: .*bge-small-zh \(config\.json has model_type "bert"/);
+  await assert.rejects(loadEngine(transformer), /bge-small-zh has a transformer config\.json \(model_type bert\) but no tokenizer\.json/);
+
+  const arrayConfig = path.join(tmp, 'array-config');
+  mkdirSync(arrayConfig);
+  writeFileSync(path.join(arrayConfig, 'config.json'), '[1, 2]');
+  await assert.rejects(loadEngine(arrayConfig), /array-config.config\.json must be a JSON object with model_type, but it holds an array/);
+
+  const folderModel = writeModelFolder(path.join(tmp, 'folder-model'), SMALL);
+  rmSync(path.join(folderModel, 'model.onnx'));
+  mkdirSync(path.join(folderModel, 'model.onnx'));
+  await assert.rejects(loadEngine(folderModel), /folder-model.model\.onnx is a folder where a file is expected/);
+
+  const loop = writeModelFolder(path.join(tmp, 'loop-model'), SMALL);
+  rmSync(path.join(loop, 'model.onnx'));
+  symlinkSync('model.onnx', path.join(loop, 'model.onnx'));
+  await assert.rejects(loadEngine(loop), /loop-model.model\.onnx is a symbolic link that loops back on itself/);
+
+  const flat = writeModelFolder(path.join(tmp, 'dimension-1'), { ...SMALL, dimension: 1 }, buildCharNgramOnnx({ ...SMALL, dimension: 1 }));
+  await assert.rejects(loadEngine(flat), /dimension-1: the model's vectors have dimension 1; cosine similarity needs at least 2/);
 });
 
 test('execution providers: cpu by default, cuda refused precisely when its binaries are absent, unknown names refused', async () => {
-  const { resolveExecutionProviders, availableExecutionProviders } = await import('../../src/server/model/onnxAdapter');
+  const { resolveExecutionProviders, availableExecutionProviders } = await import('../../src/runtime/model/onnxAdapter');
   assert.ok(availableExecutionProviders().includes('cpu'));
   assert.deepEqual(resolveExecutionProviders(undefined), ['cpu']);
   assert.deepEqual(resolveExecutionProviders('CPU'), ['cpu']);
@@ -179,7 +197,7 @@ test('execution providers: cpu by default, cuda refused precisely when its binar
 });
 
 test('float16 model outputs are converted from half-precision bits, not read as integers', async () => {
-  const { OnnxSession } = await import('../../src/server/model/onnxAdapter');
+  const { OnnxSession } = await import('../../src/runtime/model/onnxAdapter');
   const { GraphBuilder, attr, encodeModel } = await import('../../src/core/onnx/writer');
   // x (float32) → Cast to float16 (TensorProto type 10) → output y (float16)
   const g = new GraphBuilder('f16');

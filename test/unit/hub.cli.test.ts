@@ -1,7 +1,7 @@
 /** `runModel` (the `model` CLI subcommands) against the loopback hub: download, list, info. */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runModel } from '../../src/cli/commands/model';
 import { CliError } from '../../src/cli/errors';
@@ -63,6 +63,18 @@ test('model download, list and info work end to end; bad input is a CliError', a
     await assert.rejects(runModel(['info', 'nobody/nothing'], { 'models-dir': modelsDir }), CliError);
     await assert.rejects(runModel(['download', 'x/y'], { ...values, variant: 'int4' }), /--variant must be one of fp32, quantized, fp16/);
     await assert.rejects(runModel(['frobnicate'], {}), CliError);
+    // A hub whose graph names external data outside the folder: refused, nothing written there.
+    const evil = makeModel(path.join(root, 'evil'), { arch: 'bert', layout: 'external', externalLocation: '../../ESCAPED.txt' });
+    const evilHub = await startHub(
+      { 'acme/evil': [{ path: 'config.json', content: read('config.json') }, { path: 'tokenizer.json', content: read('tokenizer.json') }, { path: 'onnx/model.onnx', content: readFileSync(path.join(evil.dir, 'onnx/model.onnx')) }] },
+      { hostile: [{ path: 'onnx/../../ESCAPED.txt', content: Buffer.from('escaped') }, { path: 'onnx/model.onnx_data/../../../ESCAPED.txt', content: Buffer.from('escaped') }] },
+    );
+    try {
+      await assert.rejects(runModel(['download', 'acme/evil'], { endpoint: evilHub.url, 'models-dir': modelsDir }), (e: unknown) => e instanceof CliError && /names external data "\.\.\/\.\.\/ESCAPED\.txt"/.test(e.message));
+      assert.ok(!existsSync(path.join(root, 'ESCAPED.txt')) && !existsSync(path.join(modelsDir, 'ESCAPED.txt')) && !existsSync(path.join(path.dirname(modelsDir), 'ESCAPED.txt')));
+    } finally {
+      await evilHub.close();
+    }
   } finally {
     if (saved === undefined) delete process.env.HF_HUB_CACHE;
     else process.env.HF_HUB_CACHE = saved;

@@ -5,11 +5,11 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CancelledError } from '../../src/server/model/engine';
-import { downloadModel, DownloadError, type DownloadErrorCode, type DownloadProgress } from '../../src/server/model/hub/download';
-import { loadEngine } from '../../src/server/model/load';
+import { CancelledError } from '../../src/runtime/model/engine';
+import { downloadModel, DownloadError, isSafeRepoPath, type DownloadErrorCode, type DownloadProgress } from '../../src/runtime/model/hub/download';
+import { loadEngine } from '../../src/runtime/model/load';
 import { makeModel, tempRoot } from '../helpers/fixtures';
 import { startConnectProxy, startHub, type HubFile, type HubServer } from '../helpers/hubServer';
 
@@ -223,7 +223,78 @@ test('HF_ENDPOINT selects the mirror; HTTP_PROXY tunnels through a CONNECT proxy
   }
 });
 
-test('offline (connection refused) gives one clear message naming HF_ENDPOINT and HTTPS_PROXY', async () => {
+test('offline (connection refused) gives one clear message naming HF_ENDPOINT, the synonymLens.hub.endpoint setting and HTTPS_PROXY', async () => {
   // Port 9 on loopback (discard) is closed here: the connection is refused at once.
-  await rejectsWith(downloadModel({ repo: 'acme/tiny', endpoint: 'http://127.0.0.1:9', modelsDir: modelsDir(), env: {} }), 'offline', /Cannot reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\).*HF_ENDPOINT.*HTTPS_PROXY.*built-in model stays in use/);
+  await rejectsWith(downloadModel({ repo: 'acme/tiny', endpoint: 'http://127.0.0.1:9', modelsDir: modelsDir(), env: {} }), 'offline', /Cannot reach http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\).*HF_ENDPOINT \(or the synonymLens\.hub\.endpoint setting\).*HTTPS_PROXY.*built-in model stays in use/);
+});
+
+/** Files anywhere under `dir` (recursively), relative. */
+function filesUnder(dir: string): string[] {
+  return existsSync(dir) ? (readdirSync(dir, { recursive: true }) as string[]).filter((p) => statSync(path.join(dir, p)).isFile()).sort() : [];
+}
+
+test('a hostile hub cannot write outside the model folder: listed `..`, encoded and backslash paths are never fetched', async () => {
+  const escaped = Buffer.from('written by a hostile hub\n');
+  const hostile: HubFile[] = [
+    { path: 'onnx/model.onnx_data/../../../../ESCAPED-1.txt', content: escaped },
+    { path: 'onnx/model.onnx_data/..%2f..%2f..%2fESCAPED-2.txt', content: escaped },
+    { path: 'onnx/model.onnx_data\\..\\..\\..\\ESCAPED-3.txt', content: escaped },
+    { path: 'onnx/model.onnx.data/../../../ESCAPED-4.txt', content: escaped },
+  ];
+  const sandbox = path.join(root, 'sandbox-listing');
+  const dir = path.join(sandbox, 'a', 'b', 'models');
+  await withHub(
+    async (hub) => {
+      const dest = await downloadModel({ repo: 'acme/tiny', endpoint: hub.url, modelsDir: dir, env: {} });
+      assert.deepEqual(filesUnder(sandbox).filter((p) => !p.startsWith(path.join('a', 'b', 'models', 'acme--tiny') + path.sep)), []);
+      assert.deepEqual(filesUnder(dest), ['.synonym-lens-download.json', 'config.json', 'onnx/model.onnx', 'onnx/model.onnx_data', 'tokenizer.json', 'tokenizer_config.json'].map((p) => p.split('/').join(path.sep)));
+      assert.ok(!hub.requests.some((r) => /ESCAPED/.test(r)), hub.requests.join('\n'));
+    },
+    { hostile },
+  );
+});
+
+test('external data is only what the graph names; a location outside the folder (.., absolute, encoded, backslash) is refused', async () => {
+  const read = (dir: string, p: string) => readFileSync(path.join(dir, p));
+  for (const [i, location] of ['../../ESCAPED.txt', path.join(root, 'ESCAPED-abs.txt'), '..%2f..%2fESCAPED.txt', '..\\..\\ESCAPED.txt', 'sub/../../ESCAPED.txt'].entries()) {
+    const m = makeModel(path.join(root, `hostile-graph-${i}`), { arch: 'bert', layout: 'external', externalLocation: location });
+    const repo: HubFile[] = [
+      { path: 'config.json', content: read(m.dir, 'config.json') },
+      { path: 'tokenizer.json', content: read(m.dir, 'tokenizer.json') },
+      { path: 'onnx/model.onnx', content: read(m.dir, 'onnx/model.onnx') },
+      { path: 'onnx/model.onnx_data', content: read(m.dir, 'onnx/model.onnx_data') },
+    ];
+    const hub = await startHub({ 'acme/hostile': repo }, { hostile: [{ path: `onnx/${location}`, content: Buffer.from('escaped') }] });
+    const sandbox = path.join(root, `sandbox-graph-${i}`);
+    try {
+      await rejectsWith(downloadModel({ repo: 'acme/hostile', endpoint: hub.url, modelsDir: path.join(sandbox, 'x', 'models'), env: {} }), 'unsafe-path', /names external data .*not a plain relative path inside the model folder/);
+      assert.deepEqual(filesUnder(sandbox).filter((p) => !p.includes('acme--hostile.partial')), [], location);
+      assert.ok(!existsSync(path.join(root, 'ESCAPED-abs.txt')));
+      assert.ok(!existsSync(path.join(sandbox, 'x', 'models', 'acme--hostile')), 'no model folder');
+    } finally {
+      await hub.close();
+    }
+  }
+});
+
+test('a symbolic link inside the partial folder (a folder or a .part file) is refused, not followed', async () => {
+  const outside = path.join(root, 'outside-target');
+  mkdirSync(outside, { recursive: true });
+  await withHub(async (hub) => {
+    const dir = modelsDir();
+    mkdirSync(path.join(dir, 'acme--tiny.partial'), { recursive: true });
+    symlinkSync(outside, path.join(dir, 'acme--tiny.partial', 'onnx'));
+    writeFileSync(path.join(outside, 'victim.txt'), 'keep me');
+    symlinkSync(path.join(outside, 'victim.txt'), path.join(dir, 'acme--tiny.partial', 'config.json.part'));
+    await rejectsWith(downloadModel({ repo: 'acme/tiny', endpoint: hub.url, modelsDir: dir, env: {} }), 'unsafe-path', /config\.json\.part is a symbolic link/);
+    rmSync(path.join(dir, 'acme--tiny.partial', 'config.json.part'));
+    await rejectsWith(downloadModel({ repo: 'acme/tiny', endpoint: hub.url, modelsDir: dir, env: {} }), 'unsafe-path', /onnx is a symbolic link/);
+    assert.deepEqual(readdirSync(outside), ['victim.txt']);
+    assert.equal(readFileSync(path.join(outside, 'victim.txt'), 'utf8'), 'keep me');
+  });
+});
+
+test('isSafeRepoPath accepts hub file names and refuses everything that could leave the folder', () => {
+  for (const ok of ['config.json', 'onnx/model.onnx_data', '1_Pooling/config.json', 'model.onnx.data']) assert.ok(isSafeRepoPath(ok), ok);
+  for (const bad of ['', '../x', 'a/../../x', '/etc/passwd', 'C:/x', 'a\\..\\x', '..%2fx', 'a//b', './a', 'a/.', 'a\u0000b', 'a\nb']) assert.ok(!isSafeRepoPath(bad), JSON.stringify(bad));
 });

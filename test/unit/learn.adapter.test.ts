@@ -17,7 +17,8 @@ import {
 } from '../../src/core/learn/adapter';
 import { DEFAULT_LOSS_PARAMS, LOSS_NAMES } from '../../src/core/learn/losses';
 import type { TrainProgress } from '../../src/core/learn/train';
-import { LearningCancelledError, type TextPair } from '../../src/core/learn/types';
+import { type TextPair } from '../../src/core/learn/types';
+import { CancelledError } from '../../src/core/cancellation';
 import { Random } from '../../src/core/random';
 
 const DIM = 6;
@@ -124,7 +125,7 @@ test('same seed → the same adapter bit for bit; another seed differs', () => {
   assert.notDeepEqual(a.adapter.w2, c.adapter.w2);
 });
 
-test('progress events follow train.ts; cancellation throws LearningCancelledError', () => {
+test('progress events follow train.ts; cancellation throws CancelledError', () => {
   const events: TrainProgress[] = [];
   const r = trainAdapter(TOY_DIM, toyVector, toyPairs, { loss: 'cosine', epochs: 2, batchSize: 4, validation: 0, onProgress: (e) => events.push(e) });
   assert.equal(events[0]!.type, 'start');
@@ -138,7 +139,7 @@ test('progress events follow train.ts; cancellation throws LearningCancelledErro
   const token = { get isCancellationRequested() { return seen >= 3; } };
   assert.throws(
     () => trainAdapter(TOY_DIM, toyVector, toyPairs, { loss: 'cosine', epochs: 5, batchSize: 4, token, onProgress: (e) => { if (e.type === 'step') seen++; } }),
-    (err: unknown) => err instanceof LearningCancelledError && err.name === 'CancelledError',
+    (err: unknown) => err instanceof CancelledError && err.name === 'CancelledError',
   );
   assert.equal(seen, 3);
 });

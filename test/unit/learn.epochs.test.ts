@@ -19,7 +19,8 @@ import {
 } from '../../src/core/learn/epochs';
 import { sampleNegatives, splitByGroup } from '../../src/core/learn/split';
 import { trainCharNgram, type TrainOptions, type TrainProgress, type TrainResult } from '../../src/core/learn/train';
-import { LearningCancelledError, type TextPair } from '../../src/core/learn/types';
+import { type TextPair } from '../../src/core/learn/types';
+import { CancelledError } from '../../src/core/cancellation';
 
 // Choosing the number of epochs on held-out groups (src/core/learn/epochs.ts) and its use in
 // trainCharNgram. The first tests drive `fitWithEpochChoice` with a scripted fake `fit` whose
@@ -559,7 +560,7 @@ test('trainCharNgram: cancellation works during the choosing run', () => {
           if (e.type === 'step' && e.step === 3) token.isCancellationRequested = true;
         },
       }),
-    (err: unknown) => err instanceof LearningCancelledError && err.name === 'CancelledError',
+    (err: unknown) => err instanceof CancelledError && err.name === 'CancelledError',
   );
   assert.deepEqual(events.map((e) => e.type), ['start', 'step', 'step', 'step']);
   assert.equal((events[0] as Extract<TrainProgress, { type: 'start' }>).stage, 'choose-epochs');
@@ -577,7 +578,7 @@ test('trainCharNgram: cancellation works during the choosing run', () => {
           if (e.type === 'epoch' && e.epoch === 2) token2.isCancellationRequested = true;
         },
       }),
-    LearningCancelledError,
+    CancelledError,
   );
   assert.ok(later.every((e) => e.type !== 'start' || e.stage === 'choose-epochs'), 'the final run never started');
   assert.equal(later.filter((e) => e.type === 'epoch').length, 2);

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { BUILTIN_MODEL_CONFIG } from '../../src/core/builtin/featurizer';
 import { generateEmbeddingTable, referenceEmbed } from '../../src/core/builtin/model';
 import { trainCharNgram } from '../../src/core/learn/train';
-import { exportCharNgramModel, sha256Hex } from '../../src/server/learn/export';
-import { loadEngine } from '../../src/server/model/load';
+import { exportCharNgramModel, sha256Hex } from '../../src/runtime/learn/export';
+import { loadEngine } from '../../src/runtime/model/load';
 
 const pairs = [
   ['汽车', '轿车'], ['手机', '电话'], ['电脑', '计算机'], ['马铃薯', '土豆'], ['car', 'automobile'], ['番茄', '西红柿'],

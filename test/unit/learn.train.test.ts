@@ -4,8 +4,9 @@ import { BUILTIN_MODEL_CONFIG, type CharNgramModelConfig } from '../../src/core/
 import { generateEmbeddingTable, referenceEmbed } from '../../src/core/builtin/model';
 import { linearWarmupLr } from '../../src/core/learn/adam';
 import { DEFAULT_LOSS_PARAMS, LOSS_NAMES, type LossName } from '../../src/core/learn/losses';
-import { batchLossAndGradient, featureTable, noDuplicateBatches, trainCharNgram, type TrainProgress } from '../../src/core/learn/train';
-import { LearningCancelledError, type TextPair } from '../../src/core/learn/types';
+import { batchLossAndGradient, featureTable, noDuplicateBatches, prepareTrainingData, runTrainingLoop, trainCharNgram, type TrainProgress } from '../../src/core/learn/train';
+import { type TextPair } from '../../src/core/learn/types';
+import { CancelledError } from '../../src/core/cancellation';
 import { Random } from '../../src/core/random';
 
 const small: CharNgramModelConfig = { ...BUILTIN_MODEL_CONFIG, buckets: 97, dimension: 8, seed: 3 };
@@ -84,7 +85,7 @@ test('cancellation is checked before every step and throws CancelledError', () =
           if (e.type === 'step' && e.step === 2) token.isCancellationRequested = true;
         },
       }),
-    (err: unknown) => err instanceof LearningCancelledError && err.name === 'CancelledError',
+    (err: unknown) => err instanceof CancelledError && err.name === 'CancelledError',
   );
   assert.deepEqual(events.map((e) => e.type), ['start', 'step', 'step']);
 });
@@ -98,6 +99,26 @@ test('progress events: start, steps with loss and ETA, epochs, done', () => {
   assert.equal(steps.length, r.totalSteps);
   assert.deepEqual(steps.map((e) => e.step), steps.map((_, i) => i + 1));
   assert.equal(events.filter((e) => e.type === 'epoch').length, 2);
+});
+
+test('the ETA comes from this run\'s measured step times: none before a measurement, setup and earlier runs excluded', () => {
+  const texts = [...new Set(toyPairs.flatMap((p) => [p.a, p.b]))];
+  const prepared = prepareTrainingData(toyPairs, { loss: 'cosine' }, (t) => texts.indexOf(t), () => true);
+  const events: TrainProgress[] = [];
+  // The job started an hour ago (embedding, an earlier epoch-choosing run); the steps themselves take milliseconds.
+  const started = Date.now() - 3_600_000;
+  runTrainingLoop(prepared, new Random(1), { epochs: 3, batchSize: 2, lr: 0.01, onProgress: (e) => events.push(e) }, started, () => 0.5);
+  const steps = events.filter((e): e is Extract<TrainProgress, { type: 'step' }> => e.type === 'step');
+  assert.ok(steps.length >= 4, `${steps.length} steps`);
+  assert.equal(steps[0]!.etaMs, undefined, 'no ETA before a step time is measured');
+  assert.ok(steps[0]!.elapsedMs >= 3_600_000, 'elapsedMs still counts from the job start');
+  for (const e of steps.slice(1)) {
+    const left = e.totalSteps - e.step;
+    assert.ok(e.etaMs !== undefined, `step ${e.step}: no ETA`);
+    // Counting the hour of setup would give ≥ 3.6e6 / step ms per remaining step.
+    assert.ok(e.etaMs >= 0 && e.etaMs < 60_000, `step ${e.step}: ETA ${e.etaMs} ms for ${left} steps`);
+  }
+  assert.equal(steps.at(-1)!.etaMs, 0);
 });
 
 test('no-duplicate batches never repeat a text inside a batch and keep every pair', () => {

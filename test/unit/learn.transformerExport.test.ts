@@ -1,5 +1,5 @@
 /**
- * Fine-tuned transformer exports (src/server/learn/exportTransformer.ts, transformerFineTune.ts):
+ * Fine-tuned transformer exports (src/runtime/learn/exportTransformer.ts, transformerFineTune.ts):
  * a generated BERT / XLM-R model gets a trained adapter, is exported as one ONNX graph, and the
  * folder is loaded (a) by our `loadEngine` and (b) by plain onnxruntime-node with the folder's own
  * tokenizer, on padded batches — both must equal the in-process adapter outputs within 1e-5, for
@@ -12,14 +12,15 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { applyAdapter, identityAdapter, trainAdapter, type Adapter } from '../../src/core/learn/adapter';
-import { LearningCancelledError, type TextPair } from '../../src/core/learn/types';
+import { type TextPair } from '../../src/core/learn/types';
+import { CancelledError } from '../../src/core/cancellation';
 import { readOnnxSummary } from '../../src/core/onnx/reader';
-import type { EmbeddingEngine } from '../../src/server/model/engine';
-import { loadEngine } from '../../src/server/model/load';
-import { TermTokenizer } from '../../src/server/model/transformer';
-import { TransformerEngine, type TransformerEngineOptions } from '../../src/server/model/transformer/engine';
-import { exportTransformerModel } from '../../src/server/learn/exportTransformer';
-import { fineTuneTransformer } from '../../src/server/learn/transformerFineTune';
+import type { EmbeddingEngine } from '../../src/runtime/model/engine';
+import { loadEngine } from '../../src/runtime/model/load';
+import { TermTokenizer } from '../../src/runtime/model/transformer';
+import { TransformerEngine, type TransformerEngineOptions } from '../../src/runtime/model/transformer/engine';
+import { exportTransformerModel } from '../../src/runtime/learn/exportTransformer';
+import { fineTuneTransformer } from '../../src/runtime/learn/transformerFineTune';
 import { attr, encodeModel, GraphBuilder } from '../../src/core/onnx/writer';
 import { makeModel, tempRoot, TERMS, type MakeModelOptions } from '../helpers/fixtures';
 import { rng } from '../helpers/encoderModel';
@@ -251,13 +252,13 @@ test('fineTuneTransformer: trains, evaluates before/after, exports a folder that
       terms.forEach((t, i) => assert.ok(maxDiff(got[i]!, r.vectorsAfter.get(t)!) <= 1e-5, t));
     });
 
-    // Cancelled during training: LearningCancelledError, no folder.
+    // Cancelled during training: CancelledError, no folder.
     let n = 0;
     const token = { get isCancellationRequested() { return n >= 2; } };
     const cancelledDir = fresh('cancelled');
     await assert.rejects(
       fineTuneTransformer({ baseDir: m.dir, engine, trainPairs: PAIRS, devPairs: dev, options: { loss: 'cosine', epochs: 3 }, outDir: cancelledDir, token, onProgress: (e) => void (e.type === 'step' && n++) }),
-      (err: unknown) => err instanceof LearningCancelledError,
+      (err: unknown) => err instanceof CancelledError,
     );
     assert.equal(existsSync(cancelledDir), false);
     assert.equal(readdirSync(root).filter((f) => f.includes('cancelled')).length, 0);

@@ -6,11 +6,11 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { termKey } from '../../src/core/dictionary';
-import { sha256Hex } from '../../src/server/learn/export';
+import { sha256Hex } from '../../src/runtime/learn/export';
 import { configureL10n, modelErrorMessage } from '../../src/server/messages';
-import { AdjustedEngine } from '../../src/server/model/adjusted';
-import { builtinModelDir, loadEngine } from '../../src/server/model/load';
-import { ModelLoadError } from '../../src/server/model/transformer';
+import { AdjustedEngine } from '../../src/runtime/model/adjusted';
+import { BUILTIN_V1_SPEC, builtinV1ModelDir, loadEngine } from '../../src/runtime/model/load';
+import { ModelLoadError } from '../../src/runtime/model/transformer';
 import { tempRoot } from '../helpers/fixtures';
 
 const tmp = tempRoot('synonym-lens-own-table-');
@@ -29,10 +29,10 @@ function axis(k: number): Float32Array {
   return v;
 }
 
-/** A copy of the embedded model's folder with an `adjusted/` table of `TERMS` (axes 0 and 1). */
+/** A copy of the embedded v1 model's folder (a char-n-gram folder as fine-tuning writes them) with an `adjusted/` table of `TERMS` (axes 0 and 1). */
 function folderWithTable(name: string, edit: (files: { config: Record<string, unknown>; terms: string[]; bytes: Uint8Array }) => void = () => {}): string {
   const dir = path.join(tmp.root, name);
-  cpSync(builtinModelDir(), dir, { recursive: true });
+  cpSync(builtinV1ModelDir(), dir, { recursive: true });
   const data = new Float32Array(TERMS.length * DIM);
   TERMS.forEach((_, i) => data.set(axis(i), i * DIM));
   const bytes = new Uint8Array(data.buffer);
@@ -51,7 +51,7 @@ function folderWithTable(name: string, edit: (files: { config: Record<string, un
 
 test('a folder with adjusted/ answers the table\'s terms (by termKey) from it and other texts from its model', async () => {
   const dir = folderWithTable('good');
-  const plain = await loadEngine('builtin');
+  const plain = await loadEngine(BUILTIN_V1_SPEC);
   const engine = await loadEngine(dir);
   try {
     assert.ok(engine instanceof AdjustedEngine);

@@ -1,5 +1,5 @@
 /**
- * The "first token only" rewrite (core/onnx/firstToken.ts, server/model/transformer/firstTokenSession.ts):
+ * The "first token only" rewrite (core/onnx/firstToken.ts, runtime/model/transformer/firstTokenSession.ts):
  * the graph reader it stands on, the plan on generated BERT/XLM-R graphs in the shapes exports
  * take, equality with the independent reference forward pass, and the fallbacks.
  */
@@ -11,9 +11,9 @@ import { readOnnxGraph, rewriteGraph } from '../../src/core/onnx/graph';
 import { renameGraphValue } from '../../src/core/onnx/reader';
 import { hasFirstRowSink, planFirstTokenOnly } from '../../src/core/onnx/firstToken';
 import { encodeModel, GraphBuilder, attr } from '../../src/core/onnx/writer';
-import { TransformerEngine } from '../../src/server/model/transformer/engine';
-import { createFirstTokenSession } from '../../src/server/model/transformer/firstTokenSession';
-import type { InputTensor } from '../../src/server/model/onnxAdapter';
+import { TransformerEngine } from '../../src/runtime/model/transformer/engine';
+import { createFirstTokenSession } from '../../src/runtime/model/transformer/firstTokenSession';
+import type { InputTensor } from '../../src/runtime/model/onnxAdapter';
 import { makeModel, tempRoot, TERMS, type MakeModelOptions, type TestModel } from '../helpers/fixtures';
 import { referenceEmbedding, referenceForward } from '../helpers/reference';
 

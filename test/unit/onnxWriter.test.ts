@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { GraphBuilder, attr, encodeModel, encodeUtf8 } from '../../src/core/onnx/writer';
-import { OnnxSession } from '../../src/server/model/onnxAdapter';
+import { OnnxSession } from '../../src/runtime/model/onnxAdapter';
 
 const close = (got: ArrayLike<number>, want: readonly number[], what: string, tol = 1e-6) => {
   assert.equal(got.length, want.length, `${what}: length`);

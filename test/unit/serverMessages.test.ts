@@ -5,14 +5,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { formatMessage, parseDictionary, PROBLEM_MESSAGES, type ProblemMessageId } from '../../src/core/csv';
+import { parseAnyDictionary } from '../../src/core/formats/dictionary';
 import { findPairIssues } from '../../src/core/dictionary';
 import { pairFlagMessage } from '../../src/core/scoring';
 import { configureL10n, flagMessage, issueMessage, modelErrorMessage, modelErrorTexts, problemMessage, problemTexts } from '../../src/server/messages';
-import { errorText, formatModelError, MODEL_ERROR_MESSAGES, type ModelErrorMessageId } from '../../src/server/model/errorMessages';
-import { DownloadError, selectFiles } from '../../src/server/model/hub/download';
-import { HttpError } from '../../src/server/model/hub/http';
-import { loadEngine } from '../../src/server/model/load';
-import { ModelLoadError, TransformerEngine } from '../../src/server/model/transformer';
+import { errorText, formatModelError, MODEL_ERROR_MESSAGES, type ModelErrorMessageId } from '../../src/runtime/model/errorMessages';
+import { DownloadError, selectFiles } from '../../src/runtime/model/hub/download';
+import { HttpError } from '../../src/runtime/model/hub/http';
+import { loadEngine } from '../../src/runtime/model/load';
+import { ModelLoadError, TransformerEngine } from '../../src/runtime/model/transformer';
 import { makeModel, tempRoot } from '../helpers/fixtures';
 
 const bundleZh = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'l10n', 'bundle.l10n.zh-cn.json'), 'utf8')) as Record<string, string>;
@@ -53,12 +54,23 @@ const TEXT = [
   'u,"never closed',
 ].join('\n');
 
+const SOLR = 'a => b => c\nx, , y\nz, w\\\nalone\n  # not a comment, q\n';
+const ES = [
+  '{"synonyms_set": [',
+  '{"synonyms_set": 1}',
+  '{"synonyms_set": [{"id": "x"}]}',
+  JSON.stringify({ synonyms_set: Array.from({ length: 10_001 }, (_, i) => ({ synonyms: `a${i}, b${i}` })) }),
+];
+
 test('problems, pair issues and flags read the same in English as core writes them (the CLI\'s texts)', () => {
   configureL10n(undefined);
   const dict = parseDictionary(TEXT);
-  const ids = new Set(dict.problems.map((p) => p.messageId));
+  // The search engines' formats: a Solr file and ES synonyms sets with every problem they have.
+  const solr = parseAnyDictionary(SOLR, 'solr').dict.problems;
+  const es = ES.flatMap((text) => parseAnyDictionary(text, 'es').dict.problems);
+  const ids = new Set([...dict.problems, ...solr, ...es].map((p) => p.messageId));
   for (const id of Object.keys(PROBLEM_MESSAGES)) if (id !== 'emptyBetweenSynonyms' && id !== 'singleCell') assert.ok(ids.has(id as ProblemMessageId), `fixture lacks ${id}`);
-  for (const p of dict.problems) assert.equal(problemMessage(p), p.message);
+  for (const p of [...dict.problems, ...solr, ...es]) assert.equal(problemMessage(p), p.message);
   const issues = findPairIssues(dict);
   assert.deepEqual(new Set(issues.map((i) => i.kind)), new Set(['duplicate', 'reversed-duplicate', 'self-pair', 'conflicting-label']));
   for (const i of issues) assert.equal(issueMessage(i), i.message);
@@ -134,7 +146,7 @@ test("model loading and download errors read the same in English as their messag
   configureL10n(undefined);
   const errors = await modelErrors();
   const ids = errors.map((e) => (e as ModelLoadError).messageId);
-  for (const id of ['folderNotFound', 'notACharNgramFolder', 'unsupportedModelType', 'vocabMismatchDeclared', 'noOnnxVariant', 'noOnnxInRepo', 'noVariant', 'repoLacksFiles'] as const) {
+  for (const id of ['folderNotFound', 'notACharNgramFolder', 'transformerNoTokenizer', 'vocabMismatchDeclared', 'noOnnxVariant', 'noOnnxInRepo', 'noVariant', 'repoLacksFiles'] as const) {
     assert.ok(ids.includes(id), `no ${id} among ${ids.join(', ')}`);
   }
   for (const e of errors) assert.equal(modelErrorMessage(e), e.message, (e as ModelLoadError).messageId);

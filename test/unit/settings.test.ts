@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { settingsSchema, normalizeSettings, defaultSettings, restrictedSettingKeys, thresholdsFor, restrictToUserSettings } from '../../src/shared/settings';
+import { settingsSchema, normalizeSettings, defaultSettings, holdRestrictedSettings, restrictedSettingKeys, thresholdsFor, restrictToUserSettings } from '../../src/shared/settings';
 
 const root = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
@@ -39,9 +39,9 @@ test('package.json declares every typed setting with the same type, default, ran
   }
 });
 
-test('the model path and the download endpoint can never come from an untrusted workspace', () => {
+test('the model path, the download endpoint, vocabulary files, execution provider and threads can never come from an untrusted workspace', () => {
   assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, [...restrictedSettingKeys]);
-  assert.deepEqual([...restrictedSettingKeys].sort(), ['synonymLens.hub.endpoint', 'synonymLens.model']);
+  assert.deepEqual([...restrictedSettingKeys].sort(), ['synonymLens.executionProvider', 'synonymLens.hub.endpoint', 'synonymLens.model', 'synonymLens.threads', 'synonymLens.vocabularyFiles']);
   for (const key of restrictedSettingKeys) assert.match(english(declared[key]!.markdownDescription, key), /untrusted workspace/, key);
 });
 
@@ -86,7 +86,8 @@ test('per-model thresholds override the general ones for that model only', () =>
 });
 
 test('restrictToUserSettings: every way the server may ask hides workspace values of restricted keys', () => {
-  const user: Record<string, unknown> = { model: 'builtin', 'hub.endpoint': '' };
+  const user: Record<string, unknown> = { model: 'builtin', 'hub.endpoint': '', vocabularyFiles: [], executionProvider: 'cpu', threads: 0 };
+  const held = { model: 'builtin', hub: { endpoint: '' }, vocabularyFiles: [], executionProvider: 'cpu', threads: 0 };
   const userValue = (key: string) => user[key];
   const evil = { model: '/tmp/evil-model', hub: { endpoint: 'http://evil.example' }, threads: 3, diagnostics: { threshold: 0.4 } };
   const items = [
@@ -102,18 +103,18 @@ test('restrictToUserSettings: every way the server may ask hides workspace value
   const results = [{ synonymLens: evil, editor: { tabSize: 2 } }, evil, evil.model, evil.hub, evil.hub.endpoint, evil.diagnostics, { tabSize: 2 }, { synonymLens: evil }];
   const frozen = JSON.stringify(results);
   const out = restrictToUserSettings(items, results, userValue) as Record<string, any>[];
-  assert.deepEqual(out[0], { synonymLens: { ...evil, model: 'builtin', hub: { endpoint: '' } }, editor: { tabSize: 2 } });
-  assert.deepEqual(out[1], { ...evil, model: 'builtin', hub: { endpoint: '' } });
+  assert.deepEqual(out[0], { synonymLens: { ...evil, ...held }, editor: { tabSize: 2 } });
+  assert.deepEqual(out[1], { ...evil, ...held });
   assert.equal(out[2], 'builtin');
   assert.deepEqual(out[3], { endpoint: '' });
   assert.equal(out[4], '');
   // Unrestricted sections pass through unchanged (the same objects).
   assert.equal(out[5], evil.diagnostics);
   assert.equal(out[6], results[6]);
-  assert.deepEqual(out[7], { synonymLens: { ...evil, model: 'builtin', hub: { endpoint: '' } } });
+  assert.deepEqual(out[7], { synonymLens: { ...evil, ...held } });
   assert.equal(JSON.stringify(results), frozen, 'the inputs are not mutated');
   // A workspace result without the section at all still gets the user values filled in.
-  assert.deepEqual(restrictToUserSettings([{ section: 'synonymLens' }], [{ threads: 1 }], userValue), [{ threads: 1, model: 'builtin', hub: { endpoint: '' } }]);
+  assert.deepEqual(restrictToUserSettings([{ section: 'synonymLens' }], [{ threads: 1 }], userValue), [held]);
 });
 
 test('fineTune defaults: known losses, adapters and adjustments, epochs and validation clamped, anything else falls back', () => {
@@ -125,4 +126,11 @@ test('fineTune defaults: known losses, adapters and adjustments, epochs and vali
   assert.equal(normalizeSettings({ fineTune: { validation: 0 } }).fineTune.validation, 0, '0 turns the epoch choice off');
   assert.equal(normalizeSettings({ fineTune: { validation: -1 } }).fineTune.validation, 0);
   assert.deepEqual(normalizeSettings({ 'fineTune.loss': 'hinge', 'fineTune.adapter': 'deep', 'fineTune.epochs': 'x', 'fineTune.validation': 'y', 'fineTune.adjust': 'magic' }).fineTune, { loss: 'auto', epochs: 10, validation: 0.1, shapeFeatures: true, adapter: 'linear', adjust: 'none' });
+});
+
+test('holdRestrictedSettings: the server keeps restricted keys at the held values and passes the rest', () => {
+  const held = { model: 'builtin', 'hub.endpoint': '', vocabularyFiles: [], executionProvider: 'cpu', threads: 0 };
+  const out = holdRestrictedSettings({ model: '/evil', vocabularyFiles: ['/etc/passwd'], executionProvider: 'cuda', threads: 64, hub: { endpoint: 'http://evil' }, diagnostics: { threshold: 0.3 } }, held);
+  assert.deepEqual(out, { model: 'builtin', vocabularyFiles: [], executionProvider: 'cpu', threads: 0, hub: { endpoint: '' }, diagnostics: { threshold: 0.3 } });
+  assert.deepEqual(normalizeSettings(holdRestrictedSettings(undefined, held)).vocabularyFiles, []);
 });

@@ -31,3 +31,13 @@ test('no tracked source, test, benchmark, script or doc reaches outside the repo
   }
   assert.deepEqual(hits, [], 'these lines name a path outside the repository');
 });
+
+test('every dependency with an install script has an allowScripts decision (a fresh install prints no unexplained warning)', () => {
+  const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+  const allow = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { allowScripts?: Record<string, boolean> }).allowScripts ?? {};
+  const withScripts = Object.entries(lock.packages)
+    .filter(([p, v]) => p.startsWith('node_modules/') && v.hasInstallScript)
+    .map(([p]) => p.slice(p.lastIndexOf('node_modules/') + 'node_modules/'.length));
+  assert.ok(withScripts.includes('onnxruntime-node'), 'the lockfile lists onnxruntime-node with its install script');
+  assert.deepEqual([...new Set(withScripts.filter((name) => !(name in allow)))], []);
+});

@@ -7,9 +7,9 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { TransformerEngine } from '../../src/server/model/transformer/engine';
-import { CancelledError } from '../../src/server/model/engine';
-import type { Pooling } from '../../src/server/model/transformer/presets';
+import { TransformerEngine } from '../../src/runtime/model/transformer/engine';
+import { CancelledError } from '../../src/runtime/model/engine';
+import type { Pooling } from '../../src/runtime/model/transformer/presets';
 import { makeModel, tempRoot, TERMS, type MakeModelOptions, type TestModel } from '../helpers/fixtures';
 import { referenceEmbedding, referenceForward, type ReferencePooling } from '../helpers/reference';
 

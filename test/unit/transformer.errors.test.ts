@@ -3,8 +3,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { TransformerEngine } from '../../src/server/model/transformer/engine';
-import { ModelLoadError, type ModelErrorCode } from '../../src/server/model/transformer/errors';
+import { TransformerEngine } from '../../src/runtime/model/transformer/engine';
+import { ModelLoadError, type ModelErrorCode } from '../../src/runtime/model/transformer/errors';
 import { makeModel, tempRoot, type MakeModelOptions } from '../helpers/fixtures';
 
 const { root, cleanup } = tempRoot();

@@ -3,8 +3,8 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadEngine } from '../../src/server/model/load';
-import { TransformerEngine, MODELS_DIR_ENV, resolveTransformerSpec } from '../../src/server/model/transformer';
+import { loadEngine } from '../../src/runtime/model/load';
+import { TransformerEngine, MODELS_DIR_ENV, resolveTransformerSpec } from '../../src/runtime/model/transformer';
 import { makeModel, tempRoot } from '../helpers/fixtures';
 
 const { root, cleanup } = tempRoot();

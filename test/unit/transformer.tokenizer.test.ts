@@ -2,8 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TermTokenizer } from '../../src/server/model/transformer/tokenizer';
-import { ModelLoadError } from '../../src/server/model/transformer/errors';
+import { TermTokenizer } from '../../src/runtime/model/transformer/tokenizer';
+import { ModelLoadError } from '../../src/runtime/model/transformer/errors';
 import { bertBaseChineseDir, smallUnigramPieces, unigramTokenizer, wordPieceTokenizer, xlmrTokenizerConfig } from '../helpers/tokenizers';
 import { TERMS } from '../helpers/fixtures';
 

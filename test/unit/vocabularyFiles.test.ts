@@ -28,7 +28,7 @@ function setup() {
   const store = new FakeStore();
   const entry = { spec: 'builtin', store };
   const files = new VocabularyFiles(
-    { info: (m) => log.push(`info ${m}`), warn: (m) => log.push(`warn ${m}`) },
+    { info: (m) => log.push(`info ${m}`), warn: (m) => log.push(`warn ${m}`), tell: (m) => log.push(`tell ${m}`) },
     (e) => notified.push(e.spec),
   );
   return { dir, log, notified, store, entry, files, done: () => rmSync(dir, { recursive: true, force: true }) };

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyEdits, parseDictionary } from '../../src/core/csv';
+import { applyEdits, parseDictionary, UnsafeEditError } from '../../src/core/csv';
 import { webviewHtml } from '../../src/client/webviews/html';
 import { normalizeReport } from '../../src/client/webviews/reportModel';
 import { newestTunedModel } from '../../src/client/webviews/tunedModel';
@@ -18,6 +18,14 @@ describe('table edits on the host', () => {
   it('edits one cell and keeps every other byte (quoting, CRLF, blank line, no final EOL)', () => {
     const out = applyEdits(TEXT, editRowEdits(dict, 2, ['bike', 'cycle, bicycle', '0']));
     assert.equal(out, 'term,synonym,label\r\n"car" ,automobile,1\r\nphone,"cell\nphone",1\r\n\r\nbike,"cycle, bicycle",0');
+  });
+
+  it('refuses a table edit that would close an unclosed quote above it (the other rows would read differently)', () => {
+    const text = 'term,synonym\n"丰田,丰田汽车\n宝马,BMW\n奔驰,Benz\n';
+    const d = parseDictionary(text);
+    assert.throws(() => editRowEdits(d, 2, ['奔驰', 'Mercedes, Benz']), (e: unknown) => e instanceof UnsafeEditError && e.line === 2);
+    assert.throws(() => insertRowEdits(d, ['a', '"b"']), UnsafeEditError);
+    assert.equal(applyEdits(text, editRowEdits(d, 2, ['奔驰', 'Mercedes'])), text.replace('Benz', 'Mercedes'));
   });
 
   it('an unchanged row is no edit at all', () => {

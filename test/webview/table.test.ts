@@ -164,6 +164,34 @@ describe('table webview', () => {
   });
 });
 
+describe('table webview when an edit\'s document update never arrives', () => {
+  let w: Webview;
+  before(async () => {
+    w = await openWebview({ view: 'table' });
+    await w.send({ type: 'document', uri: 'file:///d.synonyms.csv', version: 1, text: TEXT });
+    await w.page.waitForSelector('#grid[data-version="1"]');
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  it('tells the user the table may be out of date instead of carrying on silently', async () => {
+    await w.page.click('.grid-row[data-row="1"] .grid-cell[data-col="c2"]');
+    let from = (await w.posted()).length;
+    await w.page.keyboard.press('Space');
+    const edit = await w.waitForPosted<{ requestId: number }>('editRow', from);
+    // The host applied the edit as version 2, but the document message for version 2 is lost.
+    await w.send({ type: 'response', requestId: edit.requestId, ok: true, result: { version: 2 } });
+    const expected = 'The edit was applied, but the table did not receive document version 2; it may be out of date. Reopen the table to reload it.';
+    await w.page.waitForFunction((text) => document.querySelector('#message')?.textContent === text, expected, { timeout: 20_000 });
+    // The table keeps working: the next edit is still sent.
+    from = (await w.posted()).length;
+    await w.page.keyboard.press('Space');
+    await w.waitForPosted('editRow', from);
+    assert.deepEqual(await w.problems(), []);
+  });
+});
+
 describe('table webview at 20,000 rows', () => {
   let w: Webview;
   before(async () => {
@@ -214,5 +242,18 @@ describe('table webview: messages in the order VS Code delivers them', () => {
     assert.equal(await w.page.textContent('.grid-row[data-row="0"] .grid-cell[data-col="score"]'), '-0.180');
     assert.equal(await w.page.getAttribute('.grid-row[data-row="0"] .grid-cell[data-col="line"]', 'data-severity'), 'warning');
     assert.match((await w.page.textContent('#score-status')) ?? '', /1 flagged/);
+  });
+});
+
+describe('table webview: control and bidi characters', () => {
+  it('shows them as escapes, so a U+202E cannot reorder a cell', async () => {
+    const w = await openWebview({ view: 'table' });
+    try {
+      await w.send({ type: 'document', uri: 'file:///b.synonyms.csv', version: 1, text: 'term,synonym\n"gpj.\u202eexe",x\nclear\u001b[2J,y\n' });
+      await w.page.waitForSelector('#grid[data-version="1"]');
+      assert.deepEqual(await cellTexts(w, 'c0'), ['gpj.\\u202eexe', 'clear\\x1b[2J']);
+    } finally {
+      await w.close();
+    }
   });
 });

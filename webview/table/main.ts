@@ -12,6 +12,7 @@ import { Host } from '../common/host';
 import { formatCosine, h, setText } from '../common/dom';
 import { format, pageStrings } from '../common/strings';
 import { TableModel, type Column } from './model';
+import { visibleText } from '../../src/core/visible';
 
 /** Row height in CSS pixels; fixed so that row i sits at i × ROW_HEIGHT. */
 export const ROW_HEIGHT = 24;
@@ -211,14 +212,15 @@ function render(): void {
     for (let c = 0; c < cols.length; c++) {
       const col = cols[c]!;
       const cell = slot.cells[c]!;
-      setText(cell, m.cellText(row, col));
+      // Control and bidi characters shown as escapes: a U+202E in a term cannot reorder the row.
+      setText(cell, visibleText(m.cellText(row, col)));
       cell.classList.toggle('focused', row === selRow && c === selCol);
       if (col.kind === 'line') {
         cell.dataset.severity = diag?.severity ?? '';
         cell.title = diag ? diag.items.map((d) => d.message).join('\n') : '';
       } else if (col.kind === 'score') {
         cell.dataset.score = scoreClass(score);
-        cell.title = score ? score.pairs.map((p) => format(p.flagged ? S.pairScoreFlagged : S.pairScore, p.term, p.synonym, formatCosine(p.cosine), p.label)).join('\n') : '';
+        cell.title = score ? score.pairs.map((p) => format(p.flagged ? S.pairScoreFlagged : S.pairScore, visibleText(p.term), visibleText(p.synonym), formatCosine(p.cosine), p.label)).join('\n') : '';
         // A CSS custom property drives the bar; CSSOM writes are allowed by the CSP.
         cell.style.setProperty('--score', score ? String(Math.max(0, Math.min(1, (score.cosine + 1) / 2))) : '0');
       } else {
@@ -394,12 +396,29 @@ grid.addEventListener('keydown', (e) => {
 
 let chain: Promise<void> = Promise.resolve();
 
-/** Resolves once the grid shows document version `version` or later (5 s at most). */
+/** How long an edit's document update may take to reach the grid before the user is told. */
+const UPDATE_TIMEOUT_MS = 5000;
+
+/**
+ * Resolves once the grid shows document version `version` or later; rejects with a message for
+ * the user when that update has not arrived within UPDATE_TIMEOUT_MS (the grid would otherwise
+ * go on showing a document that no longer exists, and the next edit would be made against it).
+ */
 function whenVersion(version: number): Promise<void> {
   if (model && model.version >= version) return Promise.resolve();
-  return new Promise((resolve) => {
-    versionWaiters.push({ version, resolve });
-    setTimeout(resolve, 5000);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      versionWaiters = versionWaiters.filter((w) => w !== waiter);
+      reject(new Error(format(S.updateLost, version)));
+    }, UPDATE_TIMEOUT_MS);
+    const waiter = {
+      version,
+      resolve: () => {
+        clearTimeout(timer);
+        resolve();
+      },
+    };
+    versionWaiters.push(waiter);
   });
 }
 

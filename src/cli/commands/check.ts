@@ -1,10 +1,12 @@
-import { parseDictionary } from '../../core/csv/parse';
 import { findPairIssues } from '../../core/dictionary';
 import { scorePairs, pairFlagMessage, formatCosine, type Thresholds, type ScoredPair } from '../../core/scoring';
 import type { Range } from '../../core/csv/types';
+import { inputFormat } from '../dictionaryInput';
+import { parseAnyDictionary } from '../../core/formats/dictionary';
 import { readTextFile } from '../input';
 import { numberOption, openEngine } from '../options';
 import { round } from './similarity';
+import { writeHuman } from '../output';
 
 /** One finding, in the shape of docs/cli.md's `problems` entries. Lines and columns are 1-based. */
 interface Finding {
@@ -25,7 +27,7 @@ export async function runCheck(positionals: string[], values: Record<string, str
     threshold,
     negativeThreshold: numberOption(values['negative-threshold'], 'negative-threshold', threshold, [-1, 1]),
   };
-  const dict = parseDictionary(readTextFile(file));
+  const dict = parseAnyDictionary(readTextFile(file), inputFormat(file, values.format)).dict;
 
   const findings: Finding[] = dict.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, ...at(p.range) }));
   for (const issue of findPairIssues(dict)) {
@@ -76,6 +78,7 @@ export async function runCheck(positionals: string[], values: Record<string, str
         term: s.pair.a.text,
         synonym: s.pair.b.text,
         label: s.pair.label,
+        ...(s.pair.oneWay ? { one_way: true } : {}),
         cosine: round(s.cosine),
         flag: s.flag ?? null,
       })),
@@ -84,12 +87,12 @@ export async function runCheck(positionals: string[], values: Record<string, str
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {
-    const w = (s: string) => process.stdout.write(s + '\n');
+    const w = (s: string) => writeHuman(s + '\n');
     w(`${file}: ${summary.pairs} pairs, ${summary.terms} terms · model ${engine.id} · threshold ${formatCosine(t.threshold)}`);
     for (const s of scored) {
       const mark = s.flag ? '✗' : '✓';
       const neg = s.pair.label === 0 ? '  (label 0)' : '';
-      w(`${String(at(s.pair.a.range).line).padStart(6)}  ${formatCosine(s.cosine).padStart(5)} ${mark} ${s.pair.a.text} ~ ${s.pair.b.text}${neg}`);
+      w(`${String(at(s.pair.a.range).line).padStart(6)}  ${formatCosine(s.cosine).padStart(5)} ${mark} ${s.pair.a.text} ${s.pair.oneWay ? '=>' : '~'} ${s.pair.b.text}${neg}`);
     }
     if (findings.length) {
       w('');

@@ -1,8 +1,8 @@
-import { termsOf } from '../../core/learn/evaluate';
-import { evaluationPairs } from '../../core/learn/split';
-import { runEvaluate } from '../../server/learn/pipeline';
+import { evaluationThreshold } from '../../runtime/learn/options';
+import { evaluate } from '../../runtime/learn/services';
 import { numberOption, openEngine } from '../options';
-import { readLearningInput } from './learnCommon';
+import { cliOptionError, learningFailure, readLearningInput } from './learnCommon';
+import { writeHuman } from '../output';
 
 /**
  * `evaluate <labelled.csv> [--model builtin|<dir>] [--threshold 0.5] [--json]`: the metrics of a
@@ -11,26 +11,22 @@ import { readLearningInput } from './learnCommon';
  */
 export async function runEvaluateCommand(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const file = positionals[0]!;
-  const threshold = numberOption(values.threshold, 'threshold', 0.5, [-1, 1]);
-  const { pairs } = readLearningInput(file);
-  const labelled = evaluationPairs(pairs);
+  const threshold = cliOptionError(() => evaluationThreshold(values.threshold === undefined ? undefined : numberOption(values.threshold, 'threshold', 0.5)));
+  const { text, pairs } = readLearningInput(file, values.format);
   const engine = await openEngine(values.model);
   let out;
   try {
-    const terms = [...new Set([...termsOf(labelled.pairs), ...labelled.pairs.flatMap((p) => [p.a, p.b])])];
-    const vectors = await engine.embed(terms);
-    out = runEvaluate(
-      { kind: 'evaluate', pairs: labelled.pairs, terms, vectors, threshold },
-      { token: { isCancellationRequested: false }, onProgress: () => undefined },
-    );
+    out = await evaluate({ text, model: { engine, id: engine.id }, threshold });
+  } catch (e) {
+    return learningFailure(e, 'evaluating');
   } finally {
     await engine.dispose();
   }
   if (values.json) {
-    process.stdout.write(JSON.stringify({ ...out.evaluation, model: engine.id, sampled_negatives: labelled.sampled }, null, 2) + '\n');
+    process.stdout.write(JSON.stringify({ ...out.evaluation, model: engine.id, sampled_negatives: out.sampledNegatives }, null, 2) + '\n');
   } else {
-    const note = labelled.sampled ? ` (+ ${labelled.sampled} sampled negatives: the file has no label-0 pair)` : '';
-    process.stdout.write(`${file}: ${pairs.length} pairs${note} · model ${engine.id}\n\n${out.markdown}`);
+    const note = out.sampledNegatives ? ` (+ ${out.sampledNegatives} sampled negatives: the file has no label-0 pair)` : '';
+    writeHuman(`${file}: ${pairs.length} pairs${note} · model ${engine.id}\n\n${out.markdown}`);
   }
   return 0;
 }

@@ -1,7 +1,6 @@
-import { parseDictionary } from '../../core/csv/parse';
 import { exportSynonyms, EXPORT_FORMATS, type ExportFormat } from '../../core/export';
 import { CliError } from '../errors';
-import { readTextFile } from '../input';
+import { inputFormat, readDictionary } from '../dictionaryInput';
 import { writeFileAtomic } from '../output';
 
 /** `export <file.csv> --format solr|solr-explicit|es-synonyms-api [--out file] [--set name]`. */
@@ -10,12 +9,7 @@ export async function runExport(positionals: string[], values: Record<string, st
   if (!EXPORT_FORMATS.includes(format)) throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got '${String(format)}'`);
   const setName = typeof values.set === 'string' ? values.set : 'synonyms';
   if (!/^[A-Za-z0-9_.-]+$/.test(setName)) throw new CliError(`--set must be a synonyms set name (letters, digits, '_', '-', '.'), got '${setName}'`);
-  const dict = parseDictionary(readTextFile(positionals[0]));
-  const errors = dict.problems.filter((p) => p.severity === 'error');
-  if (errors.length) {
-    const p = errors[0];
-    throw new CliError(`'${positionals[0]}' has ${errors.length} CSV error${errors.length === 1 ? '' : 's'}; fix them before exporting (line ${p.range.start.line + 1}: ${p.message})`);
-  }
+  const { dict } = readDictionary(positionals[0], inputFormat(positionals[0], values.from, 'from'), 'exporting');
   const result = exportSynonyms(dict, format, setName);
   if (typeof values.out === 'string') {
     writeFileAtomic(values.out, result.text);

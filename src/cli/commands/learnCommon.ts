@@ -1,20 +1,22 @@
 /** What the learning commands (`fine-tune`, `adjust`, `evaluate`) share: input, model, Ctrl-C. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { CancelledError } from '../../core/cancellation';
 import { parseDictionary } from '../../core/csv/parse';
-import { LearningCancelledError } from '../../core/learn/types';
-import { dictionaryPairs } from '../../server/learn/pipeline';
-import { builtinModelDir } from '../../server/model/load';
-import { resolveTransformerSpec } from '../../server/model/transformer';
+import { LearningInputError, LearningOptionError } from '../../runtime/learn/options';
+import { dictionaryPairs } from '../../runtime/learn/pipeline';
 import { CliError } from '../errors';
-import { readTextFile } from '../input';
+import { inputFormat, learningText } from '../dictionaryInput';
 
 /** Exit code of a run cancelled with Ctrl-C (128 + SIGINT, as shells report it). */
 export const EXIT_CANCELLED = 130;
 
-/** Reads a dictionary for learning: CSV errors and a file without synonym pairs are user errors. */
-export function readLearningInput(file: string): { text: string; pairs: ReturnType<typeof dictionaryPairs> } {
-  const text = readTextFile(file);
+/**
+ * Reads a dictionary for learning (CSV, Solr or ES by file name or `format`): its errors and a file
+ * without synonym pairs are user errors. A Solr or ES file's pairs come as CSV text (`learningText`).
+ */
+export function readLearningInput(file: string, format?: unknown): { text: string; pairs: ReturnType<typeof dictionaryPairs> } {
+  const text = learningText(file, inputFormat(file, format));
   const errors = parseDictionary(text).problems.filter((p) => p.severity === 'error');
   if (errors.length) {
     const p = errors[0]!;
@@ -35,18 +37,24 @@ export function outOption(value: unknown): string {
   return out;
 }
 
-/**
- * `--model` for training: `builtin`, a model folder (char-n-gram or transformer), or a transformer
- * `org/name` downloaded with `model download` or in the Hugging Face cache; returns its folder and id.
- */
-export function baseModelOption(value: unknown): { dir: string; id: string; spec: string } {
-  const spec = typeof value === 'string' && value.trim() !== '' ? value.trim() : 'builtin';
-  if (spec === 'builtin') return { dir: builtinModelDir(), id: 'builtin', spec };
-  const transformer = resolveTransformerSpec(spec);
-  if (transformer !== undefined) return { dir: transformer, id: path.basename(transformer), spec: transformer };
-  const dir = path.resolve(spec);
-  if (!existsSync(path.join(dir, 'config.json'))) throw new CliError(`--model '${spec}' is not a model folder (no config.json)`);
-  return { dir, id: path.basename(dir), spec: dir };
+/** `batchSize` → `--batch-size`: a learning option's name as the command line spells it. */
+export function flagName(option: string): string {
+  return '--' + option.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+/** Runs `fn`, turning the learning options' and input's errors into the CLI's usage errors. */
+export function cliOptionError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw asCliError(e);
+  }
+}
+
+function asCliError(e: unknown): unknown {
+  if (e instanceof LearningOptionError) return new CliError(`${flagName(e.option)} ${e.problem}`);
+  if (e instanceof LearningInputError) return new CliError(e.message);
+  return e;
 }
 
 /** An AbortSignal fired by the first Ctrl-C (SIGINT); a second Ctrl-C exits at once. */
@@ -61,16 +69,13 @@ export function interruptSignal(): { signal: AbortSignal; dispose: () => void } 
   return { signal: abort.signal, dispose: () => process.off('SIGINT', onSigint) };
 }
 
-export function isCancelled(e: unknown): boolean {
-  return e instanceof LearningCancelledError || (e instanceof Error && e.name === 'CancelledError');
-}
-
 /** Turns a job failure into the CLI's outcome: cancelled → 130 with a note, else a user error. */
 export function learningFailure(e: unknown, what: string): number {
-  if (isCancelled(e)) {
+  if (e instanceof CancelledError) {
     process.stderr.write(`synonym-lens: ${what} cancelled; nothing was written\n`);
     return EXIT_CANCELLED;
   }
-  if (e instanceof CliError) throw e;
+  const user = asCliError(e);
+  if (user instanceof CliError) throw user;
   throw new CliError(`${what} failed: ${(e as Error).message}`);
 }

@@ -6,16 +6,18 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CHAR_NGRAM_MODEL_TYPE } from '../../core/builtin/featurizer';
-import { AdjustedEngine, adjustedFingerprint, EMBEDDED_TABLE_DIR, hasEmbeddedTable, readEmbeddedTable } from '../../server/model/adjusted';
-import { CancelledError, type EmbeddingEngine } from '../../server/model/engine';
-import { builtinModelDir, loadEngine } from '../../server/model/load';
-import { downloadModel, DownloadError, resolveEndpoint, type DownloadProgress } from '../../server/model/hub/download';
-import { DOWNLOAD_METADATA, downloadedModelsDir, hfHubCacheDir, isTransformerFolder, MODELS_DIR_ENV, ModelLoadError, PRESETS, resolveTransformerSpec, TransformerEngine, type Variant } from '../../server/model/transformer';
+import { AdjustedEngine, adjustedFingerprint, EMBEDDED_TABLE_DIR, hasEmbeddedTable, readEmbeddedTable } from '../../runtime/model/adjusted';
+import { CancelledError, type EmbeddingEngine } from '../../runtime/model/engine';
+import { BUILTIN_V1_SPEC, builtinModelDir, builtinV1ModelDir, loadEngine } from '../../runtime/model/load';
+import { downloadModel, DownloadError, resolveEndpoint, type DownloadProgress } from '../../runtime/model/hub/download';
+import { MODEL_VARIANTS } from '../../shared/protocol';
+import { DOWNLOAD_METADATA, downloadedModelsDir, hfHubCacheDir, isTransformerFolder, MODELS_DIR_ENV, ModelLoadError, PRESETS, resolveTransformerSpec, TransformerEngine, type Variant } from '../../runtime/model/transformer';
 import { CliError } from '../errors';
+import { writeHuman } from '../output';
 
 type Values = Record<string, string | boolean | undefined>;
 
-/** Option table for `model` (the lead registers it in main.ts). */
+/** Option table for `model` (registered in main.ts). */
 export const MODEL_OPTIONS = {
   revision: { type: 'string' },
   variant: { type: 'string' },
@@ -37,7 +39,6 @@ export const MODEL_USAGE = `  model download <org/name>   download an ONNX model
       --variant <v>  --text <term> (show its tokens)  --threads <n>  [--models-dir] [--json]
 `;
 
-const VARIANTS: readonly Variant[] = ['fp32', 'quantized', 'fp16'];
 
 /** Default folder for downloaded models when neither --models-dir nor the environment names one. */
 export function defaultModelsDir(values: Values = {}): string {
@@ -47,7 +48,7 @@ export function defaultModelsDir(values: Values = {}): string {
 function variantOf(values: Values): Variant | undefined {
   const v = values.variant;
   if (v === undefined) return undefined;
-  if (typeof v !== 'string' || !VARIANTS.includes(v as Variant)) throw new CliError(`--variant must be one of ${VARIANTS.join(', ')}, got '${String(v)}'`);
+  if (typeof v !== 'string' || !(MODEL_VARIANTS as readonly string[]).includes(v)) throw new CliError(`--variant must be one of ${MODEL_VARIANTS.join(', ')}, got '${String(v)}'`);
   return v as Variant;
 }
 
@@ -100,7 +101,7 @@ async function download(repo: string, values: Values): Promise<number> {
       onProgress,
     });
     if (values.json) process.stdout.write(JSON.stringify({ repo, dir }) + '\n');
-    else process.stdout.write(`${repo} → ${dir}\nuse it with --model ${repo} (or --model ${dir})\n`);
+    else writeHuman(`${repo} → ${dir}\nuse it with --model ${repo} (or --model ${dir})\n`);
     return 0;
   } catch (err) {
     if (err instanceof CancelledError) throw new CliError('download cancelled; run the same command again to resume');
@@ -144,8 +145,8 @@ function list(values: Values): number {
     }
   }
   if (values.json) process.stdout.write(JSON.stringify(found, null, 2) + '\n');
-  else if (!found.length) process.stdout.write(`no models in ${modelsDir} or ${cache}\npresets: ${PRESETS.map((p) => p.onnxRepos[0]).join(', ')}\n`);
-  else for (const m of found) process.stdout.write(`${m.id}${m.variant && m.variant !== 'fp32' ? ` (${m.variant})` : ''}\t${m.source}\t${m.dir}\n`);
+  else if (!found.length) writeHuman(`no models in ${modelsDir} or ${cache}\npresets: ${PRESETS.map((p) => p.onnxRepos[0]).join(', ')}\n`);
+  else for (const m of found) writeHuman(`${m.id}${m.variant && m.variant !== 'fp32' ? ` (${m.variant})` : ''}\t${m.source}\t${m.dir}\n`);
   return 0;
 }
 
@@ -173,10 +174,11 @@ async function ownTable(dir: string, dimension: number, modelFingerprint: string
 
 /** `model info` of a char-n-gram folder (the embedded model or a fine-tuned copy): what loadEngine made of it. */
 async function charNgramInfo(spec: string, values: Values): Promise<number> {
-  const dir = spec === 'builtin' ? builtinModelDir() : path.resolve(spec);
+  const builtin = spec === 'builtin' || spec.startsWith('builtin:');
+  const dir = spec === BUILTIN_V1_SPEC ? builtinV1ModelDir() : builtin ? builtinModelDir() : path.resolve(spec);
   let engine: EmbeddingEngine;
   try {
-    engine = await loadEngine(spec === 'builtin' ? 'builtin' : dir);
+    engine = await loadEngine(builtin ? spec : dir);
   } catch (err) {
     if (err instanceof ModelLoadError) throw new CliError(err.message);
     throw err;
@@ -184,13 +186,17 @@ async function charNgramInfo(spec: string, values: Values): Promise<number> {
   try {
     const model = engine instanceof AdjustedEngine ? engine.base : engine;
     const table = await ownTable(dir, engine.dimension, model.fingerprint);
+    const license = modelLicense(dir);
     if (values.json) {
-      process.stdout.write(JSON.stringify({ id: engine.id, fingerprint: engine.fingerprint, dir, kind: 'char-ngram', dimension: engine.dimension, ...(table ? { adjusted: table.json } : {}) }, null, 2) + '\n');
+      process.stdout.write(
+        JSON.stringify({ id: engine.id, fingerprint: engine.fingerprint, dir, kind: 'char-ngram', dimension: engine.dimension, license, ...(table ? { adjusted: table.json } : {}) }, null, 2) + '\n',
+      );
     } else {
       const lines = [`id           ${engine.id}`, `folder       ${dir}`, `kind         char-n-gram (the embedded model's graph)`, `dimension    ${engine.dimension}`];
+      lines.push(`license      ${license}${existsSync(path.join(dir, 'LICENSE')) ? ` (${path.join(dir, 'LICENSE')})` : ''}`);
       if (table) lines.push(table.line);
       lines.push(`fingerprint  ${engine.fingerprint.slice(0, 16)}…`);
-      process.stdout.write(lines.join('\n') + '\n');
+      writeHuman(lines.join('\n') + '\n');
     }
     return 0;
   } finally {
@@ -198,9 +204,24 @@ async function charNgramInfo(spec: string, values: Values): Promise<number> {
   }
 }
 
+/**
+ * The licence of a char-n-gram model file: config.json's `license` (char-ngram-v2 and models
+ * fine-tuned from it carry CC BY-SA 4.0, their meaning table adapts CC-CEDICT), else MIT (a table
+ * drawn from a seeded generator and trained on the user's own pairs).
+ */
+function modelLicense(dir: string): string {
+  try {
+    const cfg = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as { license?: unknown };
+    if (typeof cfg.license === 'string') return cfg.license;
+  } catch {
+    // loadEngine read it a moment ago; a race with a deletion is not worth a second message
+  }
+  return 'MIT';
+}
+
 /** True for `builtin` and for a folder whose config.json names the char-n-gram model type. */
 function isCharNgramSpec(spec: string): boolean {
-  if (spec === 'builtin') return true;
+  if (spec === 'builtin' || spec.startsWith('builtin:')) return true;
   try {
     return (JSON.parse(readFileSync(path.join(spec, 'config.json'), 'utf8')) as { model_type?: unknown }).model_type === CHAR_NGRAM_MODEL_TYPE;
   } catch {
@@ -247,7 +268,7 @@ async function info(spec: string, values: Values): Promise<number> {
         `fingerprint  ${(table?.fingerprint ?? engine.fingerprint).slice(0, 16)}…`,
       ];
       if (tokens && analysis) lines.push(`tokens       ${tokens.join(' ')}${analysis.unknownUnits ? `  (${analysis.unknownUnits} unknown)` : ''}${analysis.truncated ? '  (truncated)' : ''}`);
-      process.stdout.write(lines.join('\n') + '\n');
+      writeHuman(lines.join('\n') + '\n');
     }
     return 0;
   } finally {

@@ -3,6 +3,7 @@ import { uniqueTerms, termKey } from '../../core/dictionary';
 import { VectorMatrix, topK } from '../../core/vectors';
 import { formatCosine } from '../../core/scoring';
 import { CliError } from '../errors';
+import { writeHuman } from '../output';
 import { readTextFile } from '../input';
 import { intOption, openEngine } from '../options';
 import { round } from './similarity';
@@ -44,7 +45,7 @@ export async function runNeighbors(positionals: string[], values: Record<string,
       const out = { term, model: engine.id, k, neighbors: hits.map((h) => ({ term: vocab[h.index], cosine: round(h.score) })) };
       process.stdout.write(JSON.stringify(out, null, 2) + '\n');
     } else {
-      for (const h of hits) process.stdout.write(`${formatCosine(h.score).padStart(5)}  ${vocab[h.index]}\n`);
+      for (const h of hits) writeHuman(`${formatCosine(h.score).padStart(5)}  ${vocab[h.index]}\n`);
     }
     return 0;
   } finally {

@@ -13,6 +13,7 @@ import {
   type SimilarityMatrixParams,
   type SimilarityMatrixResult,
 } from '../../shared/protocol';
+import { MODELS_FOLDER } from '../../shared/conventions';
 import type { FromHeatmapMessage, HeatmapState, ToHeatmapMessage } from '../../shared/webviewProtocol';
 import { Channel, errorText, isMessage, revealInTextEditor, setHtml, toRange, webviewOptions } from './common';
 import { DictionaryCache, groupOf, heatmapPairs, pairRange } from './tableModel';
@@ -294,7 +295,7 @@ function sameTerms(a: readonly string[], b: readonly string[]): boolean {
  */
 async function findTunedModel(dictionary: vscode.Uri): Promise<string | undefined> {
   if (dictionary.scheme !== 'file') return undefined;
-  const models = vscode.Uri.joinPath(dictionary, '..', '.synonym-lens', 'models');
+  const models = vscode.Uri.joinPath(dictionary, '..', ...MODELS_FOLDER);
   let entries: [string, vscode.FileType][];
   try {
     entries = await vscode.workspace.fs.readDirectory(models);

@@ -43,6 +43,7 @@ export function tableStrings(l10n: Localizer): TableStrings {
     noProblems: l10n.t('No problems or flagged scores in the shown rows.'),
     editCell: l10n.t('Edit {0}'),
     rowChanged: l10n.t('The row changed while you were editing it; the edit was not applied.'),
+    updateLost: l10n.t('The edit was applied, but the table did not receive document version {0}; it may be out of date. Reopen the table to reload it.'),
     columnTerm: l10n.t('Term'),
     columnLabel: l10n.t('Label'),
     columnSynonym: l10n.t('Synonym'),

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { TextEdit } from '../../core/csv';
+import { UnsafeEditError, type TextEdit } from '../../core/csv';
 import { Commands } from '../../shared/commands';
 import { PairScoresRequest } from '../../shared/protocol';
 import type { FromTableMessage, ToTableMessage } from '../../shared/webviewProtocol';
@@ -192,7 +192,12 @@ class TableSession implements vscode.Disposable {
       }
       this.channel.respond(msg.requestId, { version: this.document.version });
     } catch (error) {
-      this.channel.fail(msg.requestId, error);
+      this.channel.fail(
+        msg.requestId,
+        error instanceof UnsafeEditError
+          ? new Error(vscode.l10n.t('Line {0} has a quote that is never closed, so this edit could change how the rows after it are read. Close that quote first.', error.line))
+          : error,
+      );
       // Make sure the webview shows the document as it is now.
       this.postDocument();
     }

@@ -15,6 +15,7 @@
  *
  * Pure TS with no DOM or node types, so the webview and the CLI can featurise too.
  */
+import { parseLexiconConfig, type LexiconConfig } from './lexicon';
 
 /** Parameters of the built-in char-n-gram model; written to the model folder's `config.json`. */
 export interface CharNgramModelConfig {
@@ -56,6 +57,11 @@ export interface CharNgramModelConfig {
    * Latin genus) is form its synonyms tend to share. Learned from zero like the shape rows.
    */
   readonly caseFeature?: boolean;
+  /**
+   * The lexicon (meaning) half of `char-ngram-v2` (lexicon.ts, modelV2.ts); absent in v1 models.
+   * Its word list is the model folder's `lexicon.txt`.
+   */
+  readonly lexicon?: LexiconConfig;
 }
 
 /** The shipped default. 32768 × 128 fp32 = 16 MiB table; see docs/models.md for the measurements. */
@@ -375,6 +381,7 @@ export function parseCharNgramConfig(value: unknown): CharNgramModelConfig {
     if (v.caseFeature && !config.shapeFeatures) throw new Error('featurizer config: "caseFeature" needs "shapeFeatures"');
     if (v.caseFeature) config = { ...config, caseFeature: true };
   }
+  if (v.lexicon !== undefined) config = { ...config, lexicon: parseLexiconConfig(v.lexicon) };
   if (v.orderWeights === undefined) return config; // the shipped model: no key, same fingerprint
   const w = v.orderWeights;
   const kinds = featureKindCount(config);

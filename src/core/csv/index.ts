@@ -10,5 +10,6 @@ export {
   insertRowEdit,
   replaceRowEdit,
   serializeDictionary,
+  UnsafeEditError,
   type TextEdit,
 } from './serialize';

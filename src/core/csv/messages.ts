@@ -5,6 +5,8 @@
  * `args` (src/server/messages.ts, whose English is checked against these templates).
  */
 import type { ProblemMessageId } from './types';
+import { SOLR_MESSAGES } from '../formats/solr';
+import { ES_MESSAGES } from '../formats/es';
 
 export const PROBLEM_MESSAGES: Readonly<Record<ProblemMessageId, string>> = {
   textAfterClosingQuote: 'Line {0}, column {1}: text after the closing quote. A quote inside a quoted field must be doubled ("").',
@@ -19,6 +21,8 @@ export const PROBLEM_MESSAGES: Readonly<Record<ProblemMessageId, string>> = {
   missingLabel: 'Line {0} has {1} columns; the header has {2} (the label is missing).',
   extraColumns: 'Line {0} has {1} columns; the header has {2}. Cells beyond the header are ambiguous when there is a label column.',
   nulCharacter: 'Line {0}: NUL character (U+0000); the file may be binary or in UTF-16.',
+  ...SOLR_MESSAGES,
+  ...ES_MESSAGES,
 };
 
 /** Fills `{0}`, `{1}` … of `template` from `args` in one pass (an argument's own braces stay as they are). */

@@ -309,10 +309,17 @@ function headerLanguage(cells: readonly Cell[]): 'en' | 'zh' | undefined {
 
 /** `1`/`0` (also `1.0`/`0.0`, as spreadsheets export them), trimmed; otherwise undefined. */
 function parseLabel(text: string): 0 | 1 | undefined {
+  if (text === ONE_WAY_LABEL) return 1;
   const m = /^([01])(?:\.0+)?$/.exec(text);
   if (!m) return undefined;
   return m[1] === '1' ? 1 : 0;
 }
+
+/**
+ * The label of a one-way row: the term is rewritten to its synonyms, not the other way round
+ * (Solr's explicit rule `term => synonym`).
+ */
+export const ONE_WAY_LABEL = '=>';
 
 /** Whether a header-less record has the `text1,text2,label` shape. */
 function labelShaped(row: SourceRow): boolean {
@@ -420,7 +427,8 @@ function finishRow(row: SourceRow, index: number, layout: Layout, pairs: Pair[])
   if (labelCell) row.labelCell = labelCell;
 
   if (term && label !== undefined) {
-    for (const b of synonyms) pairs.push({ a: term, b, label, row: index });
+    if (labelCell?.text === ONE_WAY_LABEL) for (const b of synonyms) pairs.push({ a: term, b, label, row: index, oneWay: true });
+    else for (const b of synonyms) pairs.push({ a: term, b, label, row: index });
   }
   return problems;
 }

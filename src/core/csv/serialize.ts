@@ -36,6 +36,33 @@ function joinRecord(fields: readonly string[]): string {
   return fields.length === 1 && fields[0] === '' ? '""' : fields.join(',');
 }
 
+/**
+ * A row edit refused because it would change how other rows read: the file has a quote that is
+ * never closed before the edited place, and any quote the edit writes would close it, turning the
+ * rows in between into one field. `line` (1-based) is where the unclosed quote is.
+ */
+export class UnsafeEditError extends Error {
+  constructor(readonly line: number) {
+    super(`Line ${line} has a quote that is never closed, so this edit could change how the rows after it are read. Close that quote first.`);
+    this.name = 'UnsafeEditError';
+  }
+}
+
+/**
+ * `edit` unless it writes a quote after an unclosed one (see `UnsafeEditError`). An unclosed quote
+ * means no quote follows it anywhere in the text, so an edit without quotes, or one before it, or
+ * one replacing its own record (rewritten with proper quoting), leaves every other row as it reads.
+ */
+function guardUnclosedQuote(dict: Dictionary, edit: TextEdit): TextEdit {
+  if (!edit.newText.includes('"')) return edit;
+  for (const p of dict.problems) {
+    if (p.code !== 'unterminated-quote') continue;
+    const at = p.row !== undefined ? (dict.rows[p.row]?.start ?? 0) : 0;
+    if (at < edit.start) throw new UnsafeEditError(p.range.start.line + 1);
+  }
+  return edit;
+}
+
 function rowAt(dict: Dictionary, rowIndex: number) {
   const row = dict.rows[rowIndex];
   if (!row) throw new RangeError(`No data row ${rowIndex} (the dictionary has ${dict.rows.length})`);
@@ -50,7 +77,7 @@ function rowAt(dict: Dictionary, rowIndex: number) {
  * next to a changed neighbour they could be read differently; a row replaced by exactly its own
  * values is still an empty change, malformed or not. An empty `values` empties the line, which then
  * reads as blank (use `deleteRowEdit` to remove a row). Throws a RangeError for a row index out of
- * range.
+ * range, and an `UnsafeEditError` for an edit that would change how other rows read.
  */
 export function replaceRowEdit(dict: Dictionary, rowIndex: number, values: readonly string[]): TextEdit {
   const row = rowAt(dict, rowIndex);
@@ -65,7 +92,7 @@ export function replaceRowEdit(dict: Dictionary, rowIndex: number, values: reado
     }
     return formatField(v);
   });
-  return { start: row.start, end: row.end, newText: joinRecord(fields) };
+  return guardUnclosedQuote(dict, { start: row.start, end: row.end, newText: joinRecord(fields) });
 }
 
 /** Whether a field's source text reads back alone as its value (no stray or unclosed quote). */
@@ -88,7 +115,8 @@ function breakBefore(text: string, offset: number): number {
  * - omitted: after the last data row, or at the end of the text when there is none.
  * When the insertion point is the end of a text without a final line break, the break is put
  * before the new record instead, so the file keeps its "no final EOL" style and the previous
- * record is not extended. Throws a RangeError for a row index out of range.
+ * record is not extended. Throws a RangeError for a row index out of range, and an
+ * `UnsafeEditError` for a record with a quote after an unclosed one.
  */
 export function insertRowEdit(dict: Dictionary, values: readonly string[], afterRow?: number): TextEdit {
   const record = formatRecord(values);
@@ -104,9 +132,9 @@ export function insertRowEdit(dict: Dictionary, values: readonly string[], after
     at = text.length;
   }
   if (at === text.length && text.length > 0 && breakBefore(text, at) === 0) {
-    return { start: at, end: at, newText: eol + record };
+    return guardUnclosedQuote(dict, { start: at, end: at, newText: eol + record });
   }
-  return { start: at, end: at, newText: record + eol };
+  return guardUnclosedQuote(dict, { start: at, end: at, newText: record + eol });
 }
 
 /**

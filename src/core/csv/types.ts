@@ -3,6 +3,9 @@
  * in UTF-16 code units (so a CJK character is 1, an emoji outside the BMP is 2).
  */
 
+import type { SolrProblemId } from '../formats/solr';
+import type { EsProblemId } from '../formats/es';
+
 export interface Position {
   line: number;
   character: number;
@@ -74,7 +77,9 @@ export type ProblemCode =
   | 'missing-synonym'
   | 'invalid-label'
   | 'nul-byte'
-  | 'stray-quote';
+  | 'stray-quote'
+  | 'synonym-rule'
+  | 'synonym-set';
 
 /** Which text a problem has: a key of `PROBLEM_MESSAGES` (messages.ts). */
 export type ProblemMessageId =
@@ -89,7 +94,9 @@ export type ProblemMessageId =
   | 'emptyLabel'
   | 'missingLabel'
   | 'extraColumns'
-  | 'nulCharacter';
+  | 'nulCharacter'
+  | SolrProblemId
+  | EsProblemId;
 
 export interface Problem {
   code: ProblemCode;
@@ -112,6 +119,11 @@ export interface Pair {
   label: 0 | 1;
   /** Data row index the pair comes from. */
   row: number;
+  /**
+   * A one-way pair: `a` is rewritten to `b`, not `b` to `a` (a Solr explicit rule `a => b`; label
+   * `=>` in a CSV). Absent for the usual two-way pair.
+   */
+  oneWay?: true;
 }
 
 export interface Dictionary {

@@ -14,7 +14,7 @@
  * - `mlp`:    y = normalize(x + relu(x·W1 + b1)·W2 + b2), W2 and b2 start at 0 (identity),
  *             W1 ~ N(0, 1) (seeded; pre-activations of unit inputs are then ~N(0, 1)), b1 = 0.
  * Matrices are [in, out] row-major — what ONNX MatMul multiplies from the right — so
- * (x·W)_j = Σ_i x_i W[i·out + j]. The exporter (src/server/learn/exportTransformer.ts) appends the
+ * (x·W)_j = Σ_i x_i W[i·out + j]. The exporter (src/runtime/learn/exportTransformer.ts) appends the
  * same operations, in the same order, to the encoder's graph.
  *
  * Gradients by hand, from the losses' dL/dy (losses.ts): through the normalisation
@@ -25,7 +25,7 @@
  * Training follows `trainCharNgram` (train.ts): the same batching (no text twice in a batch),
  * in-batch negatives for pair losses on positive-only data, the `spread` guard against collapse,
  * Adam (dense here: every parameter has a gradient every step) with linear warm-up and decay, the
- * same progress events and `LearningCancelledError`; `anchor` is the L2 pull of every parameter
+ * same progress events and `CancelledError`; `anchor` is the L2 pull of every parameter
  * toward its initial value, i.e. toward the identity map. Deterministic for a seed; synchronous.
  */
 import { Random } from '../random';
@@ -35,7 +35,8 @@ import { fitWithEpochChoice, type EpochSelection, type TrainStage, type VectorOf
 import { prepareTrainingData, runTrainingLoop, type IndexBatch, type TrainOptions } from './train';
 import type { TextPair } from './types';
 
-export type AdapterKind = 'linear' | 'mlp';
+export const ADAPTER_KINDS = ['linear', 'mlp'] as const;
+export type AdapterKind = (typeof ADAPTER_KINDS)[number];
 
 /** Shape of an adapter: `hidden` is the MLP's width (0 for `linear`). */
 export interface AdapterShape {

@@ -5,7 +5,7 @@
  * vector, so adjustment cannot help pairs of terms outside the dictionary (held-out pairs) — by
  * construction. Fine-tuning (`train.ts`) is what generalises.
  *
- * - `seed`: the original note's loop, reproduced as a baseline (see `seedAdjust`).
+ * - `seed`: the classic seed loop, reproduced as a baseline (see `seedAdjust`).
  * - `retrofit`: Faruqui et al. 2015, "Retrofitting Word Vectors to Semantic Lexicons".
  * - `counterfit`: Mrkšić et al. 2016, "Counter-fitting Word Vectors to Linguistic Constraints".
  */
@@ -13,14 +13,14 @@ import { termKey } from '../dictionary';
 import { topK, VectorMatrix } from '../vectors';
 import type { TextPair } from './types';
 
-export type AdjustMethod = 'seed' | 'retrofit' | 'counterfit';
+export const ADJUST_METHODS = ['seed', 'retrofit', 'counterfit'] as const;
+export type AdjustMethod = (typeof ADJUST_METHODS)[number];
 
-export const ADJUST_METHODS: readonly AdjustMethod[] = ['seed', 'retrofit', 'counterfit'];
 
 export interface SeedOptions {
-  /** Share of the difference each vector moves per pair visit. Default 0.01 (the note's). */
+  /** Share of the difference each vector moves per pair visit. Default 0.01 (the seed recipe's). */
   factor?: number;
-  /** Passes over the pairs. Default 5 (the note's). */
+  /** Passes over the pairs. Default 5 (the seed recipe's). */
   rounds?: number;
 }
 
@@ -116,7 +116,7 @@ function result(ix: Indexed, moved: ReadonlySet<number>): AdjustedVectors {
 }
 
 /**
- * The original note's method, exactly as its Python loop runs on float32 numpy vectors:
+ * The classic seed method, exactly as its Python loop runs on float32 numpy vectors:
  *
  *     for _ in range(rounds):
  *         for a, b in pairs:            # label-1 pairs, in file order
@@ -126,7 +126,7 @@ function result(ix: Indexed, moved: ReadonlySet<number>): AdjustedVectors {
  *
  * In place and sequential: a term in several pairs moves from where the previous pair left it.
  * Each operation is rounded to float32 as numpy does (`factor` is rounded to float32 first).
- * Label-0 pairs are ignored (the note had none). The moved vectors are re-normalised at the end.
+ * Label-0 pairs are ignored (the seed recipe has none). The moved vectors are re-normalised at the end.
  */
 function seedAdjust(ix: Indexed, options: SeedOptions = {}): Set<number> {
   const f = Math.fround(options.factor ?? 0.01);

@@ -132,7 +132,7 @@ export function retrievalQueries(pairs: readonly TextPair[], vocabulary: readonl
 }
 
 export interface EvaluateOptions {
-  /** Cosine threshold of the classification report, in [-1, 1]. Default 0.5 (the original note's). */
+  /** Cosine threshold of the classification report, in [-1, 1]. Default 0.5 (the classic recipe's). */
   threshold?: number;
   /**
    * Terms searched for retrieval (e.g. every term of the dictionary, train and dev). Default: the

@@ -7,9 +7,9 @@
  * The gradient through the normalisation e = s/‖s‖ is applied by the trainer.
  */
 
-export type LossName = 'cosine' | 'mnrl' | 'cosent' | 'contrastive';
+export const LOSS_NAMES = ['cosine', 'mnrl', 'cosent', 'contrastive'] as const;
+export type LossName = (typeof LOSS_NAMES)[number];
 
-export const LOSS_NAMES: readonly LossName[] = ['cosine', 'mnrl', 'cosent', 'contrastive'];
 
 export interface LossParams {
   /** Multiplier of cosines in `mnrl` and `cosent` (sentence-transformers' default 20). */

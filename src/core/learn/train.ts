@@ -21,7 +21,7 @@
  * option `validation`); `fitCharNgram` is one run, `trainCharNgram` the choice around it.
  *
  * Deterministic for a seed: one `Random` drives the shuffles; all sums run in a fixed order.
- * Synchronous: run it in a worker thread and cancel through a shared flag (see src/server/learn).
+ * Synchronous: run it in a worker thread and cancel through a shared flag (see src/runtime/learn).
  */
 import { caseFeature, featureBucket, featureKind, featureKindCount, featurize, SHAPE_COUNT_CAP, shapeFeature, type CharNgramModelConfig } from '../builtin/featurizer';
 import { referenceEmbed } from '../builtin/model';
@@ -31,12 +31,18 @@ import { LazyAdam, linearWarmupLr } from './adam';
 import { fitWithEpochChoice, type EpochChoiceOptions, type EpochSelection, type TrainStage } from './epochs';
 import { computeLoss, DEFAULT_LOSS_PARAMS, type EmbeddedBatch, type LossName, type LossParams } from './losses';
 import { TermGroups } from './split';
-import { LearningCancelledError, type CancellationFlag, type TextPair } from './types';
+import { CancelledError, type CancellationFlag } from '../cancellation';
+import type { TextPair } from './types';
 
 /** Progress of a training run; `type` discriminates. Times in milliseconds. */
 export type TrainProgress =
   | { type: 'start'; stage: TrainStage; epochs: number; stepsPerEpoch: number; totalSteps: number; pairs: number }
-  | { type: 'step'; epoch: number; step: number; totalSteps: number; loss: number; learningRate: number; elapsedMs: number; etaMs: number }
+  /**
+   * `etaMs`: time left in this run, from the measured time per step of this run (setup, and any
+   * earlier run, excluded); absent until there is a measurement (after the second step, as the
+   * first one carries warm-up).
+   */
+  | { type: 'step'; epoch: number; step: number; totalSteps: number; loss: number; learningRate: number; elapsedMs: number; etaMs?: number }
   | { type: 'epoch'; epoch: number; epochs: number; meanLoss: number; elapsedMs: number }
   | { type: 'done'; totalSteps: number; elapsedMs: number };
 
@@ -88,7 +94,7 @@ export interface TrainOptions extends EpochChoiceOptions {
   orderLearningRate?: number;
   lossParams?: Partial<LossParams>;
   onProgress?: (event: TrainProgress) => void;
-  /** Checked before every step; when set the run throws `LearningCancelledError`. */
+  /** Checked before every step; when set the run throws `CancelledError`. */
   token?: CancellationFlag;
 }
 
@@ -369,15 +375,17 @@ export function runTrainingLoop(
   options.onProgress?.({ type: 'start', stage: options.stage ?? 'final', epochs, stepsPerEpoch: plans[0]?.length ?? 0, totalSteps, pairs: data.length });
 
   let step = 0;
+  let firstStepEnd = 0;
   for (let e = 0; e < epochs; e++) {
     let sum = 0;
     for (const plan of plans[e]!) {
-      if (options.token?.isCancellationRequested) throw new LearningCancelledError('training cancelled');
+      if (options.token?.isCancellationRequested) throw new CancelledError('training cancelled');
       const rate = linearWarmupLr(step, totalSteps, warmup, lr);
       const loss = update(assembleBatch(plan, data, addNegatives, groupOfText), rate);
       sum += loss;
       step++;
-      const elapsedMs = Date.now() - started;
+      const now = Date.now();
+      if (step === 1) firstStepEnd = now;
       options.onProgress?.({
         type: 'step',
         epoch: e + 1,
@@ -385,8 +393,8 @@ export function runTrainingLoop(
         totalSteps,
         loss,
         learningRate: rate,
-        elapsedMs,
-        etaMs: Math.round((elapsedMs / step) * (totalSteps - step)),
+        elapsedMs: now - started,
+        ...(step >= 2 ? { etaMs: Math.round(((now - firstStepEnd) / (step - 1)) * (totalSteps - step)) } : {}),
       });
     }
     const meanLoss = plans[e]!.length ? sum / plans[e]!.length : 0;

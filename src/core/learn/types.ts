@@ -1,5 +1,5 @@
 /**
- * Plain types shared by the learning code: labelled text pairs, cancellation and its error.
+ * Plain types shared by the learning code: labelled text pairs (cancellation: ../cancellation.ts).
  * Learning works on term texts, not on CSV cells, so benchmarks and tests can build pairs directly;
  * `textPairs` converts a parsed dictionary's pairs.
  */
@@ -17,18 +17,3 @@ export function textPairs(pairs: readonly Pair[]): TextPair[] {
   return pairs.map((p) => ({ a: p.a.text, b: p.b.text, label: p.label }));
 }
 
-/** A cancellation flag, structurally compatible with LSP/VS Code cancellation tokens. */
-export interface CancellationFlag {
-  readonly isCancellationRequested: boolean;
-}
-
-/**
- * Thrown by learning loops when their cancellation flag is set. Its `name` is `CancelledError`, the
- * name the model engine's own error uses, so boundary code can test `err.name` for either.
- */
-export class LearningCancelledError extends Error {
-  constructor(message = 'cancelled') {
-    super(message);
-    this.name = 'CancelledError';
-  }
-}

@@ -20,7 +20,7 @@
  * from the probe (batch as −1/0, the sliced axis as 1).
  *
  * The caller must check the result numerically against the original on inputs of a different
- * batch size and length than the probe's (server/model/transformer/firstTokenSession.ts does),
+ * batch size and length than the probe's (runtime/model/transformer/firstTokenSession.ts does),
  * because the plan trusts the probe's sizes.
  */
 import type { GraphEdits, NodeCopy, OnnxGraph, OnnxNode } from './graph';

@@ -51,6 +51,8 @@ export interface OnnxGraph {
   readonly opset?: number;
   /** Whether any initializer lives in an external data file. */
   readonly hasExternalData: boolean;
+  /** The distinct `location` values of external initializers, as written in the file (unchecked). */
+  readonly externalLocations: readonly string[];
 }
 
 /** Signed 64-bit varint at [start, end) (attribute ints are int64; −1 takes ten bytes). */
@@ -85,8 +87,9 @@ function int64s(buf: Uint8Array, f: { wire: number; keyStart: number; start?: nu
 }
 
 /** A TensorProto's name, dims, data type, external flag and — for small int32/int64 tensors — values. */
-function readTensor(buf: Uint8Array, start: number, end: number): { name: string; dims: number[]; dataType: number; external: boolean; values?: number[] } {
+function readTensor(buf: Uint8Array, start: number, end: number): { name: string; dims: number[]; dataType: number; external: boolean; location?: string; values?: number[] } {
   let name = '';
+  let location: string | undefined;
   const dims: number[] = [];
   let dataType = 0;
   let external = false;
@@ -100,6 +103,16 @@ function readTensor(buf: Uint8Array, start: number, end: number): { name: string
     else if (f.field === 8 && f.wire === 2) name = decodeUtf8(buf, f.start, f.end);
     else if (f.field === 9 && f.wire === 2) raw = { start: f.start!, end: f.end! };
     else if (f.field === 14 && f.wire === 0 && f.value === 1) external = true;
+    else if (f.field === 13 && f.wire === 2) {
+      // external_data: StringStringEntryProto { key = 1, value = 2 }
+      let key = '';
+      let value = '';
+      for (const e of fields(buf, f.start!, f.end!)) {
+        if (e.field === 1 && e.wire === 2) key = decodeUtf8(buf, e.start, e.end);
+        else if (e.field === 2 && e.wire === 2) value = decodeUtf8(buf, e.start, e.end);
+      }
+      if (key === 'location') location = value;
+    }
   }
   const count = dims.reduce((p, d) => p * d, 1);
   let values: number[] | undefined;
@@ -112,7 +125,7 @@ function readTensor(buf: Uint8Array, start: number, end: number): { name: string
       }
     } else if (typed.length === count) values = typed;
   }
-  return { name, dims, dataType, external, values };
+  return { name, dims, dataType, external, ...(external && location !== undefined ? { location } : {}), values };
 }
 
 function readNode(buf: Uint8Array, start: number, end: number, index: number): OnnxNode {
@@ -164,6 +177,7 @@ export function readOnnxGraph(model: Uint8Array): OnnxGraph {
   const outputs: string[] = [];
   let opset: number | undefined;
   let hasExternalData = false;
+  const externalLocations = new Set<string>();
   for (const m of fields(model, 0, model.length)) {
     if (m.field === 8 && m.wire === 2) {
       let domain = '';
@@ -180,6 +194,7 @@ export function readOnnxGraph(model: Uint8Array): OnnxGraph {
         else if (g.field === 5) {
           const t = readTensor(model, g.start!, g.end!);
           if (t.external) hasExternalData = true;
+          if (t.location !== undefined) externalLocations.add(t.location);
           initializers.set(t.name, { dims: t.dims, dataType: t.dataType });
           if (t.values) intConstants.set(t.name, { dims: t.dims, values: t.values });
         } else if (g.field === 11 || g.field === 12) {
@@ -192,7 +207,7 @@ export function readOnnxGraph(model: Uint8Array): OnnxGraph {
   }
   // Older exports list initializers among the inputs too; those are not fed.
   for (const n of nodes) if (n.intValue && n.outputs[0]) intConstants.set(n.outputs[0], n.intValue);
-  return { nodes, initializers, intConstants, inputs: inputs.filter((n) => !initializers.has(n)), outputs, opset, hasExternalData };
+  return { nodes, initializers, intConstants, inputs: inputs.filter((n) => !initializers.has(n)), outputs, opset, hasExternalData, externalLocations: [...externalLocations] };
 }
 
 /** A copy of an existing node, appended with some inputs and outputs (by position) renamed. */

@@ -16,7 +16,7 @@ export function registerDocumentFeatures(ctx: ServerContext): void {
       if (!hit) return null;
       const s = await ctx.settings.get(a.uri);
       throwIfCancelled(token);
-      const entry = ctx.host.get(ctx.specFor(s, a.uri));
+      const { entry } = ctx.servingEntry(s, a.uri);
       const term = hit.cell.text;
       let neighbors: Neighbor[] | undefined;
       if (entry.state === 'ready' && entry.store) {
@@ -25,7 +25,8 @@ export function registerDocumentFeatures(ctx: ServerContext): void {
         neighbors = ctx.neighborsNow(entry, a, term, s.hover.topK);
       }
       const pending = entry.store ? Math.max(0, entry.store.memberCount - entry.store.vocabularySize) : 0;
-      return renderHover({ analysis: a, term, range: a.docRange(hit.cell.range), entry, neighbors, pendingTerms: pending });
+      const threshold = thresholdsFor(s, entry.modelId).threshold;
+      return renderHover({ analysis: a, term, range: a.docRange(hit.cell.range), entry, neighbors, pendingTerms: pending, threshold });
     })),
   );
 
@@ -34,7 +35,7 @@ export function registerDocumentFeatures(ctx: ServerContext): void {
       const s = await ctx.settings.get(a.uri);
       throwIfCancelled(token);
       if (!s.inlayHints.enabled) return [];
-      const entry = ctx.host.get(ctx.specFor(s, a.uri));
+      const { entry } = ctx.servingEntry(s, a.uri);
       if (entry.state !== 'ready' || !entry.store) return [];
       return inlayHints(a, params.range, entry.store, thresholdsFor(s, entry.modelId));
     })),
@@ -44,7 +45,7 @@ export function registerDocumentFeatures(ctx: ServerContext): void {
     ctx.guard('codeAction', (params, token) => ctx.onCurrent(params.textDocument.uri, () => [], async (a) => {
       const s = await ctx.settings.get(a.uri);
       throwIfCancelled(token);
-      const entry = ctx.host.get(ctx.specFor(s, a.uri));
+      const { entry } = ctx.servingEntry(s, a.uri);
       return codeActions({
         analysis: a,
         params,

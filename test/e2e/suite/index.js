@@ -48,7 +48,13 @@ test('the extension activates and registers its language and commands', async ()
   for (const id of ['synonymLens.restartServer', 'synonymLens.addSynonym']) assert.ok(commands.includes(id), `command ${id} missing`);
   const document = await openSample();
   assert.strictEqual(document.languageId, 'synonym-csv');
-});
+  // The language status says its state, counts the active file's distinct terms and names the model.
+  const api = extension.exports;
+  const terms = new Set(document.getText().split(/\r?\n/).slice(1).flatMap((l) => l.split(',').slice(0, 2)).map((t) => t.normalize('NFKC').trim().toLowerCase()).filter(Boolean));
+  const expected = `Ready · ${terms.size} terms in this file · model builtin:`;
+  const status = api.modelStatusText.startsWith(expected) ? api.modelStatusText : await waitForEvent(api.onDidChangeModelStatus, (t) => t.startsWith(expected), SERVER_TIMEOUT);
+  assert.ok(status.startsWith(expected), status);
+}, { timeout: SERVER_TIMEOUT + 5000 });
 
 test('the server flags low-similarity pairs of the sample', async () => {
   const document = await openSample();
@@ -60,6 +66,25 @@ test('the server flags low-similarity pairs of the sample', async () => {
   }
   console.log(`  ${lowSimilarity.length} low-similarity of ${diagnostics.length} diagnostics, e.g. line ${lowSimilarity[0].range.start.line + 1}: ${lowSimilarity[0].message}`);
 }, { timeout: SERVER_TIMEOUT + 5000 });
+
+test('a diagnostic code link opens the shipped docs rendered, at the code\'s section', async () => {
+  const document = await openSample();
+  const low = (await serverDiagnostics(document)).find(isLowSimilarity);
+  const target = low.code.target;
+  assert.strictEqual(target.scheme, 'command', target.toString());
+  assert.strictEqual(target.path, 'synonymLens.openDocs');
+  const [doc] = JSON.parse(decodeURIComponent(target.query));
+  const docUri = vscode.Uri.parse(doc);
+  assert.strictEqual(docUri.fragment, 'low-similarity');
+  assert.ok(docUri.path.endsWith('/docs/diagnostics.md'), doc);
+  const isPreview = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
+  const opened = isPreview() ? Promise.resolve() : waitForEvent(vscode.window.tabGroups.onDidChangeTabs, isPreview, 20000);
+  // What clicking the link runs (the command URI's path with its JSON arguments).
+  await vscode.commands.executeCommand('synonymLens.openDocs', ...JSON.parse(decodeURIComponent(target.query)));
+  await opened;
+  assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.path.endsWith('/docs/diagnostics.md') && vscode.window.visibleTextEditors.some((e) => e.document === d)), 'the raw Markdown is not opened in an editor');
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+}, { timeout: SERVER_TIMEOUT + 25000 });
 
 test('hovering a term lists its nearest neighbours', async () => {
   const document = await openSample();
@@ -135,7 +160,7 @@ function serverPids() {
 /** Resolves when the model status goes through "starting" and back to a ready model. */
 function restartObserved(api) {
   return waitForEvent(api.onDidChangeModelStatus, (t) => /Starting/.test(t), SERVER_TIMEOUT)
-    .then(() => waitForEvent(api.onDidChangeModelStatus, (t) => /terms/.test(t), SERVER_TIMEOUT));
+    .then(() => waitForEvent(api.onDidChangeModelStatus, (t) => /^Ready/.test(t), SERVER_TIMEOUT));
 }
 
 test('Restart Language Server brings the model back', async () => {
@@ -144,7 +169,7 @@ test('Restart Language Server brings the model back', async () => {
   const api = vscode.extensions.getExtension(EXTENSION_ID).exports;
   const restarted = restartObserved(api);
   await vscode.commands.executeCommand('synonymLens.restartServer');
-  assert.match(await restarted, /^builtin:.* terms/);
+  assert.match(await restarted, /^Ready · \d+ terms in this file · model builtin:/);
   await waitForDiagnostics(document.uri, (ds) => ds.some(isLowSimilarity), SERVER_TIMEOUT);
 }, { timeout: 2 * SERVER_TIMEOUT });
 
@@ -157,7 +182,7 @@ test('a killed server is restarted and the diagnostics return', async () => {
   assert.ok(pid && !more.length, `expected one server process, found ${JSON.stringify([pid, ...more])}`);
   const restarted = restartObserved(api);
   process.kill(pid, 'SIGKILL');
-  assert.match(await restarted, /terms/);
+  assert.match(await restarted, /^Ready/);
   const [newPid] = serverPids();
   assert.ok(newPid && newPid !== pid, 'no new server process');
   await waitForDiagnostics(document.uri, (ds) => ds.some(isLowSimilarity), SERVER_TIMEOUT);
@@ -188,7 +213,7 @@ test('Fine-tune Model runs to completion on the sample, and "Use this model" cha
 
   const api = vscode.extensions.getExtension(EXTENSION_ID).exports;
   const name = path.basename(result.modelDir);
-  const statusShowsModel = waitForEvent(api.onDidChangeModelStatus, (t) => t.includes(name) && /terms/.test(t), SERVER_TIMEOUT);
+  const statusShowsModel = waitForEvent(api.onDidChangeModelStatus, (t) => t.includes(name) && /^Ready/.test(t), SERVER_TIMEOUT);
   try {
     // What the "Use this model" button runs.
     assert.strictEqual(await vscode.commands.executeCommand('synonymLens.selectModel', result.modelDir), true);
@@ -199,8 +224,45 @@ test('Fine-tune Model runs to completion on the sample, and "Use this model" cha
   } finally {
     await vscode.workspace.getConfiguration('synonymLens').update('model', undefined, vscode.ConfigurationTarget.Workspace);
   }
-  await waitForEvent(api.onDidChangeModelStatus, (t) => /^builtin:.* terms/.test(t), SERVER_TIMEOUT);
+  await waitForEvent(api.onDidChangeModelStatus, (t) => /^Ready · (.* · )?model builtin:/.test(t), SERVER_TIMEOUT);
 }, { timeout: 3 * SERVER_TIMEOUT });
+
+test('Convert Dictionary writes the sample as a Solr synonyms.txt that opens as a Solr dictionary; the source is untouched', async () => {
+  const source = await sampleUri();
+  const before = await vscode.workspace.fs.readFile(source);
+  const target = vscode.Uri.joinPath(source, '..', 'converted-e2e.synonyms.txt');
+  const written = await vscode.commands.executeCommand('synonymLens.convertDictionary', { uri: source, to: 'solr', target });
+  assert.ok(written, 'the command returned no target');
+  assert.strictEqual(written.toString(), target.toString());
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+  assert.match(text, /^普拉多, 霸道SUV$/m, text.slice(0, 200));
+  const doc = await vscode.workspace.openTextDocument(target);
+  assert.strictEqual(doc.languageId, 'synonym-solr');
+  assert.deepStrictEqual(await vscode.workspace.fs.readFile(source), before, 'the source dictionary changed');
+  await vscode.workspace.fs.delete(target);
+}, { timeout: SERVER_TIMEOUT });
+
+test('a Solr synonyms.txt opens as its own language: Lucene-worded errors on the exact range, model diagnostics and a hover on a term', async () => {
+  const folder = vscode.workspace.workspaceFolders[0].uri;
+  const uri = vscode.Uri.joinPath(folder, 'cars.synonyms.txt');
+  const text = '# cars, Solr format\n普拉多, 霸道SUV, 陆地巡洋舰\n发动机 => 引擎\na => b => c\n';
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  assert.strictEqual(document.languageId, 'synonym-solr');
+  const diagnostics = await waitForDiagnostics(uri, (ds) => ds.some(isLowSimilarity) && ds.some((d) => codeOf(d) === 'synonym-rule'), SERVER_TIMEOUT);
+  const refused = diagnostics.find((d) => codeOf(d) === 'synonym-rule');
+  assert.strictEqual(refused.message, 'Invalid synonym rule at line 4: more than one explicit mapping specified on the same line');
+  assert.deepStrictEqual([refused.range.start.line, refused.range.start.character, refused.range.end.line, refused.range.end.character], [3, 0, 3, 11]);
+  const low = diagnostics.find((d) => isLowSimilarity(d) && d.range.start.line === 1);
+  assert.ok(low, `no low-similarity diagnostic on line 2: ${JSON.stringify(diagnostics.map((d) => [codeOf(d), d.range.start.line]))}`);
+  // On a term of the rule, exactly: 霸道SUV (5-10) or 陆地巡洋舰 (12-17).
+  assert.ok([5, 12].includes(low.range.start.character), `range ${low.range.start.character}-${low.range.end.character}`);
+  const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', uri, new vscode.Position(1, 6));
+  const hover = hoverText(hovers);
+  assert.ok(hover.includes('霸道SUV'), `hover on 霸道SUV:\n${hover}`);
+  assert.strictEqual(document.getText(), text, 'nothing rewritten on load');
+}, { timeout: SERVER_TIMEOUT + 10000 });
 
 test('Evaluate Model and Export Synonyms… work on the sample', async () => {
   const fs = require('fs');

@@ -25,12 +25,12 @@ test('limited mode: the workspace model setting is ignored and the status says s
   assert.ok(raw['synonymLens.model'], 'the fixture workspace should set synonymLens.model');
   // VS Code itself withholds restricted settings of an untrusted workspace; the client enforces it too.
   assert.strictEqual(vscode.workspace.getConfiguration('synonymLens').get('model'), 'builtin');
-  const ready = (text) => /terms/.test(text) && /limited mode/.test(text);
+  const ready = (text) => /^Ready/.test(text) && /limited mode/.test(text);
   const changed = ready(api.modelStatusText) ? Promise.resolve(api.modelStatusText) : waitForEvent(api.onDidChangeModelStatus, ready, SERVER_TIMEOUT);
   const [uri] = await vscode.workspace.findFiles('**/cars.synonyms.csv', undefined, 1);
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
   const text = await changed;
-  assert.match(text, /^builtin:/, `status: ${text}`);
+  assert.match(text, /^Ready · .*model builtin:/, `status: ${text}`);
   // The built-in model is in use, so the sample gets its similarity diagnostics.
   await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'low-similarity'), SERVER_TIMEOUT);
 }, { timeout: SERVER_TIMEOUT + 10000 });

@@ -1,0 +1,191 @@
+/**
+ * The built-in char-n-gram engine: featurise in core, run the ONNX graph through the adapter.
+ * Texts are sorted by feature count and cut into batches padded only to their own longest text
+ * (padding is the main cost lever: docs/performance.md).
+ */
+import { createHash } from 'node:crypto';
+import { featurize, type CharNgramModelConfig, type Featurized } from '../../core/builtin/featurizer';
+import { BUILTIN_IO } from '../../core/builtin/model';
+import { lexiconLookup, type LexiconVocabulary } from '../../core/builtin/lexicon';
+import { embeddingDimension, LEXICON_IO } from '../../core/builtin/modelV2';
+import { CancelledError, type CancellationFlag, type EmbeddingEngine, type TextAnalysis } from './engine';
+import { OnnxSession } from './onnxAdapter';
+import { LocalizableError } from './errorMessages';
+
+export interface BuiltinEngineOptions {
+  /** Id shown to users, e.g. `builtin:char-ngram-v1`. */
+  readonly id: string;
+  readonly config: CharNgramModelConfig;
+  /** The `model.onnx` bytes (hashed into the fingerprint, then handed to onnxruntime). */
+  readonly modelBytes: Uint8Array;
+  /** Intra-op threads; default the physical core count. */
+  readonly threads?: number;
+  /** Most texts per `session.run` (default 256). */
+  readonly maxBatchTexts?: number;
+  /** Most padded features per `session.run`, batch × n (default 16384 ≈ 8 MiB of gathered rows at dim 128). */
+  readonly maxBatchFeatures?: number;
+  /** The lexicon's word list (`lexicon.txt`) when the config has a lexicon half (char-ngram-v2). */
+  readonly lexicon?: LexiconVocabulary;
+}
+
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** sha256 over the model bytes and the canonical config JSON: keys the vector cache. */
+export function builtinFingerprint(modelBytes: Uint8Array, config: CharNgramModelConfig): string {
+  return createHash('sha256').update(modelBytes).update('\u0000').update(JSON.stringify(config)).digest('hex');
+}
+
+/** onnxruntime refused the model bytes (not ONNX, corrupt, unsupported opset…). */
+export class OnnxLoadError extends Error {
+  constructor(readonly detail: string) {
+    super(`onnxruntime could not load the model: ${detail}`);
+    this.name = 'OnnxLoadError';
+  }
+}
+
+export class BuiltinEngine implements EmbeddingEngine {
+  readonly dimension: number;
+  readonly maxInputLength: number;
+  private readonly maxBatchTexts: number;
+  private readonly maxBatchFeatures: number;
+  /** Serialises `session.run` calls so concurrent requests interleave batch by batch. */
+  private runQueue: Promise<unknown> = Promise.resolve();
+  private disposed = false;
+  private lexicon: LexiconVocabulary | undefined;
+
+  private constructor(
+    readonly id: string,
+    readonly fingerprint: string,
+    readonly config: CharNgramModelConfig,
+    private readonly session: OnnxSession,
+    options: BuiltinEngineOptions,
+  ) {
+    this.dimension = embeddingDimension(config);
+    this.maxInputLength = config.maxFeatures;
+    this.maxBatchTexts = Math.max(1, options.maxBatchTexts ?? 256);
+    this.maxBatchFeatures = Math.max(config.maxFeatures, options.maxBatchFeatures ?? 16384);
+  }
+
+  /** Creates the session and checks the graph has the expected inputs and output. */
+  static async create(options: BuiltinEngineOptions): Promise<BuiltinEngine> {
+    let session: OnnxSession;
+    try {
+      session = await OnnxSession.create(options.modelBytes, { threads: options.threads });
+    } catch (err) {
+      throw new OnnxLoadError(String((err as Error)?.message ?? err).trim());
+    }
+    if (options.config.lexicon && !options.lexicon) throw new Error('the model has a lexicon half but no lexicon.txt was read');
+    const want = [BUILTIN_IO.ids, BUILTIN_IO.weights, ...(options.config.lexicon ? [LEXICON_IO.ids, LEXICON_IO.weights] : [])];
+    if (!want.every((n) => session.inputNames.includes(n)) || !session.outputNames.includes(BUILTIN_IO.embedding)) {
+      const found = [session.inputNames.join(', '), session.outputNames.join(', ')];
+      await session.dispose();
+      throw new LocalizableError('notCharNgramGraph', found);
+    }
+    const fingerprint = builtinFingerprint(options.modelBytes, options.config);
+    const engine = new BuiltinEngine(options.id, fingerprint, options.config, session, options);
+    engine.lexicon = options.lexicon;
+    // Probe once so a table/config mismatch fails at load time, not on first use.
+    let probe: Float32Array[];
+    try {
+      probe = await engine.embed(['a']);
+    } catch (err) {
+      await engine.dispose();
+      throw new LocalizableError('charNgramProbeFailed', [(err as Error).message]);
+    }
+    if (probe[0]!.length !== engine.dimension || probe[0]!.some((x) => !Number.isFinite(x))) {
+      await engine.dispose();
+      throw new LocalizableError('charNgramDimension', [engine.dimension]);
+    }
+    return engine;
+  }
+
+  /** Intra-op threads of the session. */
+  get threads(): number {
+    return this.session.threads;
+  }
+
+  analyze(text: string): TextAnalysis {
+    const f = featurize(text, this.config);
+    return { units: f.ids.length, unknownUnits: 0, unknownOnly: f.ids.length === 0, truncated: f.truncated };
+  }
+
+  async embed(texts: readonly string[], token?: CancellationFlag): Promise<Float32Array[]> {
+    if (this.disposed) throw new Error(`engine ${this.id} was disposed`);
+    const feats: Featurized[] = texts.map((t) => featurize(t, this.config));
+    const order = feats.map((_, i) => i).sort((a, b) => feats[a]!.ids.length - feats[b]!.ids.length);
+    const out = new Array<Float32Array>(texts.length);
+    const dim = this.dimension;
+
+    let start = 0;
+    while (start < order.length) {
+      if (token?.isCancellationRequested) throw new CancelledError();
+      // Grow the batch while its padded size (count × longest) stays within budget.
+      let end = start + 1;
+      while (
+        end < order.length &&
+        end - start < this.maxBatchTexts &&
+        (end - start + 1) * Math.max(1, feats[order[end]!]!.ids.length) <= this.maxBatchFeatures
+      )
+        end++;
+      const count = end - start;
+      // Pad to at least one column: a zero-width tensor is legal ONNX but not worth the risk.
+      const n = Math.max(1, feats[order[end - 1]!]!.ids.length);
+      const ids = new BigInt64Array(count * n);
+      const weights = new Float32Array(count * n);
+      const idWords = HOST_LITTLE_ENDIAN ? new Uint32Array(ids.buffer) : undefined;
+      for (let b = 0; b < count; b++) {
+        const f = feats[order[start + b]!]!;
+        const base = b * n;
+        // Bucket ids are < 2^32, so on little-endian hosts writing the low word of each int64 is exact.
+        if (idWords) for (let k = 0; k < f.ids.length; k++) idWords[2 * (base + k)] = f.ids[k]!;
+        else for (let k = 0; k < f.ids.length; k++) ids[base + k] = BigInt(f.ids[k]!);
+        weights.set(f.weights, base);
+      }
+      const inputs: Record<string, { data: BigInt64Array | Float32Array; dims: number[] }> = {
+        [BUILTIN_IO.ids]: { data: ids, dims: [count, n] },
+        [BUILTIN_IO.weights]: { data: weights, dims: [count, n] },
+      };
+      if (this.config.lexicon && this.lexicon) Object.assign(inputs, this.lexiconInputs(texts, order.slice(start, end)));
+      const result = await this.runExclusive(() =>
+        this.session.run(
+          inputs,
+          [BUILTIN_IO.embedding],
+        ),
+      );
+      const { data: emb, dims } = result[BUILTIN_IO.embedding]!;
+      if (dims.length !== 2 || dims[0] !== count || dims[1] !== dim)
+        throw new Error(`model output has shape [${dims.join(', ')}], expected [${count}, ${dim}] (batch × config.json dimension)`);
+      for (let b = 0; b < count; b++) out[order[start + b]!] = emb.slice(b * dim, (b + 1) * dim);
+      start = end;
+    }
+    return out;
+  }
+
+  /** The lexicon rows of a batch (`lex_ids`, `lex_weights` [count, m], weight 1 per row, 0 on padding). */
+  private lexiconInputs(texts: readonly string[], batch: readonly number[]): Record<string, { data: BigInt64Array | Float32Array; dims: number[] }> {
+    const rows = batch.map((i) => lexiconLookup(texts[i]!, this.lexicon!, this.config.lexicon!).rows);
+    const m = Math.max(1, ...rows.map((r) => r.length));
+    const ids = new BigInt64Array(batch.length * m);
+    const weights = new Float32Array(batch.length * m);
+    rows.forEach((r, b) => {
+      for (let k = 0; k < r.length; k++) {
+        ids[b * m + k] = BigInt(r[k]!);
+        weights[b * m + k] = 1;
+      }
+    });
+    return { [LEXICON_IO.ids]: { data: ids, dims: [batch.length, m] }, [LEXICON_IO.weights]: { data: weights, dims: [batch.length, m] } };
+  }
+
+  private runExclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.runQueue.then(fn, fn);
+    this.runQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.runQueue;
+    await this.session.dispose();
+  }
+}
