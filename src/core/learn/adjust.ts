@@ -98,7 +98,6 @@ function index(terms: readonly string[], vectors: readonly Float32Array[], pairs
   return { keys, vectors: copies, pairs: out, moved };
 }
 
-
 function result(ix: Indexed, moved: ReadonlySet<number>): AdjustedVectors {
   const out: AdjustedVectors = new Map();
   ix.keys.forEach((k, r) => {
