@@ -39,9 +39,9 @@ test('package.json declares every typed setting with the same type, default, ran
   }
 });
 
-test('the model path, the download endpoint, vocabulary files, execution provider and threads can never come from an untrusted workspace', () => {
+test('the model path, the download endpoint, vocabulary files, execution provider, threads and the Java analysis helper can never come from an untrusted workspace', () => {
   assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, [...restrictedSettingKeys]);
-  assert.deepEqual([...restrictedSettingKeys].sort(), ['synonymLens.executionProvider', 'synonymLens.hub.endpoint', 'synonymLens.model', 'synonymLens.threads', 'synonymLens.vocabularyFiles']);
+  assert.deepEqual([...restrictedSettingKeys].sort(), ['synonymLens.analysis.enabled', 'synonymLens.analysis.java', 'synonymLens.analysis.luceneJars', 'synonymLens.executionProvider', 'synonymLens.hub.endpoint', 'synonymLens.model', 'synonymLens.threads', 'synonymLens.vocabularyFiles']);
   for (const key of restrictedSettingKeys) assert.match(english(declared[key]!.markdownDescription, key), /untrusted workspace/, key);
 });
 
