@@ -38,14 +38,22 @@ public class SynonymAnalysis {
     }
   }
 
-  /** ICU tokenization with ICU case folding and normalisation (what Elasticsearch's analysis-icu plugin offers). */
+  /**
+   * ICU tokenization with ICU case folding and normalisation (what Elasticsearch's analysis-icu
+   * plugin offers). By reflection: the helper compiles without lucene-analyzers-icu and icu4j.
+   */
   static Analyzer icuAnalyzer() throws Exception {
-    Class.forName("org.apache.lucene.analysis.icu.segmentation.ICUTokenizer");
+    Class<?> tokenizer = Class.forName("org.apache.lucene.analysis.icu.segmentation.ICUTokenizer");
+    java.lang.reflect.Constructor<?> folding = Class.forName("org.apache.lucene.analysis.icu.ICUFoldingFilter").getConstructor(TokenStream.class);
     Class.forName("com.ibm.icu.text.Normalizer2");
     return new Analyzer() {
       @Override protected TokenStreamComponents createComponents(String field) {
-        org.apache.lucene.analysis.Tokenizer t = new org.apache.lucene.analysis.icu.segmentation.ICUTokenizer();
-        return new TokenStreamComponents(t, new org.apache.lucene.analysis.icu.ICUFoldingFilter(t));
+        try {
+          org.apache.lucene.analysis.Tokenizer t = (org.apache.lucene.analysis.Tokenizer) tokenizer.getDeclaredConstructor().newInstance();
+          return new TokenStreamComponents(t, (TokenStream) folding.newInstance(t));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
       }
     };
   }

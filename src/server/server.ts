@@ -29,6 +29,7 @@ import { registerLearning } from './learn/handlers';
 import { configureL10n } from './messages';
 import { ModelHost, type ModelEntry } from './models';
 import { registerDocumentFeatures } from './requests/documentFeatures';
+import { registerAnalysisRequests } from './requests/analysis';
 import { registerEditRequests } from './requests/edits';
 import { registerScoreRequests } from './requests/scores';
 import { SettingsProvider } from './settings';
@@ -117,6 +118,8 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(() => {
     void (async () => {
       ctx.settings.clear();
+      // The analysis settings may have changed: helpers restart on the next document job.
+      ctx.analysis.disposeAll();
       vocabulary.reset((spec) => ctx.host.peek(spec)?.store);
       // Engines nobody uses any more are disposed; a changed `model` loads on the next job, and a
       // document's previous model keeps serving it until then (ServerContext.servingEntry).
@@ -128,12 +131,14 @@ export function startServer(connection: Connection): void {
   registerDocumentFeatures(ctx);
   registerScoreRequests(ctx);
   registerEditRequests(ctx);
+  registerAnalysisRequests(ctx);
   // Fine-tuning, vector adjustment and evaluation (worker thread, progress, cancellation).
   registerLearning(connection, documents, { specFor: async (uri) => ctx.specFor(await ctx.settings.get(uri), uri), entry: (spec) => ctx.host.get(spec) });
   registerDownload(connection);
 
   connection.onShutdown(async () => {
     scheduler.dispose();
+    ctx.analysis.disposeAll();
     await ctx.host.disposeAll();
   });
 
