@@ -58,7 +58,7 @@ export function startServer(connection: Connection): void {
     const untrusted = options.untrustedSettings && typeof options.untrustedSettings === 'object' ? options.untrustedSettings : undefined;
     ctx.settings = new SettingsProvider(connection, caps.workspace?.configuration === true, untrusted);
     const runtime = untrusted ? { threads: untrusted.threads, executionProvider: untrusted.executionProvider } : options;
-    if (untrusted) connection.console.info('Untrusted workspace: model, vocabulary files, execution provider and threads come from the user settings sent at start.');
+    if (untrusted) connection.console.info('Untrusted workspace: model, vocabulary files, execution provider, threads and the analysis helper (whether it runs, java, Lucene jars) come from the user settings sent at start.');
     ctx.host = new ModelHost(connection, {
       ...(typeof runtime.threads === 'number' ? { threads: runtime.threads } : {}),
       ...(typeof runtime.executionProvider === 'string' ? { executionProvider: normalizeSettings({ executionProvider: runtime.executionProvider }).executionProvider } : {}),
