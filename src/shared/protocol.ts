@@ -273,9 +273,16 @@ export interface FineTuneCommandArgs {
   uri: string;
 }
 
+/** Arguments of `synonymLens.previewExpansion` (a hover link passes the term as the query). */
+export interface PreviewExpansionCommandArgs {
+  uri: string;
+  query?: string;
+}
+
 /** Client-side command ids the server refers to. The client registers them. */
 export const ClientCommands = {
   addSynonym: Commands.addSynonym,
+  previewExpansion: Commands.previewExpansion,
   showHeatmap: Commands.showHeatmap,
   fineTune: Commands.fineTune,
 } as const;

@@ -21,7 +21,7 @@ after(async () => {
   for (const s of servers) await s.stop();
 });
 
-const multiToken = (term: string) => (d: Diagnostic[]) => d.some((x) => x.code === 'analysis-multi-token' && x.message.startsWith(`"${term}"`));
+const multiToken = (term: string) => (d: Diagnostic[]) => d.some((x) => x.code === 'analysis-multi-token' && String(x.message).startsWith(`"${term}"`));
 
 test('analysis on (smartcn): multi-token information on the exact terms of a Solr file and an ES set; the preview expands a query', async () => {
   const server = await startServer({ settings: { analysis: { enabled: true, analyzer: 'smartcn', luceneJars: jars } } });
@@ -29,10 +29,10 @@ test('analysis on (smartcn): multi-token information on the exact terms of a Sol
   const solr = fixtureUri('analysis.synonyms.txt');
   server.open(solr, '# 车型\n普拉多, 霸道SUV\n发动机 => 引擎\n', 'synonym-solr');
   const { diagnostics } = await server.waitDiagnostics(solr, multiToken('普拉多'), { what: 'smartcn analysis of the Solr file', timeoutMs: 60_000 });
-  const prado = diagnostics.find((x) => x.code === 'analysis-multi-token' && x.message.startsWith('"普拉多"'))!;
+  const prado = diagnostics.find((x) => x.code === 'analysis-multi-token' && String(x.message).startsWith('"普拉多"'))!;
   assert.deepEqual(prado.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } });
   assert.equal(prado.severity, 3);
-  assert.match(prado.message, /\(普 \| 拉 \| 多\)/);
+  assert.match(String(prado.message), /\(普 \| 拉 \| 多\)/);
   assert.match(prado.codeDescription!.href, /diagnostics\.md#analysis-multi-token$/);
   // Structural diagnostics are there too: analysis adds to the set, it does not replace it.
   assert.ok(diagnostics.every((x) => x.source === 'synonym-lens'));
@@ -41,7 +41,7 @@ test('analysis on (smartcn): multi-token information on the exact terms of a Sol
   const json = '{"synonyms_set": [{"id": "a", "synonyms": "陆地巡洋舰, Land Cruiser"}]}';
   server.open(es, json, 'synonym-es');
   const set = await server.waitDiagnostics(es, multiToken('Land Cruiser'), { what: 'analysis of the ES set', timeoutMs: 60_000 });
-  const lc = set.diagnostics.find((x) => x.message.startsWith('"Land Cruiser"'))!;
+  const lc = set.diagnostics.find((x) => String(x.message).startsWith('"Land Cruiser"'))!;
   const at = json.indexOf('Land Cruiser');
   assert.deepEqual(lc.range, { start: { line: 0, character: at }, end: { line: 0, character: at + 'Land Cruiser'.length } });
 
@@ -63,7 +63,7 @@ test('untrusted: the workspace cannot choose java, and the user setting that is 
   const uri = fixtureUri('untrusted-analysis.synonyms.txt');
   server.open(uri, '普拉多, 霸道\n', 'synonym-solr');
   const shown = await server.shown.wait((m) => /analysis needs Java/.test(m.message), 'the missing-java warning', 20_000);
-  assert.match(shown.message, /"\/nonexistent\/bin\/java" was not found/);
+  assert.match(String(shown.message), /"\/nonexistent\/bin\/java" was not found/);
   assert.equal(shown.type, 2, 'a warning');
   // One message, not one per rule or per job: an edit runs the job again and says nothing new.
   const cursor = server.diagnostics.cursor;

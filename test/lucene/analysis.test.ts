@@ -31,11 +31,11 @@ test('smartcn splits 普拉多 into three tokens: an information diagnostic on t
   const text = '# 车型\n普拉多, 霸道SUV, 陆地巡洋舰\n发动机 => 引擎\n';
   const a = Analysis.of(TextDocument.create('file:///cars.synonyms.txt', 'synonym-solr', 1, text));
   const diagnostics = await analysisDiagnostics(a, h, 'smartcn');
-  const prado = diagnostics.find((d) => d.code === 'analysis-multi-token' && d.message.startsWith('"普拉多"'));
+  const prado = diagnostics.find((d) => d.code === 'analysis-multi-token' && String(d.message).startsWith('"普拉多"'));
   assert.ok(prado, JSON.stringify(diagnostics.map((d) => d.message)));
   assert.deepEqual(prado.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 3 } });
   assert.equal(prado.severity, 3, 'information');
-  assert.match(prado.message, /3 tokens with the smartcn analyzer \(普 \| 拉 \| 多\).*synonym_graph/);
+  assert.match(String(prado.message), /3 tokens with the smartcn analyzer \(普 \| 拉 \| 多\).*synonym_graph/);
   assert.ok(prado.codeDescription?.href.endsWith('diagnostics.md#analysis-multi-token'));
   // 发动机 and 引擎 are one word each to smartcn.
   assert.ok(!diagnostics.some((d) => d.range.start.line === 2), JSON.stringify(diagnostics));
