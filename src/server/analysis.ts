@@ -81,6 +81,9 @@ function findJava(env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
+/** Terms whose tokens a helper keeps (a few dictionaries' worth). */
+const MAX_CACHED_TERMS = 500_000;
+
 /** A helper that could not start or answer: why, in the helper's own words. */
 export class AnalysisHelperError extends Error {}
 
@@ -147,6 +150,11 @@ export class AnalysisHelper {
   /** Each term's tokens (terms analyzed before come from the cache). */
   async tokens(terms: readonly string[]): Promise<Map<string, readonly string[]>> {
     const missing = [...new Set(terms.filter((t) => !this.cache.has(t)))];
+    // Typing leaves every prefix of a term behind: start over rather than grow without bound.
+    if (this.cache.size + missing.length > MAX_CACHED_TERMS) {
+      this.cache.clear();
+      missing.splice(0, missing.length, ...new Set(terms));
+    }
     if (missing.length) {
       const answer = await this.request({ op: 'analyze', terms: missing });
       if (typeof answer.error === 'string') throw new AnalysisHelperError(answer.error);

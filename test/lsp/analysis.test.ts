@@ -34,6 +34,10 @@ test('analysis on (smartcn): multi-token information on the exact terms of a Sol
   assert.equal(prado.severity, 3);
   assert.match(String(prado.message), /\(普 \| 拉 \| 多\)/);
   assert.match(prado.codeDescription!.href, /diagnostics\.md#analysis-multi-token$/);
+  // The hover of a term of a Solr file links to the preview, with the term as the query.
+  const hover = await server.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: solr }, position: { line: 1, character: 1 } });
+  assert.match(hover.contents.value, /\[Preview query expansion\]\(command:synonymLens\.previewExpansion\?/);
+  assert.ok(hover.contents.value.includes(encodeURIComponent(JSON.stringify([{ uri: solr, query: '普拉多' }]))), hover.contents.value);
   // Structural diagnostics are there too: analysis adds to the set, it does not replace it.
   assert.ok(diagnostics.every((x) => x.source === 'synonym-lens'));
 
