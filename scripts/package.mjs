@@ -1,6 +1,6 @@
 // `npm run package`: one VSIX per platform, each carrying only its own onnxruntime-node binary
 // (the npm package holds all platforms', ~290 MB). Everything else is bundled by esbuild, so a
-// VSIX holds: the bundles, the embedded model, media, the sample, docs, and onnxruntime-node's JS
+// VSIX holds: the bundles, the embedded model, media, the sample, docs, the Java analysis helper, and onnxruntime-node's JS
 // (with onnxruntime-common) plus one platform folder of its native binaries — nothing its install
 // script alone needs. Every file is checked against the allow-list of scripts/vsixFiles.mjs
 // (`vsce ls` of the staged folder) before a VSIX is written.
@@ -60,7 +60,7 @@ for (const target of targets) {
   delete manifest.devDependencies;
   writeFileSync(path.join(stage, 'package.json'), JSON.stringify(manifest, null, 2) + '\n');
   writeFileSync(path.join(stage, '.npmrc'), 'onnxruntime-node-install=skip\n');
-  for (const f of ['CHANGELOG.md', 'LICENSE', 'NOTICE', 'package.nls.json', 'package.nls.zh-cn.json', 'l10n', 'samples', 'docs', 'models/builtin']) copy(f);
+  for (const f of ['CHANGELOG.md', 'LICENSE', 'NOTICE', 'package.nls.json', 'package.nls.zh-cn.json', 'l10n', 'samples', 'docs', 'models/builtin', 'java']) copy(f);
   // v1: the config alone; the runtime regenerates its model from the seed (src/runtime/model/builtinV1.ts).
   copy('models/builtin-v1', (src) => path.basename(src) !== 'model.onnx');
   // The README's screenshots are for the repository and the Marketplace page (absolute links), not the VSIX.

@@ -37,6 +37,8 @@ export function allowList(target) {
     // The sample, the docs diagnostics link to (offline), the embedded models.
     /^samples\/[\w.-]+\.(csv|txt)$/,
     /^docs\/[\w-]+\.md$/,
+    // The Lucene analysis helper, run from source by the user's JDK (analysis diagnostics, query preview).
+    /^java\/SynonymAnalysis\.java$/,
     // (The embedded model's lexicon half is CC BY-SA 4.0: its LICENSE travels in its folder.)
     /^models\/builtin\/(model\.onnx|config\.json|lexicon\.txt|LICENSE)$/,
     // v1 ships as its config only: its model is its seed's table, regenerated when first needed
@@ -70,6 +72,7 @@ export function requiredFiles(target) {
     'NOTICE',
     'models/builtin/LICENSE',
     'models/builtin-v1/config.json',
+    'java/SynonymAnalysis.java',
     'node_modules/onnxruntime-node/dist/index.js',
     'node_modules/onnxruntime-common/dist/cjs/index.js',
     `node_modules/onnxruntime-node/bin/napi-v6/${os}/${arch}/onnxruntime_binding.node`,

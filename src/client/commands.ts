@@ -6,6 +6,7 @@ import { convertDictionaryCommand } from './convert';
 import { openDocs } from './diagnosticDocs';
 import type { SynonymLensClient } from './languageClient';
 import { adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
+import { ExpansionPreviews, PREVIEW_SCHEME, previewExpansion, type PreviewExpansionArgs } from './queryPreview';
 import { openSample } from './sample';
 import type { WebviewCommandHandlers } from './webviews';
 
@@ -31,6 +32,11 @@ const commands: { [K in CommandName]: CommandFactory } = {
   selectModel: ({ client }) => (arg) => selectModel(client, arg),
   exportSynonyms: () => (args) => exportSynonymsCommand(args),
   convertDictionary: () => (args) => convertDictionaryCommand(args),
+  previewExpansion: ({ client, context }) => {
+    const previews = new ExpansionPreviews();
+    context.subscriptions.push(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews));
+    return (args?: PreviewExpansionArgs) => previewExpansion(client, previews, args);
+  },
   openDocs: () => (doc: string | vscode.Uri) => openDocs(doc),
   openAsTable: ({ webviews }) => (uri?: vscode.Uri) => webviews.openAsTable(uri),
   showHeatmap: ({ webviews }) => (arg) => webviews.showHeatmap(arg),

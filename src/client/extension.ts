@@ -37,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): SynonymLensApi {
         void client?.restart();
       }),
     );
-    if (!vscode.workspace.isTrusted) output.info('Untrusted workspace: limited mode, synonymLens.model, vocabularyFiles, executionProvider and threads come from user settings only.');
+    if (!vscode.workspace.isTrusted) output.info('Untrusted workspace: limited mode, synonymLens.model, vocabularyFiles, executionProvider, threads and analysis.enabled, analysis.java, analysis.luceneJars come from user settings only.');
     void client.start();
     // The activation budget is 150 ms: everything above is synchronous, the server starts in the background.
     output.info(`Activated in ${Math.round(performance.now() - started)} ms.`);

@@ -6,10 +6,11 @@
  */
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
-import { ErrorCodes, LSPErrorCodes, ResponseError, TextDocuments, type CancellationToken, type Connection } from 'vscode-languageserver/node';
+import { ErrorCodes, LSPErrorCodes, MessageType, ResponseError, ShowMessageNotification, TextDocuments, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Neighbor } from '../shared/protocol';
 import type { Settings } from '../shared/settings';
+import { AnalysisHelpers } from './analysis';
 import { isCancellation, raceToken, requestCancelled, throwIfCancelled } from './cancellation';
 import { Analysis, type DocumentIndex } from './documents';
 import { markNeighbors } from './hover';
@@ -44,12 +45,16 @@ export class ServerContext {
   readonly states = new Map<string, DocState>();
   settings: SettingsProvider;
   host: ModelHost;
+  /** The Lucene analysis helpers (`synonymLens.analysis.*`); a missing JDK or jars is told once as a warning. */
+  readonly analysis: AnalysisHelpers;
   workspaceFolders: string[] = [];
   support: ClientSupport = { inlayRefresh: false, versionedEdits: false, dynamicConfiguration: false, workspaceFolderEvents: false, workDoneProgress: false };
 
   constructor(readonly connection: Connection) {
     this.settings = new SettingsProvider(connection, false);
     this.host = new ModelHost(connection);
+    // A notification, not a request: nothing waits on the user's answer.
+    this.analysis = new AnalysisHelpers((message) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }).catch(() => undefined));
   }
 
   state(uri: string): DocState {

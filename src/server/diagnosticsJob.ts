@@ -7,6 +7,7 @@
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver/node';
+import { analysisDiagnostics } from './analysis';
 import { thresholdsFor } from '../shared/settings';
 import { type CancelSource, isCancellation } from './cancellation';
 import type { ServerContext } from './context';
@@ -75,8 +76,13 @@ export function diagnosticsJob(
     if (!doc) return;
     const version = doc.version;
     const stale = () => job.isCancellationRequested || documents.get(uri)?.version !== version;
+    // Analysis diagnostics (the Lucene helper, when enabled) arrive on their own time: each
+    // publish carries them once known, and their arrival republishes the last set with them.
+    let analyzed: Diagnostic[] = [];
+    let last: Diagnostic[] | undefined;
     const publish = (diagnostics: Diagnostic[]) => {
-      if (!stale()) void connection.sendDiagnostics({ uri, version, diagnostics }).catch(() => undefined);
+      last = diagnostics;
+      if (!stale()) void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.concat(analyzed) }).catch(() => undefined);
     };
     try {
       const s = await ctx.settings.get(uri);
@@ -85,6 +91,17 @@ export function diagnosticsJob(
       if (!s.diagnostics.enabled) {
         publish([]);
         return;
+      }
+      if (s.analysis.enabled) {
+        void ctx.analysis
+          .helper(s.analysis)
+          .then((helper) => (helper && !stale() ? analysisDiagnostics(a, helper, s.analysis.analyzer) : undefined))
+          .then((d) => {
+            if (!d || stale()) return;
+            analyzed = d;
+            if (last) publish(last);
+          })
+          .catch((e: unknown) => connection.console.warn(`Analysis of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`));
       }
       const { wanted, entry } = ctx.servingEntry(s, uri);
       if (entry !== wanted) {

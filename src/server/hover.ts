@@ -1,6 +1,7 @@
 /**
  * Hover on a term cell: the term's synonym group and its nearest neighbours in the vocabulary,
- * with command links to add a neighbour as a synonym or open the heatmap. "Add as synonym" is
+ * with command links to add a neighbour as a synonym or open the heatmap, and on a Solr or ES
+ * file to preview the term as a query through the file's rules. "Add as synonym" is
  * offered only at or above the model's flagging threshold (per-model thresholds apply): a pair
  * added below it would be flagged as low-similarity at once, so the rest are neighbours only.
  */
@@ -8,7 +9,7 @@ import * as l10n from '@vscode/l10n';
 import { MarkupKind, type Hover } from 'vscode-languageserver/node';
 import { termKey } from '../core/dictionary';
 import { formatCosine } from '../core/scoring';
-import { ClientCommands, type AddSynonymCommandArgs, type Neighbor, type ShowHeatmapCommandArgs } from '../shared/protocol';
+import { ClientCommands, type AddSynonymCommandArgs, type Neighbor, type PreviewExpansionCommandArgs, type ShowHeatmapCommandArgs } from '../shared/protocol';
 import type { Analysis } from './documents';
 import { commandLink, escapeMarkdown } from './markdown';
 import type { ModelEntry } from './models';
@@ -78,5 +79,10 @@ export function renderHover(input: HoverInput): Hover {
   }
   const heat: ShowHeatmapCommandArgs = { uri: a.uri, term };
   lines.push('', commandLink(l10n.t('Show in heatmap'), ClientCommands.showHeatmap, [heat], l10n.t('Open the similarity heatmap around this term')));
+  if (a.format !== 'csv') {
+    // A search engine's own file: what Lucene makes of the term as a query (the Java helper).
+    const preview: PreviewExpansionCommandArgs = { uri: a.uri, query: term };
+    lines.push('', commandLink(l10n.t('Preview query expansion'), ClientCommands.previewExpansion, [preview], l10n.t('See what Lucene makes of this term as a query with the rules of this file')));
+  }
   return { contents: { kind: MarkupKind.Markdown, value: lines.join('\n') }, range: input.range };
 }

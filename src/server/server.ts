@@ -29,6 +29,7 @@ import { registerLearning } from './learn/handlers';
 import { configureL10n } from './messages';
 import { ModelHost, type ModelEntry } from './models';
 import { registerDocumentFeatures } from './requests/documentFeatures';
+import { registerAnalysisRequests } from './requests/analysis';
 import { registerEditRequests } from './requests/edits';
 import { registerScoreRequests } from './requests/scores';
 import { SettingsProvider } from './settings';
@@ -57,7 +58,7 @@ export function startServer(connection: Connection): void {
     const untrusted = options.untrustedSettings && typeof options.untrustedSettings === 'object' ? options.untrustedSettings : undefined;
     ctx.settings = new SettingsProvider(connection, caps.workspace?.configuration === true, untrusted);
     const runtime = untrusted ? { threads: untrusted.threads, executionProvider: untrusted.executionProvider } : options;
-    if (untrusted) connection.console.info('Untrusted workspace: model, vocabulary files, execution provider and threads come from the user settings sent at start.');
+    if (untrusted) connection.console.info('Untrusted workspace: model, vocabulary files, execution provider, threads and the analysis helper (whether it runs, java, Lucene jars) come from the user settings sent at start.');
     ctx.host = new ModelHost(connection, {
       ...(typeof runtime.threads === 'number' ? { threads: runtime.threads } : {}),
       ...(typeof runtime.executionProvider === 'string' ? { executionProvider: normalizeSettings({ executionProvider: runtime.executionProvider }).executionProvider } : {}),
@@ -117,6 +118,8 @@ export function startServer(connection: Connection): void {
   connection.onDidChangeConfiguration(() => {
     void (async () => {
       ctx.settings.clear();
+      // The analysis settings may have changed: helpers restart on the next document job.
+      ctx.analysis.disposeAll();
       vocabulary.reset((spec) => ctx.host.peek(spec)?.store);
       // Engines nobody uses any more are disposed; a changed `model` loads on the next job, and a
       // document's previous model keeps serving it until then (ServerContext.servingEntry).
@@ -128,12 +131,14 @@ export function startServer(connection: Connection): void {
   registerDocumentFeatures(ctx);
   registerScoreRequests(ctx);
   registerEditRequests(ctx);
+  registerAnalysisRequests(ctx);
   // Fine-tuning, vector adjustment and evaluation (worker thread, progress, cancellation).
   registerLearning(connection, documents, { specFor: async (uri) => ctx.specFor(await ctx.settings.get(uri), uri), entry: (spec) => ctx.host.get(spec) });
   registerDownload(connection);
 
   connection.onShutdown(async () => {
     scheduler.dispose();
+    ctx.analysis.disposeAll();
     await ctx.host.disposeAll();
   });
 

@@ -12,6 +12,7 @@ export const Commands = {
   selectModel: 'synonymLens.selectModel',
   exportSynonyms: 'synonymLens.exportSynonyms',
   convertDictionary: 'synonymLens.convertDictionary',
+  previewExpansion: 'synonymLens.previewExpansion',
   openDocs: 'synonymLens.openDocs',
   openAsTable: 'synonymLens.openAsTable',
   showHeatmap: 'synonymLens.showHeatmap',

@@ -203,6 +203,48 @@ export namespace AddPairRequest {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Query expansion preview (the Lucene analysis helper)
+
+export interface PreviewExpansionParams {
+  /** A Synonym Lens CSV, Solr synonyms file or ES synonyms set: its rules are applied. */
+  uri: string;
+  /** The query text, as a user would type it into the search box. */
+  query: string;
+}
+
+/** One token of the graph SynonymGraphFilter makes of the query (Lucene's attributes). */
+export interface ExpansionToken {
+  term: string;
+  /** `SYNONYM` for a token a rule added; the tokenizer's type (`word`, `<ALPHANUM>`, …) otherwise. */
+  type: string;
+  /** Start node of the token in the graph (0-based). */
+  position: number;
+  /** Number of positions the token spans (its end node is `position + positionLength`). */
+  positionLength: number;
+  /** UTF-16 offsets into the query of the text the token stands for. */
+  start: number;
+  end: number;
+}
+
+export interface PreviewExpansionResult {
+  /** The analyzer (`synonymLens.analysis.analyzer`). */
+  analyzer: string;
+  /** Number of rules applied (the document's accepted rules). */
+  rules: number;
+  tokens: ExpansionToken[];
+}
+
+/**
+ * Client → server request: the token graph Lucene's SynonymGraphFilter produces for a query with
+ * the document's rules and the configured analyzer. Fails with a message when Java or the Lucene
+ * jars are missing, or when Lucene refuses the rules.
+ */
+export namespace PreviewExpansionRequest {
+  export const method = 'synonymLens/previewExpansion' as const;
+  export const type = new RequestType<PreviewExpansionParams, PreviewExpansionResult, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Client commands the server links to (hover command links and code actions)
 
 /** Arguments of `synonymLens.addSynonym` (one object, the first command argument). */
@@ -231,9 +273,16 @@ export interface FineTuneCommandArgs {
   uri: string;
 }
 
+/** Arguments of `synonymLens.previewExpansion` (a hover link passes the term as the query). */
+export interface PreviewExpansionCommandArgs {
+  uri: string;
+  query?: string;
+}
+
 /** Client-side command ids the server refers to. The client registers them. */
 export const ClientCommands = {
   addSynonym: Commands.addSynonym,
+  previewExpansion: Commands.previewExpansion,
   showHeatmap: Commands.showHeatmap,
   fineTune: Commands.fineTune,
 } as const;
@@ -248,6 +297,10 @@ export const DiagnosticCodes = {
   conflictingLabel: 'conflicting-label',
   unknownTerm: 'unknown-term',
   termTooLong: 'term-too-long',
+  analysisMultiToken: 'analysis-multi-token',
+  analysisStopWord: 'analysis-stop-word',
+  analysisSameTokens: 'analysis-same-tokens',
+  analysisNoOp: 'analysis-no-op',
 } as const;
 
 /** The `source` of every diagnostic the server publishes. */

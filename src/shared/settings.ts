@@ -78,7 +78,20 @@ export interface Settings {
     /** After fine-tuning, adjust the dictionary's terms with the new model and store them in its folder; `none`: no table. */
     adjust: 'none' | AdjustMethod;
   };
+  /** Analysis-aware diagnostics and the query expansion preview, run by a real Lucene analyzer in Java. */
+  analysis: {
+    enabled: boolean;
+    /** Path of the `java` executable; empty: `$JAVA_HOME/bin/java`, else `java` on the PATH. */
+    java: string;
+    /** Lucene jar files; empty: Debian's `/usr/share/java/lucene-*-8.*.jar` when present. */
+    luceneJars: string[];
+    analyzer: LuceneAnalyzerName;
+  };
 }
+
+/** The Lucene analyzers the analysis helper (`java/SynonymAnalysis.java`) builds by name. */
+export const LUCENE_ANALYZERS = ['standard', 'english', 'cjk', 'smartcn', 'icu', 'whitespace'] as const;
+export type LuceneAnalyzerName = (typeof LUCENE_ANALYZERS)[number];
 
 /** Execution providers a user may choose for transformer models. */
 export const EXECUTION_PROVIDERS = ['cpu', 'cuda', 'auto'] as const;
@@ -114,17 +127,28 @@ export const defaultSettings: Settings = Object.freeze({
   executionProvider: 'cpu',
   hub: { endpoint: '' },
   fineTune: { loss: 'auto', epochs: 10, validation: 0.1, shapeFeatures: true, adapter: 'linear', adjust: 'none' },
+  analysis: { enabled: false, java: '', luceneJars: [], analyzer: 'standard' },
 }) as Settings;
 
 /**
  * Settings an untrusted workspace may not set (package.json `restrictedConfigurations` lists the
  * same keys): they choose code and data the extension loads or fetches — a model folder, a download
  * server, files to read anywhere on the machine — or how the native runtime runs (execution
- * provider, threads). The client answers the server with their user values and ignores workspace
+ * provider, threads), or start a program (the Java analysis helper: whether it runs, which `java`,
+ * which jars on its class path). The client answers the server with their user values and ignores workspace
  * values; the server, told the workspace is untrusted, holds them to the values the client sent at
  * start (see `untrustedSettings`).
  */
-export const restrictedSettingKeys = ['synonymLens.model', 'synonymLens.hub.endpoint', 'synonymLens.vocabularyFiles', 'synonymLens.executionProvider', 'synonymLens.threads'] as const;
+export const restrictedSettingKeys = [
+  'synonymLens.model',
+  'synonymLens.hub.endpoint',
+  'synonymLens.vocabularyFiles',
+  'synonymLens.executionProvider',
+  'synonymLens.threads',
+  'synonymLens.analysis.enabled',
+  'synonymLens.analysis.java',
+  'synonymLens.analysis.luceneJars',
+] as const;
 
 /** Restricted keys relative to the `synonymLens` section, e.g. `model`, `hub.endpoint`. */
 const restrictedSettings: readonly string[] = restrictedSettingKeys.map((k) => k.slice('synonymLens.'.length));
@@ -362,6 +386,31 @@ export const settingsSchema: readonly SettingSchema[] = [
     enum: ['none', ...ADJUST_METHODS],
     description: 'After **Fine-tune Model**, also adjust the vectors of the dictionary\'s terms as the new model embeds them (`seed`, `retrofit` or `counterfit`) and store them in the new model\'s folder, which then answers those terms from them. `none`: the folder holds the fine-tuned model only.',
   },
+  {
+    key: 'synonymLens.analysis.enabled',
+    type: 'boolean',
+    default: false,
+    description: "Analysis-aware diagnostics: run each rule's terms through a real Lucene analyzer (Java) and flag multi-token terms, stop words, rules that collapse to the same tokens and rules that change nothing. Needs a JDK and the Lucene jars (`analysis.java`, `analysis.luceneJars`). Ignored from workspace settings in an untrusted workspace.",
+  },
+  {
+    key: 'synonymLens.analysis.java',
+    type: 'string',
+    default: '',
+    description: "Path of the `java` executable (Java 11 or later) that runs the analysis helper. Empty: `$JAVA_HOME/bin/java`, else `java` on the PATH. Ignored from workspace settings in an untrusted workspace.",
+  },
+  {
+    key: 'synonymLens.analysis.luceneJars',
+    type: 'array',
+    default: [],
+    description: "Lucene 8 jar files for the analysis helper (`lucene-core`, `lucene-analyzers-common`, and `lucene-analyzers-smartcn` or `-icu` with `icu4j` for those analyzers). Empty: Debian's `/usr/share/java/lucene-*-8.*.jar` (package `liblucene8-java`) when present. Ignored from workspace settings in an untrusted workspace.",
+  },
+  {
+    key: 'synonymLens.analysis.analyzer',
+    type: 'string',
+    default: 'standard',
+    enum: [...LUCENE_ANALYZERS],
+    description: "The analyzer your index uses for the synonym field: `standard`, `english` (standard with English stop words and stemming), `cjk` (CJK bigrams), `smartcn` (Chinese words), `icu` (ICU tokenizer and folding; needs `icu4j`) or `whitespace`.",
+  },
 ];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -465,6 +514,12 @@ export function normalizeSettings(raw: unknown): Settings {
       shapeFeatures: bool(pick(r, 'fineTune.shapeFeatures'), d.fineTune.shapeFeatures),
       adapter: oneOf(pick(r, 'fineTune.adapter'), ADAPTER_KINDS, d.fineTune.adapter),
       adjust: oneOf(pick(r, 'fineTune.adjust'), ['none', ...ADJUST_METHODS] as const, d.fineTune.adjust),
+    },
+    analysis: {
+      enabled: bool(pick(r, 'analysis.enabled'), d.analysis.enabled),
+      java: str(pick(r, 'analysis.java'), d.analysis.java),
+      luceneJars: strings(pick(r, 'analysis.luceneJars')),
+      analyzer: oneOf(pick(r, 'analysis.analyzer'), LUCENE_ANALYZERS, d.analysis.analyzer),
     },
   };
 }

@@ -29,7 +29,7 @@ test('the linux-x64 package holds only allowed files: bundles, model, onnxruntim
     assert.doesNotMatch(f, /^node_modules\/(?!onnxruntime-(node|common)\/)/, `${f}: only onnxruntime-node and onnxruntime-common ship`);
     assert.doesNotMatch(f, /\.(map|ts)$|^media\/screenshots\/|^node_modules\/onnxruntime-node\/script\//, f);
   }
-  for (const f of ['CHANGELOG.md', 'README.md', 'LICENSE', 'dist/trainWorker.js', 'dist/webview/table.js']) assert.ok(files.includes(f), `${f} is in the package`);
+  for (const f of ['CHANGELOG.md', 'README.md', 'LICENSE', 'dist/trainWorker.js', 'dist/webview/table.js', 'java/SynonymAnalysis.java']) assert.ok(files.includes(f), `${f} is in the package`);
 });
 
 test('the allow-list rejects install-time dependencies, other platforms\' binaries, source maps and the screenshots', async () => {
@@ -45,6 +45,8 @@ test('the allow-list rejects install-time dependencies, other platforms\' binari
     'media/screenshots/editor-dark.webp',
     'src/core/csv.ts',
     'models/builtin-v1/model.onnx',
+    'java/SynonymOracle.java',
+    'java/SynonymAnalysis.class',
   ];
   assert.deepEqual(unexpectedFiles(stray, 'linux-x64'), stray);
   const ok = ['node_modules/onnxruntime-node/bin/napi-v6/win32/x64/onnxruntime.dll', 'node_modules/onnxruntime-node/bin/napi-v6/win32/x64/DirectML.dll',

@@ -18,6 +18,7 @@ import { loadPlaywright } from './browser.mjs';
 import { startCodeServer } from './codeServer.mjs';
 import { runExtensionTests } from './extensionTests.mjs';
 import { ensureTools } from './tools.mjs';
+import { ensureLucene } from '../lucene/tools.mjs';
 import { runUiSuite } from './ui.mjs';
 import { runWebviewSuite } from './webviews.mjs';
 import { runStartCheck } from './start.mjs';
@@ -73,6 +74,8 @@ function record(suite, name, ok, err) {
 
 async function main() {
   const tools = ensureTools();
+  // Preview Query Expansion and the analysis diagnostics run Debian's JDK and Lucene jars.
+  ensureLucene();
   const playwright = loadPlaywright(tools.playwrightCore);
 
   if (!process.env.SYNONYM_LENS_E2E_SKIP_BUILD) {

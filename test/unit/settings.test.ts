@@ -39,9 +39,9 @@ test('package.json declares every typed setting with the same type, default, ran
   }
 });
 
-test('the model path, the download endpoint, vocabulary files, execution provider and threads can never come from an untrusted workspace', () => {
+test('the model path, the download endpoint, vocabulary files, execution provider, threads and the Java analysis helper can never come from an untrusted workspace', () => {
   assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations, [...restrictedSettingKeys]);
-  assert.deepEqual([...restrictedSettingKeys].sort(), ['synonymLens.executionProvider', 'synonymLens.hub.endpoint', 'synonymLens.model', 'synonymLens.threads', 'synonymLens.vocabularyFiles']);
+  assert.deepEqual([...restrictedSettingKeys].sort(), ['synonymLens.analysis.enabled', 'synonymLens.analysis.java', 'synonymLens.analysis.luceneJars', 'synonymLens.executionProvider', 'synonymLens.hub.endpoint', 'synonymLens.model', 'synonymLens.threads', 'synonymLens.vocabularyFiles']);
   for (const key of restrictedSettingKeys) assert.match(english(declared[key]!.markdownDescription, key), /untrusted workspace/, key);
 });
 
@@ -86,10 +86,10 @@ test('per-model thresholds override the general ones for that model only', () =>
 });
 
 test('restrictToUserSettings: every way the server may ask hides workspace values of restricted keys', () => {
-  const user: Record<string, unknown> = { model: 'builtin', 'hub.endpoint': '', vocabularyFiles: [], executionProvider: 'cpu', threads: 0 };
-  const held = { model: 'builtin', hub: { endpoint: '' }, vocabularyFiles: [], executionProvider: 'cpu', threads: 0 };
+  const user: Record<string, unknown> = { model: 'builtin', 'hub.endpoint': '', vocabularyFiles: [], executionProvider: 'cpu', threads: 0, 'analysis.enabled': false, 'analysis.java': '', 'analysis.luceneJars': [] };
+  const held = { model: 'builtin', hub: { endpoint: '' }, vocabularyFiles: [], executionProvider: 'cpu', threads: 0, analysis: { enabled: false, java: '', luceneJars: [] } };
   const userValue = (key: string) => user[key];
-  const evil = { model: '/tmp/evil-model', hub: { endpoint: 'http://evil.example' }, threads: 3, diagnostics: { threshold: 0.4 } };
+  const evil = { model: '/tmp/evil-model', hub: { endpoint: 'http://evil.example' }, threads: 3, diagnostics: { threshold: 0.4 }, analysis: { enabled: true, java: '/tmp/evil/java', luceneJars: ['/tmp/evil.jar'] } };
   const items = [
     { section: '' },
     { section: 'synonymLens' },
@@ -129,8 +129,20 @@ test('fineTune defaults: known losses, adapters and adjustments, epochs and vali
 });
 
 test('holdRestrictedSettings: the server keeps restricted keys at the held values and passes the rest', () => {
-  const held = { model: 'builtin', 'hub.endpoint': '', vocabularyFiles: [], executionProvider: 'cpu', threads: 0 };
-  const out = holdRestrictedSettings({ model: '/evil', vocabularyFiles: ['/etc/passwd'], executionProvider: 'cuda', threads: 64, hub: { endpoint: 'http://evil' }, diagnostics: { threshold: 0.3 } }, held);
-  assert.deepEqual(out, { model: 'builtin', vocabularyFiles: [], executionProvider: 'cpu', threads: 0, hub: { endpoint: '' }, diagnostics: { threshold: 0.3 } });
+  const held = { model: 'builtin', 'hub.endpoint': '', vocabularyFiles: [], executionProvider: 'cpu', threads: 0, 'analysis.enabled': false, 'analysis.java': '', 'analysis.luceneJars': [] };
+  const out = holdRestrictedSettings(
+    { model: '/evil', vocabularyFiles: ['/etc/passwd'], executionProvider: 'cuda', threads: 64, hub: { endpoint: 'http://evil' }, diagnostics: { threshold: 0.3 }, analysis: { enabled: true, java: '/evil/java', analyzer: 'cjk' } },
+    held,
+  );
+  assert.deepEqual(out, {
+    model: 'builtin',
+    vocabularyFiles: [],
+    executionProvider: 'cpu',
+    threads: 0,
+    hub: { endpoint: '' },
+    diagnostics: { threshold: 0.3 },
+    // The analyzer names no program: the workspace may choose it.
+    analysis: { enabled: false, java: '', luceneJars: [], analyzer: 'cjk' },
+  });
   assert.deepEqual(normalizeSettings(holdRestrictedSettings(undefined, held)).vocabularyFiles, []);
 });

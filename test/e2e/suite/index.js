@@ -264,6 +264,34 @@ test('a Solr synonyms.txt opens as its own language: Lucene-worded errors on the
   assert.strictEqual(document.getText(), text, 'nothing rewritten on load');
 }, { timeout: SERVER_TIMEOUT + 10000 });
 
+test('Preview Query Expansion runs a query through a Solr file\'s rules with Lucene (Java helper); analysis diagnostics flag its multi-token terms', async () => {
+  const folder = vscode.workspace.workspaceFolders[0].uri;
+  const uri = vscode.Uri.joinPath(folder, 'preview-e2e.synonyms.txt');
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('普拉多, 霸道SUV\nLand Cruiser => LC\n'));
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  const result = /** @type {import('../../../src/shared/protocol').PreviewExpansionResult | undefined} */ (
+    await vscode.commands.executeCommand('synonymLens.previewExpansion', { uri: uri.toString(), query: '普拉多' })
+  );
+  assert.ok(result, 'the preview returned nothing (is Java with the Lucene jars installed?)');
+  assert.strictEqual(result.analyzer, 'standard');
+  assert.strictEqual(result.rules, 2);
+  assert.ok(result.tokens.some((t) => t.type === 'SYNONYM' && t.term === 'suv'), JSON.stringify(result.tokens));
+  const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'synonym-lens-preview');
+  assert.ok(shown, 'no preview document is visible');
+  assert.match(shown.document.getText(), /^- 霸 道 suv$/m, shown.document.getText());
+  const config = vscode.workspace.getConfiguration('synonymLens');
+  try {
+    await config.update('analysis.enabled', true, vscode.ConfigurationTarget.Workspace);
+    const ds = await waitForDiagnostics(uri, (all) => all.some((d) => codeOf(d) === 'analysis-multi-token' && d.message.startsWith('"Land Cruiser"')), SERVER_TIMEOUT);
+    const lc = ds.find((d) => d.message.startsWith('"Land Cruiser"'));
+    assert.deepStrictEqual([lc.range.start.line, lc.range.start.character, lc.range.end.character], [1, 0, 12]);
+  } finally {
+    await config.update('analysis.enabled', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.fs.delete(uri);
+  }
+}, { timeout: 2 * SERVER_TIMEOUT });
+
 test('Evaluate Model and Export Synonyms… work on the sample', async () => {
   const fs = require('fs');
   const path = require('path');
