@@ -75,11 +75,15 @@ export class DecisionsError extends Error {
  * `synonyms.decisions.csv`). Works on `/` and `\` paths and on URI paths.
  */
 export function decisionsPathFor(dictionaryPath: string): string {
+  return sidecarPath(dictionaryPath, '.decisions.csv');
+}
+
+/** `dictionaryPath` with its last extension (if any) replaced by `suffix`; `/` and `\` paths. */
+export function sidecarPath(dictionaryPath: string, suffix: string): string {
   const slash = Math.max(dictionaryPath.lastIndexOf('/'), dictionaryPath.lastIndexOf('\\'));
   const dot = dictionaryPath.lastIndexOf('.');
   // A dot that starts the file name (`.synonyms`) or lies in a folder name is not an extension.
-  const stem = dot > slash + 1 ? dictionaryPath.slice(0, dot) : dictionaryPath;
-  return `${stem}.decisions.csv`;
+  return (dot > slash + 1 ? dictionaryPath.slice(0, dot) : dictionaryPath) + suffix;
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
