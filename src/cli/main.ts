@@ -12,6 +12,7 @@ import { runConvert } from './commands/convert';
 import { runFineTune } from './commands/fineTune';
 import { runAdjust } from './commands/adjust';
 import { runEvaluateCommand } from './commands/evaluate';
+import { runSuggestCommand } from './commands/suggest';
 import { runModel, MODEL_OPTIONS, MODEL_USAGE } from './commands/model';
 import { writeHuman } from './output';
 
@@ -61,6 +62,16 @@ sets (.json), told apart by file name or by --format csv|solr|es (--from for exp
   adjust <file.csv>       move the vectors of the dictionary's terms; writes a model folder
       --out <dir>               the new model folder (required)
       --method <m>              seed, retrofit (default) or counterfit   [--model] [--json]
+  suggest <dict>          candidate synonyms from term lists, per group and as new groups, with
+                          spelling variants told apart (decisions file next to <dict> honoured)
+      --vocab <file>            a term list: one term a line, or a CSV with a term column and an
+                                optional count column (required; repeat for several lists)
+      --k <n>                   synonym candidates per group (default 10)
+      --min-score <x>           leave out synonym candidates scoring below x (variants are kept)
+      --decisions <file>        decisions file (default: <dict>.decisions.csv when it exists)
+      --attributes <file>       attribute words, one a line, added to the default stop-list
+                                (default: <dict>.attributes.txt when it exists)
+      --model builtin|<dir>     [--json]
   evaluate <labelled.csv> accuracy, F1, AP, ROC-AUC… of a model on labelled pairs
       --threshold <x>           cosine threshold of the classification report (default 0.5)
       --model builtin|<dir>     [--json]
@@ -135,6 +146,20 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
     options: { model: { type: 'string' }, threshold: { type: 'string' }, json: { type: 'boolean' }, format: { type: 'string' } },
     positionals: [1, 1],
     run: runEvaluateCommand,
+  },
+  suggest: {
+    options: {
+      vocab: { type: 'string', multiple: true },
+      k: { type: 'string' },
+      'min-score': { type: 'string' },
+      decisions: { type: 'string' },
+      attributes: { type: 'string' },
+      model: { type: 'string' },
+      json: { type: 'boolean' },
+      format: { type: 'string' },
+    },
+    positionals: [1, 1],
+    run: runSuggestCommand,
   },
   model: { options: MODEL_OPTIONS, positionals: [1, 2], run: runModel },
 };
