@@ -13,6 +13,7 @@ import { runFineTune } from './commands/fineTune';
 import { runAdjust } from './commands/adjust';
 import { runEvaluateCommand } from './commands/evaluate';
 import { runSuggestCommand } from './commands/suggest';
+import { runExportTraining } from './commands/exportTraining';
 import { runModel, MODEL_OPTIONS, MODEL_USAGE } from './commands/model';
 import { writeHuman } from './output';
 
@@ -72,6 +73,15 @@ sets (.json), told apart by file name or by --format csv|solr|es (--from for exp
       --attributes <file>       attribute words, one a line, added to the default stop-list
                                 (default: <dict>.attributes.txt when it exists)
       --model builtin|<dir>     [--json]
+  export-training <dict>  the dictionary as training data for GPU fine-tuning, with hard negatives
+      --format <f>              flagembedding (JSONL query/pos/neg) or sentence-transformers
+                                (CSV anchor,positive,negative) (required)
+      --out <file>              written atomically (required)
+      --negatives <n>           negatives per query: rejected pairs first, then the model's
+                                nearest terms outside the group (default 7)
+      --decisions <file>        decisions file (default: <dict>.decisions.csv when it exists)
+      --from csv|solr|es        dictionary format (default: by file name)
+      --model builtin|<dir>     the model that mines negatives   [--json]
   evaluate <labelled.csv> accuracy, F1, AP, ROC-AUC… of a model on labelled pairs
       --threshold <x>           cosine threshold of the classification report (default 0.5)
       --model builtin|<dir>     [--json]
@@ -160,6 +170,19 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
     },
     positionals: [1, 1],
     run: runSuggestCommand,
+  },
+  'export-training': {
+    options: {
+      format: { type: 'string' },
+      out: { type: 'string' },
+      negatives: { type: 'string' },
+      decisions: { type: 'string' },
+      from: { type: 'string' },
+      model: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    positionals: [1, 1],
+    run: runExportTraining,
   },
   model: { options: MODEL_OPTIONS, positionals: [1, 2], run: runModel },
 };

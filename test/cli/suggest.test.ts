@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -95,4 +95,34 @@ test('suggest prints candidates per term and a spelling-variant section', () => 
   assert.match(r.stdout, /^\d+ suggestions from 8 new terms/);
   assert.match(r.stdout, /\n丰田\n {2}\d\.\d{3} {2}Toyota汽车 {2}\[cos 0\.\d\d to TOYOTA, rank 1\/1, count 3\]/);
   assert.match(r.stdout, /Spelling variants\n {2}traditional-simplified +丰田 ~ 豐田/);
+});
+
+test('export-training writes the documented layouts atomically, rejected pairs first among the negatives', () => {
+  const jsonl = path.join(tmp, 'train.jsonl');
+  let r = run('export-training', dict, '--format', 'flagembedding', '--out', jsonl, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.ok(summary.examples > 50);
+  assert.ok(summary.negatives.rejected >= 2, 'the sample has label-0 rows');
+  const records = readFileSync(jsonl, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+  assert.equal(records.length, summary.examples);
+  const prado = records.find((x: { query: string }) => x.query === '普拉多');
+  assert.deepEqual(Object.keys(prado), ['query', 'pos', 'neg']);
+  assert.equal(prado.neg[0], '凯迪拉克SUV', 'the label-0 row of the sample');
+  assert.equal(prado.neg.length, 7);
+  const csv = path.join(tmp, 'train.csv');
+  r = run('export-training', dict, '--format', 'sentence-transformers', '--out', csv, '--negatives', '2');
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^wrote .*train\.csv: \d+ queries, \d+ rejected and \d+ mined negatives/);
+  assert.match(readFileSync(csv, 'utf8'), /^anchor,positive,negative\n普拉多,霸道SUV,凯迪拉克SUV\n/);
+  assert.ok(!readdirSync(tmp).some((f) => f.endsWith('.tmp')), 'no temporary file left');
+});
+
+test('export-training input errors: format, --out', () => {
+  let r = run('export-training', dict, '--out', path.join(tmp, 'x'));
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--format must be one of flagembedding, sentence-transformers/);
+  r = run('export-training', dict, '--format', 'flagembedding');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /'export-training' needs --out <file>/);
 });

@@ -5,7 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { CancelledError } from '../../core/cancellation';
-import { DecisionIndex, DecisionsError, decisionsPathFor, parseDecisions } from '../../core/decisions';
+import { DecisionIndex } from '../../core/decisions';
+import { readDecisionsOption } from '../decisionsInput';
 import { AttributeList, attributesPathFor, DEFAULT_ATTRIBUTE_WORDS, parseAttributeWords } from '../../core/suggest/attributes';
 import { parseTermList, TermListError, type ListTerm } from '../../core/suggest/termList';
 import type { Suggestion } from '../../core/suggest/suggest';
@@ -17,23 +18,6 @@ import { intOption, numberOption, openEngine } from '../options';
 import { writeHuman } from '../output';
 import { EXIT_CANCELLED, interruptSignal } from './learnCommon';
 import { round } from './similarity';
-
-/** Reads a decisions file; a file that does not read stops the command with its bad line. */
-export function readDecisions(file: string): DecisionIndex {
-  try {
-    return new DecisionIndex(parseDecisions(readTextFile(file)));
-  } catch (e) {
-    if (e instanceof DecisionsError) throw new CliError(`'${file}': ${e.message}`);
-    throw e;
-  }
-}
-
-/** The decisions of a dictionary: `--decisions <file>`, else its decisions file when there is one. */
-export function dictionaryDecisions(dictFile: string, option: unknown): DecisionIndex {
-  if (typeof option === 'string') return readDecisions(option);
-  const sidecar = decisionsPathFor(dictFile);
-  return existsSync(sidecar) ? readDecisions(sidecar) : new DecisionIndex();
-}
 
 function readTermList(file: string): ListTerm[] {
   try {
@@ -65,7 +49,7 @@ export async function runSuggestCommand(positionals: string[], values: Record<st
   const { dict } = readDictionary(dictFile, inputFormat(dictFile, values.format), 'suggesting');
   const terms = vocab.flatMap(readTermList);
   if (terms.length === 0) throw new CliError(`${vocab.map((f) => `'${f}'`).join(', ')} ${vocab.length === 1 ? 'has' : 'have'} no terms`);
-  const decisions = dictionaryDecisions(dictFile, values.decisions);
+  const decisions = new DecisionIndex(readDecisionsOption(dictFile, values.decisions));
   const attributeFile = typeof values.attributes === 'string' ? values.attributes : existsSync(attributesPathFor(dictFile)) ? attributesPathFor(dictFile) : undefined;
   const attributes = new AttributeList([...DEFAULT_ATTRIBUTE_WORDS, ...(attributeFile ? parseAttributeWords(readTextFile(attributeFile)) : [])]);
 
