@@ -57,8 +57,21 @@ export class AttributeList {
     this.pattern = parts.length ? new RegExp(parts.join('|'), 'gu') : undefined;
   }
 
+  /** Stripped terms seen so far: a ranking checks each term against many others. */
+  private readonly stripped = new Map<string, StrippedTerm>();
+
   /** `term` (by `termKey`) with its numbers and attribute words taken out. */
   strip(term: string): StrippedTerm {
+    let out = this.stripped.get(term);
+    if (!out) {
+      if (this.stripped.size >= 500_000) this.stripped.clear();
+      out = this.stripUncached(term);
+      this.stripped.set(term, out);
+    }
+    return out;
+  }
+
+  private stripUncached(term: string): StrippedTerm {
     const attributes: string[] = [];
     const take = (m: string) => {
       attributes.push(m.replace(/\s+/g, ''));

@@ -21,6 +21,8 @@ export const VARIANT_KINDS: readonly VariantKind[] = ['width', 'case', 'traditio
 export interface SpellingTools {
   /** Traditional Chinese characters converted to simplified ones; other text unchanged. */
   toSimplified(text: string): string;
+  /** Simplified Chinese characters converted to traditional ones; other text unchanged. */
+  toTraditional(text: string): string;
   /** The toneless pinyin of the text's Han characters, syllables separated by one space; other characters kept. */
   pinyin(text: string): string;
   /** Levenshtein distance in UTF-16 code units. */
@@ -55,12 +57,16 @@ export function classifyPair(a: string, b: string, tools: SpellingTools): Candid
   x = x.toLowerCase();
   y = y.toLowerCase();
   if (x === y) return 'case';
+  // Both ways: the conversions are not inverse (著 stays 著 when simplified, though 着 becomes
+  // 著 when made traditional), and a term is a script variant when either way makes them equal.
   x = tools.toSimplified(x);
   y = tools.toSimplified(y);
-  if (x === y) return 'traditional-simplified';
+  const xt = tools.toTraditional(x);
+  const yt = tools.toTraditional(y);
+  if (x === y || xt === yt) return 'traditional-simplified';
   x = x.replace(SPACING, '');
   y = y.replace(SPACING, '');
-  if (x === y) return 'spacing';
+  if (x === y || xt.replace(SPACING, '') === yt.replace(SPACING, '')) return 'spacing';
   const hanX = hasHan(x);
   const hanY = hasHan(y);
   if (hanX && hanY) return tools.pinyin(x) === tools.pinyin(y) ? 'pinyin' : 'synonym';
@@ -81,11 +87,11 @@ function isTransposition(x: string, y: string): boolean {
 
 /**
  * The key under which spelling variants of the first four kinds meet: NFKC, lower case,
- * simplified, without spacing. Two terms with the same key are a width, case,
+ * simplified then back to traditional (one spelling per character either way), without spacing. Two terms with the same key are a width, case,
  * traditional-simplified or spacing variant of each other.
  */
 export function variantKey(term: string, tools: SpellingTools): string {
-  return tools.toSimplified(term.trim().normalize('NFKC').toLowerCase()).replace(SPACING, '');
+  return tools.toTraditional(tools.toSimplified(term.trim().normalize('NFKC').toLowerCase())).replace(SPACING, '');
 }
 
 /** The key under which `pinyin` variants meet (`variantKey`'s pinyin), or undefined for a term without Han characters. */

@@ -16,10 +16,29 @@ export function spellingTools(): SpellingTools {
   // Taiwan traditional to mainland simplified: OpenCC's Taiwan variants, then its
   // traditional-to-simplified characters (standard traditional text reads the same way).
   const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
+  const toTraditional = OpenCC.Converter({ from: 'cn', to: 'tw' });
   tools = {
-    toSimplified,
-    pinyin: (text) => pinyin(text, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true }).join(' '),
+    toSimplified: memo(toSimplified),
+    toTraditional: memo(toTraditional),
+    pinyin: memo((text) => pinyin(text, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true }).join(' ')),
     editDistance: distance,
   };
   return tools;
+}
+
+/** Entries a memo keeps before it starts over (a 100,000-term list and its dictionary fit). */
+const MEMO_LIMIT = 500_000;
+
+/** `f` remembering its results: a ranking classifies each term against many others. */
+function memo(f: (text: string) => string): (text: string) => string {
+  const seen = new Map<string, string>();
+  return (text) => {
+    let out = seen.get(text);
+    if (out === undefined) {
+      if (seen.size >= MEMO_LIMIT) seen.clear();
+      out = f(text);
+      seen.set(text, out);
+    }
+    return out;
+  };
 }
