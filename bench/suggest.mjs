@@ -24,6 +24,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import * as OpenCC from 'opencc-js';
 import { parseDictionary } from '../src/core/csv/parse.ts';
@@ -180,6 +181,8 @@ log(`100,000-term list: ${Math.round(time100k.runMs)} ms (embedding alone ${Math
 await engine.dispose();
 
 if (withFineTune) {
+  // The fine-tune service runs in the bundled training worker (npm run build makes it).
+  process.env.SYNONYM_LENS_TRAIN_WORKER ??= path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'trainWorker.js');
   const dir = mkdtempSync(path.join(tmpdir(), 'synonym-lens-bench-suggest-'));
   const dest = path.join(dir, 'fine-tuned');
   try {
