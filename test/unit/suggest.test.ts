@@ -217,3 +217,16 @@ describe('suggest', () => {
     );
   });
 });
+
+describe('variant kinds against a group', () => {
+  test('the closest kind over the members wins: a traditional copy of one member, homophone of another', () => {
+    const dict = parseDictionary('term,synonym\n年青,年轻\n');
+    const plan = planSuggestions(dict, [{ term: '年輕' }]);
+    const table: Record<string, Float32Array> = { 年青: vec(1, 0, 0, 0, 0, 0), 年轻: vec(1, 0.1, 0, 0, 0, 0), 年輕: vec(0, 1, 0, 0, 0, 0) };
+    const out = suggest(plan, matrix(plan.dictTerms, table), matrix(['年輕'], table), { tools, options: { k: 3 } });
+    assert.deepEqual(
+      out.map((s) => [s.term, s.candidate, s.kind]),
+      [['年青', '年輕', 'traditional-simplified']],
+    );
+  });
+});

@@ -22,7 +22,7 @@ import { throwIfCancelled, type CancellationFlag } from '../cancellation';
 import type { DecisionIndex } from '../decisions';
 import type { AttributeList } from './attributes';
 import type { ListTerm } from './termList';
-import { classifyPair, hasHan, pinyinKey, variantKey, type CandidateKind, type SpellingTools } from './kinds';
+import { classifyPair, hasHan, pinyinKey, VARIANT_KINDS, variantKey, type CandidateKind, type SpellingTools } from './kinds';
 
 /** A synonym group of the dictionary: its standard term (first member) and members (indices into `dictTerms`). */
 export interface SuggestionGroup {
@@ -182,12 +182,15 @@ export function suggest(plan: SuggestionPlan, dictVectors: VectorMatrix, newVect
   const out: Suggestion[] = [];
   /** `${group}\0${new term}` and `${new}\0${new}` already proposed (so variants are not proposed twice). */
   const proposed = new Set<string>();
+  // Against the member it is the closest variant of (earliest in the cascade): a traditional copy
+  // of one member stays that even when another member sounds the same.
   const kindAgainst = (candidate: string, members: readonly number[]): CandidateKind => {
+    let best: CandidateKind = 'synonym';
     for (const m of members) {
       const kind = classifyPair(dictTerms[m]!, candidate, tools);
-      if (kind !== 'synonym') return kind;
+      if (kind !== 'synonym' && (best === 'synonym' || VARIANT_KINDS.indexOf(kind) < VARIANT_KINDS.indexOf(best))) best = kind;
     }
-    return 'synonym';
+    return best;
   };
 
   // 1. Candidates per group: the nearest new terms of any member.
