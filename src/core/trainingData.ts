@@ -13,7 +13,7 @@ import type { Pair } from './csv/types';
 import { formatRecord } from './csv/serialize';
 import { synonymGroups, termKey } from './dictionary';
 import { DecisionIndex, type Decision } from './decisions';
-import { topK, type VectorMatrix } from './vectors';
+import type { KnnIndex } from './knn';
 import { throwIfCancelled, type CancellationFlag } from './cancellation';
 
 /** One query with its positives and negatives (FlagEmbedding's record). */
@@ -54,7 +54,7 @@ export function standingDecisions(pairs: readonly Pair[], fileDecisions: readonl
 export function trainingExamples(
   pairs: readonly Pair[],
   terms: readonly string[],
-  vectors: VectorMatrix,
+  vectors: KnnIndex,
   decisions: DecisionIndex,
   options: TrainingExampleOptions = {},
 ): TrainingExample[] {
@@ -91,7 +91,7 @@ export function trainingExamples(
       if (r === undefined) throw new RangeError(`no vector for the group member '${query}'`);
       if (neg.length < negatives) {
         const want = negatives - neg.length + group.length + taken.size;
-        for (const h of topK(vectors, vectors.row(r), want, (i) => inGroup.has(termKey(terms[i]!)))) offer(terms[h.index]!);
+        for (const h of vectors.search(vectors.row(r), want, (i) => inGroup.has(termKey(terms[i]!)))) offer(terms[h.index]!);
       }
       out.push({ query, pos, neg });
     }

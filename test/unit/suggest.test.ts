@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { parseDictionary } from '../../src/core/csv/parse';
 import { CancelledError } from '../../src/core/cancellation';
 import { DecisionIndex } from '../../src/core/decisions';
-import { normalize, VectorMatrix } from '../../src/core/vectors';
+import { normalize } from '../../src/core/vectors';
+import { KnnIndex } from '../../src/core/knn';
 import {
   AttributeList,
   attributesPathFor,
@@ -97,8 +98,8 @@ const vec = (...xs: number[]) => {
 };
 
 /** Vectors of `terms` from `table` (missing terms: a direction of their own, far from the rest). */
-function matrix(terms: readonly string[], table: Record<string, Float32Array>): VectorMatrix {
-  const m = new VectorMatrix(6, terms.length);
+function matrix(terms: readonly string[], table: Record<string, Float32Array>): KnnIndex {
+  const m = new KnnIndex(6, terms.length);
   terms.forEach((t, i) => m.add(table[t] ?? vec(0, 0, 0, 0, 1, (i % 7) / 10)));
   return m;
 }

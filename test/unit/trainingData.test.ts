@@ -8,7 +8,8 @@ import Papa from 'papaparse';
 import { parseDictionary } from '../../src/core/csv/parse';
 import { uniqueTerms } from '../../src/core/dictionary';
 import { CancelledError } from '../../src/core/cancellation';
-import { normalize, VectorMatrix } from '../../src/core/vectors';
+import { normalize } from '../../src/core/vectors';
+import { KnnIndex } from '../../src/core/knn';
 import { flagEmbeddingJsonl, sentenceTransformersCsv, standingDecisions, trainingExamples } from '../../src/core/trainingData';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/training');
@@ -30,7 +31,7 @@ const TABLE: Record<string, Float32Array> = {
 };
 const dict = parseDictionary('term,synonym,label\n汽车,轿车,1\n汽车,车辆,1\n自行车,"单车, 共享",1\n汽车,汽油,0\n火车,飞机,0\n');
 const terms = uniqueTerms(dict);
-const vectors = VectorMatrix.from(terms.map((t) => TABLE[t]!));
+const vectors = KnnIndex.of(terms.map((t) => TABLE[t]!));
 
 describe('trainingExamples', () => {
   test('each group member is a query; rejected partners come first, then the nearest terms outside the group', () => {
@@ -85,13 +86,19 @@ describe('layouts, against the projects\' documented examples', () => {
   });
 
   test('sentence-transformers CSV: the documented anchor,positive,negative columns; quoting reads back', () => {
-    const documented = Papa.parse(readFileSync(path.join(fixtures, 'sentence-transformers-triplet.csv'), 'utf8'), { header: true, skipEmptyLines: true });
+    const read = (text: string) => {
+      const parsed = Papa.parse(text, { delimiter: ',', newline: '\n', skipEmptyLines: true });
+      assert.deepEqual(parsed.errors, []);
+      const [fields, ...records] = parsed.data;
+      return { fields, rows: records.map((r) => Object.fromEntries(fields!.map((f, i) => [f, r[i]]))) };
+    };
+    const documented = read(readFileSync(path.join(fixtures, 'sentence-transformers-triplet.csv'), 'utf8'));
     const text = sentenceTransformersCsv(examples);
-    const ours = Papa.parse(text, { header: true, skipEmptyLines: true });
-    assert.deepEqual(ours.errors, []);
-    assert.deepEqual(ours.meta.fields, documented.meta.fields);
-    assert.deepEqual(ours.meta.fields, ['anchor', 'positive', 'negative']);
-    const rows = ours.data as Record<string, string>[];
+    const ours = read(text);
+    assert.deepEqual(ours.fields, documented.fields);
+    assert.deepEqual(ours.fields, ['anchor', 'positive', 'negative']);
+    for (const r of [...ours.rows, ...documented.rows]) assert.equal(Object.values(r).filter((v) => typeof v === 'string').length, 3);
+    const rows = ours.rows;
     assert.equal(rows.length, examples.reduce((n, e) => n + (e.neg.length ? e.pos.length : 0), 0));
     assert.deepEqual(rows[0], { anchor: '汽车', positive: '轿车', negative: '汽油' });
     assert.deepEqual(rows[1], { anchor: '汽车', positive: '车辆', negative: '火车' }, 'a second positive meets the next negative');

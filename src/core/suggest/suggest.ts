@@ -7,7 +7,7 @@
  * 1. `planSuggestions(dict, list)` — the dictionary's terms and groups, and the new terms (list
  *    terms the dictionary does not have, by `termKey`): the texts to embed;
  * 2. `suggest(plan, dictVectors, newVectors, context)` — the ranking, over L2-normalised vectors,
- *    with `topK` (exact, int8 prefilter) for every nearest-neighbour search.
+ *    with core's exact `KnnIndex` search (int8 prefilter on large lists) for every neighbour search.
  *
  * The score of a candidate (see `ScoreWeights`): cosine + 0.1 · 1/(mutual rank) + 0.05 ·
  * popularity, where the mutual rank is the worse of the two ranks (the candidate among the
@@ -17,7 +17,8 @@
 
 import type { Dictionary } from '../csv/types';
 import { synonymGroups, termKey, uniqueTerms } from '../dictionary';
-import { topK, VectorMatrix, dotAt } from '../vectors';
+import { dotAt } from '../vectors';
+import { KnnIndex } from '../knn';
 import { throwIfCancelled, type CancellationFlag } from '../cancellation';
 import type { DecisionIndex } from '../decisions';
 import type { AttributeList } from './attributes';
@@ -141,7 +142,7 @@ const STEP = 64;
  * `dictVectors` row i is `plan.dictTerms[i]`'s L2-normalised vector, `newVectors` row j
  * `plan.newTerms[j]`'s. Throws `CancelledError` when `context.flag` is set.
  */
-export function suggest(plan: SuggestionPlan, dictVectors: VectorMatrix, newVectors: VectorMatrix, context: SuggestContext): Suggestion[] {
+export function suggest(plan: SuggestionPlan, dictVectors: KnnIndex, newVectors: KnnIndex, context: SuggestContext): Suggestion[] {
   const { dictTerms, groups, newTerms } = plan;
   if (dictVectors.rows !== dictTerms.length || newVectors.rows !== newTerms.length) {
     throw new RangeError(`vectors for ${dictVectors.rows} + ${newVectors.rows} terms, plan has ${dictTerms.length} + ${newTerms.length}`);
@@ -169,7 +170,7 @@ export function suggest(plan: SuggestionPlan, dictVectors: VectorMatrix, newVect
     let ranks = backCache.get(j);
     if (!ranks) {
       ranks = new Map();
-      const hits = topK(dictVectors, newVectors.row(j), backRanks * 3);
+      const hits = dictVectors.search(newVectors.row(j), backRanks * 3);
       for (const h of hits) {
         const gi = groupOf[h.index]!;
         if (!ranks.has(gi) && ranks.size < backRanks) ranks.set(gi, ranks.size + 1);
@@ -204,7 +205,7 @@ export function suggest(plan: SuggestionPlan, dictVectors: VectorMatrix, newVect
       const g = groups[gi]!;
       const best = new Map<number, { cos: number; member: number }>();
       for (const m of g.members) {
-        for (const h of topK(newVectors, dictVectors.row(m), depth)) {
+        for (const h of newVectors.search(dictVectors.row(m), depth)) {
           const seen = best.get(h.index);
           if (!seen || h.score > seen.cos) best.set(h.index, { cos: h.score, member: m });
         }
@@ -240,7 +241,7 @@ export function suggest(plan: SuggestionPlan, dictVectors: VectorMatrix, newVect
   if (limit < newTerms.length) {
     pool = pool.sort((a, b) => (newTerms[b]!.count ?? 0) - (newTerms[a]!.count ?? 0) || a - b).slice(0, limit).sort((a, b) => a - b);
   }
-  const poolMatrix = limit === newTerms.length ? newVectors : VectorMatrix.from(pool.map((j) => newVectors.row(j)), dim);
+  const poolMatrix = limit === newTerms.length ? newVectors : KnnIndex.of(pool.map((j) => newVectors.row(j)), dim);
   const rankOf = new Map<string, number>(); // `${x}\0${y}` → y's rank among x's neighbours (pool indices)
   const pairCos = new Map<string, number>();
   for (let x = 0; x < pool.length; x++) {
@@ -248,7 +249,7 @@ export function suggest(plan: SuggestionPlan, dictVectors: VectorMatrix, newVect
       throwIfCancelled(flag);
       onProgress?.({ stage: 'new-pairs', done: x, total: pool.length });
     }
-    const hits = topK(poolMatrix, poolMatrix.row(x), k, (i) => i === x);
+    const hits = poolMatrix.search(poolMatrix.row(x), k, (i) => i === x);
     hits.forEach((h, r) => {
       rankOf.set(`${x}\u0000${h.index}`, r + 1);
       pairCos.set(x < h.index ? `${x}\u0000${h.index}` : `${h.index}\u0000${x}`, h.score);

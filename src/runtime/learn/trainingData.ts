@@ -7,7 +7,7 @@ import type { Dictionary } from '../../core/csv/types';
 import type { Decision } from '../../core/decisions';
 import { uniqueTerms } from '../../core/dictionary';
 import { formatTrainingData, standingDecisions, trainingExamples, type TrainingExample, type TrainingFormat } from '../../core/trainingData';
-import { VectorMatrix } from '../../core/vectors';
+import { KnnIndex } from '../../core/knn';
 import type { EmbeddingEngine } from '../model/engine';
 
 export interface TrainingDataResult {
@@ -30,7 +30,7 @@ export async function buildTrainingData(
   flag?: CancellationFlag,
 ): Promise<TrainingDataResult> {
   const terms = uniqueTerms(dict);
-  const vectors = new VectorMatrix(engine.dimension, Math.max(1, terms.length));
+  const vectors = new KnnIndex(engine.dimension, Math.max(1, terms.length));
   for (const v of await engine.embed(terms, flag)) vectors.add(v);
   const decisions = standingDecisions(dict.pairs, fileDecisions);
   const examples = trainingExamples(dict.pairs, terms, vectors, decisions, { negatives, flag });

@@ -6,7 +6,7 @@
 import type { CancellationFlag } from '../../core/cancellation';
 import type { Dictionary } from '../../core/csv/types';
 import type { DecisionIndex } from '../../core/decisions';
-import { VectorMatrix } from '../../core/vectors';
+import { KnnIndex } from '../../core/knn';
 import type { AttributeList } from '../../core/suggest/attributes';
 import type { ListTerm } from '../../core/suggest/termList';
 import { planSuggestions, suggest, type SuggestOptions, type SuggestProgress, type Suggestion } from '../../core/suggest/suggest';
@@ -35,8 +35,8 @@ export interface SuggestRunResult {
 /** Terms embedded per call, so progress and cancellation come between batches. */
 const EMBED_BATCH = 2048;
 
-async function embedAll(engine: EmbeddingEngine, texts: readonly string[], flag: CancellationFlag | undefined, onDone: (n: number) => void): Promise<VectorMatrix> {
-  const matrix = new VectorMatrix(engine.dimension, Math.max(1, texts.length));
+async function embedAll(engine: EmbeddingEngine, texts: readonly string[], flag: CancellationFlag | undefined, onDone: (n: number) => void): Promise<KnnIndex> {
+  const matrix = new KnnIndex(engine.dimension, Math.max(1, texts.length));
   for (let i = 0; i < texts.length; i += EMBED_BATCH) {
     for (const v of await engine.embed(texts.slice(i, i + EMBED_BATCH), flag)) matrix.add(v);
     onDone(Math.min(texts.length, i + EMBED_BATCH));
