@@ -31,6 +31,7 @@ import { ModelHost, type ModelEntry } from './models';
 import { registerDocumentFeatures } from './requests/documentFeatures';
 import { registerEditRequests } from './requests/edits';
 import { registerScoreRequests } from './requests/scores';
+import { registerSuggestRequest } from './requests/suggest';
 import { SettingsProvider } from './settings';
 import { fsPath } from './uris';
 import { VocabularyFiles } from './vocabularyFiles';
@@ -128,6 +129,7 @@ export function startServer(connection: Connection): void {
   registerDocumentFeatures(ctx);
   registerScoreRequests(ctx);
   registerEditRequests(ctx);
+  registerSuggestRequest(ctx);
   // Fine-tuning, vector adjustment and evaluation (worker thread, progress, cancellation).
   registerLearning(connection, documents, { specFor: async (uri) => ctx.specFor(await ctx.settings.get(uri), uri), entry: (spec) => ctx.host.get(spec) });
   registerDownload(connection);

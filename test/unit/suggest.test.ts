@@ -120,7 +120,7 @@ const TABLE: Record<string, Float32Array> = {
   自行車: vec(0, 0, 0, 1, 0, 0), // far from 自行车: a model without traditional characters
 };
 
-function run(list: ListTerm[], opts: { decisions?: DecisionIndex; attributes?: AttributeList; minScore?: number; k?: number } = {}): Suggestion[] {
+function run(list: ListTerm[], opts: { decisions?: DecisionIndex; attributes?: AttributeList; minScore?: number; k?: number } = {}): Promise<Suggestion[]> {
   const dict = parseDictionary('term,synonym\ncar,automobile\nbike,自行车\n');
   const plan = planSuggestions(dict, list);
   return suggest(plan, matrix(plan.dictTerms, TABLE), matrix(plan.newTerms.map((t) => t.term), TABLE), {
@@ -147,8 +147,8 @@ describe('planSuggestions', () => {
 });
 
 describe('suggest', () => {
-  test('candidates per group with evidence, highest score first; dictionary terms never proposed', () => {
-    const out = run(LIST);
+  test('candidates per group with evidence, highest score first; dictionary terms never proposed', async () => {
+    const out = await run(LIST);
     for (let i = 1; i < out.length; i++) assert.ok(out[i - 1]!.score >= out[i]!.score, 'sorted by score');
     assert.ok(!out.some((s) => ['car', 'automobile', 'Car'].includes(s.candidate)));
     const auto = out.find((s) => s.candidate === 'auto')!;
@@ -162,19 +162,19 @@ describe('suggest', () => {
     assert.deepEqual(bicycle.group, ['bike', '自行车']);
   });
 
-  test('new groups: mutual neighbours among new terms; colour-only pairs left out', () => {
-    const out = run(LIST);
+  test('new groups: mutual neighbours among new terms; colour-only pairs left out', async () => {
+    const out = await run(LIST);
     const sofa = out.find((s) => s.group === null && [s.term, s.candidate].sort().join() === 'couch,sofa');
     assert.ok(sofa, 'sofa ~ couch proposed as a new group');
     assert.equal(sofa.evidence.rank, 1);
     assert.equal(sofa.evidence.rankBack, 1);
     assert.ok(!out.some((s) => [s.term, s.candidate].sort().join() === 'blue bike,red bike'), 'red bike ~ blue bike is an attribute pair');
-    const without = run(LIST, { attributes: new AttributeList([]) });
+    const without = await run(LIST, { attributes: new AttributeList([]) });
     assert.ok(without.some((s) => [s.term, s.candidate].sort().join() === 'blue bike,red bike'), 'found when the stop-list is empty');
   });
 
-  test('a traditional-character copy is a variant even when the model puts it far away', () => {
-    const out = run(LIST);
+  test('a traditional-character copy is a variant even when the model puts it far away', async () => {
+    const out = await run(LIST);
     const v = out.filter((s) => s.candidate === '自行車' && s.kind !== 'synonym');
     assert.equal(v.length, 1, 'one variant; as a synonym candidate it may still be some group\'s nearest');
     assert.equal(v[0]!.kind, 'traditional-simplified');
@@ -182,49 +182,49 @@ describe('suggest', () => {
     assert.ok(v[0]!.evidence.cosine < 0.1);
   });
 
-  test('decided pairs (either label, either order, any member) are left out', () => {
+  test('decided pairs (either label, either order, any member) are left out', async () => {
     const decisions = new DecisionIndex([
       { term: 'vehicle', synonym: 'automobile', label: 0, decidedAt: '2026-12-05' },
       { term: 'couch', synonym: 'sofa', label: 1, decidedAt: '2026-12-05' },
     ]);
-    const out = run(LIST, { decisions });
-    assert.ok(run(LIST).some((s) => s.candidate === 'vehicle' && s.term === 'car'));
+    const out = await run(LIST, { decisions });
+    assert.ok((await run(LIST)).some((s) => s.candidate === 'vehicle' && s.term === 'car'));
     assert.ok(!out.some((s) => s.candidate === 'vehicle' && s.term === 'car'));
     assert.ok(!out.some((s) => [s.term, s.candidate].sort().join() === 'couch,sofa'));
   });
 
-  test('--min-score drops synonym candidates, never variants; counts raise the score', () => {
-    const out = run(LIST, { minScore: 1.05 });
+  test('--min-score drops synonym candidates, never variants; counts raise the score', async () => {
+    const out = await run(LIST, { minScore: 1.05 });
     assert.ok(out.every((s) => s.kind !== 'synonym' || s.score >= 1.05));
     assert.ok(out.some((s) => s.kind === 'traditional-simplified'));
-    const counted = run(LIST.map((t) => (t.term === 'vehicle' ? { ...t, count: 1000 } : t.term === 'auto' ? { ...t, count: 1 } : t)));
+    const counted = await run(LIST.map((t) => (t.term === 'vehicle' ? { ...t, count: 1000 } : t.term === 'auto' ? { ...t, count: 1 } : t)));
     const vehicle = counted.find((s) => s.candidate === 'vehicle' && s.term === 'car')!;
     assert.equal(vehicle.evidence.count, 1000);
-    const plain = run(LIST).find((s) => s.candidate === 'vehicle' && s.term === 'car')!;
+    const plain = (await run(LIST)).find((s) => s.candidate === 'vehicle' && s.term === 'car')!;
     assert.ok(Math.abs(vehicle.score - plain.score - 0.05) < 1e-9, 'the most counted term gets the whole count weight');
   });
 
-  test('k bounds synonym candidates per group', () => {
-    const out = run(LIST, { k: 1 });
+  test('k bounds synonym candidates per group', async () => {
+    const out = await run(LIST, { k: 1 });
     assert.equal(out.filter((s) => s.term === 'car' && s.kind === 'synonym').length, 1);
   });
 
-  test('cancellation stops the run with CancelledError', () => {
+  test('cancellation stops the run with CancelledError', async () => {
     const dict = parseDictionary('term,synonym\ncar,automobile\n');
     const plan = planSuggestions(dict, LIST);
-    assert.throws(
-      () => suggest(plan, matrix(plan.dictTerms, TABLE), matrix(plan.newTerms.map((t) => t.term), TABLE), { tools, flag: { isCancellationRequested: true } }),
+    await assert.rejects(
+      suggest(plan, matrix(plan.dictTerms, TABLE), matrix(plan.newTerms.map((t) => t.term), TABLE), { tools, flag: { isCancellationRequested: true } }),
       CancelledError,
     );
   });
 });
 
 describe('variant kinds against a group', () => {
-  test('the closest kind over the members wins: a traditional copy of one member, homophone of another', () => {
+  test('the closest kind over the members wins: a traditional copy of one member, homophone of another', async () => {
     const dict = parseDictionary('term,synonym\n年青,年轻\n');
     const plan = planSuggestions(dict, [{ term: '年輕' }]);
     const table: Record<string, Float32Array> = { 年青: vec(1, 0, 0, 0, 0, 0), 年轻: vec(1, 0.1, 0, 0, 0, 0), 年輕: vec(0, 1, 0, 0, 0, 0) };
-    const out = suggest(plan, matrix(plan.dictTerms, table), matrix(['年輕'], table), { tools, options: { k: 3 } });
+    const out = await suggest(plan, matrix(plan.dictTerms, table), matrix(['年輕'], table), { tools, options: { k: 3 } });
     assert.deepEqual(
       out.map((s) => [s.term, s.candidate, s.kind]),
       [['年青', '年輕', 'traditional-simplified']],

@@ -132,17 +132,22 @@ export interface SuggestContext {
   options?: SuggestOptions;
   flag?: CancellationFlag;
   onProgress?: (p: SuggestProgress) => void;
+  /**
+   * Awaited between steps of 64 searches, so a server keeps answering other requests during a
+   * long run (a language server passes `setImmediate`); default: no pause.
+   */
+  pause?: () => Promise<void>;
 }
 
 /** Cancellation and progress are checked every this many queries. */
 const STEP = 64;
 
 /**
- * Ranked suggestions, highest score first (ties: term, then candidate, in code-point order).
+ * Resolves with the ranked suggestions, highest score first (ties: term, then candidate, in code-point order).
  * `dictVectors` row i is `plan.dictTerms[i]`'s L2-normalised vector, `newVectors` row j
- * `plan.newTerms[j]`'s. Throws `CancelledError` when `context.flag` is set.
+ * `plan.newTerms[j]`'s. Rejects with `CancelledError` when `context.flag` is set.
  */
-export function suggest(plan: SuggestionPlan, dictVectors: KnnIndex, newVectors: KnnIndex, context: SuggestContext): Suggestion[] {
+export async function suggest(plan: SuggestionPlan, dictVectors: KnnIndex, newVectors: KnnIndex, context: SuggestContext): Promise<Suggestion[]> {
   const { dictTerms, groups, newTerms } = plan;
   if (dictVectors.rows !== dictTerms.length || newVectors.rows !== newTerms.length) {
     throw new RangeError(`vectors for ${dictVectors.rows} + ${newVectors.rows} terms, plan has ${dictTerms.length} + ${newTerms.length}`);
@@ -152,7 +157,7 @@ export function suggest(plan: SuggestionPlan, dictVectors: KnnIndex, newVectors:
   const minScore = opts.minScore ?? -Infinity;
   const backRanks = opts.backRanks ?? 10;
   const w = opts.weights ?? DEFAULT_WEIGHTS;
-  const { tools, decisions, attributes, flag, onProgress } = context;
+  const { tools, decisions, attributes, flag, onProgress, pause } = context;
   const dim = dictVectors.dim;
   const groupOf = new Int32Array(dictTerms.length);
   groups.forEach((g, gi) => g.members.forEach((m) => (groupOf[m] = gi)));
@@ -199,6 +204,7 @@ export function suggest(plan: SuggestionPlan, dictVectors: KnnIndex, newVectors:
   if (newTerms.length > 0) {
     for (let gi = 0; gi < groups.length; gi++) {
       if (gi % STEP === 0) {
+        await pause?.();
         throwIfCancelled(flag);
         onProgress?.({ stage: 'groups', done: gi, total: groups.length });
       }
@@ -246,6 +252,7 @@ export function suggest(plan: SuggestionPlan, dictVectors: KnnIndex, newVectors:
   const pairCos = new Map<string, number>();
   for (let x = 0; x < pool.length; x++) {
     if (x % STEP === 0) {
+      await pause?.();
       throwIfCancelled(flag);
       onProgress?.({ stage: 'new-pairs', done: x, total: pool.length });
     }
@@ -285,6 +292,7 @@ export function suggest(plan: SuggestionPlan, dictVectors: KnnIndex, newVectors:
   // 3. Spelling variants the embedding missed: same variant key (width, case, script, spacing) or
   //    same pinyin, whatever their cosine. Pinyin buckets of more than 4 terms are homophones,
   //    not slips, and are skipped.
+  await pause?.();
   throwIfCancelled(flag);
   onProgress?.({ stage: 'variants' });
   const buckets = new Map<string, { dict: number[]; fresh: number[] }>();

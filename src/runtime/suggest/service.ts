@@ -20,6 +20,8 @@ export interface SuggestRequest {
   decisions?: DecisionIndex;
   attributes?: AttributeList;
   options?: SuggestOptions;
+  /** See `SuggestContext.pause`. */
+  pause?: () => Promise<void>;
 }
 
 /** Progress of a run: embedding (terms done of total), then the ranking's stages. */
@@ -61,13 +63,14 @@ export async function runSuggest(
     flag,
     (n) => report(plan.dictTerms.length + n),
   );
-  const suggestions = suggest(plan, dictVectors, newVectors, {
+  const suggestions = await suggest(plan, dictVectors, newVectors, {
     tools: spellingTools(),
     decisions: request.decisions,
     attributes: request.attributes,
     options: request.options,
     flag,
     onProgress,
+    pause: request.pause,
   });
   return { suggestions, dictionaryTerms: plan.dictTerms.length, newTerms: plan.newTerms.length };
 }
