@@ -247,7 +247,11 @@ export async function suggest(plan: SuggestionPlan, dictVectors: KnnIndex, newVe
   if (limit < newTerms.length) {
     pool = pool.sort((a, b) => (newTerms[b]!.count ?? 0) - (newTerms[a]!.count ?? 0) || a - b).slice(0, limit).sort((a, b) => a - b);
   }
-  const poolMatrix = limit === newTerms.length ? newVectors : KnnIndex.of(pool.map((j) => newVectors.row(j)), dim);
+  let poolMatrix = newVectors;
+  if (limit < newTerms.length) {
+    poolMatrix = new KnnIndex(dim, limit, { prefilterFrom: 256 });
+    for (const j of pool) poolMatrix.add(newVectors.row(j));
+  }
   const rankOf = new Map<string, number>(); // `${x}\0${y}` → y's rank among x's neighbours (pool indices)
   const pairCos = new Map<string, number>();
   for (let x = 0; x < pool.length; x++) {

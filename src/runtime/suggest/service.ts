@@ -34,11 +34,15 @@ export interface SuggestRunResult {
   newTerms: number;
 }
 
+/** Where the indexes of a suggestion run start their int8 prefilter (see `KnnIndex`). */
+export const SEARCHED_INDEX_PREFILTER = 256;
+
 /** Terms embedded per call, so progress and cancellation come between batches. */
 const EMBED_BATCH = 2048;
 
 async function embedAll(engine: EmbeddingEngine, texts: readonly string[], flag: CancellationFlag | undefined, onDone: (n: number) => void): Promise<KnnIndex> {
-  const matrix = new KnnIndex(engine.dimension, Math.max(1, texts.length));
+  // Searched once per term of the other side: the int8 copy pays for itself early.
+  const matrix = new KnnIndex(engine.dimension, Math.max(1, texts.length), { prefilterFrom: SEARCHED_INDEX_PREFILTER });
   for (let i = 0; i < texts.length; i += EMBED_BATCH) {
     for (const v of await engine.embed(texts.slice(i, i + EMBED_BATCH), flag)) matrix.add(v);
     onDone(Math.min(texts.length, i + EMBED_BATCH));
