@@ -18,7 +18,7 @@
  * Everything here is pure text in, text out; the caller reads and writes the file (atomically).
  */
 
-import { formatMessage } from './csv/messages';
+import { LineProblemError } from './csv/messages';
 import { formatRecord } from './csv/serialize';
 import { parseDictionary } from './csv/parse';
 import { termKey } from './dictionary';
@@ -58,13 +58,9 @@ export const DECISIONS_MESSAGES: Readonly<Record<DecisionsProblemId, string>> = 
 };
 
 /** A decisions file or decision that cannot be read or written; `line` is 1-based (0: not from a file). */
-export class DecisionsError extends Error {
-  constructor(
-    readonly messageId: DecisionsProblemId,
-    readonly args: readonly (string | number)[],
-    readonly line: number,
-  ) {
-    super(formatMessage(DECISIONS_MESSAGES[messageId], args));
+export class DecisionsError extends LineProblemError<DecisionsProblemId> {
+  constructor(messageId: DecisionsProblemId, args: readonly (string | number)[], line: number) {
+    super(DECISIONS_MESSAGES, messageId, args, line);
     this.name = 'DecisionsError';
   }
 }

@@ -3,7 +3,6 @@
  * dictionary as training data for FlagEmbedding or sentence-transformers, with hard negatives
  * (rejected pairs, then the current model's nearest non-synonyms). Written atomically.
  */
-import { CancelledError } from '../../core/cancellation';
 import { TRAINING_FORMATS, type TrainingFormat } from '../../core/trainingData';
 import { buildTrainingData } from '../../runtime/learn/trainingData';
 import { CliError } from '../errors';
@@ -11,7 +10,7 @@ import { readDecisionsOption } from '../decisionsInput';
 import { inputFormat, readDictionary } from '../dictionaryInput';
 import { intOption, openEngine } from '../options';
 import { writeFileAtomic, writeHuman } from '../output';
-import { EXIT_CANCELLED, interruptSignal } from './learnCommon';
+import { interruptSignal, learningFailure } from './learnCommon';
 
 export async function runExportTraining(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const dictFile = positionals[0]!;
@@ -44,11 +43,7 @@ export async function runExportTraining(positionals: string[], values: Record<st
       );
     return 0;
   } catch (e) {
-    if (e instanceof CancelledError) {
-      process.stderr.write('synonym-lens: export-training cancelled; nothing was written\n');
-      return EXIT_CANCELLED;
-    }
-    throw e;
+    return learningFailure(e, 'export-training');
   } finally {
     interrupt.dispose();
     await engine.dispose();

@@ -4,7 +4,6 @@
  * decisions file and attribute file (next to it) are read when they exist.
  */
 import { existsSync } from 'node:fs';
-import { CancelledError } from '../../core/cancellation';
 import { DecisionIndex } from '../../core/decisions';
 import { readDecisionsOption } from '../decisionsInput';
 import { AttributeList, attributesPathFor, DEFAULT_ATTRIBUTE_WORDS, parseAttributeWords } from '../../core/suggest/attributes';
@@ -16,7 +15,7 @@ import { readTextFile } from '../input';
 import { inputFormat, readDictionary } from '../dictionaryInput';
 import { intOption, numberOption, openEngine } from '../options';
 import { writeHuman } from '../output';
-import { EXIT_CANCELLED, interruptSignal } from './learnCommon';
+import { interruptSignal, learningFailure } from './learnCommon';
 import { round } from './similarity';
 
 function readTermList(file: string): ListTerm[] {
@@ -74,11 +73,7 @@ export async function runSuggestCommand(positionals: string[], values: Record<st
     }
     return 0;
   } catch (e) {
-    if (e instanceof CancelledError) {
-      process.stderr.write('synonym-lens: suggest cancelled\n');
-      return EXIT_CANCELLED;
-    }
-    throw e;
+    return learningFailure(e, 'suggest');
   } finally {
     interrupt.dispose();
     await engine.dispose();

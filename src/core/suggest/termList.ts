@@ -12,7 +12,7 @@
  */
 
 import { parseDictionary } from '../csv/parse';
-import { formatMessage } from '../csv/messages';
+import { LineProblemError } from '../csv/messages';
 
 /** One term of a list; `count` is how often it was searched or seen, when the list says. */
 export interface ListTerm {
@@ -32,13 +32,9 @@ export const TERM_LIST_MESSAGES: Readonly<Record<TermListProblemId, string>> = {
 };
 
 /** A term list that cannot be read; `line` is 1-based. */
-export class TermListError extends Error {
-  constructor(
-    readonly messageId: TermListProblemId,
-    readonly args: readonly (string | number)[],
-    readonly line: number,
-  ) {
-    super(formatMessage(TERM_LIST_MESSAGES[messageId], args));
+export class TermListError extends LineProblemError<TermListProblemId> {
+  constructor(messageId: TermListProblemId, args: readonly (string | number)[], line: number) {
+    super(TERM_LIST_MESSAGES, messageId, args, line);
     this.name = 'TermListError';
   }
 }
