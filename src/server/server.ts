@@ -32,6 +32,7 @@ import { registerDocumentFeatures } from './requests/documentFeatures';
 import { registerAnalysisRequests } from './requests/analysis';
 import { registerEditRequests } from './requests/edits';
 import { registerScoreRequests } from './requests/scores';
+import { registerSuggestRequest } from './requests/suggest';
 import { SettingsProvider } from './settings';
 import { fsPath } from './uris';
 import { VocabularyFiles } from './vocabularyFiles';
@@ -132,6 +133,7 @@ export function startServer(connection: Connection): void {
   registerScoreRequests(ctx);
   registerEditRequests(ctx);
   registerAnalysisRequests(ctx);
+  registerSuggestRequest(ctx);
   // Fine-tuning, vector adjustment and evaluation (worker thread, progress, cancellation).
   registerLearning(connection, documents, { specFor: async (uri) => ctx.specFor(await ctx.settings.get(uri), uri), entry: (spec) => ctx.host.get(spec) });
   registerDownload(connection);

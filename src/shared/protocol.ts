@@ -9,6 +9,7 @@ import type { AdjustMethod as AdjustMethodName } from '../core/learn/adjust';
 import type { EpochSelection } from '../core/learn/epochs';
 import type { Evaluation } from '../core/learn/evaluate';
 import type { LossName as FineTuneLoss } from '../core/learn/losses';
+import type { Suggestion } from '../core/suggest/suggest';
 import { Commands } from './commands';
 import type { ExecutionProvider } from './settings';
 
@@ -534,4 +535,49 @@ export interface DownloadModelErrorData {
 export namespace DownloadModelRequest {
   export const method = 'synonymLens/downloadModel' as const;
   export const type = new RequestType<DownloadModelParams, DownloadModelResult, DownloadModelErrorData>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synonym suggestions from term lists
+
+export interface SuggestParams {
+  /** The open dictionary to suggest for. */
+  uri: string;
+  /**
+   * Term lists (one term a line, or a CSV with a term column and an optional count column):
+   * absolute paths, or relative to the dictionary's folder. Default: the document's
+   * `synonymLens.vocabularyFiles`.
+   */
+  termLists?: string[];
+  /** Synonym candidates per group and per new term (default 10, at most 100). */
+  k?: number;
+  /** Leave out synonym candidates scoring below this (variants are kept). */
+  minScore?: number;
+  workDoneToken?: string | number;
+}
+
+export interface SuggestResult {
+  uri: string;
+  /** The document version the suggestions were computed on. */
+  version: number;
+  modelId: string;
+  /** Distinct dictionary terms, and list terms not in the dictionary. */
+  dictionaryTerms: number;
+  newTerms: number;
+  /** Pairs decided in the decisions file next to the dictionary (left out of the suggestions). */
+  decisions: number;
+  /** Highest score first; see docs/cli.md (`suggest`) for the score, the kinds and the evidence. */
+  suggestions: Suggestion[];
+}
+
+/**
+ * Client → server request: ranked synonym candidates for the dictionary from term lists, per
+ * synonym group and as new groups, spelling variants told apart, decided pairs (the decisions
+ * file next to the dictionary) and attribute-only pairs left out. Reports work-done progress,
+ * is cancellable (fails with `RequestCancelled`), and pauses between steps so hovers keep
+ * answering during a long run.
+ */
+export namespace SuggestRequest {
+  export const method = 'synonymLens/suggest' as const;
+  export const type = new RequestType<SuggestParams, SuggestResult, void>(method);
 }

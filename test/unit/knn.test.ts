@@ -144,3 +144,16 @@ test('search equals brute force on random data, with exclusions and ties', () =>
   assert.deepEqual(t.search([1, 0], 2, new Set([0])).map((h) => h.index), [2, 3]);
   assert.deepEqual((new KnnIndex(2)).search([1, 0], 3), []);
 });
+
+test('an index told to prefilter from fewer rows searches through the int8 copy and still equals the plain scan', () => {
+  const rnd = new Random(23);
+  const plain = clustered(rnd, 700, 128);
+  const early = new KnnIndex(128, 8, { prefilterFrom: 256 });
+  for (let r = 0; r < plain.rows; r++) early.add(plain.row(r));
+  assert.ok((early as unknown as { quantized?: unknown }).quantized, 'the int8 copy exists below PREFILTER_MIN_ROWS');
+  assert.equal((plain as unknown as { quantized?: unknown }).quantized, undefined, 'the default index has none at 700 rows');
+  for (let t = 0; t < 20; t++) {
+    const q = plain.row(rnd.nextInt(plain.rows)).slice();
+    assert.deepEqual(early.search(q, 10, (i) => i === 3), brute(plain, q, 10, (i) => i === 3));
+  }
+});

@@ -25,6 +25,21 @@ export const PROBLEM_MESSAGES: Readonly<Record<ProblemMessageId, string>> = {
   ...ES_MESSAGES,
 };
 
+/**
+ * An input problem told by a message id, its arguments and a 1-based line (0: not from a file):
+ * the English text is the message; a front end may say it in another language from id and args.
+ */
+export class LineProblemError<I extends string> extends Error {
+  constructor(
+    templates: Readonly<Record<I, string>>,
+    readonly messageId: I,
+    readonly args: readonly (string | number)[],
+    readonly line: number,
+  ) {
+    super(formatMessage(templates[messageId], args));
+  }
+}
+
 /** Fills `{0}`, `{1}` … of `template` from `args` in one pass (an argument's own braces stay as they are). */
 export function formatMessage(template: string, args: readonly (string | number)[]): string {
   return template.replace(/\{(\d+)\}/g, (m, i: string) => (Number(i) < args.length ? String(args[Number(i)]) : m));

@@ -36,9 +36,18 @@ export class KnnIndex {
   /** The int8 copy: undefined until the index is large enough, null when the runtime has no SIMD. */
   private quantized: QuantizedRows | null | undefined;
 
-  /** @param dim columns per row; @param capacity initial rows to reserve. */
-  constructor(dim: number, capacity = 16) {
+  /** From this many rows on, searches go through the int8 copy. */
+  private readonly prefilterFrom: number;
+
+  /**
+   * @param dim columns per row; @param capacity initial rows to reserve; @param options.prefilterFrom
+   * the row count from which searches use the int8 copy (default `PREFILTER_MIN_ROWS`): an index
+   * searched many times (every group of a dictionary against a term list) pays for the copy once,
+   * so it may start lower.
+   */
+  constructor(dim: number, capacity = 16, options: { prefilterFrom?: number } = {}) {
     this.matrix = new VectorMatrix(dim, capacity);
+    this.prefilterFrom = Math.max(1, options.prefilterFrom ?? PREFILTER_MIN_ROWS);
   }
 
   /** An index holding copies of `rows` (each of length `dim`). */
@@ -72,7 +81,7 @@ export class KnnIndex {
   add(vector: ArrayLike<number>): number {
     const r = this.matrix.add(vector);
     if (this.quantized) this.quantized.put(r, vector);
-    else if (this.quantized === undefined && this.matrix.rows >= PREFILTER_MIN_ROWS) {
+    else if (this.quantized === undefined && this.matrix.rows >= this.prefilterFrom) {
       // Made once the index is large enough to be searched through it, then kept in step row by
       // row, so no search pays for building it.
       this.quantized = quantize(this.dim, this.matrix.data, this.matrix.rows, this.matrix.rows * 2) ?? null;
