@@ -4,6 +4,7 @@ import { type AddSynonymCommandArgs, ClientCommands } from '../shared/protocol';
 import type { SynonymLensClient } from './languageClient';
 import { LearningCommands, adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
 import { openSample } from './sample';
+import { cleanUpModels, type CleanUpArgs } from './modelFolders';
 import { OPEN_DOCS_COMMAND, openDocs } from './diagnosticDocs';
 import { CONVERT_COMMAND, convertDictionaryCommand } from './convert';
 
@@ -21,6 +22,7 @@ const commands: Record<string, CommandFactory> = {
   [LearningCommands.evaluate]: (client) => (args) => evaluateModel(client, args),
   [LearningCommands.selectModel]: (client) => (arg) => selectModel(client, arg),
   [LearningCommands.exportSynonyms]: () => (args) => exportSynonymsCommand(args),
+  [LearningCommands.cleanUpModels]: () => (args?: CleanUpArgs) => cleanUpModels(args),
   [CONVERT_COMMAND]: () => (args) => convertDictionaryCommand(args),
   'synonymLens.openSample': (_client, context) => (options?: { beside?: boolean }) => openSample(context, options),
   [OPEN_DOCS_COMMAND]: () => (doc: string | vscode.Uri) => openDocs(doc),

@@ -25,6 +25,7 @@ import {
 import { normalizeSettings } from '../shared/settings';
 import { MODELS_FOLDER_GLOB } from '../shared/conventions';
 import { activeDictionaryUri } from './activeDictionary';
+import { removedModelsNote } from './modelFolders';
 import { userSettingValue } from './configuration';
 import type { SynonymLensClient } from './languageClient';
 
@@ -35,6 +36,7 @@ export const LearningCommands = {
   evaluate: 'synonymLens.evaluate',
   selectModel: 'synonymLens.selectModel',
   exportSynonyms: 'synonymLens.exportSynonyms',
+  cleanUpModels: 'synonymLens.cleanUpModels',
 } as const;
 
 /** The report webview's command (registered by src/client/webviews when present). */
@@ -124,6 +126,7 @@ export async function fineTune(client: SynonymLensClient, arg?: FineTuneArgs | v
     // server refuses it with a clear error on a char-n-gram model instead of ignoring it.
     ...(defaults.adapter !== 'linear' ? { adapter: defaults.adapter } : {}),
     ...(defaults.adjust !== 'none' ? { adjust: defaults.adjust } : {}),
+    keepModels: defaults.keepModels,
     ...(arg instanceof vscode.Uri ? {} : arg),
   };
   delete options.uri;
@@ -136,7 +139,7 @@ export async function fineTune(client: SynonymLensClient, arg?: FineTuneArgs | v
   // Not awaited: the command resolves with the result while the offer stays on screen.
   void vscode.window
     .showInformationMessage(
-      vscode.l10n.t('Fine-tuned model written to {0}. Held-out ROC-AUC {1} → {2}.', vscode.workspace.asRelativePath(result.modelDir), fmt(before), fmt(after)),
+      vscode.l10n.t('Fine-tuned model written to {0}. Held-out ROC-AUC {1} → {2}.', vscode.workspace.asRelativePath(result.modelDir), fmt(before), fmt(after)) + removedModelsNote(result.removedModels),
       use,
     )
     .then((choice) => (choice === use ? useModel(result.modelDir) : undefined));
@@ -180,17 +183,18 @@ export async function adjustVectors(client: SynonymLensClient, arg?: UriArg & { 
   }
   const lc = runningClient(client);
   if (!lc) return undefined;
+  const keepModels = normalizeSettings({ fineTune: vscode.workspace.getConfiguration('synonymLens', uri).get('fineTune') }).fineTune.keepModels;
   const result = await longRequest(
     lc,
     AdjustVectorsRequest.type,
-    { uri: uri.toString(), method },
+    { uri: uri.toString(), method, keepModels },
     vscode.l10n.t('Adjusting vectors ({0})', method),
   );
   if (!result) return undefined;
   const use = vscode.l10n.t('Use this model');
   void vscode.window
     .showInformationMessage(
-      vscode.l10n.t('{0}: moved {1} of {2} dictionary terms; written to {3}. Terms outside the dictionary are unchanged.', method, result.movedTerms, result.terms, vscode.workspace.asRelativePath(result.modelDir)),
+      vscode.l10n.t('{0}: moved {1} of {2} dictionary terms; written to {3}. Terms outside the dictionary are unchanged.', method, result.movedTerms, result.terms, vscode.workspace.asRelativePath(result.modelDir)) + removedModelsNote(result.removedModels),
       use,
     )
     .then((choice) => (choice === use ? useModel(result.modelDir) : undefined));

@@ -326,8 +326,22 @@ export interface FineTuneParams {
    * `<dictionary dir>/.synonym-lens/models/<dictionary name>-<timestamp>`.
    */
   outDir?: string;
+  /**
+   * After writing into the default folder (`.synonym-lens/models/`), keep only the newest this many
+   * fine-tuned and adjusted folders there, never the document's current model nor the new one
+   * (`synonymLens.fineTune.keepModels`). Absent: nothing is removed.
+   */
+  keepModels?: number;
   /** A client-created progress token (else the server creates one). */
   workDoneToken?: string | number;
+}
+
+/** A model folder removed after a job to keep the newest `keepModels` (`FineTuneParams.keepModels`). */
+export interface RemovedModelFolder {
+  /** Absolute path. */
+  dir: string;
+  /** Bytes freed. */
+  bytes: number;
 }
 
 export interface FineTuneResult {
@@ -336,6 +350,8 @@ export interface FineTuneResult {
   /** `report.json` in the model folder (and `report.md` next to it). */
   reportPath: string;
   report: LearningReport;
+  /** Older folders removed to keep `keepModels` (absent or empty: none). */
+  removedModels?: RemovedModelFolder[];
 }
 
 /**
@@ -355,6 +371,8 @@ export interface AdjustVectorsParams {
   method: AdjustMethodName;
   /** Like `FineTuneParams.outDir`; default `<dictionary dir>/.synonym-lens/models/<name>-<method>-<timestamp>`. */
   outDir?: string;
+  /** Like `FineTuneParams.keepModels`. */
+  keepModels?: number;
   workDoneToken?: string | number;
 }
 
@@ -367,6 +385,8 @@ export interface AdjustVectorsResult {
   /** Terms in the table. */
   terms: number;
   baseModelId: string;
+  /** Like `FineTuneResult.removedModels`. */
+  removedModels?: RemovedModelFolder[];
 }
 
 /**

@@ -77,6 +77,8 @@ export interface Settings {
     adapter: AdapterKind;
     /** After fine-tuning, adjust the dictionary's terms with the new model and store them in its folder; `none`: no table. */
     adjust: 'none' | AdjustMethod;
+    /** Fine-tuned and adjusted folders kept in a dictionary's `.synonym-lens/models/` after a job (the oldest beyond are removed). */
+    keepModels: number;
   };
 }
 
@@ -113,7 +115,7 @@ export const defaultSettings: Settings = Object.freeze({
   threads: 0,
   executionProvider: 'cpu',
   hub: { endpoint: '' },
-  fineTune: { loss: 'auto', epochs: 10, validation: 0.1, shapeFeatures: true, adapter: 'linear', adjust: 'none' },
+  fineTune: { loss: 'auto', epochs: 10, validation: 0.1, shapeFeatures: true, adapter: 'linear', adjust: 'none', keepModels: 5 },
 }) as Settings;
 
 /**
@@ -362,6 +364,14 @@ export const settingsSchema: readonly SettingSchema[] = [
     enum: ['none', ...ADJUST_METHODS],
     description: 'After **Fine-tune Model**, also adjust the vectors of the dictionary\'s terms as the new model embeds them (`seed`, `retrofit` or `counterfit`) and store them in the new model\'s folder, which then answers those terms from them. `none`: the folder holds the fine-tuned model only.',
   },
+  {
+    key: 'synonymLens.fineTune.keepModels',
+    type: 'number',
+    default: 5,
+    minimum: 1,
+    maximum: 1000,
+    description: "How many fine-tuned and adjusted model folders **Fine-tune Model** and **Adjust Vectors** keep in a dictionary's `.synonym-lens/models/` folder: after writing a new one, the oldest beyond this number are removed (never the model `#synonymLens.model#` names). **Synonym Lens: Clean Up Fine-tuned Models…** removes them on request.",
+  },
 ];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -465,6 +475,7 @@ export function normalizeSettings(raw: unknown): Settings {
       shapeFeatures: bool(pick(r, 'fineTune.shapeFeatures'), d.fineTune.shapeFeatures),
       adapter: oneOf(pick(r, 'fineTune.adapter'), ADAPTER_KINDS, d.fineTune.adapter),
       adjust: oneOf(pick(r, 'fineTune.adjust'), ['none', ...ADJUST_METHODS] as const, d.fineTune.adjust),
+      keepModels: Math.round(num(pick(r, 'fineTune.keepModels'), d.fineTune.keepModels, 1, 1000)),
     },
   };
 }
