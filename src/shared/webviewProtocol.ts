@@ -66,6 +66,8 @@ export interface TableStrings {
   /** {0} 1-based column number. */
   columnN: string;
   columnSimilarity: string;
+  /** A numbered similarity column, when a row holds several synonyms: `Similarity {0}`. */
+  columnSimilarityN: string;
 }
 
 /** The similarity heatmap's texts. */

@@ -50,6 +50,7 @@ export function tableStrings(l10n: Localizer): TableStrings {
     columnSynonymN: l10n.t('Synonym {0}'),
     columnN: l10n.t('Column {0}'),
     columnSimilarity: l10n.t('Similarity'),
+    columnSimilarityN: l10n.t('Similarity {0}'),
   };
 }
 
