@@ -405,7 +405,27 @@ export interface EvaluateParams {
   modelDir?: string;
   /** Cosine threshold of the classification report, default 0.5. */
   threshold?: number;
+  /**
+   * Evaluate only the held-out side of the model's own split (the pairs its fine-tuning did not
+   * train on). Only when the file is the model's training file (`TrainingDataOverlap.heldOutAvailable`);
+   * `InvalidParams` otherwise.
+   */
+  heldOut?: boolean;
   workDoneToken?: string | number;
+}
+
+/** An evaluation on data the model was trained on (`EvaluateResult.training`). */
+export interface TrainingDataOverlap {
+  /** `same-file`: the file is the model's training file (same SHA-256); `overlap`: at least half its pairs were trained on. */
+  kind: 'same-file' | 'overlap';
+  /** Pairs of the file (sampled negatives not counted). */
+  pairs: number;
+  /** Of those, pairs the model was trained on. */
+  trainedPairs: number;
+  /** The training file's path as the model folder records it. */
+  trainingFile?: string;
+  /** The held-out side of the model's split can be evaluated instead (`EvaluateParams.heldOut`). */
+  heldOutAvailable: boolean;
 }
 
 export interface EvaluateResult {
@@ -417,6 +437,10 @@ export interface EvaluateResult {
   sampledNegatives: number;
   /** Every evaluated pair with its cosine in [-1, 1] (the report's histogram and PR/ROC curves). */
   scores: { a: string; b: string; label: 0 | 1; cosine: number }[];
+  /** Set when the model was trained on the file's pairs: its metrics say little about new pairs. */
+  training?: TrainingDataOverlap;
+  /** The evaluation was on the held-out side of the model's split (`EvaluateParams.heldOut`). */
+  heldOut?: boolean;
 }
 
 /** Client → server request: evaluates a model on the dictionary's labelled pairs. Cancellable. */

@@ -9,7 +9,7 @@
  */
 import type { EpochSelection } from '../core/learn/epochs';
 import type { Evaluation } from '../core/learn/evaluate';
-import type { PairScore } from './protocol';
+import type { PairScore, TrainingDataOverlap } from './protocol';
 
 // ---------------------------------------------------------------------------------------------
 // User-visible strings
@@ -136,6 +136,16 @@ export interface ReportStrings {
   metaModel: string;
   /** {0} file. */
   metaSource: string;
+  /** {0} pairs trained on, {1} pairs of the file: the file is the model's training file. */
+  trainingSameFile: string;
+  /** {0} pairs trained on, {1} pairs of the file, {2} the training file. */
+  trainingOverlap: string;
+  /** What to do instead when the held-out split can be evaluated. */
+  trainingHeldOutHint: string;
+  /** What to do instead otherwise. */
+  trainingOtherFileHint: string;
+  /** {0} held-out pairs: this evaluation is on the held-out split. */
+  heldOutNote: string;
   metricsBeforeAfter: string;
   metrics: string;
   trainingRun: string;
@@ -442,6 +452,10 @@ export interface EvaluationReport {
   /** How a fine-tuning run chose its epoch count (protocol.ts `LearningReport.epochSelection`). */
   epochSelection?: EpochSelection;
   elapsedMs?: number;
+  /** An evaluation on pairs the model was trained on (protocol.ts `EvaluateResult.training`): said prominently. */
+  training?: TrainingDataOverlap;
+  /** An evaluation on the held-out side of the model's split only (`EvaluateResult.heldOut`). */
+  heldOut?: boolean;
 }
 
 /** Host → report webview. */

@@ -233,8 +233,17 @@ export function registerLearning(connection: Connection, documents: TextDocument
     return job('Evaluation', l10n.t('Evaluating model'), params, token, async (signal, onProgress) => {
       const model = spec === docSpec ? { ...(await serverModel(spec, signal)), dispose: () => Promise.resolve() } : await privateModel(spec);
       try {
-        const out = await invalidParamsAsync(() => evaluate({ text, model, threshold, inWorker: true }, { signal, onProgress }));
-        return { modelId: out.modelId, evaluation: out.evaluation, markdown: out.markdown, sampledNegatives: out.sampledNegatives, scores: out.scores };
+        const modelDir = path.isAbsolute(spec) ? spec : undefined;
+        const out = await invalidParamsAsync(() => evaluate({ text, model, threshold, inWorker: true, modelDir, heldOut: params.heldOut === true }, { signal, onProgress }));
+        return {
+          modelId: out.modelId,
+          evaluation: out.evaluation,
+          markdown: out.markdown,
+          sampledNegatives: out.sampledNegatives,
+          scores: out.scores,
+          ...(out.training ? { training: out.training } : {}),
+          ...(out.heldOut ? { heldOut: true } : {}),
+        };
       } finally {
         await model.dispose();
       }

@@ -172,14 +172,22 @@ test('webviews: Evaluate Model and Fine-tune Model open the evaluation report; "
   result = await vscode.commands.executeCommand('synonymLens.fineTune', { uri: uri.toString(), epochs: 1 });
   assert.ok(result && result.modelDir !== first.modelDir, 'the second run wrote no new folder');
   assert.strictEqual(webviewTabs(REPORT_VIEW_TYPE).length, 1, `one report tab per kind: ${describeTabs()}`);
-  // Evaluate Model's report is another kind: its own tab.
+  // Evaluate Model's report is another kind: its own tab. Evaluating the new model on the file it
+  // was fine-tuned on says so; its held-out split gives the report's own held-out figures.
+  let onTraining;
   await afterTabs(
-    () => vscode.commands.executeCommand('synonymLens.evaluate', { uri: uri.toString() }),
+    async () => (onTraining = await vscode.commands.executeCommand('synonymLens.evaluate', { uri: uri.toString(), modelDir: result.modelDir })),
     () => webviewTabs(REPORT_VIEW_TYPE).filter((t) => /^Evaluation of /.test(t.label)),
     'the evaluation report beside the fine-tuning report',
     SERVER_TIMEOUT,
   );
   assert.strictEqual(webviewTabs(REPORT_VIEW_TYPE).length, 2);
+  assert.ok(onTraining.training && onTraining.training.kind === 'same-file' && onTraining.training.heldOutAvailable, JSON.stringify(onTraining.training));
+  const heldOut = await vscode.commands.executeCommand('synonymLens.evaluate', { uri: uri.toString(), modelDir: result.modelDir, heldOut: true });
+  assert.strictEqual(heldOut.heldOut, true);
+  assert.strictEqual(heldOut.evaluation.n, result.report.after.n);
+  assert.ok(Math.abs(heldOut.evaluation.roc_auc - result.report.after.roc_auc) < 1e-3, `${heldOut.evaluation.roc_auc} vs ${result.report.after.roc_auc}`);
+  assert.strictEqual(webviewTabs(REPORT_VIEW_TYPE).length, 2, 'the held-out evaluation reuses the evaluation tab');
 
   // Clean Up Fine-tuned Models removes the chosen folder and says what it freed.
   const cleaned = await vscode.commands.executeCommand('synonymLens.cleanUpModels', { select: [first.modelDir], confirm: true });
