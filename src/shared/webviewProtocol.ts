@@ -101,6 +101,11 @@ export interface HeatmapStrings {
   /** {0} base, {1} fine-tuned, {2} difference. */
   tipCosineDifference: string;
   sameTerm: string;
+  /** Labels of the model pickers. */
+  modelA: string;
+  modelB: string;
+  /** {0} terms: too many to label (hover names the cell). */
+  labelsHidden: string;
   /** {0} label, {1} line. */
   inDictionary: string;
   notInDictionary: string;
@@ -350,11 +355,20 @@ export interface HeatmapPair {
 }
 
 /** Which matrix the heatmap shows. `difference` = tuned − base. */
+/** Model A (`base`), model B (`tuned`) or B − A. */
 export type HeatmapMode = 'base' | 'tuned' | 'difference';
+
+/** A model the heatmap can draw: `key` is what the host asks the server for (`''`: the dictionary's own model). */
+export interface HeatmapModel {
+  key: string;
+  /** Its name for people: the model in use, the embedded ones, each model folder beside the dictionary. */
+  label: string;
+}
 
 export interface HeatmapData {
   uri: string;
   version: number;
+  /** Model A's id (the `matrix`). */
   modelId: string;
   /** Terms in group order. */
   terms: string[];
@@ -362,11 +376,15 @@ export interface HeatmapData {
   groups: number[];
   /** n×n cosines in [-1, 1], row-major. */
   matrix: Float32Array | number[];
-  /** The fine-tuned model's matrix over the same terms, when one is available. */
+  /** Model B's matrix over the same terms (the one compared with A), when one is available. */
   tuned?: Float32Array | number[];
   tunedModelId?: string;
   /** Why there is no `tuned` matrix (the disabled mode toggle's tooltip), when there is none. */
   tunedUnavailable?: string;
+  /** The models to choose A and B from, and the keys of those drawn. */
+  models?: HeatmapModel[];
+  modelA?: string;
+  modelB?: string;
   pairs: HeatmapPair[];
   /** Diagnostics threshold (cosine). */
   threshold: number;
@@ -401,7 +419,9 @@ export type FromHeatmapMessage =
       dataUrl: string;
       suggestedName: string;
     }
-  | { type: 'refresh' };
+  | { type: 'refresh' }
+  /** Draw models `a` and `b` (keys of `HeatmapData.models`). */
+  | { type: 'compare'; a: string; b: string };
 
 /** State the heatmap webview keeps (also what the panel serializer restores from). */
 export interface HeatmapState {
@@ -410,6 +430,8 @@ export interface HeatmapState {
   focus?: string;
   mode?: HeatmapMode;
   outline?: boolean;
+  /** The models chosen as A and B. */
+  compare?: { a: string; b: string };
 }
 
 // ---------------------------------------------------------------------------------------------
