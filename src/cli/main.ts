@@ -12,6 +12,8 @@ import { runConvert } from './commands/convert';
 import { runFineTune } from './commands/fineTune';
 import { runAdjust } from './commands/adjust';
 import { runEvaluateCommand } from './commands/evaluate';
+import { runSuggestCommand } from './commands/suggest';
+import { runExportTraining } from './commands/exportTraining';
 import { runModel, MODEL_OPTIONS, MODEL_USAGE } from './commands/model';
 import { writeHuman } from './output';
 
@@ -61,6 +63,25 @@ sets (.json), told apart by file name or by --format csv|solr|es (--from for exp
   adjust <file.csv>       move the vectors of the dictionary's terms; writes a model folder
       --out <dir>               the new model folder (required)
       --method <m>              seed, retrofit (default) or counterfit   [--model] [--json]
+  suggest <dict>          candidate synonyms from term lists, per group and as new groups, with
+                          spelling variants told apart (decisions file next to <dict> honoured)
+      --vocab <file>            a term list: one term a line, or a CSV with a term column and an
+                                optional count column (required; repeat for several lists)
+      --k <n>                   synonym candidates per group (default 10)
+      --min-score <x>           leave out synonym candidates scoring below x (variants are kept)
+      --decisions <file>        decisions file (default: <dict>.decisions.csv when it exists)
+      --attributes <file>       attribute words, one a line, added to the default stop-list
+                                (default: <dict>.attributes.txt when it exists)
+      --model builtin|<dir>     [--json]
+  export-training <dict>  the dictionary as training data for GPU fine-tuning, with hard negatives
+      --format <f>              flagembedding (JSONL query/pos/neg) or sentence-transformers
+                                (CSV anchor,positive,negative) (required)
+      --out <file>              written atomically (required)
+      --negatives <n>           negatives per query: rejected pairs first, then the model's
+                                nearest terms outside the group (default 7)
+      --decisions <file>        decisions file (default: <dict>.decisions.csv when it exists)
+      --from csv|solr|es        dictionary format (default: by file name)
+      --model builtin|<dir>     the model that mines negatives   [--json]
   evaluate <labelled.csv> accuracy, F1, AP, ROC-AUC… of a model on labelled pairs
       --threshold <x>           cosine threshold of the classification report (default 0.5)
       --held-out                a model fine-tuned on this file: only the pairs it held out
@@ -136,6 +157,33 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
     options: { model: { type: 'string' }, threshold: { type: 'string' }, 'held-out': { type: 'boolean' }, json: { type: 'boolean' }, format: { type: 'string' } },
     positionals: [1, 1],
     run: runEvaluateCommand,
+  },
+  suggest: {
+    options: {
+      vocab: { type: 'string', multiple: true },
+      k: { type: 'string' },
+      'min-score': { type: 'string' },
+      decisions: { type: 'string' },
+      attributes: { type: 'string' },
+      model: { type: 'string' },
+      json: { type: 'boolean' },
+      format: { type: 'string' },
+    },
+    positionals: [1, 1],
+    run: runSuggestCommand,
+  },
+  'export-training': {
+    options: {
+      format: { type: 'string' },
+      out: { type: 'string' },
+      negatives: { type: 'string' },
+      decisions: { type: 'string' },
+      from: { type: 'string' },
+      model: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    positionals: [1, 1],
+    run: runExportTraining,
   },
   model: { options: MODEL_OPTIONS, positionals: [1, 2], run: runModel },
 };
