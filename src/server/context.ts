@@ -34,6 +34,8 @@ export interface DocState {
 export interface ClientSupport {
   inlayRefresh: boolean;
   versionedEdits: boolean;
+  /** A workspace edit may create files (`resourceOperations` has `create`): the decisions file. */
+  createFiles: boolean;
   dynamicConfiguration: boolean;
   workspaceFolderEvents: boolean;
   workDoneProgress: boolean;
@@ -45,7 +47,7 @@ export class ServerContext {
   settings: SettingsProvider;
   host: ModelHost;
   workspaceFolders: string[] = [];
-  support: ClientSupport = { inlayRefresh: false, versionedEdits: false, dynamicConfiguration: false, workspaceFolderEvents: false, workDoneProgress: false };
+  support: ClientSupport = { inlayRefresh: false, versionedEdits: false, createFiles: false, dynamicConfiguration: false, workspaceFolderEvents: false, workDoneProgress: false };
 
   constructor(readonly connection: Connection) {
     this.settings = new SettingsProvider(connection, false);
