@@ -107,7 +107,7 @@ test('inlay hints show similarities', async () => {
   const document = await openSample();
   await serverDiagnostics(document);
   const whole = new vscode.Range(0, 0, document.lineCount, 0);
-  const hints = await vscode.commands.executeCommand('vscode.executeInlayHintProvider', document.uri, whole);
+  const hints = /** @type {import('vscode').InlayHint[]} */ (await vscode.commands.executeCommand('vscode.executeInlayHintProvider', document.uri, whole));
   assert.ok(hints.length > 0, 'no inlay hints');
   assert.ok(hints.some((h) => /\d/.test(hintLabel(h))), `no hint carries a number: ${hints.slice(0, 5).map(hintLabel).join(' | ')}`);
 }, { timeout: SERVER_TIMEOUT + 10000 });
@@ -134,7 +134,7 @@ test('a code action edits the document', async () => {
   const version = document.version;
   let applied;
   for (const d of diagnostics) {
-    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, d.range);
+    const actions = /** @type {import('vscode').CodeAction[]} */ (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, d.range));
     const action = (actions || []).find((a) => a.edit) ?? (actions || []).find((a) => a.command);
     if (!action) continue;
     if (action.edit) assert.ok(await vscode.workspace.applyEdit(action.edit), `applyEdit failed for "${action.title}"`);
@@ -203,7 +203,7 @@ test('Fine-tune Model runs to completion on the sample, and "Use this model" cha
     assert.ok(commands.includes(id), `command ${id} missing`);
   }
   const before = diagnosticsKey(vscode.languages.getDiagnostics(document.uri));
-  const result = await vscode.commands.executeCommand('synonymLens.fineTune', { uri: document.uri.toString(), epochs: 10 });
+  const result = /** @type {import('../../../src/shared/protocol').FineTuneResult | undefined} */ (await vscode.commands.executeCommand('synonymLens.fineTune', { uri: document.uri.toString(), epochs: 10 }));
   assert.ok(result && result.modelDir, 'Fine-tune Model returned no result (failed or cancelled)');
   for (const f of ['model.onnx', 'config.json', 'report.json', 'report.md']) assert.ok(fs.existsSync(path.join(result.modelDir, f)), `${f} missing`);
   assert.ok(result.report.before.n > 0 && result.report.after.n > 0, 'no held-out evaluation');
@@ -269,7 +269,7 @@ test('Evaluate Model and Export Synonyms… work on the sample', async () => {
   const path = require('path');
   const document = await openSample();
   await serverDiagnostics(document);
-  const evaluation = await vscode.commands.executeCommand('synonymLens.evaluate', { uri: document.uri.toString() });
+  const evaluation = /** @type {import('../../../src/shared/protocol').EvaluateResult | undefined} */ (await vscode.commands.executeCommand('synonymLens.evaluate', { uri: document.uri.toString() }));
   assert.ok(evaluation && evaluation.evaluation.n > 0, 'no evaluation');
   assert.match(evaluation.modelId, /^builtin:/);
   const target = path.join(vscode.workspace.workspaceFolders[0].uri.fsPath, 'cars.solr.txt');
@@ -283,7 +283,7 @@ test('Adjust Vectors writes a model folder over the current model, moving only d
   const path = require('path');
   const document = await openSample();
   await serverDiagnostics(document);
-  const result = await vscode.commands.executeCommand('synonymLens.adjustVectors', { uri: document.uri.toString(), method: 'retrofit' });
+  const result = /** @type {import('../../../src/shared/protocol').AdjustVectorsResult | undefined} */ (await vscode.commands.executeCommand('synonymLens.adjustVectors', { uri: document.uri.toString(), method: 'retrofit' }));
   assert.ok(result && result.modelDir, 'Adjust Vectors returned no result (failed or cancelled)');
   assert.strictEqual(result.method, 'retrofit');
   assert.match(result.baseModelId, /^builtin:/);
