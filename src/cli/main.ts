@@ -84,6 +84,7 @@ sets (.json), told apart by file name or by --format csv|solr|es (--from for exp
       --model builtin|<dir>     the model that mines negatives   [--json]
   evaluate <labelled.csv> accuracy, F1, AP, ROC-AUC… of a model on labelled pairs
       --threshold <x>           cosine threshold of the classification report (default 0.5)
+      --held-out                a model fine-tuned on this file: only the pairs it held out
       --model builtin|<dir>     [--json]
 
 ${MODEL_USAGE}
@@ -153,7 +154,7 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; positional
     run: runAdjust,
   },
   evaluate: {
-    options: { model: { type: 'string' }, threshold: { type: 'string' }, json: { type: 'boolean' }, format: { type: 'string' } },
+    options: { model: { type: 'string' }, threshold: { type: 'string' }, 'held-out': { type: 'boolean' }, json: { type: 'boolean' }, format: { type: 'string' } },
     positionals: [1, 1],
     run: runEvaluateCommand,
   },

@@ -8,6 +8,7 @@ import type { SynonymLensClient } from './languageClient';
 import { adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
 import { ExpansionPreviews, PREVIEW_SCHEME, previewExpansion, type PreviewExpansionArgs } from './queryPreview';
 import { openSample } from './sample';
+import { cleanUpModels, type CleanUpArgs } from './modelFolders';
 import type { WebviewCommandHandlers } from './webviews';
 
 /** Arguments of `synonymLens.addSynonym` (the server's hover links pass them as JSON; tests may pass a Uri). */
@@ -31,6 +32,7 @@ const commands: { [K in CommandName]: CommandFactory } = {
   evaluate: ({ client }) => (args) => evaluateModel(client, args),
   selectModel: ({ client }) => (arg) => selectModel(client, arg),
   exportSynonyms: () => (args) => exportSynonymsCommand(args),
+  cleanUpModels: () => (args?: CleanUpArgs) => cleanUpModels(args),
   convertDictionary: () => (args) => convertDictionaryCommand(args),
   previewExpansion: ({ client, context }) => {
     const previews = new ExpansionPreviews();

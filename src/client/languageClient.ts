@@ -144,7 +144,8 @@ export class SynonymLensClient implements vscode.Disposable {
       // Hovers link to our own commands ("Add as synonym"); trust those and nothing else.
       markdown: { isTrusted: { enabledCommands: Object.values(ClientCommands) }, supportHtml: false },
       errorHandler,
-      synchronize: { configurationSection: 'synonymLens' },
+      // Decisions files beside dictionaries: the server re-scores a dictionary when its file changes.
+      synchronize: { configurationSection: 'synonymLens', fileEvents: vscode.workspace.createFileSystemWatcher('**/*.decisions.csv') },
       middleware: {
         // Diagnostic code links open the shipped docs rendered, at the code's section.
         handleDiagnostics: (uri, diagnostics, next) => next(uri, diagnostics.map(previewDocLink)),

@@ -26,6 +26,7 @@ import { normalizeSettings } from '../shared/settings';
 import { Commands } from '../shared/commands';
 import { MODELS_FOLDER_GLOB } from '../shared/conventions';
 import { activeDictionaryUri } from './activeDictionary';
+import { removedModelsNote } from './modelFolders';
 import { userSettingValue } from './configuration';
 import type { SynonymLensClient } from './languageClient';
 
@@ -116,6 +117,7 @@ export async function fineTune(client: SynonymLensClient, arg?: FineTuneArgs | v
     // server refuses it with a clear error on a char-n-gram model instead of ignoring it.
     ...(defaults.adapter !== 'linear' ? { adapter: defaults.adapter } : {}),
     ...(defaults.adjust !== 'none' ? { adjust: defaults.adjust } : {}),
+    keepModels: defaults.keepModels,
     ...(arg instanceof vscode.Uri ? {} : arg),
   };
   delete options.uri;
@@ -128,7 +130,7 @@ export async function fineTune(client: SynonymLensClient, arg?: FineTuneArgs | v
   // Not awaited: the command resolves with the result while the offer stays on screen.
   void vscode.window
     .showInformationMessage(
-      vscode.l10n.t('Fine-tuned model written to {0}. Held-out ROC-AUC {1} → {2}.', vscode.workspace.asRelativePath(result.modelDir), fmt(before), fmt(after)),
+      vscode.l10n.t('Fine-tuned model written to {0}. Held-out ROC-AUC {1} → {2}.', vscode.workspace.asRelativePath(result.modelDir), fmt(before), fmt(after)) + removedModelsNote(result.removedModels),
       use,
     )
     .then((choice) => (choice === use ? useModel(result.modelDir) : undefined));
@@ -172,17 +174,18 @@ export async function adjustVectors(client: SynonymLensClient, arg?: UriArg & { 
   }
   const lc = runningClient(client);
   if (!lc) return undefined;
+  const keepModels = normalizeSettings({ fineTune: vscode.workspace.getConfiguration('synonymLens', uri).get('fineTune') }).fineTune.keepModels;
   const result = await longRequest(
     lc,
     AdjustVectorsRequest.type,
-    { uri: uri.toString(), method },
+    { uri: uri.toString(), method, keepModels },
     vscode.l10n.t('Adjusting vectors ({0})', method),
   );
   if (!result) return undefined;
   const use = vscode.l10n.t('Use this model');
   void vscode.window
     .showInformationMessage(
-      vscode.l10n.t('{0}: moved {1} of {2} dictionary terms; written to {3}. Terms outside the dictionary are unchanged.', method, result.movedTerms, result.terms, vscode.workspace.asRelativePath(result.modelDir)),
+      vscode.l10n.t('{0}: moved {1} of {2} dictionary terms; written to {3}. Terms outside the dictionary are unchanged.', method, result.movedTerms, result.terms, vscode.workspace.asRelativePath(result.modelDir)) + removedModelsNote(result.removedModels),
       use,
     )
     .then((choice) => (choice === use ? useModel(result.modelDir) : undefined));
@@ -190,7 +193,7 @@ export async function adjustVectors(client: SynonymLensClient, arg?: UriArg & { 
 }
 
 /** `synonymLens.evaluate`: the current (or given) model's metrics on the dictionary's pairs. */
-export async function evaluateModel(client: SynonymLensClient, arg?: UriArg & { modelDir?: string; threshold?: number }): Promise<EvaluateResult | undefined> {
+export async function evaluateModel(client: SynonymLensClient, arg?: UriArg & { modelDir?: string; threshold?: number; heldOut?: boolean }): Promise<EvaluateResult | undefined> {
   const uri = targetUri(arg);
   if (!uri) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a labelled synonym dictionary (CSV) first.'));
@@ -198,18 +201,40 @@ export async function evaluateModel(client: SynonymLensClient, arg?: UriArg & { 
   }
   const lc = runningClient(client);
   if (!lc) return undefined;
-  const extra = typeof arg === 'object' && !(arg instanceof vscode.Uri) ? { modelDir: arg.modelDir, threshold: arg.threshold } : {};
+  const extra: { modelDir?: string; threshold?: number; heldOut?: boolean } =
+    typeof arg === 'object' && !(arg instanceof vscode.Uri) ? { modelDir: arg.modelDir, threshold: arg.threshold, ...(arg.heldOut ? { heldOut: true } : {}) } : {};
   const result = await longRequest(lc, EvaluateRequest.type, { uri: uri.toString(), ...extra }, vscode.l10n.t('Evaluating model'));
   if (!result) return undefined;
-  const title = vscode.l10n.t('Evaluation of {0} on {1}', result.modelId, uri.path.split('/').pop() ?? '');
+  const name = uri.path.split('/').pop() ?? '';
+  const title = result.heldOut ? vscode.l10n.t('Evaluation of {0} on the held-out split of {1}', result.modelId, name) : vscode.l10n.t('Evaluation of {0} on {1}', result.modelId, name);
   const commands = await vscode.commands.getCommands(true);
   if (commands.includes(SHOW_REPORT)) {
     // The scored pairs draw the histogram and the PR/ROC curves, as in a fine-tuning report.
-    await vscode.commands.executeCommand(SHOW_REPORT, { title, before: result.evaluation, modelId: result.modelId, dictionary: uri.fsPath, scores: { before: result.scores } });
+    await vscode.commands.executeCommand(SHOW_REPORT, {
+      title,
+      before: result.evaluation,
+      modelId: result.modelId,
+      dictionary: uri.fsPath,
+      scores: { before: result.scores },
+      ...(result.training ? { training: result.training } : {}),
+      ...(result.heldOut ? { heldOut: true } : {}),
+    });
   } else {
     const note = result.sampledNegatives ? `\n${vscode.l10n.t('{0} negatives were sampled: the file has no label-0 pair.', result.sampledNegatives)}\n` : '';
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: `# ${title}\n${note}\n${result.markdown}` });
     await vscode.commands.executeCommand('markdown.showPreview', doc.uri);
+  }
+  if (result.training) {
+    // Said where it cannot be missed, with the way to figures that mean something (not awaited).
+    const t = result.training;
+    const heldOut = vscode.l10n.t('Evaluate on the held-out split');
+    const message =
+      t.kind === 'same-file'
+        ? vscode.l10n.t('Evaluate Model: {0} is the file this model was fine-tuned on ({1} of {2} pairs trained on); these figures overstate how well it scores new pairs.', name, t.trainedPairs, t.pairs)
+        : vscode.l10n.t('Evaluate Model: {0} of the {1} pairs of {2} were trained on; these figures overstate how well the model scores new pairs.', t.trainedPairs, t.pairs, name);
+    void vscode.window
+      .showWarningMessage(message, ...(t.heldOutAvailable ? [heldOut] : []))
+      .then((choice) => (choice === heldOut ? evaluateModel(client, { uri: uri.toString(), modelDir: extra.modelDir, threshold: extra.threshold, heldOut: true }) : undefined));
   }
   return result;
 }

@@ -7,10 +7,14 @@ import {
   CodeActionKind,
   type CodeAction,
   type CodeActionParams,
+  type CreateFile,
   type Diagnostic,
+  type TextDocumentEdit,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { appendDecisions, decisionTimestamp, DecisionsError } from '../core/decisions';
 import type { Row } from '../core/csv/types';
 import { deleteRowEdit, insertRowEdit, replaceRowEdit, UnsafeEditError } from '../core/csv/serialize';
 import { insertSolrRuleEdit } from '../core/formats/solr';
@@ -28,6 +32,12 @@ export interface CodeActionInput {
   neighbors: (term: string) => Neighbor[] | undefined;
   /** Use `documentChanges` (version-checked) rather than `changes`. */
   versionedEdits: boolean;
+  /**
+   * The decisions file beside the dictionary (its URI and text, undefined when it does not exist),
+   * where "Mark as not a synonym" records a verdict for a file without a label column. Absent: the
+   * client cannot create files through an edit, and the action is not offered.
+   */
+  decisions?: { uri: string; text: string | undefined };
 }
 
 /** Kind of the "Fine-tune model on this file" action outside a quick fix. */
@@ -77,12 +87,24 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
       case DiagnosticCodes.lowSimilarity:
       case DiagnosticCodes.negativeTooSimilar: {
         const label = d.code === DiagnosticCodes.lowSimilarity ? '0' : '1';
+        const pair = a.dict.pairs.find((p) => p.row === row.index && p.b.column === data.column);
         if (labelColumn !== undefined && row.cells.length > labelColumn) {
           const values = row.cells.map((c) => c.raw);
           values[labelColumn] = label;
           const title = label === '0' ? l10n.t('Mark as negative (label 0)') : l10n.t('Mark as synonym (label 1)');
           out.push(fix(title, d, guarded(() => replaceRowEdit(a.dict, row.index, values)), false));
+        } else if (d.code === DiagnosticCodes.lowSimilarity && pair && a.format !== 'es') {
+          // No label column: the verdict goes to the decisions file beside the dictionary, which
+          // the diagnostics read (the pair is then scored as a non-synonym) …
+          const recorded = recordDecisionEdit(input, pair.a.text, pair.b.text);
+          if (recorded) out.push(fix(l10n.t('Mark as not a synonym (recorded in {0})', recorded.name), d, { edit: recorded.edit }, false));
+          // … or, in a two-column CSV, into a label column this edit adds (every other row labelled 1).
+          const withLabels = a.format === 'csv' ? addLabelColumnEdits(a, row.index) : undefined;
+          if (withLabels) out.push(fix(l10n.t('Add a label column and mark as not a synonym (label 0)'), d, withLabels.length ? { edit: workspaceEdit(input, withLabels.map((e) => a.docEdit(e))) } : {}, false));
         }
+        // Remove this pair: its synonym from the row, or the whole row when it is the row's only pair.
+        const removal = removePairEdit(a, row, data.column);
+        if (removal && (a.format === 'csv' || removal.whole)) out.push(fix(l10n.t('Remove this pair (line {0})', row.range.start.line + 1), d, guarded(removal.edit), false));
         if (d.code === DiagnosticCodes.lowSimilarity && !fineTuneOffered) {
           fineTuneOffered = true;
           out.push({ ...fineTune(a.uri, CodeActionKind.QuickFix), diagnostics: [d] });
@@ -124,6 +146,51 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
 
   const only = params.context.only;
   return only?.length ? out.filter((c) => only.some((k) => c.kind === k || c.kind?.startsWith(`${k}.`))) : out;
+}
+
+/**
+ * Appends the verdict "not a synonym" on (term, synonym) to the decisions file as one edit: the
+ * file is created with its header when missing; existing bytes are kept (core's `appendDecisions`).
+ * Undefined when the client cannot create files by an edit or the file does not read (its bad
+ * line is left for the user to fix; nothing is appended to it).
+ */
+function recordDecisionEdit(input: CodeActionInput, term: string, synonym: string): { edit: WorkspaceEdit; name: string } | undefined {
+  const target = input.decisions;
+  if (!target || !input.versionedEdits) return undefined;
+  let next: string;
+  try {
+    next = appendDecisions(target.text, [{ term, synonym, label: 0, decidedAt: decisionTimestamp() }]);
+  } catch (e) {
+    if (e instanceof DecisionsError) return undefined;
+    throw e;
+  }
+  const before = target.text ?? '';
+  const end = TextDocument.create(target.uri, 'csv', 0, before).positionAt(before.length);
+  const insert: TextDocumentEdit = { textDocument: { uri: target.uri, version: null }, edits: [{ range: { start: end, end }, newText: next.slice(before.length) }] };
+  const create: CreateFile = { kind: 'create', uri: target.uri, options: { ignoreIfExists: true } };
+  const name = decodeURIComponent(target.uri.slice(target.uri.lastIndexOf('/') + 1));
+  return { edit: { documentChanges: target.text === undefined ? [create, insert] : [insert] }, name };
+}
+
+/**
+ * A label column for a CSV whose rows hold one pair each (term, synonym): `label` after the
+ * header's last column, `,1` after every row and `,0` after row `rowIndex`. Rows with more
+ * synonyms would need splitting, so such a file gets undefined; an empty array means the edit
+ * would be unsafe (an unclosed quote) and the action is shown greyed out.
+ */
+function addLabelColumnEdits(a: Analysis, rowIndex: number): { start: number; end: number; newText: string }[] | undefined {
+  const d = a.dict;
+  if (d.labelColumn !== undefined || d.rows.some((r) => r.cells.length !== 2)) return undefined;
+  if (d.header && d.header.cells.length !== 2) return undefined;
+  if (d.problems.some((p) => p.code === 'unterminated-quote')) return [];
+  const at = (r: Row) => r.end;
+  const edits = d.rows.map((r) => ({ start: at(r), end: at(r), newText: r.index === rowIndex ? ',0' : ',1' }));
+  if (d.header) {
+    const h = d.header.cells[d.header.cells.length - 1]!.end;
+    // The header's own language: 标准词,近似词 gets 标签.
+    edits.unshift({ start: h, end: h, newText: d.header.language === 'zh' ? ',标签' : ',label' });
+  }
+  return edits;
 }
 
 /** "Remove row: duplicate pair (line 3)" — one literal per combination, so each translates whole. */

@@ -35,6 +35,8 @@ export interface DocState {
 export interface ClientSupport {
   inlayRefresh: boolean;
   versionedEdits: boolean;
+  /** A workspace edit may create files (`resourceOperations` has `create`): the decisions file. */
+  createFiles: boolean;
   dynamicConfiguration: boolean;
   workspaceFolderEvents: boolean;
   workDoneProgress: boolean;
@@ -48,7 +50,7 @@ export class ServerContext {
   /** The Lucene analysis helpers (`synonymLens.analysis.*`); a missing JDK or jars is told once as a warning. */
   readonly analysis: AnalysisHelpers;
   workspaceFolders: string[] = [];
-  support: ClientSupport = { inlayRefresh: false, versionedEdits: false, dynamicConfiguration: false, workspaceFolderEvents: false, workDoneProgress: false };
+  support: ClientSupport = { inlayRefresh: false, versionedEdits: false, createFiles: false, dynamicConfiguration: false, workspaceFolderEvents: false, workDoneProgress: false };
 
   constructor(readonly connection: Connection) {
     this.settings = new SettingsProvider(connection, false);

@@ -8,6 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { Cell, Pair, PairIssueKind, Row } from '../core/csv/types';
 import { flagPair, type PairFlag, type Thresholds } from '../core/scoring';
+import type { DecisionIndex } from '../core/decisions';
+import type { Decided } from './decisionsFile';
 import { visibleText } from '../core/visible';
 import { DiagnosticCodes, diagnosticSource } from '../shared/protocol';
 import type { SeveritySetting, SeveritySettings, Settings } from '../shared/settings';
@@ -151,6 +153,8 @@ interface FindingContext {
   neg?: DiagnosticSeverity;
   unknown?: DiagnosticSeverity;
   long?: DiagnosticSeverity;
+  /** Verdicts of the decisions file beside the dictionary: they override the pairs' labels. */
+  decided?: DecisionIndex;
   /** Identifies the above (the objects by identity, the rest by value). */
   key: string;
 }
@@ -239,7 +243,9 @@ function findingsOf(a: Analysis, row: Row, ctx: FindingContext): RowFindings | u
       found().unscored++;
       continue;
     }
-    const flag = flagPair(pair.label, cosine, t);
+    // A pair decided in the decisions file is scored with that verdict (a rejected pair is a negative).
+    const label = ctx.decided?.get(pair.a.text, pair.b.text)?.label ?? pair.label;
+    const flag = flagPair(label, cosine, t);
     const severity = flag === 'low-similarity' ? ctx.low : flag === 'negative-too-similar' ? ctx.neg : undefined;
     if (!flag || severity === undefined) continue;
     found().flags.push({ pair, cosine, flag, severity, message: flagMessage(pair, cosine, flag, t) });
@@ -259,7 +265,7 @@ function findingsOf(a: Analysis, row: Row, ctx: FindingContext): RowFindings | u
  * versions of a document (see `ModelFindings`); the list itself is rebuilt each time, since
  * every diagnostic carries the version and ranges move with edits.
  */
-export function modelDiagnostics(a: Analysis, settings: Settings, entry: ModelEntry, t: Thresholds): ModelDiagnostics {
+export function modelDiagnostics(a: Analysis, settings: Settings, entry: ModelEntry, t: Thresholds, decided?: Decided): ModelDiagnostics {
   const store = entry.store;
   if (!store || entry.state !== 'ready') return { diagnostics: [], unscored: a.dict.pairs.length };
   const sev = settings.diagnostics.severity;
@@ -267,7 +273,7 @@ export function modelDiagnostics(a: Analysis, settings: Settings, entry: ModelEn
   const neg = toSeverity(sev.negativeTooSimilar);
   const unknown = toSeverity(sev.unknownTerm);
   const long = toSeverity(sev.termTooLong);
-  const ctx: FindingContext = { entry, store, t, low, neg, unknown, long, key: `${t.threshold} ${t.negativeThreshold} ${low} ${neg} ${unknown} ${long}` };
+  const ctx: FindingContext = { entry, store, t, low, neg, unknown, long, decided: decided?.index, key: `${t.threshold} ${t.negativeThreshold} ${low} ${neg} ${unknown} ${long} ${decided?.key ?? ''}` };
 
   let findings = findingsByIndex.get(a.index);
   if (a.superseded || !findings) {

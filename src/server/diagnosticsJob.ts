@@ -11,6 +11,7 @@ import { analysisDiagnostics } from './analysis';
 import { thresholdsFor } from '../shared/settings';
 import { type CancelSource, isCancellation } from './cancellation';
 import type { ServerContext } from './context';
+import { decisionsOf } from './decisionsFile';
 import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
 import type { Analysis } from './documents';
 import type { ModelEntry } from './models';
@@ -121,12 +122,12 @@ export function diagnosticsJob(
           await entry.store!.ensure(missing, job);
           if (stale()) return;
           allEmbedded(a, entry.store!);
-          publish(structural.concat(modelDiagnostics(a, s, entry, t).diagnostics));
+          publish(structural.concat(modelDiagnostics(a, s, entry, t, decisionsOf(uri)).diagnostics));
           if (entry === wanted) ctx.host.notify(entry);
           void vocabulary.load(entry, s.vocabularyFiles, ctx.baseFolder(uri));
           return;
         }
-        publish(structural.concat(modelDiagnostics(a, s, entry, t).diagnostics));
+        publish(structural.concat(modelDiagnostics(a, s, entry, t, decisionsOf(uri)).diagnostics));
       } else {
         publish(structural);
       }
@@ -136,7 +137,7 @@ export function diagnosticsJob(
       await embedWithProgress(entry.store!, a.terms, job, uri);
       if (stale()) return;
       allEmbedded(a, entry.store!);
-      const m = modelDiagnostics(a, s, entry, thresholdsFor(s, entry.modelId));
+      const m = modelDiagnostics(a, s, entry, thresholdsFor(s, entry.modelId), decisionsOf(uri));
       publish(structural.concat(m.diagnostics));
       if (entry === wanted) ctx.host.notify(entry);
       if (ctx.support.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);

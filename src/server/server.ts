@@ -8,6 +8,7 @@
  * group under requests/ registering its handlers; learning and model download register
  * themselves the same way.
  */
+import { decisionsPathFor } from '../core/decisions';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
@@ -67,6 +68,7 @@ export function startServer(connection: Connection): void {
     ctx.support = {
       inlayRefresh: caps.workspace?.inlayHint?.refreshSupport === true,
       versionedEdits: caps.workspace?.workspaceEdit?.documentChanges === true,
+      createFiles: caps.workspace?.workspaceEdit?.documentChanges === true && (caps.workspace.workspaceEdit.resourceOperations ?? []).includes('create'),
       dynamicConfiguration: caps.workspace?.didChangeConfiguration?.dynamicRegistration === true,
       workspaceFolderEvents: caps.workspace?.workspaceFolders === true,
       workDoneProgress: caps.window?.workDoneProgress === true,
@@ -127,6 +129,16 @@ export function startServer(connection: Connection): void {
       await ctx.releaseUnused();
       for (const uri of documents.keys()) scheduler.schedule(uri);
     })().catch((e) => connection.console.error(`Configuration change failed: ${String(e)}`));
+  });
+
+  // A decisions file beside a dictionary changed (the client watches `**/*.decisions.csv`): its
+  // dictionary's pairs are scored with the new verdicts.
+  connection.onDidChangeWatchedFiles((e) => {
+    const changed = new Set(e.changes.map((c) => fsPath(c.uri)).filter((p): p is string => p !== undefined));
+    for (const uri of documents.keys()) {
+      const file = fsPath(uri);
+      if (file && changed.has(decisionsPathFor(file))) scheduler.schedule(uri);
+    }
   });
 
   registerDocumentFeatures(ctx);

@@ -11,6 +11,7 @@ export const Commands = {
   evaluate: 'synonymLens.evaluate',
   selectModel: 'synonymLens.selectModel',
   exportSynonyms: 'synonymLens.exportSynonyms',
+  cleanUpModels: 'synonymLens.cleanUpModels',
   convertDictionary: 'synonymLens.convertDictionary',
   previewExpansion: 'synonymLens.previewExpansion',
   openDocs: 'synonymLens.openDocs',

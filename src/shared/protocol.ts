@@ -410,8 +410,22 @@ export interface FineTuneParams {
    * `<dictionary dir>/.synonym-lens/models/<dictionary name>-<timestamp>`.
    */
   outDir?: string;
+  /**
+   * After writing into the default folder (`.synonym-lens/models/`), keep only the newest this many
+   * fine-tuned and adjusted folders there, never the document's current model nor the new one
+   * (`synonymLens.fineTune.keepModels`). Absent: nothing is removed.
+   */
+  keepModels?: number;
   /** A client-created progress token (else the server creates one). */
   workDoneToken?: string | number;
+}
+
+/** A model folder removed after a job to keep the newest `keepModels` (`FineTuneParams.keepModels`). */
+export interface RemovedModelFolder {
+  /** Absolute path. */
+  dir: string;
+  /** Bytes freed. */
+  bytes: number;
 }
 
 export interface FineTuneResult {
@@ -420,6 +434,8 @@ export interface FineTuneResult {
   /** `report.json` in the model folder (and `report.md` next to it). */
   reportPath: string;
   report: LearningReport;
+  /** Older folders removed to keep `keepModels` (absent or empty: none). */
+  removedModels?: RemovedModelFolder[];
 }
 
 /**
@@ -439,6 +455,8 @@ export interface AdjustVectorsParams {
   method: AdjustMethodName;
   /** Like `FineTuneParams.outDir`; default `<dictionary dir>/.synonym-lens/models/<name>-<method>-<timestamp>`. */
   outDir?: string;
+  /** Like `FineTuneParams.keepModels`. */
+  keepModels?: number;
   workDoneToken?: string | number;
 }
 
@@ -451,6 +469,8 @@ export interface AdjustVectorsResult {
   /** Terms in the table. */
   terms: number;
   baseModelId: string;
+  /** Like `FineTuneResult.removedModels`. */
+  removedModels?: RemovedModelFolder[];
 }
 
 /**
@@ -469,7 +489,27 @@ export interface EvaluateParams {
   modelDir?: string;
   /** Cosine threshold of the classification report, default 0.5. */
   threshold?: number;
+  /**
+   * Evaluate only the held-out side of the model's own split (the pairs its fine-tuning did not
+   * train on). Only when the file is the model's training file (`TrainingDataOverlap.heldOutAvailable`);
+   * `InvalidParams` otherwise.
+   */
+  heldOut?: boolean;
   workDoneToken?: string | number;
+}
+
+/** An evaluation on data the model was trained on (`EvaluateResult.training`). */
+export interface TrainingDataOverlap {
+  /** `same-file`: the file is the model's training file (same SHA-256); `overlap`: at least half its pairs were trained on. */
+  kind: 'same-file' | 'overlap';
+  /** Pairs of the file (sampled negatives not counted). */
+  pairs: number;
+  /** Of those, pairs the model was trained on. */
+  trainedPairs: number;
+  /** The training file's path as the model folder records it. */
+  trainingFile?: string;
+  /** The held-out side of the model's split can be evaluated instead (`EvaluateParams.heldOut`). */
+  heldOutAvailable: boolean;
 }
 
 export interface EvaluateResult {
@@ -481,6 +521,10 @@ export interface EvaluateResult {
   sampledNegatives: number;
   /** Every evaluated pair with its cosine in [-1, 1] (the report's histogram and PR/ROC curves). */
   scores: { a: string; b: string; label: 0 | 1; cosine: number }[];
+  /** Set when the model was trained on the file's pairs: its metrics say little about new pairs. */
+  training?: TrainingDataOverlap;
+  /** The evaluation was on the held-out side of the model's split (`EvaluateParams.heldOut`). */
+  heldOut?: boolean;
 }
 
 /** Client → server request: evaluates a model on the dictionary's labelled pairs. Cancellable. */

@@ -77,6 +77,8 @@ export interface Settings {
     adapter: AdapterKind;
     /** After fine-tuning, adjust the dictionary's terms with the new model and store them in its folder; `none`: no table. */
     adjust: 'none' | AdjustMethod;
+    /** Fine-tuned and adjusted folders kept in a dictionary's `.synonym-lens/models/` after a job (the oldest beyond are removed). */
+    keepModels: number;
   };
   /** Analysis-aware diagnostics and the query expansion preview, run by a real Lucene analyzer in Java. */
   analysis: {
@@ -126,7 +128,7 @@ export const defaultSettings: Settings = Object.freeze({
   threads: 0,
   executionProvider: 'cpu',
   hub: { endpoint: '' },
-  fineTune: { loss: 'auto', epochs: 10, validation: 0.1, shapeFeatures: true, adapter: 'linear', adjust: 'none' },
+  fineTune: { loss: 'auto', epochs: 10, validation: 0.1, shapeFeatures: true, adapter: 'linear', adjust: 'none', keepModels: 5 },
   analysis: { enabled: false, java: '', luceneJars: [], analyzer: 'standard' },
 }) as Settings;
 
@@ -411,6 +413,14 @@ export const settingsSchema: readonly SettingSchema[] = [
     enum: [...LUCENE_ANALYZERS],
     description: "The analyzer your index uses for the synonym field: `standard`, `english` (standard with English stop words and stemming), `cjk` (CJK bigrams), `smartcn` (Chinese words), `icu` (ICU tokenizer and folding; needs `icu4j`) or `whitespace`.",
   },
+  {
+    key: 'synonymLens.fineTune.keepModels',
+    type: 'number',
+    default: 5,
+    minimum: 1,
+    maximum: 1000,
+    description: "How many fine-tuned and adjusted model folders **Fine-tune Model** and **Adjust Vectors** keep in a dictionary's `.synonym-lens/models/` folder: after writing a new one, the oldest beyond this number are removed (never the model `#synonymLens.model#` names). **Synonym Lens: Clean Up Fine-tuned Models…** removes them on request.",
+  },
 ];
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -514,6 +524,7 @@ export function normalizeSettings(raw: unknown): Settings {
       shapeFeatures: bool(pick(r, 'fineTune.shapeFeatures'), d.fineTune.shapeFeatures),
       adapter: oneOf(pick(r, 'fineTune.adapter'), ADAPTER_KINDS, d.fineTune.adapter),
       adjust: oneOf(pick(r, 'fineTune.adjust'), ['none', ...ADJUST_METHODS] as const, d.fineTune.adjust),
+      keepModels: Math.round(num(pick(r, 'fineTune.keepModels'), d.fineTune.keepModels, 1, 1000)),
     },
     analysis: {
       enabled: bool(pick(r, 'analysis.enabled'), d.analysis.enabled),

@@ -9,7 +9,7 @@
  */
 import type { EpochSelection } from '../core/learn/epochs';
 import type { Evaluation } from '../core/learn/evaluate';
-import type { PairScore } from './protocol';
+import type { PairScore, TrainingDataOverlap } from './protocol';
 
 // ---------------------------------------------------------------------------------------------
 // User-visible strings
@@ -66,6 +66,8 @@ export interface TableStrings {
   /** {0} 1-based column number. */
   columnN: string;
   columnSimilarity: string;
+  /** A numbered similarity column, when a row holds several synonyms: `Similarity {0}`. */
+  columnSimilarityN: string;
 }
 
 /** The similarity heatmap's texts. */
@@ -99,6 +101,11 @@ export interface HeatmapStrings {
   /** {0} base, {1} fine-tuned, {2} difference. */
   tipCosineDifference: string;
   sameTerm: string;
+  /** Labels of the model pickers. */
+  modelA: string;
+  modelB: string;
+  /** {0} terms: too many to label (hover names the cell). */
+  labelsHidden: string;
   /** {0} label, {1} line. */
   inDictionary: string;
   notInDictionary: string;
@@ -134,6 +141,16 @@ export interface ReportStrings {
   metaModel: string;
   /** {0} file. */
   metaSource: string;
+  /** {0} pairs trained on, {1} pairs of the file: the file is the model's training file. */
+  trainingSameFile: string;
+  /** {0} pairs trained on, {1} pairs of the file, {2} the training file. */
+  trainingOverlap: string;
+  /** What to do instead when the held-out split can be evaluated. */
+  trainingHeldOutHint: string;
+  /** What to do instead otherwise. */
+  trainingOtherFileHint: string;
+  /** {0} held-out pairs: this evaluation is on the held-out split. */
+  heldOutNote: string;
   metricsBeforeAfter: string;
   metrics: string;
   trainingRun: string;
@@ -338,11 +355,20 @@ export interface HeatmapPair {
 }
 
 /** Which matrix the heatmap shows. `difference` = tuned − base. */
+/** Model A (`base`), model B (`tuned`) or B − A. */
 export type HeatmapMode = 'base' | 'tuned' | 'difference';
+
+/** A model the heatmap can draw: `key` is what the host asks the server for (`''`: the dictionary's own model). */
+export interface HeatmapModel {
+  key: string;
+  /** Its name for people: the model in use, the embedded ones, each model folder beside the dictionary. */
+  label: string;
+}
 
 export interface HeatmapData {
   uri: string;
   version: number;
+  /** Model A's id (the `matrix`). */
   modelId: string;
   /** Terms in group order. */
   terms: string[];
@@ -350,11 +376,15 @@ export interface HeatmapData {
   groups: number[];
   /** n×n cosines in [-1, 1], row-major. */
   matrix: Float32Array | number[];
-  /** The fine-tuned model's matrix over the same terms, when one is available. */
+  /** Model B's matrix over the same terms (the one compared with A), when one is available. */
   tuned?: Float32Array | number[];
   tunedModelId?: string;
   /** Why there is no `tuned` matrix (the disabled mode toggle's tooltip), when there is none. */
   tunedUnavailable?: string;
+  /** The models to choose A and B from, and the keys of those drawn. */
+  models?: HeatmapModel[];
+  modelA?: string;
+  modelB?: string;
   pairs: HeatmapPair[];
   /** Diagnostics threshold (cosine). */
   threshold: number;
@@ -389,7 +419,9 @@ export type FromHeatmapMessage =
       dataUrl: string;
       suggestedName: string;
     }
-  | { type: 'refresh' };
+  | { type: 'refresh' }
+  /** Draw models `a` and `b` (keys of `HeatmapData.models`). */
+  | { type: 'compare'; a: string; b: string };
 
 /** State the heatmap webview keeps (also what the panel serializer restores from). */
 export interface HeatmapState {
@@ -398,6 +430,8 @@ export interface HeatmapState {
   focus?: string;
   mode?: HeatmapMode;
   outline?: boolean;
+  /** The models chosen as A and B. */
+  compare?: { a: string; b: string };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -440,6 +474,10 @@ export interface EvaluationReport {
   /** How a fine-tuning run chose its epoch count (protocol.ts `LearningReport.epochSelection`). */
   epochSelection?: EpochSelection;
   elapsedMs?: number;
+  /** An evaluation on pairs the model was trained on (protocol.ts `EvaluateResult.training`): said prominently. */
+  training?: TrainingDataOverlap;
+  /** An evaluation on the held-out side of the model's split only (`EvaluateResult.heldOut`). */
+  heldOut?: boolean;
 }
 
 /** Host → report webview. */

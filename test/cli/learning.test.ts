@@ -187,6 +187,48 @@ test('Ctrl-C during fine-tune exits 130 and leaves no output folder', async () =
   assert.deepEqual(leftovers(dir), []);
 });
 
+test('evaluate on the file a model was fine-tuned on says so first; --held-out evaluates the pairs it held out, as its report did', () => {
+  const out = path.join(tmp, 'tuned-on-labelled');
+  const dict = path.join(tmp, 'cars-train.csv');
+  writeFileSync(dict, readFileSync(labelled));
+  const tuned = run('fine-tune', dict, '--out', out, '--epochs', '2', '--seed', '5', '--json');
+  assert.equal(tuned.code, 0, tuned.stderr);
+  const report = JSON.parse(tuned.stdout);
+
+  const human = run('evaluate', dict, '--model', out);
+  assert.equal(human.code, 0, human.stderr);
+  assert.match(human.stdout, /^WARNING: this file is the model's training file: \d+ of its 31 pairs were trained on, so these metrics overstate how well it scores new pairs\. Run with --held-out/);
+  const json = JSON.parse(run('evaluate', dict, '--model', out, '--json').stdout);
+  assert.equal(json.training.kind, 'same-file');
+  assert.equal(json.training.held_out_available, true);
+  assert.equal(json.training.trained_pairs, report.data.train);
+
+  // The held-out side of the model's own split: the pairs (and sampled negatives) its report scored.
+  const held = JSON.parse(run('evaluate', dict, '--model', out, '--held-out', '--json').stdout);
+  assert.equal(held.held_out, true);
+  assert.equal(held.training, undefined);
+  assert.equal(held.n, report.after.n);
+  assert.ok(Math.abs(held.roc_auc - report.after.roc_auc) < 1e-3, `held-out ROC-AUC ${held.roc_auc} vs the report's ${report.after.roc_auc}`);
+  assert.match(run('evaluate', dict, '--model', out, '--held-out').stdout, /cars-train\.csv: \d+ held-out pairs of 31 · model tuned-on-labelled/);
+
+  // A copy with one more row: most pairs were trained on; no held-out side to offer.
+  const edited = path.join(tmp, 'cars-edited.csv');
+  writeFileSync(edited, readFileSync(labelled, 'utf8') + 'zzz,yyy,1\n');
+  const overlap = JSON.parse(run('evaluate', edited, '--model', out, '--json').stdout);
+  assert.equal(overlap.training.kind, 'overlap');
+  assert.equal(overlap.training.held_out_available, false);
+  assert.equal(overlap.training.training_file, dict);
+  const refused = run('evaluate', edited, '--model', out, '--held-out');
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /--held-out needs a fine-tuned model evaluated on the very file it was trained on/);
+
+  // Another file, the embedded model: nothing to warn about.
+  const other = path.join(tmp, 'other.csv');
+  writeFileSync(other, 'term,synonym,label\n天空,苍穹,1\n大海,海洋,1\n天空,海洋,0\n');
+  assert.doesNotMatch(run('evaluate', other, '--model', out).stdout, /WARNING/);
+  assert.doesNotMatch(run('evaluate', dict).stdout, /WARNING/);
+});
+
 test('adjust writes an adjusted-vectors folder that evaluate loads (exit 0)', () => {
   const out = path.join(tmp, 'retrofit');
   const r = run('adjust', labelled, '--out', out, '--method', 'retrofit', '--json');

@@ -237,7 +237,7 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       await page.screenshot({ path: path.join(outDir, 'report.png') });
     });
 
-    await step('webviews: after Fine-tune Model, the heatmap toggles base / fine-tuned / difference', async () => {
+    await step('webviews: after Fine-tune Model, the heatmap compares two models by name (the model in use and the fine-tuned one by default, any two on request)', async () => {
       await runCommand(page, 'View: Close All Editors');
       await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
       await openWith(page, sampleRow, 'Text Editor');
@@ -253,6 +253,12 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       });
       await compared.locator('#heatmap[data-mode="difference"]').waitFor();
       await compared.locator('.legend-title', { hasText: 'Δ cosine' }).waitFor();
+      // The pickers name the models; choosing the two embedded ones redraws with them.
+      await compared.locator('#model-a option', { hasText: 'Model in use: builtin:' }).waitFor({ state: 'attached' });
+      await compared.locator('#model-b option', { hasText: '(fine-tuned, ' }).first().waitFor({ state: 'attached' });
+      await compared.locator('#model-a').selectOption('builtin:char-ngram-v1');
+      await compared.locator('#model-b').selectOption('builtin');
+      await compared.locator('#info', { hasText: /builtin:char-ngram-v1 → builtin:char-ngram-v2/ }).waitFor({ timeout: SERVER_TIMEOUT });
     });
 
     await step('webviews: no webview logged an error or a Content-Security-Policy refusal', async () => {

@@ -224,7 +224,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
         configuration: true,
         didChangeConfiguration: { dynamicRegistration: true },
         inlayHint: { refreshSupport: true },
-        workspaceEdit: { documentChanges: opts.documentChanges ?? true },
+        // As VS Code: version-checked edits that may also create, rename and delete files.
+        workspaceEdit: { documentChanges: opts.documentChanges ?? true, ...(opts.documentChanges === false ? {} : { resourceOperations: ['create', 'rename', 'delete'] }) },
       },
       textDocument: {
         synchronization: { dynamicRegistration: false },

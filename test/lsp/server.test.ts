@@ -314,6 +314,28 @@ test('after an unclosed quote, edits that would write a quote are refused with t
   server.close(uri);
 });
 
+test('pairScores flags exactly the pairs the diagnostics flag, a row of several pairs counting each (the table\'s count is the Problems count)', async () => {
+  const uri = fixtureUri('several.synonyms.csv');
+  // Row 1 pairs 普拉多 with three synonyms; with a threshold of 0.99 every pair but the self pair is flagged.
+  server.open(uri, '普拉多,霸道SUV,陆地巡洋舰,Prado\n汽车,汽车\n宝马,BMW\n');
+  const saved = server.settings;
+  await server.setSettings({ ...saved, diagnostics: { threshold: 0.99 } });
+  try {
+    const published = await server.waitDiagnostics(uri, (d) => d.filter((x) => x.code === 'low-similarity').length >= 4, { what: 'four low-similarity diagnostics' });
+    const scores = await server.request<PairScoresResult>('synonymLens/pairScores', { uri });
+    const problems = published.diagnostics.filter((x) => x.code === 'low-similarity' || x.code === 'negative-too-similar');
+    assert.equal(scores.pairs.filter((p) => p.row === 0).length, 3);
+    assert.equal(scores.pairs.filter((p) => p.flagged).length, problems.length);
+    assert.deepEqual(
+      scores.pairs.filter((p) => p.flagged).map((p) => p.synonymRange),
+      problems.map((d) => d.range),
+    );
+  } finally {
+    await server.setSettings(saved);
+    server.close(uri);
+  }
+});
+
 test('custom requests: pairScores, similarityMatrix, neighbors, addPair', async () => {
   const scores = await server.request<PairScoresResult>('synonymLens/pairScores', { uri: cars });
   assert.equal(scores.version, 1);

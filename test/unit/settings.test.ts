@@ -118,14 +118,15 @@ test('restrictToUserSettings: every way the server may ask hides workspace value
 });
 
 test('fineTune defaults: known losses, adapters and adjustments, epochs and validation clamped, anything else falls back', () => {
-  assert.deepEqual(normalizeSettings({}).fineTune, { loss: 'auto', epochs: 10, validation: 0.1, shapeFeatures: true, adapter: 'linear', adjust: 'none' });
+  assert.deepEqual(normalizeSettings({}).fineTune, { loss: 'auto', epochs: 10, validation: 0.1, shapeFeatures: true, adapter: 'linear', adjust: 'none', keepModels: 5 });
   assert.deepEqual(
-    normalizeSettings({ fineTune: { loss: 'cosine', epochs: 5000, validation: 0.9, shapeFeatures: false, adapter: 'mlp', adjust: 'retrofit' } }).fineTune,
-    { loss: 'cosine', epochs: 1000, validation: 0.5, shapeFeatures: false, adapter: 'mlp', adjust: 'retrofit' },
+    normalizeSettings({ fineTune: { loss: 'cosine', epochs: 5000, validation: 0.9, shapeFeatures: false, adapter: 'mlp', adjust: 'retrofit', keepModels: 0 } }).fineTune,
+    { loss: 'cosine', epochs: 1000, validation: 0.5, shapeFeatures: false, adapter: 'mlp', adjust: 'retrofit', keepModels: 1 },
   );
+  assert.equal(normalizeSettings({ fineTune: { keepModels: 12.4 } }).fineTune.keepModels, 12);
   assert.equal(normalizeSettings({ fineTune: { validation: 0 } }).fineTune.validation, 0, '0 turns the epoch choice off');
   assert.equal(normalizeSettings({ fineTune: { validation: -1 } }).fineTune.validation, 0);
-  assert.deepEqual(normalizeSettings({ 'fineTune.loss': 'hinge', 'fineTune.adapter': 'deep', 'fineTune.epochs': 'x', 'fineTune.validation': 'y', 'fineTune.adjust': 'magic' }).fineTune, { loss: 'auto', epochs: 10, validation: 0.1, shapeFeatures: true, adapter: 'linear', adjust: 'none' });
+  assert.deepEqual(normalizeSettings({ 'fineTune.loss': 'hinge', 'fineTune.adapter': 'deep', 'fineTune.epochs': 'x', 'fineTune.validation': 'y', 'fineTune.adjust': 'magic', 'fineTune.keepModels': 'all' }).fineTune, { loss: 'auto', epochs: 10, validation: 0.1, shapeFeatures: true, adapter: 'linear', adjust: 'none', keepModels: 5 });
 });
 
 test('holdRestrictedSettings: the server keeps restricted keys at the held values and passes the rest', () => {

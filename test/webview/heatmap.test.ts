@@ -150,10 +150,77 @@ describe('heatmap webview', () => {
       s.dispatchEvent(new Event('change', { bubbles: true }));
     });
     await w.page.waitForSelector('#heatmap[data-mode="difference"]');
-    assert.equal(await w.page.textContent('.legend-title'), 'Δ cosine (tuned − base)');
+    assert.equal(await w.page.textContent('.legend-title'), 'Δ cosine (B − A)');
     await w.page.hover('#heatmap', { position: await cellCentre(w, 0, 1) });
-    await w.page.waitForFunction(() => document.querySelector('#tooltip .tip-cosine')?.textContent === 'cosine 0.800 base · 0.900 tuned · Δ 0.100');
+    await w.page.waitForFunction(() => document.querySelector('#tooltip .tip-cosine')?.textContent === 'cosine 0.800 A · 0.900 B · Δ 0.100');
     assert.equal((await w.state<{ mode: string }>()).mode, 'difference');
+  });
+});
+
+describe('heatmap webview: models by name, any two compared', () => {
+  let w: Webview;
+  before(async () => {
+    w = await openWebview({ view: 'heatmap', viewport: { width: 900, height: 800 } });
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  const MODELS = [
+    { key: '', label: 'Model in use: cars-20261205 (fine-tuned)' },
+    { key: 'builtin', label: 'Embedded model (builtin)' },
+    { key: 'builtin:char-ngram-v1', label: 'Previous embedded model (builtin:char-ngram-v1)' },
+    { key: '/w/.synonym-lens/models/<b>other</b>-1', label: '<b>other</b>-1 (fine-tuned, 12/5/2026)' },
+  ];
+
+  it('names each model in the A and B pickers, the drawn ones chosen, and asks the host for another pair', async () => {
+    await w.send({ type: 'matrix', data: { ...DATA, tuned: TUNED, tunedModelId: 'builtin:char-ngram-v2', models: MODELS, modelA: '', modelB: 'builtin' } });
+    await w.page.waitForSelector('#model-b option', { state: 'attached' });
+    const options = await w.page.$$eval('#model-a option', (o) => o.map((x) => [x.getAttribute('value'), x.textContent]));
+    assert.deepEqual(options, MODELS.map((m) => [m.key, m.label]));
+    assert.equal(await w.page.$eval('#model-a', (s) => (s as HTMLSelectElement).value), '');
+    assert.equal(await w.page.$eval('#model-b', (s) => (s as HTMLSelectElement).value), 'builtin');
+    assert.equal(await w.page.locator('#app b').count(), 0, 'a folder name is text');
+    // Any two: the fine-tuned folder of another file against the previous embedded model.
+    const from = (await w.posted()).length;
+    await w.page.selectOption('#model-a', 'builtin:char-ngram-v1');
+    const m = await w.waitForPosted<{ a: string; b: string }>('compare', from);
+    assert.deepEqual({ a: m.a, b: m.b }, { a: 'builtin:char-ngram-v1', b: 'builtin' });
+    assert.deepEqual((await w.state<{ compare: unknown }>()).compare, { a: 'builtin:char-ngram-v1', b: 'builtin' });
+  });
+
+  it('says why B cannot be drawn, and keeps the pickers for choosing another', async () => {
+    await w.send({ type: 'matrix', data: { ...DATA, tunedUnavailable: 'Models A and B are the same model (m): choose another model as B.', models: MODELS, modelA: '', modelB: '' } });
+    await w.page.waitForFunction(() => (document.getElementById('mode') as HTMLElement & { disabled: boolean }).disabled);
+    assert.equal(await w.page.getAttribute('.mode', 'title'), 'Models A and B are the same model (m): choose another model as B.');
+    assert.equal(await w.page.$eval('#model-b', (s) => (s as HTMLSelectElement).disabled), false);
+  });
+});
+
+describe('heatmap webview in a small panel', () => {
+  it('keeps 39 terms labelled by scrolling; beyond 120 terms, shrinks without labels and says why', async () => {
+    const w = await openWebview({ view: 'heatmap', viewport: { width: 420, height: 360 } });
+    try {
+      const data = (n: number) => {
+        const terms = Array.from({ length: n }, (_, i) => `词${i}`);
+        const matrix = Array.from({ length: n * n }, (_, p) => (p % (n + 1) === 0 ? 1 : 0.2));
+        return { uri: 'file:///w/small.csv', version: 1, modelId: 'm', terms, groups: terms.map((_, i) => i), matrix, pairs: [], threshold: 0.5, truncated: false };
+      };
+      await w.send({ type: 'matrix', data: data(39) });
+      await w.page.waitForSelector('#heatmap[data-terms="39"]');
+      assert.equal(await w.page.getAttribute('#heatmap', 'data-labels'), 'true');
+      const size = await w.page.$eval('#heatmap', (c) => [(c as HTMLElement).clientWidth, c.parentElement!.clientWidth, c.parentElement!.scrollWidth]);
+      assert.equal(size[0], 110 + 39 * 11, 'cells keep the size labels need');
+      assert.ok(size[2] > size[1], `the panel scrolls (${size.join(', ')})`);
+      assert.equal(await w.page.textContent('#labels-note'), '');
+
+      await w.send({ type: 'matrix', data: data(300) });
+      await w.page.waitForSelector('#heatmap[data-terms="300"]');
+      assert.equal(await w.page.getAttribute('#heatmap', 'data-labels'), 'false');
+      assert.match((await w.page.textContent('#labels-note')) ?? '', /^300 terms are too many to label: hover a cell/);
+    } finally {
+      await w.close();
+    }
   });
 });
 

@@ -66,7 +66,7 @@ describe('heatmap webview in Chinese', () => {
     assert.equal((await w.page.textContent('#export-png'))?.trim(), '导出 PNG');
     assert.equal((await w.page.textContent('#refresh'))?.trim(), '刷新');
     assert.equal(await w.page.getAttribute('#outline', 'label'), '阈值轮廓线');
-    assert.deepEqual(await w.page.$$eval('#mode vscode-option', (els) => els.map((e) => e.textContent)), ['基础模型', '微调后', '差值（微调后 − 基础）']);
+    assert.deepEqual(await w.page.$$eval('#mode vscode-option', (els) => els.map((e) => e.textContent)), ['模型 A', '模型 B', '差值（B − A）']);
     assert.equal(await w.page.getAttribute('#heatmap', 'aria-label'), '相似度热力图');
     assert.equal(await w.page.textContent('#info'), '3 个词 · 词典中 1 个词对 · builtin');
     assert.equal(await w.page.textContent('.legend-title'), '余弦相似度');

@@ -137,3 +137,37 @@ describe('report webview restored from state', () => {
     assert.equal(await w.page.locator('#histogram, #curves, #loss, #training').count(), 0);
   });
 });
+
+describe('report webview: an evaluation on the model\'s own training data', () => {
+  let w: Webview;
+  before(async () => {
+    w = await openWebview({ view: 'report' });
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  it('says so above the figures, with the way to the held-out split; a new report in the same panel replaces it', async () => {
+    const training = { kind: 'same-file', pairs: 31, trainedPairs: 24, trainingFile: '/w/cars.csv', heldOutAvailable: true } as const;
+    await w.send({ type: 'report', report: { title: 'Evaluation of cars-1 on cars.csv', before: REPORT.before, training } });
+    await w.page.waitForSelector('#training-warning');
+    const banner = await w.page.textContent('#training-warning');
+    assert.match(banner ?? '', /^Evaluated on its own training data: this file is the one the model was fine-tuned on, and 24 of its 31 pairs were trained on\. These figures overstate/);
+    assert.match(banner ?? '', /Choose "Evaluate on the held-out split"/);
+    assert.equal(await w.page.getAttribute('#training-warning', 'role'), 'alert');
+    // The banner comes before the metrics.
+    assert.ok(await w.page.evaluate(() => !!(document.querySelector('#training-warning')!.compareDocumentPosition(document.querySelector('#metrics')!) & Node.DOCUMENT_POSITION_FOLLOWING)));
+
+    // Overlap with another file's pairs: the training file is named, the other way out is given.
+    await w.send({ type: 'report', report: { title: 'Evaluation of cars-1 on cars-v2.csv', before: REPORT.before, training: { kind: 'overlap', pairs: 32, trainedPairs: 24, trainingFile: '/w/<b>cars</b>.csv', heldOutAvailable: false } } });
+    await w.page.waitForFunction(() => /cars-v2/.test(document.querySelector('h1')?.textContent ?? ''));
+    assert.match((await w.page.textContent('#training-warning')) ?? '', /24 of the 32 pairs were trained on \(from \/w\/<b>cars<\/b>\.csv\)\..*Evaluate on a file the model was not trained on/);
+    assert.equal(await w.page.locator('#app b').count(), 0);
+
+    // The held-out evaluation: no warning, a note saying what was evaluated.
+    await w.send({ type: 'report', report: { title: 'Held-out', before: REPORT.before, heldOut: true } });
+    await w.page.waitForSelector('#held-out-note');
+    assert.equal(await w.page.locator('#training-warning').count(), 0);
+    assert.equal(await w.page.textContent('#held-out-note'), 'Held-out split only: the 4 pairs the fine-tuning did not train on (as in its report).');
+  });
+});

@@ -245,6 +245,41 @@ describe('table webview: messages in the order VS Code delivers them', () => {
   });
 });
 
+describe('table webview: a row of several pairs', () => {
+  it('shows one score cell per synonym and counts flagged pairs, as the Problems panel does', async () => {
+    const w = await openWebview({ view: 'table' });
+    try {
+      // Row 0 holds two pairs (普拉多~霸道SUV, 普拉多~陆地巡洋舰), both flagged; row 1 one pair; row 2
+      // repeats a synonym, so its two pairs go to their own cells.
+      await w.send({ type: 'document', uri: 'file:///m.synonyms.csv', version: 1, text: '普拉多,霸道SUV,陆地巡洋舰\n宝马,BMW\nx,y,y\n' });
+      await w.page.waitForSelector('#grid[data-version="1"]');
+      await w.send({
+        type: 'scores', version: 1, modelId: 'builtin:test', threshold: 0.5, negativeThreshold: 0.8,
+        pairs: [
+          { row: 0, term: '普拉多', synonym: '霸道SUV', label: 1, cosine: -0.04, flagged: true },
+          { row: 0, term: '普拉多', synonym: '陆地巡洋舰', label: 1, cosine: -0.12, flagged: true },
+          { row: 1, term: '宝马', synonym: 'BMW', label: 1, cosine: 0.91, flagged: false },
+          { row: 2, term: 'x', synonym: 'y', label: 1, cosine: 0.2, flagged: true },
+          { row: 2, term: 'x', synonym: 'y', label: 1, cosine: 0.2, flagged: true },
+        ],
+      });
+      await w.page.waitForSelector('.grid-row[data-row="0"] .grid-cell[data-col="score2"][data-score="flagged"]');
+      const headers = await w.page.$$eval('.grid-header-cell', (els) => els.map((e) => e.textContent));
+      assert.deepEqual(headers, ['#', 'Term', 'Synonym 1', 'Synonym 2', 'Similarity 1', 'Similarity 2']);
+      assert.deepEqual(await cellTexts(w, 'score'), ['-0.040', '0.910', '0.200']);
+      assert.deepEqual(await cellTexts(w, 'score2'), ['-0.120', '', '0.200']);
+      assert.match((await w.page.getAttribute('.grid-row[data-row="0"] .grid-cell[data-col="score2"]', 'title')) ?? '', /普拉多 ~ 陆地巡洋舰: −?-?0\.12/);
+      // 4 flagged pairs in 2 rows: the count is of pairs.
+      assert.match((await w.page.textContent('#score-status')) ?? '', /· 4 flagged/);
+      // Sorting by the second similarity column orders by that pair's score; rows without one go last.
+      await w.page.click('.grid-header-cell[data-col="score2"]');
+      assert.deepEqual(await cellTexts(w, 'line'), ['1', '3', '2']);
+    } finally {
+      await w.close();
+    }
+  });
+});
+
 describe('table webview: control and bidi characters', () => {
   it('shows them as escapes, so a U+202E cannot reorder a cell', async () => {
     const w = await openWebview({ view: 'table' });

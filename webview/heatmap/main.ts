@@ -23,6 +23,12 @@ type CheckElement = HTMLElement & { checked: boolean; disabled: boolean };
 /** Labels are drawn when a cell is at least this many CSS pixels. */
 const LABEL_MIN_CELL = 11;
 const LABEL_SPACE = 110;
+/**
+ * Up to this many terms the labels stay readable: a panel too small for them scrolls instead (the
+ * matrix keeps LABEL_MIN_CELL-pixel cells). Beyond, the cells shrink to fit and a note says why
+ * there are no labels (a canvas of more than ~1,400 pixels a side costs too much memory).
+ */
+const LABELLED_MAX = 120;
 /** Above this many terms the threshold contour is drawn into the cell image instead of as lines. */
 const DENSE_TERMS = 200;
 
@@ -39,13 +45,17 @@ const modeSelect = h(
   h('vscode-option', { value: 'tuned' }, S.fineTuned),
   h('vscode-option', { value: 'difference' }, S.difference),
 ) as ValueElement;
+/** The two models compared: the host lists them by name; a choice asks it for their matrices. */
+const modelASelect = h('select', { id: 'model-a', 'aria-label': S.modelA, className: 'model-select' }) as HTMLSelectElement;
+const modelBSelect = h('select', { id: 'model-b', 'aria-label': S.modelB, className: 'model-select' }) as HTMLSelectElement;
+const models = h('span', { className: 'models' }, h('label', { text: S.modelA }, modelASelect), h('label', { text: S.modelB }, modelBSelect));
 const outlineBox = h('vscode-checkbox', { id: 'outline', label: S.thresholdOutline }) as CheckElement;
 const exportButton = h('vscode-button', { id: 'export-png', secondary: true, title: S.exportPngTitle }, S.exportPng);
 const refreshButton = h('vscode-button', { id: 'refresh', secondary: true, title: S.refreshTitle }, S.refresh);
 const info = h('span', { id: 'info', className: 'muted' });
 // The tooltip sits on a wrapper too: a disabled control may not receive the hover that shows its own.
 const modeWrap = h('span', { className: 'mode' }, modeSelect);
-const toolbar = h('div', { className: 'toolbar', role: 'toolbar' }, modeWrap, outlineBox, exportButton, refreshButton, info);
+const toolbar = h('div', { className: 'toolbar', role: 'toolbar' }, models, modeWrap, outlineBox, exportButton, refreshButton, info);
 
 const canvas = h('canvas', { id: 'heatmap', tabindex: 0, role: 'img', 'aria-label': S.heatmapLabel });
 const overlay = h('canvas', { id: 'overlay', 'aria-hidden': 'true' });
@@ -59,8 +69,9 @@ const legendTicks = h('div', { className: 'legend-ticks' });
 const legendTitle = h('span', { className: 'legend-title' });
 const legend = h('div', { id: 'legend', className: 'legend' }, legendTitle, h('div', { className: 'legend-scale' }, legendBar, legendTicks));
 const messageLine = h('span', { id: 'message', role: 'status', 'aria-live': 'polite' });
+const labelsNote = h('span', { id: 'labels-note', className: 'muted' });
 const app = document.getElementById('app')!;
-app.append(toolbar, wrap, legend, h('div', { className: 'statusbar' }, messageLine));
+app.append(toolbar, wrap, legend, h('div', { className: 'statusbar' }, messageLine, labelsNote));
 
 outlineBox.checked = state.outline ?? true;
 modeSelect.value = state.mode ?? 'base';
@@ -108,6 +119,8 @@ function setData(d: HeatmapData): void {
     pairIndex.set(p.i * n + p.j, p);
     pairIndex.set(p.j * n + p.i, p);
   }
+  fillModels(modelASelect, d.models, d.modelA ?? '');
+  fillModels(modelBSelect, d.models, d.modelB);
   modeSelect.disabled = !tuned;
   // A disabled control says why: usually that no model has been fine-tuned yet.
   modeWrap.title = modeSelect.title = tuned ? S.modeTitle : (d.tunedUnavailable ?? S.noTunedModel);
@@ -116,6 +129,7 @@ function setData(d: HeatmapData): void {
   state.uri = d.uri;
   state.focus = d.focus;
   state.terms = d.requestedTerms;
+  if (d.modelA !== undefined && d.modelB !== undefined) state.compare = { a: d.modelA, b: d.modelB };
   host.setState({ ...state });
   const model = tuned && d.tunedModelId ? `${d.modelId} → ${d.tunedModelId}` : d.modelId;
   setText(info, format(d.truncated ? S.infoTruncated : S.info, n.toLocaleString('en'), d.pairs.length.toLocaleString('en'), model));
@@ -123,6 +137,15 @@ function setData(d: HeatmapData): void {
   cursor = undefined;
   repaint();
   app.setAttribute('aria-busy', 'false');
+}
+
+/** Fills a model picker with the host's entries (as text: a folder name is never markup), `selected` chosen. */
+function fillModels(select: HTMLSelectElement, entries: HeatmapData['models'], selected: string | undefined): void {
+  const list = entries ?? [];
+  select.replaceChildren(...list.map((m) => h('option', { value: m.key, text: m.label })));
+  if (selected !== undefined && list.some((m) => m.key === selected)) select.value = selected;
+  else select.selectedIndex = -1;
+  select.disabled = list.length < 2;
 }
 
 function isLightTheme(): boolean {
@@ -189,8 +212,15 @@ function repaint(): void {
 /** Scales the image onto the visible canvas and draws group blocks, labels and the focus term. */
 function draw(): void {
   const dpr = window.devicePixelRatio || 1;
-  const w = wrap.clientWidth;
-  const hgt = wrap.clientHeight;
+  const viewW = wrap.clientWidth;
+  const viewH = wrap.clientHeight;
+  const fits = Math.min(viewW, viewH) / Math.max(1, n) >= LABEL_MIN_CELL || Math.min(viewW, viewH) - LABEL_SPACE >= n * LABEL_MIN_CELL;
+  // A small panel scrolls rather than dropping the labels (up to LABELLED_MAX terms).
+  const needed = !fits && n > 0 && n <= LABELLED_MAX ? LABEL_SPACE + n * LABEL_MIN_CELL : 0;
+  const w = Math.max(viewW, needed);
+  const hgt = Math.max(viewH, needed);
+  wrap.classList.toggle('scrolls', needed > 0);
+  setText(labelsNote, n > LABELLED_MAX && !fits ? format(S.labelsHidden, n.toLocaleString('en')) : '');
   for (const c of [canvas, overlay]) {
     c.width = Math.max(1, Math.floor(w * dpr));
     c.height = Math.max(1, Math.floor(hgt * dpr));
@@ -201,8 +231,8 @@ function draw(): void {
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.clearRect(0, 0, w, hgt);
   if (!data || n === 0) return;
-  const fullCell = Math.min(w, hgt) / n;
-  const labels = fullCell >= LABEL_MIN_CELL || Math.min(w, hgt) - LABEL_SPACE >= n * LABEL_MIN_CELL;
+  const labels = Math.min(w, hgt) / n >= LABEL_MIN_CELL || Math.min(w, hgt) - LABEL_SPACE >= n * LABEL_MIN_CELL;
+  canvas.dataset.labels = String(labels);
   const margin = labels ? LABEL_SPACE : 0;
   const size = Math.max(0, Math.min(w, hgt) - margin);
   const cell = size / n;
@@ -337,7 +367,7 @@ function describe(i: number, j: number): void {
 function showTooltip(i: number, j: number, x: number, y: number): void {
   describe(i, j);
   tooltip.hidden = false;
-  const w = wrap.clientWidth;
+  const w = wrap.scrollLeft + wrap.clientWidth;
   const left = x + 14 + tooltip.offsetWidth > w ? x - 14 - tooltip.offsetWidth : x + 14;
   tooltip.style.left = `${Math.max(0, left)}px`;
   tooltip.style.top = `${Math.max(0, y + 14)}px`;
@@ -400,6 +430,14 @@ function reveal(i: number, j: number): void {
 // ---------------------------------------------------------------------------------------------
 // Controls
 
+for (const select of [modelASelect, modelBSelect]) {
+  select.addEventListener('change', () => {
+    if (modelASelect.selectedIndex < 0 || modelBSelect.selectedIndex < 0) return;
+    state.compare = { a: modelASelect.value, b: modelBSelect.value };
+    host.setState({ ...state });
+    host.post({ type: 'compare', a: modelASelect.value, b: modelBSelect.value });
+  });
+}
 modeSelect.addEventListener('change', () => {
   state.mode = (modeSelect.value as HeatmapMode) || 'base';
   host.setState({ ...state });

@@ -98,6 +98,19 @@ function classificationTable(title: string, r: ClassificationReport | undefined,
   return t;
 }
 
+/** The banner of an evaluation on the model's own training data, above everything else (undefined otherwise). */
+function trainingWarning(report: EvaluationReport): HTMLElement | undefined {
+  const t = report.training;
+  if (!t || typeof t.pairs !== 'number' || typeof t.trainedPairs !== 'number') return undefined;
+  const what = t.kind === 'same-file' ? format(S.trainingSameFile, t.trainedPairs, t.pairs) : format(S.trainingOverlap, t.trainedPairs, t.pairs, t.trainingFile ?? '');
+  return h(
+    'div',
+    { className: 'warning-banner', id: 'training-warning', role: 'alert' },
+    h('strong', { text: what }),
+    h('p', { text: t.heldOutAvailable ? S.trainingHeldOutHint : S.trainingOtherFileHint }),
+  );
+}
+
 function render(report: EvaluationReport, source?: string): void {
   const { before, after } = report;
   const parts: Node[] = [];
@@ -109,6 +122,9 @@ function render(report: EvaluationReport, source?: string): void {
     source && format(S.metaSource, source),
   ].filter((x): x is string => typeof x === 'string' && x !== '');
   parts.push(h('header', {}, h('h1', { text: report.title ?? S.reportTitle }), h('p', { className: 'muted', id: 'meta', text: meta.join(' · ') })));
+  const warning = trainingWarning(report);
+  if (warning) parts.push(warning);
+  if (report.heldOut) parts.push(h('p', { className: 'note', id: 'held-out-note', text: format(S.heldOutNote, report.before.n) }));
 
   parts.push(section(after ? S.metricsBeforeAfter : S.metrics, 'metrics', metricsTable(before, after)));
   const training = trainingTable(report);

@@ -7,7 +7,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { EditResult, FromTableMessage, TableState, TableStrings, ToTableMessage } from '../../src/shared/webviewProtocol';
+import type { EditResult, FromTableMessage, TablePairScore, TableState, TableStrings, ToTableMessage } from '../../src/shared/webviewProtocol';
 import { Host } from '../common/host';
 import { formatCosine, h, setText } from '../common/dom';
 import { format, pageStrings } from '../common/strings';
@@ -208,7 +208,6 @@ function render(): void {
     slot.el.classList.toggle('selected', row === selRow);
     slot.el.setAttribute('aria-selected', String(row === selRow));
     const diag = m.diagnostics.get(row);
-    const score = m.scores.get(row);
     for (let c = 0; c < cols.length; c++) {
       const col = cols[c]!;
       const cell = slot.cells[c]!;
@@ -219,10 +218,12 @@ function render(): void {
         cell.dataset.severity = diag?.severity ?? '';
         cell.title = diag ? diag.items.map((d) => d.message).join('\n') : '';
       } else if (col.kind === 'score') {
-        cell.dataset.score = scoreClass(score);
-        cell.title = score ? score.pairs.map((p) => format(p.flagged ? S.pairScoreFlagged : S.pairScore, visibleText(p.term), visibleText(p.synonym), formatCosine(p.cosine), p.label)).join('\n') : '';
+        // One cell per pair: the score of this column's synonym with the row's term.
+        const p = m.pairScore(row, col);
+        cell.dataset.score = scoreClass(p);
+        cell.title = p ? format(p.flagged ? S.pairScoreFlagged : S.pairScore, visibleText(p.term), visibleText(p.synonym), formatCosine(p.cosine), p.label) : '';
         // A CSS custom property drives the bar; CSSOM writes are allowed by the CSP.
-        cell.style.setProperty('--score', score ? String(Math.max(0, Math.min(1, (score.cosine + 1) / 2))) : '0');
+        cell.style.setProperty('--score', p ? String(Math.max(0, Math.min(1, (p.cosine + 1) / 2))) : '0');
       } else {
         const cellDiag = diag?.items.find((d) => d.column === col.csv);
         cell.dataset.severity = cellDiag?.severity ?? '';
@@ -232,18 +233,18 @@ function render(): void {
   }
 }
 
-function scoreClass(score: { cosine: number; flagged: boolean; pairs: { label: 0 | 1 }[] } | undefined): string {
-  if (!score) return '';
-  if (score.flagged) return 'flagged';
+function scoreClass(p: TablePairScore | undefined): string {
+  if (!p) return '';
+  if (p.flagged) return 'flagged';
   const t = model?.threshold;
-  if (t !== undefined && score.pairs.some((p) => p.label === 1) && score.cosine < t + NEAR) return 'near';
+  if (t !== undefined && p.label === 1 && p.cosine < t + NEAR) return 'near';
   return 'ok';
 }
 
 function renderStatus(): void {
   if (!model) return;
-  let flagged = 0;
-  for (const s of model.scores.values()) if (s.flagged) flagged++;
+  // Pairs, not rows: the count matches the Problems panel's.
+  const flagged = model.flaggedPairs();
   setText(counts, format(S.rowCounts, view.length.toLocaleString('en'), model.rowCount.toLocaleString('en')));
   setText(scoreStatus, `${scoresInfo}${model.scores.size ? ` · ${format(S.flaggedCount, flagged)}` : ''}`);
   const diag = model.diagnostics.get(selRow);

@@ -8,16 +8,19 @@ import type { TableDiagnostic, TablePairScore, TableStrings } from '../../src/sh
 import { format } from '../common/strings';
 
 /** The texts of default column titles (from the page's strings table). */
-export type ColumnTitles = Pick<TableStrings, 'columnTerm' | 'columnLabel' | 'columnSynonym' | 'columnSynonymN' | 'columnN' | 'columnSimilarity'>;
+export type ColumnTitles = Pick<TableStrings, 'columnTerm' | 'columnLabel' | 'columnSynonym' | 'columnSynonymN' | 'columnN' | 'columnSimilarity' | 'columnSimilarityN'>;
 
 export type ColumnKind = 'line' | 'term' | 'synonym' | 'label' | 'extra' | 'score';
 
 export interface Column {
-  /** Stable key for sort state: `line`, `score` or `c<csv column>`. */
+  /**
+   * Stable key for sort state: `line`, `c<csv column>`, `score` (the score of the first synonym
+   * column's pair) or `score<csv column>` (of another synonym column's pair).
+   */
   key: string;
   kind: ColumnKind;
   title: string;
-  /** CSV column index for cell columns. */
+  /** CSV column index for cell columns; for a score column, the synonym column whose pair it scores. */
   csv?: number;
   editable: boolean;
 }
@@ -27,6 +30,8 @@ export interface RowScore {
   cosine: number;
   flagged: boolean;
   pairs: TablePairScore[];
+  /** Each pair's score by the CSV column of its synonym: one score cell per pair. */
+  byColumn: Map<number, TablePairScore>;
 }
 
 export interface RowDiagnostics {
@@ -74,8 +79,8 @@ export class TableModel {
       case 'line':
         return String(r.range.start.line + 1);
       case 'score': {
-        const s = this.scores.get(row);
-        return s ? s.cosine.toFixed(3) : '';
+        const p = this.pairScore(row, col);
+        return p ? p.cosine.toFixed(3) : '';
       }
       default: {
         const c = r.cells[col.csv!];
@@ -100,20 +105,36 @@ export class TableModel {
     return values;
   }
 
-  /** Takes scores for this version; scores of another version are kept only for rows they still match. */
+  /** The score of the pair a score column shows in `row` (its synonym column's pair). */
+  pairScore(row: number, col: Column): TablePairScore | undefined {
+    return col.kind === 'score' && col.csv !== undefined ? this.scores.get(row)?.byColumn.get(col.csv) : undefined;
+  }
+
+  /** Flagged pairs (not rows: a row of two flagged pairs counts two, as the Problems panel does). */
+  flaggedPairs(): number {
+    let n = 0;
+    for (const s of this.scores.values()) for (const p of s.pairs) if (p.flagged) n++;
+    return n;
+  }
+
+  /**
+   * Takes scores for this version; scores of another version are kept only for rows they still
+   * match. Each pair goes to the cell of its synonym: the row's first synonym cell with that text
+   * not taken by an earlier pair (a row `a,b,b` has two pairs and two cells).
+   */
   setScores(version: number, pairs: readonly TablePairScore[]): void {
     const scores = new Map<number, RowScore>();
     for (const p of pairs) {
       const r = this.dict.rows[p.row];
       if (!r) continue;
       if (version !== this.version && !(r.term?.text === p.term && r.synonyms.some((s) => s.text === p.synonym))) continue;
-      const s = scores.get(p.row);
-      if (!s) scores.set(p.row, { cosine: p.cosine, flagged: p.flagged, pairs: [p] });
-      else {
-        s.cosine = Math.min(s.cosine, p.cosine);
-        s.flagged ||= p.flagged;
-        s.pairs.push(p);
-      }
+      let s = scores.get(p.row);
+      if (!s) scores.set(p.row, (s = { cosine: p.cosine, flagged: p.flagged, pairs: [], byColumn: new Map() }));
+      s.cosine = Math.min(s.cosine, p.cosine);
+      s.flagged ||= p.flagged;
+      s.pairs.push(p);
+      const cell = r.synonyms.find((c) => c.text === p.synonym && !s.byColumn.has(c.column));
+      if (cell) s.byColumn.set(cell.column, p);
     }
     this.scores = scores;
   }
@@ -153,8 +174,8 @@ export class TableModel {
     if (col && col.kind !== 'line') {
       const dir = sort.descending ? -1 : 1;
       if (col.kind === 'score') {
-        // Rows without a score go last in either direction.
-        const v = (i: number) => this.scores.get(i)?.cosine;
+        // Rows without a score in that column go last in either direction.
+        const v = (i: number) => this.pairScore(i, col)?.cosine;
         out.sort((a, b) => {
           const x = v(a);
           const y = v(b);
@@ -179,7 +200,8 @@ function fold(s: string): string {
 }
 
 /**
- * Columns: line, each CSV column (named by the header or by role), similarity. A header-less
+ * Columns: line, each CSV column (named by the header or by role), then one similarity column per
+ * synonym column (its pair's score; numbered when there are several). A header-less
  * column takes its title from `titles`, except that a Chinese header names the term column 标准词
  * whatever the display language (the file's own vocabulary).
  */
@@ -202,6 +224,9 @@ export function columnsOf(dict: Dictionary, titles: ColumnTitles): Column[] {
     }
     cols.push({ key: `c${c}`, kind, title, csv: c, editable: true });
   }
-  cols.push({ key: 'score', kind: 'score', title: titles.columnSimilarity, editable: false });
+  const synonymCsv = cols.filter((c) => c.kind === 'synonym').map((c) => c.csv!);
+  synonymCsv.forEach((csv, k) =>
+    cols.push({ key: k === 0 ? 'score' : `score${csv}`, kind: 'score', title: synonymCsv.length > 1 ? format(titles.columnSimilarityN, k + 1) : titles.columnSimilarity, csv, editable: false }),
+  );
   return cols;
 }

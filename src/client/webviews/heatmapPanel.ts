@@ -1,8 +1,9 @@
 /**
  * The similarity heatmap: a webview panel per dictionary (and focus term) showing the cosine matrix
- * from `synonymLens/similarityMatrix`, in synonym-group order, and the same matrix with the newest
- * fine-tuned model (the webview's base / fine-tuned / difference toggle). A click in the webview
- * reveals the pair in a text editor; PNG exports are written through a save dialog.
+ * from `synonymLens/similarityMatrix`, in synonym-group order, for two models the user picks by
+ * name — the model in use, the embedded ones, each model folder beside the dictionary — by default
+ * the model in use and the newest fine-tuned one (the webview's A / B / difference toggle). A click
+ * in the webview reveals the pair in a text editor; PNG exports are written through a save dialog.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -14,7 +15,8 @@ import {
   type SimilarityMatrixResult,
 } from '../../shared/protocol';
 import { MODELS_FOLDER } from '../../shared/conventions';
-import type { FromHeatmapMessage, HeatmapState, ToHeatmapMessage } from '../../shared/webviewProtocol';
+import type { FromHeatmapMessage, HeatmapModel, HeatmapState, ToHeatmapMessage } from '../../shared/webviewProtocol';
+import { modelFoldersBeside } from '../modelFolders';
 import { Channel, errorText, isMessage, revealInTextEditor, setHtml, toRange, webviewOptions } from './common';
 import { DictionaryCache, groupOf, heatmapPairs, pairRange } from './tableModel';
 import { newestTunedModel, type TunedCandidate } from './tunedModel';
@@ -33,6 +35,8 @@ interface Target {
   focus?: string;
   /** The fine-tuned model to compare with, when the command named one (else the newest is found). */
   tunedModel?: string;
+  /** The models the user chose as A and B (`HeatmapModel.key`s). */
+  compare?: { a: string; b: string };
 }
 
 export class HeatmapPanels implements vscode.Disposable {
@@ -68,7 +72,8 @@ export class HeatmapPanels implements vscode.Disposable {
       return;
     }
     panel.webview.options = webviewOptions(this.extensionUri);
-    const target: Target = { uri: vscode.Uri.parse(state.uri), terms: state.terms, focus: state.focus };
+    const compare = state.compare && typeof state.compare.a === 'string' && typeof state.compare.b === 'string' ? { a: state.compare.a, b: state.compare.b } : undefined;
+    const target: Target = { uri: vscode.Uri.parse(state.uri), terms: state.terms, focus: state.focus, ...(compare ? { compare } : {}) };
     this.adopt(`${state.uri}\u0000${state.focus ?? ''}\u0000${(state.terms ?? []).join('\u0001')}`, panel, target);
   }
 
@@ -140,6 +145,8 @@ class HeatmapPanel implements vscode.Disposable {
     this.panel.reveal();
     if (tunedModel !== undefined && tunedModel !== this.target.tunedModel) {
       this.target.tunedModel = tunedModel;
+      // A model named by the command is shown as B beside the model in use.
+      this.target.compare = undefined;
       void this.load();
     }
   }
@@ -164,6 +171,11 @@ class HeatmapPanel implements vscode.Disposable {
         void this.revealPair(msg.a, msg.b, typeof msg.row === 'number' ? msg.row : undefined).then(undefined, (e: unknown) => {
           void vscode.window.showErrorMessage(`Synonym Lens: ${errorText(e)}`);
         });
+        return;
+      case 'compare':
+        if (typeof msg.a !== 'string' || typeof msg.b !== 'string') return;
+        this.target.compare = { a: msg.a, b: msg.b };
+        void this.load();
         return;
       case 'exportPng':
         void this.exportPng(msg.dataUrl, msg.suggestedName).then(
@@ -197,16 +209,24 @@ class HeatmapPanel implements vscode.Disposable {
         terms = [...new Set([this.target.focus, ...group, ...near.neighbors.map((n) => n.term)])];
       }
       const params = { uri, terms, limit: MAX_TERMS };
-      const [r, tuned] = await Promise.all([client.sendRequest(SimilarityMatrixRequest.type, params, token), this.tunedMatrix(client, params, token)]);
+      const models = await this.modelChoices();
+      const a = this.target.compare?.a ?? '';
+      const [r, tuned] = await Promise.all([
+        client.sendRequest(SimilarityMatrixRequest.type, a === '' ? params : { ...params, model: a }, token),
+        this.comparedMatrix(client, params, models, token),
+      ]);
       if (token.isCancellationRequested) return;
       // Both matrices must describe the same terms in the same order (an edit in between may change them; its refresh follows).
       const comparable = tuned.matrix !== undefined && tuned.matrix.version === r.version && sameTerms(tuned.matrix.terms, r.terms) && tuned.matrix.modelId !== r.modelId;
       const tunedUnavailable =
         tuned.reason ??
         (tuned.matrix?.modelId === r.modelId
-          ? vscode.l10n.t('The dictionary\'s model is the fine-tuned model {0} already ("Use this model"); set synonymLens.model back to its base model to compare.', r.modelId)
-          : vscode.l10n.t('The document changed while the fine-tuned matrix was computed; refresh to compare.'));
+          ? vscode.l10n.t('Models A and B are the same model ({0}): choose another model as B.', r.modelId)
+          : vscode.l10n.t('The document changed while the second matrix was computed; refresh to compare.'));
       const threshold = vscode.workspace.getConfiguration('synonymLens', this.target.uri).get<number>('diagnostics.threshold', 0.5);
+      // The entry of the model in use says which model that is.
+      const inUse = a === '' ? r.modelId : tuned.currentId;
+      const named = models.map((m) => (m.key === '' && inUse !== undefined ? { key: '', label: vscode.l10n.t('Model in use: {0}', inUse) } : m));
       this.channel.post({
         type: 'matrix',
         data: {
@@ -220,6 +240,9 @@ class HeatmapPanel implements vscode.Disposable {
           ...(comparable
             ? { tuned: Float32Array.from(tuned.matrix!.matrix), tunedModelId: tuned.matrix!.modelId }
             : { tunedUnavailable }),
+          models: named,
+          modelA: a,
+          ...(tuned.key !== undefined ? { modelB: tuned.key } : {}),
           pairs: heatmapPairs(dict, r.terms),
           threshold,
           truncated: r.truncated,
@@ -238,25 +261,70 @@ class HeatmapPanel implements vscode.Disposable {
   }
 
   /**
-   * The matrix of the same request with the fine-tuned model: the one the command named, else the
-   * newest Fine-tune Model output next to the dictionary. Never fails: when there is no such model
-   * or it does not load, `reason` says why (the toggle's tooltip) and the base matrix shows alone.
+   * The models the user may compare, by name: the one in use (key `''`), the embedded model and the
+   * previous one, then every fine-tuned or adjusted folder beside the dictionary, newest first, and
+   * a folder the command named.
    */
-  private async tunedMatrix(
+  private async modelChoices(): Promise<HeatmapModel[]> {
+    const models: HeatmapModel[] = [
+      { key: '', label: vscode.l10n.t('Model in use') },
+      { key: 'builtin', label: vscode.l10n.t('Embedded model (builtin)') },
+      { key: 'builtin:char-ngram-v1', label: vscode.l10n.t('Previous embedded model (builtin:char-ngram-v1)') },
+    ];
+    if (!vscode.workspace.isTrusted || this.target.uri.scheme !== 'file') return models;
+    for (const f of await modelFoldersBeside(this.target.uri)) {
+      const date = new Date(f.time).toLocaleString();
+      const label =
+        f.kind === 'fine-tuned' ? vscode.l10n.t('{0} (fine-tuned, {1})', f.name, date) : f.kind === 'adjusted' ? vscode.l10n.t('{0} (adjusted vectors, {1})', f.name, date) : f.name;
+      models.push({ key: f.uri.fsPath, label });
+    }
+    const named = this.target.tunedModel;
+    if (named !== undefined && !models.some((m) => m.key === named)) models.push({ key: named, label: named.split(/[\\/]/).pop() ?? named });
+    return models;
+  }
+
+  /**
+   * Model B's matrix over the same request: the one the user chose, else the one the command named,
+   * else the newest model fine-tuned on this dictionary (any model folder beside it otherwise), else
+   * the embedded model — the first of these that is not the model in use. Never fails: when there is
+   * no such model or it does not load, `reason` says why (the toggle's tooltip) and A shows alone.
+   */
+  private async comparedMatrix(
     client: LanguageClient,
     params: SimilarityMatrixParams,
+    models: readonly HeatmapModel[],
     token: vscode.CancellationToken,
-  ): Promise<{ matrix?: SimilarityMatrixResult; reason?: string }> {
-    if (!vscode.workspace.isTrusted) return { reason: vscode.l10n.t('Trust the workspace to compare with a fine-tuned model (an untrusted workspace cannot choose models).') };
-    const model = this.target.tunedModel ?? (await findTunedModel(this.target.uri));
-    if (model === undefined) {
-      return { reason: vscode.l10n.t('No fine-tuned model for this dictionary yet: run "Synonym Lens: Fine-tune Model" first to compare the base model with a fine-tuned one.') };
+  ): Promise<{ matrix?: SimilarityMatrixResult; key?: string; reason?: string; currentId?: string }> {
+    if (!vscode.workspace.isTrusted) return { reason: vscode.l10n.t('Trust the workspace to compare models (an untrusted workspace cannot choose models).') };
+    const chosen = this.target.compare?.b;
+    const candidates: string[] = [];
+    if (chosen !== undefined) candidates.push(chosen);
+    else {
+      if (this.target.tunedModel !== undefined) candidates.push(this.target.tunedModel);
+      const newest = await findTunedModel(this.target.uri);
+      if (newest !== undefined) candidates.push(newest);
+      const folders = models.filter((m) => m.key !== '' && !m.key.startsWith('builtin'));
+      if (folders[0]) candidates.push(folders[0].key);
+      candidates.push('builtin', 'builtin:char-ngram-v1');
     }
-    try {
-      return { matrix: await client.sendRequest(SimilarityMatrixRequest.type, { ...params, model }, token) };
-    } catch (error) {
-      return { reason: vscode.l10n.t('The fine-tuned model could not be used: {0}', errorText(error)) };
+    let currentId: string | undefined;
+    let lastError: unknown;
+    for (const key of [...new Set(candidates)]) {
+      try {
+        const matrix = await client.sendRequest(SimilarityMatrixRequest.type, key === '' ? params : { ...params, model: key }, token);
+        if (chosen === undefined && this.target.compare?.a === undefined) {
+          // By default B is another model than the one in use ("Use this model" made the newest fine-tuned one current).
+          currentId ??= (await client.sendRequest(SimilarityMatrixRequest.type, { ...params, terms: matrix.terms.slice(0, 1) }, token)).modelId;
+          if (matrix.modelId === currentId) continue;
+        }
+        return { matrix, key, currentId };
+      } catch (error) {
+        if (token.isCancellationRequested) throw error;
+        lastError = error;
+        if (chosen !== undefined) break;
+      }
     }
+    return { reason: lastError !== undefined ? vscode.l10n.t('The model could not be used: {0}', errorText(lastError)) : vscode.l10n.t('No second model to compare with.'), currentId };
   }
 
   private async revealPair(a: string, b: string, row: number | undefined): Promise<void> {

@@ -16,3 +16,11 @@ export function normalizeReport(x: unknown): EvaluationReport {
   if (isEvaluation(o)) return { before: o as unknown as EvaluationReport['before'] };
   throw new Error('The report has no "before" evaluation (an object with "n", "accuracy", "report", …).');
 }
+
+/** The kinds of report that each get one panel: a fine-tuning run's (before and after) and an evaluation's. */
+export type ReportKind = 'fine-tune' | 'evaluation';
+
+/** A report with an `after` evaluation comes from a fine-tuning run; one without is an evaluation. */
+export function reportKind(report: EvaluationReport): ReportKind {
+  return report.after ? 'fine-tune' : 'evaluation';
+}

@@ -1,16 +1,25 @@
 /**
  * The evaluation report: a webview panel drawing a report JSON (core's `Evaluation` before/after
- * fine-tuning, plus optional scored pairs and losses; see `EvaluationReport`).
+ * fine-tuning, plus optional scored pairs and losses; see `EvaluationReport`). One panel per kind of
+ * report (a fine-tuning run's, an evaluation's): a new report of that kind is shown in it, revealed,
+ * rather than in another tab per run.
  */
 import * as vscode from 'vscode';
 import type { EvaluationReport, ReportState, ToReportMessage } from '../../shared/webviewProtocol';
 import { Channel, errorText, isMessage, setHtml, webviewOptions } from './common';
-import { normalizeReport } from './reportModel';
+import { normalizeReport, reportKind, type ReportKind } from './reportModel';
 
 export const REPORT_VIEW_TYPE = 'synonymLens.report';
 
+/** An open report panel: its channel and the report it shows (what a reloaded page asks for). */
+interface OpenReport {
+  panel: vscode.WebviewPanel;
+  channel: Channel<ToReportMessage>;
+  state: ReportState;
+}
+
 export class ReportPanels implements vscode.Disposable {
-  private readonly panels = new Set<vscode.WebviewPanel>();
+  private readonly panels = new Map<ReportKind, OpenReport>();
 
   constructor(private readonly extensionUri: vscode.Uri) {}
 
@@ -39,8 +48,18 @@ export class ReportPanels implements vscode.Disposable {
       void vscode.window.showErrorMessage(vscode.l10n.t('Synonym Lens: cannot show the report: {0}', errorText(error)));
       return;
     }
+    const state: ReportState = { report, source };
+    const open = this.panels.get(reportKind(report));
+    if (open) {
+      // The same kind's panel shows the new report: updated in place, brought to the front.
+      open.state = state;
+      open.panel.title = report.title ?? vscode.l10n.t('Evaluation Report');
+      open.panel.reveal(open.panel.viewColumn ?? vscode.ViewColumn.Active);
+      open.channel.post({ type: 'report', report, source });
+      return;
+    }
     const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, report.title ?? vscode.l10n.t('Evaluation Report'), vscode.ViewColumn.Active, webviewOptions(this.extensionUri));
-    this.adopt(panel, { report, source });
+    this.adopt(panel, state);
   }
 
   restore(panel: vscode.WebviewPanel, state: ReportState | undefined): void {
@@ -55,18 +74,21 @@ export class ReportPanels implements vscode.Disposable {
   private adopt(panel: vscode.WebviewPanel, state: ReportState): void {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
     setHtml(panel.webview, this.extensionUri, 'report', state.report?.title ?? vscode.l10n.t('Evaluation Report'));
-    const channel = new Channel<ToReportMessage>(panel.webview);
-    this.panels.add(panel);
+    const open: OpenReport = { panel, channel: new Channel<ToReportMessage>(panel.webview), state };
+    const kind = state.report ? reportKind(state.report) : 'evaluation';
+    // A restored panel of a kind already open (two were restored) stays as it is, but only the first is reused.
+    if (!this.panels.has(kind)) this.panels.set(kind, open);
     const sub = panel.webview.onDidReceiveMessage((m: unknown) => {
-      if (isMessage(m) && m.type === 'ready' && state.report) channel.post({ type: 'report', report: state.report, source: state.source });
+      const current = open.state;
+      if (isMessage(m) && m.type === 'ready' && current.report) open.channel.post({ type: 'report', report: current.report, source: current.source });
     });
     panel.onDidDispose(() => {
       sub.dispose();
-      this.panels.delete(panel);
+      if (this.panels.get(kind) === open) this.panels.delete(kind);
     });
   }
 
   dispose(): void {
-    for (const p of [...this.panels]) p.dispose();
+    for (const p of [...this.panels.values()]) p.panel.dispose();
   }
 }

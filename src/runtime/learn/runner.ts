@@ -9,6 +9,8 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { MODELS_FOLDER } from '../../shared/conventions';
 import { CancelledError } from '../../core/cancellation';
+import { CodedError, type ModelErrorMessageId } from '../model/errorMessages';
+import { ignoreWorkFolder } from './modelFolders';
 import type { JobOutput, JobProgress, LearningJob } from './jobs';
 import type { FromWorker, WorkerInput } from './worker';
 
@@ -65,7 +67,7 @@ export function runInWorker<J extends LearningJob>(job: J, options: RunOptions =
         if (m.type === 'result') outcome = { ok: true, value: m.result as R };
         else {
           const cancelled = m.name === 'CancelledError';
-          const error: Error = cancelled ? new CancelledError() : new Error(m.message);
+          const error: Error = cancelled ? new CancelledError() : Object.assign(new Error(m.message), m.code !== undefined ? { code: m.code } : {});
           if (m.stack && !cancelled) error.stack = m.stack;
           outcome = { ok: false, error };
         }
@@ -89,12 +91,55 @@ export function runInWorker<J extends LearningJob>(job: J, options: RunOptions =
  * hidden parent removes them all, even after a worker was terminated mid-write.
  */
 export function stagingFor(dest: string): string {
-  mkdirSync(path.dirname(dest), { recursive: true });
-  removeStaleStaging(path.dirname(dest));
-  // The staging name adds ~25 bytes to the folder's: a long but legal name is shortened for it.
-  const root = path.join(path.dirname(dest), `.${utf8Prefix(path.basename(dest), 180)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
-  mkdirSync(root);
-  return path.join(root, 'model');
+  return withOutputErrors(dest, () => {
+    mkdirSync(path.dirname(dest), { recursive: true });
+    ignoreWorkFolder(path.dirname(dest));
+    removeStaleStaging(path.dirname(dest));
+    // The staging name adds ~25 bytes to the folder's: a long but legal name is shortened for it.
+    const root = path.join(path.dirname(dest), `.${utf8Prefix(path.basename(dest), 180)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
+    mkdirSync(root);
+    return path.join(root, 'model');
+  });
+}
+
+/** File system error codes said in the user's terms when writing a model folder, by message id. */
+const OUTPUT_ERRORS: Partial<Record<string, ModelErrorMessageId>> = {
+  EROFS: 'outputReadOnly',
+  ENOSPC: 'outputNoSpace',
+  EDQUOT: 'outputNoSpace',
+  ENAMETOOLONG: 'outputNameTooLong',
+  EACCES: 'outputNoPermission',
+  EPERM: 'outputNoPermission',
+};
+
+/**
+ * An error writing the model folder `dest` (its staging folder, a file in it, the final rename) in
+ * the user's terms, naming their folder and not the hidden staging one: `OutputFolderError` for the
+ * codes of `OUTPUT_ERRORS`, the error itself otherwise.
+ */
+export function outputFolderError(error: unknown, dest: string): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const id = typeof code === 'string' ? OUTPUT_ERRORS[code] : undefined;
+  if (id === undefined) return error;
+  const name = path.basename(dest);
+  const parent = path.dirname(dest);
+  return new OutputFolderError(code!, id, id === 'outputNameTooLong' ? [name, Buffer.byteLength(name)] : [name, parent]);
+}
+
+/** Writing a model folder failed for a reason the user can act on (`code`: the errno name). */
+export class OutputFolderError extends CodedError<string> {
+  constructor(code: string, messageId: ModelErrorMessageId, args: (string | number)[]) {
+    super(code, messageId, ...args);
+    this.name = 'OutputFolderError';
+  }
+}
+
+function withOutputErrors<T>(dest: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw outputFolderError(e, dest);
+  }
 }
 
 /** A staging folder's name: `.<name>.partial-<pid>-<8 hex>`. */
@@ -157,6 +202,8 @@ export async function runToFolder<J extends LearningJob & { stagingDir: string }
     if (existsSync(dest)) throw new Error(`Output folder already exists: ${dest}; models are never overwritten.`);
     renameSync(job.stagingDir, dest);
     return result;
+  } catch (e) {
+    throw outputFolderError(e, dest);
   } finally {
     rmSync(path.dirname(job.stagingDir), { recursive: true, force: true });
   }

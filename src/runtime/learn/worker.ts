@@ -13,7 +13,7 @@ import { runJob } from './pipeline';
 export type FromWorker =
   | { type: 'progress'; event: JobProgress }
   | { type: 'result'; result: unknown }
-  | { type: 'error'; message: string; name: string; stack?: string };
+  | { type: 'error'; message: string; name: string; stack?: string; code?: string };
 
 export interface WorkerInput {
   job: LearningJob;
@@ -59,7 +59,9 @@ async function main(): Promise<void> {
     post({ type: 'result', result });
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    post({ type: 'error', message: err.message, name: err.name, stack: err.stack });
+    // A file system error keeps its code (ENOSPC, EROFS…), so the runner can say it in the user's terms.
+    const code = (err as NodeJS.ErrnoException).code;
+    post({ type: 'error', message: err.message, name: err.name, stack: err.stack, ...(typeof code === 'string' ? { code } : {}) });
   }
 }
 

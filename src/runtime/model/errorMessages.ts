@@ -68,6 +68,11 @@ export const MODEL_ERROR_MESSAGES = {
   adjustedChecksum: '{0} does not match the checksum in {1} (sha256 {2} ≠ {3}): the file is damaged or was changed after it was written',
   adjustedConfigField: 'Invalid {0}: "{1}" is missing or not a valid value',
   adjustedDimension: '{0}: the adjusted vectors have dimension {1}, but the model has dimension {2}',
+  // Writing a fine-tuned or adjusted model folder (learn/runner.ts).
+  outputReadOnly: 'Cannot write the model folder "{0}": {1} is on a read-only disk or folder. Choose an output folder you can write to, or make {1} writable.',
+  outputNoSpace: 'Not enough disk space to write the model folder "{0}" in {1}. Free some space (for example with "Synonym Lens: Clean Up Fine-tuned Models…") and try again.',
+  outputNameTooLong: 'The model folder name "{0}" is too long for this file system ({1} bytes). Choose a shorter output folder name.',
+  outputNoPermission: 'No permission to write the model folder "{0}" in {1}. Choose an output folder you can write to, or change the permissions of {1}.',
   // Downloads from the hub (hub/download.ts).
   notRepoId: 'Not a repository id: "{0}" (expected org/name)',
   offline:

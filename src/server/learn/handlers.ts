@@ -14,10 +14,11 @@ import { type CancellationToken, ErrorCodes, ResponseError, type Connection, typ
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { CancelledError } from '../../core/cancellation';
 import type { TrainStage } from '../../core/learn/epochs';
-import { AdjustVectorsRequest, EvaluateRequest, FineTuneRequest, type AdjustVectorsResult, type EvaluateResult, type FineTuneResult } from '../../shared/protocol';
+import { AdjustVectorsRequest, EvaluateRequest, FineTuneRequest, type AdjustVectorsResult, type EvaluateResult, type FineTuneResult, type RemovedModelFolder } from '../../shared/protocol';
 import type { JobProgress, PhaseProgress } from '../../runtime/learn/jobs';
 import { adjustMethod, evaluationThreshold, fineTuneOptions, LearningInputError, LearningOptionError } from '../../runtime/learn/options';
 import { defaultModelDir } from '../../runtime/learn/runner';
+import { pruneModelFolders } from '../../runtime/learn/modelFolders';
 import { adjust, evaluate, fineTune, resolveBaseModel, type ModelHandle } from '../../runtime/learn/services';
 import { loadEngine } from '../../runtime/model/load';
 import { isCancellation, requestCancelled } from '../cancellation';
@@ -145,7 +146,8 @@ export function registerLearning(connection: Connection, documents: TextDocument
       }
       if (e instanceof ResponseError) throw e;
       connection.console.error(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-      throw new ResponseError(ErrorCodes.InternalError, e instanceof Error ? e.message : String(e));
+      // A model folder that could not be written (read-only, full disk…) says so in the editor's language.
+      throw new ResponseError(ErrorCodes.InternalError, modelErrorMessage(e));
     } finally {
       progress.done();
     }
@@ -155,6 +157,19 @@ export function registerLearning(connection: Connection, documents: TextDocument
   function outputDir(file: string, outDir: string | undefined, suffix?: string): string {
     if (outDir === undefined || outDir.trim() === '') return defaultModelDir(file, suffix);
     return path.resolve(path.dirname(file), outDir);
+  }
+
+  /**
+   * After a job wrote `dest` into the dictionary's default models folder: keeps the newest
+   * `keep` folders there, never `dest` nor the document's current model (`spec`).
+   */
+  function keepNewest(file: string, dest: string, keep: number | undefined, spec: string): RemovedModelFolder[] | undefined {
+    if (keep === undefined || !Number.isFinite(keep)) return undefined;
+    const modelsDir = path.dirname(defaultModelDir(file));
+    if (path.dirname(dest) !== modelsDir) return undefined;
+    const removed = pruneModelFolders(modelsDir, Math.max(1, Math.floor(keep)), [dest, spec]);
+    for (const r of removed) connection.console.info(`Removed the older model folder ${r.dir} (${r.bytes} bytes; keepModels ${keep})`);
+    return removed.map((r) => ({ dir: r.dir, bytes: r.bytes }));
   }
 
   /** The server's engine for `spec`, once loaded (a job waits for it, cancellably). */
@@ -190,7 +205,8 @@ export function registerLearning(connection: Connection, documents: TextDocument
     return job('Fine-tuning', l10n.t('Fine-tuning model'), params, token, async (signal, onProgress) => {
       const out = await invalidParamsAsync(() => fineTune({ text, dictionary: file, base, dest, options }, { signal, onProgress }));
       connection.console.info(`Fine-tuned model written to ${dest}`);
-      return { modelDir: dest, reportPath: path.join(dest, 'report.json'), report: out.report };
+      const removedModels = keepNewest(file, dest, params.keepModels, spec);
+      return { modelDir: dest, reportPath: path.join(dest, 'report.json'), report: out.report, ...(removedModels ? { removedModels } : {}) };
     });
   });
 
@@ -203,7 +219,8 @@ export function registerLearning(connection: Connection, documents: TextDocument
       const model = await serverModel(spec, signal);
       const out = await invalidParamsAsync(() => adjust({ text, method, model, dest }, { signal, onProgress }));
       connection.console.info(`Adjusted vectors (${method}, ${out.movedTerms} terms moved) written to ${dest}`);
-      return { modelDir: dest, method, movedTerms: out.movedTerms, terms: out.terms, baseModelId: model.id };
+      const removedModels = keepNewest(file, dest, params.keepModels, spec);
+      return { modelDir: dest, method, movedTerms: out.movedTerms, terms: out.terms, baseModelId: model.id, ...(removedModels ? { removedModels } : {}) };
     });
   });
 
@@ -216,8 +233,17 @@ export function registerLearning(connection: Connection, documents: TextDocument
     return job('Evaluation', l10n.t('Evaluating model'), params, token, async (signal, onProgress) => {
       const model = spec === docSpec ? { ...(await serverModel(spec, signal)), dispose: () => Promise.resolve() } : await privateModel(spec);
       try {
-        const out = await invalidParamsAsync(() => evaluate({ text, model, threshold, inWorker: true }, { signal, onProgress }));
-        return { modelId: out.modelId, evaluation: out.evaluation, markdown: out.markdown, sampledNegatives: out.sampledNegatives, scores: out.scores };
+        const modelDir = path.isAbsolute(spec) ? spec : undefined;
+        const out = await invalidParamsAsync(() => evaluate({ text, model, threshold, inWorker: true, modelDir, heldOut: params.heldOut === true }, { signal, onProgress }));
+        return {
+          modelId: out.modelId,
+          evaluation: out.evaluation,
+          markdown: out.markdown,
+          sampledNegatives: out.sampledNegatives,
+          scores: out.scores,
+          ...(out.training ? { training: out.training } : {}),
+          ...(out.heldOut ? { heldOut: true } : {}),
+        };
       } finally {
         await model.dispose();
       }

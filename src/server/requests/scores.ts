@@ -2,6 +2,7 @@
 import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
 import { uniqueTerms } from '../../core/dictionary';
 import { flagPair } from '../../core/scoring';
+import { decisionsOf } from '../decisionsFile';
 import { groupOrder, similarityMatrix } from '../../core/similarity';
 import { NeighborsRequest, PairScoresRequest, SimilarityMatrixRequest, type PairScore } from '../../shared/protocol';
 import { thresholdsFor } from '../../shared/settings';
@@ -21,16 +22,19 @@ export function registerScoreRequests(ctx: ServerContext): void {
       const entry = await ctx.readyModel(s, a.uri, token);
       await ctx.embedded(entry.store, a.terms, token);
       const t = thresholdsFor(s, entry.modelId);
+      const decided = decisionsOf(a.uri)?.index;
       const pairs: PairScore[] = [];
       for (const p of a.dict.pairs) {
         const cosine = entry.store.cosine(p.a.text, p.b.text)!;
+        // Scored as the diagnostics score it: a verdict in the decisions file overrides the label.
+        const label = decided?.get(p.a.text, p.b.text)?.label ?? p.label;
         pairs.push({
           row: p.row,
           term: p.a.text,
           synonym: p.b.text,
-          label: p.label,
+          label,
           cosine,
-          flagged: flagPair(p.label, cosine, t) !== undefined,
+          flagged: flagPair(label, cosine, t) !== undefined,
           termRange: a.docRange(p.a.range),
           synonymRange: a.docRange(p.b.range),
         });

@@ -164,6 +164,39 @@ test('webviews: Evaluate Model and Fine-tune Model open the evaluation report; "
   );
   assert.ok(result && result.reportPath && fs.existsSync(result.reportPath), 'Fine-tune Model returned no report');
   assert.strictEqual(reports.length, 1);
+  // The work folder keeps generated models out of version control.
+  const path = require('path');
+  assert.match(fs.readFileSync(path.join(result.modelDir, '..', '..', '.gitignore'), 'utf8'), /^\*$/m);
+
+  // A second run shows its report in the same tab (updated, revealed), not in a new one.
+  const first = result;
+  await vscode.window.showTextDocument(document);
+  result = /** @type {import('../../../src/shared/protocol').FineTuneResult | undefined} */ (await vscode.commands.executeCommand('synonymLens.fineTune', { uri: uri.toString(), epochs: 1 }));
+  assert.ok(result && result.modelDir !== first.modelDir, 'the second run wrote no new folder');
+  assert.strictEqual(webviewTabs(REPORT_VIEW_TYPE).length, 1, `one report tab per kind: ${describeTabs()}`);
+  // Evaluate Model's report is another kind: its own tab. Evaluating the new model on the file it
+  // was fine-tuned on says so; its held-out split gives the report's own held-out figures.
+  /** @type {import('../../../src/shared/protocol').EvaluateResult | undefined} */
+  let onTraining;
+  await afterTabs(
+    async () => (onTraining = /** @type {import('../../../src/shared/protocol').EvaluateResult | undefined} */ (await vscode.commands.executeCommand('synonymLens.evaluate', { uri: uri.toString(), modelDir: result.modelDir }))),
+    () => webviewTabs(REPORT_VIEW_TYPE).filter((t) => /^Evaluation of /.test(t.label)),
+    'the evaluation report beside the fine-tuning report',
+    SERVER_TIMEOUT,
+  );
+  assert.strictEqual(webviewTabs(REPORT_VIEW_TYPE).length, 2);
+  assert.ok(onTraining && onTraining.training && onTraining.training.kind === 'same-file' && onTraining.training.heldOutAvailable, JSON.stringify(onTraining && onTraining.training));
+  const heldOut = /** @type {import('../../../src/shared/protocol').EvaluateResult} */ (await vscode.commands.executeCommand('synonymLens.evaluate', { uri: uri.toString(), modelDir: result.modelDir, heldOut: true }));
+  assert.strictEqual(heldOut.heldOut, true);
+  assert.strictEqual(heldOut.evaluation.n, result.report.after.n);
+  assert.ok(Math.abs(heldOut.evaluation.roc_auc - result.report.after.roc_auc) < 1e-3, `${heldOut.evaluation.roc_auc} vs ${result.report.after.roc_auc}`);
+  assert.strictEqual(webviewTabs(REPORT_VIEW_TYPE).length, 2, 'the held-out evaluation reuses the evaluation tab');
+
+  // Clean Up Fine-tuned Models removes the chosen folder and says what it freed.
+  const cleaned = /** @type {{ removed: string[]; bytes: number }} */ (await vscode.commands.executeCommand('synonymLens.cleanUpModels', { select: [first.modelDir], confirm: true }));
+  assert.deepStrictEqual(cleaned.removed, [first.modelDir]);
+  assert.ok(cleaned.bytes > 1000000, `freed ${cleaned.bytes} bytes`);
+  assert.ok(!fs.existsSync(first.modelDir) && fs.existsSync(result.modelDir));
   await closeAll();
 
   // The heatmap named the new model to compare with opens (its toggle in use: test/e2e/webviews.mjs).
