@@ -1,0 +1,59 @@
+/**
+ * An `EmbeddingEngine` decorator that answers from a `VectorStore` on disk and writes what it had
+ * to compute back to it, so a restart does not embed every term again. Put a `CachedEngine`
+ * around it for the in-memory cache and in-flight sharing.
+ */
+import type { CancellationFlag, EmbeddingEngine, TextAnalysis } from './engine';
+import type { VectorStore } from './vectorStore';
+
+export class PersistentEngine implements EmbeddingEngine {
+  private counters = { fromDisk: 0, computed: 0 };
+
+  /** @param store the store of this engine's fingerprint and dimension; closed with this engine. */
+  constructor(
+    readonly inner: EmbeddingEngine,
+    readonly store: VectorStore,
+  ) {
+    if (store.fingerprint !== inner.fingerprint || store.dimension !== inner.dimension)
+      throw new Error(`vector store of another model (${store.fingerprint.slice(0, 12)}…, dimension ${store.dimension})`);
+  }
+
+  get id(): string {
+    return this.inner.id;
+  }
+  get fingerprint(): string {
+    return this.inner.fingerprint;
+  }
+  get dimension(): number {
+    return this.inner.dimension;
+  }
+  get maxInputLength(): number {
+    return this.inner.maxInputLength;
+  }
+
+  async embed(texts: readonly string[], token?: CancellationFlag): Promise<Float32Array[]> {
+    const found = this.store.getMany(texts);
+    const missing = [...new Set(texts.filter((_, i) => found[i] === undefined))];
+    this.counters.fromDisk += found.filter((v) => v !== undefined).length;
+    if (missing.length === 0) return found as Float32Array[];
+    const vectors = await this.inner.embed(missing, token);
+    this.counters.computed += missing.length;
+    this.store.putMany(missing.map((t, i) => [t, vectors[i]!] as const));
+    const byText = new Map(missing.map((t, i) => [t, vectors[i]!]));
+    return texts.map((t, i) => found[i] ?? byText.get(t)!);
+  }
+
+  analyze(text: string): TextAnalysis {
+    return this.inner.analyze(text);
+  }
+
+  /** Texts answered from disk and texts the inner engine computed, since this engine was made. */
+  stats(): { fromDisk: number; computed: number } {
+    return { ...this.counters };
+  }
+
+  async dispose(): Promise<void> {
+    this.store.close();
+    await this.inner.dispose();
+  }
+}
