@@ -1,34 +1,46 @@
 import * as vscode from 'vscode';
 import { insertRowEdit, parseDictionary, UnsafeEditError } from '../core/csv';
-import { type AddSynonymCommandArgs, ClientCommands } from '../shared/protocol';
+import { Commands, type CommandName } from '../shared/commands';
+import type { AddSynonymCommandArgs } from '../shared/protocol';
+import { convertDictionaryCommand } from './convert';
+import { openDocs } from './diagnosticDocs';
 import type { SynonymLensClient } from './languageClient';
-import { LearningCommands, adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
+import { adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
 import { openSample } from './sample';
-import { OPEN_DOCS_COMMAND, openDocs } from './diagnosticDocs';
-import { CONVERT_COMMAND, convertDictionaryCommand } from './convert';
+import type { WebviewCommandHandlers } from './webviews';
 
 /** Arguments of `synonymLens.addSynonym` (the server's hover links pass them as JSON; tests may pass a Uri). */
 export type AddSynonymArgs = Omit<AddSynonymCommandArgs, 'uri'> & { uri: string | vscode.Uri };
 
-type CommandFactory = (client: SynonymLensClient, context: vscode.ExtensionContext) => (...args: any[]) => unknown;
+/** What a command's handler may use. */
+export interface CommandContext {
+  client: SynonymLensClient;
+  context: vscode.ExtensionContext;
+  webviews: WebviewCommandHandlers;
+}
 
-/** Every command of the extension, in one table (ids match package.json `contributes.commands`). */
-const commands: Record<string, CommandFactory> = {
-  'synonymLens.restartServer': (client) => () => client.restart(),
-  [ClientCommands.addSynonym]: (client) => (args: AddSynonymArgs) => addSynonym(client, args),
-  [LearningCommands.fineTune]: (client) => (args) => fineTune(client, args),
-  [LearningCommands.adjustVectors]: (client) => (args) => adjustVectors(client, args),
-  [LearningCommands.evaluate]: (client) => (args) => evaluateModel(client, args),
-  [LearningCommands.selectModel]: (client) => (arg) => selectModel(client, arg),
-  [LearningCommands.exportSynonyms]: () => (args) => exportSynonymsCommand(args),
-  [CONVERT_COMMAND]: () => (args) => convertDictionaryCommand(args),
-  'synonymLens.openSample': (_client, context) => (options?: { beside?: boolean }) => openSample(context, options),
-  [OPEN_DOCS_COMMAND]: () => (doc: string | vscode.Uri) => openDocs(doc),
+type CommandFactory = (c: CommandContext) => (...args: any[]) => unknown;
+
+/** Every command of the extension, in one table: one handler per id of src/shared/commands.ts. */
+const commands: { [K in CommandName]: CommandFactory } = {
+  restartServer: ({ client }) => () => client.restart(),
+  addSynonym: ({ client }) => (args: AddSynonymArgs) => addSynonym(client, args),
+  fineTune: ({ client }) => (args) => fineTune(client, args),
+  adjustVectors: ({ client }) => (args) => adjustVectors(client, args),
+  evaluate: ({ client }) => (args) => evaluateModel(client, args),
+  selectModel: ({ client }) => (arg) => selectModel(client, arg),
+  exportSynonyms: () => (args) => exportSynonymsCommand(args),
+  convertDictionary: () => (args) => convertDictionaryCommand(args),
+  openDocs: () => (doc: string | vscode.Uri) => openDocs(doc),
+  openAsTable: ({ webviews }) => (uri?: vscode.Uri) => webviews.openAsTable(uri),
+  showHeatmap: ({ webviews }) => (arg) => webviews.showHeatmap(arg),
+  showReport: ({ webviews }) => (arg) => webviews.showReport(arg),
+  openSample: ({ context }) => (options?: { beside?: boolean }) => openSample(context, options),
 };
 
-export function registerCommands(context: vscode.ExtensionContext, client: SynonymLensClient): void {
-  for (const [id, factory] of Object.entries(commands)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, factory(client, context)));
+export function registerCommands(c: CommandContext): void {
+  for (const name of Object.keys(commands) as CommandName[]) {
+    c.context.subscriptions.push(vscode.commands.registerCommand(Commands[name], commands[name](c)));
   }
 }
 

@@ -7,8 +7,6 @@ import * as vscode from 'vscode';
 import { convertDictionary, DICTIONARY_FORMATS, formatOfDocument, parseAnyDictionary, type DictionaryFormat, type ParsedDictionary } from '../core/formats/dictionary';
 import { activeDictionaryUri } from './activeDictionary';
 
-export const CONVERT_COMMAND = 'synonymLens.convertDictionary';
-
 const EXTENSION: Record<DictionaryFormat, string> = { csv: '.synonyms.csv', solr: '.synonyms.txt', es: '.synonyms.json' };
 
 function formatLabel(f: DictionaryFormat): string {

@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-
-/** Opens a section of the Markdown docs shipped with the extension, rendered, at its heading. */
-export const OPEN_DOCS_COMMAND = 'synonymLens.openDocs';
+import { Commands } from '../shared/commands';
 
 /**
  * The server links each diagnostic code to `docs/diagnostics.md#<code>` as a file URI, which VS Code
@@ -20,7 +18,7 @@ export function previewDocLink(diagnostic: vscode.Diagnostic): vscode.Diagnostic
 
 /** `command:synonymLens.openDocs?["file:///…/diagnostics.md#low-similarity"]`. */
 export function docsCommandUri(doc: vscode.Uri): vscode.Uri {
-  return vscode.Uri.parse(`command:${OPEN_DOCS_COMMAND}?${encodeURIComponent(JSON.stringify([doc.toString()]))}`);
+  return vscode.Uri.parse(`command:${Commands.openDocs}?${encodeURIComponent(JSON.stringify([doc.toString()]))}`);
 }
 
 /** The command behind the link: the Markdown preview of the file, scrolled to the fragment's heading. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { settingsSchema } from '../shared/settings';
 import { registerCommands } from './commands';
 import { SynonymLensClient } from './languageClient';
 import { ModelStatusItem } from './modelStatus';
@@ -26,8 +27,7 @@ export function activate(context: vscode.ExtensionContext): SynonymLensApi {
     status.setLimited(!vscode.workspace.isTrusted);
     client = new SynonymLensClient(context, output, status);
     context.subscriptions.push(status);
-    registerCommands(context, client);
-    registerWebviews(context, () => client?.languageClient);
+    registerCommands({ client, context, webviews: registerWebviews(context, () => client?.languageClient) });
 
     context.subscriptions.push(
       vscode.workspace.onDidChangeConfiguration((e) => onConfigurationChanged(e, output)),
@@ -55,29 +55,35 @@ export function activate(context: vscode.ExtensionContext): SynonymLensApi {
   }
 }
 
+/** The settings that take effect only when the language server starts (`restartsServer` in the schema). */
+const restartKeys = settingsSchema.filter((s) => s.restartsServer).map((s) => s.key);
+
+/** What the user is asked when a restart-only setting changes (a generic question for any other). */
+const restartQuestions: Record<string, () => string> = {
+  'synonymLens.threads': () => vscode.l10n.t('Synonym Lens: the thread count takes effect when the language server restarts. Restart the language server to apply?'),
+  'synonymLens.executionProvider': () =>
+    vscode.l10n.t('Synonym Lens: the execution provider takes effect when the language server restarts. Restart the language server to apply?'),
+};
+
 /**
  * Settings that need more than the server's own re-read: `files` changes the document selector,
- * fixed when the client starts, so the client restarts at once; `threads` and `executionProvider`
- * are read when a model loads, so the user is asked whether to restart now; `model` is reloaded by the server itself
- * (`workspace/didChangeConfiguration`), the client only says so.
+ * fixed when the client starts, so the client restarts at once; the other restart-only settings
+ * are read when a model loads, so the user is asked whether to restart now; `model` is reloaded by
+ * the server itself (`workspace/didChangeConfiguration`), the client only says so.
  */
 function onConfigurationChanged(e: vscode.ConfigurationChangeEvent, output: vscode.LogOutputChannel): void {
-  if (e.affectsConfiguration('synonymLens.files')) {
+  const changed = restartKeys.filter((key) => e.affectsConfiguration(key));
+  if (changed.includes('synonymLens.files')) {
     output.info('synonymLens.files changed: restarting the language server.');
     void client?.restart();
     return;
   }
-  if (e.affectsConfiguration('synonymLens.threads')) {
+  for (const key of changed) {
     const restart = vscode.l10n.t('Restart');
-    void vscode.window
-      .showInformationMessage(vscode.l10n.t('Synonym Lens: the thread count takes effect when the language server restarts. Restart the language server to apply?'), restart)
-      .then((choice) => (choice === restart ? client?.restart() : undefined));
-  }
-  if (e.affectsConfiguration('synonymLens.executionProvider')) {
-    const restart = vscode.l10n.t('Restart');
-    void vscode.window
-      .showInformationMessage(vscode.l10n.t('Synonym Lens: the execution provider takes effect when the language server restarts. Restart the language server to apply?'), restart)
-      .then((choice) => (choice === restart ? client?.restart() : undefined));
+    const question =
+      restartQuestions[key]?.() ??
+      vscode.l10n.t('Synonym Lens: {0} takes effect when the language server restarts. Restart the language server to apply?', key);
+    void vscode.window.showInformationMessage(question, restart).then((choice) => (choice === restart ? client?.restart() : undefined));
   }
   // Untrusted: the server holds the restricted settings to the user values sent at its start, so a
   // changed user value of one it reads takes a restart.

@@ -10,7 +10,7 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { AddPairRequest, type AddPairParams, ClientCommands, ModelStatusNotification } from '../shared/protocol';
+import { AddPairRequest, type AddPairParams, ClientCommands, type InitializationOptions, ModelStatusNotification } from '../shared/protocol';
 import { normalizeSettings, restrictedRelativeKeys } from '../shared/settings';
 import { documentSelector, restrictToUserSettings, userSettingValue } from './configuration';
 import type { ModelStatusItem } from './modelStatus';
@@ -129,16 +129,17 @@ export class SynonymLensClient implements vscode.Disposable {
         return result;
       },
     };
+    const initializationOptions: InitializationOptions = {
+      ...(threads > 0 ? { threads } : {}),
+      ...(executionProvider !== 'cpu' ? { executionProvider } : {}),
+      // The server's diagnostics, hovers and code actions follow the display language: it loads
+      // this bundle (undefined in English) with @vscode/l10n (src/server/messages.ts).
+      ...(vscode.l10n.bundle ? { l10nBundle: vscode.l10n.bundle } : {}),
+      ...(untrustedSettings ? { untrustedSettings } : {}),
+    };
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(),
-      initializationOptions: {
-        ...(threads > 0 ? { threads } : {}),
-        ...(executionProvider !== 'cpu' ? { executionProvider } : {}),
-        // The server's diagnostics, hovers and code actions follow the display language: it loads
-        // this bundle (undefined in English) with @vscode/l10n (src/server/messages.ts).
-        ...(vscode.l10n.bundle ? { l10nBundle: vscode.l10n.bundle } : {}),
-        ...(untrustedSettings ? { untrustedSettings } : {}),
-      },
+      initializationOptions,
       outputChannel: this.output,
       // Hovers link to our own commands ("Add as synonym"); trust those and nothing else.
       markdown: { isTrusted: { enabledCommands: Object.values(ClientCommands) }, supportHtml: false },

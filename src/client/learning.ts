@@ -23,22 +23,14 @@ import {
   type FineTuneResult,
 } from '../shared/protocol';
 import { normalizeSettings } from '../shared/settings';
+import { Commands } from '../shared/commands';
 import { MODELS_FOLDER_GLOB } from '../shared/conventions';
 import { activeDictionaryUri } from './activeDictionary';
 import { userSettingValue } from './configuration';
 import type { SynonymLensClient } from './languageClient';
 
 /** Command ids of this module (package.json `contributes.commands` lists them). */
-export const LearningCommands = {
-  fineTune: 'synonymLens.fineTune',
-  adjustVectors: 'synonymLens.adjustVectors',
-  evaluate: 'synonymLens.evaluate',
-  selectModel: 'synonymLens.selectModel',
-  exportSynonyms: 'synonymLens.exportSynonyms',
-} as const;
-
-/** The report webview's command (registered by src/client/webviews when present). */
-const SHOW_REPORT = 'synonymLens.showReport';
+const SHOW_REPORT = Commands.showReport;
 
 type UriArg = string | vscode.Uri | { uri?: string | vscode.Uri } | undefined;
 

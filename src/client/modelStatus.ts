@@ -3,6 +3,7 @@ import { parseDictionary } from '../core/csv/parse';
 import { uniqueTerms } from '../core/dictionary';
 import { DICTIONARY_LANGUAGES } from '../shared/languages';
 import type { ModelStatusParams } from '../shared/protocol';
+import { Commands } from '../shared/commands';
 
 /**
  * The language status item of a synonym dictionary: its state word (starting, loading, ready,
@@ -26,7 +27,7 @@ export class ModelStatusItem implements vscode.Disposable {
   constructor() {
     this.item = vscode.languages.createLanguageStatusItem('synonymLens.model', DICTIONARY_LANGUAGES.map((language) => ({ language })));
     this.item.name = vscode.l10n.t('Synonym Lens model');
-    this.item.command = { command: 'synonymLens.restartServer', title: vscode.l10n.t('Restart') };
+    this.item.command = { command: Commands.restartServer, title: vscode.l10n.t('Restart') };
     this.starting();
     this.countActiveTerms();
     this.subscriptions.push(

@@ -7,7 +7,8 @@
  */
 import { CancelledError, type CancellationFlag } from '../core/cancellation';
 import type { EmbeddingEngine } from '../runtime/model/engine';
-import { dotAt, topK, VectorMatrix } from '../core/vectors';
+import { KnnIndex } from '../core/knn';
+import { dotAt } from '../core/vectors';
 import { yieldToEventLoop } from './cancellation';
 
 export interface Scored {
@@ -21,7 +22,7 @@ const CHUNK = 256;
 
 export class VectorStore {
   readonly dimension: number;
-  private matrix: VectorMatrix;
+  private matrix: KnnIndex;
   private texts: string[] = [];
   private readonly index = new Map<string, number>();
   /** Number of sources (documents, vocabulary files) holding a term, embedded or not. */
@@ -37,7 +38,7 @@ export class VectorStore {
 
   constructor(private readonly engine: Pick<EmbeddingEngine, 'dimension' | 'embed'>, initialCapacity = 1024) {
     this.dimension = engine.dimension;
-    this.matrix = new VectorMatrix(this.dimension, initialCapacity);
+    this.matrix = new KnnIndex(this.dimension, initialCapacity);
     this.active = new Uint8Array(initialCapacity);
   }
 
@@ -144,8 +145,7 @@ export class VectorStore {
 
   /**
    * Exact k nearest neighbours of `query` (L2-normalised) among the active vocabulary, best first,
-   * excluding the terms in `exclude` (the query term itself). Scores every row of the contiguous
-   * matrix with core's blocked `topK`.
+   * excluding the terms in `exclude` (the query term itself), with core's exact `KnnIndex` search.
    */
   nearest(query: Float32Array, k: number, exclude?: ReadonlySet<string>): Scored[] {
     const excluded = new Set<number>();
@@ -155,7 +155,7 @@ export class VectorStore {
     }
     const active = this.active;
     const skip = excluded.size ? (i: number) => !active[i] || excluded.has(i) : (i: number) => !active[i];
-    return topK(this.matrix, query, k, skip).map((h) => ({ text: this.texts[h.index], cosine: clamp(h.score) }));
+    return this.matrix.search(query, k, skip).map((h) => ({ text: this.texts[h.index], cosine: clamp(h.score) }));
   }
 
   private retain(t: string): void {
@@ -205,7 +205,7 @@ export class VectorStore {
   /** Rebuilds the matrix with only the active rows. */
   private compact(): void {
     const old = this.matrix;
-    const matrix = new VectorMatrix(this.dimension, Math.max(1024, this.activeRows * 2));
+    const matrix = new KnnIndex(this.dimension, Math.max(1024, this.activeRows * 2));
     const texts: string[] = [];
     this.index.clear();
     for (let r = 0; r < old.rows; r++) {

@@ -9,6 +9,36 @@ import type { AdjustMethod as AdjustMethodName } from '../core/learn/adjust';
 import type { EpochSelection } from '../core/learn/epochs';
 import type { Evaluation } from '../core/learn/evaluate';
 import type { LossName as FineTuneLoss } from '../core/learn/losses';
+import { Commands } from './commands';
+import type { ExecutionProvider } from './settings';
+
+// ---------------------------------------------------------------------------------------------
+// Initialisation
+
+/**
+ * Options a client may pass in `initializationOptions` (all optional). The extension sets
+ * `threads`, `executionProvider` and `l10nBundle`; tests and benchmarks also set `debounceMs`.
+ */
+export interface InitializationOptions {
+  /** Minimum spacing of diagnostics jobs per document during a burst of edits, in ms (default 150). */
+  debounceMs?: number;
+  /** Intra-op threads of the embedding engine (default: the engine's choice). */
+  threads?: number;
+  /** Execution provider of transformer models (default `cpu`; settings.ts `executionProvider`). */
+  executionProvider?: ExecutionProvider;
+  /**
+   * The extension's l10n bundle for VS Code's display language (`vscode.l10n.bundle`: English
+   * message → translation). Without one the server's messages are English (messages.ts).
+   */
+  l10nBundle?: Record<string, string>;
+  /**
+   * Present when the workspace is untrusted: the user values of the restricted settings
+   * (`restrictedSettingKeys`, keyed relative to `synonymLens`). The server then takes those
+   * settings only from here, whatever configuration answers say, and ignores `threads` and
+   * `executionProvider` above in favour of these.
+   */
+  untrustedSettings?: Record<string, unknown>;
+}
 
 /** State of the embedding model in the server. */
 export type ModelState = 'loading' | 'ready' | 'error';
@@ -203,9 +233,9 @@ export interface FineTuneCommandArgs {
 
 /** Client-side command ids the server refers to. The client registers them. */
 export const ClientCommands = {
-  addSynonym: 'synonymLens.addSynonym',
-  showHeatmap: 'synonymLens.showHeatmap',
-  fineTune: 'synonymLens.fineTune',
+  addSynonym: Commands.addSynonym,
+  showHeatmap: Commands.showHeatmap,
+  fineTune: Commands.fineTune,
 } as const;
 
 /** Diagnostic codes the server reports (parser problem codes are passed through as they are). */

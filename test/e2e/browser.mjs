@@ -25,6 +25,11 @@ export async function launch(playwright, { executablePath, profileDir, viewport 
  * (`extensionDevelopmentPath`) and in extension-test mode (`extensionTestsPath`). The payload's
  * remote authority must equal the host:port the page is served from.
  */
+/**
+ * @param {string} baseUrl
+ * @param {string} folder
+ * @param {{ extensionDevelopmentPath?: string, extensionTestsPath?: string }} [options]
+ */
 export function workbenchUrl(baseUrl, folder, { extensionDevelopmentPath, extensionTestsPath } = {}) {
   const authority = new URL(baseUrl).host;
   const payload = [];

@@ -46,8 +46,9 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
     if (watched.has(frame)) return;
     watched.add(frame);
     await frame.evaluate(() => {
-      window.__violations = [];
-      document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(`${e.violatedDirective} refused ${e.blockedURI || 'inline'}`));
+      const w = /** @type {any} */ (window);
+      w.__violations = [];
+      document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(`${e.violatedDirective} refused ${e.blockedURI || 'inline'}`));
     });
   }
   async function checkPolicy() {
@@ -55,8 +56,8 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
     for (const frame of watched) {
       if (frame.isDetached()) continue;
       const found = await frame.evaluate(() => [
-        ...window.__violations,
-        ...[...document.querySelectorAll('link[rel=stylesheet]')].filter((l) => !l.sheet).map((l) => `style sheet not loaded: ${l.href}`),
+        .../** @type {any} */ (window).__violations,
+        ...[.../** @type {NodeListOf<HTMLLinkElement>} */ (document.querySelectorAll('link[rel=stylesheet]'))].filter((l) => !l.sheet).map((l) => `style sheet not loaded: ${l.href}`),
       ]).catch(() => []);
       problems.push(...found.map((p) => `${frame.url().split('?')[0]}: ${p}`));
     }
@@ -81,7 +82,6 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
   const editedValue = `${editedOriginal}（改）`;
 
   const sampleRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: SAMPLE });
-  const sampleTab = page.locator('.tabs-container .tab', { hasText: SAMPLE });
   let table;
   let heatmap;
 
@@ -154,6 +154,10 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
      * Hovers the cells next to the diagonal (a synonym group's pairs sit there: terms are in group
      * order) until the tooltip says the pair is in the dictionary, checking each tooltip on the way.
      * Resolves with the pair, the cell's position and the pair's line in the sample.
+     */
+    /**
+     * @param {any} frame
+     * @param {{ exceptLine?: number }} [options]
      */
     async function findDictionaryPair(frame, { exceptLine } = {}) {
       const canvas = frame.locator('#heatmap');
@@ -243,7 +247,7 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       // The info line names both models (`base → fine-tuned`) once the fine-tuned matrix arrived.
       await compared.locator('#info', { hasText: '→' }).waitFor({ timeout: SERVER_TIMEOUT });
       await compared.evaluate(() => {
-        const select = document.getElementById('mode');
+        const select = /** @type {HTMLSelectElement} */ (document.getElementById('mode'));
         select.value = 'difference';
         select.dispatchEvent(new Event('change', { bubbles: true }));
       });

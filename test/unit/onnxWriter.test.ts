@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { GraphBuilder, attr, encodeModel, encodeUtf8 } from '../../src/core/onnx/writer';
+import { GraphBuilder, attr, encodeModel } from '../../src/core/onnx/writer';
+import { encodeUtf8 } from '../../src/core/utf8';
 import { OnnxSession } from '../../src/runtime/model/onnxAdapter';
 
 const close = (got: ArrayLike<number>, want: readonly number[], what: string, tol = 1e-6) => {

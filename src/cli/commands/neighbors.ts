@@ -1,6 +1,6 @@
 import { parseDictionary } from '../../core/csv/parse';
 import { uniqueTerms, termKey } from '../../core/dictionary';
-import { VectorMatrix, topK } from '../../core/vectors';
+import { KnnIndex } from '../../core/knn';
 import { formatCosine } from '../../core/scoring';
 import { CliError } from '../errors';
 import { writeHuman } from '../output';
@@ -36,11 +36,10 @@ export async function runNeighbors(positionals: string[], values: Record<string,
   const engine = await openEngine(values.model);
   try {
     const [query, ...vectors] = await engine.embed([term, ...vocab]);
-    const matrix = new VectorMatrix(engine.dimension, vectors.length);
-    for (const v of vectors) matrix.add(v);
+    const index = KnnIndex.of(vectors, engine.dimension);
     const self = termKey(term);
     const exclude = new Set(vocab.flatMap((t, i) => (termKey(t) === self ? [i] : [])));
-    const hits = topK(matrix, query, k, exclude);
+    const hits = index.search(query, k, exclude);
     if (values.json) {
       const out = { term, model: engine.id, k, neighbors: hits.map((h) => ({ term: vocab[h.index], cosine: round(h.score) })) };
       process.stdout.write(JSON.stringify(out, null, 2) + '\n');

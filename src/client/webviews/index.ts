@@ -14,14 +14,14 @@ import { TABLE_VIEW_TYPE, TableEditorProvider } from './tableEditor';
 
 export { HEATMAP_VIEW_TYPE, REPORT_VIEW_TYPE, TABLE_VIEW_TYPE };
 
-/** Command ids this module registers (listed in package.json `contributes.commands`). */
-export const WebviewCommands = {
-  openAsTable: 'synonymLens.openAsTable',
-  showHeatmap: 'synonymLens.showHeatmap',
-  showReport: 'synonymLens.showReport',
-} as const;
+/** The webview commands' handlers; src/client/commands.ts registers them with the others. */
+export interface WebviewCommandHandlers {
+  openAsTable(uri?: vscode.Uri): Thenable<unknown> | undefined;
+  showHeatmap(arg?: ShowHeatmapCommandArgs | vscode.Uri): Thenable<unknown>;
+  showReport(arg?: EvaluationReport | string | vscode.Uri): Thenable<unknown>;
+}
 
-export function registerWebviews(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): void {
+export function registerWebviews(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): WebviewCommandHandlers {
   const { extensionUri } = context;
   const heatmaps = new HeatmapPanels(extensionUri, getClient);
   const reports = new ReportPanels(extensionUri);
@@ -43,19 +43,17 @@ export function registerWebviews(context: vscode.ExtensionContext, getClient: ()
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: unknown) => reports.restore(panel, state as ReportState | undefined),
     }),
-    vscode.commands.registerCommand(WebviewCommands.openAsTable, (uri?: vscode.Uri) => {
+  );
+  return {
+    openAsTable: (uri) => {
       const target = uri instanceof vscode.Uri ? uri : activeDictionaryUri();
       if (!target) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a synonym dictionary (CSV) first.'));
-        return;
+        return undefined;
       }
       return vscode.commands.executeCommand('vscode.openWith', target, TABLE_VIEW_TYPE).then(undefined, reportFailure(vscode.l10n.t('Open as Table')));
-    }),
-    vscode.commands.registerCommand(WebviewCommands.showHeatmap, (arg?: ShowHeatmapCommandArgs | vscode.Uri) =>
-      heatmaps.show(arg).then(undefined, reportFailure(vscode.l10n.t('Show Similarity Heatmap'))),
-    ),
-    vscode.commands.registerCommand(WebviewCommands.showReport, (arg?: EvaluationReport | string | vscode.Uri) =>
-      reports.show(arg).then(undefined, reportFailure(vscode.l10n.t('Show Evaluation Report'))),
-    ),
-  );
+    },
+    showHeatmap: (arg) => heatmaps.show(arg).then(undefined, reportFailure(vscode.l10n.t('Show Similarity Heatmap'))),
+    showReport: (arg) => reports.show(arg).then(undefined, reportFailure(vscode.l10n.t('Show Evaluation Report'))),
+  };
 }

@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { UnsafeEditError, type TextEdit } from '../../core/csv';
+import { Commands } from '../../shared/commands';
 import { PairScoresRequest } from '../../shared/protocol';
 import type { FromTableMessage, ToTableMessage } from '../../shared/webviewProtocol';
 import { Channel, errorText, isInt, isMessage, isStringArray, revealInTextEditor, setHtml, toRange, webviewOptions } from './common';
@@ -153,7 +154,7 @@ class TableSession implements vscode.Disposable {
         return;
       case 'openHeatmap':
         void vscode.commands
-          .executeCommand('synonymLens.showHeatmap', { uri: this.document.uri.toString(), term: msg.term, terms: isStringArray(msg.terms) ? msg.terms : undefined })
+          .executeCommand(Commands.showHeatmap, { uri: this.document.uri.toString(), term: msg.term, terms: isStringArray(msg.terms) ? msg.terms : undefined })
           .then(undefined, (e: unknown) => this.showError(e));
         return;
     }

@@ -29,20 +29,114 @@ export interface LexiconConfig {
   readonly maxWordLength: number;
 }
 
-/** Word list of the lexicon: word → row. */
-export type LexiconVocabulary = ReadonlyMap<string, number>;
+/** Word list of the lexicon: word → row (what lookups need of it). */
+export interface LexiconVocabulary {
+  get(word: string): number | undefined;
+  has(word: string): boolean;
+  readonly size: number;
+}
 
 /**
  * Parses `lexicon.txt`: line r lists the words of row r separated by tabs (headwords with the same
- * senses, e.g. simplified and traditional forms, share a row).
+ * senses, e.g. simplified and traditional forms, share a row). A word listed twice belongs to its
+ * last row.
  */
-export function parseLexiconVocabulary(text: string, rows: number): Map<string, number> {
-  const lines = text.split('\n');
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  if (lines.length !== rows) throw new Error(`lexicon.txt has ${lines.length} lines, config.json says ${rows} rows`);
-  const vocab = new Map<string, number>();
-  for (let i = 0; i < lines.length; i++) for (const w of lines[i]!.split('\t')) if (w) vocab.set(w, i);
-  return vocab;
+export function parseLexiconVocabulary(text: string, rows: number): LexiconVocabulary {
+  return new LexiconTable(text, rows);
+}
+
+/**
+ * The vocabulary as an open-addressing hash table over offsets into `lexicon.txt`'s text: no
+ * string per word and no Map entry, so the model loads in a fraction of the time a Map of its
+ * 234,000 words takes to build (docs/models.md). Words are compared in place (`startsWith`).
+ */
+class LexiconTable implements LexiconVocabulary {
+  private readonly start: Int32Array;
+  private readonly length: Int32Array;
+  private readonly row: Int32Array;
+  /** Slot → word index + 1 (0: empty); the capacity is a power of two, at least twice the words. */
+  private readonly slots: Int32Array;
+  private readonly mask: number;
+  private words = 0;
+
+  constructor(
+    private readonly text: string,
+    rows: number,
+  ) {
+    let lines = 0;
+    let tabs = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) lines++;
+      else if (c === 9) tabs++;
+    }
+    if (text.length > 0 && text.charCodeAt(text.length - 1) !== 10) lines++;
+    if (lines !== rows) throw new Error(`lexicon.txt has ${lines} lines, config.json says ${rows} rows`);
+    const most = lines + tabs;
+    this.start = new Int32Array(most);
+    this.length = new Int32Array(most);
+    this.row = new Int32Array(most);
+    let capacity = 16;
+    while (capacity < 2 * most) capacity *= 2;
+    this.slots = new Int32Array(capacity);
+    this.mask = capacity - 1;
+    let r = 0;
+    let from = 0;
+    for (let i = 0; i <= text.length; i++) {
+      const c = i < text.length ? text.charCodeAt(i) : 10;
+      if (c !== 10 && c !== 9) continue;
+      if (i > from) this.insert(from, i - from, r);
+      from = i + 1;
+      if (c === 10) {
+        r++;
+        if (i + 1 >= text.length) break;
+      }
+    }
+  }
+
+  get size(): number {
+    return this.words;
+  }
+
+  has(word: string): boolean {
+    return this.find(word) >= 0;
+  }
+
+  get(word: string): number | undefined {
+    const w = this.find(word);
+    return w < 0 ? undefined : this.row[w];
+  }
+
+  /** The index of `word`, or −1. */
+  private find(word: string): number {
+    let h = 0x811c9dc5;
+    for (let k = 0; k < word.length; k++) h = Math.imul(h ^ word.charCodeAt(k), 0x01000193);
+    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+      const w = this.slots[slot]! - 1;
+      if (w < 0) return -1;
+      if (this.length[w] === word.length && this.text.startsWith(word, this.start[w]!)) return w;
+    }
+  }
+
+  private insert(start: number, length: number, row: number): void {
+    const text = this.text;
+    let h = 0x811c9dc5;
+    for (let k = start; k < start + length; k++) h = Math.imul(h ^ text.charCodeAt(k), 0x01000193);
+    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+      const w = this.slots[slot]! - 1;
+      if (w < 0) {
+        this.start[this.words] = start;
+        this.length[this.words] = length;
+        this.row[this.words] = row;
+        this.slots[slot] = ++this.words;
+        return;
+      }
+      if (this.length[w] === length && text.startsWith(text.slice(start, start + length), this.start[w]!)) {
+        this.row[w] = row; // listed again: its last row, as a map would keep it
+        return;
+      }
+    }
+  }
 }
 
 /** `lexicon.txt` text for rows of words (the inverse of `parseLexiconVocabulary`). */

@@ -10,7 +10,8 @@
  * - `counterfit`: Mrkšić et al. 2016, "Counter-fitting Word Vectors to Linguistic Constraints".
  */
 import { termKey } from '../dictionary';
-import { topK, VectorMatrix } from '../vectors';
+import { KnnIndex } from '../knn';
+import { dot } from '../vectors';
 import type { TextPair } from './types';
 
 export const ADJUST_METHODS = ['seed', 'retrofit', 'counterfit'] as const;
@@ -215,22 +216,17 @@ function counterfit(ix: Indexed, options: CounterfitOptions = {}): Set<number> {
   const moved = ix.moved;
   for (const r of moved) normalizeInPlace(ix.vectors[r]!);
 
-  const dotRows = (a: Float32Array, b: Float32Array) => {
-    let s = 0;
-    for (let d = 0; d < dim; d++) s += a[d]! * b[d]!;
-    return s;
-  };
   // Original neighbourhoods of moved terms, with their original distances. Pairs the dictionary
   // judges explicitly are left out: preserving them would cancel the attract/repel terms.
   const judged = new Set(ix.pairs.flatMap(({ i, j }) => [i * n + j, j * n + i]));
   const neighbourhood: { i: number; j: number; d0: number }[] = [];
-  // The nearest `maxNeighbours` by exact top-k (vectors.ts: an int8 + SIMD prefilter, then exact
+  // The nearest `maxNeighbours` by exact top-k (core/knn: an int8 + SIMD prefilter, then exact
   // re-scoring), then the radius: the same neighbours as a full scan, without n² dot products.
-  const original = n > 0 ? VectorMatrix.from(ix.vectors, dim) : undefined;
+  const original = n > 0 ? KnnIndex.of(ix.vectors, dim) : undefined;
   for (const i of [...moved].sort((x, y) => x - y)) {
-    const hits = topK(original!, ix.vectors[i]!, maxNeighbours, (j) => j === i || judged.has(i * n + j));
+    const hits = original!.search(ix.vectors[i]!, maxNeighbours, (j) => j === i || judged.has(i * n + j));
     for (const { index: j } of hits) {
-      const d0 = 1 - dotRows(ix.vectors[i]!, ix.vectors[j]!);
+      const d0 = 1 - dot(ix.vectors[i]!, ix.vectors[j]!);
       if (d0 <= rho) neighbourhood.push({ i, j, d0 });
     }
   }
@@ -247,7 +243,7 @@ function counterfit(ix: Indexed, options: CounterfitOptions = {}): Set<number> {
   for (let it = 0; it < iterations; it++) {
     for (const g of grad.values()) g.fill(0);
     for (const { i, j, label } of ix.pairs) {
-      const dist = 1 - dotRows(ix.vectors[i]!, ix.vectors[j]!);
+      const dist = 1 - dot(ix.vectors[i]!, ix.vectors[j]!);
       if (label === 0 && delta - dist > 0) {
         // ∂/∂u τ(δ − 1 + u·w) = w: descending pushes u away from w.
         addGrad(i, j, k1);
@@ -259,7 +255,7 @@ function counterfit(ix: Indexed, options: CounterfitOptions = {}): Set<number> {
       }
     }
     for (const { i, j, d0 } of neighbourhood) {
-      const dist = 1 - dotRows(ix.vectors[i]!, ix.vectors[j]!);
+      const dist = 1 - dot(ix.vectors[i]!, ix.vectors[j]!);
       if (dist - d0 > 0) {
         addGrad(i, j, -k3);
         addGrad(j, i, -k3);

@@ -67,7 +67,7 @@ export interface RetrievalResult {
  * Exact retrieval metrics. `vectors[i]` are L2-normalised (so dot = cosine); `relevant` maps a query
  * row to the rows of its synonyms (other rows). Each query is ranked against every other row;
  * a relevant row's rank is 1 + the rows scoring higher + the rows scoring equal with a lower index
- * (the same tie order as `topK`). recall@k of a query = share of its relevant rows with rank ≤ k.
+ * (the same tie order as `KnnIndex.search`). recall@k of a query = share of its relevant rows with rank ≤ k.
  */
 export function retrievalMetrics(vectors: readonly Float32Array[], relevant: ReadonlyMap<number, readonly number[]>): RetrievalResult {
   let queries = 0;

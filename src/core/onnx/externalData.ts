@@ -8,7 +8,8 @@
  * are concatenated), so onnxruntime reads one graph with all initializers. Only the external
  * TensorProtos are encoded here (field numbers from onnx.proto).
  */
-import { encodeModel, encodeUtf8, ONNX_DATA_TYPE, type ModelSpec, type TensorSpec } from './writer';
+import { encodeModel, ONNX_DATA_TYPE, type ModelSpec, type TensorSpec } from './writer';
+import { encodeUtf8 } from '../utf8';
 
 /** Result of `encodeModelWithExternalData`: the `.onnx` bytes and the external data file's bytes. */
 export interface ExternalDataModel {

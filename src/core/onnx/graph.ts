@@ -7,8 +7,9 @@
  *
  * Field numbers are those of onnx/onnx.proto. Subgraphs of control-flow nodes are not visited.
  */
-import { concat, decodeUtf8, fields, lengthDelimited, mapGraphFields } from './reader';
-import { encodeModel, encodeUtf8, type NodeSpec, type TensorSpec } from './writer';
+import { concat, fields, lengthDelimited, mapGraphFields } from './reader';
+import { encodeModel, type NodeSpec, type TensorSpec } from './writer';
+import { decodeUtf8, encodeUtf8 } from '../utf8';
 
 /** An integer or integer-list attribute (the only kinds the rewrites read). */
 export type IntAttribute = { readonly kind: 'int'; readonly value: number } | { readonly kind: 'ints'; readonly value: readonly number[] };

@@ -10,7 +10,7 @@
  * (externalData.ts and `appendToGraph` rely on this). The reader merges them the same way.
  * Field numbers are those of onnx/onnx.proto.
  */
-import { encodeUtf8 } from './writer';
+import { decodeUtf8, encodeUtf8 } from '../utf8';
 
 /** One field of a message: a varint (wire 0) or a byte range (wire 2); fixed-size fields are skipped over. */
 export interface Field {
@@ -64,23 +64,6 @@ export function* fields(buf: Uint8Array, start: number, end: number): Generator<
   if (pos !== end) throw new Error('truncated protobuf message');
 }
 
-/** UTF-8 decoding without TextDecoder (core has no DOM or Node types). */
-export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  let out = '';
-  for (let i = start; i < end; ) {
-    const b = bytes[i]!;
-    let cp: number;
-    let n: number;
-    if (b < 0x80) [cp, n] = [b, 1];
-    else if (b >= 0xf0) [cp, n] = [b & 0x07, 4];
-    else if (b >= 0xe0) [cp, n] = [b & 0x0f, 3];
-    else [cp, n] = [b & 0x1f, 2];
-    for (let k = 1; k < n; k++) cp = (cp << 6) | (bytes[i + k]! & 0x3f);
-    out += String.fromCodePoint(cp);
-    i += n;
-  }
-  return out;
-}
 
 /** A graph input or output: its name, element type (TensorProto.DataType; 0 if not a tensor) and rank if declared. */
 export interface OnnxValueInfo {

@@ -6,6 +6,7 @@
  * Field numbers are those of onnx/onnx.proto (proto2). Repeated scalars are written unpacked, as
  * the reference implementation does; initializers carry `raw_data` in little-endian order.
  */
+import { encodeUtf8 } from '../utf8';
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -163,25 +164,6 @@ const WIRE_VARINT = 0;
 const WIRE_LEN = 2;
 const WIRE_FIXED32 = 5;
 
-/** UTF-8 bytes of `s` (lone surrogates become U+FFFD). Core has no TextEncoder. */
-export function encodeUtf8(s: string): Uint8Array {
-  const bytes: number[] = [];
-  for (let k = 0; k < s.length; k++) {
-    let cp = s.charCodeAt(k);
-    if (cp >= 0xd800 && cp <= 0xdbff && k + 1 < s.length) {
-      const lo = s.charCodeAt(k + 1);
-      if (lo >= 0xdc00 && lo <= 0xdfff) {
-        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-        k++;
-      } else cp = 0xfffd;
-    } else if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
-    if (cp < 0x80) bytes.push(cp);
-    else if (cp < 0x800) bytes.push(0xc0 | (cp >> 6), 0x80 | (cp & 0x3f));
-    else if (cp < 0x10000) bytes.push(0xe0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-    else bytes.push(0xf0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3f), 0x80 | ((cp >> 6) & 0x3f), 0x80 | (cp & 0x3f));
-  }
-  return Uint8Array.from(bytes);
-}
 
 /**
  * Accumulates a message as a list of byte chunks, so nesting (which needs each sub-message's

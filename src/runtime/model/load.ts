@@ -165,20 +165,24 @@ async function loadFolder(dir: string, options: LoadEngineOptions, idOf: (cfg: C
   }
 
   const modelPath = path.join(dir, 'model.onnx');
+  const lexiconPath = path.join(dir, 'lexicon.txt');
+  // Both files are read at once (v2's 2 MB lexicon beside its 37 MB graph).
+  const reading = readFile(modelPath);
+  const readingWords = config.lexicon ? readFile(lexiconPath, 'utf8') : undefined;
+  readingWords?.catch(() => undefined); // awaited below; not an unhandled rejection if the model fails first
   let modelBytes: Uint8Array;
   try {
-    modelBytes = await readFile(modelPath);
+    modelBytes = await reading;
   } catch (err) {
     throw fileError(modelPath, err);
   }
   if (modelBytes.length === 0) throw new ModelLoadError('not-onnx', 'onnxEmpty', modelPath);
 
   let lexicon: LexiconVocabulary | undefined;
-  if (config.lexicon) {
-    const lexiconPath = path.join(dir, 'lexicon.txt');
+  if (config.lexicon && readingWords) {
     let words: string;
     try {
-      words = await readFile(lexiconPath, 'utf8');
+      words = await readingWords;
     } catch {
       throw new ModelLoadError('missing-file', 'modelFileNotFound', lexiconPath);
     }

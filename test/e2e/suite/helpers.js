@@ -30,7 +30,14 @@ function waitForDiagnostics(uri, predicate, ms = 60000) {
   });
 }
 
-/** Resolves once `event` fires with a value satisfying `predicate` (or rejects after `ms`). */
+/**
+ * Resolves once `event` fires with a value satisfying `predicate` (or rejects after `ms`).
+ * @template T
+ * @param {import('vscode').Event<T>} event
+ * @param {(value: T) => boolean} [predicate]
+ * @param {number} [ms]
+ * @returns {Promise<T>}
+ */
 function waitForEvent(event, predicate = () => true, ms = 30000) {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -80,7 +80,7 @@ test('a diagnostic code link opens the shipped docs rendered, at the code\'s sec
   const isPreview = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).some((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType));
   const opened = isPreview() ? Promise.resolve() : waitForEvent(vscode.window.tabGroups.onDidChangeTabs, isPreview, 20000);
   // What clicking the link runs (the command URI's path with its JSON arguments).
-  await vscode.commands.executeCommand(target.path, ...JSON.parse(decodeURIComponent(target.query)));
+  await vscode.commands.executeCommand('synonymLens.openDocs', ...JSON.parse(decodeURIComponent(target.query)));
   await opened;
   assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.path.endsWith('/docs/diagnostics.md') && vscode.window.visibleTextEditors.some((e) => e.document === d)), 'the raw Markdown is not opened in an editor');
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
@@ -107,7 +107,7 @@ test('inlay hints show similarities', async () => {
   const document = await openSample();
   await serverDiagnostics(document);
   const whole = new vscode.Range(0, 0, document.lineCount, 0);
-  const hints = await vscode.commands.executeCommand('vscode.executeInlayHintProvider', document.uri, whole);
+  const hints = /** @type {import('vscode').InlayHint[]} */ (await vscode.commands.executeCommand('vscode.executeInlayHintProvider', document.uri, whole));
   assert.ok(hints.length > 0, 'no inlay hints');
   assert.ok(hints.some((h) => /\d/.test(hintLabel(h))), `no hint carries a number: ${hints.slice(0, 5).map(hintLabel).join(' | ')}`);
 }, { timeout: SERVER_TIMEOUT + 10000 });
@@ -134,7 +134,7 @@ test('a code action edits the document', async () => {
   const version = document.version;
   let applied;
   for (const d of diagnostics) {
-    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, d.range);
+    const actions = /** @type {import('vscode').CodeAction[]} */ (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', document.uri, d.range));
     const action = (actions || []).find((a) => a.edit) ?? (actions || []).find((a) => a.command);
     if (!action) continue;
     if (action.edit) assert.ok(await vscode.workspace.applyEdit(action.edit), `applyEdit failed for "${action.title}"`);
@@ -203,7 +203,7 @@ test('Fine-tune Model runs to completion on the sample, and "Use this model" cha
     assert.ok(commands.includes(id), `command ${id} missing`);
   }
   const before = diagnosticsKey(vscode.languages.getDiagnostics(document.uri));
-  const result = await vscode.commands.executeCommand('synonymLens.fineTune', { uri: document.uri.toString(), epochs: 10 });
+  const result = /** @type {import('../../../src/shared/protocol').FineTuneResult | undefined} */ (await vscode.commands.executeCommand('synonymLens.fineTune', { uri: document.uri.toString(), epochs: 10 }));
   assert.ok(result && result.modelDir, 'Fine-tune Model returned no result (failed or cancelled)');
   for (const f of ['model.onnx', 'config.json', 'report.json', 'report.md']) assert.ok(fs.existsSync(path.join(result.modelDir, f)), `${f} missing`);
   assert.ok(result.report.before.n > 0 && result.report.after.n > 0, 'no held-out evaluation');
@@ -226,6 +226,21 @@ test('Fine-tune Model runs to completion on the sample, and "Use this model" cha
   }
   await waitForEvent(api.onDidChangeModelStatus, (t) => /^Ready · (.* · )?model builtin:/.test(t), SERVER_TIMEOUT);
 }, { timeout: 3 * SERVER_TIMEOUT });
+
+test('Convert Dictionary writes the sample as a Solr synonyms.txt that opens as a Solr dictionary; the source is untouched', async () => {
+  const source = await sampleUri();
+  const before = await vscode.workspace.fs.readFile(source);
+  const target = vscode.Uri.joinPath(source, '..', 'converted-e2e.synonyms.txt');
+  const written = await vscode.commands.executeCommand('synonymLens.convertDictionary', { uri: source, to: 'solr', target });
+  assert.ok(written, 'the command returned no target');
+  assert.strictEqual(written.toString(), target.toString());
+  const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(target));
+  assert.match(text, /^普拉多, 霸道SUV$/m, text.slice(0, 200));
+  const doc = await vscode.workspace.openTextDocument(target);
+  assert.strictEqual(doc.languageId, 'synonym-solr');
+  assert.deepStrictEqual(await vscode.workspace.fs.readFile(source), before, 'the source dictionary changed');
+  await vscode.workspace.fs.delete(target);
+}, { timeout: SERVER_TIMEOUT });
 
 test('a Solr synonyms.txt opens as its own language: Lucene-worded errors on the exact range, model diagnostics and a hover on a term', async () => {
   const folder = vscode.workspace.workspaceFolders[0].uri;
@@ -254,7 +269,7 @@ test('Evaluate Model and Export Synonyms… work on the sample', async () => {
   const path = require('path');
   const document = await openSample();
   await serverDiagnostics(document);
-  const evaluation = await vscode.commands.executeCommand('synonymLens.evaluate', { uri: document.uri.toString() });
+  const evaluation = /** @type {import('../../../src/shared/protocol').EvaluateResult | undefined} */ (await vscode.commands.executeCommand('synonymLens.evaluate', { uri: document.uri.toString() }));
   assert.ok(evaluation && evaluation.evaluation.n > 0, 'no evaluation');
   assert.match(evaluation.modelId, /^builtin:/);
   const target = path.join(vscode.workspace.workspaceFolders[0].uri.fsPath, 'cars.solr.txt');
@@ -262,6 +277,38 @@ test('Evaluate Model and Export Synonyms… work on the sample', async () => {
   assert.ok(written, 'nothing exported');
   assert.match(fs.readFileSync(target, 'utf8'), /^# Synonyms exported by Synonym Lens/);
 }, { timeout: 2 * SERVER_TIMEOUT });
+
+test('Adjust Vectors writes a model folder over the current model, moving only dictionary terms', async () => {
+  const fs = require('fs');
+  const path = require('path');
+  const document = await openSample();
+  await serverDiagnostics(document);
+  const result = /** @type {import('../../../src/shared/protocol').AdjustVectorsResult | undefined} */ (await vscode.commands.executeCommand('synonymLens.adjustVectors', { uri: document.uri.toString(), method: 'retrofit' }));
+  assert.ok(result && result.modelDir, 'Adjust Vectors returned no result (failed or cancelled)');
+  assert.strictEqual(result.method, 'retrofit');
+  assert.match(result.baseModelId, /^builtin:/);
+  assert.ok(result.movedTerms > 0 && result.movedTerms <= result.terms, `moved ${result.movedTerms} of ${result.terms}`);
+  const folder = vscode.workspace.workspaceFolders[0].uri.fsPath;
+  assert.ok(result.modelDir.startsWith(path.join(folder, '.synonym-lens', 'models') + path.sep), result.modelDir);
+  assert.ok(fs.readdirSync(result.modelDir).length > 0, `${result.modelDir} is empty`);
+}, { timeout: 2 * SERVER_TIMEOUT });
+
+test('Open Sample opens the workspace copy of the sample and keeps its bytes', async () => {
+  const fs = require('fs');
+  const uri = await sampleUri();
+  const bytes = fs.readFileSync(uri.fsPath);
+  const opened = await vscode.commands.executeCommand('synonymLens.openSample');
+  assert.ok(opened, 'Open Sample returned no document');
+  assert.strictEqual(opened.toString(), uri.toString());
+  assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
+  assert.strictEqual(vscode.window.activeTextEditor.document.languageId, 'synonym-csv');
+  assert.ok(fs.readFileSync(uri.fsPath).equals(bytes), 'the existing copy was rewritten');
+  const column = vscode.window.activeTextEditor.viewColumn;
+  const beside = await vscode.commands.executeCommand('synonymLens.openSample', { beside: true });
+  assert.strictEqual(beside.toString(), uri.toString());
+  assert.notStrictEqual(vscode.window.activeTextEditor.viewColumn, column, '{ beside: true } opened it in the same column');
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+});
 
 // The webviews' tests run in the same extension host, after the ones above.
 require('./webviews');

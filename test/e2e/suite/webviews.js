@@ -50,7 +50,7 @@ async function afterTabs(action, find, what, ms = 30000) {
 
 function describeTabs() {
   return JSON.stringify(
-    allTabs().map((t) => `${t.label} [${t.input ? `${t.input.constructor.name}${t.input.viewType ? ` ${t.input.viewType}` : ''}` : 'no input'}]`),
+    allTabs().map((t) => `${t.label} [${t.input ? `${t.input.constructor.name}${t.input instanceof vscode.TabInputWebview ? ` ${t.input.viewType}` : ''}` : 'no input'}]`),
   );
 }
 
@@ -140,9 +140,10 @@ test('webviews: Evaluate Model and Fine-tune Model open the evaluation report; "
   const uri = await sampleUri();
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document);
+  /** @type {import('../../../src/shared/protocol').EvaluateResult | undefined} */
   let evaluated;
   const evaluation = await afterTabs(
-    async () => (evaluated = await vscode.commands.executeCommand('synonymLens.evaluate', { uri: uri.toString() })),
+    async () => (evaluated = /** @type {import('../../../src/shared/protocol').EvaluateResult | undefined} */ (await vscode.commands.executeCommand('synonymLens.evaluate', { uri: uri.toString() }))),
     () => webviewTabs(REPORT_VIEW_TYPE),
     'the report of Evaluate Model',
     SERVER_TIMEOUT,
@@ -153,9 +154,10 @@ test('webviews: Evaluate Model and Fine-tune Model open the evaluation report; "
   await closeAll();
 
   await vscode.window.showTextDocument(document);
+  /** @type {import('../../../src/shared/protocol').FineTuneResult | undefined} */
   let result;
   const reports = await afterTabs(
-    async () => (result = await vscode.commands.executeCommand('synonymLens.fineTune', { uri: uri.toString(), epochs: 2 })),
+    async () => (result = /** @type {import('../../../src/shared/protocol').FineTuneResult | undefined} */ (await vscode.commands.executeCommand('synonymLens.fineTune', { uri: uri.toString(), epochs: 2 }))),
     () => webviewTabs(REPORT_VIEW_TYPE),
     'the report of Fine-tune Model',
     SERVER_TIMEOUT,

@@ -1,0 +1,157 @@
+/**
+ * One diagnostics job of one document version: re-parses, publishes structural diagnostics at
+ * once, then — when the model is ready — embeds only the terms without vectors and publishes the
+ * similarity diagnostics. The job checks its document version after every await; stale results
+ * are dropped. When it runs is src/server/diagnosticsScheduler.ts's business.
+ */
+import * as l10n from '@vscode/l10n';
+import * as path from 'node:path';
+import type { Diagnostic } from 'vscode-languageserver/node';
+import { thresholdsFor } from '../shared/settings';
+import { type CancelSource, isCancellation } from './cancellation';
+import type { ServerContext } from './context';
+import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
+import type { Analysis } from './documents';
+import type { ModelEntry } from './models';
+import { fsPath } from './uris';
+import type { VectorStore } from './vocabulary';
+import type { VocabularyFiles } from './vocabularyFiles';
+
+/** Up to this many new terms are embedded before the first publish of a version (one engine batch). */
+const FEW_TERMS = 256;
+/** Embedding batches at least this large report work-done progress. */
+const PROGRESS_MIN_TERMS = 5000;
+
+/**
+ * The job function the scheduler runs for a document (never rejects). `reschedule` asks for a new
+ * job of a document (when the model it waits for becomes ready while the previous one serves it).
+ */
+export function diagnosticsJob(
+  ctx: ServerContext,
+  vocabulary: VocabularyFiles<ModelEntry>,
+  reschedule: (uri: string) => void,
+): (uri: string, job: CancelSource) => Promise<void> {
+  const { connection, documents } = ctx;
+
+  /**
+   * Moves the document's terms into the vocabulary of its current model: the terms that came and
+   * went since the last time when the store already holds this document, all of them otherwise.
+   */
+  function attachTerms(uri: string, a: Analysis, entry: ModelEntry): void {
+    const st = ctx.state(uri);
+    if (st.spec && st.spec !== entry.spec) ctx.host.peek(st.spec)?.store?.removeSource(uri);
+    const store = entry.store;
+    if (!store) return;
+    const delta = a.index.storeDelta.take();
+    if (st.synced?.store === store && st.synced.index === a.index && store.hasSource(uri)) {
+      store.updateSource(uri, delta.added, delta.removed);
+    } else {
+      store.setSource(uri, new Set(a.terms));
+      st.synced = { store, index: a.index };
+    }
+    st.spec = entry.spec;
+  }
+
+  /** Embeds missing terms; a big batch shows server-created work-done progress. */
+  async function embedWithProgress(store: VectorStore, terms: Iterable<string>, job: CancelSource, uri: string): Promise<void> {
+    const missing = store.missing(terms);
+    if (missing.length < PROGRESS_MIN_TERMS || !ctx.support.workDoneProgress) return store.ensure(missing, job);
+    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
+    if (!progress) return store.ensure(missing, job);
+    try {
+      progress.begin('Synonym Lens', 0, l10n.t('Embedding {0} terms of {1}', missing.length, path.basename(fsPath(uri) ?? uri)), false);
+      let last = 0;
+      await store.ensure(missing, job, (done, total) => {
+        const pct = Math.floor((done / total) * 100);
+        if (pct > last) progress.report((last = pct), l10n.t('{0} / {1} terms', done, total));
+      });
+    } finally {
+      progress.done();
+    }
+  }
+
+  return async (uri, job) => {
+    const doc = documents.get(uri);
+    if (!doc) return;
+    const version = doc.version;
+    const stale = () => job.isCancellationRequested || documents.get(uri)?.version !== version;
+    const publish = (diagnostics: Diagnostic[]) => {
+      if (!stale()) void connection.sendDiagnostics({ uri, version, diagnostics }).catch(() => undefined);
+    };
+    try {
+      const s = await ctx.settings.get(uri);
+      if (stale()) return;
+      const a = ctx.currentAnalysis(uri)!;
+      if (!s.diagnostics.enabled) {
+        publish([]);
+        return;
+      }
+      const { wanted, entry } = ctx.servingEntry(s, uri);
+      if (entry !== wanted) {
+        // Served by the previous model meanwhile; switch once the new one is ready.
+        wanted.ready.then(() => reschedule(uri), () => undefined);
+      }
+      const switched = ctx.states.get(uri)?.spec !== undefined && ctx.states.get(uri)?.spec !== entry.spec;
+      attachTerms(uri, a, entry);
+      if (switched) void ctx.releaseUnused().catch(() => undefined);
+      const structural = structuralDiagnostics(a, s);
+      const t = thresholdsFor(s, entry.modelId);
+      if (entry.state === 'ready') {
+        const missing = termsToEmbed(a, entry.store!);
+        if (missing.length <= FEW_TERMS) {
+          // Typing adds a term or two: embedding them takes milliseconds, so publish once, complete,
+          // rather than a partial set that flickers the edited row's warning off and on.
+          await entry.store!.ensure(missing, job);
+          if (stale()) return;
+          allEmbedded(a, entry.store!);
+          publish(structural.concat(modelDiagnostics(a, s, entry, t).diagnostics));
+          if (entry === wanted) ctx.host.notify(entry);
+          void vocabulary.load(entry, s.vocabularyFiles, ctx.baseFolder(uri));
+          return;
+        }
+        publish(structural.concat(modelDiagnostics(a, s, entry, t).diagnostics));
+      } else {
+        publish(structural);
+      }
+      await untilReadyOrCancelled(entry, job);
+      if (stale() || entry.state !== 'ready') return;
+      attachTerms(uri, a, entry);
+      await embedWithProgress(entry.store!, a.terms, job, uri);
+      if (stale()) return;
+      allEmbedded(a, entry.store!);
+      const m = modelDiagnostics(a, s, entry, thresholdsFor(s, entry.modelId));
+      publish(structural.concat(m.diagnostics));
+      if (entry === wanted) ctx.host.notify(entry);
+      if (ctx.support.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
+      void vocabulary.load(entry, s.vocabularyFiles, ctx.baseFolder(uri));
+    } catch (e) {
+      if (!isCancellation(e)) connection.console.error(`Diagnostics of ${uri} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  };
+}
+
+/**
+ * The document's terms without a vector in `store`. After a complete check against the same
+ * store only the terms added since need looking at (a store never drops a term a document holds).
+ */
+function termsToEmbed(a: Analysis, store: VectorStore): string[] {
+  return store.missing(a.index.embeddedIn === store ? a.index.unembedded : a.terms);
+}
+
+/** Records that every term of the document (the current version) has a vector in `store`. */
+function allEmbedded(a: Analysis, store: VectorStore): void {
+  a.index.embeddedIn = store;
+  a.index.unembedded.clear();
+}
+
+/** Resolves when the model is ready or failed, or when the job is cancelled (never rejects). */
+function untilReadyOrCancelled(entry: ModelEntry, job: CancelSource): Promise<void> {
+  if (entry.state !== 'loading') return Promise.resolve();
+  return new Promise((resolve) => {
+    job.onCancel(resolve);
+    entry.ready.then(
+      () => resolve(),
+      () => resolve(),
+    );
+  });
+}

@@ -1,0 +1,146 @@
+/**
+ * `KnnIndex.search` over large indexes takes the int8 prefilter with exact re-scoring; its results
+ * must be the plain scan's exactly (indices, order and scores), whatever the data; the heap.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dot, dotAt, normalize } from '../../src/core/vectors';
+import { BestK } from '../../src/core/knn/heap';
+import { KnnIndex, PREFILTER_MIN_ROWS } from '../../src/core/knn';
+import { Random } from '../../src/core/random';
+
+/** The plain scan's answer: every row scored as the index scores it (core's dotAt), sorted. */
+function brute(m: KnnIndex, q: Float32Array, k: number, skip: (i: number) => boolean = () => false) {
+  const data = m.data;
+  const hits: { index: number; score: number }[] = [];
+  for (let r = 0; r < m.rows; r++) {
+    if (skip(r)) continue;
+    hits.push({ index: r, score: dotAt(data, r * m.dim, q, 0, m.dim) });
+  }
+  return hits.sort((a, b) => b.score - a.score || a.index - b.index).slice(0, k);
+}
+
+/** Clustered unit vectors (near neighbours exist, as with real embeddings), some duplicated. */
+function clustered(rnd: Random, rows: number, dim: number): KnnIndex {
+  const m = new KnnIndex(dim, 8);
+  const centres = Array.from({ length: 40 }, () => rnd.fillNormal(new Float32Array(dim)));
+  for (let r = 0; r < rows; r++) {
+    if (r % 97 === 5) {
+      m.add(m.row(r - 1).slice()); // an exact duplicate: a tie
+      continue;
+    }
+    const v = rnd.fillNormal(new Float32Array(dim));
+    const c = centres[r % centres.length]!;
+    for (let i = 0; i < dim; i++) v[i] = v[i]! * 0.4 + c[i]!;
+    normalize(v);
+    m.add(v);
+  }
+  return m;
+}
+
+test('prefiltered search equals the plain scan: dims 128, 7, 33 and 300; k 1, 10, 200', () => {
+  const rnd = new Random(11);
+  for (const dim of [128, 7, 33, 300]) {
+    const m = clustered(rnd, PREFILTER_MIN_ROWS + 1500, dim);
+    for (const k of [1, 10, 200]) {
+      for (let t = 0; t < 5; t++) {
+        const q = m.row(rnd.nextInt(m.rows)).slice();
+        assert.deepEqual(m.search(q, k), brute(m, q, k), `dim ${dim}, k ${k}`);
+      }
+    }
+  }
+});
+
+test('prefiltered search: exclusions (set and predicate), ties, k beyond the rows left', () => {
+  const rnd = new Random(5);
+  const m = clustered(rnd, PREFILTER_MIN_ROWS + 700, 64);
+  const q = m.row(100).slice();
+  const excluded = new Set([100, 101, 5, 6]);
+  assert.deepEqual(m.search(q, 10, excluded), brute(m, q, 10, (i) => excluded.has(i)));
+  const odd = (i: number) => i % 2 === 1;
+  assert.deepEqual(m.search(q, 25, odd), brute(m, q, 25, odd));
+  const allBut3 = (i: number) => i > 2;
+  assert.deepEqual(m.search(q, 10, allBut3), brute(m, q, 10, allBut3), 'fewer rows than k');
+  const dup = m.row(m.rows - 1).slice();
+  m.add(dup);
+  m.add(dup);
+  const ties = m.search(dup, 3);
+  assert.deepEqual(ties, brute(m, dup, 3));
+  assert.ok(ties[0]!.index < ties[1]!.index && ties[0]!.score === ties[1]!.score, 'ties: lower index first');
+});
+
+test('prefiltered search follows add and set, and handles raw (unnormalised) and zero rows', () => {
+  const rnd = new Random(9);
+  const dim = 48;
+  const m = new KnnIndex(dim, 4);
+  for (let r = 0; r < PREFILTER_MIN_ROWS + 10; r++) {
+    const v = rnd.fillNormal(new Float32Array(dim));
+    for (let i = 0; i < dim; i++) v[i] = v[i]! * (1 + (r % 7)); // norms 1 to 7, not normalised
+    m.add(v);
+  }
+  m.set(17, new Float32Array(dim)); // a zero row
+  const q = rnd.fillNormal(new Float32Array(dim));
+  assert.deepEqual(m.search(q, 10), brute(m, q, 10));
+  // After the copy exists, later rows and overwrites must reach it.
+  const best = brute(m, q, 1)[0]!;
+  const better = q.slice();
+  for (let i = 0; i < dim; i++) better[i] = better[i]! * 100;
+  m.set(3, better);
+  for (let r = 0; r < 3000; r++) m.add(rnd.fillNormal(new Float32Array(dim)));
+  const got = m.search(q, 10);
+  assert.deepEqual(got, brute(m, q, 10));
+  assert.equal(got[0]!.index, 3, 'the overwritten row wins');
+  assert.notEqual(got[0]!.index, best.index);
+  assert.ok(Math.abs(got[0]!.score - dot(m.row(3), q)) < 1e-6);
+});
+
+test('prefiltered search: a row with NaN falls back to the plain scan; a zero query too', () => {
+  const rnd = new Random(2);
+  const m = clustered(rnd, PREFILTER_MIN_ROWS + 10, 16);
+  const q = m.row(3).slice();
+  assert.deepEqual(m.search(new Float32Array(16), 5), brute(m, new Float32Array(16), 5));
+  const bad = m.row(7).slice();
+  bad[2] = NaN;
+  m.set(7, bad);
+  assert.deepEqual(m.search(q, 5, (i) => i === 7), brute(m, q, 5, (i) => i === 7));
+});
+
+test('BestK keeps the k best, ties to the lower index, and its floor is the k-th best once full', () => {
+  const best = new BestK(3);
+  assert.equal(best.floor, -Infinity);
+  for (const [score, index] of [[0.5, 4], [0.9, 1], [0.5, 2], [0.1, 0], [0.7, 3]] as const) best.offer(score, index);
+  assert.deepEqual(best.sorted(), [{ index: 1, score: 0.9 }, { index: 3, score: 0.7 }, { index: 2, score: 0.5 }]);
+  assert.equal(best.floor, 0.5);
+  assert.deepEqual(new BestK(0).sorted(), []);
+});
+
+test('search equals brute force on random data, with exclusions and ties', () => {
+  const rnd = new Random(3);
+  for (const [rows, dim, k] of [[1000, 128, 10], [257, 7, 300], [600, 33, 1], [5, 4, 0]] as const) {
+    const m = new KnnIndex(dim);
+    for (let r = 0; r < rows; r++) {
+      const v = rnd.fillNormal(new Float32Array(dim));
+      normalize(v);
+      m.add(v);
+    }
+    const q = m.row(rnd.nextInt(rows)).slice();
+    const exclude = new Set([0, 3, 500]);
+    const brute = Array.from({ length: rows }, (_, i) => ({ index: i, score: dot(m.row(i), q) }))
+      .filter((h) => !exclude.has(h.index))
+      .sort((a, b) => b.score - a.score || a.index - b.index)
+      .slice(0, k);
+    const got = m.search(q, k, exclude);
+    assert.equal(got.length, brute.length);
+    got.forEach((h, i) => {
+      assert.equal(h.index, brute[i]!.index, `rank ${i} of ${rows}×${dim}`);
+      assert.ok(Math.abs(h.score - brute[i]!.score) < 1e-5);
+    });
+    const viaPredicate = m.search(q, k, (i) => exclude.has(i));
+    assert.deepEqual(viaPredicate.map((h) => h.index), got.map((h) => h.index));
+  }
+  // Ties: lower index first.
+  const t = KnnIndex.of([[1, 0], [0, 1], [1, 0], [1, 0]]);
+  assert.deepEqual(t.search([1, 0], 2), [{ index: 0, score: 1 }, { index: 2, score: 1 }]);
+  assert.deepEqual(t.search([1, 0], 2, new Set([0])).map((h) => h.index), [2, 3]);
+  assert.deepEqual((new KnnIndex(2)).search([1, 0], 3), []);
+});
