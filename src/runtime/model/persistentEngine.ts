@@ -1,10 +1,10 @@
 /**
- * An `EmbeddingEngine` decorator that answers from a `VectorStore` on disk and writes what it had
+ * An `EmbeddingEngine` decorator that answers from a `DiskVectorStore` on disk and writes what it had
  * to compute back to it, so a restart does not embed every term again. Put a `CachedEngine`
  * around it for the in-memory cache and in-flight sharing.
  */
 import type { CancellationFlag, EmbeddingEngine, TextAnalysis } from './engine';
-import type { VectorStore } from './vectorStore';
+import type { DiskVectorStore } from './diskVectorStore';
 
 export class PersistentEngine implements EmbeddingEngine {
   private counters = { fromDisk: 0, computed: 0 };
@@ -12,7 +12,7 @@ export class PersistentEngine implements EmbeddingEngine {
   /** @param store the store of this engine's fingerprint and dimension; closed with this engine. */
   constructor(
     readonly inner: EmbeddingEngine,
-    readonly store: VectorStore,
+    readonly store: DiskVectorStore,
   ) {
     if (store.fingerprint !== inner.fingerprint || store.dimension !== inner.dimension)
       throw new Error(`vector store of another model (${store.fingerprint.slice(0, 12)}…, dimension ${store.dimension})`);

@@ -1,14 +1,14 @@
 /**
  * A second process for the vector store's two-writer test: prints `ready`, waits for a line on
  * stdin, then appends `count` vectors (texts `<prefix>-<i>`, vectors from `vectorOf`) in batches.
- * Usage: node --import tsx vectorStoreWriter.ts <root> <fingerprint> <dimension> <prefix> <count> <batch> <maxBytes>
+ * Usage: node --import tsx diskVectorStoreWriter.ts <root> <fingerprint> <dimension> <prefix> <count> <batch> <maxBytes>
  */
-import { VectorStore } from '../../src/runtime/model/vectorStore';
-import { vectorOf } from './vectorStoreData';
+import { DiskVectorStore } from '../../src/runtime/model/diskVectorStore';
+import { vectorOf } from './diskVectorStoreData';
 
 const [root, fingerprint, dimension, prefix, count, batch, maxBytes] = process.argv.slice(2);
 const dim = Number(dimension);
-const store = VectorStore.open(root!, fingerprint!, dim, { maxBytes: Number(maxBytes), log: (m) => process.stderr.write(m + '\n') });
+const store = DiskVectorStore.open(root!, fingerprint!, dim, { maxBytes: Number(maxBytes), log: (m) => process.stderr.write(m + '\n') });
 process.stdout.write('ready\n');
 process.stdin.once('data', () => {
   for (let i = 0; i < Number(count); i += Number(batch)) {

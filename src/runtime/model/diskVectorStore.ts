@@ -45,6 +45,7 @@ import {
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { VECTORS_DIR_ENV } from '../../shared/conventions';
 
 const MAGIC = Buffer.from('SLVSTORE', 'latin1');
 const FORMAT = 1;
@@ -76,7 +77,7 @@ function crc32Js(data: Uint8Array, value = 0): number {
   return ~c >>> 0;
 }
 
-export interface VectorStoreOptions {
+export interface DiskVectorStoreOptions {
   /** Bound of the file in bytes (default 256 MiB); compaction keeps about half. */
   readonly maxBytes?: number;
   /** Where problems go (corrupt records, I/O errors); one line each. */
@@ -84,7 +85,7 @@ export interface VectorStoreOptions {
 }
 
 /** What an open found and did (for logs and tests). */
-export interface VectorStoreStats {
+export interface DiskVectorStoreStats {
   /** Distinct texts held. */
   entries: number;
   /** Bytes skipped as corrupt since the store was opened. */
@@ -124,7 +125,7 @@ function encodeRecord(text: string, vector: Float32Array): Buffer | undefined {
   return r;
 }
 
-export class VectorStore {
+export class DiskVectorStore {
   /** text → file offset of its vector (the last valid record of that text). */
   private index = new Map<string, number>();
   /** Texts this process read or wrote → when (a counter): kept first, most recent first, when compacting. */
@@ -145,7 +146,7 @@ export class VectorStore {
     readonly file: string,
     readonly fingerprint: string,
     readonly dimension: number,
-    options: VectorStoreOptions,
+    options: DiskVectorStoreOptions,
   ) {
     this.maxBytes = Math.max(VECTOR_STORE_HEADER_BYTES + 1, options.maxBytes ?? 256 * 2 ** 20);
     this.log = options.log ?? (() => undefined);
@@ -158,8 +159,8 @@ export class VectorStore {
    * corrupt file is logged and passed over. If the folder cannot be created or read, the store
    * works as an empty one that keeps nothing.
    */
-  static open(root: string, fingerprint: string, dimension: number, options: VectorStoreOptions = {}): VectorStore {
-    const store = new VectorStore(vectorStoreFile(root, fingerprint), fingerprint, dimension, options);
+  static open(root: string, fingerprint: string, dimension: number, options: DiskVectorStoreOptions = {}): DiskVectorStore {
+    const store = new DiskVectorStore(vectorStoreFile(root, fingerprint), fingerprint, dimension, options);
     store.reopen();
     return store;
   }
@@ -426,7 +427,7 @@ export class VectorStore {
     this.reopen();
   }
 
-  stats(): VectorStoreStats {
+  stats(): DiskVectorStoreStats {
     let fileBytes = 0;
     try {
       if (this.fd !== undefined) fileBytes = fstatSync(this.fd).size;
@@ -448,8 +449,6 @@ const MARKER_BYTES = (() => {
   return b;
 })();
 
-/** Environment variable naming the vector stores' root folder. */
-export const VECTORS_DIR_ENV = 'SYNONYM_LENS_VECTORS_DIR';
 
 /** Root of the vector stores: $SYNONYM_LENS_VECTORS_DIR, else ~/.cache/synonym-lens/vectors (XDG_CACHE_HOME honoured). */
 export function defaultVectorStoreRoot(): string {

@@ -1,4 +1,4 @@
-// The persistent vector store (src/runtime/model/vectorStore.ts): round trip, the size bound,
+// The persistent vector store (src/runtime/model/diskVectorStore.ts): round trip, the size bound,
 // corrupt files, two processes writing at once, and the engine decorator over it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -7,10 +7,10 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync, truncateSync, readd
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { VectorStore, vectorStoreFile, VECTOR_STORE_HEADER_BYTES } from '../../src/runtime/model/vectorStore';
+import { DiskVectorStore, vectorStoreFile, VECTOR_STORE_HEADER_BYTES } from '../../src/runtime/model/diskVectorStore';
 import { PersistentEngine } from '../../src/runtime/model/persistentEngine';
 import type { EmbeddingEngine } from '../../src/runtime/model/engine';
-import { vectorOf } from '../helpers/vectorStoreData';
+import { vectorOf } from '../helpers/diskVectorStoreData';
 
 const DIM = 16;
 const FP = 'f'.repeat(64);
@@ -25,12 +25,12 @@ function logger() {
 
 test('vectors written by one store are read back by the next, Chinese and English texts alike', () => {
   const root = fresh();
-  const a = VectorStore.open(root, FP, DIM);
+  const a = DiskVectorStore.open(root, FP, DIM);
   const data = [...entries('term ', 50), ...entries('汽车', 50)];
   a.putMany(data);
   a.close();
   const { lines, log } = logger();
-  const b = VectorStore.open(root, FP, DIM, { log });
+  const b = DiskVectorStore.open(root, FP, DIM, { log });
   const got = b.getMany(data.map(([t]) => t).concat('never stored'));
   data.forEach(([, v], i) => assert.deepEqual(got[i], v));
   assert.equal(got[100], undefined);
@@ -39,15 +39,15 @@ test('vectors written by one store are read back by the next, Chinese and Englis
   assert.deepEqual(lines, []);
   b.close();
   // Another model (fingerprint) has its own file, so it sees nothing of these.
-  const other = VectorStore.open(root, 'e'.repeat(64), DIM);
+  const other = DiskVectorStore.open(root, 'e'.repeat(64), DIM);
   assert.equal(other.get('term 1'), undefined);
   other.close();
 });
 
 test('a store sees what another store of the same model appended after it opened', () => {
   const root = fresh();
-  const a = VectorStore.open(root, FP, DIM);
-  const b = VectorStore.open(root, FP, DIM);
+  const a = DiskVectorStore.open(root, FP, DIM);
+  const b = DiskVectorStore.open(root, FP, DIM);
   a.putMany(entries('x', 3));
   assert.deepEqual(b.get('x2'), vectorOf('x2', DIM));
   a.close();
@@ -58,12 +58,12 @@ test('past its bound the file is compacted to about half, keeping the vectors th
   const root = fresh();
   const per = recordBytes('k000');
   const maxBytes = VECTOR_STORE_HEADER_BYTES + 100 * per;
-  const store = VectorStore.open(root, FP, DIM, { maxBytes });
+  const store = DiskVectorStore.open(root, FP, DIM, { maxBytes });
   const pad = (i: number) => `k${String(i).padStart(3, '0')}`;
   const all = Array.from({ length: 400 }, (_, i) => [pad(i), vectorOf(pad(i), DIM)] as [string, Float32Array]);
   store.putMany(all.slice(0, 90));
   assert.equal(store.stats().compactions, 0);
-  const reopened = VectorStore.open(root, FP, DIM, { maxBytes });
+  const reopened = DiskVectorStore.open(root, FP, DIM, { maxBytes });
   // This process keeps using k005 (a term of the open dictionary) while it adds others.
   for (let i = 90; i < 400; i += 10) {
     assert.deepEqual(reopened.get(pad(5)), vectorOf(pad(5), DIM));
@@ -84,7 +84,7 @@ test('past its bound the file is compacted to about half, keeping the vectors th
 
 test('a corrupt record is skipped with one log line and the records after it are still read', () => {
   const root = fresh();
-  const store = VectorStore.open(root, FP, DIM);
+  const store = DiskVectorStore.open(root, FP, DIM);
   store.putMany(entries('c', 10));
   store.close();
   const file = vectorStoreFile(root, FP);
@@ -95,7 +95,7 @@ test('a corrupt record is skipped with one log line and the records after it are
   bytes.writeUInt32LE(0xdeadbeef, at(6));
   writeFileSync(file, bytes);
   const { lines, log } = logger();
-  const reopened = VectorStore.open(root, FP, DIM, { log });
+  const reopened = DiskVectorStore.open(root, FP, DIM, { log });
   const got = reopened.getMany(entries('c', 10).map(([t]) => t));
   assert.equal(got[3], undefined);
   assert.equal(got[6], undefined);
@@ -106,26 +106,26 @@ test('a corrupt record is skipped with one log line and the records after it are
   // Appending after the damage works, and the new vectors are read back.
   reopened.putMany(entries('d', 2));
   reopened.close();
-  const again = VectorStore.open(root, FP, DIM, { log: () => undefined });
+  const again = DiskVectorStore.open(root, FP, DIM, { log: () => undefined });
   assert.deepEqual(again.get('d1'), vectorOf('d1', DIM));
   again.close();
 });
 
 test('a torn last record (a crash mid-write) is left unread, then passed over once more follows', () => {
   const root = fresh();
-  const store = VectorStore.open(root, FP, DIM);
+  const store = DiskVectorStore.open(root, FP, DIM);
   store.putMany(entries('t', 5));
   store.close();
   const file = vectorStoreFile(root, FP);
   truncateSync(file, statSync(file).size - 7);
   const { lines, log } = logger();
-  const reopened = VectorStore.open(root, FP, DIM, { log });
+  const reopened = DiskVectorStore.open(root, FP, DIM, { log });
   assert.deepEqual(reopened.get('t3'), vectorOf('t3', DIM));
   assert.equal(reopened.get('t4'), undefined);
   assert.deepEqual(lines, []);
   reopened.putMany(entries('u', 1));
   reopened.close();
-  const third = VectorStore.open(root, FP, DIM, { log });
+  const third = DiskVectorStore.open(root, FP, DIM, { log });
   assert.deepEqual(third.get('u0'), vectorOf('u0', DIM));
   assert.deepEqual(third.get('t0'), vectorOf('t0', DIM));
   assert.equal(lines.length, 1);
@@ -137,22 +137,22 @@ test('a file that is not a vector file of this model is logged and replaced, nev
   for (const content of [Buffer.from('not a vector file at all'), Buffer.alloc(0), Buffer.alloc(5000, 0xab)]) {
     const root = fresh();
     const file = vectorStoreFile(root, FP);
-    VectorStore.open(root, FP, DIM).close(); // creates the folder
+    DiskVectorStore.open(root, FP, DIM).close(); // creates the folder
     writeFileSync(file, content);
     const { lines, log } = logger();
-    const store = VectorStore.open(root, FP, DIM, { log });
+    const store = DiskVectorStore.open(root, FP, DIM, { log });
     assert.equal(lines.length, 1, lines.join('\n'));
     assert.match(lines[0]!, /not a vector file of this model/);
     assert.equal(store.get('x'), undefined);
     store.putMany(entries('n', 2));
     store.close();
-    assert.deepEqual(VectorStore.open(root, FP, DIM).get('n1'), vectorOf('n1', DIM));
+    assert.deepEqual(DiskVectorStore.open(root, FP, DIM).get('n1'), vectorOf('n1', DIM));
   }
   // Same fingerprint, another dimension (a file from an inconsistent writer): also replaced.
   const root = fresh();
-  VectorStore.open(root, FP, DIM).putMany(entries('w', 2));
+  DiskVectorStore.open(root, FP, DIM).putMany(entries('w', 2));
   const { lines, log } = logger();
-  const wide = VectorStore.open(root, FP, DIM * 2, { log });
+  const wide = DiskVectorStore.open(root, FP, DIM * 2, { log });
   assert.equal(wide.get('w1'), undefined);
   assert.equal(lines.length, 1);
   wide.close();
@@ -160,7 +160,7 @@ test('a file that is not a vector file of this model is logged and replaced, nev
 
 /** Starts a writer process; resolves when it says `ready`. */
 async function writer(root: string, prefix: string, count: number, maxBytes: number) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'helpers', 'vectorStoreWriter.ts'), root, FP, String(DIM), prefix, String(count), '7', String(maxBytes)], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'helpers', 'diskVectorStoreWriter.ts'), root, FP, String(DIM), prefix, String(count), '7', String(maxBytes)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
@@ -186,7 +186,7 @@ for (const compacting of [false, true]) {
     b.go();
     const [sa, sb] = await Promise.all([a.done(), b.done()]);
     const { lines, log } = logger();
-    const store = VectorStore.open(root, FP, DIM, { log, maxBytes });
+    const store = DiskVectorStore.open(root, FP, DIM, { log, maxBytes });
     assert.deepEqual(lines, [], 'no corrupt bytes');
     const texts = ['a', 'b'].flatMap((p) => Array.from({ length: count }, (_, i) => `${p}-${i}`));
     const got = store.getMany(texts);
@@ -219,14 +219,14 @@ test('the persistent engine computes only what the store lacks and stores it for
     analyze: () => ({ units: 1, unknownUnits: 0, unknownOnly: false, truncated: false }),
     dispose: async () => undefined,
   });
-  const first = new PersistentEngine(fake(), VectorStore.open(root, FP, DIM));
+  const first = new PersistentEngine(fake(), DiskVectorStore.open(root, FP, DIM));
   assert.deepEqual(await first.embed(['a', 'b', 'a']), [vectorOf('a', DIM), vectorOf('b', DIM), vectorOf('a', DIM)]);
   assert.deepEqual(computed, ['a', 'b']);
   await first.dispose();
-  const second = new PersistentEngine(fake(), VectorStore.open(root, FP, DIM));
+  const second = new PersistentEngine(fake(), DiskVectorStore.open(root, FP, DIM));
   assert.deepEqual(await second.embed(['b', 'c', 'a']), [vectorOf('b', DIM), vectorOf('c', DIM), vectorOf('a', DIM)]);
   assert.deepEqual(computed, ['a', 'b', 'c']);
   assert.deepEqual(second.stats(), { fromDisk: 2, computed: 1 });
   await second.dispose();
-  assert.throws(() => new PersistentEngine(fake(), VectorStore.open(root, FP, DIM + 1)), /vector store of another model/);
+  assert.throws(() => new PersistentEngine(fake(), DiskVectorStore.open(root, FP, DIM + 1)), /vector store of another model/);
 });
