@@ -11,6 +11,7 @@ import { thresholdsFor } from '../shared/settings';
 import { type CancelSource, isCancellation } from './cancellation';
 import type { ServerContext } from './context';
 import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
+import { capDiagnostics } from './diagnosticsCap';
 import type { Analysis } from './documents';
 import type { ModelEntry } from './models';
 import { fsPath } from './uris';
@@ -75,12 +76,16 @@ export function diagnosticsJob(
     if (!doc) return;
     const version = doc.version;
     const stale = () => job.isCancellationRequested || documents.get(uri)?.version !== version;
+    let maxPerFile = Infinity;
     const publish = (diagnostics: Diagnostic[]) => {
-      if (!stale()) void connection.sendDiagnostics({ uri, version, diagnostics }).catch(() => undefined);
+      if (stale()) return;
+      const capped = capDiagnostics(diagnostics, maxPerFile, fsPath(uri) ?? uri);
+      void connection.sendDiagnostics({ uri, version, diagnostics: capped }).catch(() => undefined);
     };
     try {
       const s = await ctx.settings.get(uri);
       if (stale()) return;
+      maxPerFile = s.diagnostics.maxPerFile;
       const a = ctx.currentAnalysis(uri)!;
       if (!s.diagnostics.enabled) {
         publish([]);

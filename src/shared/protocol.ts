@@ -248,6 +248,8 @@ export const DiagnosticCodes = {
   conflictingLabel: 'conflicting-label',
   unknownTerm: 'unknown-term',
   termTooLong: 'term-too-long',
+  /** The summary that stands for the diagnostics past `diagnostics.maxPerFile`. */
+  tooManyDiagnostics: 'too-many-diagnostics',
 } as const;
 
 /** The `source` of every diagnostic the server publishes. */
