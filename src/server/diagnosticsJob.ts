@@ -83,10 +83,17 @@ export function diagnosticsJob(
       void connection.sendDiagnostics({ uri, version, diagnostics: capped }).catch(() => undefined);
     };
     try {
+      // Let the messages already received be read first: in an edit storm they make this version
+      // stale, and it is dropped before it is parsed.
+      await yieldToMessages();
+      if (stale()) return;
       const s = await ctx.settings.get(uri);
       if (stale()) return;
       maxPerFile = s.diagnostics.maxPerFile;
       const a = ctx.currentAnalysis(uri)!;
+      // Parsing a large file takes a while: edits that arrived meanwhile supersede it too.
+      await yieldToMessages();
+      if (stale()) return;
       if (!s.diagnostics.enabled) {
         publish([]);
         return;
@@ -147,6 +154,11 @@ function termsToEmbed(a: Analysis, store: VectorStore): string[] {
 function allEmbedded(a: Analysis, store: VectorStore): void {
   a.index.embeddedIn = store;
   a.index.unembedded.clear();
+}
+
+/** Resolves after the I/O the event loop has pending (incoming messages) has been handled. */
+function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Resolves when the model is ready or failed, or when the job is cancelled (never rejects). */
