@@ -33,7 +33,8 @@ export function capDiagnostics(diagnostics: Diagnostic[], maxPerFile: number, fi
     else if (!firstOf.has(code)) firstOf.set(code, d);
   }
   for (const [code, d] of firstOf) {
-    kept.push({ ...d, message: l10n.t('{0} — and {1} more rows with this problem ({2})', d.message, count(byCode.get(code)! - 1), code) });
+    const message = typeof d.message === 'string' ? d.message : d.message.value;
+    kept.push({ ...d, message: l10n.t('{0} — and {1} more rows with this problem ({2})', message, count(byCode.get(code)! - 1), code) });
   }
   kept.sort(byPosition);
   if (kept.length <= maxPerFile) return kept;

@@ -38,7 +38,7 @@ test('a stray quote on each of 20,000 rows is one diagnostic counting the other 
   const stray = diagnostics.filter((d) => d.code === 'stray-quote');
   assert.equal(stray.length, 1, JSON.stringify(diagnostics.slice(0, 3)));
   assert.equal(stray[0]!.range.start.line, 1);
-  assert.match(stray[0]!.message, /^Line 2, column \d+: quote inside an unquoted field.* — and 19,999 more rows with this problem \(stray-quote\)$/);
+  assert.match(stray[0]!.message as string, /^Line 2, column \d+: quote inside an unquoted field.* — and 19,999 more rows with this problem \(stray-quote\)$/);
   assert.ok(diagnostics.length <= 5000);
   assert.ok(bytes < 1_000_000, `publish of ${bytes} bytes`);
 });
@@ -56,7 +56,7 @@ test('past maxPerFile the first diagnostics in document order stay and one summa
   assert.deepEqual(summary[0]!.range.start, { line: 0, character: 0 });
   assert.equal(summary[0]!.source, 'synonym-lens');
   assert.match(summary[0]!.codeDescription!.href, /diagnostics\.md#too-many-diagnostics$/);
-  assert.match(summary[0]!.message, new RegExp(`^${all.length - 9} more problems are not shown: at most 10 per file \\(setting synonymLens\\.diagnostics\\.maxPerFile\\)\\. To see them all, run: synonym-lens check ".*mixed\\.csv"$`));
+  assert.match(summary[0]!.message as string, new RegExp(`^${all.length - 9} more problems are not shown: at most 10 per file \\(setting synonymLens\\.diagnostics\\.maxPerFile\\)\\. To see them all, run: synonym-lens check ".*mixed\\.csv"$`));
   const key = (d: Diagnostic) => `${d.range.start.line}:${d.range.start.character}:${d.code}:${d.message}`;
   const byPosition = (x: Diagnostic, y: Diagnostic) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character;
   assert.deepEqual(capped.filter((d) => d !== summary[0]).map(key), [...all].sort(byPosition).slice(0, 9).map(key));

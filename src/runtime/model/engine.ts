@@ -63,3 +63,34 @@ export async function embedFlat(engine: EmbeddingEngine, texts: readonly string[
   vectors.forEach((v, i) => data.set(v, i * dim));
   return { data, analyses: texts.map((t) => engine.analyze(t)) };
 }
+
+/**
+ * Base of engines that wrap another (the in-memory cache, the on-disk store): the identity, size
+ * and analysis are the inner engine's; disposing disposes it. Subclasses say how `embed` works.
+ */
+export abstract class EngineDecorator implements EmbeddingEngine {
+  constructor(readonly inner: EmbeddingEngine) {}
+
+  get id(): string {
+    return this.inner.id;
+  }
+  get fingerprint(): string {
+    return this.inner.fingerprint;
+  }
+  get dimension(): number {
+    return this.inner.dimension;
+  }
+  get maxInputLength(): number {
+    return this.inner.maxInputLength;
+  }
+
+  abstract embed(texts: readonly string[], token?: CancellationFlag): Promise<Float32Array[]>;
+
+  analyze(text: string): TextAnalysis {
+    return this.inner.analyze(text);
+  }
+
+  dispose(): Promise<void> {
+    return this.inner.dispose();
+  }
+}

@@ -3,32 +3,20 @@
  * to compute back to it, so a restart does not embed every term again. Put a `CachedEngine`
  * around it for the in-memory cache and in-flight sharing.
  */
-import type { CancellationFlag, EmbeddingEngine, TextAnalysis } from './engine';
+import { EngineDecorator, type CancellationFlag, type EmbeddingEngine } from './engine';
 import type { DiskVectorStore } from './diskVectorStore';
 
-export class PersistentEngine implements EmbeddingEngine {
+export class PersistentEngine extends EngineDecorator {
   private counters = { fromDisk: 0, computed: 0 };
 
   /** @param store the store of this engine's fingerprint and dimension; closed with this engine. */
   constructor(
-    readonly inner: EmbeddingEngine,
+    inner: EmbeddingEngine,
     readonly store: DiskVectorStore,
   ) {
+    super(inner);
     if (store.fingerprint !== inner.fingerprint || store.dimension !== inner.dimension)
       throw new Error(`vector store of another model (${store.fingerprint.slice(0, 12)}…, dimension ${store.dimension})`);
-  }
-
-  get id(): string {
-    return this.inner.id;
-  }
-  get fingerprint(): string {
-    return this.inner.fingerprint;
-  }
-  get dimension(): number {
-    return this.inner.dimension;
-  }
-  get maxInputLength(): number {
-    return this.inner.maxInputLength;
   }
 
   async embed(texts: readonly string[], token?: CancellationFlag): Promise<Float32Array[]> {
@@ -43,17 +31,13 @@ export class PersistentEngine implements EmbeddingEngine {
     return texts.map((t, i) => found[i] ?? byText.get(t)!);
   }
 
-  analyze(text: string): TextAnalysis {
-    return this.inner.analyze(text);
-  }
-
   /** Texts answered from disk and texts the inner engine computed, since this engine was made. */
   stats(): { fromDisk: number; computed: number } {
     return { ...this.counters };
   }
 
-  async dispose(): Promise<void> {
+  override async dispose(): Promise<void> {
     this.store.close();
-    await this.inner.dispose();
+    await super.dispose();
   }
 }
