@@ -72,6 +72,19 @@ async function scoreStreaming(pairs: readonly Pair[], engine: EmbeddingEngine): 
 }
 
 /**
+ * The pairs of a dictionary file and its structural findings. The rest of the parse (rows, parse
+ * state) is left behind for the garbage collector: a million rows of it are a few hundred MB.
+ */
+function readDictionary(file: string, format: string | boolean | undefined): { pairs: Pair[]; findings: Finding[] } {
+  const dict = parseAnyDictionary(readTextFile(file), inputFormat(file, format)).dict;
+  const findings: Finding[] = dict.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, ...at(p.range) }));
+  for (const issue of findPairIssues(dict)) {
+    findings.push({ code: issue.kind, severity: 'warning', message: issue.message, ...at(issue.pair.b.range) });
+  }
+  return { pairs: dict.pairs, findings };
+}
+
+/**
  * `check <file.csv>`: every pair with its cosine, flags, and the dictionary's structural problems.
  * The terms are embedded and scored in steps, and the report is written as it is made, so a
  * million-row dictionary needs memory for its parse, not for its vectors or its report text.
@@ -83,13 +96,7 @@ export async function runCheck(positionals: string[], values: Record<string, str
     threshold,
     negativeThreshold: numberOption(values['negative-threshold'], 'negative-threshold', threshold, [-1, 1]),
   };
-  const dict = parseAnyDictionary(readTextFile(file), inputFormat(file, values.format)).dict;
-  const pairs = dict.pairs;
-
-  const findings: Finding[] = dict.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, ...at(p.range) }));
-  for (const issue of findPairIssues(dict)) {
-    findings.push({ code: issue.kind, severity: 'warning', message: issue.message, ...at(issue.pair.b.range) });
-  }
+  const { pairs, findings } = readDictionary(file, values.format);
 
   const engine = await openEngine(values.model);
   let scores: Scores;
