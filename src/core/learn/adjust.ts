@@ -11,7 +11,7 @@
  */
 import { termKey } from '../dictionary';
 import { KnnIndex } from '../knn';
-import { dot } from '../vectors';
+import { dot, normalize } from '../vectors';
 import type { TextPair } from './types';
 
 export const ADJUST_METHODS = ['seed', 'retrofit', 'counterfit'] as const;
@@ -98,19 +98,12 @@ function index(terms: readonly string[], vectors: readonly Float32Array[], pairs
   return { keys, vectors: copies, pairs: out, moved };
 }
 
-function normalizeInPlace(v: Float32Array): void {
-  let s = 0;
-  for (let d = 0; d < v.length; d++) s += v[d]! * v[d]!;
-  if (s === 0) return;
-  const inv = 1 / Math.sqrt(s);
-  for (let d = 0; d < v.length; d++) v[d]! *= inv;
-}
 
 function result(ix: Indexed, moved: ReadonlySet<number>): AdjustedVectors {
   const out: AdjustedVectors = new Map();
   ix.keys.forEach((k, r) => {
     const v = ix.vectors[r]!;
-    if (moved.has(r)) normalizeInPlace(v);
+    if (moved.has(r)) normalize(v);
     out.set(k, v);
   });
   return out;
@@ -214,7 +207,7 @@ function counterfit(ix: Indexed, options: CounterfitOptions = {}): Set<number> {
   const n = ix.vectors.length;
   const dim = ix.vectors[0]?.length ?? 0;
   const moved = ix.moved;
-  for (const r of moved) normalizeInPlace(ix.vectors[r]!);
+  for (const r of moved) normalize(ix.vectors[r]!);
 
   // Original neighbourhoods of moved terms, with their original distances. Pairs the dictionary
   // judges explicitly are left out: preserving them would cancel the attract/repel terms.
@@ -264,7 +257,7 @@ function counterfit(ix: Indexed, options: CounterfitOptions = {}): Set<number> {
     for (const [r, g] of grad) {
       const v = ix.vectors[r]!;
       for (let d = 0; d < dim; d++) v[d] = v[d]! - lr * g[d]!;
-      normalizeInPlace(v);
+      normalize(v);
     }
   }
   return new Set(moved);

@@ -25,6 +25,7 @@ import { COLLAPSE_LIMIT, DEFAULT_VALIDATION_FRACTION, MIN_VALIDATION_POSITIVES }
 import { trainCharNgram } from '../../core/learn/train';
 import { textPairs, type TextPair } from '../../core/learn/types';
 import { CancelledError, type CancellationFlag } from '../../core/cancellation';
+import { dot } from '../../core/vectors';
 import type { LearningDataSummary, LearningReport } from '../../shared/protocol';
 import { ADJUSTED_MODEL_TYPE, ADJUSTED_TERMS_FILE, ADJUSTED_VECTORS_FILE, EMBEDDED_TABLE_DIR, type EmbeddedTableConfig } from '../model/adjusted';
 import { isTransformerFolder, loadTransformerEngine } from '../model/transformer';
@@ -80,9 +81,7 @@ function scorePairs(dev: readonly TextPair[], vectorOf: (t: string) => Float32Ar
   return dev.map((p) => {
     const a = vectorOf(p.a);
     const b = vectorOf(p.b);
-    let d = 0;
-    for (let k = 0; k < a.length; k++) d += a[k]! * b[k]!;
-    return { a: p.a, b: p.b, label: p.label, cosine: Math.max(-1, Math.min(1, d)) };
+    return { a: p.a, b: p.b, label: p.label, cosine: Math.max(-1, Math.min(1, dot(a, b))) };
   });
 }
 
