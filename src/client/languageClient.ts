@@ -16,7 +16,7 @@ import { documentSelector, restrictToUserSettings, userSettingValue } from './co
 import type { ModelStatusItem } from './modelStatus';
 import { previewDocLink } from './diagnosticDocs';
 
-import { MODELS_DIR_ENV } from '../shared/conventions';
+import { MODELS_DIR_ENV, VECTORS_DIR_ENV } from '../shared/conventions';
 
 /**
  * Owns the language client: creates it from the current settings, restarts it when the document
@@ -102,7 +102,7 @@ export class SynonymLensClient implements vscode.Disposable {
 
   private create(): LanguageClient {
     const serverModule = this.context.asAbsolutePath('dist/server.js');
-    const env = { ...process.env, [MODELS_DIR_ENV]: this.modelsDir };
+    const env = { ...process.env, [MODELS_DIR_ENV]: this.modelsDir, [VECTORS_DIR_ENV]: vscode.Uri.joinPath(this.context.globalStorageUri, 'vectors').fsPath };
     const serverOptions: ServerOptions = {
       run: { module: serverModule, transport: TransportKind.ipc, options: { env } },
       debug: { module: serverModule, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6019'] } },

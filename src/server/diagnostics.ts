@@ -39,7 +39,7 @@ export function diagnosticDocUrl(code: string): string {
  */
 const codeDescriptions = new Map<string, Readonly<{ href: string }>>();
 
-function codeDescription(code: string): { href: string } {
+export function codeDescription(code: string): { href: string } {
   let d = codeDescriptions.get(code);
   if (!d) codeDescriptions.set(code, (d = Object.freeze({ href: diagnosticDocUrl(code) })));
   return d;

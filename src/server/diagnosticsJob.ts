@@ -13,6 +13,7 @@ import { type CancelSource, isCancellation } from './cancellation';
 import type { ServerContext } from './context';
 import { decisionsOf } from './decisionsFile';
 import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
+import { capDiagnostics } from './diagnosticsCap';
 import type { Analysis } from './documents';
 import type { ModelEntry } from './models';
 import { fsPath } from './uris';
@@ -81,14 +82,25 @@ export function diagnosticsJob(
     // publish carries them once known, and their arrival republishes the last set with them.
     let analyzed: Diagnostic[] = [];
     let last: Diagnostic[] | undefined;
+    let maxPerFile = Infinity;
     const publish = (diagnostics: Diagnostic[]) => {
       last = diagnostics;
-      if (!stale()) void connection.sendDiagnostics({ uri, version, diagnostics: diagnostics.concat(analyzed) }).catch(() => undefined);
+      if (stale()) return;
+      const capped = capDiagnostics(diagnostics.concat(analyzed), maxPerFile, fsPath(uri) ?? uri);
+      void connection.sendDiagnostics({ uri, version, diagnostics: capped }).catch(() => undefined);
     };
     try {
+      // Let the messages already received be read first: in an edit storm they make this version
+      // stale, and it is dropped before it is parsed.
+      await yieldToMessages();
+      if (stale()) return;
       const s = await ctx.settings.get(uri);
       if (stale()) return;
+      maxPerFile = s.diagnostics.maxPerFile;
       const a = ctx.currentAnalysis(uri)!;
+      // Parsing a large file takes a while: edits that arrived meanwhile supersede it too.
+      await yieldToMessages();
+      if (stale()) return;
       if (!s.diagnostics.enabled) {
         publish([]);
         return;
@@ -160,6 +172,11 @@ function termsToEmbed(a: Analysis, store: VectorStore): string[] {
 function allEmbedded(a: Analysis, store: VectorStore): void {
   a.index.embeddedIn = store;
   a.index.unembedded.clear();
+}
+
+/** Resolves after the I/O the event loop has pending (incoming messages) has been handled. */
+function yieldToMessages(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Resolves when the model is ready or failed, or when the job is cancelled (never rejects). */

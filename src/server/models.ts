@@ -12,6 +12,8 @@ import type { ExecutionProvider } from '../shared/settings';
 import { VectorCache } from '../core/cache';
 import { AdjustedEngine } from '../runtime/model/adjusted';
 import { CachedEngine } from '../runtime/model/cachedEngine';
+import { DiskVectorStore, defaultVectorStoreRoot } from '../runtime/model/diskVectorStore';
+import { PersistentEngine } from '../runtime/model/persistentEngine';
 import type { EmbeddingEngine, TextAnalysis } from '../runtime/model/engine';
 import { BUILTIN_V1_SPEC, loadEngine } from '../runtime/model/load';
 import { modelErrorMessage } from './messages';
@@ -67,7 +69,7 @@ export class ModelHost {
 
   constructor(
     private readonly connection: Connection,
-    private readonly options: { threads?: number; executionProvider?: ExecutionProvider; load?: typeof loadEngine } = {},
+    private readonly options: { threads?: number; executionProvider?: ExecutionProvider; load?: typeof loadEngine; persistVectors?: boolean } = {},
   ) {}
 
   /** The entry for a resolved spec of a document's setting, starting its load when first asked for. */
@@ -165,6 +167,17 @@ export class ModelHost {
     await this.retainOnly(new Set(), { extras: false });
   }
 
+  /**
+   * A transformer model's vectors are kept on disk per fingerprint (root: SYNONYM_LENS_VECTORS_DIR,
+   * which the extension sets to its global storage), so reopening a dictionary does not embed every
+   * term again. The embedded n-gram model computes a vector faster than it could be read back.
+   */
+  private persistent(engine: EmbeddingEngine): EmbeddingEngine {
+    if (!(engine instanceof TransformerEngine) || this.options.persistVectors === false) return engine;
+    const log = (m: string) => this.connection.console.warn(m);
+    return new PersistentEngine(engine, DiskVectorStore.open(defaultVectorStoreRoot(), engine.fingerprint, engine.dimension, { log }));
+  }
+
   private start(spec: string, extra: boolean): ModelEntry {
     const entry: ModelEntry = {
       spec,
@@ -182,16 +195,18 @@ export class ModelHost {
       const started = Date.now();
       try {
         const { threads, executionProvider } = this.options;
-        const engine = new CachedEngine(await load(spec, { ...(threads !== undefined ? { threads } : {}), ...(executionProvider ? { executionProvider } : {}) }), this.cache);
+        const loaded = await load(spec, { ...(threads !== undefined ? { threads } : {}), ...(executionProvider ? { executionProvider } : {}) });
+        const engine = new CachedEngine(this.persistent(loaded), this.cache);
         entry.engine = engine;
         entry.modelId = engine.id;
         entry.store = new VectorStore(engine);
         entry.state = 'ready';
         // A folder with its own adjusted vectors wraps its model: describe the model underneath.
-        const inner = engine.inner instanceof AdjustedEngine ? engine.inner.base : engine.inner;
+        const inner = loaded instanceof AdjustedEngine ? loaded.base : loaded;
         const graph = inner instanceof TransformerEngine ? `; graph: ${inner.info.firstTokenOnly.applied ? 'first token only in the last layer' : 'as exported'} (${inner.info.firstTokenOnly.detail})` : '';
-        const table = engine.inner instanceof AdjustedEngine ? `; ${engine.inner.terms} terms from adjusted vectors` : '';
-        this.connection.console.info(`Model ${engine.id} (dim ${engine.dimension}) loaded in ${Date.now() - started} ms${graph}${table}`);
+        const table = loaded instanceof AdjustedEngine ? `; ${loaded.terms} terms from adjusted vectors` : '';
+        const disk = engine.inner instanceof PersistentEngine ? `; vectors kept in ${engine.inner.store.file} (${engine.inner.store.stats().entries} stored)` : '';
+        this.connection.console.info(`Model ${engine.id} (dim ${engine.dimension}) loaded in ${Date.now() - started} ms${graph}${table}${disk}`);
         this.notify(entry);
         return entry;
       } catch (e) {

@@ -9,6 +9,12 @@
  */
 export const MODELS_DIR_ENV = 'SYNONYM_LENS_MODELS_DIR';
 
+/**
+ * Environment variable naming the root of the persistent vector files (one per model fingerprint):
+ * the extension sets it for the language server (its global storage, shared by every window).
+ */
+export const VECTORS_DIR_ENV = 'SYNONYM_LENS_VECTORS_DIR';
+
 /** Hidden folder next to a dictionary that holds what Synonym Lens writes for it. */
 export const WORK_FOLDER = '.synonym-lens';
 

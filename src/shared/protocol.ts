@@ -302,6 +302,8 @@ export const DiagnosticCodes = {
   analysisStopWord: 'analysis-stop-word',
   analysisSameTokens: 'analysis-same-tokens',
   analysisNoOp: 'analysis-no-op',
+  /** The summary that stands for the diagnostics past `diagnostics.maxPerFile`. */
+  tooManyDiagnostics: 'too-many-diagnostics',
 } as const;
 
 /** The `source` of every diagnostic the server publishes. */

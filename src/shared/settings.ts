@@ -43,6 +43,8 @@ export interface Settings {
     negativeThreshold: number;
     /** Per model id (as in the model status), overrides of the two thresholds. */
     modelThresholds: Record<string, ModelThresholds>;
+    /** Most diagnostics published per file; past it repeated problems collapse and a summary stands for the rest. */
+    maxPerFile: number;
     severity: SeveritySettings;
   };
   hover: {
@@ -113,6 +115,7 @@ export const defaultSettings: Settings = Object.freeze({
     threshold: 0.5,
     negativeThreshold: 0.5,
     modelThresholds: {},
+    maxPerFile: 5000,
     severity: {
       lowSimilarity: 'warning',
       negativeTooSimilar: 'warning',
@@ -298,6 +301,14 @@ export const settingsSchema: readonly SettingSchema[] = [
     type: 'object',
     default: {},
     description: 'Per model id (as shown in the status), overrides of `threshold` and `negativeThreshold`, e.g. `{ "bge-small-zh-v1.5": { "threshold": 0.75 } }`.',
+  },
+  {
+    key: 'synonymLens.diagnostics.maxPerFile',
+    type: 'number',
+    default: 5000,
+    minimum: 10,
+    maximum: 1000000,
+    description: 'Most diagnostics shown per file. Beyond it, a problem repeated on many rows is shown once with the number of rows, and one summary diagnostic says how many more there are and how to list them all.',
   },
   ...(Object.keys(severityDescriptions) as (keyof SeveritySettings)[]).map(
     (k): SettingSchema => ({
@@ -510,6 +521,7 @@ export function normalizeSettings(raw: unknown): Settings {
       threshold: num(pick(r, 'diagnostics.threshold'), d.diagnostics.threshold, -1, 1),
       negativeThreshold: num(pick(r, 'diagnostics.negativeThreshold'), d.diagnostics.negativeThreshold, -1, 1),
       modelThresholds: thresholds(pick(r, 'diagnostics.modelThresholds')),
+      maxPerFile: Math.round(num(pick(r, 'diagnostics.maxPerFile'), d.diagnostics.maxPerFile, 10, 1_000_000)),
       severity: sev,
     },
     hover: { topK: Math.round(num(pick(r, 'hover.topK'), d.hover.topK, 1, 100)) },

@@ -1,12 +1,14 @@
 import { findPairIssues } from '../../core/dictionary';
-import { scorePairs, pairFlagMessage, formatCosine, type Thresholds, type ScoredPair } from '../../core/scoring';
-import type { Range } from '../../core/csv/types';
+import { flagPair, pairFlagMessage, formatCosine, type Thresholds } from '../../core/scoring';
+import type { Pair, Range } from '../../core/csv/types';
+import { dot } from '../../core/vectors';
+import { embedFlat, type EmbeddingEngine } from '../../runtime/model/engine';
 import { inputFormat } from '../dictionaryInput';
 import { parseAnyDictionary } from '../../core/formats/dictionary';
 import { readTextFile } from '../input';
 import { numberOption, openEngine } from '../options';
 import { round } from './similarity';
-import { writeHuman } from '../output';
+import { BufferedOutput, writeJsonStreamed } from '../output';
 
 /** One finding, in the shape of docs/cli.md's `problems` entries. Lines and columns are 1-based. */
 interface Finding {
@@ -19,7 +21,74 @@ interface Finding {
 
 const at = (r: Range) => ({ line: r.start.line + 1, column: r.start.character + 1 });
 
-/** `check <file.csv>`: every pair with its cosine, flags, and the dictionary's structural problems. */
+/**
+ * Pairs scored per step. The terms of one step are featurised, embedded and scored together and
+ * their vectors dropped before the next, so memory follows this, not the dictionary (a vector of
+ * the embedded model is 1 KiB: 2 M terms would be 2 GiB at once).
+ */
+const PAIRS_PER_STEP = 8192;
+
+/** What scoring leaves of each pair: its cosine, and findings from the model's view of its cells. */
+interface Scores {
+  /** Cosine per pair, in pair order. */
+  cosines: Float64Array;
+  /** unknown-term and term-too-long findings, in pair order (a, then b). */
+  findings: Finding[];
+}
+
+/** Scores `pairs` step by step with `engine` (see `PAIRS_PER_STEP`). */
+async function scoreStreaming(pairs: readonly Pair[], engine: EmbeddingEngine): Promise<Scores> {
+  const cosines = new Float64Array(pairs.length);
+  const findings: Finding[] = [];
+  const dim = engine.dimension;
+  for (let from = 0; from < pairs.length; from += PAIRS_PER_STEP) {
+    const to = Math.min(pairs.length, from + PAIRS_PER_STEP);
+    const index = new Map<string, number>();
+    const texts: string[] = [];
+    for (let i = from; i < to; i++) {
+      for (const t of [pairs[i]!.a.text, pairs[i]!.b.text]) {
+        if (!index.has(t)) {
+          index.set(t, texts.length);
+          texts.push(t);
+        }
+      }
+    }
+    const { data, analyses } = await embedFlat(engine, texts);
+    const vector = (t: string) => {
+      const k = index.get(t)!;
+      return data.subarray(k * dim, (k + 1) * dim);
+    };
+    for (let i = from; i < to; i++) {
+      const p = pairs[i]!;
+      for (const cell of [p.a, p.b]) {
+        const a = analyses[index.get(cell.text)!]!;
+        if (a.unknownOnly) findings.push({ code: 'unknown-term', severity: 'warning', message: `'${cell.text}' has nothing the model knows; its similarity is meaningless`, ...at(cell.range) });
+        else if (a.truncated) findings.push({ code: 'term-too-long', severity: 'warning', message: `'${cell.text.slice(0, 40)}…' is longer than the model's input (${engine.maxInputLength}) and was truncated`, ...at(cell.range) });
+      }
+      cosines[i] = Math.max(-1, Math.min(1, dot(vector(p.a.text), vector(p.b.text))));
+    }
+  }
+  return { cosines, findings };
+}
+
+/**
+ * The pairs of a dictionary file and its structural findings. The rest of the parse (rows, parse
+ * state) is left behind for the garbage collector: a million rows of it are a few hundred MB.
+ */
+function readDictionary(file: string, format: string | boolean | undefined): { pairs: Pair[]; findings: Finding[] } {
+  const dict = parseAnyDictionary(readTextFile(file), inputFormat(file, format)).dict;
+  const findings: Finding[] = dict.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, ...at(p.range) }));
+  for (const issue of findPairIssues(dict)) {
+    findings.push({ code: issue.kind, severity: 'warning', message: issue.message, ...at(issue.pair.b.range) });
+  }
+  return { pairs: dict.pairs, findings };
+}
+
+/**
+ * `check <file.csv>`: every pair with its cosine, flags, and the dictionary's structural problems.
+ * The terms are embedded and scored in steps, and the report is written as it is made, so a
+ * million-row dictionary needs memory for its parse, not for its vectors or its report text.
+ */
 export async function runCheck(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const file = positionals[0];
   const threshold = numberOption(values.threshold, 'threshold', 0.5, [-1, 1]);
@@ -27,72 +96,81 @@ export async function runCheck(positionals: string[], values: Record<string, str
     threshold,
     negativeThreshold: numberOption(values['negative-threshold'], 'negative-threshold', threshold, [-1, 1]),
   };
-  const dict = parseAnyDictionary(readTextFile(file), inputFormat(file, values.format)).dict;
-
-  const findings: Finding[] = dict.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, ...at(p.range) }));
-  for (const issue of findPairIssues(dict)) {
-    findings.push({ code: issue.kind, severity: 'warning', message: issue.message, ...at(issue.pair.b.range) });
-  }
+  const { pairs, findings } = readDictionary(file, values.format);
 
   const engine = await openEngine(values.model);
-  let scored: ScoredPair[];
+  let scores: Scores;
   try {
-    const texts = [...new Set(dict.pairs.flatMap((p) => [p.a.text, p.b.text]))];
-    const vectors = await engine.embed(texts);
-    const byText = new Map(texts.map((s, i) => [s, vectors[i]]));
-    for (const p of dict.pairs) {
-      for (const cell of [p.a, p.b]) {
-        const a = engine.analyze(cell.text);
-        if (a.unknownOnly) findings.push({ code: 'unknown-term', severity: 'warning', message: `'${cell.text}' has nothing the model knows; its similarity is meaningless`, ...at(cell.range) });
-        else if (a.truncated) findings.push({ code: 'term-too-long', severity: 'warning', message: `'${cell.text.slice(0, 40)}…' is longer than the model's input (${engine.maxInputLength}) and was truncated`, ...at(cell.range) });
-      }
-    }
-    scored = scorePairs(dict.pairs, (s) => byText.get(s), t);
+    scores = await scoreStreaming(pairs, engine);
   } finally {
     await engine.dispose();
   }
-  for (const s of scored) {
-    if (s.flag) findings.push({ code: s.flag, severity: 'warning', message: pairFlagMessage(s, t), ...at(s.pair.b.range) });
+  const { cosines } = scores;
+  for (const f of scores.findings) findings.push(f);
+  let lowSimilarity = 0;
+  let negativeTooSimilar = 0;
+  const flagOf = (i: number) => flagPair(pairs[i]!.label, cosines[i]!, t);
+  for (let i = 0; i < pairs.length; i++) {
+    const flag = flagOf(i);
+    if (!flag) continue;
+    if (flag === 'low-similarity') lowSimilarity++;
+    else negativeTooSimilar++;
+    findings.push({ code: flag, severity: 'warning', message: pairFlagMessage({ pair: pairs[i]!, cosine: cosines[i]!, flag }, t), ...at(pairs[i]!.b.range) });
   }
   findings.sort((x, y) => x.line - y.line || x.column - y.column);
 
-  const flagged = scored.filter((s) => s.flag);
+  const terms = new Set<string>();
+  for (const p of pairs) terms.add(p.a.text).add(p.b.text);
   const summary = {
-    pairs: scored.length,
-    terms: new Set(dict.pairs.flatMap((p) => [p.a.text, p.b.text])).size,
+    pairs: pairs.length,
+    terms: terms.size,
     flagged: findings.length,
-    low_similarity: flagged.filter((s) => s.flag === 'low-similarity').length,
-    negative_too_similar: flagged.filter((s) => s.flag === 'negative-too-similar').length,
-    problems: findings.length - flagged.length,
+    low_similarity: lowSimilarity,
+    negative_too_similar: negativeTooSimilar,
+    problems: findings.length - lowSimilarity - negativeTooSimilar,
   };
+  terms.clear();
 
   if (values.json) {
-    const out = {
-      file,
-      model: { id: engine.id, fingerprint: engine.fingerprint, dimension: engine.dimension },
-      threshold: t.threshold,
-      negative_threshold: t.negativeThreshold,
-      pairs: scored.map((s) => ({
-        ...at(s.pair.a.range),
-        row: s.pair.row,
-        term: s.pair.a.text,
-        synonym: s.pair.b.text,
-        label: s.pair.label,
-        ...(s.pair.oneWay ? { one_way: true } : {}),
-        cosine: round(s.cosine),
-        flag: s.flag ?? null,
-      })),
-      problems: findings,
-      summary,
-    };
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    const out = new BufferedOutput(process.stdout, false);
+    writeJsonStreamed(
+      {
+        file,
+        model: { id: engine.id, fingerprint: engine.fingerprint, dimension: engine.dimension },
+        threshold: t.threshold,
+        negative_threshold: t.negativeThreshold,
+        pairs: {
+          length: pairs.length,
+          at: (i: number) => {
+            const p = pairs[i]!;
+            return {
+              ...at(p.a.range),
+              row: p.row,
+              term: p.a.text,
+              synonym: p.b.text,
+              label: p.label,
+              ...(p.oneWay ? { one_way: true } : {}),
+              cosine: round(cosines[i]!),
+              flag: flagOf(i) ?? null,
+            };
+          },
+        },
+        problems: findings,
+        summary,
+      },
+      (s) => out.write(s),
+    );
+    out.write('\n');
+    out.flush();
   } else {
-    const w = (s: string) => writeHuman(s + '\n');
+    const out = new BufferedOutput(process.stdout, true);
+    const w = (s: string) => out.write(s + '\n');
     w(`${file}: ${summary.pairs} pairs, ${summary.terms} terms · model ${engine.id} · threshold ${formatCosine(t.threshold)}`);
-    for (const s of scored) {
-      const mark = s.flag ? '✗' : '✓';
-      const neg = s.pair.label === 0 ? '  (label 0)' : '';
-      w(`${String(at(s.pair.a.range).line).padStart(6)}  ${formatCosine(s.cosine).padStart(5)} ${mark} ${s.pair.a.text} ${s.pair.oneWay ? '=>' : '~'} ${s.pair.b.text}${neg}`);
+    for (let i = 0; i < pairs.length; i++) {
+      const p = pairs[i]!;
+      const mark = flagOf(i) ? '✗' : '✓';
+      const neg = p.label === 0 ? '  (label 0)' : '';
+      w(`${String(at(p.a.range).line).padStart(6)}  ${formatCosine(cosines[i]!).padStart(5)} ${mark} ${p.a.text} ${p.oneWay ? '=>' : '~'} ${p.b.text}${neg}`);
     }
     if (findings.length) {
       w('');
@@ -103,6 +181,7 @@ export async function runCheck(positionals: string[], values: Record<string, str
       `${summary.flagged ? `${summary.flagged} flagged` : 'nothing flagged'}: ${summary.low_similarity} low-similarity, ` +
         `${summary.negative_too_similar} negative-too-similar, ${summary.problems} other problems`,
     );
+    out.flush();
   }
   return findings.length && !values['exit-zero'] ? 1 : 0;
 }

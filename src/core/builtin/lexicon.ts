@@ -225,17 +225,24 @@ const LATIN = /[a-z]/;
  */
 export function segmentRun(chars: readonly string[], vocab: LexiconVocabulary, maxWordLength: number): { word: string; known: boolean }[] {
   const out: { word: string; known: boolean }[] = [];
+  // Candidates are slices of the joined run at code-point offsets: one string per probe, no arrays.
+  const run = chars.join('');
+  const offset = new Array<number>(chars.length + 1);
+  offset[0] = 0;
+  for (let k = 0; k < chars.length; k++) offset[k + 1] = offset[k]! + chars[k]!.length;
   let i = 0;
   while (i < chars.length) {
     let matched = 0;
+    let word = '';
     for (let len = Math.min(maxWordLength, chars.length - i); len >= 2; len--) {
-      if (vocab.has(chars.slice(i, i + len).join(''))) {
+      word = run.slice(offset[i]!, offset[i + len]!);
+      if (vocab.has(word)) {
         matched = len;
         break;
       }
     }
     if (matched > 0) {
-      out.push({ word: chars.slice(i, i + matched).join(''), known: true });
+      out.push({ word, known: true });
       i += matched;
     } else {
       out.push({ word: chars[i]!, known: false });

@@ -8,7 +8,7 @@ import { featurize, type CharNgramModelConfig, type Featurized } from '../../cor
 import { BUILTIN_IO } from '../../core/builtin/model';
 import { lexiconLookup, type LexiconVocabulary } from '../../core/builtin/lexicon';
 import { embeddingDimension, LEXICON_IO } from '../../core/builtin/modelV2';
-import { CancelledError, type CancellationFlag, type EmbeddingEngine, type TextAnalysis } from './engine';
+import { CancelledError, type CancellationFlag, type EmbeddingEngine, type FlatEmbedding, type TextAnalysis } from './engine';
 import { OnnxSession } from './onnxAdapter';
 import { LocalizableError } from './errorMessages';
 
@@ -41,6 +41,14 @@ export class OnnxLoadError extends Error {
     super(`onnxruntime could not load the model: ${detail}`);
     this.name = 'OnnxLoadError';
   }
+}
+
+function featurizeAll(texts: readonly string[], config: CharNgramModelConfig): Featurized[] {
+  return texts.map((t) => featurize(t, config));
+}
+
+function analysisOf(f: Featurized): TextAnalysis {
+  return { units: f.ids.length, unknownUnits: 0, unknownOnly: f.ids.length === 0, truncated: f.truncated };
 }
 
 export class BuiltinEngine implements EmbeddingEngine {
@@ -105,15 +113,34 @@ export class BuiltinEngine implements EmbeddingEngine {
   }
 
   analyze(text: string): TextAnalysis {
-    const f = featurize(text, this.config);
-    return { units: f.ids.length, unknownUnits: 0, unknownOnly: f.ids.length === 0, truncated: f.truncated };
+    return analysisOf(featurize(text, this.config));
   }
 
   async embed(texts: readonly string[], token?: CancellationFlag): Promise<Float32Array[]> {
-    if (this.disposed) throw new Error(`engine ${this.id} was disposed`);
-    const feats: Featurized[] = texts.map((t) => featurize(t, this.config));
-    const order = feats.map((_, i) => i).sort((a, b) => feats[a]!.ids.length - feats[b]!.ids.length);
     const out = new Array<Float32Array>(texts.length);
+    const dim = this.dimension;
+    await this.run(texts, featurizeAll(texts, this.config), token, (i, emb, b) => (out[i] = emb.slice(b * dim, (b + 1) * dim)));
+    return out;
+  }
+
+  /** `embed` and `analyze` in one pass: each text featurised once, its vector copied into one flat array. */
+  async embedFlat(texts: readonly string[], token?: CancellationFlag): Promise<FlatEmbedding> {
+    const feats = featurizeAll(texts, this.config);
+    const dim = this.dimension;
+    const data = new Float32Array(texts.length * dim);
+    await this.run(texts, feats, token, (i, emb, b) => data.set(emb.subarray(b * dim, (b + 1) * dim), i * dim));
+    return { data, analyses: feats.map(analysisOf) };
+  }
+
+  /** Runs the graph over `texts` in length-sorted batches; `put(i, output, b)` takes text i's row b of a batch output. */
+  private async run(
+    texts: readonly string[],
+    feats: readonly Featurized[],
+    token: CancellationFlag | undefined,
+    put: (i: number, output: Float32Array, b: number) => void,
+  ): Promise<void> {
+    if (this.disposed) throw new Error(`engine ${this.id} was disposed`);
+    const order = feats.map((_, i) => i).sort((a, b) => feats[a]!.ids.length - feats[b]!.ids.length);
     const dim = this.dimension;
 
     let start = 0;
@@ -155,10 +182,9 @@ export class BuiltinEngine implements EmbeddingEngine {
       const { data: emb, dims } = result[BUILTIN_IO.embedding]!;
       if (dims.length !== 2 || dims[0] !== count || dims[1] !== dim)
         throw new Error(`model output has shape [${dims.join(', ')}], expected [${count}, ${dim}] (batch × config.json dimension)`);
-      for (let b = 0; b < count; b++) out[order[start + b]!] = emb.slice(b * dim, (b + 1) * dim);
+      for (let b = 0; b < count; b++) put(order[start + b]!, emb, b);
       start = end;
     }
-    return out;
   }
 
   /** The lexicon rows of a batch (`lex_ids`, `lex_weights` [count, m], weight 1 per row, 0 on padding). */

@@ -3,13 +3,13 @@
  * in-flight computations, so unchanged terms are never re-embedded while a dictionary is edited.
  */
 import { CachedEmbedder, VectorCache, type CachedEmbedderStats, type VectorCacheStats } from '../../core/cache';
-import type { CancellationFlag, EmbeddingEngine, TextAnalysis } from './engine';
+import { EngineDecorator, type CancellationFlag, type EmbeddingEngine } from './engine';
 
 export interface CachedEngineStats extends CachedEmbedderStats {
   readonly cache: VectorCacheStats;
 }
 
-export class CachedEngine implements EmbeddingEngine {
+export class CachedEngine extends EngineDecorator {
   private readonly embedder: CachedEmbedder;
 
   /**
@@ -17,23 +17,11 @@ export class CachedEngine implements EmbeddingEngine {
    * @param cache shared between engines if wanted: keys include the engine's fingerprint.
    */
   constructor(
-    readonly inner: EmbeddingEngine,
+    inner: EmbeddingEngine,
     readonly cache: VectorCache = new VectorCache(),
   ) {
+    super(inner);
     this.embedder = new CachedEmbedder(cache, inner.fingerprint, (texts, token) => inner.embed(texts, token));
-  }
-
-  get id(): string {
-    return this.inner.id;
-  }
-  get fingerprint(): string {
-    return this.inner.fingerprint;
-  }
-  get dimension(): number {
-    return this.inner.dimension;
-  }
-  get maxInputLength(): number {
-    return this.inner.maxInputLength;
   }
 
   /** As `EmbeddingEngine.embed`; returned vectors may be shared with the cache: do not mutate them. */
@@ -41,16 +29,8 @@ export class CachedEngine implements EmbeddingEngine {
     return this.embedder.embed(texts, token);
   }
 
-  analyze(text: string): TextAnalysis {
-    return this.inner.analyze(text);
-  }
-
   /** Hit/miss counters of this engine and of its (possibly shared) cache. */
   stats(): CachedEngineStats {
     return { ...this.embedder.stats(), cache: this.cache.stats() };
-  }
-
-  dispose(): Promise<void> {
-    return this.inner.dispose();
   }
 }

@@ -36,7 +36,61 @@ export interface EmbeddingEngine {
   embed(texts: readonly string[], token?: CancellationFlag): Promise<Float32Array[]>;
   /** Analyses a text without running the model. */
   analyze(text: string): TextAnalysis;
+  /**
+   * Optional: `embed` and `analyze` in one pass, the vectors in one flat array. Engines whose
+   * analysis is a by-product of their input preparation (the n-gram model's features) implement it
+   * so that bulk callers featurise once and allocate one array per call instead of one per text.
+   * Use `embedFlat` below, which falls back to `embed` + `analyze`.
+   */
+  embedFlat?(texts: readonly string[], token?: CancellationFlag): Promise<FlatEmbedding>;
   /** Frees native resources. The engine must not be used afterwards. */
   dispose(): Promise<void>;
 }
 
+
+/** Vectors of several texts row after row (text i at `[i·dim, (i+1)·dim)`), with each text's analysis. */
+export interface FlatEmbedding {
+  readonly data: Float32Array;
+  readonly analyses: TextAnalysis[];
+}
+
+/** `engine.embedFlat` when the engine has it, otherwise `embed` and `analyze` copied into that shape. */
+export async function embedFlat(engine: EmbeddingEngine, texts: readonly string[], token?: CancellationFlag): Promise<FlatEmbedding> {
+  if (engine.embedFlat) return engine.embedFlat(texts, token);
+  const vectors = await engine.embed(texts, token);
+  const dim = engine.dimension;
+  const data = new Float32Array(texts.length * dim);
+  vectors.forEach((v, i) => data.set(v, i * dim));
+  return { data, analyses: texts.map((t) => engine.analyze(t)) };
+}
+
+/**
+ * Base of engines that wrap another (the in-memory cache, the on-disk store): the identity, size
+ * and analysis are the inner engine's; disposing disposes it. Subclasses say how `embed` works.
+ */
+export abstract class EngineDecorator implements EmbeddingEngine {
+  constructor(readonly inner: EmbeddingEngine) {}
+
+  get id(): string {
+    return this.inner.id;
+  }
+  get fingerprint(): string {
+    return this.inner.fingerprint;
+  }
+  get dimension(): number {
+    return this.inner.dimension;
+  }
+  get maxInputLength(): number {
+    return this.inner.maxInputLength;
+  }
+
+  abstract embed(texts: readonly string[], token?: CancellationFlag): Promise<Float32Array[]>;
+
+  analyze(text: string): TextAnalysis {
+    return this.inner.analyze(text);
+  }
+
+  dispose(): Promise<void> {
+    return this.inner.dispose();
+  }
+}

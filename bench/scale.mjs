@@ -1,0 +1,184 @@
+// Large dictionaries and large models (not a test). Prints, on generated data:
+//  1. CLI `check` on 200k and 1M rows: wall time and peak RSS of `node dist/cli.js check` (report to
+//     /dev/null), and the ratio 1M / 200k (linear would be 5); with `--before <cli.js>` the same for
+//     a peer bundle (e.g. the code before streaming), alternating with ours, plus the ratios.
+//  2. Persistent vectors: the bundled server (dist/server.js) opens a dictionary of `--pairs` pairs
+//     with a generated transformer of bge-m3's shape (XLM-R large: hidden 1024, 16 heads, FFN 4096,
+//     with `--layers` layers instead of 24 and a small Unigram vocabulary) twice: cold (empty vector
+//     folder) and warm (the vectors the first run stored); didOpen → the complete publish, and
+//     model ready → that publish.
+// Usage: node scripts/build.mjs && node bench/scale.mjs [--rows 200000,1000000] [--before path/cli.js]
+//        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors]
+// Dictionaries: rows `term,synonym,label` from the 3,327 terms of test/fixtures/data/zh-synonyms-dev.csv
+// and English words, combined (two terms, term + model code, year + term, term + suffix + number,
+// three words); one row in five label 0 with an unrelated term, one in three an unrelated positive
+// (flagged), the rest a term and its suffixed form. Deterministic (a fixed-seed LCG).
+// The last line is one JSON object; key names carry their units.
+import * as esbuild from 'esbuild';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '200000,1000000' },
+    before: { type: 'string' },
+    pairs: { type: 'string', default: '20000' },
+    layers: { type: 'string', default: '2' },
+    'skip-cli': { type: 'boolean', default: false },
+    'skip-vectors': { type: 'boolean', default: false },
+  },
+});
+const out = path.join(root, 'out/bench/scale');
+mkdirSync(out, { recursive: true });
+const result = {};
+
+// ---- data
+const dev = readFileSync(path.join(root, 'test/fixtures/data/zh-synonyms-dev.csv'), 'utf8').trim().split(/\r?\n/).slice(1).map((l) => l.split(','));
+const base = [...new Set(dev.flatMap((r) => [r[0], r[1]]).filter(Boolean))];
+const en = 'car auto motor sedan truck engine wheel brake tire battery charger cable phone laptop screen camera lens printer router speaker watch shoe jacket shirt coat bag wallet lamp chair table sofa bed pillow kettle oven fridge washer dryer drill hammer saw glue paint brush pen paper book map ticket hotel flight train bus taxi bike helmet'.split(' ');
+const codes = ['SUV', 'Pro', 'Max', 'X5', 'RAV4', 'V8', '4WD', 'GT', 'Plus', 'Mini', 'EV', 'Hybrid', '2.0T', 'i7'];
+const suffixes = ['款', '系列', '版', '型', '套装', '配件', '价格', '官网'];
+function dictionary(rows) {
+  let s = 2026;
+  const r = (n) => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return (s >>> 8) % n;
+  };
+  const pick = (xs) => xs[r(xs.length)];
+  const term = () => {
+    const k = r(6);
+    return k === 0 ? pick(base) + pick(base)
+      : k === 1 ? `${pick(base)}${pick(base)}${pick(codes)}`
+      : k === 2 ? `${pick(en)} ${pick(en)} ${pick(en)}`
+      : k === 3 ? `${2000 + r(26)}款${pick(base)}${pick(base)}`
+      : k === 4 ? `${pick(en)} ${pick(en)} ${pick(codes)}${r(10)}`
+      : `${pick(base)}${pick(suffixes)}${r(100)}`;
+  };
+  const lines = ['term,synonym,label'];
+  for (let i = 0; i < rows; i++) {
+    const a = term();
+    lines.push(r(5) === 0 ? `${a},${term()},0` : r(3) === 0 ? `${a},${term()},1` : `${a},${a}${pick(suffixes)},1`);
+  }
+  return lines.join('\n') + '\n';
+}
+function dictionaryFile(rows) {
+  const file = path.join(out, `dict-${rows}.csv`);
+  if (!existsSync(file)) writeFileSync(file, dictionary(rows));
+  return file;
+}
+
+// ---- 1. CLI check
+/** Runs a CLI bundle's `check` in a child process; wall ms and the child's own peak RSS (preloaded probe). */
+const probe = path.join(out, 'rss-probe.cjs');
+writeFileSync(probe, `process.on('exit', () => require('node:fs').writeFileSync(process.env.SCALE_RSS_FILE, String(process.resourceUsage().maxRSS)));\n`);
+function runCheck(cli, file) {
+  const rssFile = path.join(out, `rss-${process.pid}.txt`);
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--require', probe, cli, 'check', file], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, SCALE_RSS_FILE: rssFile } });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const ms = performance.now() - t0;
+      if (code !== 0 && code !== 1) return reject(new Error(`${cli} check ${file} exited ${code}`));
+      resolve({ s: Math.round(ms / 100) / 10, rssMiB: Math.round(Number(readFileSync(rssFile, 'utf8')) / 1024) });
+    });
+  });
+}
+if (!args['skip-cli']) {
+  const cli = path.join(root, 'dist/cli.js');
+  const rows = args.rows.split(',').map(Number);
+  const peers = [{ label: 'after', cli }, ...(args.before ? [{ label: 'before', cli: path.resolve(args.before) }] : [])];
+  for (const n of rows) {
+    const file = dictionaryFile(n);
+    const mb = statSync(file).size / 2 ** 20;
+    // Alternate the order per size so neither always runs first.
+    const order = rows.indexOf(n) % 2 ? [...peers].reverse() : peers;
+    for (const p of order) {
+      const r = await runCheck(p.cli, file);
+      console.log(`check ${n} rows (${mb.toFixed(1)} MiB), ${p.label}: ${r.s} s, peak RSS ${r.rssMiB} MiB`);
+      result[`check_${p.label}_${n}_s`] = r.s;
+      result[`check_${p.label}_${n}_peak_rss_mib`] = r.rssMiB;
+    }
+  }
+  if (rows.length >= 2) {
+    const [small, large] = [rows[0], rows[rows.length - 1]];
+    for (const p of peers) result[`check_${p.label}_time_ratio_${large}_to_${small}_x`] = +(result[`check_${p.label}_${large}_s`] / result[`check_${p.label}_${small}_s`]).toFixed(2);
+    if (args.before) for (const n of rows) result[`check_before_to_after_${n}_time_x`] = +(result[`check_before_${n}_s`] / result[`check_after_${n}_s`]).toFixed(2);
+  }
+}
+
+// ---- 2. persistent vectors through the server
+if (!args['skip-vectors']) {
+  const bundle = path.join(out, 'scale-helpers.cjs');
+  await esbuild.build({
+    stdin: {
+      contents: `export { startServer } from './test/lsp/client';
+export { randomWeights, writeModelFolder } from './test/helpers/encoderModel';
+export { unigramTokenizer, smallUnigramPieces, xlmrTokenizerConfig, devTerms } from './test/helpers/tokenizers';`,
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: bundle,
+    external: ['onnxruntime-node', '@huggingface/tokenizers', 'tokenizers'],
+    logLevel: 'warning',
+    // The helpers find their fixtures relative to their own folders.
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(path.join(root, 'test/lsp/client.ts')).toString()), __dirname: JSON.stringify(path.join(root, 'test/helpers')) },
+  });
+  const h = createRequire(import.meta.url)(bundle);
+  const layers = Number(args.layers);
+  const modelDir = path.join(out, `bge-m3-shaped-${layers}l`);
+  if (!existsSync(path.join(modelDir, 'config.json'))) {
+    const tokenizer = h.unigramTokenizer(h.smallUnigramPieces(h.devTerms(), 3000));
+    const vocab = tokenizer.model.vocab.length;
+    const w = h.randomWeights({ arch: 'xlmr', vocab, hidden: 1024, heads: 16, layers, ffn: 4096, maxPositions: 514, typeVocab: 1, padId: 1, eps: 1e-5 }, 3);
+    h.writeModelFolder(modelDir, w, { tokenizer, tokenizerConfig: h.xlmrTokenizerConfig });
+  }
+  const pairs = Number(args.pairs);
+  const dictPath = path.join(out, `pairs-${pairs}.csv`);
+  writeFileSync(dictPath, dictionary(pairs));
+  const text = readFileSync(dictPath, 'utf8');
+  const uri = pathToFileURL(dictPath).toString();
+  const vectorsDir = path.join(out, 'vectors');
+  rmSync(vectorsDir, { recursive: true, force: true });
+  const once = async (label) => {
+    const server = await h.startServer({ env: { SYNONYM_LENS_VECTORS_DIR: vectorsDir }, settings: { model: modelDir } });
+    try {
+      const t0 = performance.now();
+      let readyAt;
+      const ready = server.waitStatus((s) => s.state === 'ready', { timeoutMs: 600_000 }).then(() => (readyAt = performance.now()));
+      server.open(uri, text);
+      const published = await server.waitDiagnostics(uri, (d) => d.some((x) => x.code === 'low-similarity' || x.code === 'negative-too-similar'), { timeoutMs: 3_600_000, what: 'model diagnostics' });
+      const t1 = performance.now();
+      await ready;
+      const loaded = server.logs.events.find((m) => /^Model .* loaded in/.test(m)) ?? '';
+      console.log(`${label}: didOpen → complete diagnostics ${(t1 - t0).toFixed(0)} ms (model ready → ${(t1 - readyAt).toFixed(0)} ms), ${published.diagnostics.length} diagnostics; ${loaded}`);
+      return { openMs: Math.round(t1 - t0), afterReadyMs: Math.round(t1 - readyAt), diagnostics: published.diagnostics.map((d) => `${d.range.start.line}:${d.message}`).join('\n') };
+    } finally {
+      await server.stop();
+    }
+  };
+  const cold = await once('cold (no stored vectors)');
+  const warm = await once('warm (vectors from disk)');
+  if (cold.diagnostics !== warm.diagnostics) throw new Error('warm diagnostics differ from cold ones');
+  Object.assign(result, {
+    vectors_pairs: pairs,
+    vectors_model_layers: layers,
+    vectors_cold_open_to_complete_ms: cold.openMs,
+    vectors_cold_ready_to_complete_ms: cold.afterReadyMs,
+    vectors_warm_open_to_complete_ms: warm.openMs,
+    vectors_warm_ready_to_complete_ms: warm.afterReadyMs,
+    vectors_cold_to_warm_x: +(cold.openMs / warm.openMs).toFixed(1),
+    vectors_file_mib: +(statSync(path.join(vectorsDir, (await import('node:fs')).readdirSync(vectorsDir)[0], 'vectors.slv')).size / 2 ** 20).toFixed(1),
+  });
+}
+
+console.log(JSON.stringify(result));

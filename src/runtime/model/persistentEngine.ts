@@ -1,0 +1,43 @@
+/**
+ * An `EmbeddingEngine` decorator that answers from a `DiskVectorStore` on disk and writes what it had
+ * to compute back to it, so a restart does not embed every term again. Put a `CachedEngine`
+ * around it for the in-memory cache and in-flight sharing.
+ */
+import { EngineDecorator, type CancellationFlag, type EmbeddingEngine } from './engine';
+import type { DiskVectorStore } from './diskVectorStore';
+
+export class PersistentEngine extends EngineDecorator {
+  private counters = { fromDisk: 0, computed: 0 };
+
+  /** @param store the store of this engine's fingerprint and dimension; closed with this engine. */
+  constructor(
+    inner: EmbeddingEngine,
+    readonly store: DiskVectorStore,
+  ) {
+    super(inner);
+    if (store.fingerprint !== inner.fingerprint || store.dimension !== inner.dimension)
+      throw new Error(`vector store of another model (${store.fingerprint.slice(0, 12)}…, dimension ${store.dimension})`);
+  }
+
+  async embed(texts: readonly string[], token?: CancellationFlag): Promise<Float32Array[]> {
+    const found = this.store.getMany(texts);
+    const missing = [...new Set(texts.filter((_, i) => found[i] === undefined))];
+    this.counters.fromDisk += found.filter((v) => v !== undefined).length;
+    if (missing.length === 0) return found as Float32Array[];
+    const vectors = await this.inner.embed(missing, token);
+    this.counters.computed += missing.length;
+    this.store.putMany(missing.map((t, i) => [t, vectors[i]!] as const));
+    const byText = new Map(missing.map((t, i) => [t, vectors[i]!]));
+    return texts.map((t, i) => found[i] ?? byText.get(t)!);
+  }
+
+  /** Texts answered from disk and texts the inner engine computed, since this engine was made. */
+  stats(): { fromDisk: number; computed: number } {
+    return { ...this.counters };
+  }
+
+  override async dispose(): Promise<void> {
+    this.store.close();
+    await super.dispose();
+  }
+}
