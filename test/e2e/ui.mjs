@@ -96,10 +96,12 @@ export async function runUiSuite({ playwright, executablePath, profileDir, baseU
       await input.waitFor({ state: 'visible' });
       // The user's own words, lower-case "model": the palette matches case-insensitively.
       await input.fill('>Fine-tune model');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Synonym Lens: Fine-tune Model' }).first().waitFor();
+      const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Synonym Lens: Fine-tune Model' }).first();
+      await row.waitFor();
       // Watch for the progress toast before starting: a run on the sample takes about a second.
       const progress = page.locator('.notifications-toasts .notification-toast', { hasText: 'Fine-tuning model' }).first().waitFor({ state: 'attached', timeout: serverTimeout });
-      await page.keyboard.press('Enter');
+      // Its own row: "Clean Up Fine-tuned Models…" matches the same words and may come first.
+      await row.click();
       await progress;
       await page.locator('.notifications-toasts .notification-toast', { hasText: 'Fine-tuned model written to' }).first().waitFor({ timeout: 120000 });
       await page.locator('.notifications-toasts .notification-toast a, .notifications-toasts .notification-toast .monaco-button', { hasText: 'Use this model' }).first().waitFor();

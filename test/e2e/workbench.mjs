@@ -36,7 +36,8 @@ export async function runCommand(page, title) {
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
   await input.fill('>' + title);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor();
-  await page.keyboard.press('Enter');
+  // Click the command's own row: another command whose title shares the words (Clean Up
+  // Fine-tuned Models… for Fine-tune Model) may be the one Enter would run.
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
   await input.waitFor({ state: 'hidden' });
 }
