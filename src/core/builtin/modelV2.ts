@@ -14,7 +14,7 @@
 import { encodeModel, GraphBuilder, attr } from '../onnx/writer';
 import { BUILTIN_MODEL_CONFIG, CHAR_NGRAM_MODEL_TYPE, featurize, type CharNgramModelConfig } from './featurizer';
 import { lexiconLookup, type LexiconConfig, type LexiconVocabulary } from './lexicon';
-import { BUILTIN_IO } from './model';
+import { BUILTIN_IO, referenceEmbed } from './model';
 
 /** Names of the lexicon inputs (the char inputs and the output are `BUILTIN_IO`'s). */
 export const LEXICON_IO = { ids: 'lex_ids', weights: 'lex_weights' } as const;
@@ -71,6 +71,33 @@ export function buildCharNgramV2Onnx(config: CharNgramModelConfig, lexicon: Lexi
   });
 }
 
+/** The lexicon half of a v2 model as data: its config, its word list and its quantised meaning table. */
+export interface LexiconHalf {
+  readonly config: LexiconConfig;
+  readonly vocab: LexiconVocabulary;
+  readonly meaning: QuantizedTable;
+}
+
+/** The meaning half of `text` as the graph computes it: the sum of its lexicon rows, L2-normalised; zeros when it has none. */
+export function meaningVector(text: string, half: LexiconHalf): Float64Array {
+  const dl = half.config.dimension;
+  const { values, scales } = half.meaning;
+  const s = new Float64Array(dl);
+  for (const r of lexiconLookup(text, half.vocab, half.config).rows) for (let d = 0; d < dl; d++) s[d]! += values[r * dl + d]! * scales[r]!;
+  const n = Math.max(Math.sqrt(s.reduce((a, x) => a + x * x, 0)), 1e-12);
+  for (let d = 0; d < dl; d++) s[d]! /= n;
+  return s;
+}
+
+/**
+ * The weights the graph gives the two halves of one text, given whether each is non-zero:
+ * [√(1−α), √α] when both are, else the present half alone at weight 1 (the final normalisation).
+ */
+export function halfWeights(alpha: number, hasChar: boolean, hasMeaning: boolean): [number, number] {
+  if (hasChar && hasMeaning) return [Math.sqrt(1 - alpha), Math.sqrt(alpha)];
+  return [hasChar ? 1 : 0, hasMeaning ? 1 : 0];
+}
+
 /** What the v2 graph computes, in TS (for tests and measurements without onnxruntime). */
 export function referenceEmbedV2(
   text: string,
@@ -81,20 +108,26 @@ export function referenceEmbedV2(
   meaning: QuantizedTable,
 ): Float32Array {
   const dc = config.dimension;
-  const dl = lexicon.dimension;
   const c = new Float64Array(dc);
   const f = featurize(text, config);
   for (let k = 0; k < f.ids.length; k++) for (let d = 0; d < dc; d++) c[d]! += f.weights[k]! * table[f.ids[k]! * dc + d]!;
-  const s = new Float64Array(dl);
-  for (const r of lexiconLookup(text, vocab, lexicon).rows) for (let d = 0; d < dl; d++) s[d]! += meaning.values[r * dl + d]! * meaning.scales[r]!;
-  const norm = (v: Float64Array): number => Math.max(Math.sqrt(v.reduce((a, x) => a + x * x, 0)), 1e-12);
-  const nc = norm(c);
-  const ns = norm(s);
-  const out = new Float64Array(dc + dl);
-  for (let d = 0; d < dc; d++) out[d] = (Math.sqrt(1 - lexicon.alpha) * c[d]!) / nc;
-  for (let d = 0; d < dl; d++) out[dc + d] = (Math.sqrt(lexicon.alpha) * s[d]!) / ns;
-  const n = norm(out);
-  return Float32Array.from(out, (x) => x / n);
+  const nc = Math.sqrt(c.reduce((a, x) => a + x * x, 0));
+  const s = meaningVector(text, { config: lexicon, vocab, meaning });
+  const [wc, ws] = halfWeights(lexicon.alpha, nc > 0, s.some((x) => x !== 0));
+  const out = new Float32Array(dc + lexicon.dimension);
+  for (let d = 0; d < dc; d++) out[d] = nc > 0 ? (wc * c[d]!) / nc : 0;
+  for (let d = 0; d < lexicon.dimension; d++) out[dc + d] = ws * s[d]!;
+  return out;
+}
+
+/**
+ * What a char-n-gram model folder's graph computes for `text`: v1's (`referenceEmbed`), or v2's when
+ * `config` has a lexicon half, whose word list and table `lexicon` must then hold.
+ */
+export function referenceEmbedCharNgram(text: string, config: CharNgramModelConfig, table: Float32Array, lexicon?: LexiconHalf): Float32Array {
+  if (!config.lexicon) return referenceEmbed(text, config, table);
+  if (!lexicon) throw new Error(`the model ${config.version} has a lexicon half, but its word list and meaning table were not given`);
+  return referenceEmbedV2(text, config, config.lexicon, lexicon.vocab, table, lexicon.meaning);
 }
 
 /** The char half of the shipped v2 model: v1's featuriser and table under a new version. */

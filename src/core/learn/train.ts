@@ -24,7 +24,7 @@
  * Synchronous: run it in a worker thread and cancel through a shared flag (see src/runtime/learn).
  */
 import { caseFeature, featureBucket, featureKind, featureKindCount, featurize, SHAPE_COUNT_CAP, shapeFeature, type CharNgramModelConfig } from '../builtin/featurizer';
-import { referenceEmbed } from '../builtin/model';
+import { halfWeights, meaningVector, referenceEmbedCharNgram, type LexiconHalf } from '../builtin/modelV2';
 import { termKey } from '../dictionary';
 import { Random } from '../random';
 import { LazyAdam, linearWarmupLr } from './adam';
@@ -123,6 +123,12 @@ export interface FeatureTable {
   ids: Uint32Array[];
   weights: Float32Array[];
   kinds?: Uint8Array[];
+  /**
+   * The frozen meaning half of a `char-ngram-v2` model: per text its unit meaning vector (zeros when
+   * the lexicon has no row for it, `meaningVector`) and the weight α of that half. Each text's vector
+   * is then the graph's join [w_c·c ; w_s·m] (`halfWeights`), and only the char table learns.
+   */
+  meaning?: { vectors: Float64Array[]; alpha: number };
 }
 
 /**
@@ -172,10 +178,16 @@ export function assembleBatch(
   return batch;
 }
 
-/** Embeddings of texts: `vectors[i]` unit (or zero), `norms[i]` = ‖s_i‖ before normalisation. */
+/**
+ * Embeddings of texts: `vectors[i]` the model's unit (or zero) output, `chars[i]` the unit char half,
+ * `norms[i]` = ‖s_i‖ before its normalisation, `charWeights[i]` the char half's weight in the output
+ * (1 without a meaning half).
+ */
 function embedTexts(table: Float32Array | Float64Array, dim: number, features: FeatureTable, texts: readonly number[], alpha?: Float64Array) {
   const vectors = new Map<number, Float64Array>();
+  const chars = new Map<number, Float64Array>();
   const norms = new Map<number, number>();
+  const charWeights = new Map<number, number>();
   for (const t of texts) {
     if (vectors.has(t)) continue;
     const s = new Float64Array(dim);
@@ -191,10 +203,22 @@ function embedTexts(table: Float32Array | Float64Array, dim: number, features: F
     for (let d = 0; d < dim; d++) sq += s[d]! * s[d]!;
     const n = Math.sqrt(sq);
     if (n > 0) for (let d = 0; d < dim; d++) s[d]! /= n;
-    vectors.set(t, s);
+    chars.set(t, s);
     norms.set(t, n);
+    const m = features.meaning?.vectors[t];
+    if (!m) {
+      vectors.set(t, s);
+      charWeights.set(t, 1);
+      continue;
+    }
+    const [wc, wm] = halfWeights(features.meaning!.alpha, n > 0, m.some((x) => x !== 0));
+    const v = new Float64Array(dim + m.length);
+    for (let d = 0; d < dim; d++) v[d] = wc * s[d]!;
+    for (let d = 0; d < m.length; d++) v[dim + d] = wm * m[d]!;
+    vectors.set(t, v);
+    charWeights.set(t, wc);
   }
-  return { vectors, norms };
+  return { vectors, chars, norms, charWeights };
 }
 
 /**
@@ -215,7 +239,9 @@ export function batchLossAndGradient(
   kindParams: KindParameters = {},
 ): { loss: number; rows: number[] } {
   const { alpha, alphaGrad } = kindParams;
-  const { vectors, norms } = embedTexts(table, dim, features, [...batch.a, ...batch.b], alpha);
+  const { vectors, chars, norms, charWeights } = embedTexts(table, dim, features, [...batch.a, ...batch.b], alpha);
+  // Width of the model's vectors: the char half, plus the frozen meaning half when there is one.
+  const width = vectors.size ? vectors.values().next().value!.length : dim;
   const embedded: EmbeddedBatch = {
     a: batch.a.map((t) => vectors.get(t)!),
     b: batch.b.map((t) => vectors.get(t)!),
@@ -226,7 +252,7 @@ export function batchLossAndGradient(
   const gradE = new Map<number, Float64Array>();
   const add = (t: number, g: Float64Array) => {
     const acc = gradE.get(t);
-    if (acc) for (let d = 0; d < dim; d++) acc[d]! += g[d]!;
+    if (acc) for (let d = 0; d < width; d++) acc[d]! += g[d]!;
     else gradE.set(t, Float64Array.from(g));
   };
   batch.a.forEach((t, i) => add(t, r.gradA[i]!));
@@ -236,14 +262,14 @@ export function batchLossAndGradient(
     // μ‖ē‖², ē the mean of the batch's distinct unit vectors: for n unit vectors
     // ‖ē‖² = 1/n + (n − 1)/n · (mean cosine over distinct pairs), so this pushes the mean cosine
     // of unrelated texts toward 0 — a direct guard against collapse. dR/de_t = 2μ ē / n.
-    const mean = new Float64Array(dim);
+    const mean = new Float64Array(width);
     const live = [...vectors.keys()].filter((t) => norms.get(t)! > 0);
     for (const t of live) {
       const e = vectors.get(t)!;
-      for (let d = 0; d < dim; d++) mean[d]! += e[d]! / live.length;
+      for (let d = 0; d < width; d++) mean[d]! += e[d]! / live.length;
     }
     let sq = 0;
-    for (let d = 0; d < dim; d++) sq += mean[d]! * mean[d]!;
+    for (let d = 0; d < width; d++) sq += mean[d]! * mean[d]!;
     total += spread * sq;
     const g = mean.map((m) => (2 * spread * m) / live.length);
     for (const t of live) add(t, g);
@@ -253,10 +279,13 @@ export function batchLossAndGradient(
   for (const [t, g] of gradE) {
     const n = norms.get(t)!;
     if (n === 0) continue; // a featureless text has no gradient
-    const e = vectors.get(t)!;
+    // The char half c enters the output as w_c·c (the join's norm does not depend on c, a unit
+    // vector), so dL/dc = w_c · (dL/de)[0, dim); then back through c's own normalisation.
+    const e = chars.get(t)!;
+    const wc = charWeights.get(t)!;
     let eg = 0;
-    for (let d = 0; d < dim; d++) eg += e[d]! * g[d]!;
-    for (let d = 0; d < dim; d++) gs[d] = (g[d]! - e[d]! * eg) / n;
+    for (let d = 0; d < dim; d++) eg += e[d]! * wc * g[d]!;
+    for (let d = 0; d < dim; d++) gs[d] = (wc * g[d]! - e[d]! * eg) / n;
     const ids = features.ids[t]!;
     const w = features.weights[t]!;
     const kinds = features.kinds?.[t];
@@ -411,21 +440,27 @@ export function runTrainingLoop(
  * Fine-tunes a copy of `table` ([config.buckets × config.dimension], row-major) on `pairs`.
  * `mnrl` trains on the label-1 pairs only. Pairs whose two texts have the same `termKey`, or a text
  * without features, are skipped. The input table is not modified.
+ *
+ * A `char-ngram-v2` base (`config.lexicon`) needs its lexicon half (`lexicon`: word list and
+ * meaning table). That half is frozen: every loss sees the model's joined vector, but only the char
+ * table is trained, and the result is exported with the base's meaning table unchanged.
  */
 export function trainCharNgram(
   table: Float32Array,
   config: CharNgramModelConfig,
   pairs: readonly TextPair[],
   options: TrainOptions,
+  lexicon?: LexiconHalf,
 ): TrainResult {
   const started = Date.now();
   if (table.length !== config.buckets * config.dimension) throw new RangeError(`table has ${table.length} values, expected ${config.buckets} × ${config.dimension}`);
+  if (config.lexicon && !lexicon) throw new RangeError(`the base ${config.version} has a lexicon half: its word list and meaning table are needed to train it`);
   const { result, selection } = fitWithEpochChoice(
     pairs,
     options.epochs ?? 10,
     options,
-    (t) => referenceEmbed(t, config, table),
-    (fitPairs, epochs, stage, onEpochEnd) => fitCharNgram(table, config, fitPairs, { ...options, epochs }, started, stage, onEpochEnd),
+    (t) => referenceEmbedCharNgram(t, config, table, lexicon),
+    (fitPairs, epochs, stage, onEpochEnd) => fitCharNgram(table, config, fitPairs, { ...options, epochs }, started, stage, onEpochEnd, lexicon),
   );
   return { ...result, ...(selection ? { epochSelection: selection } : {}), elapsedMs: Date.now() - started };
 }
@@ -439,6 +474,7 @@ function fitCharNgram(
   started: number,
   stage: TrainStage,
   onEpochEnd?: (epoch: number, vectorOf: (text: string) => Float32Array) => boolean,
+  lexicon?: LexiconHalf,
 ): { result: TrainResult; vectorOf: (text: string) => Float32Array } {
   const dim = config.dimension;
   const epochs = options.epochs;
@@ -457,7 +493,9 @@ function fitCharNgram(
   const plain: CharNgramModelConfig = addCase ? { ...shaped, caseFeature: true } : shaped;
   const kindCount = featureKindCount(plain);
   const textIndex = new Map<string, number>();
-  const features: Required<FeatureTable> = { ids: [], weights: [], kinds: [] };
+  const features: FeatureTable & Required<Pick<FeatureTable, 'kinds'>> = { ids: [], weights: [], kinds: [] };
+  const meaning = config.lexicon && lexicon ? { vectors: [] as Float64Array[], alpha: config.lexicon.alpha } : undefined;
+  if (meaning) features.meaning = meaning;
   const textOf = (s: string): number => {
     let i = textIndex.get(s);
     if (i === undefined) {
@@ -467,6 +505,7 @@ function fitCharNgram(
       features.ids.push(f.ids);
       features.weights.push(f.weights);
       features.kinds.push(f.kinds);
+      if (meaning) meaning.vectors.push(meaningVector(s, lexicon!));
     }
     return i;
   };
@@ -509,7 +548,7 @@ function fitCharNgram(
     learnAlpha || config.orderWeights ? { ...plain, orderWeights: Array.from(alpha, (x) => Math.fround(x)) } : plain;
   const epochEnd = onEpochEnd && ((epoch: number) => {
     const current = learnedConfig();
-    return onEpochEnd(epoch, (t) => referenceEmbed(t, current, trained));
+    return onEpochEnd(epoch, (t) => referenceEmbedCharNgram(t, current, trained, lexicon));
   });
   const { totalSteps, epochLosses, elapsedMs } = runTrainingLoop(prepared, rng, { ...options, epochs, batchSize, lr, stage, onEpochEnd: epochEnd }, started, (batch, rate) => {
     const { loss, rows } = batchLossAndGradient(trained, dim, features, batch, options.loss, params, grad, touched, spread, kindParams);
@@ -542,7 +581,7 @@ function fitCharNgram(
       pairs: prepared.data.length,
       elapsedMs,
     },
-    vectorOf: (t) => referenceEmbed(t, trainedConfig, trained),
+    vectorOf: (t) => referenceEmbedCharNgram(t, trainedConfig, trained, lexicon),
   };
 }
 

@@ -1,13 +1,17 @@
 /**
  * Reads the base of a fine-tuning run: a char-n-gram model folder (the embedded model, or a folder
- * fine-tuned from it) as its featuriser config and embedding table. (Transformer folders take the
- * adapter path in pipeline.ts and never come here.) Runs inside the training worker,
- * so it reads files and parses `model.onnx` itself instead of opening an onnxruntime session.
+ * fine-tuned from it) as its featuriser config and embedding table — and, for a `char-ngram-v2`
+ * folder, its lexicon half (word list, int8 meaning table and scales, kept byte for byte so the
+ * fine-tuned folder carries them unchanged). (Transformer folders take the adapter path in
+ * pipeline.ts and never come here.) Runs inside the training worker, so it reads files and parses
+ * `model.onnx` itself instead of opening an onnxruntime session.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CHAR_NGRAM_MODEL_TYPE, parseCharNgramConfig, type CharNgramModelConfig } from '../../core/builtin/featurizer';
+import { parseLexiconVocabulary } from '../../core/builtin/lexicon';
+import type { LexiconHalf } from '../../core/builtin/modelV2';
 import { ADJUSTED_MODEL_TYPE } from '../model/adjusted';
 
 export interface CharNgramBase {
@@ -18,6 +22,8 @@ export interface CharNgramBase {
   config: CharNgramModelConfig;
   /** [buckets × dimension], row-major. */
   table: Float32Array;
+  /** The lexicon half of a v2 base (frozen in training), with `lexicon.txt`'s text as read. */
+  lexicon?: LexiconHalf & { readonly words: string };
 }
 
 /** Thrown when the base model is not one fine-tuning can train (an adjusted-vector folder, …). */
@@ -48,8 +54,6 @@ export function readCharNgramBase(dir: string, id: string): CharNgramBase {
     );
   }
   const config = parseCharNgramConfig(json.featurizer);
-  if (config.lexicon)
-    throw new UnsupportedBaseError(`${dir} has a lexicon half (${config.version}); fine-tuning trains char n-gram tables only: fine-tune builtin (it starts from char-ngram-v1).`);
   const bytes = readFileSync(path.join(dir, 'model.onnx'));
   const fingerprint = createHash('sha256').update(bytes).update('\u0000').update(JSON.stringify(config)).digest('hex');
   const table = readFloatInitializer(bytes, 'table');
@@ -57,7 +61,27 @@ export function readCharNgramBase(dir: string, id: string): CharNgramBase {
   if (table.length !== config.buckets * config.dimension) {
     throw new Error(`${path.join(dir, 'model.onnx')}: table has ${table.length} values, config.json says ${config.buckets} × ${config.dimension}`);
   }
-  return { dir, id: id === 'builtin' ? `builtin:${config.version}` : id, fingerprint, config, table };
+  const lexicon = config.lexicon ? readLexiconHalf(dir, bytes, config) : undefined;
+  return { dir, id: id === 'builtin' ? `builtin:${config.version}` : id, fingerprint, config, table, ...(lexicon ? { lexicon } : {}) };
+}
+
+/** The lexicon half of a v2 folder: `lexicon.txt` and the graph's `lexicon_int8` / `lexicon_scale`, checked against the config. */
+function readLexiconHalf(dir: string, model: Uint8Array, config: CharNgramModelConfig): LexiconHalf & { words: string } {
+  const lexicon = config.lexicon!;
+  const file = path.join(dir, 'model.onnx');
+  const values = readInitializer(model, 'lexicon_int8', ONNX_INT8);
+  const scales = readFloatInitializer(model, 'lexicon_scale');
+  if (!values || !scales) throw new Error(`${file} has no int8 "lexicon_int8" and float32 "lexicon_scale" initializers, though config.json describes a lexicon half`);
+  if (values.length !== lexicon.rows * lexicon.dimension || scales.length !== lexicon.rows)
+    throw new Error(`${file}: the lexicon table has ${values.length} values and ${scales.length} scales, config.json says ${lexicon.rows} × ${lexicon.dimension}`);
+  let words: string;
+  try {
+    words = readFileSync(path.join(dir, 'lexicon.txt'), 'utf8');
+  } catch (e) {
+    throw new Error(`Cannot read the base model's lexicon.txt in ${dir}: ${(e as Error).message}`);
+  }
+  const meaning = { rows: lexicon.rows, dimension: lexicon.dimension, values: new Int8Array(values.buffer, values.byteOffset, values.byteLength), scales };
+  return { config: lexicon, vocab: parseLexiconVocabulary(words, lexicon.rows), meaning, words };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -102,28 +126,37 @@ function* fields(buf: Uint8Array, start: number, end: number): Generator<Field> 
   }
 }
 
+const ONNX_FLOAT = 1;
+const ONNX_INT8 = 3;
+
 /** The float32 values of the named initializer of an ONNX model, or undefined. */
 export function readFloatInitializer(model: Uint8Array, name: string): Float32Array | undefined {
+  const bytes = readInitializer(model, name, ONNX_FLOAT);
+  if (!bytes) return undefined;
+  // ONNX stores little-endian floats.
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.byteLength / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}
+
+/** A copy of the raw bytes of the named initializer of an ONNX model when it has `dataType`, or undefined. */
+export function readInitializer(model: Uint8Array, name: string, dataType: number): Uint8Array | undefined {
   const decoder = new TextDecoder();
   for (const g of fields(model, 0, model.length)) {
     if (g.field !== 7 || g.wire !== 2) continue;
     for (const init of fields(model, g.start!, g.end!)) {
       if (init.field !== 5 || init.wire !== 2) continue;
       let tensorName: string | undefined;
-      let dataType = 0;
+      let type = 0;
       let raw: [number, number] | undefined;
       for (const f of fields(model, init.start!, init.end!)) {
         if (f.field === 8 && f.wire === 2) tensorName = decoder.decode(model.subarray(f.start, f.end));
-        else if (f.field === 2 && f.wire === 0) dataType = f.value!;
+        else if (f.field === 2 && f.wire === 0) type = f.value!;
         else if ((f.field === 9 || f.field === 4) && f.wire === 2) raw = [f.start!, f.end!];
       }
-      if (tensorName !== name || dataType !== 1 || !raw) continue;
-      // Copy into an aligned buffer; ONNX stores little-endian floats.
-      const bytes = model.slice(raw[0], raw[1]);
-      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      const out = new Float32Array(bytes.byteLength / 4);
-      for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
-      return out;
+      if (tensorName !== name || type !== dataType || !raw) continue;
+      return model.slice(raw[0], raw[1]);
     }
   }
   return undefined;

@@ -1,9 +1,13 @@
 /**
  * Writes a fine-tuned built-in (char-n-gram) model as a standalone model folder:
- *   model.onnx          the built-in graph with the trained embedding table (core ONNX writer)
+ *   model.onnx          the built-in graph with the trained embedding table (core ONNX writer); from a
+ *                       `char-ngram-v2` base the v2 graph, its meaning table and α as the base has them
  *   config.json         like the built-in's: { model_type, featurizer, graph_version, model_sha256, model_bytes }
  *   synonym-lens.json   provenance: base model and fingerprint, training file hash, loss,
- *                       hyper-parameters, metrics before/after, date
+ *                       hyper-parameters, metrics before/after, date (and the licence of a v2 model)
+ *   lexicon.txt         (v2) the base's word list, copied byte for byte
+ *   LICENSE, NOTICE     (v2) the model's CC BY-SA 4.0 licence and attributions: the fine-tuned model
+ *                       is an adaptation of the base's meaning table, so it carries the same licence
  * The folder is written into a temporary sibling and renamed into place, so a reader sees either
  * nothing or the whole folder; an existing folder (the base model included) is never overwritten.
  */
@@ -12,6 +16,7 @@ import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import { CHAR_NGRAM_MODEL_TYPE, type CharNgramModelConfig } from '../../core/builtin/featurizer';
 import { BUILTIN_GRAPH_VERSION, buildCharNgramOnnx } from '../../core/builtin/model';
+import { BUILTIN_V2_GRAPH_VERSION, buildCharNgramV2Onnx, MODEL_LICENSE_ID, MODEL_LICENSE_TEXT, type QuantizedTable } from '../../core/builtin/modelV2';
 
 /** Provenance written to `synonym-lens.json`. Keys are snake_case like config.json's. */
 export interface FineTuneProvenance {
@@ -40,6 +45,21 @@ export interface ExportCharNgramOptions {
   provenance: FineTuneProvenance;
   /** The base model's folder, refused as `outDir` even through a symlink. */
   baseDir?: string;
+  /**
+   * The frozen lexicon half of a `char-ngram-v2` base (needed when `config.lexicon` is set): its
+   * meaning table, written into the graph unchanged, and `lexicon.txt`'s text, copied as it is.
+   */
+  lexicon?: { meaning: QuantizedTable; words: string };
+}
+
+/** NOTICE of a fine-tuned v2 folder: what it is, then the base model's licence and attributions. */
+export function fineTunedNotice(baseModel: string): string {
+  return (
+    `This model folder was fine-tuned by Synonym Lens from ${baseModel}. Its char n-gram table was trained on a\n` +
+    `user's dictionary; its meaning table (model.onnx: lexicon_int8, lexicon_scale) and word list\n` +
+    `(lexicon.txt) are the base model's, unchanged. As an adaptation of CC-CEDICT it is licensed CC BY-SA 4.0:\n\n` +
+    MODEL_LICENSE_TEXT
+  );
 }
 
 /** SHA-256 of bytes or a string (UTF-8), as lower-case hex. */
@@ -90,21 +110,32 @@ export function writeFolderAtomically(out: string, fill: (tmp: string) => void):
 export function exportCharNgramModel(options: ExportCharNgramOptions): string {
   const out = newModelFolder(options.outDir, [options.baseDir]);
 
-  const model = buildCharNgramOnnx(options.config, options.table);
+  const lexicon = options.config.lexicon;
+  if (lexicon && !options.lexicon) throw new Error(`the model ${options.config.version} has a lexicon half: its meaning table and word list are needed to export it`);
+  const model = lexicon
+    ? buildCharNgramV2Onnx(options.config, lexicon, options.table, options.lexicon!.meaning)
+    : buildCharNgramOnnx(options.config, options.table);
   const modelSha = sha256Hex(model);
+  const license = lexicon ? { license: MODEL_LICENSE_ID } : {};
   const config = {
     model_type: CHAR_NGRAM_MODEL_TYPE,
     featurizer: options.config,
-    graph_version: BUILTIN_GRAPH_VERSION,
+    graph_version: lexicon ? BUILTIN_V2_GRAPH_VERSION : BUILTIN_GRAPH_VERSION,
+    ...license,
     model_sha256: modelSha,
     model_bytes: model.length,
     fine_tuned: true,
   };
-  const provenance = { ...options.provenance, date: options.provenance.date ?? new Date().toISOString(), model_sha256: modelSha };
+  const provenance = { ...options.provenance, ...license, date: options.provenance.date ?? new Date().toISOString(), model_sha256: modelSha };
 
   return writeFolderAtomically(out, (tmp) => {
     writeFileSync(path.join(tmp, 'model.onnx'), model);
     writeFileSync(path.join(tmp, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
     writeFileSync(path.join(tmp, 'synonym-lens.json'), `${JSON.stringify(provenance, null, 2)}\n`);
+    if (lexicon) {
+      writeFileSync(path.join(tmp, 'lexicon.txt'), options.lexicon!.words);
+      writeFileSync(path.join(tmp, 'LICENSE'), MODEL_LICENSE_TEXT);
+      writeFileSync(path.join(tmp, 'NOTICE'), fineTunedNotice(options.provenance.base_model));
+    }
   });
 }

@@ -5,7 +5,8 @@
  * given; the caller renames it into place on success (so a cancelled or failed job leaves no output).
  *
  * Fine-tuning has two paths, chosen by the base folder: a char-n-gram model (the embedded one or a
- * fine-tuned copy) has its embedding table trained end to end (`trainCharNgram`, synchronous); a
+ * fine-tuned copy) has its embedding table trained end to end (`trainCharNgram`, synchronous; a
+ * `char-ngram-v2` base keeps its lexicon half frozen and carried into the new folder); a
  * transformer folder (one with tokenizer.json) is loaded into this worker and gets a residual
  * adapter over its frozen encoder (`fineTuneTransformer`, asynchronous because embedding is). Both
  * fill the same `LearningReport`, and with `adjust` both add the new model's adjusted vectors of the
@@ -14,7 +15,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CharNgramModelConfig } from '../../core/builtin/featurizer';
-import { referenceEmbed } from '../../core/builtin/model';
+import { embeddingDimension, referenceEmbedCharNgram } from '../../core/builtin/modelV2';
 import { parseDictionary } from '../../core/csv/parse';
 import { termKey } from '../../core/dictionary';
 import { adjustVectors, type AdjustMethod } from '../../core/learn/adjust';
@@ -186,7 +187,7 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
     seed: job.seed,
     token: ctx.token,
     onProgress: recorder.onProgress,
-  });
+  }, base.lexicon);
   checkCancelled(ctx.token);
 
   ctx.onProgress({ type: 'phase', phase: 'evaluate-held-out', message: 'evaluating on held-out pairs' });
@@ -197,7 +198,7 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
     const cache = new Map<string, Float32Array>();
     return (t: string) => {
       let v = cache.get(t);
-      if (!v) cache.set(t, (v = referenceEmbed(t, config, table)));
+      if (!v) cache.set(t, (v = referenceEmbedCharNgram(t, config, table, base.lexicon)));
       return v;
     };
   };
@@ -241,6 +242,7 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
     config: trained.config,
     table: trained.table,
     baseDir: base.dir,
+    ...(base.lexicon ? { lexicon: { meaning: base.lexicon.meaning, words: base.lexicon.words } } : {}),
     provenance: {
       base_model: base.id,
       base_fingerprint: base.fingerprint,
@@ -259,7 +261,7 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
     },
   });
   // Embedded with the trained table and config, as the exported graph embeds (within 1e-5).
-  const adjusted = writeOwnAdjustedTable(job, ctx, all, trained.config.dimension, vAfter);
+  const adjusted = writeOwnAdjustedTable(job, ctx, all, embeddingDimension(trained.config), vAfter);
   return finishReport(job.stagingDir, adjusted ? { ...report, adjusted } : report);
 }
 

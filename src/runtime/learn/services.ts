@@ -18,7 +18,7 @@ import type { TrainingDataOverlap } from '../../shared/protocol';
 import { EMBEDDED_TABLE_DIR } from '../model/adjusted';
 import { sha256Hex } from './export';
 import type { EmbeddingEngine } from '../model/engine';
-import { BUILTIN_V1_SPEC, builtinV1ModelDir } from '../model/load';
+import { BUILTIN_V1_SPEC, builtinModelDir, builtinV1ModelDir } from '../model/load';
 import { isTransformerFolder, resolveTransformerSpec } from '../model/transformer';
 import type { AdjustOutput, EvaluateOutput, FineTuneOutput, JobProgress } from './jobs';
 import { LearningOptionError, type FineTuneOptions } from './options';
@@ -55,8 +55,10 @@ export interface ModelHandle {
  */
 export function resolveBaseModel(spec: string | undefined, cwd = process.cwd()): BaseModel {
   const s = spec?.trim() ? spec.trim() : 'builtin';
-  // Fine-tuning trains the char n-gram table: the embedded model's v1 folder is that table alone.
-  if (s === 'builtin' || s === BUILTIN_V1_SPEC) return { dir: builtinV1ModelDir(), id: 'builtin', spec: s, transformer: false };
+  // The embedded default (char-ngram-v2) trains its char n-gram table with its lexicon half frozen;
+  // the previous embedded model stays a base of its own.
+  if (s === 'builtin' || (s.startsWith('builtin:') && s !== BUILTIN_V1_SPEC)) return { dir: builtinModelDir(), id: 'builtin', spec: s, transformer: false };
+  if (s === BUILTIN_V1_SPEC) return { dir: builtinV1ModelDir(), id: 'builtin', spec: s, transformer: false };
   const downloaded = resolveTransformerSpec(s);
   if (downloaded !== undefined) return { dir: downloaded, id: path.basename(downloaded), spec: downloaded, transformer: true };
   const dir = path.resolve(cwd, s);
