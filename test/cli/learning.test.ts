@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadEngine } from '../../src/runtime/model/load';
+import { referenceEmbedCharNgram } from '../../src/core/builtin/modelV2';
+import { readCharNgramBase, readInitializer } from '../../src/runtime/learn/baseModel';
 import { makeModel } from '../helpers/fixtures';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -89,6 +91,52 @@ test('fine-tune writes a loadable model folder, reports each epoch on stderr and
   const again = run('fine-tune', positives, '--out', path.join(tmp, 'tuned-again'), '--model', out, '--epochs', '1');
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /\| ROC-AUC \|/);
+});
+
+test('fine-tune on the embedded default (char-ngram-v2) keeps its lexicon half: same meaning table and word list, CC BY-SA 4.0 carried over, loads and embeds as the TS reference', async () => {
+  const out = path.join(tmp, 'tuned-v2');
+  const r = run('fine-tune', labelled, '--out', out, '--epochs', '3', '--seed', '4', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const builtinDir = path.join(root, 'models', 'builtin');
+  const config = JSON.parse(readFileSync(path.join(out, 'config.json'), 'utf8'));
+  assert.equal(config.featurizer.version, 'char-ngram-v2');
+  assert.deepEqual(config.featurizer.lexicon, JSON.parse(readFileSync(path.join(builtinDir, 'config.json'), 'utf8')).featurizer.lexicon);
+  assert.equal(config.license, 'CC-BY-SA-4.0');
+  const provenance = JSON.parse(readFileSync(path.join(out, 'synonym-lens.json'), 'utf8'));
+  assert.deepEqual([provenance.base_model, provenance.license], ['builtin:char-ngram-v2', 'CC-BY-SA-4.0']);
+  assert.ok(readFileSync(path.join(out, 'lexicon.txt')).equals(readFileSync(path.join(builtinDir, 'lexicon.txt'))), 'lexicon.txt copied byte for byte');
+  assert.match(readFileSync(path.join(out, 'NOTICE'), 'utf8'), /fine-tuned by Synonym Lens from builtin:char-ngram-v2[\s\S]*CC-CEDICT[\s\S]*WordNet/);
+  assert.ok(existsSync(path.join(out, 'LICENSE')));
+  const tuned = readFileSync(path.join(out, 'model.onnx'));
+  const shipped = readFileSync(path.join(builtinDir, 'model.onnx'));
+  for (const [name, type] of [['lexicon_int8', 3], ['lexicon_scale', 1]] as const)
+    assert.ok(Buffer.from(readInitializer(tuned, name, type)!).equals(Buffer.from(readInitializer(shipped, name, type)!)), `${name} unchanged`);
+  assert.match(readFileSync(path.join(out, 'report.md'), 'utf8'), /Base model: `builtin:char-ngram-v2`/);
+  const info = run('model', 'info', out);
+  assert.equal(info.code, 0, info.stderr);
+  assert.match(info.stdout, /license\s+CC-BY-SA-4\.0/);
+
+  // Loaded by the engine (onnxruntime) it embeds as the trainer's TS reference of the same graph.
+  const base = readCharNgramBase(out, 'tuned-v2');
+  const engine = await loadEngine(out, { threads: 1 });
+  try {
+    assert.equal(engine.dimension, 256);
+    const texts = ['发动机', '引擎', '普拉多', 'engine', '宝马X5'];
+    const got = await engine.embed(texts);
+    texts.forEach((t, i) => {
+      const want = referenceEmbedCharNgram(t, base.config, base.table, base.lexicon);
+      assert.ok(want.every((x, d) => Math.abs(x - got[i]![d]!) <= 1e-5), t);
+    });
+  } finally {
+    await engine.dispose();
+  }
+
+  // The previous embedded model stays a base of its own: no lexicon half, MIT.
+  const v1 = path.join(tmp, 'tuned-v1');
+  assert.equal(run('fine-tune', labelled, '--out', v1, '--model', 'builtin:char-ngram-v1', '--epochs', '2').code, 0);
+  const v1Config = JSON.parse(readFileSync(path.join(v1, 'config.json'), 'utf8'));
+  assert.deepEqual([v1Config.featurizer.version, v1Config.featurizer.lexicon, v1Config.license, existsSync(path.join(v1, 'lexicon.txt'))], ['char-ngram-v1', undefined, undefined, false]);
+  assert.equal(JSON.parse(readFileSync(path.join(v1, 'synonym-lens.json'), 'utf8')).base_model, 'builtin:char-ngram-v1');
 });
 
 test('fine-tune --no-shape-features --order-weights: the config says so and the folder evaluates', () => {
