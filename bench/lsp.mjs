@@ -4,7 +4,9 @@
 //  - hover with neighbours over a 100,000-term vocabulary;
 //  - the server's RSS.
 // Usage: node scripts/build.mjs && node bench/lsp.mjs [--cold-runs 3] [--edits 100] [--hovers 300]
-//        [--hover-gap ms] [--server path/to/server.js[=label]]...
+//        [--hover-gap ms] [--server path/to/server.js[=label]]... [--model spec]...
+// With several --model options (e.g. `--model builtin:char-ngram-v1 --model builtin`) each server
+// runs once per model (setting `synonymLens.model`), compared side by side like several servers.
 // With several --server options (e.g. a build of the previous commit and dist/server.js) every
 // measurement alternates between the servers, in alternating order, within one run: on a shared,
 // noisy machine only figures taken side by side compare. Each server gets the same edits and hovers.
@@ -32,6 +34,8 @@ const servers = process.argv
     return { path: path.resolve(file), label: label ?? path.relative(root, path.resolve(file)) };
   });
 if (servers.length === 0) servers.push({ path: path.join(root, 'dist/server.js'), label: 'dist/server.js' });
+const models = process.argv.flatMap((a, i) => (a === '--model' ? [process.argv[i + 1]] : []));
+if (models.length > 0) servers.splice(0, servers.length, ...servers.flatMap((s) => models.map((model) => ({ ...s, label: `${s.label} ${model}`, settings: { model } }))));
 const COLD_RUNS = arg('cold-runs', 3);
 const EDITS = arg('edits', 100);
 const HOVERS = arg('hovers', 300);
@@ -97,7 +101,7 @@ async function start(server, settings = {}) {
     }
   });
   conn.onNotification('synonymLens/modelStatus', () => undefined);
-  conn.onRequest(rpc.ConfigurationRequest.type, (p) => p.items.map(() => settings));
+  conn.onRequest(rpc.ConfigurationRequest.type, (p) => p.items.map(() => ({ ...server.settings, ...settings })));
   conn.onRequest(rpc.RegistrationRequest.type, () => undefined);
   conn.onRequest('workspace/inlayHint/refresh', () => null);
   conn.listen();

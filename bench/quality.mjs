@@ -1,7 +1,14 @@
 // Quality benchmark of learning from a dictionary, on the embedded (char-n-gram) model.
 //
-//   node --import tsx bench/quality.mjs [--quick] [--json-only] [--no-shape]
-//   node --import tsx bench/quality.mjs --inner [--data zh,en] [--losses a,b] [--options '<json>'] [--base] [--folds k]
+//   node --import tsx bench/quality.mjs [--model v1|v2] [--quick] [--json-only] [--no-shape]
+//   node --import tsx bench/quality.mjs --inner [--model v1|v2] [--data zh,en] [--losses a,b] [--options '<json>'] [--base] [--folds k]
+//   node --import tsx bench/quality.mjs --bases [--data zh,en] [--losses a,b] [--json-only]
+//
+// `--model` picks the base (default v1, the tables of docs/quality.md's "Results"; v2 needs
+// models/builtin built by npm install and trains its char table with the lexicon half frozen).
+// `--bases` compares the two embedded models in one run: per data set, each untrained and each
+// fine-tuned (the losses given, default the fine-tune service's: cosent when the train side has
+// label-0 pairs, else mnrl), with the rise of the negatives' and random pairs' mean cosine.
 //
 // Runs through tsx (imports the TypeScript core directly; nothing to build). For each data set —
 // the real Chinese synonyms in test/fixtures/data/zh-synonyms-dev.csv (override with
@@ -17,7 +24,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { BUILTIN_MODEL_CONFIG, extractFeatures } from '../src/core/builtin/featurizer.ts';
-import { generateEmbeddingTable, referenceEmbed } from '../src/core/builtin/model.ts';
+import { generateEmbeddingTable } from '../src/core/builtin/model.ts';
+import { referenceEmbedCharNgram } from '../src/core/builtin/modelV2.ts';
+import { readCharNgramBase } from '../src/runtime/learn/baseModel.ts';
 import { termKey } from '../src/core/dictionary.ts';
 import { Random } from '../src/core/random.ts';
 import { adjustVectors, ADJUST_METHODS } from '../src/core/learn/adjust.ts';
@@ -35,20 +44,28 @@ const noShape = args.includes('--no-shape');
 const log = (...a) => {
   if (!jsonOnly) console.log(...a);
 };
-const config = BUILTIN_MODEL_CONFIG;
 const RANDOM_PAIRS = 2000;
+const optionValue = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+
+/** A base model: config, char table and (v2) lexicon half. v2 is read from the built models/builtin. */
+function loadBase(name) {
+  if (name === 'v1') return { config: BUILTIN_MODEL_CONFIG, table: generateEmbeddingTable(BUILTIN_MODEL_CONFIG), lexicon: undefined };
+  if (name === 'v2') return readCharNgramBase(path.join(root, 'models', 'builtin'), 'builtin');
+  throw new Error(`--model must be v1 or v2, got ${name}`);
+}
+const modelName = optionValue('--model') ?? 'v1';
+let { config, table: baseTable, lexicon } = args.includes('--bases') ? loadBase('v1') : loadBase(modelName);
 
 // ---------------------------------------------------------------------------------------------
 // Methods
 
-const baseTable = generateEmbeddingTable(config);
-
 /** Embeds with `table` and the model config `cfg` (a fine-tuned model's: shape features, α). */
 function embedder(table, cfg = config) {
   const cache = new Map();
+  const half = lexicon;
   return (t) => {
     let v = cache.get(t);
-    if (!v) cache.set(t, (v = referenceEmbed(t, cfg, table)));
+    if (!v) cache.set(t, (v = referenceEmbedCharNgram(t, cfg, table, half)));
     return v;
   };
 }
@@ -138,7 +155,7 @@ function runDataset(ds) {
     results[method] = measure(ds, (t) => adjusted.get(termKey(t)) ?? base(t), { train_s: seconds });
   }
   for (const loss of LOSS_NAMES) {
-    const r = trainCharNgram(baseTable, config, ds.train, trainOptions(loss));
+    const r = trainCharNgram(baseTable, config, ds.train, trainOptions(loss), lexicon);
     results[`fine-tune:${loss}`] = measure(ds, embedder(r.table, r.config), {
       train_s: r.elapsedMs / 1000,
       steps: r.totalSteps,
@@ -165,7 +182,7 @@ function printTable(results) {
 if (args[0] === '--timing') {
   const ds = loadWordnet();
   const pairs = ds.train.slice(0, 10000);
-  const r = trainCharNgram(baseTable, config, pairs, { loss: args[1] ?? 'mnrl', seed: SEED, ...(args.includes('--no-shape') ? { shapeFeatures: false } : {}) });
+  const r = trainCharNgram(baseTable, config, pairs, { loss: args[1] ?? 'mnrl', seed: SEED, ...(args.includes('--no-shape') ? { shapeFeatures: false } : {}) }, lexicon);
   console.log(JSON.stringify({ pairs: r.pairs, seconds: r.elapsedMs / 1000, steps: r.totalSteps, maxRssMB: process.resourceUsage().maxRSS / 1024 }));
   process.exit(0);
 }
@@ -206,13 +223,51 @@ if (args[0] === '--inner') {
     for (const loss of losses) {
       let seconds = 0;
       const models = inners.map((inner) => {
-        const r = trainCharNgram(baseTable, config, inner.train, { ...trainOptions(loss), ...extra });
+        const r = trainCharNgram(baseTable, config, inner.train, { ...trainOptions(loss), ...extra }, lexicon);
         seconds += r.elapsedMs / 1000;
         return embedder(r.table, r.config);
       });
       row(`${loss} ${JSON.stringify(extra)} (${seconds.toFixed(1)} s)`, (_, k) => models[k]);
     }
   }
+  process.exit(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two embedded models side by side (`--bases [--data zh,en] [--losses a,b]`).
+
+if (args[0] === '--bases') {
+  const started = performance.now();
+  const sets = (optionValue('--data') ?? 'zh,en').split(',');
+  const figures = { seed: SEED, quick };
+  for (const name of sets) {
+    const ds = name === 'zh' ? loadZh() : loadWordnet();
+    ds.randomPairs = randomPairs(termsOf(ds.all), RANDOM_PAIRS, SEED + 7);
+    const losses = (optionValue('--losses') ?? (ds.train.some((p) => p.label === 0) ? 'cosent' : 'mnrl')).split(',');
+    const results = {};
+    for (const model of ['v1', 'v2']) {
+      ({ config, table: baseTable, lexicon } = loadBase(model));
+      const untrained = measure(ds, embedder(baseTable), { train_s: 0 });
+      results[`${model} untrained`] = untrained;
+      for (const loss of losses) {
+        const r = trainCharNgram(baseTable, config, ds.train, trainOptions(loss), lexicon);
+        const m = measure(ds, embedder(r.table, r.config), { train_s: r.elapsedMs / 1000, epochs: r.epochSelection?.epochs });
+        m.dev_neg_cos_rise = m.dev_mean_cos_neg - untrained.dev_mean_cos_neg;
+        m.random_cos_rise = m.random_pair_mean_cos - untrained.random_pair_mean_cos;
+        results[`${model} fine-tuned ${loss}${lexicon ? ' (lexicon frozen)' : ''}`] = m;
+      }
+    }
+    log(`\n## ${ds.name}: ${ds.train.length} train pairs, ${ds.dev.length} dev pairs`);
+    const f = (x) => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(3)) : '–');
+    const cols = ['dev_roc_auc', 'dev_auc_no_overlap', 'dev_auc_overlap', 'dev_ap', 'dev_recall_at_10', 'dev_mean_cos_neg', 'dev_neg_cos_rise', 'random_pair_mean_cos', 'random_cos_rise', 'epochs', 'train_s'];
+    log(`| model | ${cols.join(' | ')} |`);
+    log(`|---|${cols.map(() => '---:').join('|')}|`);
+    for (const [m, r] of Object.entries(results)) log(`| ${m} | ${cols.map((c) => f(r[c])).join(' | ')} |`);
+    for (const [m, r] of Object.entries(results))
+      for (const c of cols) if (typeof r[c] === 'number') figures[`${name}.${m.replace(/ \(lexicon frozen\)/, '').replace(/ /g, '_')}.${c}`] = Number(r[c].toFixed(4));
+  }
+  figures.bench_s = Number(((performance.now() - started) / 1000).toFixed(1));
+  console.log(JSON.stringify(figures));
   process.exit(0);
 }
 
@@ -223,7 +278,7 @@ const en = runDataset(loadWordnet());
 
 const timing = {};
 for (const loss of ['mnrl', 'cosine']) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--timing', loss, ...(noShape ? ['--no-shape'] : [])], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--timing', loss, '--model', modelName, ...(noShape ? ['--no-shape'] : [])], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`timing child failed: ${r.stderr}`);
   timing[loss] = JSON.parse(r.stdout.trim().split('\n').at(-1));
 }

@@ -173,8 +173,9 @@ test('fine-tune --adjust retrofit puts the adjusted vectors into the new folder:
   assert.ok(!existsSync(path.join(plain, 'adjusted')));
   const table = JSON.parse(readFileSync(path.join(out, 'adjusted', 'config.json'), 'utf8'));
   assert.deepEqual(Object.keys(table).sort(), ['dimension', 'method', 'moved_terms', 'terms', 'training_file_sha256', 'vectors_sha256']);
-  assert.deepEqual([table.method, table.dimension, table.terms, table.moved_terms], ['retrofit', 128, json.adjusted.terms, json.adjusted.moved_terms]);
-  assert.equal(readFileSync(path.join(out, 'adjusted', 'vectors.f32')).length, table.terms * 128 * 4);
+  // The default base is char-ngram-v2: 128 char dimensions + 128 of the lexicon half.
+  assert.deepEqual([table.method, table.dimension, table.terms, table.moved_terms], ['retrofit', 256, json.adjusted.terms, json.adjusted.moved_terms]);
+  assert.equal(readFileSync(path.join(out, 'adjusted', 'vectors.f32')).length, table.terms * 256 * 4);
   // Same seed, same training: the held-out evaluation is the model's, with or without the table.
   const plainReport = JSON.parse(readFileSync(path.join(plain, 'report.json'), 'utf8'));
   assert.deepEqual(json.after, plainReport.after);
