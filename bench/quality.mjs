@@ -2,13 +2,14 @@
 //
 //   node --import tsx bench/quality.mjs [--model v1|v2] [--quick] [--json-only] [--no-shape]
 //   node --import tsx bench/quality.mjs --inner [--model v1|v2] [--data zh,en] [--losses a,b] [--options '<json>'] [--base] [--folds k]
-//   node --import tsx bench/quality.mjs --bases [--data zh,en] [--losses a,b] [--json-only]
+//   node --import tsx bench/quality.mjs --bases [--data zh,en] [--losses a,b] [--end-to-end] [--json-only]
 //
 // `--model` picks the base (default v1, the tables of docs/quality.md's "Results"; v2 needs
 // models/builtin built by npm install and trains its char table with the lexicon half frozen).
 // `--bases` compares the two embedded models in one run: per data set, each untrained and each
 // fine-tuned (the losses given, default the fine-tune service's: cosent when the train side has
-// label-0 pairs, else mnrl), with the rise of the negatives' and random pairs' mean cosine.
+// label-0 pairs, else mnrl), with the rise of the negatives' and random pairs' mean cosine;
+// `--end-to-end` adds v2 trained with its lexicon rows learned too (`trainLexicon`).
 //
 // Runs through tsx (imports the TypeScript core directly; nothing to build). For each data set —
 // the real Chinese synonyms in test/fixtures/data/zh-synonyms-dev.csv (override with
@@ -250,11 +251,16 @@ if (args[0] === '--bases') {
       const untrained = measure(ds, embedder(baseTable), { train_s: 0 });
       results[`${model} untrained`] = untrained;
       for (const loss of losses) {
-        const r = trainCharNgram(baseTable, config, ds.train, trainOptions(loss), lexicon);
-        const m = measure(ds, embedder(r.table, r.config), { train_s: r.elapsedMs / 1000, epochs: r.epochSelection?.epochs });
-        m.dev_neg_cos_rise = m.dev_mean_cos_neg - untrained.dev_mean_cos_neg;
-        m.random_cos_rise = m.random_pair_mean_cos - untrained.random_pair_mean_cos;
-        results[`${model} fine-tuned ${loss}${lexicon ? ' (lexicon frozen)' : ''}`] = m;
+        for (const endToEnd of lexicon && args.includes('--end-to-end') ? [false, true] : [false]) {
+          const r = trainCharNgram(baseTable, config, ds.train, { ...trainOptions(loss), trainLexicon: endToEnd }, lexicon);
+          const frozen = lexicon;
+          if (r.meaning) lexicon = { ...lexicon, meaning: r.meaning };
+          const m = measure(ds, embedder(r.table, r.config), { train_s: r.elapsedMs / 1000, epochs: r.epochSelection?.epochs });
+          lexicon = frozen;
+          m.dev_neg_cos_rise = m.dev_mean_cos_neg - untrained.dev_mean_cos_neg;
+          m.random_cos_rise = m.random_pair_mean_cos - untrained.random_pair_mean_cos;
+          results[`${model} fine-tuned ${loss}${lexicon ? (endToEnd ? ' (end to end)' : ' (lexicon frozen)') : ''}`] = m;
+        }
       }
     }
     log(`\n## ${ds.name}: ${ds.train.length} train pairs, ${ds.dev.length} dev pairs`);
@@ -264,7 +270,7 @@ if (args[0] === '--bases') {
     log(`|---|${cols.map(() => '---:').join('|')}|`);
     for (const [m, r] of Object.entries(results)) log(`| ${m} | ${cols.map((c) => f(r[c])).join(' | ')} |`);
     for (const [m, r] of Object.entries(results))
-      for (const c of cols) if (typeof r[c] === 'number') figures[`${name}.${m.replace(/ \(lexicon frozen\)/, '').replace(/ /g, '_')}.${c}`] = Number(r[c].toFixed(4));
+      for (const c of cols) if (typeof r[c] === 'number') figures[`${name}.${m.replace(/ \(lexicon frozen\)/, '').replace(/ \(end to end\)/, ' e2e').replace(/ /g, '_')}.${c}`] = Number(r[c].toFixed(4));
   }
   figures.bench_s = Number(((performance.now() - started) / 1000).toFixed(1));
   console.log(JSON.stringify(figures));

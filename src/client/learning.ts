@@ -280,7 +280,7 @@ export async function selectModel(client: SynonymLensClient, arg?: string | vsco
     {
       label: `$(package) ${vscode.l10n.t('Previous embedded model')}`,
       description: current === 'builtin:char-ngram-v1' ? vscode.l10n.t('current') : 'builtin:char-ngram-v1',
-      detail: vscode.l10n.t('char-ngram-v1: spelling only (character n-grams); the base that Fine-tune Model trains. MIT'),
+      detail: vscode.l10n.t('char-ngram-v1: spelling only (character n-grams); kept for the models fine-tuned from it. MIT'),
       value: 'builtin:char-ngram-v1',
     },
     { label: `$(folder-opened) ${vscode.l10n.t('Choose a model folder…')}`, browse: true },

@@ -6,10 +6,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import os from 'node:os';
 import path from 'node:path';
 import { BUILTIN_MODEL_CONFIG, CHAR_NGRAM_MODEL_TYPE, type CharNgramModelConfig } from '../../src/core/builtin/featurizer';
-import { formatLexiconVocabulary } from '../../src/core/builtin/lexicon';
+import { formatLexiconVocabulary, lexiconLookup } from '../../src/core/builtin/lexicon';
 import { generateEmbeddingTable } from '../../src/core/builtin/model';
 import { buildCharNgramV2Onnx, MODEL_LICENSE_TEXT, referenceEmbedCharNgram, type QuantizedTable } from '../../src/core/builtin/modelV2';
-import { batchLossAndGradient, featureTable, trainCharNgram } from '../../src/core/learn/train';
+import { batchLossAndGradient, featureTable, requantizeRows, trainCharNgram } from '../../src/core/learn/train';
 import { DEFAULT_LOSS_PARAMS } from '../../src/core/learn/losses';
 import { meaningVector } from '../../src/core/builtin/modelV2';
 import type { TextPair } from '../../src/core/learn/types';
@@ -167,4 +167,43 @@ test('the exported v2 folder carries the lexicon bytes and licence, and onnxrunt
     await engine.dispose();
   }
   assert.ok(existsSync(path.join(out, 'model.onnx')));
+});
+
+test('end to end (trainLexicon): the meaning rows\' gradient matches finite differences, and the trained rows are re-quantised into a new table', () => {
+  const b = readCharNgramBase(base, 'builtin');
+  const texts = ['发动机', '引擎', '汽车', '香蕉'];
+  const rows = texts.map((t) => Int32Array.from(lexiconLookup(t, b.lexicon!.vocab, b.lexicon!.config).rows));
+  const lex = new Float32Array(5 * 4);
+  for (let r = 0; r < 5; r++) for (let d = 0; d < 4; d++) lex[r * 4 + d] = MEANING.values[r * 4 + d]! * MEANING.scales[r]!;
+  const features = { ...featureTable(texts, CONFIG), meaning: { vectors: [], alpha: 0.5, trainable: { rows, table: lex, dimension: 4 } } };
+  const batch = { a: [0, 2], b: [1, 3], labels: [1, 0] as (0 | 1)[] };
+  const table = Float64Array.from(b.table);
+  const lossOf = (meaningGrad?: { grad: Float64Array; touched: Uint8Array; rows: number[] }) =>
+    batchLossAndGradient(table, 8, features, batch, 'cosine', DEFAULT_LOSS_PARAMS, new Float64Array(table.length), new Uint8Array(512), 0, meaningGrad ? { meaningGrad } : {});
+  const g = { grad: new Float64Array(lex.length), touched: new Uint8Array(5), rows: [] as number[] };
+  const { loss } = lossOf(g);
+  assert.deepEqual([...g.rows].sort(), [0, 1, 2, 3]);
+  const h = 1e-3; // float32 table: a larger step, a looser tolerance
+  for (const r of g.rows) {
+    for (const d of [0, 1, 2, 3]) {
+      const saved = lex[r * 4 + d]!;
+      lex[r * 4 + d] = saved + h;
+      const up = lossOf().loss;
+      lex[r * 4 + d] = saved - h;
+      const down = lossOf().loss;
+      lex[r * 4 + d] = saved;
+      assert.ok(Math.abs((up - down) / (2 * h) - g.grad[r * 4 + d]!) < 2e-3, `row ${r} dim ${d}: ${(up - down) / (2 * h)} vs ${g.grad[r * 4 + d]}`);
+    }
+  }
+  assert.ok(Number.isFinite(loss));
+
+  const r = trainCharNgram(b.table, b.config, PAIRS, { loss: 'mnrl', epochs: 4, seed: 3, validation: 0, trainLexicon: true }, b.lexicon);
+  assert.ok(r.meaning, 'the trained meaning table is returned');
+  assert.deepEqual(b.lexicon!.meaning.values, MEANING.values, 'the base table is not modified');
+  const changed = [...Array(5).keys()].filter((row) => r.meaning!.values.subarray(row * 4, row * 4 + 4).some((x, d) => x !== MEANING.values[row * 4 + d]) || r.meaning!.scales[row] !== MEANING.scales[row]);
+  assert.ok(changed.length > 0 && !changed.includes(2) && !changed.includes(3), `rows used by training pairs only: ${changed}`);
+  const q = requantizeRows(MEANING, [4], Float32Array.from([0.5, -1, 0, 0.25]));
+  assert.deepEqual([...q.values.subarray(16, 20)], [64, -127, 0, 32]);
+  assert.equal(q.scales[4], Math.fround(1 / 127));
+  assert.deepEqual(q.values.subarray(0, 16), MEANING.values.subarray(0, 16));
 });

@@ -24,7 +24,8 @@
  * Synchronous: run it in a worker thread and cancel through a shared flag (see src/runtime/learn).
  */
 import { caseFeature, featureBucket, featureKind, featureKindCount, featurize, SHAPE_COUNT_CAP, shapeFeature, type CharNgramModelConfig } from '../builtin/featurizer';
-import { halfWeights, meaningVector, referenceEmbedCharNgram, type LexiconHalf } from '../builtin/modelV2';
+import { halfWeights, meaningVector, referenceEmbedCharNgram, type LexiconHalf, type QuantizedTable } from '../builtin/modelV2';
+import { lexiconLookup } from '../builtin/lexicon';
 import { termKey } from '../dictionary';
 import { Random } from '../random';
 import { LazyAdam, linearWarmupLr } from './adam';
@@ -90,6 +91,14 @@ export interface TrainOptions extends EpochChoiceOptions {
    * not, before lower-casing), its two rows started at zero and learned. Default true.
    */
   caseFeature?: boolean;
+  /**
+   * With a `char-ngram-v2` base: train the lexicon half's rows too (end to end; the rows the
+   * training terms use are learned, anchored like the char rows, and re-quantised to int8 for the
+   * export, `TrainResult.meaning`). Default false: the lexicon half stays frozen.
+   */
+  trainLexicon?: boolean;
+  /** Peak Adam learning rate of a trained lexicon row. Default `learningRate`. */
+  lexiconLearningRate?: number;
   /** Peak Adam learning rate of log α. Default 0.05. */
   orderLearningRate?: number;
   lossParams?: Partial<LossParams>;
@@ -113,6 +122,8 @@ export interface TrainResult {
   epochSelection?: EpochSelection;
   /** Rows of the table that were updated at least once. */
   touchedRows: number;
+  /** With `trainLexicon`: the whole meaning table, trained rows re-quantised (export it with this). */
+  meaning?: QuantizedTable;
   /** Pairs trained on (after dropping pairs with a featureless or self-paired text). */
   pairs: number;
   elapsedMs: number;
@@ -128,7 +139,15 @@ export interface FeatureTable {
    * the lexicon has no row for it, `meaningVector`) and the weight α of that half. Each text's vector
    * is then the graph's join [w_c·c ; w_s·m] (`halfWeights`), and only the char table learns.
    */
-  meaning?: { vectors: Float64Array[]; alpha: number };
+  meaning?: {
+    vectors: Float64Array[];
+    alpha: number;
+    /**
+     * A trainable meaning half instead (`trainLexicon`): per text its rows of `table`
+     * ([rows × dimension] float), summed and L2-normalised as the graph does; `vectors` is then unused.
+     */
+    trainable?: { rows: Int32Array[]; table: Float32Array; dimension: number };
+  };
 }
 
 /**
@@ -139,6 +158,11 @@ export interface KindParameters {
   alpha?: Float64Array;
   /** dL/dα is accumulated here when given. */
   alphaGrad?: Float64Array;
+  /**
+   * With a trainable meaning half: dL/d(meaning table) is accumulated into `grad` (its layout), and
+   * each row first reached in this batch is flagged in `touched` and pushed onto `rows`.
+   */
+  meaningGrad?: { grad: Float32Array | Float64Array; touched: Uint8Array; rows: number[] };
 }
 
 /** A batch as text indices into a `FeatureTable`. */
@@ -188,6 +212,9 @@ function embedTexts(table: Float32Array | Float64Array, dim: number, features: F
   const chars = new Map<number, Float64Array>();
   const norms = new Map<number, number>();
   const charWeights = new Map<number, number>();
+  /** Trainable meaning half: the unit meaning vector and ‖Σ rows‖ of each text. */
+  const meanings = new Map<number, { m: Float64Array; norm: number; weight: number }>();
+  const trainable = features.meaning?.trainable;
   for (const t of texts) {
     if (vectors.has(t)) continue;
     const s = new Float64Array(dim);
@@ -205,7 +232,17 @@ function embedTexts(table: Float32Array | Float64Array, dim: number, features: F
     if (n > 0) for (let d = 0; d < dim; d++) s[d]! /= n;
     chars.set(t, s);
     norms.set(t, n);
-    const m = features.meaning?.vectors[t];
+    let m = features.meaning?.vectors[t];
+    if (trainable) {
+      const dl = trainable.dimension;
+      m = new Float64Array(dl);
+      for (const r of trainable.rows[t]!) for (let d = 0; d < dl; d++) m[d]! += trainable.table[r * dl + d]!;
+      let mq = 0;
+      for (let d = 0; d < dl; d++) mq += m[d]! * m[d]!;
+      const mn = Math.sqrt(mq);
+      if (mn > 0) for (let d = 0; d < dl; d++) m[d]! /= mn;
+      meanings.set(t, { m, norm: mn, weight: 0 });
+    }
     if (!m) {
       vectors.set(t, s);
       charWeights.set(t, 1);
@@ -217,8 +254,10 @@ function embedTexts(table: Float32Array | Float64Array, dim: number, features: F
     for (let d = 0; d < m.length; d++) v[dim + d] = wm * m[d]!;
     vectors.set(t, v);
     charWeights.set(t, wc);
+    const own = meanings.get(t);
+    if (own) own.weight = wm;
   }
-  return { vectors, chars, norms, charWeights };
+  return { vectors, chars, norms, charWeights, meanings };
 }
 
 /**
@@ -239,7 +278,7 @@ export function batchLossAndGradient(
   kindParams: KindParameters = {},
 ): { loss: number; rows: number[] } {
   const { alpha, alphaGrad } = kindParams;
-  const { vectors, chars, norms, charWeights } = embedTexts(table, dim, features, [...batch.a, ...batch.b], alpha);
+  const { vectors, chars, norms, charWeights, meanings } = embedTexts(table, dim, features, [...batch.a, ...batch.b], alpha);
   // Width of the model's vectors: the char half, plus the frozen meaning half when there is one.
   const width = vectors.size ? vectors.values().next().value!.length : dim;
   const embedded: EmbeddedBatch = {
@@ -276,6 +315,27 @@ export function batchLossAndGradient(
   }
   const rows: number[] = [];
   const gs = new Float64Array(dim);
+  const trainable = features.meaning?.trainable;
+  const meaningGrad = kindParams.meaningGrad;
+  if (trainable && meaningGrad) {
+    // The meaning half enters as w_m·m, m = u/‖u‖, u = Σ rows: dL/du = (w_m g_m − m (m·w_m g_m)) / ‖u‖.
+    const dl = trainable.dimension;
+    const gu = new Float64Array(dl);
+    for (const [t, g] of gradE) {
+      const own = meanings.get(t);
+      if (!own || own.norm === 0 || own.weight === 0) continue;
+      let mg = 0;
+      for (let d = 0; d < dl; d++) mg += own.m[d]! * own.weight * g[dim + d]!;
+      for (let d = 0; d < dl; d++) gu[d] = (own.weight * g[dim + d]! - own.m[d]! * mg) / own.norm;
+      for (const r of trainable.rows[t]!) {
+        if (!meaningGrad.touched[r]) {
+          meaningGrad.touched[r] = 1;
+          meaningGrad.rows.push(r);
+        }
+        for (let d = 0; d < dl; d++) meaningGrad.grad[r * dl + d]! += gu[d]!;
+      }
+    }
+  }
   for (const [t, g] of gradE) {
     const n = norms.get(t)!;
     if (n === 0) continue; // a featureless text has no gradient
@@ -494,8 +554,13 @@ function fitCharNgram(
   const kindCount = featureKindCount(plain);
   const textIndex = new Map<string, number>();
   const features: FeatureTable & Required<Pick<FeatureTable, 'kinds'>> = { ids: [], weights: [], kinds: [] };
-  const meaning = config.lexicon && lexicon ? { vectors: [] as Float64Array[], alpha: config.lexicon.alpha } : undefined;
+  const meaning: FeatureTable['meaning'] = config.lexicon && lexicon ? { vectors: [], alpha: config.lexicon.alpha } : undefined;
   if (meaning) features.meaning = meaning;
+  // End to end: each text's lexicon rows as local ids into a float copy of the rows they use.
+  const trainLex = meaning !== undefined && (options.trainLexicon ?? false);
+  const localRow = new Map<number, number>();
+  const globalRows: number[] = [];
+  const lexRowsOfText: Int32Array[] = [];
   const textOf = (s: string): number => {
     let i = textIndex.get(s);
     if (i === undefined) {
@@ -505,11 +570,39 @@ function fitCharNgram(
       features.ids.push(f.ids);
       features.weights.push(f.weights);
       features.kinds.push(f.kinds);
-      if (meaning) meaning.vectors.push(meaningVector(s, lexicon!));
+      if (meaning && !trainLex) meaning.vectors.push(meaningVector(s, lexicon!));
+      if (trainLex) {
+        const rows = lexiconLookup(s, lexicon!.vocab, lexicon!.config).rows;
+        lexRowsOfText.push(Int32Array.from(rows, (r) => {
+          let l = localRow.get(r);
+          if (l === undefined) {
+            l = globalRows.length;
+            localRow.set(r, l);
+            globalRows.push(r);
+          }
+          return l;
+        }));
+      }
     }
     return i;
   };
   const prepared = prepareTrainingData(pairs, options, textOf, (i) => features.ids[i]!.length > 0);
+  const dl = lexicon?.config.dimension ?? 0;
+  const lexTable = new Float32Array(trainLex ? globalRows.length * dl : 0);
+  if (trainLex) {
+    const { values, scales } = lexicon!.meaning;
+    globalRows.forEach((r, l) => {
+      for (let d = 0; d < dl; d++) lexTable[l * dl + d] = values[r * dl + d]! * scales[r]!;
+    });
+    meaning!.trainable = { rows: lexRowsOfText, table: lexTable, dimension: dl };
+  }
+  const lexStart = Float32Array.from(lexTable);
+  const lexGrad = new Float32Array(lexTable.length);
+  const lexTouched = new Uint8Array(globalRows.length);
+  const lexAdam = new LazyAdam(lexTable.length, Math.max(1, dl));
+  const lexLr = options.lexiconLearningRate ?? options.learningRate ?? 0.01;
+  /** The lexicon half as trained so far: the base's, with the trained rows re-quantised. */
+  const currentLexicon = (): LexiconHalf | undefined => (trainLex ? { ...lexicon!, meaning: requantizeRows(lexicon!.meaning, globalRows, lexTable) } : lexicon);
 
   const learnAlpha = options.learnOrderWeights ?? false;
   const alpha = new Float64Array(kindCount).fill(1);
@@ -528,6 +621,8 @@ function fitCharNgram(
   const alphaLr = options.orderLearningRate ?? 0.05;
   const shapeKind = plain.shapeFeatures ? featureKind(plain, 'shape') : -1;
   if (learnAlpha) kindParams.alphaGrad = alphaGrad;
+  const lexRowsTouched: number[] = [];
+  if (trainLex) kindParams.meaningGrad = { grad: lexGrad, touched: lexTouched, rows: lexRowsTouched };
 
   // New shape rows start at zero, so the untrained model embeds as the base; the anchor pulls
   // toward that start. (A shape feature's bucket may collide with an n-gram's, like any hash.)
@@ -548,7 +643,8 @@ function fitCharNgram(
     learnAlpha || config.orderWeights ? { ...plain, orderWeights: Array.from(alpha, (x) => Math.fround(x)) } : plain;
   const epochEnd = onEpochEnd && ((epoch: number) => {
     const current = learnedConfig();
-    return onEpochEnd(epoch, (t) => referenceEmbedCharNgram(t, current, trained, lexicon));
+    const half = currentLexicon();
+    return onEpochEnd(epoch, (t) => referenceEmbedCharNgram(t, current, trained, half));
   });
   const { totalSteps, epochLosses, elapsedMs } = runTrainingLoop(prepared, rng, { ...options, epochs, batchSize, lr, stage, onEpochEnd: epochEnd }, started, (batch, rate) => {
     const { loss, rows } = batchLossAndGradient(trained, dim, features, batch, options.loss, params, grad, touched, spread, kindParams);
@@ -561,6 +657,17 @@ function fitCharNgram(
       touched[row] = 0;
       everTouched[row] = 1;
     }
+    if (trainLex && lexRowsTouched.length > 0) {
+      if (anchor > 0)
+        for (const row of lexRowsTouched)
+          for (let k = row * dl; k < (row + 1) * dl; k++) lexGrad[k]! += anchor * (lexTable[k]! - lexStart[k]!);
+      lexAdam.step(lexTable, lexGrad, lexRowsTouched, lr > 0 ? (rate / lr) * lexLr : 0);
+      for (const row of lexRowsTouched) {
+        lexGrad.fill(0, row * dl, (row + 1) * dl);
+        lexTouched[row] = 0;
+      }
+      lexRowsTouched.length = 0;
+    }
     if (learnAlpha) {
       // α of the shape kind stays fixed: its rows are learned from zero, so their scale is free anyway.
       for (let o = 0; o < kindCount; o++) betaGrad[o] = o === shapeKind ? 0 : alphaGrad[o]! * alpha[o]!;
@@ -571,18 +678,39 @@ function fitCharNgram(
     return loss;
   });
   const trainedConfig = learnedConfig();
+  const finalLexicon = currentLexicon();
   return {
     result: {
       table: trained,
       config: trainedConfig,
+      ...(trainLex ? { meaning: finalLexicon!.meaning } : {}),
       totalSteps,
       epochLosses,
       touchedRows: everTouched.reduce((s, x) => s + x, 0),
       pairs: prepared.data.length,
       elapsedMs,
     },
-    vectorOf: (t) => referenceEmbedCharNgram(t, trainedConfig, trained, lexicon),
+    vectorOf: (t) => referenceEmbedCharNgram(t, trainedConfig, trained, finalLexicon),
   };
+}
+
+/**
+ * `meaning` with rows `rows[l]` replaced by float rows `l` of `table` ([rows.length × dimension]),
+ * quantised as the build does (int8, one scale per row: max |x| / 127). A new table; `meaning` is
+ * not modified.
+ */
+export function requantizeRows(meaning: QuantizedTable, rows: readonly number[], table: Float32Array): QuantizedTable {
+  const dl = meaning.dimension;
+  const values = Int8Array.from(meaning.values);
+  const scales = Float32Array.from(meaning.scales);
+  rows.forEach((r, l) => {
+    let max = 0;
+    for (let d = 0; d < dl; d++) max = Math.max(max, Math.abs(table[l * dl + d]!));
+    const scale = max > 0 ? max / 127 : 0;
+    scales[r] = scale;
+    for (let d = 0; d < dl; d++) values[r * dl + d] = scale > 0 ? Math.round(table[l * dl + d]! / scale) : 0;
+  });
+  return { rows: meaning.rows, dimension: dl, values, scales };
 }
 
 /** `config` without `orderWeights` (every feature pooled with 1/n). */
