@@ -60,10 +60,13 @@ let { config, table: baseTable, lexicon } = args.includes('--bases') ? loadBase(
 // ---------------------------------------------------------------------------------------------
 // Methods
 
-/** Embeds with `table` and the model config `cfg` (a fine-tuned model's: shape features, α). */
-function embedder(table, cfg = config) {
+/**
+ * Embeds with `table` and the model config `cfg` (a fine-tuned model's: shape features, α), and a
+ * v2 base's lexicon half — with `meaning`, an end-to-end run's trained meaning table, in its place.
+ */
+function embedder(table, cfg = config, meaning = undefined) {
   const cache = new Map();
-  const half = lexicon;
+  const half = lexicon && meaning ? { ...lexicon, meaning } : lexicon;
   return (t) => {
     let v = cache.get(t);
     if (!v) cache.set(t, (v = referenceEmbedCharNgram(t, cfg, table, half)));
@@ -157,7 +160,7 @@ function runDataset(ds) {
   }
   for (const loss of LOSS_NAMES) {
     const r = trainCharNgram(baseTable, config, ds.train, trainOptions(loss), lexicon);
-    results[`fine-tune:${loss}`] = measure(ds, embedder(r.table, r.config), {
+    results[`fine-tune:${loss}`] = measure(ds, embedder(r.table, r.config, r.meaning), {
       train_s: r.elapsedMs / 1000,
       steps: r.totalSteps,
       final_loss: r.epochLosses.at(-1),
@@ -226,7 +229,7 @@ if (args[0] === '--inner') {
       const models = inners.map((inner) => {
         const r = trainCharNgram(baseTable, config, inner.train, { ...trainOptions(loss), ...extra }, lexicon);
         seconds += r.elapsedMs / 1000;
-        return embedder(r.table, r.config);
+        return embedder(r.table, r.config, r.meaning);
       });
       row(`${loss} ${JSON.stringify(extra)} (${seconds.toFixed(1)} s)`, (_, k) => models[k]);
     }
@@ -253,10 +256,7 @@ if (args[0] === '--bases') {
       for (const loss of losses) {
         for (const endToEnd of lexicon && args.includes('--end-to-end') ? [false, true] : [false]) {
           const r = trainCharNgram(baseTable, config, ds.train, { ...trainOptions(loss), trainLexicon: endToEnd }, lexicon);
-          const frozen = lexicon;
-          if (r.meaning) lexicon = { ...lexicon, meaning: r.meaning };
-          const m = measure(ds, embedder(r.table, r.config), { train_s: r.elapsedMs / 1000, epochs: r.epochSelection?.epochs });
-          lexicon = frozen;
+          const m = measure(ds, embedder(r.table, r.config, r.meaning), { train_s: r.elapsedMs / 1000, epochs: r.epochSelection?.epochs });
           m.dev_neg_cos_rise = m.dev_mean_cos_neg - untrained.dev_mean_cos_neg;
           m.random_cos_rise = m.random_pair_mean_cos - untrained.random_pair_mean_cos;
           results[`${model} fine-tuned ${loss}${lexicon ? (endToEnd ? ' (end to end)' : ' (lexicon frozen)') : ''}`] = m;
