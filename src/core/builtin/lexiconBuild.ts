@@ -336,13 +336,7 @@ export function buildLexiconTable(entries: readonly CedictEntry[], wn: WordNetDa
   const rows = rowWords.length;
   const quantized = new Int8Array(rows * dim);
   const scales = new Float32Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let max = 0;
-    for (let r = 0; r < dim; r++) max = Math.max(max, Math.abs(all[i * dim + r]!));
-    const scale = max > 0 ? max / 127 : 0;
-    scales[i] = scale;
-    for (let r = 0; r < dim; r++) quantized[i * dim + r] = scale > 0 ? Math.round(all[i * dim + r]! / scale) : 0;
-  }
+  for (let i = 0; i < rows; i++) quantizeRow(all, i, dim, quantized, scales, i);
   return {
     rowWords,
     dimension: dim,
@@ -350,4 +344,16 @@ export function buildLexiconTable(entries: readonly CedictEntry[], wn: WordNetDa
     scales,
     stats: { headwords: words.length, cedictRows, englishRows: english.length, features: featureIndex.size, nnz: x.indices.length },
   };
+}
+
+/**
+ * Quantises row `from` of `source` ([· × dim] float) into row `to` of `values` (int8) and `scales`:
+ * scale = max |x| / 127, value = round(x / scale) (a zero row stays zero with scale 0).
+ */
+export function quantizeRow(source: ArrayLike<number>, from: number, dim: number, values: Int8Array, scales: Float32Array, to: number): void {
+  let max = 0;
+  for (let d = 0; d < dim; d++) max = Math.max(max, Math.abs(source[from * dim + d]!));
+  const scale = max > 0 ? max / 127 : 0;
+  scales[to] = scale;
+  for (let d = 0; d < dim; d++) values[to * dim + d] = scale > 0 ? Math.round(source[from * dim + d]! / scale) : 0;
 }

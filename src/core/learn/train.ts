@@ -26,6 +26,7 @@
 import { caseFeature, featureBucket, featureKind, featureKindCount, featurize, SHAPE_COUNT_CAP, shapeFeature, type CharNgramModelConfig } from '../builtin/featurizer';
 import { halfWeights, meaningVector, referenceEmbedCharNgram, type LexiconHalf, type QuantizedTable } from '../builtin/modelV2';
 import { lexiconLookup } from '../builtin/lexicon';
+import { quantizeRow } from '../builtin/lexiconBuild';
 import { termKey } from '../dictionary';
 import { Random } from '../random';
 import { LazyAdam, linearWarmupLr } from './adam';
@@ -703,13 +704,7 @@ export function requantizeRows(meaning: QuantizedTable, rows: readonly number[],
   const dl = meaning.dimension;
   const values = Int8Array.from(meaning.values);
   const scales = Float32Array.from(meaning.scales);
-  rows.forEach((r, l) => {
-    let max = 0;
-    for (let d = 0; d < dl; d++) max = Math.max(max, Math.abs(table[l * dl + d]!));
-    const scale = max > 0 ? max / 127 : 0;
-    scales[r] = scale;
-    for (let d = 0; d < dl; d++) values[r * dl + d] = scale > 0 ? Math.round(table[l * dl + d]! / scale) : 0;
-  });
+  rows.forEach((r, l) => quantizeRow(table, l, dl, values, scales, r));
   return { rows: meaning.rows, dimension: dl, values, scales };
 }
 
