@@ -84,7 +84,7 @@ test('an analyzer whose classes are missing, and a missing java or jars, are eac
 test('the icu analyzer with Debian\'s icu4j folds full-width letters, or says with the root cause why it cannot start', async () => {
   const h = new AnalysisHelper({ java: 'java', classPath: [...classPath, ...ensureIcu()], analyzer: 'icu' }, helperPath);
   helpers.push(h);
-  let tokens: Map<string, string[]> | undefined;
+  let tokens: Map<string, readonly string[]>;
   try {
     tokens = await h.tokens(['ＳＵＶ', 'Straße']);
   } catch (e) {
