@@ -20,6 +20,10 @@
  * The number of epochs is chosen on held-out training groups before the final run (`epochs.ts`,
  * option `validation`); `fitCharNgram` is one run, `trainCharNgram` the choice around it.
  *
+ * A `char-ngram-v2` base adds a lexicon (meaning) half, e = [w_c·c ; w_m·m] as its graph joins
+ * them (`halfWeights`): frozen by default (the gradient reaches the char table through w_c), or
+ * trained too with `trainLexicon` (the rows the training terms use, re-quantised at the end).
+ *
  * Deterministic for a seed: one `Random` drives the shuffles; all sums run in a fixed order.
  * Synchronous: run it in a worker thread and cancel through a shared flag (see src/runtime/learn).
  */
@@ -280,7 +284,7 @@ export function batchLossAndGradient(
 ): { loss: number; rows: number[] } {
   const { alpha, alphaGrad } = kindParams;
   const { vectors, chars, norms, charWeights, meanings } = embedTexts(table, dim, features, [...batch.a, ...batch.b], alpha);
-  // Width of the model's vectors: the char half, plus the frozen meaning half when there is one.
+  // Width of the model's vectors: the char half, plus the meaning half when there is one.
   const width = vectors.size ? vectors.values().next().value!.length : dim;
   const embedded: EmbeddedBatch = {
     a: batch.a.map((t) => vectors.get(t)!),
