@@ -57,7 +57,7 @@ let tokenCounter = 0;
  * our token) update the notification; Cancel cancels the request. Resolves undefined when the
  * user cancelled or the request failed (the failure is shown).
  */
-async function longRequest<P extends { workDoneToken?: string | number }, R, E>(
+export async function longRequest<P extends { workDoneToken?: string | number }, R, E>(
   lc: LanguageClient,
   type: RequestType<P, R, E>,
   params: P,
