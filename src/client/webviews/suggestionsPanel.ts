@@ -85,7 +85,7 @@ async function pickTermLists(dictionary: vscode.Uri): Promise<string[] | undefin
   }
   type Item = vscode.QuickPickItem & { path?: string };
   const choose: Item = { label: `$(folder-opened) ${vscode.l10n.t('Choose Files…')}`, alwaysShow: true };
-  const items: Item[] = [...allowed.map((p) => ({ label: vscode.workspace.asRelativePath(p), description: vscode.l10n.t('synonymLens.vocabularyFiles'), path: p, picked: true })), choose];
+  const items: Item[] = [...allowed.map((p) => ({ label: vscode.workspace.asRelativePath(p), description: 'synonymLens.vocabularyFiles', path: p, picked: true })), choose];
   let picked: readonly Item[] = [choose];
   if (allowed.length > 0) {
     const chosen = await vscode.window.showQuickPick(items, {
