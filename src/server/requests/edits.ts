@@ -38,11 +38,12 @@ function pairEdit(a: Analysis, term: string, synonym: string, label: 0 | 1, afte
   }
 }
 
-/** The last data row holding a pair of one of `members` (by `termKey`); undefined when none does. */
+/** The last data row holding a synonym pair (label 1) of one of `members` (by `termKey`); undefined when none does. */
 export function lastRowOfGroup(a: Pick<Analysis, 'dict'>, members: readonly string[]): number | undefined {
   const keys = new Set(members.map(termKey));
   let last: number | undefined;
   for (const p of a.dict.pairs) {
+    if (p.label !== 1) continue;
     if ((keys.has(termKey(p.a.text)) || keys.has(termKey(p.b.text))) && (last === undefined || p.row > last)) last = p.row;
   }
   return last;
