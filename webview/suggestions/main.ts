@@ -119,7 +119,7 @@ function itemRow(item: SuggestionItem): HTMLElement {
   evidence.push(format(S.evidenceScore, item.score.toFixed(3)));
   const row = h(
     'div',
-    { className: 'item', role: 'option', 'data-id': item.id, 'data-kind': item.kind, 'data-score': item.score.toFixed(4), 'aria-selected': 'false' },
+    { className: 'item', role: 'option', 'data-id': item.id, 'data-term': item.term, 'data-candidate': item.candidate, 'data-kind': item.kind, 'data-score': item.score.toFixed(4), 'aria-selected': 'false' },
     h('span', { className: 'candidate', text: item.candidate }),
     h('span', { className: `kind kind-${item.kind}`, text: KIND_TEXT[item.kind] }),
     h('span', { className: 'evidence', text: evidence.join(' · ') }),
