@@ -296,6 +296,8 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       const rejected = await itemOf(suggestions.locator('.item.current'));
       await page.keyboard.press('r');
       await suggestions.locator('#message', { hasText: `Rejected ${rejected.term} ~ ${rejected.candidate}` }).waitFor();
+      // The earlier Fine-tune Model step made a model of this dictionary: both verdicts are newer.
+      await suggestions.locator('#decisions', { hasText: /^2 decisions since the last fine-tune$/ }).waitFor();
       await page.locator('.tabs-container .tab.dirty', { hasText: SAMPLE }).waitFor();
       await runCommand(page, 'File: Save All');
       await page.locator('.tabs-container .tab.dirty', { hasText: SAMPLE }).waitFor({ state: 'detached' });

@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { ErrorCodes, ResponseError, type CreateFile, type TextDocumentEdit, type TextEdit } from 'vscode-languageserver-protocol';
 import { parseDecisions } from '../../src/core/decisions';
-import type { DecidePairsResult, SuggestResult } from '../../src/shared/protocol';
+import type { DecidePairsResult, FineTuneResult, SuggestResult } from '../../src/shared/protocol';
 import { has, root, startServer, type TestServer } from './client';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'synonym-lens-decide-'));
@@ -111,4 +111,20 @@ test('bad verdicts and pairs are InvalidParams', async () => {
   ]) {
     await assert.rejects(server.request('synonymLens/decidePairs', params), (e: unknown) => e instanceof ResponseError && e.code === ErrorCodes.InvalidParams, JSON.stringify(params));
   }
+});
+
+test('Fine-tune Model learns the decisions file\'s rejections as label-0 pairs (hard negatives)', async () => {
+  // The decisions file holds the rejection saved above (普拉多 ~ 霸道); a second one is appended.
+  const decisions = parseDecisions(readFileSync(decisionsFile, 'utf8'));
+  assert.equal(decisions.length, 1);
+  writeFileSync(decisionsFile, readFileSync(decisionsFile, 'utf8') + `宝马,宝马汽车,0,2026-12-05T12:00:00Z\r\n`);
+  const result = await server.request<FineTuneResult>('synonymLens/fineTune', { uri: plainUri, epochs: 1, validation: 0, outDir: 'tuned-decisions' });
+  // 3 synonym pairs of the file and 2 rejections; label-0 pairs make `auto` choose CoSENT.
+  assert.equal(result.report.data.pairs, 5);
+  assert.equal(result.report.loss, 'cosent');
+  // The same without decisions: the file's 3 pairs and the loss for positives only.
+  rmSync(decisionsFile);
+  const plainRun = await server.request<FineTuneResult>('synonymLens/fineTune', { uri: plainUri, epochs: 1, validation: 0, outDir: 'tuned-plain' });
+  assert.equal(plainRun.report.data.pairs, 3);
+  assert.equal(plainRun.report.loss, 'mnrl');
 });

@@ -15,8 +15,7 @@ import { decisionsPathFor, decisionsSince, parseDecisions, type Decision } from 
 import { Commands } from '../../shared/commands';
 import { DecidePairsRequest, SuggestRequest, type DecidePairsResult, type SuggestResult } from '../../shared/protocol';
 import type { DecisionsCount, FromSuggestionsMessage, SuggestionItem, ToSuggestionsMessage, UndoResult } from '../../shared/webviewProtocol';
-import { activeDictionaryUri } from '../activeDictionary';
-import { longRequest } from '../learning';
+import { longRequest, targetUri } from '../learning';
 import { modelFoldersBeside } from '../modelFolders';
 import { termListPaths } from '../termListPaths';
 import { Channel, errorText, isInt, isMessage, setHtml, webviewOptions } from './common';
@@ -44,13 +43,6 @@ interface Verdict {
   inserted: Inserted[];
   /** When the verdict went into the dictionary itself (it has no date there), for the decisions count. */
   inDictionaryAt?: number;
-}
-
-function dictionaryUriOf(arg: SuggestSynonymsArgs | vscode.Uri | undefined): vscode.Uri | undefined {
-  const raw = arg instanceof vscode.Uri ? arg : arg?.uri;
-  if (raw instanceof vscode.Uri) return raw;
-  if (typeof raw === 'string' && raw) return /^[a-z][\w+.-]+:/i.test(raw) && !/^[a-z]:[\\/]/i.test(raw) ? vscode.Uri.parse(raw) : vscode.Uri.file(raw);
-  return activeDictionaryUri();
 }
 
 const realpath = (p: string) => {
@@ -121,7 +113,7 @@ export class SuggestionsPanels implements vscode.Disposable {
 
   /** `synonymLens.suggestSynonyms`: `{ uri?, termLists? }`, a Uri (menus), or nothing (the dictionary in view). */
   async show(arg?: SuggestSynonymsArgs | vscode.Uri): Promise<void> {
-    const uri = dictionaryUriOf(arg);
+    const uri = targetUri(arg);
     if (!uri) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a synonym dictionary to suggest synonyms for.'));
       return;
