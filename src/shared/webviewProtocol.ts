@@ -515,6 +515,8 @@ export interface SuggestionsStrings {
   keysHelp: string;
   /** {0} candidates shown, {1} new terms in the lists, {2} model id. */
   info: string;
+  /** {0} candidates drawn, {1} candidates of the run (the highest scores are drawn). */
+  truncated: string;
   /** {0} decisions since the newest fine-tuned model was made. */
   decisionsSince: string;
   /** {0} decisions; no fine-tuned model of this dictionary yet. */
@@ -556,6 +558,10 @@ export interface SuggestionsStrings {
   kindEditDistance: string;
 }
 
+/** The most candidates the host sends the view (the highest scores), and the most it draws at once. */
+export const SUGGESTIONS_SENT = 20_000;
+export const SUGGESTIONS_DRAWN = 2_000;
+
 /** A suggestion as the view shows it: the server's `Suggestion` with an id the view and host share. */
 export interface SuggestionItem extends Suggestion {
   id: number;
@@ -567,8 +573,10 @@ export interface SuggestionsData {
   dictionary: string;
   modelId: string;
   newTerms: number;
-  /** The run's candidates not decided yet, highest score first. */
+  /** The run's candidates, highest score first (at most `SUGGESTIONS_SENT` of them). */
   items: SuggestionItem[];
+  /** How many candidates the run found (more than `items` when it found more than are sent). */
+  total: number;
   decisions: DecisionsCount;
 }
 

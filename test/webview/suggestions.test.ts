@@ -33,6 +33,7 @@ const DATA: SuggestionsData = {
     item(5, 'HONDA', 'honda', 0.55, 'case'),
     item(6, '卡罗拉', 'Corolla', 0.5, 'synonym', null),
   ],
+  total: 6,
   decisions: { since: 3, hasModel: false },
 };
 
@@ -179,6 +180,26 @@ describe('suggestions webview', () => {
     await w.page.waitForSelector('#decisions:text("0 decisions since the last fine-tune")');
     assert.deepEqual(await w.problems(), []);
     assert.deepEqual(w.dialogs, []);
+  });
+});
+
+describe('suggestions webview with a long run', () => {
+  it('draws the best candidates only, says how many there are, and the filter reaches the others', async () => {
+    const w = await openWebview({ view: 'suggestions' });
+    try {
+      const items = Array.from({ length: 2500 }, (_, i) => item(i + 1, `term${Math.floor(i / 10)}`, `candidate${i}`, 1 - i / 10_000));
+      await w.send({ type: 'suggestions', data: { ...DATA, items, total: 30_000 } });
+      await w.page.waitForSelector('.item.current');
+      assert.equal(await w.page.$$eval('.item', (es) => es.length), 2000);
+      assert.equal(await w.page.textContent('#truncated'), 'Showing the 2000 best of 30000 candidates: filter to see others.');
+      await w.page.keyboard.press('/');
+      await w.page.keyboard.type('candidate2499');
+      await w.page.waitForSelector('.item[data-candidate="candidate2499"]');
+      assert.equal(await w.page.$eval('#truncated', (e) => (e as HTMLElement).hidden), true);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.close();
+    }
   });
 });
 

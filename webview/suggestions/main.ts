@@ -9,7 +9,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { CandidateKind } from '../../src/core/suggest/kinds';
-import type { FromSuggestionsMessage, SuggestionItem, SuggestionsData, SuggestionsStrings, ToSuggestionsMessage, UndoResult } from '../../src/shared/webviewProtocol';
+import { SUGGESTIONS_DRAWN, type FromSuggestionsMessage, type SuggestionItem, type SuggestionsData, type SuggestionsStrings, type ToSuggestionsMessage, type UndoResult } from '../../src/shared/webviewProtocol';
 import { formatCosine, h, setText } from '../common/dom';
 import { Host } from '../common/host';
 import { format, pageStrings } from '../common/strings';
@@ -37,6 +37,7 @@ const fineTuneButton = button('fine-tune', S.fineTune, S.fineTuneTitle);
 const info = h('span', { id: 'info' });
 const decisionsInfo = h('span', { id: 'decisions' });
 const busy = h('span', { id: 'busy', hidden: true });
+const truncated = h('div', { id: 'truncated', className: 'note', hidden: true });
 const message = h('span', { id: 'message', role: 'status', 'aria-live': 'polite' });
 const list = h('div', { id: 'list', role: 'listbox', tabindex: 0, 'aria-multiselectable': 'true', 'aria-label': S.listLabel });
 
@@ -44,6 +45,7 @@ app.append(
   h('div', { className: 'toolbar' }, filterField, acceptSelectedButton, acceptVariantsButton, refreshButton, fineTuneButton),
   h('div', { className: 'summary' }, info, decisionsInfo, busy),
   h('div', { className: 'keys', text: S.keysHelp }),
+  truncated,
   list,
   h('div', { className: 'statusbar' }, message),
 );
@@ -163,7 +165,12 @@ function section(id: string, title: string, items: SuggestionItem[]): HTMLElemen
 function render(): void {
   if (!data) return;
   const words = filterField.value.toLowerCase().split(/\s+/).filter(Boolean);
-  const shown = data.items.filter((i) => !decided.has(i.id) && matches(i, words));
+  const open = data.items.filter((i) => !decided.has(i.id) && matches(i, words));
+  // Items come highest score first: the best are drawn, and the note says how many more there are.
+  const shown = open.slice(0, SUGGESTIONS_DRAWN);
+  const all = open.length + (words.length === 0 ? data.total - data.items.length : 0);
+  truncated.hidden = shown.length === all;
+  setText(truncated, truncated.hidden ? '' : format(S.truncated, shown.length, all));
   list.replaceChildren();
   const parts = [section('synonyms', S.synonymsHeading, shown.filter((i) => !isVariant(i))), section('variants', S.variantsHeading, shown.filter(isVariant))].filter(
     (x): x is HTMLElement => x !== undefined,

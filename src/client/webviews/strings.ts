@@ -196,6 +196,7 @@ export function suggestionsStrings(l10n: Localizer): SuggestionsStrings {
     listLabel: l10n.t('Synonym suggestions'),
     keysHelp: l10n.t('j/k move · a accept · r reject · s skip · u undo · Shift+J/K select · / filter'),
     info: l10n.t('{0} candidates · {1} new terms · model {2}'),
+    truncated: l10n.t('Showing the {0} best of {1} candidates: filter to see others.'),
     decisionsSince: l10n.t('{0} decisions since the last fine-tune'),
     decisionsNoModel: l10n.t('{0} decisions (no fine-tuned model yet)'),
     joinsGroup: l10n.t('joins {0}'),

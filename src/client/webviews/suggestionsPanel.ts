@@ -14,7 +14,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { decisionsPathFor, decisionsSince, parseDecisions, type Decision } from '../../core/decisions';
 import { Commands } from '../../shared/commands';
 import { DecidePairsRequest, SuggestRequest, type DecidePairsResult, type SuggestResult } from '../../shared/protocol';
-import type { DecisionsCount, FromSuggestionsMessage, SuggestionItem, ToSuggestionsMessage, UndoResult } from '../../shared/webviewProtocol';
+import { SUGGESTIONS_SENT, type DecisionsCount, type FromSuggestionsMessage, type SuggestionItem, type ToSuggestionsMessage, type UndoResult } from '../../shared/webviewProtocol';
 import { longRequest, targetUri } from '../learning';
 import { modelFoldersBeside } from '../modelFolders';
 import { termListPaths } from '../termListPaths';
@@ -194,7 +194,8 @@ class SuggestionsPanel implements vscode.Disposable {
       const result = await longRequest(lc, SuggestRequest.type, { uri: this.uri.toString(), termLists: this.termLists }, vscode.l10n.t('Finding synonym suggestions'));
       if (!result) return;
       this.last = result;
-      this.items = new Map(result.suggestions.map((s) => [this.nextId, { ...s, id: this.nextId++ }]));
+      // The highest scores only: a 100k-term list can yield more candidates than a page should hold.
+      this.items = new Map(result.suggestions.slice(0, SUGGESTIONS_SENT).map((s) => [this.nextId, { ...s, id: this.nextId++ }]));
       // Verdicts of an earlier run cannot be undone from this one (their items are gone).
       this.verdicts.length = 0;
       await this.post();
@@ -213,6 +214,7 @@ class SuggestionsPanel implements vscode.Disposable {
         modelId: this.last.modelId,
         newTerms: this.last.newTerms,
         items: [...this.items.values()],
+        total: this.last.suggestions.length,
         decisions: await this.decisionsCount(),
       },
     });
