@@ -93,8 +93,14 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
         } else if (d.code === DiagnosticCodes.lowSimilarity && pair && a.format !== 'es') {
           // No label column: the verdict goes to the decisions file beside the dictionary, which
           // the diagnostics read (the pair is then scored as a non-synonym) …
-          const recorded = input.versionedEdits && input.decisions ? recordDecisionsEdit(input.decisions, [{ term: pair.a.text, synonym: pair.b.text }]) : undefined;
-          if (recorded) out.push(fix(l10n.t('Mark as not a synonym (recorded in {0})', recorded.name), d, { edit: recorded.edit }, false));
+          const target = input.versionedEdits ? input.decisions : undefined;
+          const recorded = target && recordDecisionsEdit(target, [{ term: pair.a.text, synonym: pair.b.text }]);
+          if (target && recorded) {
+            const title = l10n.t('Mark as not a synonym (recorded in {0})', recorded.name);
+            // The client saves the file after the edit: the diagnostics read decisions from disk.
+            const save = { title, command: ClientCommands.saveDecisions, arguments: [target.uri] };
+            out.push({ ...fix(title, d, { edit: recorded.edit }, false), command: save });
+          }
           // … or, in a two-column CSV, into a label column this edit adds (every other row labelled 1).
           const withLabels = a.format === 'csv' ? addLabelColumnEdits(a, row.index) : undefined;
           if (withLabels) out.push(fix(l10n.t('Add a label column and mark as not a synonym (label 0)'), d, withLabels.length ? { edit: workspaceEdit(input, withLabels.map((e) => a.docEdit(e))) } : {}, false));

@@ -20,6 +20,7 @@ export const Commands = {
   showReport: 'synonymLens.showReport',
   openSample: 'synonymLens.openSample',
   suggestSynonyms: 'synonymLens.suggestSynonyms',
+  saveDecisions: 'synonymLens.saveDecisions',
 } as const;
 
 export type CommandName = keyof typeof Commands;
