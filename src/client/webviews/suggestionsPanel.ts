@@ -123,6 +123,7 @@ export class SuggestionsPanels implements vscode.Disposable {
     if (!termLists) return;
     const key = uri.toString();
     let p = this.open.get(key);
+    const created = !p;
     if (p) p.reveal();
     else {
       const panel = vscode.window.createWebviewPanel(SUGGESTIONS_VIEW_TYPE, vscode.l10n.t('Suggestions: {0}', uri.path.split('/').pop() ?? ''), vscode.ViewColumn.Beside, {
@@ -131,15 +132,16 @@ export class SuggestionsPanels implements vscode.Disposable {
       });
       panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
       setHtml(panel.webview, this.extensionUri, 'suggestions', panel.title);
-      const created = new SuggestionsPanel(panel, uri, this.getClient);
-      p = created;
-      this.open.set(key, created);
+      const view = new SuggestionsPanel(panel, uri, this.getClient);
+      p = view;
+      this.open.set(key, view);
       panel.onDidDispose(() => {
         this.open.delete(key);
-        created.dispose();
+        view.dispose();
       });
     }
-    await p.run(termLists);
+    // A first run that was cancelled or failed (the notification said why) leaves no empty panel.
+    if (!(await p.run(termLists)) && created) p.close();
   }
 
   dispose(): void {
@@ -171,10 +173,14 @@ class SuggestionsPanel implements vscode.Disposable {
     this.panel.reveal(this.panel.viewColumn);
   }
 
-  /** Finds suggestions from `termLists` (kept for Refresh) and shows them. */
-  async run(termLists: string[]): Promise<void> {
+  /** Finds suggestions from `termLists` (kept for Refresh) and shows them; false when there are none to show (cancelled, failed). */
+  async run(termLists: string[]): Promise<boolean> {
     this.termLists = termLists;
-    await this.refresh();
+    return this.refresh();
+  }
+
+  close(): void {
+    this.panel.dispose();
   }
 
   private client(): LanguageClient | undefined {
@@ -184,21 +190,22 @@ class SuggestionsPanel implements vscode.Disposable {
     return undefined;
   }
 
-  private async refresh(): Promise<void> {
+  private async refresh(): Promise<boolean> {
     const lc = this.client();
-    if (!lc) return;
+    if (!lc) return false;
     this.channel.post({ type: 'busy', what: 'refresh' });
     try {
       // The server suggests for open documents: open it (without showing it) first.
       await vscode.workspace.openTextDocument(this.uri);
       const result = await longRequest(lc, SuggestRequest.type, { uri: this.uri.toString(), termLists: this.termLists }, vscode.l10n.t('Finding synonym suggestions'));
-      if (!result) return;
+      if (!result) return false;
       this.last = result;
       // The highest scores only: a 100k-term list can yield more candidates than a page should hold.
       this.items = new Map(result.suggestions.slice(0, SUGGESTIONS_SENT).map((s) => [this.nextId, { ...s, id: this.nextId++ }]));
       // Verdicts of an earlier run cannot be undone from this one (their items are gone).
       this.verdicts.length = 0;
       await this.post();
+      return true;
     } finally {
       this.channel.post({ type: 'busy', what: undefined });
     }
