@@ -17,6 +17,8 @@ interface OpenEditor {
   csv: number;
   version: number;
   original: string[];
+  /** The value the editor opened with. */
+  before: string;
 }
 
 export class Editing {
@@ -54,13 +56,14 @@ export class Editing {
     const cell = slot.cells[s.selCol]!;
     const input = h('input', { className: 'cell-editor', 'aria-label': format(s.strings.editCell, col.title), spellcheck: 'false' });
     const original = model.row(s.selRow).cells.map((c) => c.raw);
-    input.value = initial ?? model.rawValue(s.selRow, col.csv);
+    const before = model.rawValue(s.selRow, col.csv);
+    input.value = initial ?? before;
     input.style.top = `${s.positionOf[s.selRow]! * ROW_HEIGHT}px`;
     input.style.left = `${cell.offsetLeft}px`;
     input.style.width = `${cell.offsetWidth}px`;
     input.style.height = `${ROW_HEIGHT}px`;
     this.dom.spacer.append(input);
-    this.editor = { input, row: s.selRow, csv: col.csv, version: model.version, original };
+    this.editor = { input, row: s.selRow, csv: col.csv, version: model.version, original, before };
     input.focus();
     if (initial === undefined) input.select();
     input.addEventListener('keydown', (e) => {
@@ -97,7 +100,7 @@ export class Editing {
     const e = this.closeEditor(refocus);
     if (!e) return;
     const value = e.input.value;
-    if (value === (e.original[e.csv] ?? '')) return;
+    if (value === e.before) return;
     const { s } = this;
     this.queue.enqueue(() => {
       const row = locateRow(s.model, e.row, e.original, e.version);
@@ -105,6 +108,8 @@ export class Editing {
         this.renderer.say(s.strings.rowChanged);
         return undefined;
       }
+      // A rule's term is edited alone, in the file's syntax; a CSV record is written whole.
+      if (s.model!.isRules) return { type: 'editTerm', version: s.model!.version, row, column: e.csv, value };
       return { type: 'editRow', version: s.model!.version, row, values: s.model!.valuesWith(row, e.csv, value) };
     });
   }
@@ -133,7 +138,7 @@ export class Editing {
     // A new row repeats the selected term (the common case: one more synonym for it).
     const labelled = model.dict.labelColumn;
     const values = ['', ''];
-    if (after !== undefined) values[0] = model.row(after).term?.raw ?? '';
+    if (after !== undefined) values[0] = model.isRules ? model.rawValue(after, 0) : (model.row(after).term?.raw ?? '');
     if (labelled !== undefined) {
       while (values.length <= labelled) values.push('');
       values[labelled] = '1';

@@ -17,7 +17,7 @@ export function tableMessageHandler(s: GridState, dom: TableLayout, renderer: Gr
     switch (m.type) {
       case 'document': {
         const previous = s.model;
-        const model = (s.model = new TableModel(m.uri, m.version, m.text, S));
+        const model = (s.model = new TableModel(m.uri, m.version, m.text, S, m.format));
         // Scores and diagnostics may arrive before the first document: VS Code delivers what the
         // host posted while the page was loading (its change events) ahead of the answer to `ready`.
         const scores = s.lastScores;

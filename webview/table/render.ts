@@ -27,7 +27,7 @@ export interface RowSlot {
 
 function templateColumns(cols: readonly Column[]): string {
   return cols
-    .map((c) => (c.kind === 'line' ? '64px' : c.kind === 'label' ? '72px' : c.kind === 'score' ? '128px' : 'minmax(96px, 1fr)'))
+    .map((c) => (c.kind === 'line' ? '64px' : c.kind === 'label' || c.kind === 'rule' ? '72px' : c.kind === 'score' ? '128px' : c.kind === 'id' ? '112px' : 'minmax(96px, 1fr)'))
     .join(' ');
 }
 
@@ -129,19 +129,35 @@ export class GridRenderer {
           cell.dataset.severity = diag?.severity ?? '';
           cell.title = diag ? diag.items.map((d) => d.message).join('\n') : '';
         } else if (col.kind === 'score') {
-          // One cell per pair: the score of this column's synonym with the row's term.
+          // One cell per pair: the score of this column's synonym with the row's term (an explicit
+          // rule's output: its worst pair, every pair in the tooltip).
           const p = m.pairScore(row, col);
           cell.dataset.score = this.scoreClass(p);
-          cell.title = p ? format(p.flagged ? S.pairScoreFlagged : S.pairScore, visibleText(p.term), visibleText(p.synonym), formatCosine(p.cosine), p.label) : '';
+          cell.title = m.pairScores(row, col).map((q) => this.pairTitle(q, m.oneWay(row))).join('\n');
           // A CSS custom property drives the bar; CSSOM writes are allowed by the CSP.
           cell.style.setProperty('--score', p ? String(Math.max(0, Math.min(1, (p.cosine + 1) / 2))) : '0');
+        } else if (col.kind === 'rule') {
+          cell.dataset.direction = m.oneWay(row) ? 'explicit' : 'equivalent';
+          cell.title = m.oneWay(row) ? S.ruleExplicit : S.ruleEquivalent;
         } else {
           const cellDiag = diag?.items.find((d) => d.column === col.csv);
           cell.dataset.severity = cellDiag?.severity ?? '';
           cell.title = cellDiag ? cellDiag.message : '';
+          // The side of an explicit rule a term is on; the first output is drawn after a ⇒.
+          if (m.isRules && col.csv !== undefined) {
+            const side = m.side(row, col.csv);
+            cell.dataset.side = side ?? '';
+            cell.classList.toggle('first-output', side === 'out' && m.side(row, col.csv - 1) === 'in');
+          }
         }
       }
     }
+  }
+
+  private pairTitle(p: TablePairScore, oneWay: boolean): string {
+    const S = this.s.strings;
+    const template = oneWay ? (p.flagged ? S.pairScoreOneWayFlagged : S.pairScoreOneWay) : p.flagged ? S.pairScoreFlagged : S.pairScore;
+    return format(template, visibleText(p.term), visibleText(p.synonym), formatCosine(p.cosine), p.label);
   }
 
   private scoreClass(p: TablePairScore | undefined): string {
