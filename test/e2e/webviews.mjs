@@ -8,9 +8,12 @@ import { runCommand, stepRunner } from './workbench.mjs';
 import { launch, workbenchUrl } from './browser.mjs';
 
 const SAMPLE = 'cars.synonyms.csv';
-/** A Solr synonyms file the table edits: a comment, a blank line, escapes, odd spacing, an explicit rule. */
+/**
+ * A Solr synonyms file the table edits: a comment, a blank line, escapes, odd spacing, an explicit
+ * rule, CRLF line ends (one kind: VS Code makes a document's line ends all alike on load).
+ */
 const SOLR = 'cars.synonyms.txt';
-const SOLR_TEXT = '# cars, Solr format: comments stay\n普拉多, 霸道SUV, 陆地巡洋舰\n\na\\,b ,  Land Cruiser => LC\r\n';
+const SOLR_TEXT = '# cars, Solr format: comments stay\r\n普拉多, 霸道SUV, 陆地巡洋舰\r\n\r\na\\,b ,  Land Cruiser => LC\r\n';
 const SERVER_TIMEOUT = 90000;
 /** Console messages of a webview that mean it is broken (CSP refusals, script errors, missing resources). */
 const WEBVIEW_ERROR = /Content Security Policy|Refused to|Uncaught|Failed to load resource|TypeError|ReferenceError/;
