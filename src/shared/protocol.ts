@@ -286,6 +286,7 @@ export const ClientCommands = {
   previewExpansion: Commands.previewExpansion,
   showHeatmap: Commands.showHeatmap,
   fineTune: Commands.fineTune,
+  saveDecisions: Commands.saveDecisions,
 } as const;
 
 /** Diagnostic codes the server reports (parser problem codes are passed through as they are). */
