@@ -14,6 +14,7 @@ export const webviewBuild = {
     table: 'webview/table/main.ts',
     heatmap: 'webview/heatmap/main.ts',
     report: 'webview/report/main.ts',
+    suggestions: 'webview/suggestions/main.ts',
   },
   outdir: 'dist/webview',
   bundle: true,

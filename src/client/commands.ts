@@ -44,6 +44,7 @@ const commands: { [K in CommandName]: CommandFactory } = {
   showHeatmap: ({ webviews }) => (arg) => webviews.showHeatmap(arg),
   showReport: ({ webviews }) => (arg) => webviews.showReport(arg),
   openSample: ({ context }) => (options?: { beside?: boolean }) => openSample(context, options),
+  suggestSynonyms: ({ webviews }) => (arg) => webviews.suggestSynonyms(arg),
   saveDecisions: () => (uri: string | vscode.Uri) => saveDecisions(uri),
 };
 

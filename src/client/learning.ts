@@ -36,7 +36,7 @@ const SHOW_REPORT = Commands.showReport;
 type UriArg = string | vscode.Uri | { uri?: string | vscode.Uri } | undefined;
 
 /** The dictionary a command works on: its argument (`{ uri }`, a Uri or a string), else the one in view (see `activeDictionaryUri`). */
-function targetUri(arg: UriArg): vscode.Uri | undefined {
+export function targetUri(arg: UriArg): vscode.Uri | undefined {
   const raw = arg instanceof vscode.Uri || typeof arg === 'string' ? arg : arg?.uri;
   if (raw instanceof vscode.Uri) return raw;
   if (typeof raw === 'string' && raw) return /^[a-z][\w+.-]+:/i.test(raw) && !/^[a-z]:[\\/]/i.test(raw) ? vscode.Uri.parse(raw) : vscode.Uri.file(raw);
@@ -57,7 +57,7 @@ let tokenCounter = 0;
  * our token) update the notification; Cancel cancels the request. Resolves undefined when the
  * user cancelled or the request failed (the failure is shown).
  */
-async function longRequest<P extends { workDoneToken?: string | number }, R, E>(
+export async function longRequest<P extends { workDoneToken?: string | number }, R, E>(
   lc: LanguageClient,
   type: RequestType<P, R, E>,
   params: P,

@@ -227,3 +227,14 @@ export class DecisionIndex {
     return this.byPair.size;
   }
 }
+
+/**
+ * How many pairs were decided after `since` (ms since the epoch; a pair decided more than once
+ * counts once, by its standing verdict's date), or all decided pairs when `since` is undefined.
+ * A date without a time (`2026-12-05`) is that day's 00:00 UTC.
+ */
+export function decisionsSince(decisions: readonly Decision[], since: number | undefined): number {
+  const standing = new DecisionIndex(decisions).standing();
+  if (since === undefined) return standing.length;
+  return standing.filter((d) => Date.parse(d.decidedAt) > since).length;
+}

@@ -12,7 +12,7 @@
 import type { Pair } from './csv/types';
 import { formatRecord } from './csv/serialize';
 import { synonymGroups, termKey } from './dictionary';
-import { DecisionIndex, type Decision } from './decisions';
+import { DecisionIndex, pairKey, type Decision } from './decisions';
 import type { KnnIndex } from './knn';
 import { throwIfCancelled, type CancellationFlag } from './cancellation';
 
@@ -42,6 +42,25 @@ export function standingDecisions(pairs: readonly Pair[], fileDecisions: readonl
   for (const p of pairs) if (p.label === 0) index.add({ term: p.a.text, synonym: p.b.text, label: 0, decidedAt: '1970-01-01' });
   for (const d of fileDecisions) index.add(d);
   return index;
+}
+
+/**
+ * The pairs a fine-tuning run learns from: the dictionary's labelled pairs, then each standing
+ * rejection of its decisions file (label 0) whose pair the dictionary does not already have, as a
+ * label-0 pair, so a rejected suggestion is a hard negative of the next fine-tune. Accepted
+ * decisions are in the dictionary itself and add nothing.
+ */
+export function withRejectedPairs<P extends { a: string; b: string; label: 0 | 1 }>(pairs: readonly P[], fileDecisions: readonly Decision[]): (P | { a: string; b: string; label: 0 })[] {
+  if (fileDecisions.length === 0) return [...pairs];
+  const have = new Set(pairs.map((p) => pairKey(p.a, p.b)));
+  const out: (P | { a: string; b: string; label: 0 })[] = [...pairs];
+  for (const d of new DecisionIndex(fileDecisions).rejected()) {
+    const key = pairKey(d.term, d.synonym);
+    if (have.has(key)) continue;
+    have.add(key);
+    out.push({ a: d.term, b: d.synonym, label: 0 });
+  }
+  return out;
 }
 
 /**

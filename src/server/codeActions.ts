@@ -7,20 +7,17 @@ import {
   CodeActionKind,
   type CodeAction,
   type CodeActionParams,
-  type CreateFile,
   type Diagnostic,
-  type TextDocumentEdit,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
-import { appendDecisions, decisionTimestamp, DecisionsError } from '../core/decisions';
 import type { Row } from '../core/csv/types';
 import { deleteRowEdit, insertRowEdit, replaceRowEdit, UnsafeEditError } from '../core/csv/serialize';
 import { insertSolrRuleEdit } from '../core/formats/solr';
 import { termKey } from '../core/dictionary';
 import { visibleText } from '../core/visible';
 import { ClientCommands, DiagnosticCodes, diagnosticSource, type FineTuneCommandArgs, type Neighbor } from '../shared/protocol';
+import { recordDecisionsEdit, type DecisionsTarget } from './decisionsFile';
 import type { DiagnosticData } from './diagnostics';
 import type { Analysis } from './documents';
 import { unsafeEditMessage } from './messages';
@@ -37,7 +34,7 @@ export interface CodeActionInput {
    * where "Mark as not a synonym" records a verdict for a file without a label column. Absent: the
    * client cannot create files through an edit, and the action is not offered.
    */
-  decisions?: { uri: string; text: string | undefined };
+  decisions?: DecisionsTarget;
 }
 
 /** Kind of the "Fine-tune model on this file" action outside a quick fix. */
@@ -96,11 +93,12 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
         } else if (d.code === DiagnosticCodes.lowSimilarity && pair && a.format !== 'es') {
           // No label column: the verdict goes to the decisions file beside the dictionary, which
           // the diagnostics read (the pair is then scored as a non-synonym) …
-          const recorded = recordDecisionEdit(input, pair.a.text, pair.b.text);
-          if (recorded) {
+          const target = input.versionedEdits ? input.decisions : undefined;
+          const recorded = target && recordDecisionsEdit(target, [{ term: pair.a.text, synonym: pair.b.text }]);
+          if (target && recorded) {
             const title = l10n.t('Mark as not a synonym (recorded in {0})', recorded.name);
             // The client saves the file after the edit: the diagnostics read decisions from disk.
-            const save = { title, command: ClientCommands.saveDecisions, arguments: [recorded.uri] };
+            const save = { title, command: ClientCommands.saveDecisions, arguments: [target.uri] };
             out.push({ ...fix(title, d, { edit: recorded.edit }, false), command: save });
           }
           // … or, in a two-column CSV, into a label column this edit adds (every other row labelled 1).
@@ -151,30 +149,6 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
 
   const only = params.context.only;
   return only?.length ? out.filter((c) => only.some((k) => c.kind === k || c.kind?.startsWith(`${k}.`))) : out;
-}
-
-/**
- * Appends the verdict "not a synonym" on (term, synonym) to the decisions file as one edit: the
- * file is created with its header when missing; existing bytes are kept (core's `appendDecisions`).
- * Undefined when the client cannot create files by an edit or the file does not read (its bad
- * line is left for the user to fix; nothing is appended to it).
- */
-function recordDecisionEdit(input: CodeActionInput, term: string, synonym: string): { edit: WorkspaceEdit; name: string; uri: string } | undefined {
-  const target = input.decisions;
-  if (!target || !input.versionedEdits) return undefined;
-  let next: string;
-  try {
-    next = appendDecisions(target.text, [{ term, synonym, label: 0, decidedAt: decisionTimestamp() }]);
-  } catch (e) {
-    if (e instanceof DecisionsError) return undefined;
-    throw e;
-  }
-  const before = target.text ?? '';
-  const end = TextDocument.create(target.uri, 'csv', 0, before).positionAt(before.length);
-  const insert: TextDocumentEdit = { textDocument: { uri: target.uri, version: null }, edits: [{ range: { start: end, end }, newText: next.slice(before.length) }] };
-  const create: CreateFile = { kind: 'create', uri: target.uri, options: { ignoreIfExists: true } };
-  const name = decodeURIComponent(target.uri.slice(target.uri.lastIndexOf('/') + 1));
-  return { edit: { documentChanges: target.text === undefined ? [create, insert] : [insert] }, name, uri: target.uri };
 }
 
 /**

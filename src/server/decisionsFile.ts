@@ -6,7 +6,12 @@
  * (the CLI and the suggestions name its bad line).
  */
 import { readFileSync, statSync } from 'node:fs';
-import { DecisionIndex, decisionsPathFor, parseDecisions } from '../core/decisions';
+import { readFile } from 'node:fs/promises';
+import { pathToFileURL } from 'node:url';
+import type { CreateFile, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { appendDecisions, DecisionIndex, decisionsPathFor, decisionTimestamp, DecisionsError, parseDecisions } from '../core/decisions';
+import type { ServerContext } from './context';
 import { fsPath } from './uris';
 
 /** A dictionary's decisions and a key that changes whenever they do. */
@@ -42,4 +47,52 @@ export function decisionsOf(uri: string): Decided | undefined {
   }
   cache.set(path, { stamp, decided });
   return decided;
+}
+
+/** The decisions file an edit appends to: its URI and text (undefined when it does not exist yet). */
+export interface DecisionsTarget {
+  uri: string;
+  text: string | undefined;
+}
+
+/**
+ * The decisions file beside a dictionary on disk: its URI and text (the open document's when the
+ * editor has it, else the file's; undefined when it does not exist yet). Undefined for a
+ * dictionary that is not a file, or a decisions file that cannot be read.
+ */
+export async function decisionsTarget(ctx: Pick<ServerContext, 'documents'>, uri: string): Promise<DecisionsTarget | undefined> {
+  const file = fsPath(uri);
+  if (!file) return undefined;
+  const path = decisionsPathFor(file);
+  const target = pathToFileURL(path).toString();
+  const open = ctx.documents.get(target);
+  if (open) return { uri: target, text: open.getText() };
+  try {
+    return { uri: target, text: await readFile(path, 'utf8') };
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? { uri: target, text: undefined } : undefined;
+  }
+}
+
+/**
+ * Appends the verdicts "not a synonym" on `pairs` to the decisions file as one edit: the file is
+ * created with its header when missing; existing bytes are kept (core's `appendDecisions`).
+ * Undefined when the file does not read (its bad line is left for the user to fix; nothing is
+ * appended to it). Needs a client that applies `documentChanges` with file creation.
+ */
+export function recordDecisionsEdit(target: DecisionsTarget, pairs: readonly { term: string; synonym: string }[]): { edit: WorkspaceEdit; name: string } | undefined {
+  let next: string;
+  try {
+    const decidedAt = decisionTimestamp();
+    next = appendDecisions(target.text, pairs.map((p) => ({ term: p.term, synonym: p.synonym, label: 0 as const, decidedAt })));
+  } catch (e) {
+    if (e instanceof DecisionsError) return undefined;
+    throw e;
+  }
+  const before = target.text ?? '';
+  const end = TextDocument.create(target.uri, 'csv', 0, before).positionAt(before.length);
+  const insert: TextDocumentEdit = { textDocument: { uri: target.uri, version: null }, edits: [{ range: { start: end, end }, newText: next.slice(before.length) }] };
+  const create: CreateFile = { kind: 'create', uri: target.uri, options: { ignoreIfExists: true } };
+  const name = decodeURIComponent(target.uri.slice(target.uri.lastIndexOf('/') + 1));
+  return { edit: { documentChanges: target.text === undefined ? [create, insert] : [insert] }, name };
 }

@@ -19,6 +19,7 @@ export const Commands = {
   showHeatmap: 'synonymLens.showHeatmap',
   showReport: 'synonymLens.showReport',
   openSample: 'synonymLens.openSample',
+  suggestSynonyms: 'synonymLens.suggestSynonyms',
   saveDecisions: 'synonymLens.saveDecisions',
 } as const;
 

@@ -3,7 +3,7 @@
  * server. Every method is documented in docs/protocol.md; keep the two in step.
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
-import type { Range, TextEdit } from 'vscode-languageserver-protocol';
+import type { Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import type { AdapterKind } from '../core/learn/adapter';
 import type { AdjustMethod as AdjustMethodName } from '../core/learn/adjust';
 import type { EpochSelection } from '../core/learn/epochs';
@@ -627,4 +627,49 @@ export interface SuggestResult {
 export namespace SuggestRequest {
   export const method = 'synonymLens/suggest' as const;
   export const type = new RequestType<SuggestParams, SuggestResult, void>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deciding suggested pairs (the Synonym Suggestions view)
+
+/** A suggested pair to decide: the standard term (or a new term), the candidate, and the group it would join. */
+export interface DecidedPair {
+  term: string;
+  candidate: string;
+  /** The members of the group the candidate joins (`Suggestion.group`); null or absent: a new group. */
+  group?: string[] | null;
+}
+
+export interface DecidePairsParams {
+  /** The open dictionary the pairs were suggested for. */
+  uri: string;
+  /**
+   * `accept`: each pair is added to the dictionary, after the last row of its group (a new group
+   * at the end), formatted like the file; `reject`: each pair is recorded as not synonyms — a
+   * label-0 row when the dictionary has a label column, else a line of the decisions file beside it.
+   */
+  verdict: 'accept' | 'reject';
+  pairs: DecidedPair[];
+}
+
+export interface DecidePairsResult {
+  /** The dictionary version the edit was computed on. */
+  version: number;
+  /** Apply with `workspace.applyEdit` (`documentChanges`, the decisions file created when missing). */
+  edit: WorkspaceEdit;
+  /** Where the verdict went: the dictionary, or its decisions file. */
+  recordedIn: 'dictionary' | 'decisions';
+  /** The URI of the document the edit changes (the dictionary or its decisions file). */
+  target: string;
+}
+
+/**
+ * Client → server request: the one edit that records verdicts on suggested pairs (see
+ * `DecidePairsParams.verdict`). Untouched bytes of both files stay identical. Fails with
+ * `InvalidParams` for an empty term, a search engine file and a label-0 verdict it cannot record,
+ * or a decisions file that does not read (naming its line).
+ */
+export namespace DecidePairsRequest {
+  export const method = 'synonymLens/decidePairs' as const;
+  export const type = new RequestType<DecidePairsParams, DecidePairsResult, void>(method);
 }

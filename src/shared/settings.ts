@@ -51,6 +51,13 @@ export interface Settings {
     /** Neighbours listed in a hover (1–100). */
     topK: number;
   };
+  suggest: {
+    /**
+     * Attribute words (colours, sizes, years…): two terms that differ only in them are never
+     * suggested as synonyms. Added to the built-in list and the dictionary's `.attributes.txt`.
+     */
+    attributeTerms: string[];
+  };
   inlayHints: {
     enabled: boolean;
   };
@@ -127,6 +134,7 @@ export const defaultSettings: Settings = Object.freeze({
     },
   },
   hover: { topK: 10 },
+  suggest: { attributeTerms: [] },
   inlayHints: { enabled: true },
   threads: 0,
   executionProvider: 'cpu',
@@ -328,6 +336,13 @@ export const settingsSchema: readonly SettingSchema[] = [
     description: 'Number of nearest neighbours shown when hovering a term.',
   },
   {
+    key: 'synonymLens.suggest.attributeTerms',
+    type: 'array',
+    default: [],
+    description:
+      "Attribute words (colours, sizes, years…) for **Suggest Synonyms…**: two terms that differ only in such words (`red bike`, `blue bike`) are never suggested as synonyms. Added to the built-in list and to the words of the dictionary's `<name>.attributes.txt` beside it.",
+  },
+  {
     key: 'synonymLens.inlayHints.enabled',
     type: 'boolean',
     default: true,
@@ -525,6 +540,7 @@ export function normalizeSettings(raw: unknown): Settings {
       severity: sev,
     },
     hover: { topK: Math.round(num(pick(r, 'hover.topK'), d.hover.topK, 1, 100)) },
+    suggest: { attributeTerms: strings(pick(r, 'suggest.attributeTerms')) },
     inlayHints: { enabled: bool(pick(r, 'inlayHints.enabled'), d.inlayHints.enabled) },
     threads: Math.round(num(pick(r, 'threads'), d.threads, 0, 64)),
     executionProvider: executionProvider(pick(r, 'executionProvider'), d.executionProvider),

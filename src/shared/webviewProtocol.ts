@@ -10,6 +10,7 @@
 import type { DictionaryFormat } from '../core/formats/dictionary';
 import type { EpochSelection } from '../core/learn/epochs';
 import type { Evaluation } from '../core/learn/evaluate';
+import type { Suggestion } from '../core/suggest/suggest';
 import type { PairScore, TrainingDataOverlap } from './protocol';
 
 // ---------------------------------------------------------------------------------------------
@@ -241,6 +242,7 @@ export interface WebviewStrings {
   table: TableStrings;
   heatmap: HeatmapStrings;
   report: ReportStrings;
+  suggestions: SuggestionsStrings;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -522,4 +524,118 @@ export type FromReportMessage = { type: 'ready' };
 export interface ReportState {
   report?: EvaluationReport;
   source?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Synonym Suggestions (webview panel `synonymLens.suggestions`)
+
+/** The Synonym Suggestions view's texts. */
+export interface SuggestionsStrings {
+  filterPlaceholder: string;
+  filterLabel: string;
+  refresh: string;
+  refreshTitle: string;
+  fineTune: string;
+  fineTuneTitle: string;
+  acceptSelected: string;
+  acceptSelectedTitle: string;
+  acceptAllVariants: string;
+  acceptAllVariantsTitle: string;
+  synonymsHeading: string;
+  variantsHeading: string;
+  listLabel: string;
+  keysHelp: string;
+  /** {0} candidates shown, {1} new terms in the lists, {2} model id. */
+  info: string;
+  /** {0} candidates drawn, {1} candidates of the run (the highest scores are drawn). */
+  truncated: string;
+  /** {0} decisions since the newest fine-tuned model was made. */
+  decisionsSince: string;
+  /** {0} decisions; no fine-tuned model of this dictionary yet. */
+  decisionsNoModel: string;
+  /** {0} members of the group the candidate joins. */
+  joinsGroup: string;
+  newGroup: string;
+  /** {0} cosine. */
+  evidenceCosine: string;
+  /** {0} the candidate's rank among the group's nearest terms, {1} the group's rank among the candidate's. */
+  evidenceRanks: string;
+  /** {0} nearest member. */
+  evidenceNearest: string;
+  /** {0} count in the term list. */
+  evidenceCount: string;
+  /** {0} score. */
+  evidenceScore: string;
+  rankNone: string;
+  busyRefresh: string;
+  busyFineTune: string;
+  empty: string;
+  allDecided: string;
+  /** {0} term, {1} candidate. */
+  accepted: string;
+  rejected: string;
+  /** {0} pairs. */
+  acceptedMany: string;
+  rejectedMany: string;
+  undone: string;
+  nothingToUndo: string;
+  /** {0} reason. */
+  failed: string;
+  kindSynonym: string;
+  kindWidth: string;
+  kindCase: string;
+  kindTraditionalSimplified: string;
+  kindSpacing: string;
+  kindPinyin: string;
+  kindEditDistance: string;
+}
+
+/** The most candidates the host sends the view (the highest scores), and the most it draws at once. */
+export const SUGGESTIONS_SENT = 20_000;
+export const SUGGESTIONS_DRAWN = 2_000;
+
+/** A suggestion as the view shows it: the server's `Suggestion` with an id the view and host share. */
+export interface SuggestionItem extends Suggestion {
+  id: number;
+}
+
+/** What the view shows: the suggestions of one run and how many decisions were made since the last fine-tune. */
+export interface SuggestionsData {
+  /** The dictionary's file name. */
+  dictionary: string;
+  modelId: string;
+  newTerms: number;
+  /** The run's candidates, highest score first (at most `SUGGESTIONS_SENT` of them). */
+  items: SuggestionItem[];
+  /** How many candidates the run found (more than `items` when it found more than are sent). */
+  total: number;
+  decisions: DecisionsCount;
+}
+
+/** Decisions recorded since the newest fine-tuned model of the dictionary (all of them when there is none). */
+export interface DecisionsCount {
+  since: number;
+  /** Whether the dictionary has a fine-tuned model the count is measured from. */
+  hasModel: boolean;
+}
+
+/** Host → suggestions webview. */
+export type ToSuggestionsMessage =
+  | { type: 'suggestions'; data: SuggestionsData }
+  | { type: 'busy'; what: 'refresh' | 'fineTune' | undefined }
+  | { type: 'decisions'; decisions: DecisionsCount }
+  | ResponseMessage;
+
+/** Suggestions webview → host. */
+export type FromSuggestionsMessage =
+  | { type: 'ready' }
+  /** Records the verdict on the items (`accept` adds them to the dictionary, `reject` records label 0). */
+  | { type: 'decide'; requestId: number; verdict: 'accept' | 'reject'; ids: number[] }
+  /** Takes the last verdict back; the result is the `ids` it covered (`UndoResult`). */
+  | { type: 'undo'; requestId: number }
+  | { type: 'refresh' }
+  | { type: 'fineTune' };
+
+export interface UndoResult {
+  ids: number[];
 }

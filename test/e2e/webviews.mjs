@@ -304,6 +304,79 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       await page.screenshot({ path: path.join(outDir, 'table-solr.png') });
     });
 
+    let suggestions;
+    let decided;
+    await step('webviews: "Suggest Synonyms…" with a term list picked in the file dialog shows candidates grouped by term, with evidence', async () => {
+      await runCommand(page, 'View: Close All Editors');
+      await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
+      await openWith(page, sampleRow, 'Text Editor');
+      await page.locator('.editor-instance .view-lines', { hasText: firstTerm }).waitFor();
+      await runCommand(page, 'Synonym Lens: Suggest Synonyms…');
+      // No term list in the settings: the file dialog (VS Code's own in a browser) asks for one.
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await input.fill(path.join(folder, 'cars.terms.txt'));
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'cars.terms.txt' }).first().waitFor();
+      await input.press('Enter');
+      await input.waitFor({ state: 'hidden' });
+      suggestions = await webviewFrame('suggestions', SERVER_TIMEOUT, '#list[data-model] .item.current');
+      const count = Number(await suggestions.locator('#list').getAttribute('data-count'));
+      if (!(count > 2)) throw new Error(`the view shows ${count} candidates`);
+      await suggestions.locator('#synonyms .group .term').first().waitFor();
+      if (!/^cosine −?-?\d\.\d{3} · rank (\d+|–) · back (\d+|–)/.test(await suggestions.locator('.item .evidence').first().innerText())) throw new Error('no evidence on the first candidate');
+      log(`  suggestions: ${count} candidates, model ${await suggestions.locator('#list').getAttribute('data-model')}`);
+      await page.screenshot({ path: path.join(outDir, 'suggestions.png') });
+    }, { needed: true });
+
+    await step('webviews: in the view, a accepts and r rejects by keyboard; the dictionary gets the pair and the label-0 row, nothing else changes', async () => {
+      const itemOf = async (locator) => ({ id: await locator.getAttribute('data-id'), term: await locator.getAttribute('data-term'), candidate: await locator.getAttribute('data-candidate') });
+      await suggestions.locator('#list').focus();
+      const accepted = await itemOf(suggestions.locator('.item.current'));
+      await page.keyboard.press('a');
+      await suggestions.locator(`.item[data-id="${accepted.id}"]`).waitFor({ state: 'detached' });
+      await suggestions.locator('#message', { hasText: `Accepted ${accepted.term} ~ ${accepted.candidate}` }).waitFor();
+      const rejected = await itemOf(suggestions.locator('.item.current'));
+      await page.keyboard.press('r');
+      await suggestions.locator('#message', { hasText: `Rejected ${rejected.term} ~ ${rejected.candidate}` }).waitFor();
+      // The earlier Fine-tune Model step made a model of this dictionary: both verdicts are newer.
+      await suggestions.locator('#decisions', { hasText: /^2 decisions since the last fine-tune$/ }).waitFor();
+      await page.locator('.tabs-container .tab.dirty', { hasText: SAMPLE }).waitFor();
+      await runCommand(page, 'File: Save All');
+      await page.locator('.tabs-container .tab.dirty', { hasText: SAMPLE }).waitFor({ state: 'detached' });
+      const saved = readFileSync(path.join(folder, SAMPLE), 'utf8');
+      const added = [`${accepted.term},${accepted.candidate},1`, `${rejected.term},${rejected.candidate},0`];
+      const savedLines = saved.split('\n');
+      for (const line of added) if (!savedLines.includes(line)) throw new Error(`the dictionary has no row ${line}:\n${saved}`);
+      const rest = savedLines.filter((l) => !added.includes(l)).join('\n');
+      if (rest !== sampleText) throw new Error(`other bytes of the dictionary changed:\n${saved}`);
+      decided = { accepted, rejected };
+    }, { needed: true });
+
+    await step('webviews: "Fine-tune on Decisions" runs from the view, and Refresh with the new model shows new scores and not the decided pairs', async () => {
+      const scores = async () => new Map(await suggestions.locator('.item').evaluateAll((es) => es.map((e) => [`${e.getAttribute('data-term')}\u0000${e.getAttribute('data-candidate')}`, e.getAttribute('data-score')])));
+      const before = await scores();
+      const oldModel = await suggestions.locator('#list').getAttribute('data-model');
+      await runCommand(page, 'Notifications: Clear All Notifications');
+      await suggestions.locator('#fine-tune').click();
+      await suggestions.locator('#busy:not([hidden])').waitFor();
+      // The fine-tuning report opens; the offer to use the new model is a notification.
+      const use = page.locator('.notifications-toasts .notification-toast', { hasText: 'Fine-tuned model written to' }).locator('a.monaco-button, .monaco-button', { hasText: 'Use this model' });
+      await use.first().waitFor({ timeout: SERVER_TIMEOUT });
+      await use.first().click();
+      await page.locator('.notifications-toasts .notification-toast', { hasText: 'Synonym Lens now uses the model' }).waitFor();
+      await page.locator('.tabs-container .tab', { hasText: 'Suggestions: cars.synonyms.csv' }).click();
+      await suggestions.locator('#busy[hidden]').waitFor({ state: 'attached' });
+      await suggestions.locator('#decisions', { hasText: /^0 decisions since the last fine-tune$/ }).waitFor();
+      await suggestions.locator('#refresh').click();
+      await suggestions.locator(`#list[data-model]:not([data-model="${oldModel}"]) .item`).first().waitFor({ timeout: SERVER_TIMEOUT });
+      const after = await scores();
+      for (const { term, candidate } of Object.values(decided)) if (after.has(`${term}\u0000${candidate}`)) throw new Error(`${term} ~ ${candidate} was decided but is suggested again`);
+      const common = [...after.keys()].filter((k) => before.has(k));
+      const changed = common.filter((k) => before.get(k) !== after.get(k));
+      if (common.length === 0 || changed.length === 0) throw new Error(`no candidate's score changed with the new model (${common.length} in common)`);
+      log(`  after fine-tuning: ${changed.length} of ${common.length} scores changed, model ${await suggestions.locator('#list').getAttribute('data-model')}`);
+    });
+
     await step('webviews: no webview logged an error or a Content-Security-Policy refusal', async () => {
       const problems = [...webviewErrors, ...(await checkPolicy())];
       if (watched.size < 3) problems.push(`only ${watched.size} webviews were checked`);

@@ -68,7 +68,7 @@ export interface Webview {
 }
 
 export interface OpenOptions {
-  view: 'table' | 'heatmap' | 'report';
+  view: 'table' | 'heatmap' | 'report' | 'suggestions';
   state?: unknown;
   viewport?: { width: number; height: number };
   /** Body class VS Code sets for the theme. */

@@ -4,6 +4,7 @@ import { fineTuneOptions } from '../../runtime/learn/options';
 import { fineTune, resolveBaseModel } from '../../runtime/learn/services';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { readDecisionsOption } from '../decisionsInput';
 import { writeHuman } from '../output';
 import { intOption, numberOption } from '../options';
 import { cliOptionError, interruptSignal, learningFailure, outOption, readLearningInput } from './learnCommon';
@@ -15,7 +16,8 @@ import { cliOptionError, interruptSignal, learningFailure, outOption, readLearni
  * adapter over a transformer model's frozen encoder, on the dictionary (in a worker thread),
  * evaluates before/after on held-out synonym groups, with `--adjust` adds the dictionary terms'
  * adjusted vectors to the folder (`adjusted/`), and writes a new model folder atomically. One
- * progress line per epoch on stderr; Ctrl-C cancels and writes nothing (exit 130).
+ * progress line per epoch on stderr; Ctrl-C cancels and writes nothing (exit 130). The rejections
+ * of the decisions file beside the dictionary (`<dict>.decisions.csv`) join the pairs as label 0.
  */
 export async function runFineTune(positionals: string[], values: Record<string, string | boolean | undefined>): Promise<number> {
   const file = positionals[0]!;
@@ -51,7 +53,9 @@ export async function runFineTune(positionals: string[], values: Record<string, 
   const interrupt = interruptSignal();
   let result: FineTuneOutput;
   try {
-    result = await fineTune({ text, dictionary: path.resolve(file), base, dest: out, options }, { signal: interrupt.signal, onProgress });
+    // The decisions file beside the dictionary: its rejections are hard negatives (label 0).
+    const decisions = readDecisionsOption(path.resolve(file), undefined);
+    result = await fineTune({ text, dictionary: path.resolve(file), base, dest: out, options, decisions }, { signal: interrupt.signal, onProgress });
   } catch (e) {
     return learningFailure(e, 'fine-tuning');
   } finally {

@@ -14,7 +14,7 @@ export interface WebviewHtmlOptions {
   styleUris: readonly string[];
   title: string;
   /** Which view the bundle renders; set on `<body data-view>` for tests and styles. */
-  view: 'table' | 'heatmap' | 'report';
+  view: 'table' | 'heatmap' | 'report' | 'suggestions';
   /**
    * The view's user-visible texts (strings.ts), as `<body data-strings>` JSON: an attribute, not a
    * script, so the CSP stays as it is, and the page has them before it draws anything.

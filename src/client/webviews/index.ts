@@ -10,21 +10,24 @@ import { activeDictionaryUri } from '../activeDictionary';
 import type { EvaluationReport, HeatmapState, ReportState } from '../../shared/webviewProtocol';
 import { HEATMAP_VIEW_TYPE, HeatmapPanels } from './heatmapPanel';
 import { REPORT_VIEW_TYPE, ReportPanels } from './reportPanel';
+import { SUGGESTIONS_VIEW_TYPE, SuggestionsPanels, type SuggestSynonymsArgs } from './suggestionsPanel';
 import { TABLE_VIEW_TYPE, TableEditorProvider } from './tableEditor';
 
-export { HEATMAP_VIEW_TYPE, REPORT_VIEW_TYPE, TABLE_VIEW_TYPE };
+export { HEATMAP_VIEW_TYPE, REPORT_VIEW_TYPE, SUGGESTIONS_VIEW_TYPE, TABLE_VIEW_TYPE };
 
 /** The webview commands' handlers; src/client/commands.ts registers them with the others. */
 export interface WebviewCommandHandlers {
   openAsTable(uri?: vscode.Uri): Thenable<unknown> | undefined;
   showHeatmap(arg?: ShowHeatmapCommandArgs | vscode.Uri): Thenable<unknown>;
   showReport(arg?: EvaluationReport | string | vscode.Uri): Thenable<unknown>;
+  suggestSynonyms(arg?: SuggestSynonymsArgs | vscode.Uri): Thenable<unknown>;
 }
 
 export function registerWebviews(context: vscode.ExtensionContext, getClient: () => LanguageClient | undefined): WebviewCommandHandlers {
   const { extensionUri } = context;
   const heatmaps = new HeatmapPanels(extensionUri, getClient);
   const reports = new ReportPanels(extensionUri);
+  const suggestions = new SuggestionsPanels(extensionUri, getClient);
   const reportFailure = (what: string) => (e: unknown) => {
     void vscode.window.showErrorMessage(vscode.l10n.t('Synonym Lens: {0} failed: {1}', what, e instanceof Error ? e.message : String(e)));
   };
@@ -32,6 +35,7 @@ export function registerWebviews(context: vscode.ExtensionContext, getClient: ()
   context.subscriptions.push(
     heatmaps,
     reports,
+    suggestions,
     vscode.window.registerCustomEditorProvider(TABLE_VIEW_TYPE, new TableEditorProvider(extensionUri, getClient), {
       // Hidden tables are rebuilt from the document and their getState() when shown again.
       webviewOptions: { retainContextWhenHidden: false },
@@ -55,5 +59,6 @@ export function registerWebviews(context: vscode.ExtensionContext, getClient: ()
     },
     showHeatmap: (arg) => heatmaps.show(arg).then(undefined, reportFailure(vscode.l10n.t('Show Similarity Heatmap'))),
     showReport: (arg) => reports.show(arg).then(undefined, reportFailure(vscode.l10n.t('Show Evaluation Report'))),
+    suggestSynonyms: (arg) => suggestions.show(arg).then(undefined, reportFailure(vscode.l10n.t('Suggest Synonyms'))),
   };
 }

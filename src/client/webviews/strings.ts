@@ -7,7 +7,7 @@
  *
  * Every text is a literal `l10n.t` call, so test/unit/l10n.test.ts checks its zh-cn translation.
  */
-import type { HeatmapStrings, ReportStrings, TableStrings, WebviewStrings } from '../../shared/webviewProtocol';
+import type { HeatmapStrings, ReportStrings, SuggestionsStrings, TableStrings, WebviewStrings } from '../../shared/webviewProtocol';
 
 /** The part of `vscode.l10n` the tables need. */
 export interface Localizer {
@@ -185,8 +185,57 @@ export function reportStrings(l10n: Localizer): ReportStrings {
   };
 }
 
+export function suggestionsStrings(l10n: Localizer): SuggestionsStrings {
+  return {
+    filterPlaceholder: l10n.t('Filter candidates (all words must match)'),
+    filterLabel: l10n.t('Filter candidates'),
+    refresh: l10n.t('Refresh Suggestions'),
+    refreshTitle: l10n.t('Find suggestions again with the current model'),
+    fineTune: l10n.t('Fine-tune on Decisions'),
+    fineTuneTitle: l10n.t('Fine-tune the model on the dictionary, with the rejected pairs as hard negatives'),
+    acceptSelected: l10n.t('Accept Selected'),
+    acceptSelectedTitle: l10n.t('Accept every selected candidate (a with a selection)'),
+    acceptAllVariants: l10n.t('Accept All Variants'),
+    acceptAllVariantsTitle: l10n.t('Accept every spelling variant shown (Shift+A)'),
+    synonymsHeading: l10n.t('Synonym candidates'),
+    variantsHeading: l10n.t('Spelling variants'),
+    listLabel: l10n.t('Synonym suggestions'),
+    keysHelp: l10n.t('j/k move · a accept · r reject · s skip · u undo · Shift+J/K select · / filter'),
+    info: l10n.t('{0} candidates · {1} new terms · model {2}'),
+    truncated: l10n.t('Showing the {0} best of {1} candidates: filter to see others.'),
+    decisionsSince: l10n.t('{0} decisions since the last fine-tune'),
+    decisionsNoModel: l10n.t('{0} decisions (no fine-tuned model yet)'),
+    joinsGroup: l10n.t('joins {0}'),
+    newGroup: l10n.t('new group'),
+    evidenceCosine: l10n.t('cosine {0}'),
+    evidenceRanks: l10n.t('rank {0} · back {1}'),
+    evidenceNearest: l10n.t('nearest {0}'),
+    evidenceCount: l10n.t('count {0}'),
+    evidenceScore: l10n.t('score {0}'),
+    rankNone: l10n.t('–'),
+    busyRefresh: l10n.t('Finding suggestions…'),
+    busyFineTune: l10n.t('Fine-tuning…'),
+    empty: l10n.t('No candidates: the term lists have no new term near the dictionary.'),
+    allDecided: l10n.t('Every candidate is decided. Refresh for more.'),
+    accepted: l10n.t('Accepted {0} ~ {1}'),
+    rejected: l10n.t('Rejected {0} ~ {1}'),
+    acceptedMany: l10n.t('Accepted {0} pairs'),
+    rejectedMany: l10n.t('Rejected {0} pairs'),
+    undone: l10n.t('Undone.'),
+    nothingToUndo: l10n.t('Nothing to undo.'),
+    failed: l10n.t('Failed: {0}'),
+    kindSynonym: l10n.t('synonym'),
+    kindWidth: l10n.t('full/half width'),
+    kindCase: l10n.t('letter case'),
+    kindTraditionalSimplified: l10n.t('traditional/simplified'),
+    kindSpacing: l10n.t('spacing/hyphens'),
+    kindPinyin: l10n.t('same pinyin'),
+    kindEditDistance: l10n.t('small edit'),
+  };
+}
+
 /** The table of `view`. */
 export function webviewStrings<V extends keyof WebviewStrings>(view: V, l10n: Localizer): WebviewStrings[V] {
-  const make = { table: tableStrings, heatmap: heatmapStrings, report: reportStrings } as const;
+  const make = { table: tableStrings, heatmap: heatmapStrings, report: reportStrings, suggestions: suggestionsStrings } as const;
   return make[view](l10n) as WebviewStrings[V];
 }

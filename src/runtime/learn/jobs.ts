@@ -11,6 +11,7 @@ import type { TrainProgress } from '../../core/learn/train';
 import type { TextPair } from '../../core/learn/types';
 import type { FineTuneLoss, LearningReport } from '../../shared/protocol';
 import type { AdapterKind } from '../../core/learn/adapter';
+import type { Decision } from '../../core/decisions';
 
 /** Peak learning rate when the job names none: the char-n-gram table's, and the adapter's (dense W). */
 export const DEFAULT_LR = { charNgram: 0.01, adapter: 1e-3 } as const;
@@ -32,6 +33,8 @@ export interface FineTuneJob {
   /** The dictionary's text and its path (for the report and provenance). */
   text: string;
   dictionary: string;
+  /** The decisions file's verdicts: its standing rejections join the pairs as label 0 (hard negatives). */
+  decisions?: Decision[];
   baseDir: string;
   baseId: string;
   /** Folder to create and fill (must not exist). */

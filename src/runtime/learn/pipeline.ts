@@ -34,6 +34,7 @@ import { exportCharNgramModel, sha256Hex } from './export';
 import { fineTuneTransformer } from './transformerFineTune';
 import { LearningInputError } from './options';
 import { DEFAULT_LR, type AdjustJob, type AdjustOutput, type EvaluateJob, type EvaluateOutput, type FineTuneJob, type FineTuneOutput, type JobContext, type JobOutput, type JobProgress, type LearningJob } from './jobs';
+import { withRejectedPairs } from '../../core/trainingData';
 
 function checkCancelled(token: CancellationFlag): void {
   if (token.isCancellationRequested) throw new CancelledError();
@@ -161,7 +162,7 @@ function writeOwnAdjustedTable(job: FineTuneJob, ctx: JobContext, all: TextPair[
 }
 
 export async function runFineTune(job: FineTuneJob, ctx: JobContext): Promise<FineTuneOutput> {
-  const all = dictionaryPairs(job.text);
+  const all = withRejectedPairs(dictionaryPairs(job.text), job.decisions ?? []);
   ctx.onProgress({ type: 'phase', phase: 'load-base', message: 'loading the base model' });
   return isTransformerFolder(job.baseDir) ? runTransformerFineTune(job, ctx, all) : runCharNgramFineTune(job, ctx, all);
 }

@@ -24,6 +24,7 @@ import type { AdjustOutput, EvaluateOutput, FineTuneOutput, JobProgress } from '
 import { LearningOptionError, type FineTuneOptions } from './options';
 import { dictionaryPairs, runEvaluate } from './pipeline';
 import { runInWorker, runToFolder, stagingFor } from './runner';
+import type { Decision } from '../../core/decisions';
 
 /** How a caller steers a job: cancel through `signal`, follow through `onProgress`. */
 export interface JobControl {
@@ -66,7 +67,7 @@ export function resolveBaseModel(spec: string | undefined, cwd = process.cwd()):
 
 /** Fine-tunes `base` on the dictionary and writes the new model folder `dest` (never overwritten). */
 export async function fineTune(
-  input: { text: string; dictionary: string; base: BaseModel; dest: string; options: FineTuneOptions },
+  input: { text: string; dictionary: string; base: BaseModel; dest: string; options: FineTuneOptions; decisions?: Decision[] },
   control: JobControl = {},
 ): Promise<FineTuneOutput> {
   dictionaryPairs(input.text);
@@ -76,6 +77,7 @@ export async function fineTune(
       kind: 'fineTune',
       text: input.text,
       dictionary: input.dictionary,
+      ...(input.decisions?.length ? { decisions: input.decisions } : {}),
       baseDir: input.base.dir,
       baseId: input.base.id,
       stagingDir: stagingFor(input.dest),

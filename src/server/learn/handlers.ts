@@ -26,6 +26,8 @@ import { modelErrorMessage } from '../messages';
 import type { ModelEntry } from '../models';
 import { openRequestProgress } from '../progress';
 import { fsPath } from '../uris';
+import { DecisionsError, parseDecisions, type Decision } from '../../core/decisions';
+import { decisionsTarget } from '../decisionsFile';
 
 /** What the learning handlers need from the server: the model of a document. */
 export interface LearningModels {
@@ -69,6 +71,22 @@ export function registerLearning(connection: Connection, documents: TextDocument
       return { text: learningCsv(await readFile(file, 'utf8'), formatOfPath(file)), file };
     } catch (e) {
       throw new ResponseError(ErrorCodes.InvalidParams, `Cannot read ${file}: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * The verdicts of the decisions file beside the dictionary (the open document's text when an
+   * editor has it): its rejections are hard negatives of a fine-tune. A file that does not read
+   * stops the job with its bad line.
+   */
+  async function fileDecisions(uri: string): Promise<Decision[]> {
+    const target = await decisionsTarget({ documents }, uri);
+    if (target?.text === undefined) return [];
+    try {
+      return parseDecisions(target.text);
+    } catch (e) {
+      if (e instanceof DecisionsError) throw new ResponseError(ErrorCodes.InvalidParams, l10n.t('{0}: {1}', decodeURIComponent(target.uri.slice(target.uri.lastIndexOf('/') + 1)), e.message));
+      throw e;
     }
   }
 
@@ -202,8 +220,9 @@ export function registerLearning(connection: Connection, documents: TextDocument
     const base = invalidParams(() => resolveBaseModel(spec));
     const options = invalidParams(() => fineTuneOptions(params, base));
     const dest = outputDir(file, params.outDir);
+    const decisions = await fileDecisions(params.uri);
     return job('Fine-tuning', l10n.t('Fine-tuning model'), params, token, async (signal, onProgress) => {
-      const out = await invalidParamsAsync(() => fineTune({ text, dictionary: file, base, dest, options }, { signal, onProgress }));
+      const out = await invalidParamsAsync(() => fineTune({ text, dictionary: file, base, dest, options, decisions }, { signal, onProgress }));
       connection.console.info(`Fine-tuned model written to ${dest}`);
       const removedModels = keepNewest(file, dest, params.keepModels, spec);
       return { modelDir: dest, reportPath: path.join(dest, 'report.json'), report: out.report, ...(removedModels ? { removedModels } : {}) };

@@ -1,33 +1,12 @@
 /** Hover, inlay hints and code actions on a dictionary document. */
-import { readFile } from 'node:fs/promises';
-import { pathToFileURL } from 'node:url';
-import { decisionsPathFor } from '../../core/decisions';
-import { fsPath } from '../uris';
 import type { Neighbor } from '../../shared/protocol';
 import { thresholdsFor } from '../../shared/settings';
 import { throwIfCancelled } from '../cancellation';
 import { codeActions } from '../codeActions';
 import type { ServerContext } from '../context';
+import { decisionsTarget } from '../decisionsFile';
 import { renderHover } from '../hover';
 import { inlayHints } from '../inlayHints';
-
-/**
- * The decisions file beside a dictionary on disk: its URI and text (the open document's when the
- * editor has it, else the file's; undefined when it does not exist yet).
- */
-async function decisionsTarget(ctx: ServerContext, uri: string): Promise<{ uri: string; text: string | undefined } | undefined> {
-  const file = fsPath(uri);
-  if (!file) return undefined;
-  const path = decisionsPathFor(file);
-  const target = pathToFileURL(path).toString();
-  const open = ctx.documents.get(target);
-  if (open) return { uri: target, text: open.getText() };
-  try {
-    return { uri: target, text: await readFile(path, 'utf8') };
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? { uri: target, text: undefined } : undefined;
-  }
-}
 
 export function registerDocumentFeatures(ctx: ServerContext): void {
   const { connection } = ctx;

@@ -16,6 +16,7 @@ import { SuggestRequest, type SuggestResult } from '../../shared/protocol';
 import { runSuggest, type SuggestRunProgress } from '../../runtime/suggest/service';
 import { isCancellation, requestCancelled } from '../cancellation';
 import type { ServerContext } from '../context';
+import { decisionsTarget } from '../decisionsFile';
 import { openRequestProgress } from '../progress';
 import { fsPath } from '../uris';
 import { readVocabularyFile, VocabularySkipError } from '../vocabularyFile';
@@ -67,7 +68,8 @@ export function registerSuggestRequest(ctx: ServerContext): void {
       if (dictFile) {
         const decisionsFile = decisionsPathFor(dictFile);
         try {
-          const text = await readSidecar(decisionsFile);
+          // The open document's text when an editor has it (a verdict just recorded, not yet saved).
+          const text = (await decisionsTarget(ctx, params.uri))?.text ?? (await readSidecar(decisionsFile));
           if (text !== undefined) decisions = new DecisionIndex(parseDecisions(text));
         } catch (e) {
           if (e instanceof DecisionsError) throw invalid(l10n.t('{0}: {1}', decisionsFile, e.message));
@@ -100,7 +102,7 @@ export function registerSuggestRequest(ctx: ServerContext): void {
         const version = a.version;
         const result = await runSuggest(
           engine,
-          { dictionary: a.dict, terms, decisions, attributes: new AttributeList([...DEFAULT_ATTRIBUTE_WORDS, ...attributeWords]), options: { k, minScore: params.minScore }, pause: yieldToEvents },
+          { dictionary: a.dict, terms, decisions, attributes: new AttributeList([...DEFAULT_ATTRIBUTE_WORDS, ...s.suggest.attributeTerms, ...attributeWords]), options: { k, minScore: params.minScore }, pause: yieldToEvents },
           flag,
           onProgress,
         );

@@ -11,6 +11,7 @@ const { waitForEvent } = require('./helpers');
 const TABLE_VIEW_TYPE = 'synonymLens.table';
 const HEATMAP_VIEW_TYPE = 'synonymLens.heatmap';
 const REPORT_VIEW_TYPE = 'synonymLens.report';
+const SUGGESTIONS_VIEW_TYPE = 'synonymLens.suggestions';
 const SERVER_TIMEOUT = 60000;
 
 async function sampleUri() {
@@ -238,3 +239,20 @@ test('webviews: Evaluate Model and Fine-tune Model open the evaluation report; "
   await afterTabs(() => vscode.commands.executeCommand('synonymLens.showReport', result.reportPath), () => webviewTabs(REPORT_VIEW_TYPE), 'the report from report.json');
   await closeAll();
 }, { timeout: 3 * SERVER_TIMEOUT });
+
+test('webviews: "Suggest Synonyms…" with a term list opens the Synonym Suggestions view beside the dictionary', async () => {
+  await closeAll();
+  const uri = await sampleUri();
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  const termList = vscode.Uri.joinPath(uri, '..', 'cars.terms.txt').fsPath;
+  const [tab] = await afterTabs(
+    () => vscode.commands.executeCommand('synonymLens.suggestSynonyms', { uri: uri.toString(), termLists: [termList] }),
+    () => webviewTabs(SUGGESTIONS_VIEW_TYPE),
+    'the suggestions tab',
+    SERVER_TIMEOUT,
+  );
+  assert.strictEqual(tab.label, 'Suggestions: cars.synonyms.csv');
+  // Run again for the same dictionary: the same panel is reused, not a second tab.
+  await vscode.commands.executeCommand('synonymLens.suggestSynonyms', { uri: uri.toString(), termLists: [termList] });
+  assert.strictEqual(webviewTabs(SUGGESTIONS_VIEW_TYPE).length, 1, describeTabs());
+});
