@@ -2,7 +2,7 @@
 // similarity heatmap and the evaluation report as a person sees and uses them. Every wait is on an
 // element, its text or an attribute (never a fixed sleep); each failed step leaves a screenshot.
 // Screenshots of the table, the heatmap and the report are saved as artefacts.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCommand, stepRunner } from './workbench.mjs';
 import { launch, workbenchUrl } from './browser.mjs';
@@ -302,6 +302,11 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       const expected = SOLR_TEXT.replace('a\\,b ,', 'x\\,y ,');
       if (saved !== expected) throw new Error(`the saved file is ${JSON.stringify(saved)}, expected ${JSON.stringify(expected)}`);
       await page.screenshot({ path: path.join(outDir, 'table-solr.png') });
+      // The later steps see the folder as the samples left it.
+      await runCommand(page, 'View: Close All Editors');
+      await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
+      rmSync(path.join(folder, SOLR));
+      await solrRow.waitFor({ state: 'detached' });
     });
 
     let suggestions;
