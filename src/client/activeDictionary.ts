@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import { isDictionaryLanguage } from '../shared/languages';
 
-const isDictionaryPath = (uri: vscode.Uri) => /\.(csv|tsv)$/i.test(uri.path);
+/** A CSV or TSV, or a file named as a Solr synonyms file or synonyms set (the table editor's). */
+const isDictionaryPath = (uri: vscode.Uri) => /\.(csv|tsv)$|\.synonyms\.(txt|json)$|(^|\/)synonyms[^/]*\.txt$/i.test(uri.path);
 
 /**
  * The dictionary a command without an argument works on: the active text editor's (a synonym-csv

@@ -7,6 +7,7 @@
  * `requestId` chosen by the sender; the answer is a `response` message with the same id, `ok` and,
  * when it failed, a human-readable `error`. Fire-and-forget messages carry no id.
  */
+import type { DictionaryFormat } from '../core/formats/dictionary';
 import type { EpochSelection } from '../core/learn/epochs';
 import type { Evaluation } from '../core/learn/evaluate';
 import type { Suggestion } from '../core/suggest/suggest';
@@ -69,6 +70,15 @@ export interface TableStrings {
   columnSimilarity: string;
   /** A numbered similarity column, when a row holds several synonyms: `Similarity {0}`. */
   columnSimilarityN: string;
+  /** Solr and ES files: the column showing each rule's direction, and its cells' tooltips. */
+  columnRule: string;
+  ruleEquivalent: string;
+  ruleExplicit: string;
+  /** ES synonyms sets: the rule id column. */
+  columnId: string;
+  /** As `pairScore`, for a one-way pair of an explicit rule: {0} input, {1} output. */
+  pairScoreOneWay: string;
+  pairScoreOneWayFlagged: string;
 }
 
 /** The similarity heatmap's texts. */
@@ -273,11 +283,15 @@ export interface TableDiagnostic {
 /** Host → table webview. */
 export type ToTableMessage =
   | {
-      /** The whole document text at `version`; the webview parses it with core's `parseDictionary`. */
+      /**
+       * The whole document text at `version`; the webview parses it with core's
+       * `parseAnyDictionary` in `format` (a CSV's rows, or the rules of a Solr file or ES synonyms set).
+       */
       type: 'document';
       uri: string;
       version: number;
       text: string;
+      format: DictionaryFormat;
     }
   | {
       /** Similarity scores from `synonymLens/pairScores`; `version` is the text they belong to. */
@@ -315,7 +329,25 @@ export type FromTableMessage =
       values: string[];
       afterRow?: number;
     }
-  | { type: 'deleteRows'; requestId: number; version: number; rows: number[] }
+  | {
+      /**
+       * Solr and ES files: set term `column` (inputs then outputs) of rule `row` to `value`; an
+       * empty value removes the term, a column past the rule's last term adds one at its end.
+       */
+      type: 'editTerm';
+      requestId: number;
+      version: number;
+      row: number;
+      column: number;
+      value: string;
+    }
+  | {
+      /** Delete data rows (CSV records, or the rules of a Solr file or ES synonyms set). */
+      type: 'deleteRows';
+      requestId: number;
+      version: number;
+      rows: number[];
+    }
   | {
       /** Show data row `row` (cell `column` when given) in a text editor beside the table. */
       type: 'revealRow';

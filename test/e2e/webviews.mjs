@@ -2,12 +2,18 @@
 // similarity heatmap and the evaluation report as a person sees and uses them. Every wait is on an
 // element, its text or an attribute (never a fixed sleep); each failed step leaves a screenshot.
 // Screenshots of the table, the heatmap and the report are saved as artefacts.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCommand, stepRunner } from './workbench.mjs';
 import { launch, workbenchUrl } from './browser.mjs';
 
 const SAMPLE = 'cars.synonyms.csv';
+/**
+ * A Solr synonyms file the table edits: a comment, a blank line, escapes, odd spacing, an explicit
+ * rule, CRLF line ends (one kind: VS Code makes a document's line ends all alike on load).
+ */
+const SOLR = 'cars.synonyms.txt';
+const SOLR_TEXT = '# cars, Solr format: comments stay\r\n普拉多, 霸道SUV, 陆地巡洋舰\r\n\r\na\\,b ,  Land Cruiser => LC\r\n';
 const SERVER_TIMEOUT = 90000;
 /** Console messages of a webview that mean it is broken (CSP refusals, script errors, missing resources). */
 const WEBVIEW_ERROR = /Content Security Policy|Refused to|Uncaught|Failed to load resource|TypeError|ReferenceError/;
@@ -85,6 +91,9 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
   const sampleRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: SAMPLE });
   let table;
   let heatmap;
+
+  // Written before the workbench loads, so the explorer lists it.
+  writeFileSync(path.join(folder, SOLR), SOLR_TEXT);
 
   try {
     await step('webviews: the workbench loads with the dictionary language registered', async () => {
@@ -260,6 +269,44 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       await compared.locator('#model-a').selectOption('builtin:char-ngram-v1');
       await compared.locator('#model-b').selectOption('builtin');
       await compared.locator('#info', { hasText: /builtin:char-ngram-v1 → builtin:char-ngram-v2/ }).waitFor({ timeout: SERVER_TIMEOUT });
+    });
+
+    await step('webviews: a Solr synonyms.txt opens in the table (Open With…) with its rules\' directions; a term edited in the grid changes only that term\'s bytes', async () => {
+      await runCommand(page, 'View: Close All Editors');
+      await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
+      const solrRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: SOLR });
+      await solrRow.locator('.monaco-icon-label.synonym-solr-lang-file-icon').waitFor({ timeout: 90000 });
+      await openWith(page, solrRow, 'Synonym Table');
+      const solr = await webviewFrame('table', 30000, '.grid-row[data-row="1"] .grid-cell[data-col="rule"]');
+      // Rows are rules (the comment and the blank line are not); the explicit rule shows ⇒.
+      await solr.locator('#counts', { hasText: '2 of 2 rows' }).waitFor();
+      await solr.locator('.grid-row[data-row="1"] .grid-cell[data-col="rule"][data-direction="explicit"]', { hasText: '⇒' }).waitFor();
+      await solr.locator('.grid-row[data-row="1"] .grid-cell[data-col="c2"].first-output', { hasText: 'LC' }).waitFor();
+      const version = Number(await solr.locator('#grid').getAttribute('data-version'));
+      // The term is shown and edited as the engine reads it (`a\,b` is the term `a,b`).
+      await solr.locator('.grid-row[data-row="1"] .grid-cell[data-col="c0"]', { hasText: /^a,b$/ }).dblclick();
+      const input = solr.locator('input.cell-editor');
+      await input.waitFor();
+      if ((await input.inputValue()) !== 'a,b') throw new Error(`the editor holds "${await input.inputValue()}", not "a,b"`);
+      await input.fill('x,y');
+      await input.press('Enter');
+      await input.waitFor({ state: 'detached' });
+      await solr.locator(`#grid[data-version="${version + 1}"]`).waitFor();
+      await solr.locator('.grid-row[data-row="1"] .grid-cell[data-col="c0"]', { hasText: /^x,y$/ }).waitFor();
+      await page.locator('.tabs-container .tab.dirty', { hasText: SOLR }).waitFor();
+      // Saved from the grid, the file differs from the original in that term's bytes only.
+      await solr.locator('.grid-row[data-row="0"] .grid-cell[data-col="c0"]').click();
+      await page.keyboard.press('Control+S');
+      await page.locator('.tabs-container .tab.dirty', { hasText: SOLR }).waitFor({ state: 'detached' });
+      const saved = readFileSync(path.join(folder, SOLR), 'utf8');
+      const expected = SOLR_TEXT.replace('a\\,b ,', 'x\\,y ,');
+      if (saved !== expected) throw new Error(`the saved file is ${JSON.stringify(saved)}, expected ${JSON.stringify(expected)}`);
+      await page.screenshot({ path: path.join(outDir, 'table-solr.png') });
+      // The later steps see the folder as the samples left it.
+      await runCommand(page, 'View: Close All Editors');
+      await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
+      rmSync(path.join(folder, SOLR));
+      await solrRow.waitFor({ state: 'detached' });
     });
 
     let suggestions;

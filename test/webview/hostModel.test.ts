@@ -8,7 +8,7 @@ import { applyEdits, parseDictionary, UnsafeEditError } from '../../src/core/csv
 import { webviewHtml } from '../../src/client/webviews/html';
 import { normalizeReport } from '../../src/client/webviews/reportModel';
 import { newestTunedModel } from '../../src/client/webviews/tunedModel';
-import { deleteRowsEdits, diagnosticsToRows, editRowEdits, heatmapPairs, insertRowEdits, pairRange, rowAtLine } from '../../src/client/webviews/tableModel';
+import { DictionaryCache, deleteRowsEdits, diagnosticsToRows, editRowEdits, heatmapPairs, insertRowEdits, pairRange, rowAtLine } from '../../src/client/webviews/tableModel';
 
 const TEXT = 'term,synonym,label\r\n"car" ,automobile,1\r\nphone,"cell\nphone",1\r\n\r\nbike,bicycle,0';
 
@@ -123,5 +123,24 @@ describe('the heatmap\'s fine-tuned model', () => {
     assert.equal(newestTunedModel([], dict), undefined);
     assert.equal(newestTunedModel([{ dir: '/x', provenance: { date: '2026-01-01', training_file: '/w/other.csv' } }], dict), undefined);
     assert.equal(newestTunedModel([{ dir: 'C:\\m', provenance: { date: '2026-01-01', training_file: 'c:\\W\\Cars.csv' } }], 'C:\\w\\cars.csv')?.dir, 'C:\\m');
+  });
+});
+
+describe('the host\'s dictionary cache', () => {
+  it('reads a document in its format, per version: a Solr file\'s rows are its rules, diagnostics land on its terms', () => {
+    const cache = new DictionaryCache();
+    const text = '# cars\n普拉多, 霸道SUV\na\\,b => c\n';
+    let reads = 0;
+    const read = () => (reads++, text);
+    const parsed = cache.parsed('file:///cars.synonyms.txt', 1, read, 'solr');
+    assert.equal(parsed.format, 'solr');
+    assert.deepEqual(parsed.dict.rows.map((r) => r.cells.map((c) => c.text)), [['普拉多', '霸道SUV'], ['a,b', 'c']]);
+    assert.equal(cache.get('file:///cars.synonyms.txt', 1, read, 'solr'), parsed.dict);
+    assert.equal(reads, 1);
+    // A new version, or the same text read in another format, is parsed again.
+    assert.equal(cache.get('file:///cars.synonyms.txt', 1, read).rows.length, 3);
+    assert.equal(reads, 2);
+    const rows = diagnosticsToRows(parsed.dict, [{ range: { start: { line: 2, character: 8 }, end: { line: 2, character: 9 } }, severity: 1, message: 'x' }]);
+    assert.deepEqual([rows[0]!.row, rows[0]!.column], [1, 1]);
   });
 });

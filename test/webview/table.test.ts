@@ -292,3 +292,114 @@ describe('table webview: control and bidi characters', () => {
     }
   });
 });
+
+describe('table webview on a Solr synonyms file', () => {
+  // Comments and blank lines are not rows; escapes show as the terms the engine reads.
+  const SOLR = [
+    '# cars, Solr format',
+    '普拉多, 霸道SUV, 陆地巡洋舰',
+    '',
+    'a\\,b, Land Cruiser => LC',
+    '<img src=x onerror=alert(1)>, <script>window.__xss=1</script>',
+    '',
+  ].join('\n');
+  let w: Webview;
+  before(async () => {
+    w = await openWebview({ view: 'table' });
+    await w.send({ type: 'document', uri: 'file:///cars.synonyms.txt', version: 2, text: SOLR, format: 'solr' });
+    await w.page.waitForSelector('#grid[data-version="2"]');
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  it('shows a row per rule with its direction, terms unescaped, hostile terms as text', async () => {
+    const headers = await w.page.$$eval('.grid-header-cell', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(headers, ['#', 'Rule', 'Term', 'Synonym 1', 'Synonym 2', 'Similarity 1', 'Similarity 2']);
+    assert.deepEqual(await cellTexts(w, 'line'), ['2', '4', '5']);
+    assert.deepEqual(await cellTexts(w, 'rule'), ['⇔', '⇒', '⇔']);
+    assert.deepEqual(await cellTexts(w, 'c0'), ['普拉多', 'a,b', '<img src=x onerror=alert(1)>']);
+    assert.deepEqual(await cellTexts(w, 'c1'), ['霸道SUV', 'Land Cruiser', '<script>window.__xss=1</script>']);
+    assert.deepEqual(await cellTexts(w, 'c2'), ['陆地巡洋舰', 'LC', '']);
+    // The explicit rule: its inputs and outputs are marked, and a ⇒ is drawn before the first output.
+    const row1 = '.grid-row[data-row="1"]';
+    assert.equal(await w.page.getAttribute(`${row1} .grid-cell[data-col="rule"]`, 'data-direction'), 'explicit');
+    assert.equal(await w.page.getAttribute(`${row1} .grid-cell[data-col="rule"]`, 'title'), 'Explicit rule: the terms left of ⇒ map to the terms right of it, one way');
+    assert.deepEqual(await w.page.$$eval(`${row1} .grid-cell[data-side]`, (els) => els.map((e) => (e as HTMLElement).dataset.side)), ['in', 'in', 'out']);
+    const arrow = await w.page.$eval(`${row1} .grid-cell[data-col="c2"]`, (e) => getComputedStyle(e, '::before').content);
+    assert.equal(arrow, '"⇒ "');
+    assert.equal(await w.page.locator('.grid-row[data-row="0"] .grid-cell.first-output').count(), 0);
+    assert.equal(await w.page.locator('#app img, #app script').count(), 0);
+    assert.equal(await w.page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+    assert.deepEqual(await w.problems(), []);
+  });
+
+  it('scores each pair; an explicit rule\'s output lists its one-way pairs', async () => {
+    await w.send({
+      type: 'scores', version: 2, modelId: 'builtin:test', threshold: 0.5, negativeThreshold: 0.8,
+      pairs: [
+        { row: 0, term: '普拉多', synonym: '霸道SUV', label: 1, cosine: 0.61, flagged: false },
+        { row: 0, term: '普拉多', synonym: '陆地巡洋舰', label: 1, cosine: 0.3, flagged: true },
+        { row: 1, term: 'a,b', synonym: 'LC', label: 1, cosine: 0.7, flagged: false },
+        { row: 1, term: 'Land Cruiser', synonym: 'LC', label: 1, cosine: 0.2, flagged: true },
+      ],
+    });
+    await w.page.waitForSelector('.grid-row[data-row="1"] .grid-cell[data-col="score2"][data-score="flagged"]');
+    assert.deepEqual(await cellTexts(w, 'score'), ['0.610', '', '']);
+    assert.deepEqual(await cellTexts(w, 'score2'), ['0.300', '0.200', '']);
+    assert.equal(await w.page.getAttribute('.grid-row[data-row="1"] .grid-cell[data-col="score2"]', 'title'), 'a,b → LC: 0.700 (label 1)\nLand Cruiser → LC: 0.200 (label 1) — flagged');
+    assert.equal(await w.page.getAttribute('.grid-row[data-row="0"] .grid-cell[data-col="score"]', 'title'), '普拉多 ~ 霸道SUV: 0.610 (label 1)');
+    assert.match((await w.page.textContent('#score-status')) ?? '', /· 2 flagged/);
+  });
+
+  it('edits one term at a time: change a term, add a synonym, delete a rule', async () => {
+    // The editor holds the term as the engine reads it; what is typed goes to the host as is.
+    await w.page.dblclick('.grid-row[data-row="1"] .grid-cell[data-col="c0"]');
+    assert.equal(await w.page.inputValue('input.cell-editor'), 'a,b');
+    let from = (await w.posted()).length;
+    await w.page.fill('input.cell-editor', 'x=>y');
+    await w.page.keyboard.press('Enter');
+    const edit = await w.waitForPosted<{ requestId: number; version: number; row: number; column: number; value: string }>('editTerm', from);
+    assert.deepEqual({ version: edit.version, row: edit.row, column: edit.column, value: edit.value }, { version: 2, row: 1, column: 0, value: 'x=>y' });
+    assert.equal((await w.posted()).slice(from).filter((m) => m.type === 'editRow').length, 0);
+    await w.send({ type: 'response', requestId: edit.requestId, ok: true, result: { version: 3 } });
+    await w.send({ type: 'document', uri: 'file:///cars.synonyms.txt', version: 3, text: SOLR.replace('a\\,b', 'x\\=>y'), format: 'solr' });
+    await w.page.waitForSelector('#grid[data-version="3"]');
+    assert.equal((await cellTexts(w, 'c0'))[1], 'x=>y');
+
+    // A synonym typed into the empty cell after a rule's last term is added to the rule.
+    await w.page.click('.grid-row[data-row="2"] .grid-cell[data-col="c2"]');
+    from = (await w.posted()).length;
+    await w.page.keyboard.type('q');
+    await w.page.keyboard.press('Enter');
+    const add = await w.waitForPosted<{ requestId: number; row: number; column: number; value: string }>('editTerm', from);
+    assert.deepEqual({ row: add.row, column: add.column, value: add.value }, { row: 2, column: 2, value: 'q' });
+    await w.send({ type: 'response', requestId: add.requestId, ok: false, error: 'Line 5 ends with a lone backslash.' });
+    await w.page.waitForFunction(() => document.querySelector('#message')?.textContent === 'Line 5 ends with a lone backslash.');
+
+    await w.page.click('.grid-row[data-row="0"] .grid-cell[data-col="c1"]');
+    from = (await w.posted()).length;
+    await w.page.keyboard.press('Delete');
+    const del = await w.waitForPosted<{ rows: number[]; version: number }>('deleteRows', from);
+    assert.deepEqual({ rows: del.rows, version: del.version }, { rows: [0], version: 3 });
+  });
+});
+
+describe('table webview on an Elasticsearch synonyms set', () => {
+  it('shows the rule ids beside the rules', async () => {
+    const w = await openWebview({ view: 'table' });
+    try {
+      const text = '{\n  "synonyms_set": [\n    { "id": "cars-1", "synonyms": "普拉多, 霸道SUV" },\n    { "synonyms": "a\\\\,b => c" }\n  ]\n}\n';
+      await w.send({ type: 'document', uri: 'file:///cars.synonyms.json', version: 1, text, format: 'es' });
+      await w.page.waitForSelector('#grid[data-version="1"]');
+      const headers = await w.page.$$eval('.grid-header-cell', (els) => els.map((e) => e.textContent));
+      assert.deepEqual(headers, ['#', 'Rule', 'Id', 'Term', 'Synonym', 'Similarity']);
+      assert.deepEqual(await cellTexts(w, 'id'), ['cars-1', '']);
+      assert.deepEqual(await cellTexts(w, 'rule'), ['⇔', '⇒']);
+      assert.deepEqual(await cellTexts(w, 'c0'), ['普拉多', 'a,b']);
+      assert.deepEqual(await w.problems(), []);
+    } finally {
+      await w.close();
+    }
+  });
+});

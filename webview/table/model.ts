@@ -1,16 +1,20 @@
 /**
  * The table's data, without DOM: columns from the dictionary's header and rows, display text,
- * scores and diagnostics per row, and the filtered + sorted view order.
+ * scores and diagnostics per row, and the filtered + sorted view order. A Solr file or an ES
+ * synonyms set is read by core into the same dictionary model: a row per rule, a cell per term
+ * (inputs, then outputs), with the rule's direction beside it.
  */
-import { parseDictionary } from '../../src/core/csv';
 import type { Dictionary, Row } from '../../src/core/csv';
+import { parseAnyDictionary, type DictionaryFormat } from '../../src/core/formats/dictionary';
+import type { SolrRule } from '../../src/core/formats/solr';
 import type { TableDiagnostic, TablePairScore, TableStrings } from '../../src/shared/webviewProtocol';
 import { format } from '../common/strings';
 
 /** The texts of default column titles (from the page's strings table). */
-export type ColumnTitles = Pick<TableStrings, 'columnTerm' | 'columnLabel' | 'columnSynonym' | 'columnSynonymN' | 'columnN' | 'columnSimilarity' | 'columnSimilarityN'>;
+export type ColumnTitles = Pick<TableStrings, 'columnTerm' | 'columnLabel' | 'columnSynonym' | 'columnSynonymN' | 'columnN' | 'columnSimilarity' | 'columnSimilarityN' | 'columnRule' | 'columnId'>;
 
-export type ColumnKind = 'line' | 'term' | 'synonym' | 'label' | 'extra' | 'score';
+/** `rule`: a Solr or ES rule's direction; `id`: an ES rule's id. */
+export type ColumnKind = 'line' | 'term' | 'synonym' | 'label' | 'extra' | 'score' | 'rule' | 'id';
 
 export interface Column {
   /**
@@ -20,7 +24,10 @@ export interface Column {
   key: string;
   kind: ColumnKind;
   title: string;
-  /** CSV column index for cell columns; for a score column, the synonym column whose pair it scores. */
+  /**
+   * CSV column index (a rule's term index) for cell columns; for a score column, the synonym
+   * column whose pair it scores.
+   */
   csv?: number;
   editable: boolean;
 }
@@ -30,8 +37,11 @@ export interface RowScore {
   cosine: number;
   flagged: boolean;
   pairs: TablePairScore[];
-  /** Each pair's score by the CSV column of its synonym: one score cell per pair. */
-  byColumn: Map<number, TablePairScore>;
+  /**
+   * The pairs scored in each synonym cell, by its CSV column: one pair per cell, except an explicit
+   * rule's output, scored with each of the rule's inputs.
+   */
+  byColumn: Map<number, TablePairScore[]>;
 }
 
 export interface RowDiagnostics {
@@ -44,6 +54,10 @@ const RANK = { error: 0, warning: 1, info: 2, hint: 3 } as const;
 /** The document as the grid sees it; rebuilt on each new document version. */
 export class TableModel {
   readonly dict: Dictionary;
+  /** Solr and ES files: the rule of each row (row i is `rules[i]`). */
+  readonly rules: SolrRule[] | undefined;
+  /** ES synonyms sets: each rule's id. */
+  readonly ids: (string | undefined)[] | undefined;
   readonly columns: Column[];
   /** Lower-cased, NFKC-folded text of each row's cells, for filtering. */
   private readonly haystack: string[];
@@ -58,10 +72,34 @@ export class TableModel {
     readonly version: number,
     text: string,
     titles: ColumnTitles,
+    readonly format: DictionaryFormat = 'csv',
   ) {
-    this.dict = parseDictionary(text);
-    this.columns = columnsOf(this.dict, titles);
-    this.haystack = this.dict.rows.map((r) => fold(r.cells.map((c) => c.raw).join('\u0001')));
+    const parsed = parseAnyDictionary(text, format);
+    this.dict = parsed.dict;
+    this.rules = parsed.rules;
+    this.ids = parsed.ids;
+    this.columns = this.rules ? ruleColumnsOf(this.dict, format === 'es', titles) : columnsOf(this.dict, titles);
+    this.haystack = this.dict.rows.map((r) => fold(r.cells.map((c) => this.cellValue(c)).join('\u0001')));
+  }
+
+  /** Whether rows are rules of a Solr file or ES synonyms set (edited term by term). */
+  get isRules(): boolean {
+    return this.rules !== undefined;
+  }
+
+  /**
+   * What a cell holds for people and for the cell editor: a CSV cell's value, or a rule's term as
+   * the engine reads it (`a\,b` is the term `a,b`; the host escapes what is typed).
+   */
+  private cellValue(c: Row['cells'][number]): string {
+    return this.rules ? c.text : c.raw;
+  }
+
+  /** Solr and ES files: which side of its rule cell `csv` of `row` is on (`in`/`out` for explicit rules). */
+  side(row: number, csv: number): 'in' | 'out' | undefined {
+    const rule = this.rules?.[row];
+    if (!rule || rule.kind !== 'explicit' || csv >= rule.inputs.length + rule.outputs.length) return undefined;
+    return csv < rule.inputs.length ? 'in' : 'out';
   }
 
   get rowCount(): number {
@@ -82,16 +120,21 @@ export class TableModel {
         const p = this.pairScore(row, col);
         return p ? p.cosine.toFixed(3) : '';
       }
+      case 'rule':
+        return this.rules?.[row]?.kind === 'explicit' ? '⇒' : '⇔';
+      case 'id':
+        return this.ids?.[row] ?? '';
       default: {
         const c = r.cells[col.csv!];
-        return c ? c.raw.replace(/\r\n|\r|\n/g, '↵') : '';
+        return c ? this.cellValue(c).replace(/\r\n|\r|\n/g, '↵') : '';
       }
     }
   }
 
-  /** The raw value of a CSV cell ('' when the row is shorter). */
+  /** The raw value of a CSV cell, or a rule's term ('' when the row is shorter). */
   rawValue(row: number, csv: number): string {
-    return this.dict.rows[row]?.cells[csv]?.raw ?? '';
+    const c = this.dict.rows[row]?.cells[csv];
+    return c ? this.cellValue(c) : '';
   }
 
   /**
@@ -105,9 +148,24 @@ export class TableModel {
     return values;
   }
 
-  /** The score of the pair a score column shows in `row` (its synonym column's pair). */
+  /**
+   * The score a score column shows in `row`: its synonym column's pair, or the worst of that
+   * cell's pairs (flagged first, then the lowest cosine).
+   */
   pairScore(row: number, col: Column): TablePairScore | undefined {
-    return col.kind === 'score' && col.csv !== undefined ? this.scores.get(row)?.byColumn.get(col.csv) : undefined;
+    let worst: TablePairScore | undefined;
+    for (const p of this.pairScores(row, col)) if (!worst || (p.flagged && !worst.flagged) || (p.flagged === worst.flagged && p.cosine < worst.cosine)) worst = p;
+    return worst;
+  }
+
+  /** Every pair scored in a score column's synonym cell of `row`. */
+  pairScores(row: number, col: Column): readonly TablePairScore[] {
+    return (col.kind === 'score' && col.csv !== undefined ? this.scores.get(row)?.byColumn.get(col.csv) : undefined) ?? [];
+  }
+
+  /** Whether the pairs of `row` are one-way (an explicit rule's). */
+  oneWay(row: number): boolean {
+    return this.rules?.[row]?.kind === 'explicit';
   }
 
   /** Flagged pairs (not rows: a row of two flagged pairs counts two, as the Problems panel does). */
@@ -120,7 +178,8 @@ export class TableModel {
   /**
    * Takes scores for this version; scores of another version are kept only for rows they still
    * match. Each pair goes to the cell of its synonym: the row's first synonym cell with that text
-   * not taken by an earlier pair (a row `a,b,b` has two pairs and two cells).
+   * not taken by an earlier pair (a row `a,b,b` has two pairs and two cells); when all are taken
+   * (an explicit rule `a, b => c` scores `c` with `a` and with `b`), to the first of them.
    */
   setScores(version: number, pairs: readonly TablePairScore[]): void {
     const scores = new Map<number, RowScore>();
@@ -133,8 +192,8 @@ export class TableModel {
       s.cosine = Math.min(s.cosine, p.cosine);
       s.flagged ||= p.flagged;
       s.pairs.push(p);
-      const cell = r.synonyms.find((c) => c.text === p.synonym && !s.byColumn.has(c.column));
-      if (cell) s.byColumn.set(cell.column, p);
+      const cell = r.synonyms.find((c) => c.text === p.synonym && !s.byColumn.has(c.column)) ?? r.synonyms.find((c) => c.text === p.synonym);
+      if (cell) s.byColumn.set(cell.column, [...(s.byColumn.get(cell.column) ?? []), p]);
     }
     this.scores = scores;
   }
@@ -185,7 +244,7 @@ export class TableModel {
       } else {
         const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
         const keys = new Map<number, string>();
-        for (const i of out) keys.set(i, this.dict.rows[i]!.cells[col.csv!]?.text ?? '');
+        for (const i of out) keys.set(i, col.csv === undefined ? this.cellText(i, col) : (this.dict.rows[i]!.cells[col.csv]?.text ?? ''));
         out.sort((a, b) => collator.compare(keys.get(a)!, keys.get(b)!) * dir || a - b);
       }
     } else if (col && sort.descending) {
@@ -228,5 +287,23 @@ export function columnsOf(dict: Dictionary, titles: ColumnTitles): Column[] {
   synonymCsv.forEach((csv, k) =>
     cols.push({ key: k === 0 ? 'score' : `score${csv}`, kind: 'score', title: synonymCsv.length > 1 ? format(titles.columnSimilarityN, k + 1) : titles.columnSimilarity, csv, editable: false }),
   );
+  return cols;
+}
+
+/**
+ * Columns of a Solr file or ES synonyms set: line, the rule's direction, the id (ES), one column per
+ * term position (the first term, then its synonyms, at least one) and one similarity column per
+ * synonym column.
+ */
+export function ruleColumnsOf(dict: Dictionary, withIds: boolean, titles: ColumnTitles): Column[] {
+  let width = 2;
+  for (const r of dict.rows) if (r.cells.length > width) width = r.cells.length;
+  const cols: Column[] = [{ key: 'line', kind: 'line', title: '#', editable: false }, { key: 'rule', kind: 'rule', title: titles.columnRule, editable: false }];
+  if (withIds) cols.push({ key: 'id', kind: 'id', title: titles.columnId, editable: false });
+  cols.push({ key: 'c0', kind: 'term', title: titles.columnTerm, csv: 0, editable: true });
+  for (let c = 1; c < width; c++) cols.push({ key: `c${c}`, kind: 'synonym', title: width > 2 ? format(titles.columnSynonymN, c) : titles.columnSynonym, csv: c, editable: true });
+  for (let c = 1; c < width; c++) {
+    cols.push({ key: c === 1 ? 'score' : `score${c}`, kind: 'score', title: width > 2 ? format(titles.columnSimilarityN, c) : titles.columnSimilarity, csv: c, editable: false });
+  }
   return cols;
 }

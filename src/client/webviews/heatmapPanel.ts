@@ -18,6 +18,7 @@ import { MODELS_FOLDER } from '../../shared/conventions';
 import type { FromHeatmapMessage, HeatmapModel, HeatmapState, ToHeatmapMessage } from '../../shared/webviewProtocol';
 import { modelFoldersBeside } from '../modelFolders';
 import { Channel, errorText, isMessage, revealInTextEditor, setHtml, toRange, webviewOptions } from './common';
+import { formatOfDocument } from '../../core/formats/dictionary';
 import { DictionaryCache, groupOf, heatmapPairs, pairRange } from './tableModel';
 import { newestTunedModel, type TunedCandidate } from './tunedModel';
 
@@ -200,7 +201,7 @@ class HeatmapPanel implements vscode.Disposable {
     try {
       this.channel.post({ type: 'loading', message: vscode.l10n.t('Computing similarities…') });
       const document = await vscode.workspace.openTextDocument(this.target.uri);
-      const dict = this.cache.get(uri, document.version, () => document.getText());
+      const dict = this.cache.get(uri, document.version, () => document.getText(), formatOfDocument(document.languageId, document.uri.path));
       let terms = this.target.terms;
       if (!terms && this.target.focus) {
         // The focus term's group plus its nearest neighbours: the question a hover link asks.
@@ -329,7 +330,7 @@ class HeatmapPanel implements vscode.Disposable {
 
   private async revealPair(a: string, b: string, row: number | undefined): Promise<void> {
     const document = await vscode.workspace.openTextDocument(this.target.uri);
-    const dict = this.cache.get(document.uri.toString(), document.version, () => document.getText());
+    const dict = this.cache.get(document.uri.toString(), document.version, () => document.getText(), formatOfDocument(document.languageId, document.uri.path));
     const range = pairRange(dict, a, b, row);
     if (!range) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: "{0}" is not in {1}.', a, document.uri.path.split('/').pop() ?? ''));

@@ -51,6 +51,12 @@ export function tableStrings(l10n: Localizer): TableStrings {
     columnN: l10n.t('Column {0}'),
     columnSimilarity: l10n.t('Similarity'),
     columnSimilarityN: l10n.t('Similarity {0}'),
+    columnRule: l10n.t('Rule'),
+    ruleEquivalent: l10n.t('Equivalent rule: every term is a synonym of every other'),
+    ruleExplicit: l10n.t('Explicit rule: the terms left of ⇒ map to the terms right of it, one way'),
+    columnId: l10n.t('Id'),
+    pairScoreOneWay: l10n.t('{0} → {1}: {2} (label {3})'),
+    pairScoreOneWayFlagged: l10n.t('{0} → {1}: {2} (label {3}) — flagged'),
   };
 }
 

@@ -1,12 +1,15 @@
 /**
  * The synonym table: a `CustomTextEditorProvider` whose model is the text document itself
  * (vscode-extension-samples `custom-editor-sample`). The webview renders the document's text and
- * asks for edits; every edit is a `WorkspaceEdit` built from core's row edits, so undo, redo, save
- * and the dirty state are VS Code's own and every byte outside the edited record is kept.
+ * asks for edits; every edit is a `WorkspaceEdit` built from core's edits — a CSV's row edits, or
+ * a Solr file's or ES synonyms set's term and rule edits in that file's syntax — so undo, redo,
+ * save and the dirty state are VS Code's own and every byte outside the edited term or record is kept.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { UnsafeEditError, type TextEdit } from '../../core/csv';
+import { formatOfDocument, type DictionaryFormat } from '../../core/formats/dictionary';
+import { deleteRuleEdits, insertRuleEdits, RuleEditError, ruleTermEdits } from '../../core/formats/tableEdits';
 import { Commands } from '../../shared/commands';
 import { PairScoresRequest } from '../../shared/protocol';
 import type { FromTableMessage, ToTableMessage } from '../../shared/webviewProtocol';
@@ -74,12 +77,21 @@ class TableSession implements vscode.Disposable {
     vscode.Disposable.from(...this.disposables.splice(0)).dispose();
   }
 
+  /** The document's format: by its language (a file named in `synonymLens.files` by its extension). */
+  private format(): DictionaryFormat {
+    return formatOfDocument(this.document.languageId, this.document.uri.path);
+  }
+
+  private parsed() {
+    return this.cache.parsed(this.document.uri.toString(), this.document.version, () => this.document.getText(), this.format());
+  }
+
   private dict() {
-    return this.cache.get(this.document.uri.toString(), this.document.version, () => this.document.getText());
+    return this.parsed().dict;
   }
 
   private postDocument(): void {
-    this.channel.post({ type: 'document', uri: this.document.uri.toString(), version: this.document.version, text: this.document.getText() });
+    this.channel.post({ type: 'document', uri: this.document.uri.toString(), version: this.document.version, text: this.document.getText(), format: this.format() });
   }
 
   private postDiagnostics(): void {
@@ -138,6 +150,7 @@ class TableSession implements vscode.Disposable {
         void this.requestScores();
         return;
       case 'editRow':
+      case 'editTerm':
       case 'insertRow':
       case 'deleteRows':
         if (!isInt(msg.requestId)) return;
@@ -171,17 +184,23 @@ class TableSession implements vscode.Disposable {
           vscode.l10n.t('The document changed (version {0}, the table showed {1}); the table has been refreshed.', this.document.version, String(msg.version)),
         );
       }
-      const dict = this.dict();
+      const parsed = this.parsed();
+      const dict = parsed.dict;
+      // A CSV's records are edited whole; a rule file's terms one by one, in its own syntax.
+      const rules = parsed.format !== 'csv';
       let edits: TextEdit[];
       if (msg.type === 'editRow') {
-        if (!isInt(msg.row) || !isStringArray(msg.values)) throw new Error('Malformed edit request.');
+        if (rules || !isInt(msg.row) || !isStringArray(msg.values)) throw new Error('Malformed edit request.');
         edits = editRowEdits(dict, msg.row, msg.values);
+      } else if (msg.type === 'editTerm') {
+        if (!rules || !isInt(msg.row) || !isInt(msg.column) || msg.column < 0 || typeof msg.value !== 'string') throw new Error('Malformed edit request.');
+        edits = ruleTermEdits(parsed, msg.row, msg.column, msg.value);
       } else if (msg.type === 'insertRow') {
         if (!isStringArray(msg.values) || (msg.afterRow !== undefined && !isInt(msg.afterRow))) throw new Error('Malformed insert request.');
-        edits = insertRowEdits(dict, msg.values, msg.afterRow);
+        edits = rules ? insertRuleEdits(parsed, msg.values, msg.afterRow) : insertRowEdits(dict, msg.values, msg.afterRow);
       } else {
         if (!Array.isArray(msg.rows) || !msg.rows.every(isInt)) throw new Error('Malformed delete request.');
-        edits = deleteRowsEdits(dict, msg.rows);
+        edits = rules ? deleteRuleEdits(parsed, msg.rows) : deleteRowsEdits(dict, msg.rows);
       }
       if (edits.length > 0) {
         const we = new vscode.WorkspaceEdit();
@@ -196,10 +215,29 @@ class TableSession implements vscode.Disposable {
         msg.requestId,
         error instanceof UnsafeEditError
           ? new Error(vscode.l10n.t('Line {0} has a quote that is never closed, so this edit could change how the rows after it are read. Close that quote first.', error.line))
-          : error,
+          : error instanceof RuleEditError
+            ? new Error(ruleEditMessage(error))
+            : error,
       );
       // Make sure the webview shows the document as it is now.
       this.postDocument();
     }
+  }
+}
+
+/** Why the table cannot make an edit in a Solr file or synonyms set, for people. */
+function ruleEditMessage(e: RuleEditError): string {
+  const line = String(e.line ?? '');
+  switch (e.problem) {
+    case 'danglingEscape':
+      return vscode.l10n.t('Line {0} ends with a lone backslash, which would escape the comma before a new term. Remove the backslash or write it as \\\\ first.', line);
+    case 'lastTerm':
+      return vscode.l10n.t('The rule on line {0} keeps at least one term on each side; delete the rule instead.', line);
+    case 'noTerm':
+      return vscode.l10n.t('A new rule starts with the selected rule\'s first term: select a rule first, or type the rule in the text editor.');
+    case 'noSynonymsSet':
+      return vscode.l10n.t('The file has no readable "synonyms_set" array to add a rule to; fix the JSON in the text editor first.');
+    case 'noRule':
+      return vscode.l10n.t('The rule is no longer in the document; the table has been refreshed.');
   }
 }

@@ -3,21 +3,28 @@
  * document version, webview edit requests turned into core's byte-preserving row edits, and
  * diagnostics attached to rows. Kept free of the VS Code API so it is tested in plain Node.
  */
-import { deleteRowEdit, insertRowEdit, parseDictionary, replaceRowEdit } from '../../core/csv';
+import { deleteRowEdit, insertRowEdit, replaceRowEdit } from '../../core/csv';
 import type { Dictionary, Range, Row, TextEdit } from '../../core/csv';
 import { synonymGroups, termKey } from '../../core/dictionary';
+import { parseAnyDictionary, type DictionaryFormat, type ParsedDictionary } from '../../core/formats/dictionary';
 import type { HeatmapPair, TableDiagnostic } from '../../shared/webviewProtocol';
 
 /** The last parse of each document, reused while the version stays the same. */
 export class DictionaryCache {
-  private readonly entries = new Map<string, { version: number; dict: Dictionary }>();
+  private readonly entries = new Map<string, { version: number; parsed: ParsedDictionary }>();
 
-  get(uri: string, version: number, text: () => string): Dictionary {
+  /** The document's dictionary, read in its format (a CSV, a Solr file's rules, a synonyms set's). */
+  get(uri: string, version: number, text: () => string, format: DictionaryFormat = 'csv'): Dictionary {
+    return this.parsed(uri, version, text, format).dict;
+  }
+
+  /** As `get`, with the rules a Solr file or synonyms set was read from. */
+  parsed(uri: string, version: number, text: () => string, format: DictionaryFormat): ParsedDictionary {
     const hit = this.entries.get(uri);
-    if (hit && hit.version === version) return hit.dict;
-    const dict = parseDictionary(text());
-    this.entries.set(uri, { version, dict });
-    return dict;
+    if (hit && hit.version === version && hit.parsed.format === format) return hit.parsed;
+    const parsed = parseAnyDictionary(text(), format);
+    this.entries.set(uri, { version, parsed });
+    return parsed;
   }
 
   delete(uri: string): void {

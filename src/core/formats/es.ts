@@ -40,6 +40,8 @@ export interface EsRule {
   /** Offsets of the `synonyms` string literal, quotes included. */
   start: number;
   end: number;
+  /** Index of its entry in `EsSynonymsSet.entries`. */
+  entry: number;
 }
 
 export interface EsSynonymsSet {
@@ -49,6 +51,8 @@ export interface EsSynonymsSet {
   problems: (EsProblem | SolrProblem)[];
   /** Where a new entry goes: after the last entry of `synonyms_set`, or just inside its `[`. */
   insertAt?: { offset: number; afterEntry: boolean };
+  /** Offsets of every entry of `synonyms_set` (readable or not), in order. */
+  entries: { start: number; end: number }[];
 }
 
 type Json =
@@ -184,16 +188,16 @@ export function parseEsSynonymsSet(source: string): EsSynonymsSet {
     if (!(e instanceof JsonError)) throw e;
     const p = lines.positionAt(e.offset);
     problems.push(esProblem('esInvalidJson', [p.line + 1, p.character + 1, e.message], rangeOf(e.offset, Math.min(e.offset + 1, text.length)), 'error'));
-    return { text, rules, problems };
+    return { text, rules, problems, entries: [] };
   }
   const set = root.kind === 'object' ? root.entries.find(([k]) => k === 'synonyms_set')?.[1] : undefined;
   if (!set || set.kind !== 'array') {
     problems.push(esProblem('esNoSynonymsSet', [], rangeOf(root.start, Math.min(root.start + 1, text.length)), 'error'));
-    return { text, rules, problems };
+    return { text, rules, problems, entries: [] };
   }
   const last = set.items[set.items.length - 1];
   const insertAt = last ? { offset: last.end, afterEntry: true } : { offset: set.start + 1, afterEntry: false };
-  for (const item of set.items) {
+  for (const [entry, item] of set.items.entries()) {
     const entries = item.kind === 'object' ? item.entries : [];
     const synonyms = entries.find(([k]) => k === 'synonyms')?.[1];
     const id = entries.find(([k]) => k === 'id')?.[1];
@@ -221,7 +225,7 @@ export function parseEsSynonymsSet(source: string): EsSynonymsSet {
         endWithEol: synonyms.end,
         range: rangeOf(synonyms.start, synonyms.end),
       };
-      rules.push({ ...(id?.kind === 'string' ? { id: id.value } : {}), rule, start: synonyms.start, end: synonyms.end });
+      rules.push({ ...(id?.kind === 'string' ? { id: id.value } : {}), rule, start: synonyms.start, end: synonyms.end, entry });
     }
     for (const p of solr.problems) {
       // Lucene's words, with the JSON line; ranges on the term when there is one.
@@ -232,7 +236,7 @@ export function parseEsSynonymsSet(source: string): EsSynonymsSet {
     }
   }
   if (rules.length > ES_RULE_LIMIT) problems.push(esProblem('esTooManyRules', [rules.length, ES_RULE_LIMIT], rangeOf(set.start, set.start + 1), 'warning'));
-  return { text, rules, problems, insertAt };
+  return { text, rules, problems, insertAt, entries: set.items.map((item) => ({ start: item.start, end: item.end })) };
 }
 
 /** Length in the JSON source of the character at `offset` (an escape is longer than one). */
@@ -243,21 +247,50 @@ function escapedLength(text: string, offset: number): number {
 
 /** The edit that replaces one term of a synonyms set: Solr-escaped, then JSON-escaped. */
 export function replaceEsTermEdit(term: SolrTerm, newText: string): TextEdit {
-  return { start: term.start, end: term.end, newText: JSON.stringify(escapeSolrTerm(newText)).slice(1, -1) };
+  return { start: term.start, end: term.end, newText: jsonStringBody(escapeSolrTerm(newText)) };
+}
+
+/** A Solr-format text as the body of a JSON string (what goes between its quotes). */
+export function jsonStringBody(s: string): string {
+  return JSON.stringify(s).slice(1, -1);
 }
 
 /**
- * The edit that adds an entry (rule in Solr syntax) at the end of a synonyms set, with an id not
- * yet used (`<prefix>-<n>`); undefined when the file has no readable `synonyms_set`.
+ * The edit that adds an entry (rule in Solr syntax) with an id not yet used (`<prefix>-<n>`): at
+ * the end of the synonyms set, or right after entry `afterEntry` (an index into `set.entries`).
+ * Undefined when the file has no readable `synonyms_set`.
  */
-export function appendEsRuleEdit(set: EsSynonymsSet, synonyms: string, prefix = 'synonyms'): TextEdit | undefined {
+export function appendEsRuleEdit(set: EsSynonymsSet, synonyms: string, prefix = 'synonyms', afterEntry?: number): TextEdit | undefined {
   if (!set.insertAt) return undefined;
   const ids = new Set(set.rules.map((r) => r.id));
   let n = set.rules.length + 1;
   while (ids.has(`${prefix}-${n}`)) n++;
   const entry = `{ "id": ${JSON.stringify(`${prefix}-${n}`)}, "synonyms": ${JSON.stringify(synonyms)} }`;
-  const { offset, afterEntry } = set.insertAt;
-  return { start: offset, end: offset, newText: afterEntry ? `,\n    ${entry}` : `\n    ${entry}\n  ` };
+  const after = afterEntry !== undefined ? set.entries[afterEntry] : undefined;
+  const { offset, afterEntry: follows } = after ? { offset: after.end, afterEntry: true } : set.insertAt;
+  return { start: offset, end: offset, newText: follows ? `,\n    ${entry}` : `\n    ${entry}\n  ` };
+}
+
+/**
+ * The edits that remove entries (indices into `set.entries`) with their separating commas, so the
+ * JSON stays valid and every other byte stays: a run of entries goes with the white space and comma
+ * up to the next entry, or — at the end of the array — from the end of the entry before it.
+ */
+export function deleteEsEntriesEdits(set: EsSynonymsSet, entries: readonly number[]): TextEdit[] {
+  const all = set.entries;
+  const wanted = [...new Set(entries)].filter((i) => i >= 0 && i < all.length).sort((a, b) => a - b);
+  const edits: TextEdit[] = [];
+  for (let k = 0; k < wanted.length; ) {
+    let j = k;
+    while (j + 1 < wanted.length && wanted[j + 1] === wanted[j] + 1) j++;
+    const first = wanted[k];
+    const last = wanted[j];
+    if (last + 1 < all.length) edits.push({ start: all[first].start, end: all[last + 1].start, newText: '' });
+    else if (first > 0) edits.push({ start: all[first - 1].end, end: all[last].end, newText: '' });
+    else edits.push({ start: all[first].start, end: all[last].end, newText: '' });
+    k = j + 1;
+  }
+  return edits;
 }
 
 /** A synonyms set's PUT body from rules (Solr syntax) and ids; stable 2-space JSON with a final newline. */

@@ -48,6 +48,8 @@ export interface SolrRule {
   range: Range;
   /** Whether Lucene refuses this rule (see the file's problems); a refused rule maps nothing. */
   refused: boolean;
+  /** The line ends with a backslash that escapes nothing: a term appended after it would be glued on. */
+  danglingEscape?: true;
 }
 
 export type SolrProblemId = 'solrTwoMappings' | 'solrEliminated' | 'solrDanglingEscape' | 'solrSingleTerm' | 'solrIndentedComment';
@@ -238,8 +240,9 @@ export function parseSolr(source: string, analyze: (term: string) => string = wh
         break;
       }
     }
+    if (endsWithLoneBackslash(s)) rule.danglingEscape = true;
     if (rule.refused) continue;
-    if (endsWithLoneBackslash(s)) {
+    if (rule.danglingEscape) {
       const at = lines.positionAt(end - 1);
       problems.push(problem('solrDanglingEscape', [lineNo], { start: at, end: range.end }, 'warning', line));
     }
@@ -322,6 +325,38 @@ export function insertSolrRuleEdit(dict: { text: string; eol: string; rows: read
   const rule = formatSolrRule(inputs, outputs);
   if (row.endWithEol > row.end) return { start: row.endWithEol, end: row.endWithEol, newText: rule + dict.eol };
   return { start: row.end, end: row.end, newText: dict.eol + rule };
+}
+
+/** A rule's terms in column order: inputs, then outputs. */
+export function ruleTerms(rule: SolrRule): SolrTerm[] {
+  return [...rule.inputs, ...rule.outputs];
+}
+
+/**
+ * The edit that adds a term at the end of a rule (after its last output for an explicit rule,
+ * its last term otherwise), as `, term`. `encode` turns the Solr text into the file's own syntax
+ * (a JSON string's body for a synonyms set). Undefined when the rule has no term to follow, or
+ * ends with a lone backslash (the new separator would be escaped and glued to that term).
+ */
+export function appendSolrTermEdit(rule: SolrRule, term: string, encode: (solr: string) => string = (x) => x): TextEdit | undefined {
+  const terms = ruleTerms(rule);
+  const last = terms[terms.length - 1];
+  if (!last || rule.danglingEscape) return undefined;
+  return { start: last.end, end: last.end, newText: encode(`, ${escapeSolrTerm(term)}`) };
+}
+
+/**
+ * The edit that removes term `index` (in `ruleTerms` order) with one separator: from the end of
+ * the term before it on the same side, or — for a side's first term — up to the next term. The
+ * bytes removed are the term and its separator only. Undefined when the term is the only one on its
+ * side (the rule would lose a side, or vanish: delete the rule instead).
+ */
+export function removeSolrTermEdit(rule: SolrRule, index: number): TextEdit | undefined {
+  const input = index < rule.inputs.length;
+  const side = input ? rule.inputs : rule.outputs;
+  const k = input ? index : index - rule.inputs.length;
+  if (k < 0 || k >= side.length || side.length < 2) return undefined;
+  return k > 0 ? { start: side[k - 1].end, end: side[k].end, newText: '' } : { start: side[0].start, end: side[1].start, newText: '' };
 }
 
 /** The edit that removes a rule's line, terminator included. */

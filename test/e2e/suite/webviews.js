@@ -85,6 +85,30 @@ test('webviews: "Open as Table" and "vscode.open" show *.synonyms.csv in the tab
   await closeAll();
 });
 
+test('webviews: Solr synonyms files and ES synonyms sets open in the table too (the default editor; "Open as Table" from the text)', async () => {
+  await closeAll();
+  const folder = vscode.workspace.workspaceFolders[0].uri;
+  const solr = vscode.Uri.joinPath(folder, 'synonyms-table-e2e.txt');
+  const es = vscode.Uri.joinPath(folder, 'table-e2e.synonyms.json');
+  await vscode.workspace.fs.writeFile(solr, new TextEncoder().encode('# kept\n普拉多, 霸道SUV\na => b\n'));
+  await vscode.workspace.fs.writeFile(es, new TextEncoder().encode('{"synonyms_set": [{"id": "r1", "synonyms": "普拉多, 霸道SUV"}]}\n'));
+  try {
+    await afterTabs(() => vscode.commands.executeCommand('vscode.open', solr), () => customTabs(solr, TABLE_VIEW_TYPE), 'the table tab of synonyms-table-e2e.txt');
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === solr.toString());
+    assert.ok(document, 'the table did not open the text document');
+    assert.strictEqual(document.languageId, 'synonym-solr');
+    await closeAll();
+    await afterTabs(() => vscode.commands.executeCommand('vscode.open', es), () => customTabs(es, TABLE_VIEW_TYPE), 'the table tab of table-e2e.synonyms.json');
+    await closeAll();
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(solr));
+    await afterTabs(() => vscode.commands.executeCommand('synonymLens.openAsTable'), () => customTabs(solr, TABLE_VIEW_TYPE), 'the table tab (Open as Table on a Solr file)');
+  } finally {
+    await closeAll();
+    await vscode.workspace.fs.delete(solr);
+    await vscode.workspace.fs.delete(es);
+  }
+});
+
 test('webviews: an edit while the table is open is the document\'s, and undo in the table restores it', async () => {
   await closeAll();
   const uri = await sampleUri();
