@@ -320,10 +320,16 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       // No term list in the settings: the file dialog (VS Code's own in a browser) asks for one.
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ state: 'visible' });
-      await input.fill(path.join(folder, 'cars.terms.txt'));
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'cars.terms.txt' }).first().waitFor();
-      await input.press('Enter');
-      await input.waitFor({ state: 'hidden' });
+      // The dialog fills in its folder once it has listed it, which can overwrite a path typed
+      // before that ("Please select a file."): type and accept until the dialog closes.
+      const wanted = path.join(folder, 'cars.terms.txt');
+      for (let attempt = 1; ; attempt++) {
+        await input.fill(wanted);
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'cars.terms.txt' }).first().waitFor();
+        await input.press('Enter');
+        if (await input.waitFor({ state: 'hidden', timeout: 5000 }).then(() => true, () => false)) break;
+        if (attempt === 5) throw new Error(`the file dialog did not take ${wanted} (its path is now "${await input.inputValue()}")`);
+      }
       suggestions = await webviewFrame('suggestions', SERVER_TIMEOUT, '#list[data-model] .item.current');
       const count = Number(await suggestions.locator('#list').getAttribute('data-count'));
       if (!(count > 2)) throw new Error(`the view shows ${count} candidates`);
