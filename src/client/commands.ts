@@ -7,6 +7,7 @@ import { openDocs } from './diagnosticDocs';
 import type { SynonymLensClient } from './languageClient';
 import { adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
 import { ExpansionPreviews, PREVIEW_SCHEME, previewExpansion, type PreviewExpansionArgs } from './queryPreview';
+import { ProblemPages, showAllProblems, type ShowAllProblemsArgs } from './problems';
 import { openSample } from './sample';
 import { cleanUpModels, type CleanUpArgs } from './modelFolders';
 import type { WebviewCommandHandlers } from './webviews';
@@ -44,6 +45,11 @@ const commands: { [K in CommandName]: CommandFactory } = {
   showHeatmap: ({ webviews }) => (arg) => webviews.showHeatmap(arg),
   showReport: ({ webviews }) => (arg) => webviews.showReport(arg),
   openSample: ({ context }) => (options?: { beside?: boolean }) => openSample(context, options),
+  showAllProblems: ({ client, context }) => {
+    const pages = new ProblemPages(client);
+    context.subscriptions.push(pages.register());
+    return (args?: ShowAllProblemsArgs | vscode.Uri) => showAllProblems(pages, args);
+  },
 };
 
 export function registerCommands(c: CommandContext): void {

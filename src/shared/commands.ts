@@ -19,6 +19,7 @@ export const Commands = {
   showHeatmap: 'synonymLens.showHeatmap',
   showReport: 'synonymLens.showReport',
   openSample: 'synonymLens.openSample',
+  showAllProblems: 'synonymLens.showAllProblems',
 } as const;
 
 export type CommandName = keyof typeof Commands;
