@@ -7,8 +7,12 @@
 //     with `--layers` layers instead of 24 and a small Unigram vocabulary) twice: cold (empty vector
 //     folder) and warm (the vectors the first run stored); didOpen → the complete publish, and
 //     model ready → that publish.
+//  3. Reading stored vectors: 40,000 vectors of 1,024 floats written to a vector file, then opened
+//     and read back 256 a call (as the server asks) by this tree's DiskVectorStore and by
+//     `--store-before`'s (a commit; default the one before block reads), alternating, median of 3.
 // Usage: node scripts/build.mjs && node bench/scale.mjs [--rows 200000,1000000] [--before path/cli.js]
-//        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors]
+//        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors] [--skip-store-read]
+//        [--store-vectors 40000] [--store-before 78ddce7]
 // Dictionaries: rows `term,synonym,label` from the 3,327 terms of test/fixtures/data/zh-synonyms-dev.csv
 // and English words, combined (two terms, term + model code, year + term, term + suffix + number,
 // three words); one row in five label 0 with an unrelated term, one in three an unrelated positive
@@ -16,7 +20,7 @@
 // The last line is one JSON object; key names carry their units.
 import * as esbuild from 'esbuild';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -31,6 +35,9 @@ const { values: args } = parseArgs({
     layers: { type: 'string', default: '2' },
     'skip-cli': { type: 'boolean', default: false },
     'skip-vectors': { type: 'boolean', default: false },
+    'skip-store-read': { type: 'boolean', default: false },
+    'store-vectors': { type: 'string', default: '40000' },
+    'store-before': { type: 'string', default: '78ddce7' },
   },
 });
 const out = path.join(root, 'out/bench/scale');
@@ -178,6 +185,48 @@ export { unigramTokenizer, smallUnigramPieces, xlmrTokenizerConfig, devTerms } f
     vectors_warm_ready_to_complete_ms: warm.afterReadyMs,
     vectors_cold_to_warm_x: +(cold.openMs / warm.openMs).toFixed(1),
     vectors_file_mib: +(statSync(path.join(vectorsDir, (await import('node:fs')).readdirSync(vectorsDir)[0], 'vectors.slv')).size / 2 ** 20).toFixed(1),
+  });
+}
+
+// ---- 3. reading stored vectors: this tree's DiskVectorStore against a peer commit's, same file
+if (!args['skip-store-read']) {
+  const { execFileSync } = await import('node:child_process');
+  const load = async (label, contents) => {
+    const outfile = path.join(out, `diskVectorStore-${label}.cjs`);
+    await esbuild.build({ stdin: { contents, resolveDir: path.join(root, 'src/runtime/model'), loader: 'ts' }, bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning' });
+    return createRequire(import.meta.url)(outfile).DiskVectorStore;
+  };
+  const peerRev = args['store-before'];
+  const Ours = await load('after', readFileSync(path.join(root, 'src/runtime/model/diskVectorStore.ts'), 'utf8'));
+  const Peer = await load('before', execFileSync('git', ['show', `${peerRev}:src/runtime/model/diskVectorStore.ts`], { cwd: root, encoding: 'utf8' }));
+  const n = Number(args['store-vectors']);
+  const dim = 1024;
+  const texts = [...new Set(dictionary(n).split('\n').slice(1).flatMap((l) => l.split(',').slice(0, 2)).filter(Boolean))].slice(0, n);
+  const storeRoot = path.join(out, 'store-read');
+  rmSync(storeRoot, { recursive: true, force: true });
+  const w = Ours.open(storeRoot, 'bench', dim, { maxBytes: 2 ** 40 });
+  for (let i = 0; i < texts.length; i += 256) w.putMany(texts.slice(i, i + 256).map((t, j) => [t, Float32Array.from({ length: dim }, (_, k) => Math.sin(i + j + k))]));
+  w.close();
+  const mib = statSync(path.join(storeRoot, readdirSync(storeRoot)[0], 'vectors.slv')).size / 2 ** 20;
+  // As the server asks on a warm open: 256 terms a call (src/server/vocabulary.ts CHUNK), in dictionary order.
+  const readAll = (Store) => {
+    const t0 = performance.now();
+    const st = Store.open(storeRoot, 'bench', dim, { maxBytes: 2 ** 40 });
+    let found = 0;
+    for (let i = 0; i < texts.length; i += 256) found += st.getMany(texts.slice(i, i + 256)).filter(Boolean).length;
+    st.close();
+    if (found !== texts.length) throw new Error(`read ${found} of ${texts.length} vectors`);
+    return performance.now() - t0;
+  };
+  const times = { before: [], after: [] };
+  for (let r = 0; r < 3; r++) for (const [label, Store] of r % 2 ? [['after', Ours], ['before', Peer]] : [['before', Peer], ['after', Ours]]) times[label].push(readAll(Store));
+  const median = (xs) => [...xs].sort((x, y) => x - y)[1];
+  console.log(`store read: ${texts.length} vectors of ${dim} f32 (${mib.toFixed(1)} MiB), open + read in calls of 256, median of 3: before (${peerRev}) ${median(times.before).toFixed(0)} ms, after ${median(times.after).toFixed(0)} ms`);
+  Object.assign(result, {
+    store_read_vectors: texts.length,
+    store_read_before_ms: Math.round(median(times.before)),
+    store_read_after_ms: Math.round(median(times.after)),
+    store_read_before_to_after_x: +(median(times.before) / median(times.after)).toFixed(1),
   });
 }
 
