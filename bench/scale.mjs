@@ -10,8 +10,15 @@
 //  3. Reading stored vectors: 40,000 vectors of 1,024 floats written to a vector file, then opened
 //     and read back 256 a call (as the server asks) by this tree's DiskVectorStore and by
 //     `--store-before`'s (a commit; default the one before block reads), alternating, median of 3.
+//  4. The bundled server opens a dictionary of `--open-rows` rows (built-in model):
+//     didOpen → the first publish (structural), → the complete publish (model diagnostics), and the
+//     latency of hovers sent one after another meanwhile (p95, max).
+//  5. Memory of that server (RSS from /proc, Linux): open a `--memory-rows` dictionary until its
+//     complete publish and close it, 4 times, RSS with nothing open 5 s after each close; then a
+//     one-row edit every 50 ms for 10 s: when the last version is published, RSS before and 5 s after.
 // Usage: node scripts/build.mjs && node bench/scale.mjs [--rows 200000,1000000] [--before path/cli.js]
-//        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors] [--skip-store-read]
+//        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors] [--skip-store-read] [--skip-open] [--open-rows 1000000]
+//        [--skip-memory] [--memory-rows 200000]
 //        [--store-vectors 40000] [--store-before 78ddce7]
 // Dictionaries: rows `term,synonym,label` from the 3,327 terms of test/fixtures/data/zh-synonyms-dev.csv
 // and English words, combined (two terms, term + model code, year + term, term + suffix + number,
@@ -36,6 +43,10 @@ const { values: args } = parseArgs({
     'skip-cli': { type: 'boolean', default: false },
     'skip-vectors': { type: 'boolean', default: false },
     'skip-store-read': { type: 'boolean', default: false },
+    'skip-open': { type: 'boolean', default: false },
+    'skip-memory': { type: 'boolean', default: false },
+    'memory-rows': { type: 'string', default: '200000' },
+    'open-rows': { type: 'string', default: '1000000' },
     'store-vectors': { type: 'string', default: '40000' },
     'store-before': { type: 'string', default: '78ddce7' },
   },
@@ -79,6 +90,31 @@ function dictionaryFile(rows) {
   return file;
 }
 
+/** Bundles test/lsp/client.ts and the generator helpers once (the vector case and this one use them). */
+let helpers;
+async function benchHelpers() {
+  if (helpers) return helpers;
+  const bundle = path.join(out, 'scale-helpers.cjs');
+  await esbuild.build({
+    stdin: {
+      contents: `export { startServer } from './test/lsp/client';
+export { randomWeights, writeModelFolder } from './test/helpers/encoderModel';
+export { unigramTokenizer, smallUnigramPieces, xlmrTokenizerConfig, devTerms } from './test/helpers/tokenizers';`,
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: bundle,
+    external: ['onnxruntime-node', '@huggingface/tokenizers', 'tokenizers'],
+    logLevel: 'warning',
+    // The helpers find their fixtures relative to their own folders.
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(path.join(root, 'test/lsp/client.ts')).toString()), __dirname: JSON.stringify(path.join(root, 'test/helpers')) },
+  });
+  return (helpers = createRequire(import.meta.url)(bundle));
+}
 // ---- 1. CLI check
 /** Runs a CLI bundle's `check` in a child process; wall ms and the child's own peak RSS (preloaded probe). */
 const probe = path.join(out, 'rss-probe.cjs');
@@ -121,26 +157,7 @@ if (!args['skip-cli']) {
 
 // ---- 2. persistent vectors through the server
 if (!args['skip-vectors']) {
-  const bundle = path.join(out, 'scale-helpers.cjs');
-  await esbuild.build({
-    stdin: {
-      contents: `export { startServer } from './test/lsp/client';
-export { randomWeights, writeModelFolder } from './test/helpers/encoderModel';
-export { unigramTokenizer, smallUnigramPieces, xlmrTokenizerConfig, devTerms } from './test/helpers/tokenizers';`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: bundle,
-    external: ['onnxruntime-node', '@huggingface/tokenizers', 'tokenizers'],
-    logLevel: 'warning',
-    // The helpers find their fixtures relative to their own folders.
-    define: { 'import.meta.url': JSON.stringify(pathToFileURL(path.join(root, 'test/lsp/client.ts')).toString()), __dirname: JSON.stringify(path.join(root, 'test/helpers')) },
-  });
-  const h = createRequire(import.meta.url)(bundle);
+  const h = await benchHelpers();
   const layers = Number(args.layers);
   const modelDir = path.join(out, `bge-m3-shaped-${layers}l`);
   if (!existsSync(path.join(modelDir, 'config.json'))) {
@@ -186,6 +203,110 @@ export { unigramTokenizer, smallUnigramPieces, xlmrTokenizerConfig, devTerms } f
     vectors_cold_to_warm_x: +(cold.openMs / warm.openMs).toFixed(1),
     vectors_file_mib: +(statSync(path.join(vectorsDir, (await import('node:fs')).readdirSync(vectorsDir)[0], 'vectors.slv')).size / 2 ** 20).toFixed(1),
   });
+}
+
+// ---- 4. the server opens a large dictionary: first publish, complete publish, hovers meanwhile
+if (!args['skip-open']) {
+  const h = await benchHelpers();
+  for (const n of args['open-rows'].split(',').map(Number)) {
+    const file = dictionaryFile(n);
+    const text = readFileSync(file, 'utf8');
+    const uri = pathToFileURL(file).toString();
+    const server = await h.startServer({ settings: {} });
+    try {
+      const t0 = performance.now();
+      server.open(uri, text);
+      let first, complete;
+      const firstP = server.waitDiagnostics(uri, () => true, { timeoutMs: 3_600_000 }).then(() => (first = performance.now() - t0));
+      const completeP = server
+        .waitDiagnostics(uri, (d) => d.some((x) => x.code === 'low-similarity'), { timeoutMs: 3_600_000, what: 'model diagnostics' })
+        .then(() => (complete = performance.now() - t0));
+      // Hovers one after another (each sent when the previous is answered) until the complete publish.
+      const latencies = [];
+      while (complete === undefined) {
+        const s0 = performance.now();
+        await server.request('textDocument/hover', { textDocument: { uri }, position: { line: 1 + (latencies.length % 1000), character: 1 } });
+        latencies.push(performance.now() - s0);
+      }
+      await Promise.all([firstP, completeP]);
+      latencies.sort((x, y) => x - y);
+      const p95 = latencies[Math.floor(0.95 * (latencies.length - 1))];
+      const max = latencies[latencies.length - 1];
+      console.log(`server open ${n} rows: first publish (structural) ${(first / 1000).toFixed(1)} s, complete ${(complete / 1000).toFixed(1)} s; ${latencies.length} hovers meanwhile: p95 ${p95.toFixed(0)} ms, max ${max.toFixed(0)} ms`);
+      Object.assign(result, {
+        [`open_${n}_first_publish_s`]: +(first / 1000).toFixed(1),
+        [`open_${n}_complete_s`]: +(complete / 1000).toFixed(1),
+        [`open_${n}_hovers`]: latencies.length,
+        [`open_${n}_hover_p95_ms`]: Math.round(p95),
+        [`open_${n}_hover_max_ms`]: Math.round(max),
+      });
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+// ---- 5. memory of the server: open/close cycles and an edit storm
+if (!args['skip-memory']) {
+  const h = await benchHelpers();
+  const n = Number(args['memory-rows']);
+  const file = dictionaryFile(n);
+  const text = readFileSync(file, 'utf8');
+  const uri = pathToFileURL(file).toString();
+  const server = await h.startServer({ settings: {} });
+  /** The server's resident set in MiB (Linux). */
+  const rss = () => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))[1]) / 1024);
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 5000));
+  const complete = (after) => server.waitDiagnostics(uri, (d) => d.some((x) => x.code === 'low-similarity'), { timeoutMs: 3_600_000, after, what: 'model diagnostics' });
+  try {
+    const closedRss = [];
+    for (let cycle = 1; cycle <= 4; cycle++) {
+      const at = server.diagnostics.events.length;
+      const t0 = performance.now();
+      server.open(uri, text);
+      await complete(at);
+      const openMs = performance.now() - t0;
+      const openRss = rss();
+      const closedAt = server.diagnostics.events.length;
+      server.close(uri);
+      await server.waitDiagnostics(uri, (d) => d.length === 0, { after: closedAt, what: 'the clearing publish of the close' });
+      await settle();
+      closedRss.push(rss());
+      console.log(`memory ${n} rows, cycle ${cycle}: open → complete ${(openMs / 1000).toFixed(1)} s, RSS open ${openRss} MiB, nothing open 5 s after close ${closedRss[cycle - 1]} MiB`);
+    }
+    // Edit storm: a one-row edit every 50 ms for 10 s, then RSS 5 s after the last edit.
+    const at = server.diagnostics.events.length;
+    server.open(uri, text);
+    await complete(at);
+    await settle();
+    const before = rss();
+    let version = 1;
+    const tEnd = performance.now() + 10_000;
+    let k = 0;
+    while (performance.now() < tEnd) {
+      const line = 1 + ((k * 7919) % n);
+      version = server.change(uri, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `x${k++}` }]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const last = performance.now();
+    await server.waitDiagnostics(uri, (_, v) => v === version, { timeoutMs: 600_000, what: `diagnostics of version ${version}` });
+    const lateMs = performance.now() - last;
+    await settle();
+    const after = rss();
+    console.log(`memory ${n} rows, edit storm (${k} edits in 10 s): last version published ${lateMs.toFixed(0)} ms after the last edit; RSS before ${before} MiB, 5 s after ${after} MiB (${((after / before - 1) * 100).toFixed(1)} %)`);
+    Object.assign(result, {
+      memory_rows: n,
+      ...Object.fromEntries(closedRss.map((m, i) => [`memory_closed_after_cycle_${i + 1}_rss_mib`, m])),
+      memory_closed_cycle_4_to_1_x: +(closedRss[3] / closedRss[0]).toFixed(2),
+      memory_storm_edits: k,
+      memory_storm_last_publish_ms: Math.round(lateMs),
+      memory_storm_before_rss_mib: before,
+      memory_storm_after_5s_rss_mib: after,
+      memory_storm_after_to_before_x: +(after / before).toFixed(2),
+    });
+  } finally {
+    await server.stop();
+  }
 }
 
 // ---- 3. reading stored vectors: this tree's DiskVectorStore against a peer commit's, same file
