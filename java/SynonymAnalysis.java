@@ -58,6 +58,17 @@ public class SynonymAnalysis {
     };
   }
 
+  /**
+   * An exception in words, with its root cause: reflection and class initialisation wrap the real
+   * problem ("ExceptionInInitializerError: null" says nothing; its cause names the bad ICU data).
+   */
+  static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String top = e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
+    return root == e ? top : top + " (caused by " + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+  }
+
   public static void main(String[] args) throws Exception {
     PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, "UTF-8");
     Analyzer a;
@@ -65,7 +76,7 @@ public class SynonymAnalysis {
       a = analyzer(args.length > 0 ? args[0] : "standard");
       a.tokenStream("f", "warm up").close();
     } catch (Throwable e) {
-      out.println("{\"fatal\":" + json(e.getClass().getSimpleName() + ": " + e.getMessage()) + "}");
+      out.println("{\"fatal\":" + json(describe(e)) + "}");
       System.exit(2);
       return;
     }
@@ -85,7 +96,7 @@ public class SynonymAnalysis {
         else if ("expand".equals(op)) answer = expand(a, (String) req.get("rules"), (String) req.get("query"));
         else answer = "\"error\":" + json("unknown op " + op);
       } catch (Throwable e) {
-        answer = "\"error\":" + json(e.getClass().getSimpleName() + ": " + e.getMessage());
+        answer = "\"error\":" + json(describe(e));
       }
       out.println("{\"id\":" + (id instanceof Number ? String.valueOf(((Number) id).longValue()) : "null") + "," + answer + "}");
     }

@@ -146,7 +146,7 @@ async function takeShots(page, folder, theme) {
     const text = await page.locator('.editor-instance .view-lines').first().boundingBox();
     if (!gutter || !text) throw new Error('line 2 is not visible');
     await page.mouse.move(text.x + 8, gutter.y + gutter.height / 2);
-    await page.locator('.monaco-hover', { hasText: 'Add as synonym' }).first().waitFor({ state: 'visible', timeout: SERVER_TIMEOUT });
+    await page.locator('.monaco-hover', { hasText: 'Nearest neighbours' }).first().waitFor({ state: 'visible', timeout: SERVER_TIMEOUT });
     await save(page, 'hover', theme);
     await page.mouse.move(2, VIEWPORT.height / 2);
     await page.keyboard.press('Escape');

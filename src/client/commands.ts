@@ -50,7 +50,24 @@ const commands: { [K in CommandName]: CommandFactory } = {
     context.subscriptions.push(pages.register());
     return (args?: ShowAllProblemsArgs | vscode.Uri) => showAllProblems(pages, args);
   },
+  saveDecisions: () => (uri: string | vscode.Uri) => saveDecisions(uri),
 };
+
+/**
+ * Saves the decisions file a "Mark as not a synonym" quick fix has just appended to. The edit
+ * leaves the file open and unsaved (VS Code applies multi-file edits to in-memory documents), and
+ * the diagnostics read decisions from disk: without the save the pair would stay flagged until the
+ * user found and saved a file they never opened.
+ */
+async function saveDecisions(arg: string | vscode.Uri): Promise<boolean> {
+  const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg;
+  if (!(uri instanceof vscode.Uri) || !/\.decisions\.csv$/i.test(uri.path)) return false;
+  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (!document?.isDirty) return false;
+  const saved = await document.save();
+  if (!saved) void vscode.window.showWarningMessage(vscode.l10n.t('Synonym Lens: could not save {0}; the pair stays flagged until it is saved.', vscode.workspace.asRelativePath(uri)));
+  return saved;
+}
 
 export function registerCommands(c: CommandContext): void {
   for (const name of Object.keys(commands) as CommandName[]) {

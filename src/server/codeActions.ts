@@ -101,7 +101,12 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
           // No label column: the verdict goes to the decisions file beside the dictionary, which
           // the diagnostics read (the pair is then scored as a non-synonym) …
           const recorded = recordDecisionEdit(input, pair.a.text, pair.b.text);
-          if (recorded) out.push(fix(l10n.t('Mark as not a synonym (recorded in {0})', recorded.name), d, { edit: recorded.edit }, false));
+          if (recorded) {
+            const title = l10n.t('Mark as not a synonym (recorded in {0})', recorded.name);
+            // The client saves the file after the edit: the diagnostics read decisions from disk.
+            const save = { title, command: ClientCommands.saveDecisions, arguments: [recorded.uri] };
+            out.push({ ...fix(title, d, { edit: recorded.edit }, false), command: save });
+          }
           // … or, in a two-column CSV, into a label column this edit adds (every other row labelled 1).
           const withLabels = a.format === 'csv' ? addLabelColumnEdits(a, row.index) : undefined;
           if (withLabels) out.push(fix(l10n.t('Add a label column and mark as not a synonym (label 0)'), d, withLabels.length ? { edit: workspaceEdit(input, withLabels.map((e) => a.docEdit(e))) } : {}, false));
@@ -158,7 +163,7 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
  * Undefined when the client cannot create files by an edit or the file does not read (its bad
  * line is left for the user to fix; nothing is appended to it).
  */
-function recordDecisionEdit(input: CodeActionInput, term: string, synonym: string): { edit: WorkspaceEdit; name: string } | undefined {
+function recordDecisionEdit(input: CodeActionInput, term: string, synonym: string): { edit: WorkspaceEdit; name: string; uri: string } | undefined {
   const target = input.decisions;
   if (!target || !input.versionedEdits) return undefined;
   let next: string;
@@ -173,7 +178,7 @@ function recordDecisionEdit(input: CodeActionInput, term: string, synonym: strin
   const insert: TextDocumentEdit = { textDocument: { uri: target.uri, version: null }, edits: [{ range: { start: end, end }, newText: next.slice(before.length) }] };
   const create: CreateFile = { kind: 'create', uri: target.uri, options: { ignoreIfExists: true } };
   const name = decodeURIComponent(target.uri.slice(target.uri.lastIndexOf('/') + 1));
-  return { edit: { documentChanges: target.text === undefined ? [create, insert] : [insert] }, name };
+  return { edit: { documentChanges: target.text === undefined ? [create, insert] : [insert] }, name, uri: target.uri };
 }
 
 /**

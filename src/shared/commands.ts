@@ -20,6 +20,7 @@ export const Commands = {
   showReport: 'synonymLens.showReport',
   openSample: 'synonymLens.openSample',
   showAllProblems: 'synonymLens.showAllProblems',
+  saveDecisions: 'synonymLens.saveDecisions',
 } as const;
 
 export type CommandName = keyof typeof Commands;

@@ -335,6 +335,7 @@ export const ClientCommands = {
   showHeatmap: Commands.showHeatmap,
   fineTune: Commands.fineTune,
   showAllProblems: Commands.showAllProblems,
+  saveDecisions: Commands.saveDecisions,
 } as const;
 
 /** Diagnostic codes the server reports (parser problem codes are passed through as they are). */

@@ -61,6 +61,8 @@ test('a flagged pair of a file without a label column: decisions file, label col
   const [create, insert] = mark.edit.documentChanges as [CreateFile, TextDocumentEdit];
   assert.deepEqual(create, { kind: 'create', uri: decisionsUri, options: { ignoreIfExists: true } });
   assert.equal(insert.textDocument.uri, decisionsUri);
+  // … and the client saves it right after (the diagnostics read decisions from disk).
+  assert.deepEqual(mark.command, { title: mark.title, command: 'synonymLens.saveDecisions', arguments: [decisionsUri] });
   const written = apply('', insert.edits as TextEdit[]);
   const decisions = parseDecisions(written);
   assert.deepEqual(decisions.map((d) => [d.term, d.synonym, d.label]), [['普拉多', '霸道SUV', 0]]);

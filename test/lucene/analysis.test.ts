@@ -10,7 +10,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisHelper, AnalysisHelpers, analysisDiagnostics, resolveAnalysisSetup } from '../../src/server/analysis';
 import { Analysis } from '../../src/server/documents';
 import { defaultSettings } from '../../src/shared/settings';
-import { ensureLucene } from './tools.mjs';
+import { ensureIcu, ensureLucene } from './tools.mjs';
 
 const helperPath = path.join(__dirname, '..', '..', 'java', 'SynonymAnalysis.java');
 const classPath = ensureLucene().split(':');
@@ -79,4 +79,20 @@ test('an analyzer whose classes are missing, and a missing java or jars, are eac
   const found = resolveAnalysisSetup(defaultSettings.analysis);
   assert.ok('classPath' in found && found.classPath.some((j) => j.endsWith('lucene-analyzers-smartcn-8.7.0.jar')), JSON.stringify(found));
   hs.disposeAll();
+});
+
+test('the icu analyzer with Debian\'s icu4j folds full-width letters, or says with the root cause why it cannot start', async () => {
+  const h = new AnalysisHelper({ java: 'java', classPath: [...classPath, ...ensureIcu()], analyzer: 'icu' }, helperPath);
+  helpers.push(h);
+  let tokens: Map<string, readonly string[]>;
+  try {
+    tokens = await h.tokens(['ＳＵＶ', 'Straße']);
+  } catch (e) {
+    // An icu4j older than Lucene's ICU data cannot read it: the wrapped error names the data file
+    // problem, not just "ExceptionInInitializerError: null".
+    assert.match((e as Error).message, /caused by [A-Za-z]+(Exception|Error): \S/);
+    return;
+  }
+  assert.deepEqual(tokens.get('ＳＵＶ'), ['suv']);
+  assert.deepEqual(tokens.get('Straße'), ['strasse']);
 });

@@ -13,3 +13,15 @@ export function ensureLucene() {
   if (missing.length) throw new Error(`Lucene jars not found after apt-get install: ${missing.join(', ')}`);
   return jars.join(':');
 }
+
+/**
+ * Lucene's ICU analysis jar plus Debian's icu4j (`libicu4j-java`, installed when missing). Debian's
+ * icu4j may be older than the ICU that Lucene's jar was built with; the helper then says why.
+ */
+export function ensureIcu() {
+  const jars = ['/usr/share/java/lucene-analyzers-icu-8.7.0.jar', '/usr/share/java/icu4j.jar'];
+  if (!jars.every(existsSync)) aptInstall(['libicu4j-java']);
+  const missing = jars.filter((j) => !existsSync(j));
+  if (missing.length) throw new Error(`ICU jars not found after apt-get install: ${missing.join(', ')}`);
+  return jars;
+}

@@ -163,6 +163,32 @@ function restartObserved(api) {
     .then(() => waitForEvent(api.onDidChangeModelStatus, (t) => /^Ready/.test(t), SERVER_TIMEOUT));
 }
 
+test('"Mark as not a synonym" on a file without labels records the verdict, saves it, and the pair is no longer flagged', async () => {
+  const folder = vscode.workspace.workspaceFolders[0].uri;
+  const uri = vscode.Uri.joinPath(folder, 'scratch-decide.synonyms.csv');
+  const decisionsUri = vscode.Uri.joinPath(folder, 'scratch-decide.synonyms.decisions.csv');
+  const text = '标准词,近似词\n普拉多,霸道SUV\n';
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(text));
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document);
+  const onLine1 = (d) => isLowSimilarity(d) && d.range.start.line === 1;
+  const flaggedPair = (await waitForDiagnostics(uri, (ds) => ds.some(onLine1), SERVER_TIMEOUT)).find(onLine1);
+  const actions = /** @type {import('vscode').CodeAction[]} */ (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, flaggedPair.range));
+  const mark = actions.find((a) => /^Mark as not a synonym/.test(a.title));
+  assert.ok(mark && mark.edit && mark.command, `no "Mark as not a synonym" with an edit and a command among: ${actions.map((a) => a.title).join(' | ')}`);
+  assert.strictEqual(mark.command.command, 'synonymLens.saveDecisions');
+  // What VS Code does when the user picks the fix: the edit, then its command.
+  assert.ok(await vscode.workspace.applyEdit(mark.edit));
+  const saved = await vscode.commands.executeCommand('synonymLens.saveDecisions', ...(mark.command.arguments || []));
+  assert.strictEqual(saved, true);
+  assert.ok(!vscode.workspace.textDocuments.some((d) => d.uri.toString() === decisionsUri.toString() && d.isDirty), 'the decisions file is left unsaved');
+  const written = Buffer.from(await vscode.workspace.fs.readFile(decisionsUri)).toString('utf8');
+  assert.match(written, /^term,synonym,label,decided_at\n普拉多,霸道SUV,0,/);
+  // The watcher tells the server; the pair is now a decided non-synonym, so it is not flagged.
+  await waitForDiagnostics(uri, (ds) => !ds.some(onLine1), SERVER_TIMEOUT);
+  assert.strictEqual(document.getText(), text, 'the dictionary itself is untouched');
+}, { timeout: 2 * SERVER_TIMEOUT });
+
 test('Restart Language Server brings the model back', async () => {
   const document = await openSample();
   await serverDiagnostics(document);
