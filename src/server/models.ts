@@ -223,22 +223,6 @@ export class ModelHost {
   }
 }
 
-/**
- * After a document closed: drops the vectors and memoised analyses of terms no open document or
- * vocabulary file holds any more (once they outnumber the others), so a closed 200,000-row
- * dictionary does not keep its hundreds of megabytes.
- */
-export function releaseClosedTerms(entry: ModelEntry): void {
-  const store = entry.store;
-  if (!store) return;
-  store.trim();
-  if (entry.analyses.size <= 4096 || entry.analyses.size <= 2 * store.memberCount) return;
-  const kept = [...entry.analyses].filter(([t]) => store.isMember(t));
-  // Rebuilt rather than deleted from one by one, which would leave the grown table behind.
-  entry.analyses.clear();
-  for (const [t, a] of kept) entry.analyses.set(t, a);
-}
-
 /** engine.analyze, memoised per entry. */
 export function analyzeTerm(entry: ModelEntry, text: string): TextAnalysis | undefined {
   if (!entry.engine) return undefined;

@@ -28,7 +28,7 @@ import { DiagnosticsScheduler } from './diagnosticsScheduler';
 import { registerDownload } from './downloadHandler';
 import { registerLearning } from './learn/handlers';
 import { configureL10n } from './messages';
-import { ModelHost, releaseClosedTerms, type ModelEntry } from './models';
+import { ModelHost, type ModelEntry } from './models';
 import { registerDocumentFeatures } from './requests/documentFeatures';
 import { registerAnalysisRequests } from './requests/analysis';
 import { registerEditRequests } from './requests/edits';
@@ -113,11 +113,7 @@ export function startServer(connection: Connection): void {
     const uri = e.document.uri;
     scheduler.forget(uri);
     const spec = ctx.states.get(uri)?.spec;
-    const entry = spec ? ctx.host.peek(spec) : undefined;
-    if (entry) {
-      entry.store?.removeSource(uri);
-      releaseClosedTerms(entry);
-    }
+    if (spec) ctx.host.peek(spec)?.store?.removeSource(uri);
     ctx.states.delete(uri);
     ctx.settings.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);

@@ -182,26 +182,11 @@ export class VectorStore {
     } else this.members.set(t, n - 1);
   }
 
-  /** Whether a source (an open document, a vocabulary file) holds `text`. */
-  isMember(text: string): boolean {
-    return this.members.has(text);
-  }
-
-  /**
-   * Drops the vectors of terms no source holds once they outnumber the others (typing debris; a
-   * closed dictionary's terms), so closing a large file gives its memory back. They are embedded
-   * again if a file brings them back (from the engine's caches: memory, and disk for transformer
-   * models).
-   */
-  trim(): void {
-    const inactive = this.matrix.rows - this.activeRows;
-    if (inactive > 4096 && inactive > this.activeRows) this.compact();
-  }
-
   private add(text: string, v: Float32Array): void {
     if (this.index.has(text)) return;
+    const inactive = this.matrix.rows - this.activeRows;
     // Dropping typing debris is cheaper than letting it grow the matrix and every scan.
-    this.trim();
+    if (inactive > 4096 && inactive > this.activeRows) this.compact();
     const r = this.matrix.add(v);
     this.view = undefined;
     if (r >= this.active.length) {
