@@ -11,13 +11,14 @@
 //     and read back 256 a call (as the server asks) by this tree's DiskVectorStore and by
 //     `--store-before`'s (a commit; default the one before block reads), alternating, median of 3.
 //  4. The bundled server opens a dictionary of `--open-rows` rows (built-in model):
-//     didOpen → the first publish (structural), → the complete publish (model diagnostics), and the
-//     latency of hovers sent one after another meanwhile (p95, max).
+//     didOpen → the first publish (structural), → the first with model diagnostics, → the complete one, and the
+//     latency of hovers sent one after another meanwhile (p95, max); with `--open-before` the same
+//     for a peer server bundle (run second, then first, by size).
 //  5. Memory of that server (RSS from /proc, Linux): open a `--memory-rows` dictionary until its
 //     complete publish and close it, 4 times, RSS with nothing open 5 s after each close; then a
 //     one-row edit every 50 ms for 10 s: when the last version is published, RSS before and 5 s after.
 // Usage: node scripts/build.mjs && node bench/scale.mjs [--rows 200000,1000000] [--before path/cli.js]
-//        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors] [--skip-store-read] [--skip-open] [--open-rows 1000000]
+//        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors] [--skip-store-read] [--skip-open] [--open-rows 1000000] [--open-before path/server.js]
 //        [--skip-memory] [--memory-rows 200000]
 //        [--store-vectors 40000] [--store-before 78ddce7]
 // Dictionaries: rows `term,synonym,label` from the 3,327 terms of test/fixtures/data/zh-synonyms-dev.csv
@@ -47,6 +48,7 @@ const { values: args } = parseArgs({
     'skip-memory': { type: 'boolean', default: false },
     'memory-rows': { type: 'string', default: '200000' },
     'open-rows': { type: 'string', default: '1000000' },
+    'open-before': { type: 'string' },
     'store-vectors': { type: 'string', default: '40000' },
     'store-before': { type: 'string', default: '78ddce7' },
   },
@@ -115,6 +117,17 @@ export { unigramTokenizer, smallUnigramPieces, xlmrTokenizerConfig, devTerms } f
   });
   return (helpers = createRequire(import.meta.url)(bundle));
 }
+/** Distinct terms of a generated dictionary (trimmed cells of its two term columns): the vocabulary once all are embedded. */
+const termCount = (text) => new Set(text.split('\n').slice(1).flatMap((l) => l.split(',').slice(0, 2)).filter(Boolean)).size;
+/**
+ * Resolves when the server has embedded and scored every term of `text`: the model status it sends
+ * after the complete publish counts them all (model diagnostics are published partially before).
+ */
+function untilComplete(server, text, after) {
+  const terms = termCount(text);
+  return server.waitStatus((st) => st.state === 'ready' && st.vocabularySize >= terms, { timeoutMs: 3_600_000, after, what: `the status counting ${terms} terms` });
+}
+
 // ---- 1. CLI check
 /** Runs a CLI bundle's `check` in a child process; wall ms and the child's own peak RSS (preloaded probe). */
 const probe = path.join(out, 'rss-probe.cjs');
@@ -208,19 +221,21 @@ if (!args['skip-vectors']) {
 // ---- 4. the server opens a large dictionary: first publish, complete publish, hovers meanwhile
 if (!args['skip-open']) {
   const h = await benchHelpers();
-  for (const n of args['open-rows'].split(',').map(Number)) {
+  const peers = [{ label: 'after' }, ...(args['open-before'] ? [{ label: 'before', server: path.resolve(args['open-before']) }] : [])];
+  for (const n of args['open-rows'].split(',').map(Number)) for (const peer of n % 2 ? [...peers].reverse() : peers) {
     const file = dictionaryFile(n);
     const text = readFileSync(file, 'utf8');
     const uri = pathToFileURL(file).toString();
-    const server = await h.startServer({ settings: {} });
+    const server = await h.startServer({ settings: {}, ...(peer.server ? { server: peer.server } : {}) });
     try {
       const t0 = performance.now();
       server.open(uri, text);
-      let first, complete;
+      let first, firstModel, complete;
       const firstP = server.waitDiagnostics(uri, () => true, { timeoutMs: 3_600_000 }).then(() => (first = performance.now() - t0));
-      const completeP = server
+      const firstModelP = server
         .waitDiagnostics(uri, (d) => d.some((x) => x.code === 'low-similarity'), { timeoutMs: 3_600_000, what: 'model diagnostics' })
-        .then(() => (complete = performance.now() - t0));
+        .then(() => (firstModel = performance.now() - t0));
+      const completeP = untilComplete(server, text, 0).then(() => (complete = performance.now() - t0));
       // Hovers one after another (each sent when the previous is answered) until the complete publish.
       const latencies = [];
       while (complete === undefined) {
@@ -228,17 +243,18 @@ if (!args['skip-open']) {
         await server.request('textDocument/hover', { textDocument: { uri }, position: { line: 1 + (latencies.length % 1000), character: 1 } });
         latencies.push(performance.now() - s0);
       }
-      await Promise.all([firstP, completeP]);
+      await Promise.all([firstP, firstModelP, completeP]);
       latencies.sort((x, y) => x - y);
       const p95 = latencies[Math.floor(0.95 * (latencies.length - 1))];
       const max = latencies[latencies.length - 1];
-      console.log(`server open ${n} rows: first publish (structural) ${(first / 1000).toFixed(1)} s, complete ${(complete / 1000).toFixed(1)} s; ${latencies.length} hovers meanwhile: p95 ${p95.toFixed(0)} ms, max ${max.toFixed(0)} ms`);
+      console.log(`server open ${n} rows, ${peer.label}: first publish (structural) ${(first / 1000).toFixed(1)} s, first model diagnostics ${(firstModel / 1000).toFixed(1)} s, complete ${(complete / 1000).toFixed(1)} s; ${latencies.length} hovers meanwhile: p95 ${p95.toFixed(0)} ms, max ${max.toFixed(0)} ms`);
       Object.assign(result, {
-        [`open_${n}_first_publish_s`]: +(first / 1000).toFixed(1),
-        [`open_${n}_complete_s`]: +(complete / 1000).toFixed(1),
-        [`open_${n}_hovers`]: latencies.length,
-        [`open_${n}_hover_p95_ms`]: Math.round(p95),
-        [`open_${n}_hover_max_ms`]: Math.round(max),
+        [`open_${peer.label}_${n}_first_publish_s`]: +(first / 1000).toFixed(1),
+        [`open_${peer.label}_${n}_first_model_publish_s`]: +(firstModel / 1000).toFixed(1),
+        [`open_${peer.label}_${n}_complete_s`]: +(complete / 1000).toFixed(1),
+        [`open_${peer.label}_${n}_hovers`]: latencies.length,
+        [`open_${peer.label}_${n}_hover_p95_ms`]: Math.round(p95),
+        [`open_${peer.label}_${n}_hover_max_ms`]: Math.round(max),
       });
     } finally {
       await server.stop();
@@ -257,14 +273,14 @@ if (!args['skip-memory']) {
   /** The server's resident set in MiB (Linux). */
   const rss = () => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))[1]) / 1024);
   const settle = () => new Promise((resolve) => setTimeout(resolve, 5000));
-  const complete = (after) => server.waitDiagnostics(uri, (d) => d.some((x) => x.code === 'low-similarity'), { timeoutMs: 3_600_000, after, what: 'model diagnostics' });
+  const complete = () => untilComplete(server, text, server.statuses.events.length);
   try {
     const closedRss = [];
     for (let cycle = 1; cycle <= 4; cycle++) {
-      const at = server.diagnostics.events.length;
+      const done = complete();
       const t0 = performance.now();
       server.open(uri, text);
-      await complete(at);
+      await done;
       const openMs = performance.now() - t0;
       const openRss = rss();
       const closedAt = server.diagnostics.events.length;
@@ -275,9 +291,9 @@ if (!args['skip-memory']) {
       console.log(`memory ${n} rows, cycle ${cycle}: open → complete ${(openMs / 1000).toFixed(1)} s, RSS open ${openRss} MiB, nothing open 5 s after close ${closedRss[cycle - 1]} MiB`);
     }
     // Edit storm: a one-row edit every 50 ms for 10 s, then RSS 5 s after the last edit.
-    const at = server.diagnostics.events.length;
+    const done = complete();
     server.open(uri, text);
-    await complete(at);
+    await done;
     await settle();
     const before = rss();
     let version = 1;
