@@ -7,8 +7,20 @@
 //     with `--layers` layers instead of 24 and a small Unigram vocabulary) twice: cold (empty vector
 //     folder) and warm (the vectors the first run stored); didOpen → the complete publish, and
 //     model ready → that publish.
+//  3. Reading stored vectors: 40,000 vectors of 1,024 floats written to a vector file, then opened
+//     and read back 256 a call (as the server asks) by this tree's DiskVectorStore and by
+//     `--store-before`'s (a commit; default the one before block reads), alternating, median of 3.
+//  4. The bundled server opens a dictionary of `--open-rows` rows (built-in model):
+//     didOpen → the first publish (structural), → the first with model diagnostics, → the complete one, and the
+//     latency of hovers sent one after another meanwhile (p95, max); with `--open-before` the same
+//     for a peer server bundle (run second, then first, by size).
+//  5. Memory of that server (RSS from /proc, Linux): open a `--memory-rows` dictionary until its
+//     complete publish and close it, 4 times, RSS with nothing open 5 s after each close; then a
+//     one-row edit every 50 ms for 10 s: when the last version is published, RSS before and 5 s after.
 // Usage: node scripts/build.mjs && node bench/scale.mjs [--rows 200000,1000000] [--before path/cli.js]
-//        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors]
+//        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors] [--skip-store-read] [--skip-open] [--open-rows 1000000] [--open-before path/server.js]
+//        [--skip-memory] [--memory-rows 200000]
+//        [--store-vectors 40000] [--store-before 78ddce7]
 // Dictionaries: rows `term,synonym,label` from the 3,327 terms of test/fixtures/data/zh-synonyms-dev.csv
 // and English words, combined (two terms, term + model code, year + term, term + suffix + number,
 // three words); one row in five label 0 with an unrelated term, one in three an unrelated positive
@@ -16,7 +28,7 @@
 // The last line is one JSON object; key names carry their units.
 import * as esbuild from 'esbuild';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -31,6 +43,14 @@ const { values: args } = parseArgs({
     layers: { type: 'string', default: '2' },
     'skip-cli': { type: 'boolean', default: false },
     'skip-vectors': { type: 'boolean', default: false },
+    'skip-store-read': { type: 'boolean', default: false },
+    'skip-open': { type: 'boolean', default: false },
+    'skip-memory': { type: 'boolean', default: false },
+    'memory-rows': { type: 'string', default: '200000' },
+    'open-rows': { type: 'string', default: '1000000' },
+    'open-before': { type: 'string' },
+    'store-vectors': { type: 'string', default: '40000' },
+    'store-before': { type: 'string', default: '78ddce7' },
   },
 });
 const out = path.join(root, 'out/bench/scale');
@@ -70,6 +90,42 @@ function dictionaryFile(rows) {
   const file = path.join(out, `dict-${rows}.csv`);
   if (!existsSync(file)) writeFileSync(file, dictionary(rows));
   return file;
+}
+
+/** Bundles test/lsp/client.ts and the generator helpers once (the vector case and this one use them). */
+let helpers;
+async function benchHelpers() {
+  if (helpers) return helpers;
+  const bundle = path.join(out, 'scale-helpers.cjs');
+  await esbuild.build({
+    stdin: {
+      contents: `export { startServer } from './test/lsp/client';
+export { randomWeights, writeModelFolder } from './test/helpers/encoderModel';
+export { unigramTokenizer, smallUnigramPieces, xlmrTokenizerConfig, devTerms } from './test/helpers/tokenizers';`,
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: bundle,
+    external: ['onnxruntime-node', '@huggingface/tokenizers', 'tokenizers'],
+    logLevel: 'warning',
+    // The helpers find their fixtures relative to their own folders.
+    define: { 'import.meta.url': JSON.stringify(pathToFileURL(path.join(root, 'test/lsp/client.ts')).toString()), __dirname: JSON.stringify(path.join(root, 'test/helpers')) },
+  });
+  return (helpers = createRequire(import.meta.url)(bundle));
+}
+/** Distinct terms of a generated dictionary (trimmed cells of its two term columns): the vocabulary once all are embedded. */
+const termCount = (text) => new Set(text.split('\n').slice(1).flatMap((l) => l.split(',').slice(0, 2)).filter(Boolean)).size;
+/**
+ * Resolves when the server has embedded and scored every term of `text`: the model status it sends
+ * after the complete publish counts them all (model diagnostics are published partially before).
+ */
+function untilComplete(server, text, after) {
+  const terms = termCount(text);
+  return server.waitStatus((st) => st.state === 'ready' && st.vocabularySize >= terms, { timeoutMs: 3_600_000, after, what: `the status counting ${terms} terms` });
 }
 
 // ---- 1. CLI check
@@ -114,26 +170,7 @@ if (!args['skip-cli']) {
 
 // ---- 2. persistent vectors through the server
 if (!args['skip-vectors']) {
-  const bundle = path.join(out, 'scale-helpers.cjs');
-  await esbuild.build({
-    stdin: {
-      contents: `export { startServer } from './test/lsp/client';
-export { randomWeights, writeModelFolder } from './test/helpers/encoderModel';
-export { unigramTokenizer, smallUnigramPieces, xlmrTokenizerConfig, devTerms } from './test/helpers/tokenizers';`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: bundle,
-    external: ['onnxruntime-node', '@huggingface/tokenizers', 'tokenizers'],
-    logLevel: 'warning',
-    // The helpers find their fixtures relative to their own folders.
-    define: { 'import.meta.url': JSON.stringify(pathToFileURL(path.join(root, 'test/lsp/client.ts')).toString()), __dirname: JSON.stringify(path.join(root, 'test/helpers')) },
-  });
-  const h = createRequire(import.meta.url)(bundle);
+  const h = await benchHelpers();
   const layers = Number(args.layers);
   const modelDir = path.join(out, `bge-m3-shaped-${layers}l`);
   if (!existsSync(path.join(modelDir, 'config.json'))) {
@@ -178,6 +215,155 @@ export { unigramTokenizer, smallUnigramPieces, xlmrTokenizerConfig, devTerms } f
     vectors_warm_ready_to_complete_ms: warm.afterReadyMs,
     vectors_cold_to_warm_x: +(cold.openMs / warm.openMs).toFixed(1),
     vectors_file_mib: +(statSync(path.join(vectorsDir, (await import('node:fs')).readdirSync(vectorsDir)[0], 'vectors.slv')).size / 2 ** 20).toFixed(1),
+  });
+}
+
+// ---- 4. the server opens a large dictionary: first publish, complete publish, hovers meanwhile
+if (!args['skip-open']) {
+  const h = await benchHelpers();
+  const peers = [{ label: 'after' }, ...(args['open-before'] ? [{ label: 'before', server: path.resolve(args['open-before']) }] : [])];
+  for (const n of args['open-rows'].split(',').map(Number)) for (const peer of n % 2 ? [...peers].reverse() : peers) {
+    const file = dictionaryFile(n);
+    const text = readFileSync(file, 'utf8');
+    const uri = pathToFileURL(file).toString();
+    const server = await h.startServer({ settings: {}, ...(peer.server ? { server: peer.server } : {}) });
+    try {
+      const t0 = performance.now();
+      server.open(uri, text);
+      let first, firstModel, complete;
+      const firstP = server.waitDiagnostics(uri, () => true, { timeoutMs: 3_600_000 }).then(() => (first = performance.now() - t0));
+      const firstModelP = server
+        .waitDiagnostics(uri, (d) => d.some((x) => x.code === 'low-similarity'), { timeoutMs: 3_600_000, what: 'model diagnostics' })
+        .then(() => (firstModel = performance.now() - t0));
+      const completeP = untilComplete(server, text, 0).then(() => (complete = performance.now() - t0));
+      // Hovers one after another (each sent when the previous is answered) until the complete publish.
+      const latencies = [];
+      while (complete === undefined) {
+        const s0 = performance.now();
+        await server.request('textDocument/hover', { textDocument: { uri }, position: { line: 1 + (latencies.length % 1000), character: 1 } });
+        latencies.push(performance.now() - s0);
+      }
+      await Promise.all([firstP, firstModelP, completeP]);
+      latencies.sort((x, y) => x - y);
+      const p95 = latencies[Math.floor(0.95 * (latencies.length - 1))];
+      const max = latencies[latencies.length - 1];
+      console.log(`server open ${n} rows, ${peer.label}: first publish (structural) ${(first / 1000).toFixed(1)} s, first model diagnostics ${(firstModel / 1000).toFixed(1)} s, complete ${(complete / 1000).toFixed(1)} s; ${latencies.length} hovers meanwhile: p95 ${p95.toFixed(0)} ms, max ${max.toFixed(0)} ms`);
+      Object.assign(result, {
+        [`open_${peer.label}_${n}_first_publish_s`]: +(first / 1000).toFixed(1),
+        [`open_${peer.label}_${n}_first_model_publish_s`]: +(firstModel / 1000).toFixed(1),
+        [`open_${peer.label}_${n}_complete_s`]: +(complete / 1000).toFixed(1),
+        [`open_${peer.label}_${n}_hovers`]: latencies.length,
+        [`open_${peer.label}_${n}_hover_p95_ms`]: Math.round(p95),
+        [`open_${peer.label}_${n}_hover_max_ms`]: Math.round(max),
+      });
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+// ---- 5. memory of the server: open/close cycles and an edit storm
+if (!args['skip-memory']) {
+  const h = await benchHelpers();
+  const n = Number(args['memory-rows']);
+  const file = dictionaryFile(n);
+  const text = readFileSync(file, 'utf8');
+  const uri = pathToFileURL(file).toString();
+  const server = await h.startServer({ settings: {} });
+  /** The server's resident set in MiB (Linux). */
+  const rss = () => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))[1]) / 1024);
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 5000));
+  const complete = () => untilComplete(server, text, server.statuses.events.length);
+  try {
+    const closedRss = [];
+    for (let cycle = 1; cycle <= 4; cycle++) {
+      const done = complete();
+      const t0 = performance.now();
+      server.open(uri, text);
+      await done;
+      const openMs = performance.now() - t0;
+      const openRss = rss();
+      const closedAt = server.diagnostics.events.length;
+      server.close(uri);
+      await server.waitDiagnostics(uri, (d) => d.length === 0, { after: closedAt, what: 'the clearing publish of the close' });
+      await settle();
+      closedRss.push(rss());
+      console.log(`memory ${n} rows, cycle ${cycle}: open → complete ${(openMs / 1000).toFixed(1)} s, RSS open ${openRss} MiB, nothing open 5 s after close ${closedRss[cycle - 1]} MiB`);
+    }
+    // Edit storm: a one-row edit every 50 ms for 10 s, then RSS 5 s after the last edit.
+    const done = complete();
+    server.open(uri, text);
+    await done;
+    await settle();
+    const before = rss();
+    let version = 1;
+    const tEnd = performance.now() + 10_000;
+    let k = 0;
+    while (performance.now() < tEnd) {
+      const line = 1 + ((k * 7919) % n);
+      version = server.change(uri, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `x${k++}` }]);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const last = performance.now();
+    await server.waitDiagnostics(uri, (_, v) => v === version, { timeoutMs: 600_000, what: `diagnostics of version ${version}` });
+    const lateMs = performance.now() - last;
+    await settle();
+    const after = rss();
+    console.log(`memory ${n} rows, edit storm (${k} edits in 10 s): last version published ${lateMs.toFixed(0)} ms after the last edit; RSS before ${before} MiB, 5 s after ${after} MiB (${((after / before - 1) * 100).toFixed(1)} %)`);
+    Object.assign(result, {
+      memory_rows: n,
+      ...Object.fromEntries(closedRss.map((m, i) => [`memory_closed_after_cycle_${i + 1}_rss_mib`, m])),
+      memory_closed_cycle_4_to_1_x: +(closedRss[3] / closedRss[0]).toFixed(2),
+      memory_storm_edits: k,
+      memory_storm_last_publish_ms: Math.round(lateMs),
+      memory_storm_before_rss_mib: before,
+      memory_storm_after_5s_rss_mib: after,
+      memory_storm_after_to_before_x: +(after / before).toFixed(2),
+    });
+  } finally {
+    await server.stop();
+  }
+}
+
+// ---- 3. reading stored vectors: this tree's DiskVectorStore against a peer commit's, same file
+if (!args['skip-store-read']) {
+  const { execFileSync } = await import('node:child_process');
+  const load = async (label, contents) => {
+    const outfile = path.join(out, `diskVectorStore-${label}.cjs`);
+    await esbuild.build({ stdin: { contents, resolveDir: path.join(root, 'src/runtime/model'), loader: 'ts' }, bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'warning' });
+    return createRequire(import.meta.url)(outfile).DiskVectorStore;
+  };
+  const peerRev = args['store-before'];
+  const Ours = await load('after', readFileSync(path.join(root, 'src/runtime/model/diskVectorStore.ts'), 'utf8'));
+  const Peer = await load('before', execFileSync('git', ['show', `${peerRev}:src/runtime/model/diskVectorStore.ts`], { cwd: root, encoding: 'utf8' }));
+  const n = Number(args['store-vectors']);
+  const dim = 1024;
+  const texts = [...new Set(dictionary(n).split('\n').slice(1).flatMap((l) => l.split(',').slice(0, 2)).filter(Boolean))].slice(0, n);
+  const storeRoot = path.join(out, 'store-read');
+  rmSync(storeRoot, { recursive: true, force: true });
+  const w = Ours.open(storeRoot, 'bench', dim, { maxBytes: 2 ** 40 });
+  for (let i = 0; i < texts.length; i += 256) w.putMany(texts.slice(i, i + 256).map((t, j) => [t, Float32Array.from({ length: dim }, (_, k) => Math.sin(i + j + k))]));
+  w.close();
+  const mib = statSync(path.join(storeRoot, readdirSync(storeRoot)[0], 'vectors.slv')).size / 2 ** 20;
+  // As the server asks on a warm open: 256 terms a call (src/server/vocabulary.ts CHUNK), in dictionary order.
+  const readAll = (Store) => {
+    const t0 = performance.now();
+    const st = Store.open(storeRoot, 'bench', dim, { maxBytes: 2 ** 40 });
+    let found = 0;
+    for (let i = 0; i < texts.length; i += 256) found += st.getMany(texts.slice(i, i + 256)).filter(Boolean).length;
+    st.close();
+    if (found !== texts.length) throw new Error(`read ${found} of ${texts.length} vectors`);
+    return performance.now() - t0;
+  };
+  const times = { before: [], after: [] };
+  for (let r = 0; r < 3; r++) for (const [label, Store] of r % 2 ? [['after', Ours], ['before', Peer]] : [['before', Peer], ['after', Ours]]) times[label].push(readAll(Store));
+  const median = (xs) => [...xs].sort((x, y) => x - y)[1];
+  console.log(`store read: ${texts.length} vectors of ${dim} f32 (${mib.toFixed(1)} MiB), open + read in calls of 256, median of 3: before (${peerRev}) ${median(times.before).toFixed(0)} ms, after ${median(times.after).toFixed(0)} ms`);
+  Object.assign(result, {
+    store_read_vectors: texts.length,
+    store_read_before_ms: Math.round(median(times.before)),
+    store_read_after_ms: Math.round(median(times.after)),
+    store_read_before_to_after_x: +(median(times.before) / median(times.after)).toFixed(1),
   });
 }
 

@@ -3,10 +3,12 @@ import { insertRowEdit, parseDictionary, UnsafeEditError } from '../core/csv';
 import { Commands, type CommandName } from '../shared/commands';
 import type { AddSynonymCommandArgs } from '../shared/protocol';
 import { convertDictionaryCommand } from './convert';
+import { saveDecisionsFile } from './decisionsDocument';
 import { openDocs } from './diagnosticDocs';
 import type { SynonymLensClient } from './languageClient';
 import { adjustVectors, evaluateModel, exportSynonymsCommand, fineTune, selectModel } from './learning';
 import { ExpansionPreviews, PREVIEW_SCHEME, previewExpansion, type PreviewExpansionArgs } from './queryPreview';
+import { ProblemPages, showAllProblems, type ShowAllProblemsArgs } from './problems';
 import { openSample } from './sample';
 import { cleanUpModels, type CleanUpArgs } from './modelFolders';
 import type { WebviewCommandHandlers } from './webviews';
@@ -45,23 +47,18 @@ const commands: { [K in CommandName]: CommandFactory } = {
   showReport: ({ webviews }) => (arg) => webviews.showReport(arg),
   openSample: ({ context }) => (options?: { beside?: boolean }) => openSample(context, options),
   suggestSynonyms: ({ webviews }) => (arg) => webviews.suggestSynonyms(arg),
+  showAllProblems: ({ client, context }) => {
+    const pages = new ProblemPages(client);
+    context.subscriptions.push(pages.register());
+    return (args?: ShowAllProblemsArgs | vscode.Uri) => showAllProblems(pages, args);
+  },
   saveDecisions: () => (uri: string | vscode.Uri) => saveDecisions(uri),
 };
 
-/**
- * Saves the decisions file a "Mark as not a synonym" quick fix has just appended to. The edit
- * leaves the file open and unsaved (VS Code applies multi-file edits to in-memory documents), and
- * the diagnostics read decisions from disk: without the save the pair would stay flagged until the
- * user found and saved a file they never opened.
- */
+/** The hidden command behind "Mark as not a synonym": saves the decisions file the quick fix appended to. */
 async function saveDecisions(arg: string | vscode.Uri): Promise<boolean> {
   const uri = typeof arg === 'string' ? vscode.Uri.parse(arg) : arg;
-  if (!(uri instanceof vscode.Uri) || !/\.decisions\.csv$/i.test(uri.path)) return false;
-  const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (!document?.isDirty) return false;
-  const saved = await document.save();
-  if (!saved) void vscode.window.showWarningMessage(vscode.l10n.t('Synonym Lens: could not save {0}; the pair stays flagged until it is saved.', vscode.workspace.asRelativePath(uri)));
-  return saved;
+  return uri instanceof vscode.Uri ? saveDecisionsFile(uri) : false;
 }
 
 export function registerCommands(c: CommandContext): void {

@@ -78,7 +78,7 @@ export async function previewExpansion(client: SynonymLensClient, previews: Expa
 }
 
 /** The client once it has started (the command may run while the server is still starting), or undefined when it is not running. */
-async function whenStarted(lc: LanguageClient | undefined): Promise<LanguageClient | undefined> {
+export async function whenStarted(lc: LanguageClient | undefined): Promise<LanguageClient | undefined> {
   if (lc?.state === State.Starting) {
     await new Promise<void>((resolve) => {
       const sub = lc.onDidChangeState((e) => {

@@ -16,7 +16,7 @@ import { deleteRowEdit, insertRowEdit, replaceRowEdit, UnsafeEditError } from '.
 import { insertSolrRuleEdit } from '../core/formats/solr';
 import { termKey } from '../core/dictionary';
 import { visibleText } from '../core/visible';
-import { ClientCommands, DiagnosticCodes, diagnosticSource, type FineTuneCommandArgs, type Neighbor } from '../shared/protocol';
+import { ClientCommands, DiagnosticCodes, diagnosticSource, type FineTuneCommandArgs, type Neighbor, type ShowAllProblemsCommandArgs } from '../shared/protocol';
 import { recordDecisionsEdit, type DecisionsTarget } from './decisionsFile';
 import type { DiagnosticData } from './diagnostics';
 import type { Analysis } from './documents';
@@ -63,6 +63,10 @@ export function codeActions(input: CodeActionInput): CodeAction[] {
 
   for (const d of params.context.diagnostics) {
     if (d.source !== diagnosticSource) continue;
+    if (d.code === DiagnosticCodes.tooManyDiagnostics) {
+      out.push({ ...showAllProblems(a.uri), diagnostics: [d], isPreferred: true });
+      continue;
+    }
     // The row edits below write CSV. A Solr file's rule is a line, so removing a whole rule is the
     // same edit; an ES synonyms set gets the fine-tuning action only.
     if (a.format === 'es' && d.code !== DiagnosticCodes.lowSimilarity) continue;
@@ -193,6 +197,13 @@ function fineTune(uri: string, kind: string): CodeAction {
     kind,
     command: { title, command: ClientCommands.fineTune, arguments: [args] },
   };
+}
+
+/** "Show all problems": the summary diagnostic's way to the problems past the cap. */
+function showAllProblems(uri: string): CodeAction {
+  const args: ShowAllProblemsCommandArgs = { uri };
+  const title = l10n.t('Show all problems of this file');
+  return { title, kind: CodeActionKind.QuickFix, command: { title, command: ClientCommands.showAllProblems, arguments: [args] } };
 }
 
 function workspaceEdit(input: CodeActionInput, edits: TextEdit[]): WorkspaceEdit {

@@ -6,7 +6,8 @@
  *    first diagnostic, saying on how many more rows it occurs;
  * 2. if that is still too many, the first `maxPerFile - 1` in document order are kept and one
  *    summary diagnostic at the top of the file says how many more there are and how to list them
- *    all (the command line's `check`, which prints every one).
+ *    all: the command "Show All Problems" (its quick fix; `synonymLens/problems` pages through
+ *    the uncapped list) or the command line's `check`, which prints every one.
  * Under the cap nothing changes.
  */
 import * as l10n from '@vscode/l10n';
@@ -46,7 +47,7 @@ export function capDiagnostics(diagnostics: Diagnostic[], maxPerFile: number, fi
     codeDescription: codeDescription(DiagnosticCodes.tooManyDiagnostics),
     source: diagnosticSource,
     message: l10n.t(
-      '{0} more problems are not shown: at most {1} per file (setting synonymLens.diagnostics.maxPerFile). To see them all, run: synonym-lens check "{2}"',
+      '{0} more problems are not shown: at most {1} per file (setting synonymLens.diagnostics.maxPerFile). To see them all, run the command "Synonym Lens: Show All Problems" (a quick fix here) or: synonym-lens check "{2}"',
       count(kept.length - shown.length),
       count(maxPerFile),
       file,

@@ -1,7 +1,7 @@
 /**
  * One diagnostics job of one document version: re-parses, publishes structural diagnostics at
  * once, then — when the model is ready — embeds only the terms without vectors and publishes the
- * similarity diagnostics. The job checks its document version after every await; stale results
+ * similarity diagnostics (a large file's progressively, top of the file first). The job checks its document version after every await; stale results
  * are dropped. When it runs is src/server/diagnosticsScheduler.ts's business.
  */
 import * as l10n from '@vscode/l10n';
@@ -24,6 +24,10 @@ import type { VocabularyFiles } from './vocabularyFiles';
 const FEW_TERMS = 256;
 /** Embedding batches at least this large report work-done progress. */
 const PROGRESS_MIN_TERMS = 5000;
+/** A large file's model diagnostics are published partially when this many terms are embedded … */
+const PARTIAL_FIRST = 8192;
+/** … and again each time that count has grown this many times. */
+const PARTIAL_GROWTH = 4;
 
 /**
  * The job function the scheduler runs for a document (never rejects). `reschedule` asks for a new
@@ -55,18 +59,31 @@ export function diagnosticsJob(
     st.spec = entry.spec;
   }
 
-  /** Embeds missing terms; a big batch shows server-created work-done progress. */
-  async function embedWithProgress(store: VectorStore, terms: Iterable<string>, job: CancelSource, uri: string): Promise<void> {
+  /**
+   * Embeds missing terms (in document order, so the top of the file is scored first); a big
+   * batch shows server-created work-done progress, and `partial` runs when `PARTIAL_FIRST` terms
+   * are embedded, then each time the count has grown `PARTIAL_GROWTH` times — a few partial
+   * publishes, however large the file, each scoring every pair whose terms have vectors by then.
+   */
+  async function embedWithProgress(store: VectorStore, terms: Iterable<string>, job: CancelSource, uri: string, partial: () => void): Promise<void> {
     const missing = store.missing(terms);
-    if (missing.length < PROGRESS_MIN_TERMS || !ctx.support.workDoneProgress) return store.ensure(missing, job);
-    const progress = await connection.window.createWorkDoneProgress().catch(() => undefined);
-    if (!progress) return store.ensure(missing, job);
+    let next = PARTIAL_FIRST;
+    const published = (done: number, total: number) => {
+      if (done >= next && done < total) {
+        next = done * PARTIAL_GROWTH;
+        partial();
+      }
+    };
+    const progress =
+      missing.length >= PROGRESS_MIN_TERMS && ctx.support.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    if (!progress) return store.ensure(missing, job, published);
     try {
       progress.begin('Synonym Lens', 0, l10n.t('Embedding {0} terms of {1}', missing.length, path.basename(fsPath(uri) ?? uri)), false);
       let last = 0;
       await store.ensure(missing, job, (done, total) => {
         const pct = Math.floor((done / total) * 100);
         if (pct > last) progress.report((last = pct), l10n.t('{0} / {1} terms', done, total));
+        published(done, total);
       });
     } finally {
       progress.done();
@@ -146,7 +163,9 @@ export function diagnosticsJob(
       await untilReadyOrCancelled(entry, job);
       if (stale() || entry.state !== 'ready') return;
       attachTerms(uri, a, entry);
-      await embedWithProgress(entry.store!, a.terms, job, uri);
+      await embedWithProgress(entry.store!, a.terms, job, uri, () => {
+        if (!stale()) publish(structural.concat(modelDiagnostics(a, s, entry, thresholdsFor(s, entry.modelId), decisionsOf(uri)).diagnostics));
+      });
       if (stale()) return;
       allEmbedded(a, entry.store!);
       const m = modelDiagnostics(a, s, entry, thresholdsFor(s, entry.modelId), decisionsOf(uri));

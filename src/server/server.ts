@@ -32,6 +32,7 @@ import { ModelHost, type ModelEntry } from './models';
 import { registerDocumentFeatures } from './requests/documentFeatures';
 import { registerAnalysisRequests } from './requests/analysis';
 import { registerEditRequests } from './requests/edits';
+import { registerProblemsRequest } from './requests/problems';
 import { registerScoreRequests } from './requests/scores';
 import { registerSuggestRequest } from './requests/suggest';
 import { SettingsProvider } from './settings';
@@ -146,6 +147,7 @@ export function startServer(connection: Connection): void {
   registerEditRequests(ctx);
   registerAnalysisRequests(ctx);
   registerSuggestRequest(ctx);
+  registerProblemsRequest(ctx);
   // Fine-tuning, vector adjustment and evaluation (worker thread, progress, cancellation).
   registerLearning(connection, documents, { specFor: async (uri) => ctx.specFor(await ctx.settings.get(uri), uri), entry: (spec) => ctx.host.get(spec) });
   registerDownload(connection);

@@ -20,6 +20,7 @@ export const Commands = {
   showReport: 'synonymLens.showReport',
   openSample: 'synonymLens.openSample',
   suggestSynonyms: 'synonymLens.suggestSynonyms',
+  showAllProblems: 'synonymLens.showAllProblems',
   saveDecisions: 'synonymLens.saveDecisions',
 } as const;
 

@@ -246,6 +246,54 @@ export namespace PreviewExpansionRequest {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Every problem of a file, past the diagnostics cap
+
+/** One problem of `synonymLens/problems`: a diagnostic without its quick-fix data. */
+export interface Problem {
+  range: Range;
+  /** 1 error, 2 warning, 3 information, 4 hint (the LSP's DiagnosticSeverity). */
+  severity: 1 | 2 | 3 | 4;
+  code: string;
+  message: string;
+}
+
+export interface ProblemsParams {
+  uri: string;
+  /** The version the caller is paging through; another version answers `ContentModified`. */
+  version?: number;
+  /** Index of the first problem of the page (default 0). */
+  offset?: number;
+  /** Problems per page (default and maximum 10,000). */
+  limit?: number;
+}
+
+export interface ProblemsResult {
+  /** The document version the problems are of. */
+  version: number;
+  /** Number of problems in the file (every page of this version has the same total). */
+  total: number;
+  offset: number;
+  problems: Problem[];
+}
+
+/**
+ * Client → server request: a page of every problem of an open document, uncapped and with no
+ * repeats collapsed (`synonymLens.diagnostics.maxPerFile` limits only what is published), in
+ * document order (line, then column, then code).
+ */
+export namespace ProblemsRequest {
+  export const method = 'synonymLens/problems' as const;
+  export const type = new RequestType<ProblemsParams, ProblemsResult, void>(method);
+  /** Largest page the server sends. */
+  export const maxLimit = 10_000;
+}
+
+/** Arguments of `synonymLens.showAllProblems` (the summary diagnostic's code action passes them). */
+export interface ShowAllProblemsCommandArgs {
+  uri: string;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Client commands the server links to (hover command links and code actions)
 
 /** Arguments of `synonymLens.addSynonym` (one object, the first command argument). */
@@ -286,6 +334,7 @@ export const ClientCommands = {
   previewExpansion: Commands.previewExpansion,
   showHeatmap: Commands.showHeatmap,
   fineTune: Commands.fineTune,
+  showAllProblems: Commands.showAllProblems,
   saveDecisions: Commands.saveDecisions,
 } as const;
 

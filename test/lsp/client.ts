@@ -52,6 +52,8 @@ export interface StartOptions {
   documentChanges?: boolean;
   /** Extra environment for the server process. */
   env?: Record<string, string>;
+  /** The server bundle to run (default `dist/server.js`; benchmarks pass a peer's). */
+  server?: string;
 }
 
 type Waiter<T> = { pred: (e: T) => boolean; resolve: (e: T) => void };
@@ -176,16 +178,17 @@ export class TestServer {
 }
 
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
-  if (!existsSync(serverPath)) throw new Error(`${serverPath} is missing: run node scripts/build.mjs first`);
+  const bundle = opts.server ?? serverPath;
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run node scripts/build.mjs first`);
   const transport = opts.transport ?? 'stdio';
   const env = { ...process.env, ...opts.env };
   let child: ChildProcess;
   let connection: ProtocolConnection;
   if (transport === 'ipc') {
-    child = fork(serverPath, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
+    child = fork(bundle, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env });
     connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   } else {
-    child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    child = spawn(process.execPath, [bundle, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
     connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   }
   const stderr: string[] = [];

@@ -56,7 +56,7 @@ test('past maxPerFile the first diagnostics in document order stay and one summa
   assert.deepEqual(summary[0]!.range.start, { line: 0, character: 0 });
   assert.equal(summary[0]!.source, 'synonym-lens');
   assert.match(summary[0]!.codeDescription!.href, /diagnostics\.md#too-many-diagnostics$/);
-  assert.match(summary[0]!.message as string, new RegExp(`^${all.length - 9} more problems are not shown: at most 10 per file \\(setting synonymLens\\.diagnostics\\.maxPerFile\\)\\. To see them all, run: synonym-lens check ".*mixed\\.csv"$`));
+  assert.match(summary[0]!.message as string, new RegExp(`^${all.length - 9} more problems are not shown: at most 10 per file \\(setting synonymLens\\.diagnostics\\.maxPerFile\\)\\. To see them all, run the command "Synonym Lens: Show All Problems" \\(a quick fix here\\) or: synonym-lens check ".*mixed\\.csv"$`));
   const key = (d: Diagnostic) => `${d.range.start.line}:${d.range.start.character}:${d.code}:${d.message}`;
   const byPosition = (x: Diagnostic, y: Diagnostic) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character;
   assert.deepEqual(capped.filter((d) => d !== summary[0]).map(key), [...all].sort(byPosition).slice(0, 9).map(key));

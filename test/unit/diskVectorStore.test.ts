@@ -44,6 +44,23 @@ test('vectors written by one store are read back by the next, Chinese and Englis
   other.close();
 });
 
+test('vectors read in blocks come back right in any order, across block boundaries, with repeats and gaps', () => {
+  const root = fresh();
+  const dim = 1024; // 4 KiB a vector: 1,500 of them span two 4 MiB read blocks
+  const data = Array.from({ length: 1500 }, (_, i) => [`v${i}`, vectorOf(`v${i}`, dim)] as [string, Float32Array]);
+  const a = DiskVectorStore.open(root, FP, dim);
+  for (let i = 0; i < data.length; i += 500) a.putMany(data.slice(i, i + 500));
+  a.close();
+  const b = DiskVectorStore.open(root, FP, dim);
+  // Every third text (gaps between wanted records), backwards, one repeated, one never stored.
+  const wanted = data.filter((_, i) => i % 3 === 0).map(([t]) => t).reverse().concat('v3', 'missing', 'v1499');
+  const got = b.getMany(wanted);
+  wanted.forEach((t, i) => assert.deepEqual(got[i], t === 'missing' ? undefined : vectorOf(t, dim), t));
+  // Each vector is its own copy, not a view of a shared block.
+  assert.equal(got[0]!.buffer.byteLength, 4 * dim);
+  b.close();
+});
+
 test('a store sees what another store of the same model appended after it opened', () => {
   const root = fresh();
   const a = DiskVectorStore.open(root, FP, DIM);

@@ -15,6 +15,7 @@ import { decisionsPathFor, decisionsSince, parseDecisions, type Decision } from 
 import { Commands } from '../../shared/commands';
 import { DecidePairsRequest, SuggestRequest, type DecidePairsResult, type SuggestResult } from '../../shared/protocol';
 import { SUGGESTIONS_SENT, type DecisionsCount, type FromSuggestionsMessage, type SuggestionItem, type ToSuggestionsMessage, type UndoResult } from '../../shared/webviewProtocol';
+import { saveDecisionsFile } from '../decisionsDocument';
 import { longRequest, targetUri } from '../learning';
 import { modelFoldersBeside } from '../modelFolders';
 import { termListPaths } from '../termListPaths';
@@ -319,7 +320,7 @@ class SuggestionsPanel implements vscode.Disposable {
       this.verdicts.push(v);
       throw new Error(vscode.l10n.t('The edit could not be applied.'));
     }
-    for (const d of documents) await d.save();
+    for (const d of documents) await saveDecisionsFile(d.uri);
     return v.ids;
   }
 
@@ -369,7 +370,7 @@ async function applyInserts(lc: LanguageClient, result: DecidePairsResult): Prom
   }
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error(vscode.l10n.t('The edit could not be applied (the document changed meanwhile?). Refresh and try again.'));
   for (const p of plan) {
-    if (p.save) await (await vscode.workspace.openTextDocument(p.uri)).save();
+    if (p.save) await saveDecisionsFile(p.uri);
   }
   return plan;
 }

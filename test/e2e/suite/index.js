@@ -364,6 +364,47 @@ test('Open Sample opens the workspace copy of the sample and keeps its bytes', a
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 });
 
+test('past synonymLens.diagnostics.maxPerFile, the summary diagnostic\'s quick fix Show All Problems lists every problem, with links to the cells', async () => {
+  const folder = vscode.workspace.workspaceFolders[0].uri;
+  const uri = vscode.Uri.joinPath(folder, 'problems-e2e.synonyms.csv');
+  // Twelve rows of six kinds of problem (two each: none collapses), then a stray quote on 50 rows.
+  const mixed = ['lonely', 'alone', ',no term,1', ',none,0', 'x,y,maybe', 'p,q,perhaps', 'z,z,1', 'w,w,1', 'a,b,1,extra', 'c,d,1,more', 'e"f,g,1', 'h"i,j,1'];
+  const quotes = Array.from({ length: 50 }, (_, i) => `s${i}"t,u${i},1`);
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('term,synonym,label\n' + [...mixed, ...quotes].map((r) => `${r}\n`).join('')));
+  const config = vscode.workspace.getConfiguration('synonymLens');
+  try {
+    await config.update('diagnostics.maxPerFile', 10, vscode.ConfigurationTarget.Workspace);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const published = await waitForDiagnostics(uri, (ds) => ds.some((d) => codeOf(d) === 'too-many-diagnostics'), SERVER_TIMEOUT);
+    assert.ok(published.length <= 10, `${published.length} diagnostics published`);
+    const lastLine = mixed.length + quotes.length; // 0-based line of the last stray quote
+    assert.ok(!published.some((d) => d.range.start.line === lastLine), 'the last row\'s problem is in the Problems view already');
+    const summary = published.find((d) => codeOf(d) === 'too-many-diagnostics');
+    assert.match(summary.message, /Show All Problems/);
+    const actions = /** @type {vscode.CodeAction[]} */ (await vscode.commands.executeCommand('vscode.executeCodeActionProvider', uri, summary.range, vscode.CodeActionKind.QuickFix.value));
+    const show = actions.find((a) => a.command?.command === 'synonymLens.showAllProblems');
+    assert.ok(show, `no Show All Problems quick fix: ${JSON.stringify(actions.map((a) => a.title))}`);
+    const editor = /** @type {vscode.TextEditor} */ (await vscode.commands.executeCommand('synonymLens.showAllProblems', ...(show.command.arguments ?? [])));
+    assert.ok(editor, 'the command showed no page');
+    assert.strictEqual(editor.document.uri.scheme, 'synonym-lens-problems');
+    assert.strictEqual(vscode.window.activeTextEditor?.document.uri.toString(), editor.document.uri.toString());
+    const text = editor.document.getText();
+    const rows = text.split('\n').filter((l) => l.startsWith('problems-e2e.synonyms.csv:'));
+    assert.ok(rows.length > 50 + 10, `${rows.length} problem rows:\n${text.slice(0, 2000)}`);
+    const last = rows.findIndex((l) => l.startsWith(`problems-e2e.synonyms.csv:${lastLine + 1}:`) && l.includes('stray-quote'));
+    assert.ok(last >= 0, `no row for line ${lastLine + 1}:\n${text.slice(-1000)}`);
+    // Each row's location links to its cell in the dictionary.
+    const links = /** @type {vscode.DocumentLink[]} */ (await vscode.commands.executeCommand('vscode.executeLinkProvider', editor.document.uri));
+    const target = links.map((l) => l.target).find((t) => t?.path === uri.path && t.fragment.startsWith(`L${lastLine + 1},`));
+    assert.ok(target, `no link to line ${lastLine + 1}: ${links.slice(0, 3).map((l) => l.target?.toString()).join(' ')}`);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  } finally {
+    await config.update('diagnostics.maxPerFile', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.fs.delete(uri);
+  }
+}, { timeout: SERVER_TIMEOUT + 10000 });
+
 // The webviews' tests run in the same extension host, after the ones above.
 require('./webviews');
 
