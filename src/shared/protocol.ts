@@ -6,7 +6,7 @@ import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import type { AdapterKind } from '../core/learn/adapter';
 import type { AdjustMethod as AdjustMethodName } from '../core/learn/adjust';
-import type { EpochSelection } from '../core/learn/epochs';
+import type { CollapseStop, EpochSelection } from '../core/learn/epochs';
 import type { Evaluation } from '../core/learn/evaluate';
 import type { LossName as FineTuneLoss } from '../core/learn/losses';
 import type { Suggestion } from '../core/suggest/suggest';
@@ -414,6 +414,8 @@ export interface LearningReport {
   hyperParameters: { epochs: number; batchSize: number; lr: number; seed: number; validation?: number; shapeFeatures?: boolean; learnOrderWeights?: boolean; adapter?: AdapterKind };
   /** How the epoch count was chosen on held-out training groups (absent with `validation` 0 or too little data). */
   epochSelection?: EpochSelection;
+  /** What the collapse guard did when the epoch count could not be chosen (too few held-out synonym pairs). */
+  collapseStop?: CollapseStop;
   /**
    * Present when the run added adjusted vectors to the folder (`FineTuneParams.adjust`): the method,
    * the table's rows (distinct dictionary terms) and how many of them moved. `before`/`after` are

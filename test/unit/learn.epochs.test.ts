@@ -289,17 +289,23 @@ test('skips: validation 0, one epoch (or none), a single synonym group, no negat
   const never = () => {
     throw new Error('the choosing run should not be asked for an epoch');
   };
-  const single = (pairs: readonly TextPair[], maxEpochs: number, options: EpochChoiceOptions) => {
-    const { fit, calls } = fakeFit([never, never]);
+  /** No epoch choice: one run on every pair; guarded (collapse guard only) when the data is what stopped the choice. */
+  const single = (pairs: readonly TextPair[], maxEpochs: number, options: EpochChoiceOptions, guarded = false) => {
+    const { fit, calls } = fakeFit(guarded ? Array.from({ length: maxEpochs }, () => levelVectors(0)) : [never, never]);
     const r = fitWithEpochChoice(pairs, maxEpochs, options, levelVectors(0), fit);
     assert.equal(calls.length, 1);
     assert.equal(calls[0]!.pairs, pairs);
     assert.equal(calls[0]!.epochs, maxEpochs);
     assert.equal(calls[0]!.stage, 'final');
-    assert.equal(calls[0]!.withCallback, false);
+    assert.equal(calls[0]!.withCallback, guarded);
     assert.equal(r.selection, undefined);
     assert.ok(!('selection' in r) || r.selection === undefined, 'no selection key');
     assert.equal(r.result, `final:${maxEpochs}`);
+    if (guarded) {
+      // Every epoch passed the guard (no rise), so the run went to the end.
+      assert.deepEqual(calls[0]!.stops, new Array(maxEpochs).fill(false));
+      assert.deepEqual(r.collapseStop, { maxEpochs, randomCosRiseByEpoch: new Array(maxEpochs + 1).fill(0), epochs: maxEpochs, rise: 0, limit: COLLAPSE_LIMIT });
+    } else assert.equal(r.collapseStop, undefined);
   };
   single(latinPairs, 8, { ...OPTS, validation: 0 });
   single(latinPairs, 1, OPTS);
@@ -310,10 +316,10 @@ test('skips: validation 0, one epoch (or none), a single synonym group, no negat
     { a: 'Zorka', b: 'zorkina', label: 1 },
     { a: 'zorkan', b: 'Zorkette', label: 1 },
   ];
-  single(oneGroup, 8, OPTS);
-  single(oneGroup, 8, {});
+  single(oneGroup, 8, OPTS, true);
+  single(oneGroup, 8, {}, true);
   // A share so small that fewer than MIN_VALIDATION_POSITIVES synonym pairs are held out.
-  single(latinPairs, 8, { validation: 0.01 });
+  single(latinPairs, 8, { validation: 0.01 }, true);
   assert.equal(validationSplit(latinPairs, 0.01, 42), undefined);
   // Enough held-out synonym pairs, but all in one group: no negative can be sampled within a group.
   const star: TextPair[] = Array.from({ length: MIN_VALIDATION_POSITIVES + 5 }, (_, i) => ({ a: 'Hubba', b: `spoke${i}x`, label: 1 as const }));
@@ -324,7 +330,34 @@ test('skips: validation 0, one epoch (or none), a single synonym group, no negat
   });
   assert.ok(seed !== undefined, 'a seed that holds out the star group alone');
   assert.equal(validationSplit(starData, 0.3, seed!), undefined);
-  single(starData, 8, { validation: 0.3, seed });
+  single(starData, 8, { validation: 0.3, seed }, true);
+});
+
+test('collapse guard without held-out pairs: stops at the first epoch past the limit and keeps the shorter rerun', () => {
+  const few = { validation: 0.01, seed: 3 };
+  const over = COLLAPSE_LIMIT + 0.001;
+  // Epoch 3 passes the limit: the run stops there, and a run of 2 epochs is made and kept.
+  const a = fakeFit([0, COLLAPSE_LIMIT / 2, over, 0.5, 0.5].map((c) => levelVectors(0, c)), (epochs) => levelVectors(0, epochs === 2 ? COLLAPSE_LIMIT / 2 : over));
+  const r = fitWithEpochChoice(latinPairs, 5, few, levelVectors(0), a.fit);
+  assert.deepEqual(a.calls.map((c) => [c.stage, c.epochs, c.withCallback]), [['final', 5, true], ['final', 2, false]]);
+  assert.deepEqual(a.calls[0]!.stops, [false, false, true]);
+  assert.equal(r.result, 'final:2');
+  const c = r.collapseStop!;
+  assert.equal(r.selection, undefined);
+  assert.deepEqual([c.stoppedAt, c.epochs, c.maxEpochs, c.limit], [3, 2, 5, COLLAPSE_LIMIT]);
+  assert.equal(c.randomCosRiseByEpoch.length, 4);
+  assert.ok(Math.abs(c.randomCosRiseByEpoch[3]! - over) < 1e-9 && Math.abs(c.rise - COLLAPSE_LIMIT / 2) < 1e-9, JSON.stringify(c));
+  // A rerun that moves random pairs more than the stopped run is not kept.
+  const b = fakeFit([0, over].map((c) => levelVectors(0, c)), (epochs) => levelVectors(0, epochs === 1 ? 0.5 : over));
+  const r2 = fitWithEpochChoice(latinPairs, 5, few, levelVectors(0), b.fit);
+  assert.deepEqual(b.calls.map((c) => [c.stage, c.epochs]), [['final', 5], ['final', 1]]);
+  assert.equal(r2.result, 'final:5', 'the stopped run (after 2 of 5 epochs) is kept');
+  assert.deepEqual([r2.collapseStop!.stoppedAt, r2.collapseStop!.epochs], [2, 2]);
+  // Collapse in the first epoch: nothing shorter to train; that model is kept.
+  const d = fakeFit([levelVectors(0, 0.5)]);
+  const r3 = fitWithEpochChoice(latinPairs, 5, few, levelVectors(0), d.fit);
+  assert.equal(d.calls.length, 1);
+  assert.deepEqual([r3.collapseStop!.stoppedAt, r3.collapseStop!.epochs], [1, 1]);
 });
 
 test('validationSplit: the held-out share needs MIN_VALIDATION_POSITIVES synonym pairs', () => {
@@ -582,4 +615,32 @@ test('trainCharNgram: cancellation works during the choosing run', () => {
   );
   assert.ok(later.every((e) => e.type !== 'start' || e.stage === 'choose-epochs'), 'the final run never started');
   assert.equal(later.filter((e) => e.type === 'epoch').length, 2);
+});
+
+test('real trainer, small dictionary (no epoch choice): the collapse guard stops a run that pulls random pairs together, and lets one that does not run on', () => {
+  // 20 groups: 10 % hold out 4 synonym pairs, fewer than MIN_VALIDATION_POSITIVES.
+  const few = cjkPairs.slice(0, 40);
+  const base: Partial<TrainOptions> = { epochs: 8, batchSize: 8, learningRate: 0.01 };
+  const run = (options: Partial<TrainOptions>) => trainCharNgram(smallTable, small, few, { loss: 'cosine', ...base, ...options });
+
+  // contrastive at this rate raises the random-pair mean cosine past the limit in epoch 3.
+  const stopped = run({ loss: 'contrastive' });
+  const c = stopped.collapseStop!;
+  assert.equal(stopped.epochSelection, undefined);
+  assert.equal(c.stoppedAt, 3, JSON.stringify(c));
+  assert.ok(c.randomCosRiseByEpoch[3]! > COLLAPSE_LIMIT && c.randomCosRiseByEpoch.slice(0, 3).every((x) => x <= COLLAPSE_LIMIT), JSON.stringify(c));
+  assert.equal(c.epochs, 2);
+  assert.ok(c.rise <= COLLAPSE_LIMIT, `the kept run's rise ${c.rise}`);
+  assert.equal(stopped.epochLosses.length, 2, 'the returned model is the run of 2 epochs');
+  const twoEpochs = run({ loss: 'contrastive', epochs: 2, validation: 0 });
+  assert.equal(twoEpochs.collapseStop, undefined, 'validation 0: no guard');
+  assert.ok(bytes(stopped.table).equals(bytes(twoEpochs.table)), 'the same model as a plain run of 2 epochs');
+
+  // cosine at the same rate keeps random pairs apart: every epoch runs.
+  const kept = run({ loss: 'cosine' });
+  assert.equal(kept.collapseStop!.stoppedAt, undefined);
+  assert.equal(kept.collapseStop!.epochs, 8);
+  assert.equal(kept.collapseStop!.randomCosRiseByEpoch.length, 9);
+  assert.ok(kept.collapseStop!.randomCosRiseByEpoch.every((x) => x <= COLLAPSE_LIMIT));
+  assert.equal(kept.epochLosses.length, 8);
 });

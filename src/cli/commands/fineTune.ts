@@ -69,7 +69,7 @@ export async function runFineTune(positionals: string[], values: Record<string, 
       report: path.join(out, 'report.json'),
       base_model: r.baseModelId,
       loss: r.loss,
-      epochs: r.epochSelection?.epochs ?? epochs,
+      epochs: r.epochSelection?.epochs ?? r.collapseStop?.epochs ?? epochs,
       max_epochs: epochs,
       validation,
       ...(r.epochSelection
@@ -81,6 +81,17 @@ export async function runFineTune(positionals: string[], values: Record<string, 
               validation_pairs: r.epochSelection.validationPairs,
               auc_by_epoch: r.epochSelection.aucByEpoch,
               random_cos_rise_by_epoch: r.epochSelection.randomCosRiseByEpoch,
+            },
+          }
+        : {}),
+      ...(r.collapseStop
+        ? {
+            collapse_guard: {
+              stopped_at: r.collapseStop.stoppedAt ?? null,
+              epochs: r.collapseStop.epochs,
+              limit: r.collapseStop.limit,
+              rise: r.collapseStop.rise,
+              random_cos_rise_by_epoch: r.collapseStop.randomCosRiseByEpoch,
             },
           }
         : {}),
@@ -98,6 +109,13 @@ export async function runFineTune(positionals: string[], values: Record<string, 
     process.stdout.write(JSON.stringify(json, null, 2) + '\n');
   } else {
     const s = r.epochSelection;
+    const c = r.collapseStop;
+    if (c?.stoppedAt !== undefined) {
+      writeHuman(
+        `epochs: ${c.epochs} of at most ${c.maxEpochs} (too few pairs to hold out for choosing the count; epoch ${c.stoppedAt} raised the mean cosine of random term pairs ` +
+          `by ${c.randomCosRiseByEpoch[c.stoppedAt]!.toFixed(3)}, more than ${c.limit}, so training stopped)\n`,
+      );
+    }
     if (s) {
       writeHuman(
         s.fallback

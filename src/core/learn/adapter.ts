@@ -31,7 +31,7 @@
 import { Random } from '../random';
 import { LazyAdam } from './adam';
 import { computeLoss, DEFAULT_LOSS_PARAMS, type EmbeddedBatch, type LossParams } from './losses';
-import { fitWithEpochChoice, type EpochSelection, type TrainStage, type VectorOf } from './epochs';
+import { fitWithEpochChoice, type CollapseStop, type EpochSelection, type TrainStage, type VectorOf } from './epochs';
 import { prepareTrainingData, runTrainingLoop, type IndexBatch, type TrainOptions } from './train';
 import type { TextPair } from './types';
 
@@ -300,6 +300,8 @@ export interface AdapterTrainResult {
   epochLosses: number[];
   /** How the epoch count was chosen (`epochs.ts`); absent when it was not. */
   epochSelection?: EpochSelection;
+  /** What the collapse guard did when the epoch count could not be chosen (too few held-out pairs; `epochs.ts`). */
+  collapseStop?: CollapseStop;
   /** Pairs trained on (after dropping self-pairs and texts without an input vector). */
   pairs: number;
   elapsedMs: number;
@@ -321,10 +323,10 @@ export function trainAdapter(
     const v = vectorOf(t);
     return v === undefined || v.length !== dim ? undefined : v;
   };
-  const { result, selection } = fitWithEpochChoice(pairs, options.epochs ?? 10, options, base, (fitPairs, epochs, stage, onEpochEnd) =>
+  const { result, selection, collapseStop } = fitWithEpochChoice(pairs, options.epochs ?? 10, options, base, (fitPairs, epochs, stage, onEpochEnd) =>
     fitAdapter(dim, vectorOf, fitPairs, { ...options, epochs }, started, stage, onEpochEnd),
   );
-  return { ...result, ...(selection ? { epochSelection: selection } : {}), elapsedMs: Date.now() - started };
+  return { ...result, ...(selection ? { epochSelection: selection } : {}), ...(collapseStop ? { collapseStop } : {}), elapsedMs: Date.now() - started };
 }
 
 /** One training run of `trainAdapter` (no epoch choice); `onEpochEnd` as in `FitFunction`. */

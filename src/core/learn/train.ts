@@ -34,7 +34,7 @@ import { quantizeRow } from '../builtin/lexiconBuild';
 import { termKey } from '../dictionary';
 import { Random } from '../random';
 import { LazyAdam, linearWarmupLr } from './adam';
-import { fitWithEpochChoice, type EpochChoiceOptions, type EpochSelection, type TrainStage } from './epochs';
+import { fitWithEpochChoice, type EpochChoiceOptions, type CollapseStop, type EpochSelection, type TrainStage } from './epochs';
 import { computeLoss, DEFAULT_LOSS_PARAMS, type EmbeddedBatch, type LossName, type LossParams } from './losses';
 import { TermGroups } from './split';
 import { CancelledError, type CancellationFlag } from '../cancellation';
@@ -125,6 +125,8 @@ export interface TrainResult {
   epochLosses: number[];
   /** How the epoch count was chosen; absent when it was not (`validation` 0, one epoch, data too small). */
   epochSelection?: EpochSelection;
+  /** What the collapse guard did when the epoch count could not be chosen (too few held-out pairs; `epochs.ts`). */
+  collapseStop?: CollapseStop;
   /** Rows of the table that were updated at least once. */
   touchedRows: number;
   /** With `trainLexicon`: the whole meaning table, trained rows re-quantised (export it with this). */
@@ -520,14 +522,14 @@ export function trainCharNgram(
   const started = Date.now();
   if (table.length !== config.buckets * config.dimension) throw new RangeError(`table has ${table.length} values, expected ${config.buckets} × ${config.dimension}`);
   if (config.lexicon && !lexicon) throw new RangeError(`the base ${config.version} has a lexicon half: its word list and meaning table are needed to train it`);
-  const { result, selection } = fitWithEpochChoice(
+  const { result, selection, collapseStop } = fitWithEpochChoice(
     pairs,
     options.epochs ?? 10,
     options,
     (t) => referenceEmbedCharNgram(t, config, table, lexicon),
     (fitPairs, epochs, stage, onEpochEnd) => fitCharNgram(table, config, fitPairs, { ...options, epochs }, started, stage, onEpochEnd, lexicon),
   );
-  return { ...result, ...(selection ? { epochSelection: selection } : {}), elapsedMs: Date.now() - started };
+  return { ...result, ...(selection ? { epochSelection: selection } : {}), ...(collapseStop ? { collapseStop } : {}), elapsedMs: Date.now() - started };
 }
 
 /** One training run of `trainCharNgram` (no epoch choice); `onEpochEnd` as in `FitFunction`. */

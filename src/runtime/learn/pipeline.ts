@@ -230,6 +230,7 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
     scores: { before: scorePairs(dev, vBefore), after: scorePairs(dev, vAfter) },
     epochLosses: trained.epochLosses,
     ...(trained.epochSelection ? { epochSelection: trained.epochSelection } : {}),
+    ...(trained.collapseStop ? { collapseStop: trained.collapseStop } : {}),
     stepLosses: downsample(recorder.stepLosses, 1000),
     data,
     loss,
@@ -252,7 +253,7 @@ function runCharNgramFineTune(job: FineTuneJob, ctx: JobContext, all: TextPair[]
       loss,
       hyper_parameters: {
         ...hyperParameters,
-        epochs: trained.epochSelection?.epochs ?? job.epochs,
+        epochs: trained.epochSelection?.epochs ?? trained.collapseStop?.epochs ?? job.epochs,
         max_epochs: job.epochs,
         total_steps: trained.totalSteps,
         train_pairs: trained.pairs,
@@ -320,6 +321,7 @@ async function transformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextP
       scores: { before: scorePairs(dev, vectorOf(result.vectorsBefore)), after: scorePairs(dev, vectorOf(result.vectorsAfter)) },
       epochLosses: result.training.epochLosses,
       ...(result.training.epochSelection ? { epochSelection: result.training.epochSelection } : {}),
+      ...(result.training.collapseStop ? { collapseStop: result.training.collapseStop } : {}),
       stepLosses: downsample(recorder.stepLosses, 1000),
       data,
       loss,
@@ -343,10 +345,24 @@ async function transformerFineTune(job: FineTuneJob, ctx: JobContext, all: TextP
 function epochChoiceMarkdown(r: LearningReport): string {
   const s = r.epochSelection;
   if (!s) {
-    return r.hyperParameters.validation === 0
-      ? `- Epochs: ${r.hyperParameters.epochs}, as set (validation 0: no epoch choice)\n`
-      : `- Epochs: ${r.hyperParameters.epochs}, as set: too few synonym pairs to hold out ${Math.round((r.hyperParameters.validation ?? 0) * 100)} % of the groups ` +
-          `for choosing the count (at least ${MIN_VALIDATION_POSITIVES} held-out synonym pairs are needed)\n`;
+    if (r.hyperParameters.validation === 0) return `- Epochs: ${r.hyperParameters.epochs}, as set (validation 0: no epoch choice)\n`;
+    const tooFew =
+      `too few synonym pairs to hold out ${Math.round((r.hyperParameters.validation ?? 0) * 100)} % of the groups ` +
+      `for choosing the count (at least ${MIN_VALIDATION_POSITIVES} held-out synonym pairs are needed)`;
+    const c = r.collapseStop;
+    if (!c) return `- Epochs: ${r.hyperParameters.epochs}, as set: ${tooFew}\n`;
+    const rises = `Rise of the mean cosine of random term pairs by epoch: ${c.randomCosRiseByEpoch.map((x, e) => `${e}: ${x.toFixed(3)}`).join(', ')}`;
+    if (c.stoppedAt === undefined) return `- Epochs: ${c.epochs}, as set: ${tooFew}; the collapse guard (random pairs of the dictionary's terms, at most +${c.limit}) let every epoch pass. ${rises}\n`;
+    return (
+      `- Epochs: ${c.epochs} of at most ${c.maxEpochs}: ${tooFew}, so the collapse guard decided: epoch ${c.stoppedAt} raised the mean cosine of random pairs of the dictionary's terms ` +
+      `by ${c.randomCosRiseByEpoch[c.stoppedAt]!.toFixed(3)} (more than ${c.limit}), so training stopped there` +
+      (c.epochs < c.stoppedAt
+        ? ` and the model was trained again for ${c.epochs} epochs (rise ${c.rise.toFixed(3)})`
+        : c.stoppedAt === 1
+          ? ' after its first epoch'
+          : ` and that model was kept (a run of ${c.stoppedAt - 1} epochs moved random pairs more)`) +
+      `. ${rises}\n`
+    );
   }
   const auc = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(3));
   const curve = s.aucByEpoch.map((a, e) => `${e}: ${auc(a)}`).join(', ');

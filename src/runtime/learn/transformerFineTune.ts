@@ -153,7 +153,7 @@ export async function fineTuneTransformer(params: FineTuneTransformerParams): Pr
   const hyperParameters = {
     adapter: trained.adapter.kind,
     ...(trained.adapter.kind === 'mlp' ? { hidden: trained.adapter.hidden } : {}),
-    epochs: trained.epochSelection?.epochs ?? options.epochs ?? 10,
+    epochs: trained.epochSelection?.epochs ?? trained.collapseStop?.epochs ?? options.epochs ?? 10,
     max_epochs: options.epochs ?? 10,
     validation: options.validation ?? DEFAULT_VALIDATION_FRACTION,
     batch_size: options.batchSize ?? 32,
