@@ -13,7 +13,7 @@
  * Collapse guard: AUC ranks pairs, so it does not see every vector drifting together (which breaks
  * fixed thresholds such as the diagnostics'). An epoch only counts as best when the mean cosine of
  * random pairs of the training side's terms (held-out ones included) has risen by at most
- * `COLLAPSE_LIMIT` over the untrained model; and when the final, shorter run has risen by more
+ * `COLLAPSE_LIMIT` over the untrained model (pairs from different synonym groups); and when the final, shorter run has risen by more
  * (short schedules leave the spread penalty little time), a run of `epochs` on every pair — the
  * behaviour without a choice — is made too, and the model that moved random pairs less is kept.
  *
@@ -33,7 +33,7 @@
 import { Random } from '../random';
 import { dot } from '../vectors';
 import { rocAuc } from './metrics';
-import { splitForScoring } from './split';
+import { splitForScoring, TermGroups } from './split';
 import type { TextPair } from './types';
 
 /** Default share of the training groups held out to choose the epoch count. */
@@ -154,15 +154,23 @@ export function pairAuc(pairs: readonly TextPair[], vectorOf: VectorOf): number 
   );
 }
 
-/** Seeded random pairs of distinct `terms`, for the collapse guard. */
-function randomTermPairs(terms: readonly string[], count: number, seed: number): [string, string][] {
+/**
+ * Seeded random pairs of `pairs`' terms from different synonym groups, for the collapse guard: a
+ * pair of synonyms should move together, and in a small dictionary such pairs are a few per cent
+ * of random pairs (24 terms in 12 groups: one in 23), enough to pass the limit on their own.
+ * Fewer than `count` (none) when nearly every draw falls within one group.
+ */
+function randomTermPairs(pairs: readonly TextPair[], count: number, seed: number): [string, string][] {
+  const groups = TermGroups.ofPairs(pairs);
+  const terms = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
+  const group = terms.map((t) => groups.group(t));
   const rng = new Random(seed);
   const out: [string, string][] = [];
   if (terms.length < 2) return out;
-  while (out.length < count) {
+  for (let draws = 0; out.length < count && draws < count * 20; draws++) {
     const i = rng.nextInt(terms.length);
     const j = rng.nextInt(terms.length);
-    if (i !== j) out.push([terms[i]!, terms[j]!]);
+    if (group[i] !== group[j]) out.push([terms[i]!, terms[j]!]);
   }
   return out;
 }
@@ -185,8 +193,7 @@ export function fitWithEpochChoice<R>(
   const seed = options.seed ?? 42;
   if (!(maxEpochs > 1 && fraction > 0)) return { result: fit(pairs, maxEpochs, 'final').result };
 
-  const terms = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
-  const guardPairs = randomTermPairs(terms, GUARD_PAIRS, seed);
+  const guardPairs = randomTermPairs(pairs, GUARD_PAIRS, seed);
   const meanCos = (vectorOf: VectorOf) => guardPairs.reduce((s, [a, b]) => s + cosine(vectorOf, a, b), 0) / Math.max(1, guardPairs.length);
   const base = memo(baseVectorOf);
   const baseCos = meanCos(base);
