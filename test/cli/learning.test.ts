@@ -67,7 +67,8 @@ test('evaluate: usage and input errors exit 2 with one line', () => {
 
 test('fine-tune writes a loadable model folder, reports each epoch on stderr and before/after in JSON', () => {
   const out = path.join(tmp, 'tuned');
-  const r = run('fine-tune', positives, '--out', out, '--epochs', '4', '--loss', 'mnrl', '--seed', '3', '--json');
+  // --validation 0: every epoch asked for (on this 30-pair file the collapse guard would stop mnrl after one; see the next test).
+  const r = run('fine-tune', positives, '--out', out, '--epochs', '4', '--loss', 'mnrl', '--seed', '3', '--validation', '0', '--json');
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stderr.split('\n').filter((l) => /^epoch /.test(l)).map((l) => l.split(/\s+/)[1]), ['1/4', '2/4', '3/4', '4/4']);
   const json = JSON.parse(r.stdout);
@@ -91,6 +92,30 @@ test('fine-tune writes a loadable model folder, reports each epoch on stderr and
   const again = run('fine-tune', positives, '--out', path.join(tmp, 'tuned-again'), '--model', out, '--epochs', '1');
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /\| ROC-AUC \|/);
+});
+
+test('fine-tune of a dictionary too small to choose the epochs: the collapse guard stops it and the JSON, stderr and report say so', () => {
+  const out = path.join(tmp, 'tuned-guarded');
+  const r = run('fine-tune', positives, '--out', out, '--epochs', '4', '--loss', 'mnrl', '--seed', '3', '--json');
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout);
+  const g = json.collapse_guard;
+  assert.ok(g, 'a collapse_guard record');
+  assert.equal(json.epoch_selection, undefined, 'too few pairs to choose the epochs');
+  assert.equal(g.limit, 0.02);
+  assert.equal(g.random_cos_rise_by_epoch[0], 0);
+  assert.ok(g.stopped_at >= 1 && g.stopped_at <= 4, JSON.stringify(g));
+  assert.ok(g.random_cos_rise_by_epoch[g.stopped_at] > g.limit, 'stopped where the rise passed the limit');
+  assert.equal(g.random_cos_rise_by_epoch.length, g.stopped_at + 1, 'no epoch after the stop');
+  assert.ok(g.epochs === g.stopped_at || g.epochs === g.stopped_at - 1, JSON.stringify(g));
+  assert.equal(json.epochs, g.epochs);
+  assert.equal(json.epoch_losses.length, g.epochs, 'the kept run trained that many epochs');
+  const report = readFileSync(path.join(out, 'report.md'), 'utf8');
+  assert.match(report, new RegExp(`- Epochs: ${g.epochs} of at most 4: too few synonym pairs .* the collapse guard decided: epoch ${g.stopped_at} raised the mean cosine of random pairs`));
+  // --validation 0 turns the guard off with the choice.
+  const plain = JSON.parse(run('fine-tune', positives, '--out', path.join(tmp, 'tuned-unguarded'), '--epochs', '4', '--loss', 'mnrl', '--seed', '3', '--validation', '0', '--json').stdout);
+  assert.equal(plain.collapse_guard, undefined);
+  assert.equal(plain.epoch_losses.length, 4);
 });
 
 test('fine-tune on the embedded default (char-ngram-v2) keeps its lexicon half: same meaning table and word list, CC BY-SA 4.0 carried over, loads and embeds as the TS reference', async () => {
@@ -299,7 +324,8 @@ test('fine-tune --model <transformer folder> trains an adapter and writes a fold
   makeModel(bert, { arch: 'bert', vocabTerms: readFileSync(positives, 'utf8').split(/[\s,]+/) });
   const out = path.join(tmp, 'bert-tuned');
   // --loss auto is the setting's default and the help's: accepted, the job picks the loss.
-  const r = run('fine-tune', positives, '--out', out, '--model', bert, '--epochs', '3', '--loss', 'auto', '--json');
+  // --validation 0: all 3 epochs (the collapse guard may stop this tiny random encoder's adapter earlier).
+  const r = run('fine-tune', positives, '--out', out, '--model', bert, '--epochs', '3', '--loss', 'auto', '--validation', '0', '--json');
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(r.stderr.split('\n').filter((l) => /^epoch /.test(l)).map((l) => l.split(/\s+/)[1]), ['1/3', '2/3', '3/3']);
   const json = JSON.parse(r.stdout);

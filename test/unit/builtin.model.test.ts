@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { BUILTIN_MODEL_CONFIG } from '../../src/core/builtin/featurizer';
 import { buildCharNgramOnnx, generateEmbeddingTable, referenceEmbed } from '../../src/core/builtin/model';
 import { cosine, dot } from '../../src/core/vectors';
-import { BuiltinEngine } from '../../src/runtime/model/builtinEngine';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { BuiltinEngine, builtinFingerprint } from '../../src/runtime/model/builtinEngine';
 
 const TERMS = [
   '丰田', '丰田汽车', '普拉多', '霸道SUV', '陆地巡洋舰', 'Land Cruiser', 'land-cruiser', 'LAND CRUISER', 'ＳＵＶ', 'SUV',
@@ -17,7 +20,7 @@ test('ONNX output equals the TS reference (same table + featuriser) within 1e-5'
   const table = generateEmbeddingTable(BUILTIN_MODEL_CONFIG);
   const modelBytes = buildCharNgramOnnx(BUILTIN_MODEL_CONFIG, table);
   // Small batches so the length-sorted batching and padding are exercised too.
-  const engine = await BuiltinEngine.create({ id: 'test', config: BUILTIN_MODEL_CONFIG, modelBytes, threads: 1, maxBatchTexts: 7 });
+  const engine = await BuiltinEngine.create({ id: 'test', config: BUILTIN_MODEL_CONFIG, model: { bytes: modelBytes }, threads: 1, maxBatchTexts: 7 });
   try {
     const got = await engine.embed(TERMS);
     assert.equal(got.length, TERMS.length);
@@ -49,4 +52,29 @@ test('surface overlap is similar, aliases without overlap are not (what the untr
   assert.ok(cosine(e('丰田'), e('丰田汽车')) > 0.5);
   assert.ok(cosine(e('普拉多'), e('霸道SUV')) < 0.2);
   assert.equal(cosine(e('SUV'), e('ＳＵＶ')), 1);
+});
+
+test('a session opened from the model file gives the same vectors and fingerprint as one from its bytes', async () => {
+  const config = { ...BUILTIN_MODEL_CONFIG, buckets: 4099, dimension: 16 };
+  const table = generateEmbeddingTable(config);
+  const modelBytes = buildCharNgramOnnx(config, table);
+  const dir = mkdtempSync(path.join(tmpdir(), 'synonym-lens-model-path-'));
+  const file = path.join(dir, 'model.onnx');
+  writeFileSync(file, modelBytes);
+  const fromBytes = await BuiltinEngine.create({ id: 'bytes', config, model: { bytes: modelBytes }, threads: 1 });
+  const fromPath = await BuiltinEngine.create({ id: 'path', config, model: { path: file }, threads: 1 });
+  try {
+    assert.equal(fromPath.fingerprint, builtinFingerprint(modelBytes, config));
+    assert.equal(fromPath.fingerprint, fromBytes.fingerprint);
+    const [a, b] = [await fromBytes.embed(TERMS), await fromPath.embed(TERMS)];
+    assert.deepEqual(b, a);
+    // Another config over the same file is another model.
+    const other = await BuiltinEngine.create({ id: 'other', config: { ...config, seed: config.seed + 1 }, model: { path: file }, threads: 1 });
+    assert.notEqual(other.fingerprint, fromPath.fingerprint);
+    await other.dispose();
+  } finally {
+    await fromBytes.dispose();
+    await fromPath.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

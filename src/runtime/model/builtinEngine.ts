@@ -3,7 +3,8 @@
  * Texts are sorted by feature count and cut into batches padded only to their own longest text
  * (padding is the main cost lever: docs/performance.md).
  */
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { featurize, type CharNgramModelConfig, type Featurized } from '../../core/builtin/featurizer';
 import { BUILTIN_IO } from '../../core/builtin/model';
 import { lexiconLookup, type LexiconVocabulary } from '../../core/builtin/lexicon';
@@ -16,8 +17,14 @@ export interface BuiltinEngineOptions {
   /** Id shown to users, e.g. `builtin:char-ngram-v1`. */
   readonly id: string;
   readonly config: CharNgramModelConfig;
-  /** The `model.onnx` bytes (hashed into the fingerprint, then handed to onnxruntime). */
-  readonly modelBytes: Uint8Array;
+  /**
+   * The graph: its bytes, or the path of `model.onnx`. From a path onnxruntime maps the file itself
+   * and the fingerprint is hashed from a stream meanwhile, so the bytes are never held whole: a
+   * 37 MB v2 graph opens in tens of milliseconds that way, against hundreds from a buffer
+   * (docs/performance.md). The fingerprint is the same either way; a caller that starts
+   * `builtinFileFingerprint` itself (before indexing the lexicon) passes its promise.
+   */
+  readonly model: { readonly bytes: Uint8Array } | { readonly path: string; readonly fingerprint?: Promise<string> };
   /** Intra-op threads; default the physical core count. */
   readonly threads?: number;
   /** Most texts per `session.run` (default 256). */
@@ -33,6 +40,33 @@ const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 /** sha256 over the model bytes and the canonical config JSON: keys the vector cache. */
 export function builtinFingerprint(modelBytes: Uint8Array, config: CharNgramModelConfig): string {
   return createHash('sha256').update(modelBytes).update('\u0000').update(JSON.stringify(config)).digest('hex');
+}
+
+/**
+ * `builtinFingerprint` of the file at `modelPath`. The file is read and hashed on libuv's thread
+ * pool (WebCrypto's digest), so the main thread builds the session and indexes the lexicon
+ * meanwhile instead of hashing 37 MB itself.
+ */
+export async function builtinFileFingerprint(modelPath: string, config: CharNgramModelConfig): Promise<string> {
+  const suffix = Buffer.from('\u0000' + JSON.stringify(config), 'utf8');
+  const file = await open(modelPath, 'r');
+  let bytes: Buffer;
+  try {
+    const { size } = await file.stat();
+    bytes = Buffer.allocUnsafe(size + suffix.length);
+    let at = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(bytes, at, bytes.length - suffix.length - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+      if (at === size) break;
+    }
+    if (at !== size) throw new Error(`${modelPath} changed while it was read (${at} of ${size} bytes)`);
+  } finally {
+    await file.close();
+  }
+  suffix.copy(bytes, bytes.length - suffix.length);
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
 }
 
 /** onnxruntime refused the model bytes (not ONNX, corrupt, unsupported opset…). */
@@ -76,9 +110,13 @@ export class BuiltinEngine implements EmbeddingEngine {
 
   /** Creates the session and checks the graph has the expected inputs and output. */
   static async create(options: BuiltinEngineOptions): Promise<BuiltinEngine> {
+    const model = options.model;
+    // Started before the session so the file is read while onnxruntime builds it.
+    const hashing = 'path' in model ? (model.fingerprint ?? builtinFileFingerprint(model.path, options.config)) : undefined;
+    hashing?.catch(() => undefined); // awaited below; not an unhandled rejection if the session fails first
     let session: OnnxSession;
     try {
-      session = await OnnxSession.create(options.modelBytes, { threads: options.threads });
+      session = await OnnxSession.create('path' in model ? model.path : model.bytes, { threads: options.threads });
     } catch (err) {
       throw new OnnxLoadError(String((err as Error)?.message ?? err).trim());
     }
@@ -89,7 +127,13 @@ export class BuiltinEngine implements EmbeddingEngine {
       await session.dispose();
       throw new LocalizableError('notCharNgramGraph', found);
     }
-    const fingerprint = builtinFingerprint(options.modelBytes, options.config);
+    let fingerprint: string;
+    try {
+      fingerprint = hashing ? await hashing : builtinFingerprint((model as { bytes: Uint8Array }).bytes, options.config);
+    } catch (err) {
+      await session.dispose();
+      throw err;
+    }
     const engine = new BuiltinEngine(options.id, fingerprint, options.config, session, options);
     engine.lexicon = options.lexicon;
     // Probe once so a table/config mismatch fails at load time, not on first use.

@@ -7,12 +7,12 @@
  * (tokenizer.json) and adjusted-vector folders are recognised first. Any model folder that also
  * holds `adjusted/config.json` (a fine-tune with `--adjust`) is wrapped in that table (adjusted.ts).
  */
-import { existsSync, statSync } from 'node:fs';
+import { constants, existsSync, statSync } from 'node:fs';
 import type { ExecutionProviderChoice } from './onnxAdapter';
-import { readFile } from 'node:fs/promises';
+import { access, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CHAR_NGRAM_MODEL_TYPE, parseCharNgramConfig, type CharNgramModelConfig } from '../../core/builtin/featurizer';
-import { BuiltinEngine, OnnxLoadError } from './builtinEngine';
+import { BuiltinEngine, builtinFileFingerprint, OnnxLoadError } from './builtinEngine';
 import { parseLexiconVocabulary, type LexiconVocabulary } from '../../core/builtin/lexicon';
 import { BUILTIN_V1_FOLDER } from '../../core/builtin/modelV2';
 import { materializeBuiltinV1 } from './builtinV1';
@@ -166,18 +166,24 @@ async function loadFolder(dir: string, options: LoadEngineOptions, idOf: (cfg: C
 
   const modelPath = path.join(dir, 'model.onnx');
   const lexiconPath = path.join(dir, 'lexicon.txt');
-  // Both files are read at once (v2's 2 MB lexicon beside its 37 MB graph).
-  const reading = readFile(modelPath);
+  // onnxruntime opens the graph from its path (docs/performance.md: far faster than from a buffer
+  // for v2's 37 MB); the lexicon is read meanwhile.
   const readingWords = config.lexicon ? readFile(lexiconPath, 'utf8') : undefined;
   readingWords?.catch(() => undefined); // awaited below; not an unhandled rejection if the model fails first
-  let modelBytes: Uint8Array;
+  let modelSize: number;
   try {
-    modelBytes = await reading;
+    const info = await stat(modelPath);
+    if (!info.isFile()) throw Object.assign(new Error(`${modelPath} is not a file`), { code: 'EISDIR' });
+    modelSize = info.size;
+    await access(modelPath, constants.R_OK);
   } catch (err) {
     throw fileError(modelPath, err);
   }
-  if (modelBytes.length === 0) throw new ModelLoadError('not-onnx', 'onnxEmpty', modelPath);
+  if (modelSize === 0) throw new ModelLoadError('not-onnx', 'onnxEmpty', modelPath);
 
+  // Hashed on the thread pool while the lexicon is indexed and the session built.
+  const fingerprint = builtinFileFingerprint(modelPath, config);
+  fingerprint.catch(() => undefined); // awaited by the engine; not an unhandled rejection if the lexicon fails first
   let lexicon: LexiconVocabulary | undefined;
   if (config.lexicon && readingWords) {
     let words: string;
@@ -193,7 +199,7 @@ async function loadFolder(dir: string, options: LoadEngineOptions, idOf: (cfg: C
     }
   }
   try {
-    return await BuiltinEngine.create({ id: idOf(config), config, modelBytes, threads: options.threads, lexicon });
+    return await BuiltinEngine.create({ id: idOf(config), config, model: { path: modelPath, fingerprint }, threads: options.threads, lexicon });
   } catch (err) {
     if (err instanceof OnnxLoadError) throw new ModelLoadError('not-onnx', 'onnxUnreadable', modelPath, err.detail);
     // The engine's own checks say what is wrong in a text of their own (kept localisable when it is one).
