@@ -181,7 +181,7 @@ async function loadFolder(dir: string, options: LoadEngineOptions, idOf: (cfg: C
   }
   if (modelSize === 0) throw new ModelLoadError('not-onnx', 'onnxEmpty', modelPath);
 
-  // Hashed on the thread pool while the lexicon is indexed and the session built.
+  // Read while the lexicon is indexed and the session built.
   const fingerprint = builtinFileFingerprint(modelPath, config);
   fingerprint.catch(() => undefined); // awaited by the engine; not an unhandled rejection if the lexicon fails first
   let lexicon: LexiconVocabulary | undefined;
