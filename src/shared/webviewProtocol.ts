@@ -8,7 +8,7 @@
  * when it failed, a human-readable `error`. Fire-and-forget messages carry no id.
  */
 import type { DictionaryFormat } from '../core/formats/dictionary';
-import type { EpochSelection } from '../core/learn/epochs';
+import type { CollapseStop, EpochSelection } from '../core/learn/epochs';
 import type { Evaluation } from '../core/learn/evaluate';
 import type { Suggestion } from '../core/suggest/suggest';
 import type { PairScore, TrainingDataOverlap } from './protocol';
@@ -140,6 +140,8 @@ export interface ReportStrings {
   epochChoiceFallback: string;
   /** {0} limit. */
   epochChoiceRedone: string;
+  /** {0} epochs trained, {1} limit, {2} the epoch that passed the collapse guard's limit, {3} its rise, {4} the limit on the rise. */
+  collapseStopSummary: string;
   /** Training table row: epochs trained / limit. */
   trainingEpochsChosen: string;
   /** {0} epochs trained, {1} limit. */
@@ -507,6 +509,8 @@ export interface EvaluationReport {
   hyperParameters?: Record<string, number | boolean | string>;
   /** How a fine-tuning run chose its epoch count (protocol.ts `LearningReport.epochSelection`). */
   epochSelection?: EpochSelection;
+  /** What the collapse guard did when the epoch count could not be chosen (protocol.ts `LearningReport.collapseStop`). */
+  collapseStop?: CollapseStop;
   elapsedMs?: number;
   /** An evaluation on pairs the model was trained on (protocol.ts `EvaluateResult.training`): said prominently. */
   training?: TrainingDataOverlap;

@@ -171,3 +171,28 @@ describe('report webview: an evaluation on the model\'s own training data', () =
     assert.equal(await w.page.textContent('#held-out-note'), 'Held-out split only: the 4 pairs the fine-tuning did not train on (as in its report).');
   });
 });
+
+describe('report webview: a small dictionary stopped by the collapse guard', () => {
+  let w: Webview;
+  before(async () => {
+    w = await openWebview({ view: 'report' });
+  });
+  after(async () => {
+    await w?.close();
+  });
+
+  it('says the guard stopped training, at which epoch and by how much, and how many epochs were kept', async () => {
+    const { epochSelection: _, ...rest } = REPORT;
+    const collapseStop = { maxEpochs: 10, randomCosRiseByEpoch: [0, 0.012, 0.0346], stoppedAt: 2, epochs: 1, rise: 0.012, limit: 0.02 };
+    await w.send({ type: 'report', report: { ...rest, title: 'Guarded', collapseStop }, source: '/w/report.json' });
+    await w.page.waitForSelector('#epochs p');
+    assert.equal(
+      await w.page.textContent('#epochs p'),
+      "Trained for 1 of at most 10 epochs: the dictionary has too few synonym pairs to hold some out for choosing the count, so the collapse guard decided. Epoch 2 raised the mean cosine of random pairs of the dictionary's terms by 0.035 (more than 0.02), so training stopped there.",
+    );
+    assert.equal(await w.page.locator('#epochs svg').count(), 0);
+    const training = await w.page.$$eval('#training td', (t) => t.map((x) => x.textContent));
+    assert.equal(training[training.indexOf('epochs trained') + 1], '1 of at most 10');
+    assert.deepEqual(await w.problems(), []);
+  });
+});

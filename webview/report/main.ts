@@ -182,6 +182,12 @@ function render(report: EvaluationReport, source?: string): void {
  */
 function epochChoice(r: EvaluationReport): HTMLElement | undefined {
   const s = r.epochSelection;
+  const c = r.collapseStop;
+  if (!s && c && typeof c.stoppedAt === 'number' && Array.isArray(c.randomCosRiseByEpoch)) {
+    const rise = c.randomCosRiseByEpoch[c.stoppedAt];
+    const text = format(S.collapseStopSummary, c.epochs, c.maxEpochs, c.stoppedAt, typeof rise === 'number' ? rise.toFixed(3) : '–', c.limit);
+    return section(S.epochChoice, 'epochs', h('p', { className: 'muted', text }));
+  }
   if (!s || !Array.isArray(s.aucByEpoch)) return undefined;
   const points = s.aucByEpoch.map((a, e) => [e, a] as [number, number]).filter(([, a]) => Number.isFinite(a));
   if (points.length === 0) return undefined;
@@ -211,7 +217,8 @@ function trainingTable(r: EvaluationReport): HTMLElement | undefined {
     if (r.data.sampledNegatives) rows.push([S.trainingSampledNegatives, String(r.data.sampledNegatives)]);
   }
   if (r.loss) rows.push([S.trainingLossName, r.loss]);
-  if (r.epochSelection) rows.push([S.trainingEpochsChosen, format(S.epochsOfMax, r.epochSelection.epochs, r.epochSelection.maxEpochs)]);
+  const chosen = r.epochSelection ?? (r.collapseStop?.stoppedAt !== undefined ? r.collapseStop : undefined);
+  if (chosen) rows.push([S.trainingEpochsChosen, format(S.epochsOfMax, chosen.epochs, chosen.maxEpochs)]);
   for (const [k, v] of Object.entries(r.hyperParameters ?? {})) rows.push([k, String(v)]);
   if (typeof r.elapsedMs === 'number') rows.push([S.trainingTime, format(S.seconds, (r.elapsedMs / 1000).toFixed(1))]);
   if (rows.length === 0) return undefined;

@@ -105,6 +105,7 @@ export function reportStrings(l10n: Localizer): ReportStrings {
     epochChoiceSummary: l10n.t('Trained for {0} of at most {1} epochs: the count was chosen on {2} held-out pairs ({3} % of the training groups, with sampled non-synonyms when they had none) in a first run, then the model was trained on every training pair.'),
     epochChoiceFallback: l10n.t('Epoch {0} scored best, but a run of that length on every training pair moved random term pairs together, so the model was trained for all {1} epochs.'),
     epochChoiceRedone: l10n.t('That run moved random term pairs together; a run of all {0} epochs moved them more, so it was kept.'),
+    collapseStopSummary: l10n.t("Trained for {0} of at most {1} epochs: the dictionary has too few synonym pairs to hold some out for choosing the count, so the collapse guard decided. Epoch {2} raised the mean cosine of random pairs of the dictionary's terms by {3} (more than {4}), so training stopped there."),
     trainingEpochsChosen: l10n.t('epochs trained'),
     epochsOfMax: l10n.t('{0} of at most {1}'),
     metaDictionary: l10n.t('dictionary {0}'),
