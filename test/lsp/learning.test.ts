@@ -86,7 +86,13 @@ test('fineTune reports progress per epoch and writes a model folder with a befor
 
   const r = result.report;
   assert.equal(r.loss, 'cosent', 'the sample has label-0 rows, so the default loss is cosent');
-  assert.equal(r.epochLosses.length, 8);
+  // The sample is too small to hold out synonym pairs for choosing the epoch count, so the collapse
+  // guard watches random pairs of its terms and stops at the first epoch that pulls them together.
+  const guard = r.collapseStop;
+  assert.ok(guard, 'the collapse guard ran');
+  assert.equal(guard.maxEpochs, 8);
+  assert.equal(r.epochLosses.length, guard.epochs);
+  assert.ok(guard.stoppedAt === undefined ? guard.epochs === 8 : guard.epochs <= guard.stoppedAt && guard.randomCosRiseByEpoch[guard.stoppedAt]! > guard.limit, JSON.stringify(guard));
   assert.ok(r.data.train > 0 && r.data.dev > 0, JSON.stringify(r.data));
   for (const e of [r.before, r.after]) {
     for (const k of ['n', 'accuracy', 'threshold', 'best_accuracy', 'f1', 'ap', 'roc_auc', 'mean_cos_pos', 'mean_cos_neg', 'report']) assert.ok(k in e, `${k} missing`);
@@ -94,10 +100,15 @@ test('fineTune reports progress per epoch and writes a model folder with a befor
   }
   assert.deepEqual(JSON.parse(readFileSync(result.reportPath, 'utf8')).after.n, r.after.n);
   assert.match(readFileSync(path.join(result.modelDir, 'report.md'), 'utf8'), /\| ROC-AUC \|/);
-  // The sample is too small to hold out synonym pairs for choosing the epoch count: all 8 run, and the report says why.
+  // No epoch choice, and the report says why and what the guard did.
   assert.equal(r.epochSelection, undefined);
   assert.equal(r.hyperParameters.validation, 0.1);
-  assert.match(readFileSync(path.join(result.modelDir, 'report.md'), 'utf8'), /- Epochs: 8, as set: too few synonym pairs to hold out 10 % of the groups/);
+  assert.match(
+    readFileSync(path.join(result.modelDir, 'report.md'), 'utf8'),
+    guard.stoppedAt === undefined
+      ? /- Epochs: 8, as set: too few synonym pairs to hold out 10 % of the groups .*; the collapse guard .* let every epoch pass/
+      : new RegExp(`- Epochs: ${guard.epochs} of at most 8: too few synonym pairs to hold out 10 % of the groups .*the collapse guard decided: epoch ${guard.stoppedAt} raised`),
+  );
 
   // The folder loads in the engine and scores the dictionary's pairs higher than the base model.
   const base = await meanPositiveCosine('builtin');
@@ -299,7 +310,8 @@ describe('with a transformer model (synonymLens.model = a generated BERT folder)
 
   test('fineTune trains an adapter: epoch progress, an adapter folder that loads, training pairs closer', async () => {
     const cursor = ts.progress.cursor;
-    const result = await ts.request<FineTuneResult>('synonymLens/fineTune', { uri: tUri, epochs: 6, outDir: 'tuned-bert' });
+    // validation 0: all 6 epochs (the collapse guard may stop this tiny random encoder's adapter earlier on the sample).
+    const result = await ts.request<FineTuneResult>('synonymLens/fineTune', { uri: tUri, epochs: 6, outDir: 'tuned-bert', validation: 0 });
 
     const events = ts.progress.events.slice(cursor);
     const begin = events.find((e) => e.value.kind === 'begin');
