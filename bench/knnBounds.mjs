@@ -6,8 +6,8 @@
 // and multiplies twice v1's bytes; the hover's p95 is 1.28× v1's in bench/lsp.mjs. An exact
 // search over fewer values needs a bound on what the rest can add. This measures two such bounds
 // on two vocabularies embedded with `builtin` (v2):
-//  - bench: bench/lsp.mjs's 100,000-term vocabulary plus 40,000 of its dictionary's terms
-//    (generated from 30 characters);
+//  - bench: bench/lsp.mjs's hover vocabulary, its 100,000-term vocabulary file and its
+//    dictionary's terms (about 140,000 terms from 30 characters, `lspData.mjs`);
 //  - dev: the 3,327 terms of test/fixtures/data/zh-synonyms-dev.csv (real, varied words).
 // 1. PCA projection to 128 dims (second-moment matrix of the rows, Jacobi): the energy share the
 //    top 128 components keep, and per query the rows an exact search would have to rescore:
@@ -22,6 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { symmetricEigen } from '../src/core/builtin/svd.ts';
 import { loadEngine } from '../src/runtime/model/load.ts';
+import { dictionary, vocabularyTerms } from './lspData.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -30,18 +31,8 @@ const K = 11; // the hover's 10 neighbours and the term itself
 const D = 256;
 const H = 128;
 
-const syl = '安百城大东方光海和华金京丽龙美明南平普奇清荣山盛泰天通万文祥新兴阳雅远月中';
-const word = (i) => {
-  let s = '';
-  do {
-    s += syl[i % syl.length];
-    i = Math.floor(i / syl.length);
-  } while (i > 0);
-  return s;
-};
-const bench = [];
-for (let i = 0; i < 100_000; i++) bench.push(`${word(i + 1_000_000)}${i % 2 ? '站' : '街'}`);
-for (let i = 0; i < 40_000; i++) bench.push(`${word(i)}车`);
+// The hover bench's vocabulary: its vocabulary file's terms and its dictionary's.
+const bench = [...new Set([...vocabularyTerms(100_000), ...dictionary(20_000).trim().split('\n').slice(1).flatMap((l) => l.split(',').slice(0, 2))])];
 const dev = [...new Set(readFileSync(path.join(root, 'test/fixtures/data/zh-synonyms-dev.csv'), 'utf8').trim().split('\n').slice(1).flatMap((l) => l.split(',').slice(0, 2)))];
 
 const engine = await loadEngine('builtin', { modelsDir: path.join(root, 'models') });

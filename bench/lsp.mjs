@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import rpc from 'vscode-languageserver-protocol/node';
+import { dictionary, vocabularyTerms, word } from './lspData.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -47,29 +48,6 @@ const DEBOUNCE_MS = 150; // the server's default; edits are spaced past it so ea
 // evicted the vocabulary from the CPU caches (`--hover-gap 100` measures that case).
 const HOVER_GAP_MS = arg('hover-gap', 0);
 const FLOOR = !process.argv.includes('--no-floor');
-
-const syl = '安百城大东方光海和华金京丽龙美明南平普奇清荣山盛泰天通万文祥新兴阳雅远月中';
-const word = (i) => {
-  let s = '';
-  do {
-    s += syl[i % syl.length];
-    i = Math.floor(i / syl.length);
-  } while (i > 0);
-  return s;
-};
-// A curated-looking dictionary: most positive pairs share a stem (the model agrees), one row in
-// ten pairs unrelated words (flagged), one in five is a label-0 pair. So diagnostics are a
-// minority, as in a real file, rather than 20,000 warnings.
-function dictionary(rows) {
-  const lines = ['term,synonym,label'];
-  for (let i = 0; i < rows; i++) {
-    const stem = word(i);
-    if (i % 5 === 0) lines.push(`${stem}车,${word(i * 7 + 3)}路,0`);
-    else if (i % 10 === 1) lines.push(`${stem}车,${word(i * 13 + 5)}路,1`);
-    else lines.push(`${stem}车,${stem}汽车,1`);
-  }
-  return lines.join('\n') + '\n';
-}
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-bench-'));
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -218,8 +196,7 @@ if (FLOOR) await running.get(stub).stop();
 
 // 3. Hover over a 100,000-term vocabulary (a vocabulary file plus the dictionary's terms). The
 // servers embed it one after the other, so each gets the machine to itself.
-const vocab = [];
-for (let i = 0; i < VOCABULARY; i++) vocab.push(`${word(i + 1_000_000)}${i % 2 ? '站' : '街'}`);
+const vocab = vocabularyTerms(VOCABULARY);
 writeFileSync(path.join(tmp, 'vocabulary.txt'), vocab.join('\n') + '\n');
 for (const server of servers) {
   const s = running.get(server);
