@@ -178,3 +178,17 @@ export class SynonymLensClient implements vscode.Disposable {
     void this.stop();
   }
 }
+
+/** The client once it has started (the command may run while the server is still starting), or undefined when it is not running. */
+export async function whenStarted(lc: LanguageClient | undefined): Promise<LanguageClient | undefined> {
+  if (lc?.state === State.Starting) {
+    await new Promise<void>((resolve) => {
+      const sub = lc.onDidChangeState((e) => {
+        if (e.newState === State.Starting) return;
+        sub.dispose();
+        resolve();
+      });
+    });
+  }
+  return lc?.isRunning() ? lc : undefined;
+}

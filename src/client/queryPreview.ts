@@ -5,12 +5,11 @@
  * graph, and the token sequences the query then matches.
  */
 import * as vscode from 'vscode';
-import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { graphPaths } from '../core/formats/tokenGraph';
 import { PreviewExpansionRequest, type PreviewExpansionResult } from '../shared/protocol';
 import { isDictionaryLanguage } from '../shared/languages';
 import { activeDictionaryUri } from './activeDictionary';
-import type { SynonymLensClient } from './languageClient';
+import { whenStarted, type SynonymLensClient } from './languageClient';
 
 export const PREVIEW_SCHEME = 'synonym-lens-preview';
 
@@ -75,20 +74,6 @@ export async function previewExpansion(client: SynonymLensClient, previews: Expa
   const view = previews.add(uri, query, renderExpansion(uri, query, result));
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(view), { preview: true, viewColumn: vscode.ViewColumn.Beside });
   return result;
-}
-
-/** The client once it has started (the command may run while the server is still starting), or undefined when it is not running. */
-export async function whenStarted(lc: LanguageClient | undefined): Promise<LanguageClient | undefined> {
-  if (lc?.state === State.Starting) {
-    await new Promise<void>((resolve) => {
-      const sub = lc.onDidChangeState((e) => {
-        if (e.newState === State.Starting) return;
-        sub.dispose();
-        resolve();
-      });
-    });
-  }
-  return lc?.isRunning() ? lc : undefined;
 }
 
 /** The preview document: what the query matches, then the graph's tokens. */

@@ -13,6 +13,7 @@ import { deleteRuleEdits, insertRuleEdits, RuleEditError, ruleTermEdits } from '
 import { Commands } from '../../shared/commands';
 import { PairScoresRequest } from '../../shared/protocol';
 import type { FromTableMessage, ToTableMessage } from '../../shared/webviewProtocol';
+import { whenStarted } from '../languageClient';
 import { Channel, errorText, isInt, isMessage, isStringArray, revealInTextEditor, setHtml, toRange, webviewOptions } from './common';
 import { DictionaryCache, deleteRowsEdits, diagnosticsToRows, editRowEdits, insertRowEdits, rowRange } from './tableModel';
 
@@ -112,12 +113,14 @@ class TableSession implements vscode.Disposable {
   private async requestScores(): Promise<void> {
     this.scoreRequest?.cancel();
     this.scoreRequest?.dispose();
-    const client = this.getClient();
-    if (!client || !client.isRunning()) {
+    const source = (this.scoreRequest = new vscode.CancellationTokenSource());
+    // A table restored with the window asks before the server has started: wait for it.
+    const client = await whenStarted(this.getClient());
+    if (source.token.isCancellationRequested) return;
+    if (!client) {
       this.channel.post({ type: 'scoresUnavailable', reason: vscode.l10n.t('The language server is not running.') });
       return;
     }
-    const source = (this.scoreRequest = new vscode.CancellationTokenSource());
     try {
       const r = await client.sendRequest(PairScoresRequest.type, { uri: this.document.uri.toString() }, source.token);
       if (source.token.isCancellationRequested) return;
