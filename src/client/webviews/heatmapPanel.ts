@@ -18,7 +18,7 @@ import { MODELS_FOLDER } from '../../shared/conventions';
 import type { FromHeatmapMessage, HeatmapModel, HeatmapState, ToHeatmapMessage } from '../../shared/webviewProtocol';
 import { whenStarted } from '../languageClient';
 import { modelFoldersBeside } from '../modelFolders';
-import { Channel, errorText, isMessage, revealInTextEditor, setHtml, toRange, webviewOptions } from './common';
+import { Channel, errorText, isMessage, revealInTextEditor, showPage, toRange, webviewOptions } from './common';
 import { formatOfDocument } from '../../core/formats/dictionary';
 import { DictionaryCache, groupOf, heatmapPairs, pairRange } from './tableModel';
 import { newestTunedModel, type TunedCandidate } from './tunedModel';
@@ -81,7 +81,7 @@ export class HeatmapPanels implements vscode.Disposable {
 
   private adopt(key: string, panel: vscode.WebviewPanel, target: Target): void {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
-    setHtml(panel.webview, this.extensionUri, 'heatmap', title(target));
+    showPage(panel, this.extensionUri, 'heatmap', title(target));
     const p = new HeatmapPanel(panel, target, this.getClient, this.cache);
     this.open.set(key, p);
     panel.onDidDispose(() => {

@@ -20,7 +20,7 @@ import { whenStarted } from '../languageClient';
 import { longRequest, targetUri } from '../learning';
 import { modelFoldersBeside } from '../modelFolders';
 import { termListPaths } from '../termListPaths';
-import { Channel, errorText, isInt, isMessage, setHtml, webviewOptions } from './common';
+import { Channel, errorText, isInt, isMessage, showPage, webviewOptions } from './common';
 
 export const SUGGESTIONS_VIEW_TYPE = 'synonymLens.suggestions';
 
@@ -162,7 +162,7 @@ export class SuggestionsPanels implements vscode.Disposable {
   private adopt(panel: vscode.WebviewPanel, uri: vscode.Uri): SuggestionsPanel {
     const key = uri.toString();
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
-    setHtml(panel.webview, this.extensionUri, 'suggestions', panel.title);
+    showPage(panel, this.extensionUri, 'suggestions', panel.title);
     const view = new SuggestionsPanel(panel, uri, this.getClient);
     this.open.set(key, view);
     panel.onDidDispose(() => {

@@ -14,7 +14,7 @@ import { Commands } from '../../shared/commands';
 import { PairScoresRequest } from '../../shared/protocol';
 import type { FromTableMessage, ToTableMessage } from '../../shared/webviewProtocol';
 import { whenStarted } from '../languageClient';
-import { Channel, errorText, isInt, isMessage, isStringArray, revealInTextEditor, setHtml, toRange, webviewOptions } from './common';
+import { Channel, errorText, isInt, isMessage, isStringArray, revealInTextEditor, showPage, toRange, webviewOptions } from './common';
 import { DictionaryCache, deleteRowsEdits, diagnosticsToRows, editRowEdits, insertRowEdits, rowRange } from './tableModel';
 
 export const TABLE_VIEW_TYPE = 'synonymLens.table';
@@ -32,7 +32,7 @@ export class TableEditorProvider implements vscode.CustomTextEditorProvider {
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this.extensionUri);
-    setHtml(panel.webview, this.extensionUri, 'table', vscode.l10n.t('Synonym Table'));
+    showPage(panel, this.extensionUri, 'table', vscode.l10n.t('Synonym Table'));
     const session = new TableSession(document, panel, this.getClient, this.cache);
     panel.onDidDispose(() => session.dispose());
   }
