@@ -194,7 +194,7 @@ async function takeShots(page, folder, theme) {
     // Suggest Synonyms… on the sample (the active text editor), the term list picked in the dialog.
     await openWith(page, sampleRow, 'Text Editor');
     await page.locator('.editor-instance .view-lines', { hasText: hoverTerm }).waitFor();
-    await runCommand(page, 'Synonym Lens: Suggest Synonyms…');
+    await runCommand(page, 'Synonym Lens: Suggest Synonyms…', { then: 'Suggest Synonyms: term lists' });
     await chooseInFileDialog(page, path.join(folder, TERM_LIST));
     const view = await findWebviewFrame(page, 'suggestions', { timeout: SERVER_TIMEOUT, selector: '#list[data-model] .item.current' });
     await view.locator('#decisions[data-count]').waitFor();

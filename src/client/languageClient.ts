@@ -192,3 +192,10 @@ export async function whenStarted(lc: LanguageClient | undefined): Promise<Langu
   }
   return lc?.isRunning() ? lc : undefined;
 }
+
+/** `whenStarted` for a command: when the server is not running, says so (and how to restart it). */
+export async function startedClient(lc: LanguageClient | undefined): Promise<LanguageClient | undefined> {
+  const started = await whenStarted(lc);
+  if (!started) void vscode.window.showErrorMessage(vscode.l10n.t('Synonym Lens: the language server is not running. Run "Synonym Lens: Restart Language Server".'));
+  return started;
+}

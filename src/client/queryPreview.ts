@@ -9,7 +9,7 @@ import { graphPaths } from '../core/formats/tokenGraph';
 import { PreviewExpansionRequest, type PreviewExpansionResult } from '../shared/protocol';
 import { isDictionaryLanguage } from '../shared/languages';
 import { activeDictionaryUri } from './activeDictionary';
-import { whenStarted, type SynonymLensClient } from './languageClient';
+import { startedClient, type SynonymLensClient } from './languageClient';
 
 export const PREVIEW_SCHEME = 'synonym-lens-preview';
 
@@ -46,11 +46,8 @@ export async function previewExpansion(client: SynonymLensClient, previews: Expa
     void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a synonym dictionary (CSV, Solr or Elasticsearch) to preview a query with its rules.'));
     return undefined;
   }
-  const lc = await whenStarted(client.languageClient);
-  if (!lc) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Synonym Lens: the language server is not running. Run "Synonym Lens: Restart Language Server".'));
-    return undefined;
-  }
+  const lc = await startedClient(client.languageClient);
+  if (!lc) return undefined;
   const document = await vscode.workspace.openTextDocument(uri);
   if (!isDictionaryLanguage(document.languageId)) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a synonym dictionary (CSV, Solr or Elasticsearch) to preview a query with its rules.'));

@@ -316,7 +316,7 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
       await openWith(page, sampleRow, 'Text Editor');
       await page.locator('.editor-instance .view-lines', { hasText: firstTerm }).waitFor();
-      await runCommand(page, 'Synonym Lens: Suggest Synonyms…');
+      await runCommand(page, 'Synonym Lens: Suggest Synonyms…', { then: 'Suggest Synonyms: term lists' });
       // No term list in the settings: the file dialog (VS Code's own in a browser) asks for one.
       await chooseInFileDialog(page, path.join(folder, 'cars.terms.txt'));
       suggestions = await webviewFrame('suggestions', SERVER_TIMEOUT, '#list[data-model] .item.current');

@@ -16,7 +16,7 @@ import { Commands } from '../../shared/commands';
 import { DecidePairsRequest, SuggestRequest, type DecidePairsResult, type SuggestResult } from '../../shared/protocol';
 import { SUGGESTIONS_SENT, type DecisionsCount, type FromSuggestionsMessage, type SuggestionItem, type SuggestionsState, type ToSuggestionsMessage, type UndoResult } from '../../shared/webviewProtocol';
 import { saveDecisionsFile } from '../decisionsDocument';
-import { whenStarted } from '../languageClient';
+import { startedClient } from '../languageClient';
 import { longRequest, targetUri } from '../learning';
 import { modelFoldersBeside } from '../modelFolders';
 import { termListPaths } from '../termListPaths';
@@ -216,11 +216,8 @@ class SuggestionsPanel implements vscode.Disposable {
   }
 
   /** The running client; a panel restored with the window runs before the server has started, so this waits for it. */
-  private async client(): Promise<LanguageClient | undefined> {
-    const lc = await whenStarted(this.getClient());
-    if (lc) return lc;
-    void vscode.window.showErrorMessage(vscode.l10n.t('Synonym Lens: the language server is not running. Run "Synonym Lens: Restart Language Server".'));
-    return undefined;
+  private client(): Promise<LanguageClient | undefined> {
+    return startedClient(this.getClient());
   }
 
   private async refresh(): Promise<boolean> {
