@@ -377,15 +377,24 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       log(`  after fine-tuning: ${changed.length} of ${common.length} scores changed, model ${await suggestions.locator('#list').getAttribute('data-model')}`);
     });
 
-    await step('webviews: after a window reload the Synonym Suggestions panel comes back for the same dictionary and term list, run again', async () => {
+    await step('webviews: after a window reload the heatmap and the Synonym Suggestions panel come back (the suggestions for the same dictionary and term list, run again)', async () => {
       const model = await suggestions.locator('#list').getAttribute('data-model');
       const old = suggestions;
+      // A heatmap beside the text editor: restored with the window, its page asks before the
+      // language server has started.
+      await page.locator('.tabs-container .tab').filter({ hasText: /^cars\.synonyms\.csv/ }).first().click();
+      await page.locator('.editor-instance .view-lines', { hasText: firstTerm }).first().waitFor();
+      await runCommand(page, 'Synonym Lens: Show Similarity Heatmap');
+      await webviewFrame('heatmap', SERVER_TIMEOUT, '#heatmap[data-terms]');
       const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60000 });
       await runCommand(page, 'Developer: Reload Window');
       await reloaded;
       if (!old.isDetached()) throw new Error('the suggestions frame outlived the reload');
       await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
-      await page.locator('.tabs-container .tab', { hasText: 'Suggestions: cars.synonyms.csv' }).waitFor({ timeout: 90000 });
+      const heatmapAgain = await webviewFrame('heatmap', SERVER_TIMEOUT, '#heatmap[data-terms]');
+      await heatmapAgain.locator('#info', { hasText: 'terms' }).waitFor();
+      // The suggestions tab shares the heatmap's group: shown, it is restored.
+      await page.locator('.tabs-container .tab', { hasText: 'Suggestions: cars.synonyms.csv' }).click({ timeout: 90000 });
       // The serializer runs the page's dictionary and term list again once the server is up.
       suggestions = await webviewFrame('suggestions', SERVER_TIMEOUT, '#list[data-model] .item.current');
       const restored = await suggestions.locator('#list').getAttribute('data-model');
