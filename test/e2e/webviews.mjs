@@ -380,8 +380,9 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
     await step('webviews: after a window reload the heatmap and the Synonym Suggestions panel come back (the suggestions for the same dictionary and term list, run again)', async () => {
       const model = await suggestions.locator('#list').getAttribute('data-model');
       const old = suggestions;
-      // A heatmap beside the text editor: restored with the window, its page asks before the
-      // language server has started.
+      // A heatmap beside the text editor, restored with the window by its serializer. (Here its
+      // page asks after the restarted language server is up: this step passes with or without
+      // the panels' wait for a starting server, which it does not pin down.)
       await page.locator('.tabs-container .tab').filter({ hasText: /^cars\.synonyms\.csv/ }).first().click();
       await page.locator('.editor-instance .view-lines', { hasText: firstTerm }).first().waitFor();
       await runCommand(page, 'Synonym Lens: Show Similarity Heatmap');
