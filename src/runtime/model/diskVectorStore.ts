@@ -156,6 +156,7 @@ export class DiskVectorStore {
   private indexed = 0;
   /** Whether the entries below `indexed` came from the index file, unchecked until read. */
   private fromIndexFile = false;
+  private readBuffer = Buffer.alloc(0);
   /** Texts this process read or wrote → when (a counter): kept first, most recent first, when compacting. */
   private readonly used = new Map<string, number>();
   private tick = 0;
@@ -339,17 +340,19 @@ export class DiskVectorStore {
     const fd = this.fd;
     const size = fstatSync(fd).size;
     if (size <= this.scanned) return;
-    let buf = Buffer.alloc(0);
+    let pool = Buffer.alloc(0);
+    let buf = pool;
     let bufStart = this.scanned;
     /** Makes sure bytes [at, at + k) are in `buf`; false when they pass the end of the file. */
     const have = (at: number, k: number): boolean => {
       if (at >= bufStart && at + k <= bufStart + buf.length) return true;
       if (at + k > size) return false;
       const want = Math.min(size - at, Math.max(k, SCAN_BLOCK));
-      buf = Buffer.alloc(want);
-      readSync(fd, buf, 0, want, at);
+      // One block reused for the whole scan (fresh memory for each would cost more than the reads).
+      if (pool.length < want) pool = Buffer.allocUnsafe(want);
+      buf = pool.subarray(0, readSync(fd, pool, 0, want, at));
       bufStart = at;
-      return true;
+      return k <= buf.length;
     };
     let p = this.scanned;
     let corrupt = 0;
@@ -449,7 +452,9 @@ export class DiskVectorStore {
         if (w.at - end > READ_GAP || e - start > READ_BLOCK) break;
         end = Math.max(end, e);
       }
-      const block = Buffer.allocUnsafe(end - start);
+      // One buffer for every read of this store: fresh memory for each block costs more than the read.
+      if (this.readBuffer.length < end - start) this.readBuffer = Buffer.allocUnsafe(Math.max(end - start, READ_BLOCK));
+      const block = this.readBuffer.subarray(0, end - start);
       const got = this.safely(() => readSync(this.fd!, block, 0, block.length, start)) ?? 0;
       for (; k < m; k++) {
         const { i, at, t, text } = wanted[k]!;
@@ -615,6 +620,7 @@ export class DiskVectorStore {
     }
     this.closeFd();
     this.index = new Map();
+    this.readBuffer = Buffer.alloc(0);
   }
 
   /** Inode of the file at `file` now (-1 when it is gone). */
