@@ -113,7 +113,13 @@ export function startServer(connection: Connection): void {
     const uri = e.document.uri;
     scheduler.forget(uri);
     const spec = ctx.states.get(uri)?.spec;
-    if (spec) ctx.host.peek(spec)?.store?.removeSource(uri);
+    const entry = spec ? ctx.host.peek(spec) : undefined;
+    if (entry?.store) {
+      entry.store.removeSource(uri);
+      // The vocabulary shrank: say so, or the status keeps counting the closed file's terms (and
+      // reopening it would bring back the count last sent, which is never announced again).
+      ctx.host.notify(entry);
+    }
     ctx.states.delete(uri);
     ctx.settings.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
