@@ -38,6 +38,7 @@ import { registerSuggestRequest } from './requests/suggest';
 import { SettingsProvider } from './settings';
 import { fsPath } from './uris';
 import { VocabularyFiles } from './vocabularyFiles';
+import { releaseMemoryAfterBurst, releaseMemorySoon } from './memory';
 
 export function startServer(connection: Connection): void {
   const ctx = new ServerContext(connection);
@@ -108,7 +109,10 @@ export function startServer(connection: Connection): void {
     }
   });
 
-  documents.onDidChangeContent((e) => scheduler.schedule(e.document.uri));
+  documents.onDidChangeContent((e) => {
+    scheduler.schedule(e.document.uri);
+    releaseMemoryAfterBurst();
+  });
   documents.onDidClose((e) => {
     const uri = e.document.uri;
     scheduler.forget(uri);
@@ -123,6 +127,7 @@ export function startServer(connection: Connection): void {
     ctx.states.delete(uri);
     ctx.settings.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
+    releaseMemorySoon();
   });
 
   connection.onDidChangeConfiguration(() => {
