@@ -34,19 +34,27 @@ export function collector(): (() => void) | null {
   return collect;
 }
 
-/** Collects garbage once no document has closed for `SETTLE_MS` (the server is idle then). */
-export function releaseMemorySoon(ms = SETTLE_MS): void {
+/**
+ * Collects garbage once no document has closed for `ms` and `busy()` (diagnostics jobs still
+ * running) is false: a collection in the middle of a job would slow it, and its garbage would
+ * be left for later anyway.
+ */
+export function releaseMemorySoon(busy: () => boolean = () => false, ms = SETTLE_MS): void {
   if (timer) clearTimeout(timer);
-  timer = setTimeout(() => {
+  const fire = () => {
+    if (busy()) {
+      timer = setTimeout(fire, ms).unref();
+      return;
+    }
     timer = undefined;
     edits = 0;
     collector()?.();
-  }, ms);
+  };
   // Never keeps the process alive on its own.
-  timer.unref();
+  timer = setTimeout(fire, ms).unref();
 }
 
-/** A document changed: after `BURST_EDITS` changes, collects once they stop for `BURST_SETTLE_MS`. */
-export function releaseMemoryAfterBurst(): void {
-  if (++edits >= BURST_EDITS) releaseMemorySoon(BURST_SETTLE_MS);
+/** A document changed: after `BURST_EDITS` changes, collects once they stop for `BURST_SETTLE_MS` and jobs are done. */
+export function releaseMemoryAfterBurst(busy: () => boolean): void {
+  if (++edits >= BURST_EDITS) releaseMemorySoon(busy, BURST_SETTLE_MS);
 }

@@ -109,9 +109,11 @@ export function startServer(connection: Connection): void {
     }
   });
 
+  /** Whether any document's diagnostics job is running (a collection waits for them). */
+  const busy = () => documents.keys().some((uri) => scheduler.running(uri));
   documents.onDidChangeContent((e) => {
     scheduler.schedule(e.document.uri);
-    releaseMemoryAfterBurst();
+    releaseMemoryAfterBurst(busy);
   });
   documents.onDidClose((e) => {
     const uri = e.document.uri;
@@ -127,7 +129,7 @@ export function startServer(connection: Connection): void {
     ctx.states.delete(uri);
     ctx.settings.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
-    releaseMemorySoon();
+    releaseMemorySoon(busy);
   });
 
   connection.onDidChangeConfiguration(() => {
