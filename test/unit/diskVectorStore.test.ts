@@ -191,7 +191,10 @@ function written(n: number) {
   return root;
 }
 const allOf = (n: number) => entries('i', n).map(([t]) => t);
-const assertAll = (got: (Float32Array | undefined)[], n: number) => got.forEach((v, k) => assert.deepEqual(v, vectorOf(`i${k}`, DIM), `i${k}`));
+const assertAll = (got: (Float32Array | undefined)[], n: number) => {
+  assert.equal(got.length, n);
+  got.forEach((v, k) => assert.deepEqual(v, vectorOf(`i${k}`, DIM), `i${k}`));
+};
 
 test('an open reads the index, not the vector file: damage shows when a record is read, then the file is scanned', () => {
   const root = written(20);
