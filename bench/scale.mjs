@@ -18,7 +18,7 @@
 //     complete publish and close it, 4 times, RSS with nothing open 5 s after each close; then a
 //     one-row edit every 50 ms for 10 s: when the last version is published, RSS before and 5 s after.
 // Usage: node scripts/build.mjs && node bench/scale.mjs [--rows 200000,1000000] [--before path/cli.js]
-//        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors] [--skip-store-read] [--skip-open] [--open-rows 1000000] [--open-before path/server.js]
+//        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors] [--keep-vectors] [--vectors-before path/server.js] [--skip-store-read] [--skip-open] [--open-rows 1000000] [--open-before path/server.js]
 //        [--skip-memory] [--memory-rows 200000]
 //        [--store-vectors 40000] [--store-before 78ddce7]
 // Dictionaries: rows `term,synonym,label` from the 3,327 terms of test/fixtures/data/zh-synonyms-dev.csv
@@ -43,6 +43,8 @@ const { values: args } = parseArgs({
     layers: { type: 'string', default: '2' },
     'skip-cli': { type: 'boolean', default: false },
     'skip-vectors': { type: 'boolean', default: false },
+    'keep-vectors': { type: 'boolean', default: false },
+    'vectors-before': { type: 'string' },
     'skip-store-read': { type: 'boolean', default: false },
     'skip-open': { type: 'boolean', default: false },
     'skip-memory': { type: 'boolean', default: false },
@@ -185,17 +187,22 @@ if (!args['skip-vectors']) {
   const text = readFileSync(dictPath, 'utf8');
   const uri = pathToFileURL(dictPath).toString();
   const vectorsDir = path.join(out, 'vectors');
-  rmSync(vectorsDir, { recursive: true, force: true });
-  const once = async (label) => {
-    const server = await h.startServer({ env: { SYNONYM_LENS_VECTORS_DIR: vectorsDir }, settings: { model: modelDir } });
+  // --keep-vectors: reuse the vectors a previous run stored (warm runs only, while working on the warm path).
+  const keep = args['keep-vectors'] && existsSync(vectorsDir);
+  if (!keep) rmSync(vectorsDir, { recursive: true, force: true });
+  const once = async (label, bundle) => {
+    const server = await h.startServer({ env: { SYNONYM_LENS_VECTORS_DIR: vectorsDir }, settings: { model: modelDir }, ...(bundle ? { server: bundle } : {}) });
     try {
       const t0 = performance.now();
       let readyAt;
       const ready = server.waitStatus((s) => s.state === 'ready', { timeoutMs: 600_000 }).then(() => (readyAt = performance.now()));
       server.open(uri, text);
-      const published = await server.waitDiagnostics(uri, (d) => d.some((x) => x.code === 'low-similarity' || x.code === 'negative-too-similar'), { timeoutMs: 3_600_000, what: 'model diagnostics' });
+      // Complete: the status sent after the complete publish counts every term (the first model
+      // diagnostics may be a partial publish of the top of the file).
+      await untilComplete(server, text, 0);
       const t1 = performance.now();
       await ready;
+      const published = server.diagnostics.events.filter((e) => e.uri === uri).at(-1);
       const loaded = server.logs.events.find((m) => /^Model .* loaded in/.test(m)) ?? '';
       console.log(`${label}: didOpen → complete diagnostics ${(t1 - t0).toFixed(0)} ms (model ready → ${(t1 - readyAt).toFixed(0)} ms), ${published.diagnostics.length} diagnostics; ${loaded}`);
       return { openMs: Math.round(t1 - t0), afterReadyMs: Math.round(t1 - readyAt), diagnostics: published.diagnostics.map((d) => `${d.range.start.line}:${d.message}`).join('\n') };
@@ -203,17 +210,34 @@ if (!args['skip-vectors']) {
       await server.stop();
     }
   };
-  const cold = await once('cold (no stored vectors)');
-  const warm = await once('warm (vectors from disk)');
-  if (cold.diagnostics !== warm.diagnostics) throw new Error('warm diagnostics differ from cold ones');
+  const cold = keep ? undefined : await once('cold (no stored vectors)');
+  // With --vectors-before <server.js>: warm opens by that bundle and by ours, alternating, twice
+  // each (ours first: it writes the index file its later opens read; the peer ignores that file).
+  const peer = args['vectors-before'] && path.resolve(args['vectors-before']);
+  const warmRuns = { after: [], before: [] };
+  for (let r = 0; r < (peer ? 2 : 1); r++) {
+    for (const label of !peer ? ['after'] : r % 2 ? ['before', 'after'] : ['after', 'before']) {
+      warmRuns[label].push(await once(`warm (vectors from disk), ${label}`, label === 'before' ? peer : undefined));
+    }
+  }
+  const mean = (xs, key) => Math.round(xs.reduce((a, x) => a + x[key], 0) / xs.length);
+  const warm = { openMs: mean(warmRuns.after, 'openMs'), afterReadyMs: mean(warmRuns.after, 'afterReadyMs'), diagnostics: warmRuns.after[0].diagnostics };
+  for (const w of warmRuns.before) if (w.diagnostics !== warm.diagnostics) throw new Error('the peer\'s warm diagnostics differ from ours');
+  if (peer) {
+    Object.assign(result, {
+      vectors_warm_before_open_to_complete_ms: mean(warmRuns.before, 'openMs'),
+      vectors_warm_before_ready_to_complete_ms: mean(warmRuns.before, 'afterReadyMs'),
+      vectors_warm_before_to_after_x: +(mean(warmRuns.before, 'openMs') / warm.openMs).toFixed(2),
+    });
+  }
+  if (cold && cold.diagnostics !== warm.diagnostics) throw new Error('warm diagnostics differ from cold ones');
   Object.assign(result, {
     vectors_pairs: pairs,
     vectors_model_layers: layers,
-    vectors_cold_open_to_complete_ms: cold.openMs,
-    vectors_cold_ready_to_complete_ms: cold.afterReadyMs,
+    ...(cold ? { vectors_cold_open_to_complete_ms: cold.openMs, vectors_cold_ready_to_complete_ms: cold.afterReadyMs } : {}),
     vectors_warm_open_to_complete_ms: warm.openMs,
     vectors_warm_ready_to_complete_ms: warm.afterReadyMs,
-    vectors_cold_to_warm_x: +(cold.openMs / warm.openMs).toFixed(1),
+    ...(cold ? { vectors_cold_to_warm_x: +(cold.openMs / warm.openMs).toFixed(1) } : {}),
     vectors_file_mib: +(statSync(path.join(vectorsDir, (await import('node:fs')).readdirSync(vectorsDir)[0], 'vectors.slv')).size / 2 ** 20).toFixed(1),
   });
 }

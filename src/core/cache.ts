@@ -43,10 +43,19 @@ export class VectorCache {
   private readonly prefixes = new Map<string, string>();
   private counters = { hits: 0, misses: 0, evictions: 0 };
 
-  /** @param capacity maximum number of vectors kept (≥ 0; 0 disables caching). */
-  constructor(capacity = 100_000) {
+  /** Bytes of the vectors held (their `byteLength`). */
+  private bytes = 0;
+  /** Bound on `bytes`: a model of dimension 1,024 has 8× the bytes per entry of one of 128. */
+  readonly maxBytes: number;
+
+  /**
+   * @param capacity maximum number of vectors kept (≥ 0; 0 disables caching).
+   * @param options.maxBytes bound on the vectors' bytes as well (default: none).
+   */
+  constructor(capacity = 100_000, options: { maxBytes?: number } = {}) {
     if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`cache capacity must be a non-negative integer, got ${capacity}`);
     this.capacity = capacity;
+    this.maxBytes = options.maxBytes ?? Infinity;
     const head = { key: '', value: new Float32Array(0) } as LruNode;
     head.prev = head.next = head;
     this.head = head;
@@ -93,24 +102,27 @@ export class VectorCache {
     return this.map.has(this.key(fingerprint, text));
   }
 
-  /** Stores `vector` as most recently used, evicting the least recently used beyond capacity. */
+  /** Stores `vector` as most recently used, evicting the least recently used beyond capacity (entries or bytes). */
   set(fingerprint: string, text: string, vector: Float32Array): void {
-    if (this.capacity === 0) return;
+    if (this.capacity === 0 || vector.byteLength > this.maxBytes) return;
     const key = this.key(fingerprint, text);
     const existing = this.map.get(key);
     if (existing !== undefined) {
+      this.bytes += vector.byteLength - existing.value.byteLength;
       existing.value = vector;
       this.unlink(existing);
       this.pushFront(existing);
-      return;
+    } else {
+      const n = { key, value: vector } as LruNode;
+      this.pushFront(n);
+      this.map.set(key, n);
+      this.bytes += vector.byteLength;
     }
-    const n = { key, value: vector } as LruNode;
-    this.pushFront(n);
-    this.map.set(key, n);
-    if (this.map.size > this.capacity) {
+    while (this.map.size > this.capacity || this.bytes > this.maxBytes) {
       const oldest = this.head.prev;
       this.unlink(oldest);
       this.map.delete(oldest.key);
+      this.bytes -= oldest.value.byteLength;
       this.counters.evictions++;
     }
   }
@@ -119,6 +131,7 @@ export class VectorCache {
   clear(fingerprint?: string): void {
     if (fingerprint === undefined) {
       this.map.clear();
+      this.bytes = 0;
       this.head.prev = this.head.next = this.head;
       return;
     }
@@ -128,6 +141,7 @@ export class VectorCache {
       if (key.startsWith(prefix)) {
         this.unlink(n);
         this.map.delete(key);
+        this.bytes -= n.value.byteLength;
       }
     }
   }

@@ -88,9 +88,25 @@ export class VectorMatrix {
     return this.count;
   }
 
+  /** Rows the storage holds before it grows. */
+  get capacity(): number {
+    return this.buffer.length / this.dim;
+  }
+
   /** The used part of the storage, rows × dim, row-major (a view). */
   get data(): Float32Array {
     return this.buffer.subarray(0, this.count * this.dim);
+  }
+
+  /**
+   * Makes room for `rows` rows in one allocation (a caller about to add many: doubling would
+   * allocate and copy about three times the final size on the way).
+   */
+  reserve(rows: number): void {
+    if (rows * this.dim <= this.buffer.length) return;
+    const grown = new Float32Array(rows * this.dim);
+    grown.set(this.data);
+    this.buffer = grown;
   }
 
   /** Appends a copy of `vector` (length `dim`) and returns its row index. */

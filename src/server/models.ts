@@ -61,8 +61,12 @@ export function resolveModelSpec(setting: string, baseFolder: string | undefined
 
 export class ModelHost {
   private readonly entries = new Map<string, ModelEntry>();
-  /** Vectors survive a model switch and back: keyed by fingerprint, bounded (≈ 30 MiB at dim 128); the live vocabulary is in each VectorStore. */
-  private readonly cache = new VectorCache(50_000);
+  /**
+   * Vectors survive a model switch and back: keyed by fingerprint, bounded (≈ 30 MiB at dim 128);
+   * the live vocabulary is in each VectorStore. Bounded in bytes too: at dim 1,024 50,000 entries
+   * would be 200 MiB beside the same vectors in the VectorStore (such models keep theirs on disk).
+   */
+  private readonly cache = new VectorCache(50_000, { maxBytes: 32 * 2 ** 20 });
   private readonly lastSent = new WeakMap<ModelEntry, string>();
   /** Specs of the extra entries, least recently asked for first. */
   private readonly extras: string[] = [];

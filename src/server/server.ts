@@ -38,6 +38,7 @@ import { registerSuggestRequest } from './requests/suggest';
 import { SettingsProvider } from './settings';
 import { fsPath } from './uris';
 import { VocabularyFiles } from './vocabularyFiles';
+import { releaseMemoryAfterBurst, releaseMemorySoon } from './memory';
 
 export function startServer(connection: Connection): void {
   const ctx = new ServerContext(connection);
@@ -108,15 +109,27 @@ export function startServer(connection: Connection): void {
     }
   });
 
-  documents.onDidChangeContent((e) => scheduler.schedule(e.document.uri));
+  /** Whether any document's diagnostics job is running (a collection waits for them). */
+  const busy = () => documents.keys().some((uri) => scheduler.running(uri));
+  documents.onDidChangeContent((e) => {
+    scheduler.schedule(e.document.uri);
+    releaseMemoryAfterBurst(busy);
+  });
   documents.onDidClose((e) => {
     const uri = e.document.uri;
     scheduler.forget(uri);
     const spec = ctx.states.get(uri)?.spec;
-    if (spec) ctx.host.peek(spec)?.store?.removeSource(uri);
+    const entry = spec ? ctx.host.peek(spec) : undefined;
+    if (entry?.store) {
+      entry.store.removeSource(uri);
+      // The vocabulary shrank: say so, or the status keeps counting the closed file's terms (and
+      // reopening it would bring back the count last sent, which is never announced again).
+      ctx.host.notify(entry);
+    }
     ctx.states.delete(uri);
     ctx.settings.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
+    releaseMemorySoon(busy);
   });
 
   connection.onDidChangeConfiguration(() => {

@@ -40,6 +40,31 @@ test('VectorCache is an LRU by count keyed by (fingerprint, text)', () => {
   assert.equal(off.size, 0);
 });
 
+test('VectorCache bounded in bytes evicts the least recently used until the vectors fit', () => {
+  const c = new VectorCache(100, { maxBytes: 3 * 4096 });
+  const v = (x: number) => new Float32Array(1024).fill(x); // 4 KiB each
+  c.set('m', 'a', v(1));
+  c.set('m', 'b', v(2));
+  c.set('m', 'c', v(3));
+  assert.equal(c.size, 3);
+  c.get('m', 'a'); // a is now the most recent
+  c.set('m', 'd', v(4));
+  assert.equal(c.size, 3);
+  assert.equal(c.has('m', 'b'), false, 'the least recently used went');
+  assert.ok(c.has('m', 'a') && c.has('m', 'c') && c.has('m', 'd'));
+  // Replacing an entry by a larger vector counts its new size.
+  c.set('m', 'a', new Float32Array(2048));
+  assert.equal(c.size, 2);
+  assert.deepEqual([c.has('m', 'c'), c.has('m', 'd'), c.has('m', 'a')], [false, true, true]);
+  // A vector larger than the bound is not kept; clearing a fingerprint frees its bytes.
+  c.set('m', 'huge', new Float32Array(4096));
+  assert.equal(c.has('m', 'huge'), false);
+  c.clear('m');
+  for (const t of ['p', 'q', 'r']) c.set('n', t, v(0));
+  assert.equal(c.size, 3);
+  assert.equal(c.stats().evictions, 2);
+});
+
 test('embedding the same terms twice runs the model once', async () => {
   const model = fakeModel();
   const e = new CachedEmbedder(new VectorCache(100), 'fp', model.embed);

@@ -3,9 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync, truncateSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync, truncateSync, readdirSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { createInterface } from 'node:readline';
 import { DiskVectorStore, vectorStoreFile, VECTOR_STORE_HEADER_BYTES } from '../../src/runtime/model/diskVectorStore';
 import { PersistentEngine } from '../../src/runtime/model/persistentEngine';
@@ -96,7 +97,7 @@ test('past its bound the file is compacted to about half, keeping the vectors th
   // The first store notices the file was replaced and reads the new one.
   assert.deepEqual(store.get(pad(399)), vectorOf(pad(399), DIM));
   store.close();
-  assert.deepEqual(readdirSync(path.dirname(vectorStoreFile(root, FP))), ['vectors.slv'], 'no lock or temporary file is left');
+  assert.deepEqual(readdirSync(path.dirname(vectorStoreFile(root, FP))).sort(), ['vectors.slv', 'vectors.slx'], 'no lock or temporary file is left');
 });
 
 test('a corrupt record is skipped with one log line and the records after it are still read', () => {
@@ -173,6 +174,132 @@ test('a file that is not a vector file of this model is logged and replaced, nev
   assert.equal(wide.get('w1'), undefined);
   assert.equal(lines.length, 1);
   wide.close();
+});
+
+/** The index file beside the vector file, and a store with its log lines. */
+const indexFile = (root: string) => vectorStoreFile(root, FP).replace(/\.slv$/, '.slx');
+function openLogged(root: string) {
+  const { lines, log } = logger();
+  return { store: DiskVectorStore.open(root, FP, DIM, { log }), lines };
+}
+/** A store of `n` records `i0…` written and closed (so its index is written). */
+function written(n: number) {
+  const root = fresh();
+  const store = DiskVectorStore.open(root, FP, DIM);
+  store.putMany(entries('i', n));
+  store.close();
+  return root;
+}
+const allOf = (n: number) => entries('i', n).map(([t]) => t);
+const assertAll = (got: (Float32Array | undefined)[], n: number) => {
+  assert.equal(got.length, n);
+  got.forEach((v, k) => assert.deepEqual(v, vectorOf(`i${k}`, DIM), `i${k}`));
+};
+
+test('an open reads the index, not the vector file: damage shows when a record is read, then the file is scanned', () => {
+  const root = written(20);
+  assert.ok(statSync(indexFile(root)).size > 0, 'close writes the index');
+  // Flip a byte of the vector of record 5, in place (same file, same inode).
+  const file = vectorStoreFile(root, FP);
+  const bytes = readFileSync(file);
+  bytes[VECTOR_STORE_HEADER_BYTES + 5 * recordBytes('i10') + 30] ^= 0xff;
+  writeFileSync(file, bytes);
+  const { store, lines } = openLogged(root);
+  // No scan on open: the damage is not seen yet.
+  assert.equal(store.stats().entries, 20);
+  assert.equal(store.stats().corruptBytes, 0);
+  assert.deepEqual(lines, []);
+  const got = store.getMany(allOf(20));
+  assert.equal(got[5], undefined, 'a record failing its CRC is never used');
+  got.forEach((v, k) => k !== 5 && assert.deepEqual(v, vectorOf(`i${k}`, DIM), `i${k}`));
+  assert.equal(lines.length, 1, lines.join('\n'));
+  assert.match(lines[0]!, /skipped \d+ corrupt bytes \(19 vectors kept\)/);
+  store.close();
+});
+
+test('an index pointing at the wrong records is caught on read and the file scanned instead', () => {
+  const root = written(6);
+  // Swap the offsets of the first two entries (texts of the same length) and fix the index CRC:
+  // a well-formed index that lies.
+  const idx = readFileSync(indexFile(root));
+  const entry = (k: number) => 96 + k * (12 + 2);
+  const first = idx.readDoubleLE(entry(0));
+  idx.writeDoubleLE(idx.readDoubleLE(entry(1)), entry(0));
+  idx.writeDoubleLE(first, entry(1));
+  idx.writeUInt32LE(zlib.crc32(idx.subarray(0, idx.length - 4)), idx.length - 4);
+  writeFileSync(indexFile(root), idx);
+  const { store, lines } = openLogged(root);
+  assertAll(store.getMany(allOf(6)), 6);
+  assert.deepEqual(lines, [], 'the vector file itself is sound');
+  store.close();
+  // The scan's index replaced the lying one.
+  const again = openLogged(root);
+  assertAll(again.store.getMany(allOf(6)), 6);
+  again.store.close();
+});
+
+test('a corrupt index file is logged and passed over; a stale one (another file, a shorter file) is rebuilt quietly', () => {
+  // Corrupt: one flipped byte fails its CRC.
+  let root = written(8);
+  const idx = readFileSync(indexFile(root));
+  idx[100] ^= 0x01;
+  writeFileSync(indexFile(root), idx);
+  let opened = openLogged(root);
+  assert.equal(opened.lines.length, 1);
+  assert.match(opened.lines[0]!, /corrupt index; reading the vector file instead/);
+  assertAll(opened.store.getMany(allOf(8)), 8);
+  opened.store.close();
+  // Not an index at all.
+  writeFileSync(indexFile(root), 'garbage');
+  opened = openLogged(root);
+  assert.match(opened.lines.join('\n'), /not an index file/);
+  assertAll(opened.store.getMany(allOf(8)), 8);
+  opened.store.close();
+
+  // Stale: the vector file was replaced (a compaction elsewhere, a copy) after the index was written.
+  root = written(8);
+  const file = vectorStoreFile(root, FP);
+  const copy = readFileSync(file);
+  unlinkSync(file);
+  writeFileSync(file, copy.subarray(0, VECTOR_STORE_HEADER_BYTES + 3 * recordBytes('i0')));
+  opened = openLogged(root);
+  assert.deepEqual(opened.lines, []);
+  assert.equal(opened.store.stats().entries, 3);
+  const got = opened.store.getMany(allOf(8));
+  assertAll(got.slice(0, 3), 3);
+  assert.deepEqual(got.slice(3), [undefined, undefined, undefined, undefined, undefined]);
+  opened.store.close();
+
+  // Stale: the same file cut shorter than the index covers.
+  root = written(8);
+  truncateSync(vectorStoreFile(root, FP), VECTOR_STORE_HEADER_BYTES + 4 * recordBytes('i0'));
+  opened = openLogged(root);
+  assert.deepEqual(opened.lines, []);
+  assert.equal(opened.store.stats().entries, 4);
+  assertAll(opened.store.getMany(allOf(4)), 4);
+  opened.store.close();
+});
+
+test('records appended after the index was written are found; a torn last one is left unread', () => {
+  const root = written(5);
+  // Another process appended two records and crashed in the middle of a third.
+  const other = DiskVectorStore.open(root, FP, DIM);
+  other.putMany(entries('j', 3));
+  const file = vectorStoreFile(root, FP);
+  truncateSync(file, statSync(file).size - 9);
+  // (No close: the crashed process wrote no index.)
+  const { store, lines } = openLogged(root);
+  assertAll(store.getMany(allOf(5)), 5);
+  assert.deepEqual(store.getMany(['j0', 'j1', 'j2']), [vectorOf('j0', DIM), vectorOf('j1', DIM), undefined]);
+  assert.deepEqual(lines, []);
+  store.close();
+  // The index now covers the two whole records and not the torn one, which the next append passes over.
+  const next = openLogged(root);
+  next.store.putMany(entries('k', 1));
+  assert.deepEqual(next.store.getMany(['j1', 'k0', 'i4']), [vectorOf('j1', DIM), vectorOf('k0', DIM), vectorOf('i4', DIM)]);
+  assert.equal(next.lines.length, 1);
+  assert.match(next.lines[0]!, /skipped \d+ corrupt bytes/);
+  next.store.close();
 });
 
 /** Starts a writer process; resolves when it says `ready`. */

@@ -157,3 +157,26 @@ test('an index told to prefilter from fewer rows searches through the int8 copy 
     assert.deepEqual(early.search(q, 10, (i) => i === 3), brute(plain, q, 10, (i) => i === 3));
   }
 });
+
+test('reserve makes room at once, before and after the int8 copy exists, and keeps rows and results', () => {
+  const rnd = new Random(4);
+  const dim = 40;
+  const m = new KnnIndex(dim, 4);
+  const rows: Float32Array[] = [];
+  const add = (n: number) => {
+    for (let r = 0; r < n; r++) {
+      const v = rnd.fillNormal(new Float32Array(dim));
+      rows.push(v);
+      m.add(v);
+    }
+  };
+  add(100);
+  m.reserve(PREFILTER_MIN_ROWS + 500); // before the copy: the copy is then made at that size
+  add(PREFILTER_MIN_ROWS + 300);
+  m.reserve(20_000); // after: the copy grows too
+  m.reserve(10); // smaller: nothing to do
+  add(1000);
+  rows.forEach((v, r) => assert.deepEqual(m.row(r), v, `row ${r}`));
+  const q = rnd.fillNormal(new Float32Array(dim));
+  assert.deepEqual(m.search(q, 25), brute(m, q, 25));
+});

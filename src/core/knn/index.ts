@@ -77,6 +77,12 @@ export class KnnIndex {
     return this.matrix.row(index);
   }
 
+  /** Makes room for `rows` rows at once (the float rows, and the int8 copy once there is one). */
+  reserve(rows: number): void {
+    this.matrix.reserve(rows);
+    this.quantized?.reserve(rows);
+  }
+
   /** Appends a copy of `vector` and returns its row index. */
   add(vector: ArrayLike<number>): number {
     const r = this.matrix.add(vector);
@@ -84,7 +90,7 @@ export class KnnIndex {
     else if (this.quantized === undefined && this.matrix.rows >= this.prefilterFrom) {
       // Made once the index is large enough to be searched through it, then kept in step row by
       // row, so no search pays for building it.
-      this.quantized = quantize(this.dim, this.matrix.data, this.matrix.rows, this.matrix.rows * 2) ?? null;
+      this.quantized = quantize(this.dim, this.matrix.data, this.matrix.rows, Math.max(this.matrix.rows * 2, this.matrix.capacity)) ?? null;
     }
     return r;
   }

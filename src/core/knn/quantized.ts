@@ -65,7 +65,7 @@ export class QuantizedRows {
   }
 
   /** Makes room for `capacity` rows; the scales move up past the longer rows area. */
-  private reserve(capacity: number): void {
+  reserve(capacity: number): void {
     if (capacity <= this.capacity) return;
     const oldScales = this.scalesAt;
     const oldCapacity = this.capacity;

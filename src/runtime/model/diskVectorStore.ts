@@ -11,8 +11,21 @@
  *           text and vector bytes, the text (n bytes), the vector (dimension × f32)
  *
  * all little-endian. Why not LMDB (the `lmdb` package): a native module per platform in the VSIX
- * for what is a cache of an append-mostly map; this format needs only `node:fs` and is read
- * sequentially once per open (docs/performance.md has the measurement).
+ * for what is a cache of an append-mostly map; this format needs only `node:fs`.
+ *
+ * Beside it, `vectors.slx` indexes the file so an open reads a few bytes per text instead of the
+ * whole file (a 40,000-term store of a 1,024-dimension model is 157 MiB):
+ *
+ *   header  96 bytes: "SLVINDEX", u32 format (1), u32 count, f64 bytes of the vector file it
+ *           covers, f64 inode of that file, the vector file's 64-byte header
+ *   entry   f64 offset of the record, u32 n = UTF-8 length of the text, the text (n bytes)
+ *   trailer u32 CRC-32 of everything before it
+ *
+ * It is a hint, never trusted: a read checks the record it points at (marker, length, text, CRC)
+ * and any mismatch drops the index and scans the file as before. An index of another inode or
+ * header, or one covering more than the file holds, is ignored (a scan); a file that grew since
+ * is scanned from where the index ends. It is written (temporary file renamed into place) on
+ * close, after a compaction, and when 32 MiB of records have been scanned since the last one.
  *
  * - **Two processes** (two VS Code windows, the CLI) may append at once: each batch is one
  *   `write` on a file opened `O_APPEND`, which the kernel places at the end as a whole; a reader
@@ -32,6 +45,7 @@ import {
   fstatSync,
   mkdirSync,
   openSync,
+  readFileSync,
   readSync,
   renameSync,
   statSync,
@@ -55,6 +69,11 @@ const RECORD_HEAD = 12;
 /** Longest text stored (UTF-8 bytes); longer ones are simply not persisted. */
 const MAX_TEXT_BYTES = 4096;
 const SCAN_BLOCK = 4 << 20;
+const INDEX_MAGIC = Buffer.from('SLVINDEX', 'latin1');
+const INDEX_FORMAT = 1;
+const INDEX_HEADER_BYTES = 96;
+/** Records scanned past the last written index after which the index is written again. */
+const INDEX_REWRITE_BYTES = 32 << 20;
 /** Largest read of `getMany`, and the largest gap between two wanted vectors read together. */
 const READ_BLOCK = 4 << 20;
 const READ_GAP = 64 << 10;
@@ -129,8 +148,15 @@ function encodeRecord(text: string, vector: Float32Array): Buffer | undefined {
 }
 
 export class DiskVectorStore {
-  /** text → file offset of its vector (the last valid record of that text). */
+  /** text → file offset of its record (the last valid record of that text). */
   private index = new Map<string, number>();
+  /** The index file beside the vector file. */
+  readonly indexFile: string;
+  /** Bytes of the vector file the written (or loaded) index covers; 0 when there is none. */
+  private indexed = 0;
+  /** Whether the entries below `indexed` came from the index file, unchecked until read. */
+  private fromIndexFile = false;
+  private readBuffer = Buffer.alloc(0);
   /** Texts this process read or wrote → when (a counter): kept first, most recent first, when compacting. */
   private readonly used = new Map<string, number>();
   private tick = 0;
@@ -155,6 +181,7 @@ export class DiskVectorStore {
     this.log = options.log ?? (() => undefined);
     this.recordBytes = (n) => RECORD_HEAD + n + 4 * dimension;
     this.headerBytes = header(fingerprint, dimension);
+    this.indexFile = file.replace(/\.slv$/, '') + '.slx';
   }
 
   /**
@@ -173,6 +200,8 @@ export class DiskVectorStore {
     this.closeFd();
     this.index = new Map();
     this.scanned = VECTOR_STORE_HEADER_BYTES;
+    this.indexed = 0;
+    this.fromIndexFile = false;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
       if (!existsSync(this.file)) this.create();
@@ -185,12 +214,85 @@ export class DiskVectorStore {
         this.replaceWith([]);
         return;
       }
+      this.readIndex(st.size);
       this.scan();
     } catch (e) {
       this.disable(e);
     }
   }
 
+  /**
+   * Takes the index file's entries when it describes this file (same inode and header, covering
+   * no more than the file holds); otherwise leaves the index empty, for a scan from the start.
+   */
+  private readIndex(size: number): void {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(this.indexFile);
+    } catch {
+      return; // none yet
+    }
+    const stale = (why: string) => this.log(`vector store ${this.indexFile}: ${why}; reading the vector file instead`);
+    if (bytes.length < INDEX_HEADER_BYTES + 4 || !bytes.subarray(0, 8).equals(INDEX_MAGIC) || bytes.readUInt32LE(8) !== INDEX_FORMAT) return stale('not an index file');
+    if (crc32(bytes.subarray(0, bytes.length - 4)) !== bytes.readUInt32LE(bytes.length - 4)) return stale('corrupt index');
+    const covered = bytes.readDoubleLE(16);
+    // Another file (replaced by a compaction, restored from elsewhere) or one cut short since: quietly rebuilt.
+    if (bytes.readDoubleLE(24) !== this.ino || !bytes.subarray(32, INDEX_HEADER_BYTES).equals(this.headerBytes) || covered > size) return;
+    const count = bytes.readUInt32LE(12);
+    const index = new Map<string, number>();
+    let p = INDEX_HEADER_BYTES;
+    const end = bytes.length - 4;
+    for (let k = 0; k < count; k++) {
+      if (p + 12 > end) return stale('corrupt index');
+      const at = bytes.readDoubleLE(p);
+      const n = bytes.readUInt32LE(p + 8);
+      if (n > MAX_TEXT_BYTES || p + 12 + n > end || at < VECTOR_STORE_HEADER_BYTES || at + this.recordBytes(n) > covered) return stale('corrupt index');
+      index.set(bytes.toString('utf8', p + 12, p + 12 + n), at);
+      p += 12 + n;
+    }
+    if (p !== end) return stale('corrupt index');
+    this.index = index;
+    this.scanned = covered;
+    this.indexed = covered;
+    this.fromIndexFile = true;
+  }
+
+  /** Writes the index of what has been scanned (a temporary file renamed into place); a failure costs only speed. */
+  private writeIndex(): void {
+    if (this.fd === undefined || this.scanned === this.indexed) return;
+    const parts: Buffer[] = [];
+    const head = Buffer.alloc(INDEX_HEADER_BYTES);
+    INDEX_MAGIC.copy(head, 0);
+    head.writeUInt32LE(INDEX_FORMAT, 8);
+    head.writeUInt32LE(this.index.size, 12);
+    head.writeDoubleLE(this.scanned, 16);
+    head.writeDoubleLE(this.ino, 24);
+    this.headerBytes.copy(head, 32);
+    parts.push(head);
+    for (const [text, at] of this.index) {
+      const t = Buffer.from(text, 'utf8');
+      const e = Buffer.alloc(12);
+      e.writeDoubleLE(at, 0);
+      e.writeUInt32LE(t.length, 8);
+      parts.push(e, t);
+    }
+    const body = Buffer.concat(parts);
+    const trailer = Buffer.alloc(4);
+    trailer.writeUInt32LE(crc32(body), 0);
+    const tmp = `${this.indexFile}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, Buffer.concat([body, trailer]));
+      renameSync(tmp, this.indexFile);
+      this.indexed = this.scanned;
+    } catch (e) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // Never created.
+      }
+      this.log(`vector store ${this.indexFile}: ${(e as Error).message}; the next open reads the whole vector file`);
+    }
+  }
   /** Creates the file with its header, whole: linked into place, so a racing process never sees it empty. */
   private create(): void {
     const tmp = `${this.file}.${process.pid}.new`;
@@ -238,17 +340,19 @@ export class DiskVectorStore {
     const fd = this.fd;
     const size = fstatSync(fd).size;
     if (size <= this.scanned) return;
-    let buf = Buffer.alloc(0);
+    let pool = Buffer.alloc(0);
+    let buf = pool;
     let bufStart = this.scanned;
     /** Makes sure bytes [at, at + k) are in `buf`; false when they pass the end of the file. */
     const have = (at: number, k: number): boolean => {
       if (at >= bufStart && at + k <= bufStart + buf.length) return true;
       if (at + k > size) return false;
       const want = Math.min(size - at, Math.max(k, SCAN_BLOCK));
-      buf = Buffer.alloc(want);
-      readSync(fd, buf, 0, want, at);
+      // One block reused for the whole scan (fresh memory for each would cost more than the reads).
+      if (pool.length < want) pool = Buffer.allocUnsafe(want);
+      buf = pool.subarray(0, readSync(fd, pool, 0, want, at));
       bufStart = at;
-      return true;
+      return k <= buf.length;
     };
     let p = this.scanned;
     let corrupt = 0;
@@ -261,7 +365,7 @@ export class DiskVectorStore {
         const r = p - bufStart;
         const body = buf.subarray(r + RECORD_HEAD, r + length);
         if (crc32(body) === buf.readUInt32LE(r + 8)) {
-          this.index.set(body.toString('utf8', 0, n), p + RECORD_HEAD + n);
+          this.index.set(body.toString('utf8', 0, n), p);
           p += length;
           continue;
         }
@@ -286,44 +390,95 @@ export class DiskVectorStore {
       this.counters.corruptBytes += corrupt;
       this.log(`vector store ${this.file}: skipped ${corrupt} corrupt bytes (${this.index.size} vectors kept)`);
     }
+    if (this.scanned - this.indexed >= INDEX_REWRITE_BYTES) this.writeIndex();
   }
 
   /**
    * The stored vector of each text, or undefined; picks up what other processes appended since.
-   * Vectors are read in blocks: the wanted offsets in file order, neighbours less than `READ_GAP`
+   * Records are read in blocks: the wanted offsets in file order, neighbours less than `READ_GAP`
    * apart read together, up to `READ_BLOCK` bytes a read — a warm open of 40,000 vectors is a few
-   * dozen reads rather than 40,000.
+   * dozen reads rather than 40,000. Each record is checked (marker, text, CRC) before its vector
+   * is used; one that fails means the index file was wrong or the file was damaged since it was
+   * scanned: the store then scans the whole file (logging what it skips) and reads again.
    */
   getMany(texts: readonly string[]): (Float32Array | undefined)[] {
     const out: (Float32Array | undefined)[] = new Array(texts.length).fill(undefined);
     if (this.fd === undefined) return out;
     this.followReplacement();
     if (texts.some((t) => !this.index.has(t))) this.safely(() => this.scan());
-    const bytes = 4 * this.dimension;
-    const wanted: { i: number; at: number }[] = [];
-    texts.forEach((t, i) => {
-      const at = this.index.get(t);
-      if (at !== undefined) wanted.push({ i, at });
-    });
-    wanted.sort((x, y) => x.at - y.at);
-    for (let k = 0; k < wanted.length && this.fd !== undefined; ) {
-      const start = wanted[k]!.at;
-      let end = start + bytes;
-      let m = k + 1;
-      while (m < wanted.length && wanted[m]!.at - end <= READ_GAP && wanted[m]!.at + bytes - start <= READ_BLOCK) end = Math.max(end, wanted[m++]!.at + bytes);
-      const block = Buffer.allocUnsafe(end - start);
-      const got = this.safely(() => readSync(this.fd!, block, 0, block.length, start)) ?? 0;
-      for (; k < m; k++) {
-        const { i, at } = wanted[k]!;
-        if (at - start + bytes > got) continue;
-        // A copy: a vector must not keep the whole block alive.
-        const v = new Float32Array(this.dimension);
-        new Uint8Array(v.buffer).set(block.subarray(at - start, at - start + bytes));
-        out[i] = v;
-        this.used.set(texts[i]!, ++this.tick);
+    let failed = this.read(texts, out);
+    if (failed.length > 0 && this.fromIndexFile) {
+      this.index = new Map();
+      this.scanned = VECTOR_STORE_HEADER_BYTES;
+      this.fromIndexFile = false;
+      this.safely(() => this.scan());
+      // Every entry now comes from this scan: writes the index again even if the scan covered the same bytes.
+      this.indexed = 0;
+      failed = this.read(failed.map((i) => texts[i]!), out, failed);
+    }
+    if (failed.length > 0) {
+      // Damaged after this process scanned it: those records are gone for this session.
+      let bytes = 0;
+      for (const i of failed) {
+        bytes += this.recordBytes(Buffer.byteLength(texts[i]!, 'utf8'));
+        this.index.delete(texts[i]!);
       }
+      this.counters.corruptBytes += bytes;
+      this.log(`vector store ${this.file}: skipped ${bytes} corrupt bytes (${this.index.size} vectors kept)`);
     }
     return out;
+  }
+
+  /**
+   * Reads the records of `texts` into `out` (at `slots[k]`, default k) after checking each;
+   * returns the slots whose record did not check out.
+   */
+  private read(texts: readonly string[], out: (Float32Array | undefined)[], slots?: readonly number[]): number[] {
+    const failed: number[] = [];
+    const wanted: { i: number; at: number; t: string; text: Buffer }[] = [];
+    texts.forEach((t, k) => {
+      const at = this.index.get(t);
+      if (at !== undefined) wanted.push({ i: slots ? slots[k]! : k, at, t, text: Buffer.from(t, 'utf8') });
+    });
+    wanted.sort((x, y) => x.at - y.at);
+    const bytes = 4 * this.dimension;
+    for (let k = 0; k < wanted.length && this.fd !== undefined; ) {
+      const start = wanted[k]!.at;
+      let end = start + this.recordBytes(wanted[k]!.text.length);
+      let m = k + 1;
+      for (; m < wanted.length; m++) {
+        const w = wanted[m]!;
+        const e = w.at + this.recordBytes(w.text.length);
+        if (w.at - end > READ_GAP || e - start > READ_BLOCK) break;
+        end = Math.max(end, e);
+      }
+      // One buffer for every read of this store: fresh memory for each block costs more than the read.
+      if (this.readBuffer.length < end - start) this.readBuffer = Buffer.allocUnsafe(Math.max(end - start, READ_BLOCK));
+      const block = this.readBuffer.subarray(0, end - start);
+      const got = this.safely(() => readSync(this.fd!, block, 0, block.length, start)) ?? 0;
+      for (; k < m; k++) {
+        const { i, at, t, text } = wanted[k]!;
+        const r = at - start;
+        const n = text.length;
+        const length = this.recordBytes(n);
+        const ok =
+          r + length <= got &&
+          block.readUInt32LE(r) === MARKER &&
+          block.readUInt32LE(r + 4) === n &&
+          block.compare(text, 0, n, r + RECORD_HEAD, r + RECORD_HEAD + n) === 0 &&
+          crc32(block.subarray(r + RECORD_HEAD, r + length)) === block.readUInt32LE(r + 8);
+        if (!ok) {
+          failed.push(i);
+          continue;
+        }
+        // A copy: a vector must not keep the whole block alive.
+        const v = new Float32Array(this.dimension);
+        new Uint8Array(v.buffer).set(block.subarray(r + RECORD_HEAD + n, r + RECORD_HEAD + n + bytes));
+        out[i] = v;
+        this.used.set(t, ++this.tick);
+      }
+    }
+    return failed;
   }
 
   get(text: string): Float32Array | undefined {
@@ -353,13 +508,8 @@ export class DiskVectorStore {
   /** If another process replaced the file (compaction), reads the new one. */
   private followReplacement(): void {
     if (this.fd === undefined) return;
-    let ino: number;
-    try {
-      ino = statSync(this.file).ino;
-    } catch {
-      ino = -1; // deleted: reopen creates it again
-    }
-    if (ino !== this.ino) this.reopen();
+    // Deleted (-1): reopen creates it again.
+    if (this.currentIno() !== this.ino) this.reopen();
   }
 
   private safely<T>(fn: () => T): T | undefined {
@@ -449,6 +599,7 @@ export class DiskVectorStore {
       return;
     }
     this.reopen();
+    this.writeIndex();
   }
 
   stats(): DiskVectorStoreStats {
@@ -461,9 +612,24 @@ export class DiskVectorStore {
     return { entries: this.index.size, corruptBytes: this.counters.corruptBytes, compactions: this.counters.compactions, fileBytes };
   }
 
+  /** Indexes what this process appended and writes the index for the next open, then closes the file. */
   close(): void {
+    if (this.fd !== undefined && this.currentIno() === this.ino) {
+      this.safely(() => this.scan());
+      this.writeIndex();
+    }
     this.closeFd();
     this.index = new Map();
+    this.readBuffer = Buffer.alloc(0);
+  }
+
+  /** Inode of the file at `file` now (-1 when it is gone). */
+  private currentIno(): number {
+    try {
+      return statSync(this.file).ino;
+    } catch {
+      return -1;
+    }
   }
 }
 
