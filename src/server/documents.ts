@@ -88,10 +88,15 @@ export class DocumentIndex {
     if (fill) runSteps(this.fill());
   }
 
-  /** The index of a dictionary built stepwise (src/core/steps.ts), pausing every few thousand rows and pairs. */
+  /**
+   * The index of a dictionary built stepwise (src/core/steps.ts), pausing every few thousand rows
+   * and pairs — the pair graph included, which is otherwise built on the first hover (a pass over
+   * every pair that would hold that hover up on a large file).
+   */
   static *build(dict: Dictionary): Steps<DocumentIndex> {
     const index = new DocumentIndex(dict, false);
     yield* index.fill();
+    index.graph = yield* index.graphSteps();
     return index;
   }
 
@@ -170,12 +175,17 @@ export class DocumentIndex {
   }
 
   private pairGraph(): NonNullable<DocumentIndex['graph']> {
-    if (!this.graph) {
-      const graph = { links: new Map(), positive: new Map() };
-      for (const pair of this.dict.pairs) this.link(graph, pair, 1);
-      this.graph = graph;
+    return (this.graph ??= runSteps(this.graphSteps()));
+  }
+
+  private *graphSteps(): Steps<NonNullable<DocumentIndex['graph']>> {
+    const graph = { links: new Map(), positive: new Map() };
+    const pairs = this.dict.pairs;
+    for (let i = 0; i < pairs.length; i++) {
+      this.link(graph, pairs[i], 1);
+      if ((i + 1) % INDEX_STEP === 0) yield { phase: 'graph', done: i + 1, total: pairs.length };
     }
-    return this.graph;
+    return graph;
   }
 
   private link(graph: NonNullable<DocumentIndex['graph']>, pair: Pair, by: 1 | -1): void {
