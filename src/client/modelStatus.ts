@@ -41,6 +41,8 @@ export class ModelStatusItem implements vscode.Disposable {
         this.countActiveTerms();
         if (this.last) this.update(this.last);
       }),
+      // A closed document's work stops with it (the server sends no `done` then).
+      vscode.workspace.onDidCloseTextDocument((d) => this.progress.delete(d.uri.toString())),
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document === vscode.window.activeTextEditor?.document) this.countActiveTerms();
       }),
