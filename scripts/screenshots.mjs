@@ -1,11 +1,13 @@
 // `npm run screenshots`: the README's pictures, taken in a real VS Code (code-server 4.100.3 +
 // Debian's Chromium, the e2e harness's tools) at a fixed window size, in a dark and a light theme:
 // the editor with inlay hints and the Problems panel on samples/cars.synonyms.csv, a hover with
-// neighbours, the Synonym Table with scores, the heatmap with a pair's tooltip, the fine-tuning
+// neighbours, the Synonym Table with scores, the heatmap with a pair's tooltip, the Synonym
+// Suggestions view (Suggest Synonyms… with samples/cars.terms.txt), the Synonym Table on a Solr
+// synonyms.txt (the sample as Export Synonyms writes it, with one-way rules), the fine-tuning
 // report. Each is written as WebP to media/screenshots/<shot>-<theme>.webp (the README links them;
 // the VSIX leaves them out). Every wait is on the DOM state the picture shows, never a sleep, so
 // the pictures follow the UI: re-run after a UI change.
-// Usage: node scripts/screenshots.mjs [--theme dark,light] [--only editor,hover,table,heatmap,report] [--out dir]
+// Usage: node scripts/screenshots.mjs [--theme dark,light] [--only editor,hover,table,heatmap,suggestions,solr,report] [--out dir]
 // Env: SYNONYM_LENS_E2E_SKIP_BUILD=1 (use dist/ as it is), SYNONYM_LENS_E2E_CACHE (tool cache).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -16,15 +18,20 @@ import { parseArgs } from 'node:util';
 import { launch, loadPlaywright, workbenchUrl } from '../test/e2e/browser.mjs';
 import { startCodeServer } from '../test/e2e/codeServer.mjs';
 import { ensureTools } from '../test/e2e/tools.mjs';
-import { cellCentre, findWebviewFrame, openWith } from '../test/e2e/webviews.mjs';
+import { cellCentre, chooseInFileDialog, findWebviewFrame, openWith } from '../test/e2e/webviews.mjs';
 import { runCommand } from '../test/e2e/workbench.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' };
-const SHOTS = ['editor', 'hover', 'table', 'heatmap', 'report'];
+const SHOTS = ['editor', 'hover', 'table', 'heatmap', 'suggestions', 'solr', 'report'];
 /** The window size of every picture (CSS pixels, device scale 1). */
 const VIEWPORT = { width: 1280, height: 800 };
 const SAMPLE = 'cars.synonyms.csv';
+const TERM_LIST = 'cars.terms.txt';
+/** The Solr file of the `solr` shot, written into the workspace: its name makes it a Solr synonyms file. */
+const SOLR = 'synonyms.txt';
+/** One-way rules above the sample's groups: spellings users type, rewritten to the standard term. */
+const SOLR_RULES = '# One-way rules: what users type => the standard term\n陆巡, 兰德酷路泽LC300 => 陆地巡洋舰\n普拉多2700, 霸道2700 => 普拉多\n\n';
 const SERVER_TIMEOUT = 120000;
 
 const { values } = parseArgs({ options: { theme: { type: 'string' }, only: { type: 'string' }, out: { type: 'string' } } });
@@ -67,6 +74,7 @@ try {
     const themeDir = path.join(runDir, theme);
     const folder = path.join(themeDir, 'workspace');
     cpSync(path.join(root, 'samples'), folder, { recursive: true });
+    if (shots.includes('solr')) writeFileSync(path.join(folder, SOLR), SOLR_RULES + solrExport());
     codeServer = await startCodeServer({
       codeServer: tools.codeServer,
       runDir: themeDir,
@@ -182,6 +190,36 @@ async function takeShots(page, folder, theme) {
     await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
   }
 
+  if (want('suggestions')) {
+    // Suggest Synonyms… on the sample (the active text editor), the term list picked in the dialog.
+    await openWith(page, sampleRow, 'Text Editor');
+    await page.locator('.editor-instance .view-lines', { hasText: hoverTerm }).waitFor();
+    await runCommand(page, 'Synonym Lens: Suggest Synonyms…', { then: 'Suggest Synonyms: term lists' });
+    await chooseInFileDialog(page, path.join(folder, TERM_LIST));
+    const view = await findWebviewFrame(page, 'suggestions', { timeout: SERVER_TIMEOUT, selector: '#list[data-model] .item.current' });
+    await view.locator('#decisions[data-count]').waitFor();
+    await view.locator('#busy[hidden]').waitFor({ state: 'attached' });
+    await clearNotifications(page);
+    await save(page, 'suggestions', theme);
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
+  }
+
+  if (want('solr')) {
+    // The Solr file in the Synonym Table: one row per rule, ⇒ on the one-way ones, a score per pair.
+    const solrRow = page.locator('.explorer-folders-view .monaco-list-row', { hasText: SOLR });
+    await solrRow.locator('.monaco-icon-label.synonym-solr-lang-file-icon').waitFor({ timeout: 120000 });
+    await openWith(page, solrRow, 'Synonym Table');
+    const table = await findWebviewFrame(page, 'table', { timeout: 60000, selector: '.grid-row[data-row="0"] .grid-cell[data-col="rule"][data-direction="explicit"]' });
+    await table.locator('#score-status', { hasText: /\S/ }).waitFor({ timeout: SERVER_TIMEOUT });
+    await table.locator('.grid-row[data-row="0"] .grid-cell[data-score="flagged"], .grid-row[data-row="0"] .grid-cell[data-score="ok"], .grid-row[data-row="0"] .grid-cell[data-score="near"]').first().waitFor({ timeout: SERVER_TIMEOUT });
+    await table.locator('.grid-row[data-row="0"] .grid-cell[data-col="c0"]').click();
+    await table.locator('.grid-row.selected[data-row="0"]').waitFor();
+    await save(page, 'solr', theme);
+    await runCommand(page, 'View: Close All Editors');
+    await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
+  }
+
   if (want('report')) {
     // Fine-tune Model on the sample (the active text editor) opens the fine-tuning report.
     await openWith(page, sampleRow, 'Text Editor');
@@ -193,8 +231,19 @@ async function takeShots(page, folder, theme) {
     await runCommand(page, 'View: Close Editors in Other Groups');
     await page.locator('.editor-group-container').nth(1).waitFor({ state: 'detached' });
     // Notifications of the run would cover the report.
-    await runCommand(page, 'Notifications: Clear All Notifications');
-    await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached' });
+    await clearNotifications(page);
     await save(page, 'report', theme);
   }
+}
+
+async function clearNotifications(page) {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached' });
+}
+
+/** The sample as Export Synonyms writes it for Solr (equivalence groups; label-0 pairs have no Solr form). */
+function solrExport() {
+  const cli = spawnSync(process.execPath, [path.join(root, 'dist', 'cli.js'), 'export', path.join(root, 'samples', SAMPLE), '--format', 'solr'], { encoding: 'utf8' });
+  if (cli.status !== 0) fail(`the CLI's export failed: ${cli.stderr}`);
+  return cli.stdout;
 }

@@ -187,3 +187,24 @@ export class SynonymLensClient implements vscode.Disposable {
     void this.stop();
   }
 }
+
+/** The client once it has started (the command may run while the server is still starting), or undefined when it is not running. */
+export async function whenStarted(lc: LanguageClient | undefined): Promise<LanguageClient | undefined> {
+  if (lc?.state === State.Starting) {
+    await new Promise<void>((resolve) => {
+      const sub = lc.onDidChangeState((e) => {
+        if (e.newState === State.Starting) return;
+        sub.dispose();
+        resolve();
+      });
+    });
+  }
+  return lc?.isRunning() ? lc : undefined;
+}
+
+/** `whenStarted` for a command: when the server is not running, says so (and how to restart it). */
+export async function startedClient(lc: LanguageClient | undefined): Promise<LanguageClient | undefined> {
+  const started = await whenStarted(lc);
+  if (!started) void vscode.window.showErrorMessage(vscode.l10n.t('Synonym Lens: the language server is not running. Run "Synonym Lens: Restart Language Server".'));
+  return started;
+}

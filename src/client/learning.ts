@@ -28,7 +28,7 @@ import { MODELS_FOLDER_GLOB } from '../shared/conventions';
 import { activeDictionaryUri } from './activeDictionary';
 import { removedModelsNote } from './modelFolders';
 import { userSettingValue } from './configuration';
-import type { SynonymLensClient } from './languageClient';
+import { startedClient, type SynonymLensClient } from './languageClient';
 
 /** Command ids of this module (package.json `contributes.commands` lists them). */
 const SHOW_REPORT = Commands.showReport;
@@ -41,13 +41,6 @@ export function targetUri(arg: UriArg): vscode.Uri | undefined {
   if (raw instanceof vscode.Uri) return raw;
   if (typeof raw === 'string' && raw) return /^[a-z][\w+.-]+:/i.test(raw) && !/^[a-z]:[\\/]/i.test(raw) ? vscode.Uri.parse(raw) : vscode.Uri.file(raw);
   return activeDictionaryUri();
-}
-
-function runningClient(client: SynonymLensClient): LanguageClient | undefined {
-  const lc = client.languageClient;
-  if (lc?.isRunning()) return lc;
-  void vscode.window.showErrorMessage(vscode.l10n.t('Synonym Lens: the language server is not running. Run "Synonym Lens: Restart Language Server".'));
-  return undefined;
 }
 
 let tokenCounter = 0;
@@ -104,7 +97,7 @@ export async function fineTune(client: SynonymLensClient, arg?: FineTuneArgs | v
     void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a synonym dictionary (CSV) to fine-tune on.'));
     return undefined;
   }
-  const lc = runningClient(client);
+  const lc = await startedClient(client.languageClient);
   if (!lc) return undefined;
   // The settings give the defaults (loss `auto` = the server's choice); a command argument wins.
   const defaults = normalizeSettings({ fineTune: vscode.workspace.getConfiguration('synonymLens', uri).get('fineTune') }).fineTune;
@@ -172,7 +165,7 @@ export async function adjustVectors(client: SynonymLensClient, arg?: UriArg & { 
     if (!picked) return undefined;
     method = picked.method;
   }
-  const lc = runningClient(client);
+  const lc = await startedClient(client.languageClient);
   if (!lc) return undefined;
   const keepModels = normalizeSettings({ fineTune: vscode.workspace.getConfiguration('synonymLens', uri).get('fineTune') }).fineTune.keepModels;
   const result = await longRequest(
@@ -199,7 +192,7 @@ export async function evaluateModel(client: SynonymLensClient, arg?: UriArg & { 
     void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a labelled synonym dictionary (CSV) first.'));
     return undefined;
   }
-  const lc = runningClient(client);
+  const lc = await startedClient(client.languageClient);
   if (!lc) return undefined;
   const extra: { modelDir?: string; threshold?: number; heldOut?: boolean } =
     typeof arg === 'object' && !(arg instanceof vscode.Uri) ? { modelDir: arg.modelDir, threshold: arg.threshold, ...(arg.heldOut ? { heldOut: true } : {}) } : {};
@@ -358,7 +351,7 @@ export async function downloadFromHub(client: SynonymLensClient, args: DownloadA
     if (!picked) return undefined;
     variant = picked.variant;
   }
-  const lc = runningClient(client);
+  const lc = await startedClient(client.languageClient);
   if (!lc) return undefined;
   const endpoint = hubEndpoint();
   const result = await longRequest(lc, DownloadModelRequest.type, { repo, variant, endpoint, modelsDir: client.modelsDir }, vscode.l10n.t('Downloading {0}', repo));

@@ -11,8 +11,7 @@ import { LSPErrorCodes, ResponseError } from 'vscode-languageclient/node';
 import { Commands } from '../shared/commands';
 import { ProblemsRequest, type Problem, type ProblemsResult, type ShowAllProblemsCommandArgs } from '../shared/protocol';
 import { activeDictionaryUri } from './activeDictionary';
-import type { SynonymLensClient } from './languageClient';
-import { whenStarted } from './queryPreview';
+import { whenStarted, type SynonymLensClient } from './languageClient';
 
 export const PROBLEMS_SCHEME = 'synonym-lens-problems';
 

@@ -5,12 +5,11 @@
  * graph, and the token sequences the query then matches.
  */
 import * as vscode from 'vscode';
-import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { graphPaths } from '../core/formats/tokenGraph';
 import { PreviewExpansionRequest, type PreviewExpansionResult } from '../shared/protocol';
 import { isDictionaryLanguage } from '../shared/languages';
 import { activeDictionaryUri } from './activeDictionary';
-import type { SynonymLensClient } from './languageClient';
+import { startedClient, type SynonymLensClient } from './languageClient';
 
 export const PREVIEW_SCHEME = 'synonym-lens-preview';
 
@@ -47,11 +46,8 @@ export async function previewExpansion(client: SynonymLensClient, previews: Expa
     void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a synonym dictionary (CSV, Solr or Elasticsearch) to preview a query with its rules.'));
     return undefined;
   }
-  const lc = await whenStarted(client.languageClient);
-  if (!lc) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Synonym Lens: the language server is not running. Run "Synonym Lens: Restart Language Server".'));
-    return undefined;
-  }
+  const lc = await startedClient(client.languageClient);
+  if (!lc) return undefined;
   const document = await vscode.workspace.openTextDocument(uri);
   if (!isDictionaryLanguage(document.languageId)) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Synonym Lens: open a synonym dictionary (CSV, Solr or Elasticsearch) to preview a query with its rules.'));
@@ -75,20 +71,6 @@ export async function previewExpansion(client: SynonymLensClient, previews: Expa
   const view = previews.add(uri, query, renderExpansion(uri, query, result));
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(view), { preview: true, viewColumn: vscode.ViewColumn.Beside });
   return result;
-}
-
-/** The client once it has started (the command may run while the server is still starting), or undefined when it is not running. */
-export async function whenStarted(lc: LanguageClient | undefined): Promise<LanguageClient | undefined> {
-  if (lc?.state === State.Starting) {
-    await new Promise<void>((resolve) => {
-      const sub = lc.onDidChangeState((e) => {
-        if (e.newState === State.Starting) return;
-        sub.dispose();
-        resolve();
-      });
-    });
-  }
-  return lc?.isRunning() ? lc : undefined;
 }
 
 /** The preview document: what the query matches, then the graph's tokens. */

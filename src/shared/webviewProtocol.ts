@@ -603,6 +603,9 @@ export interface SuggestionItem extends Suggestion {
 export interface SuggestionsData {
   /** The dictionary's file name. */
   dictionary: string;
+  /** The dictionary's URI and the term lists of the run: the page keeps them (`SuggestionsState`) so a window reload runs them again. */
+  uri: string;
+  termLists: string[];
   modelId: string;
   newTerms: number;
   /** The run's candidates, highest score first (at most `SUGGESTIONS_SENT` of them). */
@@ -610,6 +613,12 @@ export interface SuggestionsData {
   /** How many candidates the run found (more than `items` when it found more than are sent). */
   total: number;
   decisions: DecisionsCount;
+}
+
+/** What the suggestions page keeps across a window reload (`getState`), for the panel serializer. */
+export interface SuggestionsState {
+  uri?: string;
+  termLists?: string[];
 }
 
 /** Decisions recorded since the newest fine-tuned model of the dictionary (all of them when there is none). */

@@ -316,20 +316,9 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       await page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
       await openWith(page, sampleRow, 'Text Editor');
       await page.locator('.editor-instance .view-lines', { hasText: firstTerm }).waitFor();
-      await runCommand(page, 'Synonym Lens: Suggest Synonyms…');
+      await runCommand(page, 'Synonym Lens: Suggest Synonyms…', { then: 'Suggest Synonyms: term lists' });
       // No term list in the settings: the file dialog (VS Code's own in a browser) asks for one.
-      const input = page.locator('.quick-input-widget input');
-      await input.waitFor({ state: 'visible' });
-      // The dialog fills in its folder once it has listed it, which can overwrite a path typed
-      // before that ("Please select a file."): type and accept until the dialog closes.
-      const wanted = path.join(folder, 'cars.terms.txt');
-      for (let attempt = 1; ; attempt++) {
-        await input.fill(wanted);
-        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'cars.terms.txt' }).first().waitFor();
-        await input.press('Enter');
-        if (await input.waitFor({ state: 'hidden', timeout: 5000 }).then(() => true, () => false)) break;
-        if (attempt === 5) throw new Error(`the file dialog did not take ${wanted} (its path is now "${await input.inputValue()}")`);
-      }
+      await chooseInFileDialog(page, path.join(folder, 'cars.terms.txt'));
       suggestions = await webviewFrame('suggestions', SERVER_TIMEOUT, '#list[data-model] .item.current');
       const count = Number(await suggestions.locator('#list').getAttribute('data-count'));
       if (!(count > 2)) throw new Error(`the view shows ${count} candidates`);
@@ -388,6 +377,35 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
       log(`  after fine-tuning: ${changed.length} of ${common.length} scores changed, model ${await suggestions.locator('#list').getAttribute('data-model')}`);
     });
 
+    await step('webviews: after a window reload the heatmap and the Synonym Suggestions panel come back (the suggestions for the same dictionary and term list, run again)', async () => {
+      const model = await suggestions.locator('#list').getAttribute('data-model');
+      const old = suggestions;
+      // A heatmap beside the text editor, restored with the window by its serializer. (Here its
+      // page asks after the restarted language server is up: this step passes with or without
+      // the panels' wait for a starting server, which it does not pin down.)
+      await page.locator('.tabs-container .tab').filter({ hasText: /^cars\.synonyms\.csv/ }).first().click();
+      await page.locator('.editor-instance .view-lines', { hasText: firstTerm }).first().waitFor();
+      await runCommand(page, 'Synonym Lens: Show Similarity Heatmap');
+      await webviewFrame('heatmap', SERVER_TIMEOUT, '#heatmap[data-terms]');
+      const reloaded = page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: 60000 });
+      await runCommand(page, 'Developer: Reload Window');
+      await reloaded;
+      if (!old.isDetached()) throw new Error('the suggestions frame outlived the reload');
+      await page.locator('.monaco-workbench').waitFor({ timeout: 90000 });
+      const heatmapAgain = await webviewFrame('heatmap', SERVER_TIMEOUT, '#heatmap[data-terms]');
+      await heatmapAgain.locator('#info', { hasText: 'terms' }).waitFor();
+      // The suggestions tab shares the heatmap's group: shown, it is restored.
+      await page.locator('.tabs-container .tab', { hasText: 'Suggestions: cars.synonyms.csv' }).click({ timeout: 90000 });
+      // The serializer runs the page's dictionary and term list again once the server is up.
+      suggestions = await webviewFrame('suggestions', SERVER_TIMEOUT, '#list[data-model] .item.current');
+      const restored = await suggestions.locator('#list').getAttribute('data-model');
+      if (restored !== model) throw new Error(`the restored view used model ${restored}, the view before the reload ${model}`);
+      const count = Number(await suggestions.locator('#list').getAttribute('data-count'));
+      if (!(count > 2)) throw new Error(`the restored view shows ${count} candidates`);
+      const shown = await suggestions.locator('.item').evaluateAll((es) => es.map((e) => `${e.getAttribute('data-term')}\u0000${e.getAttribute('data-candidate')}`));
+      for (const { term, candidate } of Object.values(decided)) if (shown.includes(`${term}\u0000${candidate}`)) throw new Error(`${term} ~ ${candidate} was decided but the restored view suggests it`);
+    });
+
     await step('webviews: no webview logged an error or a Content-Security-Policy refusal', async () => {
       const problems = [...webviewErrors, ...(await checkPolicy())];
       if (watched.size < 3) problems.push(`only ${watched.size} webviews were checked`);
@@ -420,6 +438,23 @@ export async function findWebviewFrame(page, view, { timeout = 30000, selector =
     }
   }
   throw new Error(`no ${view} webview${selector ? ` with ${selector}` : ''} within ${timeout} ms`);
+}
+
+/**
+ * Accepts `file` (an absolute path) in VS Code's own file dialog (the simple one of a browser
+ * workbench). The dialog fills in its folder once it has listed it, which can overwrite a path
+ * typed before that ("Please select a file."): type and accept until the dialog closes.
+ */
+export async function chooseInFileDialog(page, file) {
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  for (let attempt = 1; ; attempt++) {
+    await input.fill(file);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: path.basename(file) }).first().waitFor();
+    await input.press('Enter');
+    if (await input.waitFor({ state: 'hidden', timeout: 5000 }).then(() => true, () => false)) return;
+    if (attempt === 5) throw new Error(`the file dialog did not take ${file} (its path is now "${await input.inputValue()}")`);
+  }
 }
 
 /**

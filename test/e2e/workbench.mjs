@@ -30,8 +30,16 @@ export function stepRunner({ page, results, log, outDir, prefix }) {
   };
 }
 
-/** Runs a palette command by its title (F1, type, wait for the row, Enter, palette closed). */
-export async function runCommand(page, title) {
+/**
+ * Runs a palette command by its title (F1, type, wait for the row, Enter, palette closed). A
+ * command that asks at once in a quick input of its own (a quick pick, VS Code's file dialog) may
+ * reuse the widget before the palette is seen closed: `then` is that input's title, waited for
+ * instead.
+ * @param {any} page
+ * @param {string} title
+ * @param {{ then?: string }} [options]
+ */
+export async function runCommand(page, title, { then } = {}) {
   await page.keyboard.press('F1');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor({ state: 'visible' });
@@ -39,5 +47,6 @@ export async function runCommand(page, title) {
   // Click the command's own row: another command whose title shares the words (Clean Up
   // Fine-tuned Models… for Fine-tune Model) may be the one Enter would run.
   await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().click();
-  await input.waitFor({ state: 'hidden' });
+  if (then) await page.locator('.quick-input-widget .quick-input-title', { hasText: then }).waitFor({ state: 'visible' });
+  else await input.waitFor({ state: 'hidden' });
 }

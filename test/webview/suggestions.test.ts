@@ -23,6 +23,8 @@ const item = (id: number, term: string, candidate: string, score: number, kind: 
 });
 const DATA: SuggestionsData = {
   dictionary: 'cars.synonyms.csv',
+  uri: 'file:///work/cars.synonyms.csv',
+  termLists: ['/work/cars.terms.txt', '/work/more terms.csv'],
   modelId: 'builtin:char-ngram-v2',
   newTerms: 7,
   items: [
@@ -67,6 +69,10 @@ describe('suggestions webview', () => {
     assert.equal(await w.page.$eval('.item[data-id="6"]', (e) => e.closest('.group')!.querySelector('.group-members')!.textContent), 'new group');
     assert.equal(await w.page.textContent('#decisions'), '3 decisions (no fine-tuned model yet)');
     assert.equal(await w.page.textContent('#info'), '6 candidates · 7 new terms · model builtin:char-ngram-v2');
+  });
+
+  it('keeps the dictionary and the term lists of the run as its state (what the panel serializer runs again after a reload)', async () => {
+    assert.deepEqual(await w.state(), { uri: DATA.uri, termLists: DATA.termLists });
   });
 
   it('shows a hostile term as text: no element, no script, no CSP violation', async () => {

@@ -9,7 +9,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import type { CandidateKind } from '../../src/core/suggest/kinds';
-import { SUGGESTIONS_DRAWN, type FromSuggestionsMessage, type SuggestionItem, type SuggestionsData, type SuggestionsStrings, type ToSuggestionsMessage, type UndoResult } from '../../src/shared/webviewProtocol';
+import { SUGGESTIONS_DRAWN, type FromSuggestionsMessage, type SuggestionItem, type SuggestionsData, type SuggestionsState, type SuggestionsStrings, type ToSuggestionsMessage, type UndoResult } from '../../src/shared/webviewProtocol';
 import { formatCosine, h, setText } from '../common/dom';
 import { Host } from '../common/host';
 import { format, pageStrings } from '../common/strings';
@@ -61,7 +61,7 @@ let anchor: number | undefined;
 /** Verdicts and undos run one after another, in the order the keys were pressed. */
 let queue: Promise<void> = Promise.resolve();
 
-const host = new Host<ToSuggestionsMessage, FromSuggestionsMessage, object>((m) => {
+const host = new Host<ToSuggestionsMessage, FromSuggestionsMessage, SuggestionsState>((m) => {
   switch (m.type) {
     case 'suggestions':
       load(m.data);
@@ -81,6 +81,8 @@ const host = new Host<ToSuggestionsMessage, FromSuggestionsMessage, object>((m) 
 
 function load(d: SuggestionsData): void {
   data = d;
+  // What the host runs again when the window reloads (its panel serializer gets this state).
+  host.setState({ uri: d.uri, termLists: d.termLists });
   byId.clear();
   for (const item of d.items) byId.set(item.id, item);
   decided.clear();

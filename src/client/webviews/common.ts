@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { ResponseMessage } from '../../shared/webviewProtocol';
 import { makeNonce, webviewHtml, type WebviewHtmlOptions } from './html';
+import { watchPageReady } from './pageWatchdog';
 import { webviewStrings } from './strings';
 
 /** The only folders a webview may load from: the bundles and the style sheets. */
@@ -14,21 +15,37 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
 }
 
 /**
- * Sets the page of `view` (`dist/webview/<view>.js`, `media/webview.css` + `media/<view>.css`),
- * with its texts in VS Code's display language.
+ * Sets the page of `view` (`dist/webview/<view>.js`, `media/webview.css` + `media/<view>.css`) in
+ * `panel`, with its texts in VS Code's display language, and sets it again (a fresh nonce makes it
+ * a new page) while it does not say `ready` — a script the webview's service worker gave up on
+ * leaves the page blank otherwise (see pageWatchdog.ts). Watching ends with the panel.
  */
-export function setHtml(webview: vscode.Webview, extensionUri: vscode.Uri, view: WebviewHtmlOptions['view'], title: string): void {
+export function showPage(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, view: WebviewHtmlOptions['view'], title: string): void {
+  const { webview } = panel;
   const asUri = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...p)).toString();
-  webview.html = webviewHtml({
-    cspSource: webview.cspSource,
-    nonce: makeNonce(),
-    scriptUri: asUri('dist', 'webview', `${view}.js`),
-    styleUris: [asUri('media', 'webview.css'), asUri('media', `${view}.css`)],
-    title,
-    view,
-    strings: webviewStrings(view, vscode.l10n),
-    lang: vscode.env.language,
-  });
+  const render = () => {
+    webview.html = webviewHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: asUri('dist', 'webview', `${view}.js`),
+      styleUris: [asUri('media', 'webview.css'), asUri('media', `${view}.css`)],
+      title,
+      view,
+      strings: webviewStrings(view, vscode.l10n),
+      lang: vscode.env.language,
+    });
+  };
+  render();
+  const watchdog = watchPageReady({ reload: render });
+  const subscriptions = [
+    webview.onDidReceiveMessage((m: unknown) => {
+      if (isMessage(m) && m.type === 'ready') watchdog.ready();
+    }),
+    panel.onDidDispose(() => {
+      watchdog.dispose();
+      vscode.Disposable.from(...subscriptions).dispose();
+    }),
+  ];
 }
 
 /** A typed wrapper over `postMessage`; a message to a disposed webview is dropped. */

@@ -16,8 +16,9 @@ import {
 } from '../../shared/protocol';
 import { MODELS_FOLDER } from '../../shared/conventions';
 import type { FromHeatmapMessage, HeatmapModel, HeatmapState, ToHeatmapMessage } from '../../shared/webviewProtocol';
+import { whenStarted } from '../languageClient';
 import { modelFoldersBeside } from '../modelFolders';
-import { Channel, errorText, isMessage, revealInTextEditor, setHtml, toRange, webviewOptions } from './common';
+import { Channel, errorText, isMessage, revealInTextEditor, showPage, toRange, webviewOptions } from './common';
 import { formatOfDocument } from '../../core/formats/dictionary';
 import { DictionaryCache, groupOf, heatmapPairs, pairRange } from './tableModel';
 import { newestTunedModel, type TunedCandidate } from './tunedModel';
@@ -80,7 +81,7 @@ export class HeatmapPanels implements vscode.Disposable {
 
   private adopt(key: string, panel: vscode.WebviewPanel, target: Target): void {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
-    setHtml(panel.webview, this.extensionUri, 'heatmap', title(target));
+    showPage(panel, this.extensionUri, 'heatmap', title(target));
     const p = new HeatmapPanel(panel, target, this.getClient, this.cache);
     this.open.set(key, p);
     panel.onDidDispose(() => {
@@ -190,13 +191,16 @@ class HeatmapPanel implements vscode.Disposable {
   private async load(): Promise<void> {
     this.request?.cancel();
     this.request?.dispose();
-    const client = this.getClient();
-    if (!client || !client.isRunning()) {
+    const source = (this.request = new vscode.CancellationTokenSource());
+    const token = source.token;
+    // The page asks as soon as it is loaded: a panel restored with the window, or opened while the
+    // server starts, waits for it rather than failing for good.
+    const client = await whenStarted(this.getClient());
+    if (token.isCancellationRequested) return;
+    if (!client) {
       this.channel.post({ type: 'failed', message: vscode.l10n.t('The Synonym Lens language server is not running.') });
       return;
     }
-    const source = (this.request = new vscode.CancellationTokenSource());
-    const token = source.token;
     const uri = this.target.uri.toString();
     try {
       this.channel.post({ type: 'loading', message: vscode.l10n.t('Computing similarities…') });

@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { ShowHeatmapCommandArgs } from '../../shared/protocol';
 import { activeDictionaryUri } from '../activeDictionary';
-import type { EvaluationReport, HeatmapState, ReportState } from '../../shared/webviewProtocol';
+import type { EvaluationReport, HeatmapState, ReportState, SuggestionsState } from '../../shared/webviewProtocol';
 import { HEATMAP_VIEW_TYPE, HeatmapPanels } from './heatmapPanel';
 import { REPORT_VIEW_TYPE, ReportPanels } from './reportPanel';
 import { SUGGESTIONS_VIEW_TYPE, SuggestionsPanels, type SuggestSynonymsArgs } from './suggestionsPanel';
@@ -43,6 +43,9 @@ export function registerWebviews(context: vscode.ExtensionContext, getClient: ()
     }),
     vscode.window.registerWebviewPanelSerializer(HEATMAP_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: unknown) => heatmaps.restore(panel, state as HeatmapState | undefined),
+    }),
+    vscode.window.registerWebviewPanelSerializer(SUGGESTIONS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel, state: unknown) => suggestions.restore(panel, state as SuggestionsState | undefined),
     }),
     vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel, state: unknown) => reports.restore(panel, state as ReportState | undefined),

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import type { EvaluationReport, ReportState, ToReportMessage } from '../../shared/webviewProtocol';
-import { Channel, errorText, isMessage, setHtml, webviewOptions } from './common';
+import { Channel, errorText, isMessage, showPage, webviewOptions } from './common';
 import { normalizeReport, reportKind, type ReportKind } from './reportModel';
 
 export const REPORT_VIEW_TYPE = 'synonymLens.report';
@@ -73,7 +73,7 @@ export class ReportPanels implements vscode.Disposable {
 
   private adopt(panel: vscode.WebviewPanel, state: ReportState): void {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
-    setHtml(panel.webview, this.extensionUri, 'report', state.report?.title ?? vscode.l10n.t('Evaluation Report'));
+    showPage(panel, this.extensionUri, 'report', state.report?.title ?? vscode.l10n.t('Evaluation Report'));
     const open: OpenReport = { panel, channel: new Channel<ToReportMessage>(panel.webview), state };
     const kind = state.report ? reportKind(state.report) : 'evaluation';
     // A restored panel of a kind already open (two were restored) stays as it is, but only the first is reused.

@@ -14,12 +14,13 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { decisionsPathFor, decisionsSince, parseDecisions, type Decision } from '../../core/decisions';
 import { Commands } from '../../shared/commands';
 import { DecidePairsRequest, SuggestRequest, type DecidePairsResult, type SuggestResult } from '../../shared/protocol';
-import { SUGGESTIONS_SENT, type DecisionsCount, type FromSuggestionsMessage, type SuggestionItem, type ToSuggestionsMessage, type UndoResult } from '../../shared/webviewProtocol';
+import { SUGGESTIONS_SENT, type DecisionsCount, type FromSuggestionsMessage, type SuggestionItem, type SuggestionsState, type ToSuggestionsMessage, type UndoResult } from '../../shared/webviewProtocol';
 import { saveDecisionsFile } from '../decisionsDocument';
+import { startedClient } from '../languageClient';
 import { longRequest, targetUri } from '../learning';
 import { modelFoldersBeside } from '../modelFolders';
 import { termListPaths } from '../termListPaths';
-import { Channel, errorText, isInt, isMessage, setHtml, webviewOptions } from './common';
+import { Channel, errorText, isInt, isMessage, showPage, webviewOptions } from './common';
 
 export const SUGGESTIONS_VIEW_TYPE = 'synonymLens.suggestions';
 
@@ -122,33 +123,63 @@ export class SuggestionsPanels implements vscode.Disposable {
     const given = !(arg instanceof vscode.Uri) && Array.isArray(arg?.termLists) ? arg.termLists.filter((t): t is string => typeof t === 'string' && t.trim() !== '') : undefined;
     const termLists = given?.length ? given : await pickTermLists(uri);
     if (!termLists) return;
-    const key = uri.toString();
-    let p = this.open.get(key);
+    let p = this.open.get(uri.toString());
     const created = !p;
     if (p) p.reveal();
     else {
-      const panel = vscode.window.createWebviewPanel(SUGGESTIONS_VIEW_TYPE, vscode.l10n.t('Suggestions: {0}', uri.path.split('/').pop() ?? ''), vscode.ViewColumn.Beside, {
+      const panel = vscode.window.createWebviewPanel(SUGGESTIONS_VIEW_TYPE, panelTitle(uri), vscode.ViewColumn.Beside, {
         ...webviewOptions(this.extensionUri),
         retainContextWhenHidden: true,
       });
-      panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
-      setHtml(panel.webview, this.extensionUri, 'suggestions', panel.title);
-      const view = new SuggestionsPanel(panel, uri, this.getClient);
-      p = view;
-      this.open.set(key, view);
-      panel.onDidDispose(() => {
-        this.open.delete(key);
-        view.dispose();
-      });
+      p = this.adopt(panel, uri);
     }
     // A first run that was cancelled or failed (the notification said why) leaves no empty panel.
     if (!(await p.run(termLists)) && created) p.close();
+  }
+
+  /**
+   * Restores a panel VS Code kept across a window reload: the page's state names the dictionary
+   * and the term lists of its last run, which runs again (the candidates depend on the dictionary,
+   * the lists and the model as they are now). A panel without that state, or of a dictionary
+   * already shown, closes.
+   */
+  restore(panel: vscode.WebviewPanel, state: SuggestionsState | undefined): void {
+    const termLists = Array.isArray(state?.termLists) ? state.termLists.filter((t): t is string => typeof t === 'string' && t !== '') : [];
+    if (typeof state?.uri !== 'string' || termLists.length === 0 || this.open.has(state.uri)) {
+      panel.dispose();
+      return;
+    }
+    const uri = vscode.Uri.parse(state.uri);
+    panel.webview.options = webviewOptions(this.extensionUri);
+    panel.title = panelTitle(uri);
+    const p = this.adopt(panel, uri);
+    // Not awaited: VS Code restores the other panels meanwhile; the run has its own notification.
+    void p.run(termLists).then((shown) => {
+      if (!shown) p.close();
+    });
+  }
+
+  private adopt(panel: vscode.WebviewPanel, uri: vscode.Uri): SuggestionsPanel {
+    const key = uri.toString();
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
+    showPage(panel, this.extensionUri, 'suggestions', panel.title);
+    const view = new SuggestionsPanel(panel, uri, this.getClient);
+    this.open.set(key, view);
+    panel.onDidDispose(() => {
+      this.open.delete(key);
+      view.dispose();
+    });
+    return view;
   }
 
   dispose(): void {
     for (const p of this.open.values()) p.dispose();
     this.open.clear();
   }
+}
+
+function panelTitle(uri: vscode.Uri): string {
+  return vscode.l10n.t('Suggestions: {0}', uri.path.split('/').pop() ?? '');
 }
 
 class SuggestionsPanel implements vscode.Disposable {
@@ -184,15 +215,13 @@ class SuggestionsPanel implements vscode.Disposable {
     this.panel.dispose();
   }
 
-  private client(): LanguageClient | undefined {
-    const lc = this.getClient();
-    if (lc?.isRunning()) return lc;
-    void vscode.window.showErrorMessage(vscode.l10n.t('Synonym Lens: the language server is not running. Run "Synonym Lens: Restart Language Server".'));
-    return undefined;
+  /** The running client; a panel restored with the window runs before the server has started, so this waits for it. */
+  private client(): Promise<LanguageClient | undefined> {
+    return startedClient(this.getClient());
   }
 
   private async refresh(): Promise<boolean> {
-    const lc = this.client();
+    const lc = await this.client();
     if (!lc) return false;
     this.channel.post({ type: 'busy', what: 'refresh' });
     try {
@@ -219,6 +248,8 @@ class SuggestionsPanel implements vscode.Disposable {
       type: 'suggestions',
       data: {
         dictionary: this.uri.path.split('/').pop() ?? '',
+        uri: this.uri.toString(),
+        termLists: this.termLists,
         modelId: this.last.modelId,
         newTerms: this.last.newTerms,
         items: [...this.items.values()],
@@ -291,7 +322,7 @@ class SuggestionsPanel implements vscode.Disposable {
 
   /** Records the verdict on the items `ids` with the server's edit; throws with the reason when it cannot. */
   private async decide(verdict: 'accept' | 'reject', ids: number[]): Promise<void> {
-    const lc = this.client();
+    const lc = await this.client();
     if (!lc) throw new Error(vscode.l10n.t('The language server is not running.'));
     const pairs = ids.map((id) => this.items.get(id)!).map((s) => ({ term: s.term, candidate: s.candidate, group: s.group }));
     await vscode.workspace.openTextDocument(this.uri);

@@ -13,7 +13,8 @@ import { deleteRuleEdits, insertRuleEdits, RuleEditError, ruleTermEdits } from '
 import { Commands } from '../../shared/commands';
 import { PairScoresRequest } from '../../shared/protocol';
 import type { FromTableMessage, ToTableMessage } from '../../shared/webviewProtocol';
-import { Channel, errorText, isInt, isMessage, isStringArray, revealInTextEditor, setHtml, toRange, webviewOptions } from './common';
+import { whenStarted } from '../languageClient';
+import { Channel, errorText, isInt, isMessage, isStringArray, revealInTextEditor, showPage, toRange, webviewOptions } from './common';
 import { DictionaryCache, deleteRowsEdits, diagnosticsToRows, editRowEdits, insertRowEdits, rowRange } from './tableModel';
 
 export const TABLE_VIEW_TYPE = 'synonymLens.table';
@@ -31,7 +32,7 @@ export class TableEditorProvider implements vscode.CustomTextEditorProvider {
 
   resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): void {
     panel.webview.options = webviewOptions(this.extensionUri);
-    setHtml(panel.webview, this.extensionUri, 'table', vscode.l10n.t('Synonym Table'));
+    showPage(panel, this.extensionUri, 'table', vscode.l10n.t('Synonym Table'));
     const session = new TableSession(document, panel, this.getClient, this.cache);
     panel.onDidDispose(() => session.dispose());
   }
@@ -112,12 +113,14 @@ class TableSession implements vscode.Disposable {
   private async requestScores(): Promise<void> {
     this.scoreRequest?.cancel();
     this.scoreRequest?.dispose();
-    const client = this.getClient();
-    if (!client || !client.isRunning()) {
+    const source = (this.scoreRequest = new vscode.CancellationTokenSource());
+    // A table restored with the window asks before the server has started: wait for it.
+    const client = await whenStarted(this.getClient());
+    if (source.token.isCancellationRequested) return;
+    if (!client) {
       this.channel.post({ type: 'scoresUnavailable', reason: vscode.l10n.t('The language server is not running.') });
       return;
     }
-    const source = (this.scoreRequest = new vscode.CancellationTokenSource());
     try {
       const r = await client.sendRequest(PairScoresRequest.type, { uri: this.document.uri.toString() }, source.token);
       if (source.token.isCancellationRequested) return;
