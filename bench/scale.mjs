@@ -11,7 +11,9 @@
 //     and read back 256 a call (as the server asks) by this tree's DiskVectorStore and by
 //     `--store-before`'s (a commit; default the one before block reads), alternating, median of 3.
 //  4. The bundled server opens a dictionary of `--open-rows` rows (built-in model):
-//     didOpen → the first publish (structural), → the first with model diagnostics, → the complete one, and the
+//     didOpen → the first publish (structural), → the first with model diagnostics, → the first with
+//     model diagnostics on the 40 lines an editor shows (`synonymLens/visibleRanges`, mid-file), →
+//     the complete one, and the
 //     latency of hovers sent one after another meanwhile (p95, max); with `--open-before` the same
 //     for a peer server bundle (run second, then first, by size).
 //  5. Memory of that server (RSS from /proc, Linux): open a `--memory-rows` dictionary until its
@@ -254,7 +256,13 @@ if (!args['skip-open']) {
     try {
       const t0 = performance.now();
       server.open(uri, text);
-      let first, firstModel, complete;
+      // An editor showing 40 lines in the middle of the file (a peer without the notification ignores it).
+      const shown = { from: Math.floor(n / 2), to: Math.floor(n / 2) + 39 };
+      void server.connection.sendNotification('synonymLens/visibleRanges', { uri, ranges: [{ start: { line: shown.from, character: 0 }, end: { line: shown.to, character: 0 } }] });
+      let first, firstModel, visibleModel, complete;
+      const visibleP = server
+        .waitDiagnostics(uri, (d) => d.some((x) => x.code === 'low-similarity' && x.range.start.line >= shown.from && x.range.start.line <= shown.to), { timeoutMs: 3_600_000, what: 'model diagnostics of the visible rows' })
+        .then(() => (visibleModel = performance.now() - t0));
       const firstP = server.waitDiagnostics(uri, () => true, { timeoutMs: 3_600_000 }).then(() => (first = performance.now() - t0));
       const firstModelP = server
         .waitDiagnostics(uri, (d) => d.some((x) => x.code === 'low-similarity'), { timeoutMs: 3_600_000, what: 'model diagnostics' })
@@ -267,14 +275,15 @@ if (!args['skip-open']) {
         await server.request('textDocument/hover', { textDocument: { uri }, position: { line: 1 + (latencies.length % 1000), character: 1 } });
         latencies.push(performance.now() - s0);
       }
-      await Promise.all([firstP, firstModelP, completeP]);
+      await Promise.all([firstP, firstModelP, visibleP, completeP]);
       latencies.sort((x, y) => x - y);
       const p95 = latencies[Math.floor(0.95 * (latencies.length - 1))];
       const max = latencies[latencies.length - 1];
-      console.log(`server open ${n} rows, ${peer.label}: first publish (structural) ${(first / 1000).toFixed(1)} s, first model diagnostics ${(firstModel / 1000).toFixed(1)} s, complete ${(complete / 1000).toFixed(1)} s; ${latencies.length} hovers meanwhile: p95 ${p95.toFixed(0)} ms, max ${max.toFixed(0)} ms`);
+      console.log(`server open ${n} rows, ${peer.label}: first publish (structural) ${(first / 1000).toFixed(1)} s, first model diagnostics ${(firstModel / 1000).toFixed(1)} s, of the visible rows ${(visibleModel / 1000).toFixed(1)} s, complete ${(complete / 1000).toFixed(1)} s; ${latencies.length} hovers meanwhile: p95 ${p95.toFixed(0)} ms, max ${max.toFixed(0)} ms`);
       Object.assign(result, {
         [`open_${peer.label}_${n}_first_publish_s`]: +(first / 1000).toFixed(1),
         [`open_${peer.label}_${n}_first_model_publish_s`]: +(firstModel / 1000).toFixed(1),
+        [`open_${peer.label}_${n}_visible_model_publish_s`]: +(visibleModel / 1000).toFixed(1),
         [`open_${peer.label}_${n}_complete_s`]: +(complete / 1000).toFixed(1),
         [`open_${peer.label}_${n}_hovers`]: latencies.length,
         [`open_${peer.label}_${n}_hover_p95_ms`]: Math.round(p95),

@@ -10,7 +10,8 @@ import {
   State,
   TransportKind,
 } from 'vscode-languageclient/node';
-import { AddPairRequest, type AddPairParams, ClientCommands, type InitializationOptions, ModelStatusNotification } from '../shared/protocol';
+import { AddPairRequest, type AddPairParams, ClientCommands, DocumentProgressNotification, type InitializationOptions, ModelStatusNotification, VisibleRangesNotification } from '../shared/protocol';
+import { VisibleRangesReporter } from './visibleRanges';
 import { normalizeSettings, restrictedRelativeKeys } from '../shared/settings';
 import { documentSelector, restrictToUserSettings, userSettingValue } from './configuration';
 import type { ModelStatusItem } from './modelStatus';
@@ -161,11 +162,19 @@ export class SynonymLensClient implements vscode.Disposable {
     };
     const client = new LanguageClient('synonymLens', vscode.l10n.t('Synonym Lens'), serverOptions, clientOptions);
     defaultHandler = client.createDefaultErrorHandler();
+    const visible = new VisibleRangesReporter((document, params) => {
+      if (!client.isRunning()) return;
+      const uri = client.code2ProtocolConverter.asUri(document.uri);
+      void client.sendNotification(VisibleRangesNotification.type, { uri, ...params }).catch(() => undefined);
+    });
     this.disposables.push(
+      visible,
       client.onDidChangeState(({ newState }) => {
         this.output.info(`Language server ${State[newState].toLowerCase()}.`);
         if (newState === State.Starting) this.status.starting();
+        if (newState === State.Running) visible.resendAll();
       }),
+      client.onNotification(DocumentProgressNotification.type, (params) => this.status.documentProgress(params)),
       client.onNotification(ModelStatusNotification.type, (params) => {
         this.output.info(`Model ${params.modelId}: ${params.state}${params.error ? ` (${params.error})` : ''}, ${params.vocabularySize} terms.`);
         this.status.update(params);

@@ -8,16 +8,26 @@ import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import { ErrorCodes, LSPErrorCodes, MessageType, ResponseError, ShowMessageNotification, TextDocuments, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Neighbor } from '../shared/protocol';
+import { DocumentProgressNotification, type DocumentProgressParams, type Neighbor } from '../shared/protocol';
 import type { Settings } from '../shared/settings';
 import { AnalysisHelpers } from './analysis';
 import { isCancellation, raceToken, requestCancelled, throwIfCancelled } from './cancellation';
-import { Analysis, type DocumentIndex } from './documents';
+import { Analysis, documentFormat, type DocumentIndex } from './documents';
 import { markNeighbors } from './hover';
 import { ModelHost, resolveModelSpec, type ModelEntry } from './models';
 import { SettingsProvider } from './settings';
 import { fsPath } from './uris';
+import { runInSlices } from './steps';
 import type { VectorStore } from './vocabulary';
+
+/**
+ * A CSV document longer than this (in UTF-16 code units, about 12,000 rows) is parsed in steps
+ * when it is parsed whole, the server answering requests between them; a shorter one at once.
+ */
+export const STEPWISE_PARSE_CHARS = 500_000;
+
+/** Progress notifications of one document are sent at most this often (phase changes excepted). */
+const PROGRESS_INTERVAL_MS = 250;
 
 /** A model entry whose store is loaded. */
 export type ReadyEntry = ModelEntry & { store: VectorStore };
@@ -29,6 +39,12 @@ export interface DocState {
   spec?: string;
   /** The store and document index whose terms were last registered; later edits go as differences. */
   synced?: { store: VectorStore; index: DocumentIndex };
+  /** A whole-file parse running in steps (a large file), resolving when `analysis` is set. */
+  building?: Promise<void>;
+  /** The line ranges editors show (`synonymLens/visibleRanges`), and a count of their changes. */
+  visible?: { ranges: { start: number; end: number }[]; generation: number };
+  /** The last progress sent for the document (throttling). */
+  progress?: { phase: DocumentProgressParams['phase']; at: number };
 }
 
 /** What the client said it supports (read once in `initialize`). */
@@ -65,14 +81,77 @@ export class ServerContext {
     return st;
   }
 
-  /** The analysis of the document's current version, parsing now if the diagnostics job has not yet. */
-  currentAnalysis(uri: string): Analysis | undefined {
+  /**
+   * The analysis of the document's current version (undefined when it is not open). A large
+   * file's whole-file parse runs in steps, and this waits for it; an edit re-parses incrementally
+   * from the previous version (which it supersedes).
+   */
+  async analysisOf(uri: string): Promise<Analysis | undefined> {
+    for (;;) {
+      const st = this.states.get(uri);
+      if (st?.building) {
+        await st.building;
+        continue;
+      }
+      const a = this.analysisNow(uri);
+      if (a || !this.states.get(uri)?.building) return a;
+    }
+  }
+
+  /**
+   * The analysis of the document's current version when it is at hand without a whole-file parse
+   * of a large file; otherwise undefined, and that parse runs (or keeps running) in steps, with
+   * progress shown to the client (`analysisOf` waits for it). For requests that answer at once or
+   * not at all (hover).
+   */
+  analysisNow(uri: string): Analysis | undefined {
     const doc = this.documents.get(uri);
     if (!doc) return undefined;
     const st = this.state(uri);
-    // An edit re-parses incrementally from the previous version (which it supersedes).
-    if (st.analysis?.version !== doc.version) st.analysis = st.analysis ? st.analysis.next(doc) : Analysis.of(doc);
-    return st.analysis;
+    if (st.building) return undefined;
+    if (st.analysis?.version === doc.version) return st.analysis;
+    const next = st.analysis?.tryNext(doc);
+    st.analysis = undefined;
+    if (next) return (st.analysis = next);
+    if (doc.getText().length < STEPWISE_PARSE_CHARS || documentFormat(doc) !== 'csv') return (st.analysis = Analysis.of(doc));
+    const total = doc.getText().length;
+    const states = this.states;
+    const done = runInSlices(Analysis.build(doc), {
+      // Closed meanwhile (its state is gone, or belongs to a reopened document).
+      flag: {
+        get isCancellationRequested() {
+          return states.get(uri) !== st;
+        },
+      },
+      onProgress: (p) => {
+        if (p.phase === 'scan') this.progress(uri, 'reading', p.done, total);
+      },
+    });
+    st.building = done.then(
+      (a) => {
+        st.analysis = a;
+      },
+      () => undefined,
+    ).finally(() => {
+      st.building = undefined;
+      this.progress(uri, 'done', total, total);
+    });
+    return undefined;
+  }
+
+  /**
+   * Tells the client how far a large document's analysis is (`synonymLens/documentProgress`), at
+   * most every `PROGRESS_INTERVAL_MS` unless the phase changes; `done` always goes out once
+   * something was sent.
+   */
+  progress(uri: string, phase: DocumentProgressParams['phase'], done: number, total: number): void {
+    const st = this.states.get(uri);
+    if (!st) return;
+    const now = performance.now();
+    const last = st.progress;
+    if (phase === 'done' ? !last || last.phase === 'done' : last?.phase === phase && now - last.at < PROGRESS_INTERVAL_MS) return;
+    st.progress = { phase, at: now };
+    void this.connection.sendNotification(DocumentProgressNotification.type, { uri, phase, done, total }).catch(() => undefined);
   }
 
   specFor(s: Settings, uri: string): string {
@@ -156,8 +235,8 @@ export class ServerContext {
     return markNeighbors(a, term, entry.store!.nearest(v, k, new Set([term])));
   }
 
-  requireAnalysis(uri: string): Analysis {
-    const a = this.currentAnalysis(uri);
+  async requireAnalysis(uri: string): Promise<Analysis> {
+    const a = await this.analysisOf(uri);
     if (!a) throw new ResponseError(ErrorCodes.InvalidParams, `${uri} is not open`);
     return a;
   }
@@ -167,12 +246,13 @@ export class ServerContext {
    * (a newer one updates the rows of the older one in place), so when the document changed while
    * the body awaited, its result may mix two versions: it runs again on the new version, a few
    * times at most, then fails with `ContentModified` (the LSP's error for exactly that).
-   * `closed` answers when the document is not open.
+   * `closed` answers when the document is not open. With `busy`, the body does not wait for a
+   * large file's whole-file parse: `busy` answers while it runs (a hover has nothing to show yet).
    */
-  async onCurrent<R>(uri: string, closed: () => R, body: (a: Analysis) => Promise<R>): Promise<R> {
+  async onCurrent<R>(uri: string, closed: () => R, body: (a: Analysis) => Promise<R>, busy?: () => R): Promise<R> {
     for (let attempt = 1; ; attempt++) {
-      const a = this.currentAnalysis(uri);
-      if (!a) return closed();
+      const a = busy ? this.analysisNow(uri) : await this.analysisOf(uri);
+      if (!a) return busy && this.documents.get(uri) ? busy() : closed();
       const result = await body(a);
       if (!a.superseded) return result;
       if (attempt === 3) throw new ResponseError(LSPErrorCodes.ContentModified, `${uri} changed while the request ran`);

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
 import type { Cell, Pair, PairIssueKind, Row } from '../core/csv/types';
 import { flagPair, type PairFlag, type Thresholds } from '../core/scoring';
+import { runSteps, type Steps } from '../core/steps';
 import type { DecisionIndex } from '../core/decisions';
 import type { Decided } from './decisionsFile';
 import { visibleText } from '../core/visible';
@@ -266,6 +267,19 @@ function findingsOf(a: Analysis, row: Row, ctx: FindingContext): RowFindings | u
  * every diagnostic carries the version and ranges move with edits.
  */
 export function modelDiagnostics(a: Analysis, settings: Settings, entry: ModelEntry, t: Thresholds, decided?: Decided): ModelDiagnostics {
+  return runSteps(modelDiagnosticsSteps(a, settings, entry, t, decided));
+}
+
+/** Rows looked at (and diagnostics made) between two pauses of `modelDiagnosticsSteps`. */
+const MODEL_STEP = 4096;
+
+/**
+ * `modelDiagnostics` as a stepwise computation (src/core/steps.ts), pausing every few thousand
+ * rows: a large file's pass over every row runs in the server's time slices. Stopped before its
+ * end, it leaves the document's findings to be rebuilt whole by the next pass (the rows it took
+ * from the index's delta were not all looked at).
+ */
+export function* modelDiagnosticsSteps(a: Analysis, settings: Settings, entry: ModelEntry, t: Thresholds, decided?: Decided): Steps<ModelDiagnostics> {
   const store = entry.store;
   if (!store || entry.state !== 'ready') return { diagnostics: [], unscored: a.dict.pairs.length };
   const sev = settings.diagnostics.severity;
@@ -282,22 +296,35 @@ export function modelDiagnostics(a: Analysis, settings: Settings, entry: ModelEn
     if (!a.superseded) findingsByIndex.set(a.index, findings);
   }
   const changed = a.superseded ? undefined : a.index.rowDelta.take();
-  if (!changed || findings.key !== ctx.key || findings.entry !== entry || findings.store !== store) {
+  const whole = !changed || findings.key !== ctx.key || findings.entry !== entry || findings.store !== store;
+  // Until this pass ends, a pass started meanwhile (this one paused and was then dropped) starts over.
+  findings.key = '';
+  if (whole) {
     findings.clear();
-    findings.key = ctx.key;
     findings.entry = entry;
     findings.store = store;
-    for (const row of a.dict.rows) findings.look(a, row, ctx);
+    const rows = a.dict.rows;
+    for (let i = 0; i < rows.length; i++) {
+      findings.look(a, rows[i], ctx);
+      if ((i + 1) % MODEL_STEP === 0) yield { phase: 'rows', done: i + 1, total: rows.length };
+    }
   } else {
     for (const row of changed.removed) findings.forget(row);
     for (const row of changed.added) findings.look(a, row, ctx);
-    for (const row of [...findings.waiting]) findings.look(a, row, ctx);
+    const waiting = [...findings.waiting];
+    for (let i = 0; i < waiting.length; i++) {
+      findings.look(a, waiting[i], ctx);
+      if ((i + 1) % MODEL_STEP === 0) yield { phase: 'waiting', done: i + 1, total: waiting.length };
+    }
   }
+  findings.key = ctx.key;
 
   const rows = findings.inOrder();
   const out: Diagnostic[] = [];
   let unscored = 0;
-  for (const f of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const f = rows[i];
+    if ((i + 1) % MODEL_STEP === 0) yield { phase: 'diagnostics', done: i + 1, total: rows.length };
     unscored += f.unscored;
     for (const { pair, cosine, flag, severity, message } of f.flags) {
       out.push(make(flag, severity, a.docRange(pair.b.range), message, { row: pair.row, column: pair.b.column, version: a.version, cosine }));

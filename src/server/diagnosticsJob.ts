@@ -10,12 +10,13 @@ import type { Diagnostic } from 'vscode-languageserver/node';
 import { analysisDiagnostics } from './analysis';
 import { thresholdsFor } from '../shared/settings';
 import { type CancelSource, isCancellation } from './cancellation';
-import type { ServerContext } from './context';
+import { STEPWISE_PARSE_CHARS, type ServerContext } from './context';
 import { decisionsOf } from './decisionsFile';
-import { modelDiagnostics, structuralDiagnostics } from './diagnostics';
+import { modelDiagnosticsSteps, structuralDiagnostics } from './diagnostics';
 import { capDiagnostics } from './diagnosticsCap';
 import type { Analysis } from './documents';
 import type { ModelEntry } from './models';
+import { runInSlices } from './steps';
 import { fsPath } from './uris';
 import type { VectorStore } from './vocabulary';
 import type { VocabularyFiles } from './vocabularyFiles';
@@ -28,6 +29,8 @@ const PROGRESS_MIN_TERMS = 5000;
 const PARTIAL_FIRST = 8192;
 /** … and again each time that count has grown this many times. */
 const PARTIAL_GROWTH = 4;
+/** Terms embedded between two looks at what the editors show. */
+const EMBED_SLICE = 2048;
 
 /**
  * The job function the scheduler runs for a document (never rejects). `reschedule` asks for a new
@@ -60,33 +63,55 @@ export function diagnosticsJob(
   }
 
   /**
-   * Embeds missing terms (in document order, so the top of the file is scored first); a big
-   * batch shows server-created work-done progress, and `partial` runs when `PARTIAL_FIRST` terms
-   * are embedded, then each time the count has grown `PARTIAL_GROWTH` times — a few partial
-   * publishes, however large the file, each scoring every pair whose terms have vectors by then.
+   * Embeds the document's missing terms: those of the rows editors show first (and again when
+   * they scroll meanwhile), then the rest in document order, a slice at a time. A big batch
+   * shows server-created work-done progress and the client's document progress; `partial`
+   * publishes after the visible terms, then when `PARTIAL_FIRST` terms are embedded and each
+   * time that count has grown `PARTIAL_GROWTH` times — a few partial publishes, however large the
+   * file, each scoring every pair whose terms have vectors by then.
    */
-  async function embedWithProgress(store: VectorStore, terms: Iterable<string>, job: CancelSource, uri: string, partial: () => void): Promise<void> {
-    const missing = store.missing(terms);
-    let next = PARTIAL_FIRST;
-    const published = (done: number, total: number) => {
-      if (done >= next && done < total) {
-        next = done * PARTIAL_GROWTH;
-        partial();
-      }
+  async function embedProgressively(store: VectorStore, a: Analysis, job: CancelSource, uri: string, partial: () => Promise<void>): Promise<void> {
+    const missing = store.missing(a.terms);
+    const total = missing.length;
+    if (total === 0) return;
+    const shown = total >= PROGRESS_MIN_TERMS;
+    const progress = shown && ctx.support.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
+    let done = 0;
+    let lastPct = 0;
+    const report = (now: number) => {
+      if (!shown) return;
+      ctx.progress(uri, 'embedding', now, total);
+      const pct = Math.floor((now / total) * 100);
+      if (progress && pct > lastPct) progress.report((lastPct = pct), l10n.t('{0} / {1} terms', now, total));
     };
-    const progress =
-      missing.length >= PROGRESS_MIN_TERMS && ctx.support.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
-    if (!progress) return store.ensure(missing, job, published);
+    let nextPartial = PARTIAL_FIRST;
+    let seen: number | undefined;
     try {
-      progress.begin('Synonym Lens', 0, l10n.t('Embedding {0} terms of {1}', missing.length, path.basename(fsPath(uri) ?? uri)), false);
-      let last = 0;
-      await store.ensure(missing, job, (done, total) => {
-        const pct = Math.floor((done / total) * 100);
-        if (pct > last) progress.report((last = pct), l10n.t('{0} / {1} terms', done, total));
-        published(done, total);
-      });
+      progress?.begin('Synonym Lens', 0, l10n.t('Embedding {0} terms of {1}', total, path.basename(fsPath(uri) ?? uri)), false);
+      for (let i = 0; i < total; ) {
+        const visible = ctx.states.get(uri)?.visible;
+        if (visible && visible.generation !== seen) {
+          seen = visible.generation;
+          const first = store.missing(visible.ranges.flatMap((r) => a.termsInLines(r.start, r.end)));
+          if (first.length > 0) {
+            await store.ensure(first, job, (d) => report(done + d));
+            done += first.length;
+            await partial();
+            continue;
+          }
+        }
+        const todo = store.missing(missing.slice(i, i + EMBED_SLICE));
+        i += EMBED_SLICE;
+        await store.ensure(todo, job, (d) => report(done + d));
+        done += todo.length;
+        if (done >= nextPartial && done < total) {
+          nextPartial = done * PARTIAL_GROWTH;
+          await partial();
+        }
+      }
     } finally {
-      progress.done();
+      progress?.done();
+      if (shown) ctx.progress(uri, 'done', done, total);
     }
   }
 
@@ -114,10 +139,11 @@ export function diagnosticsJob(
       const s = await ctx.settings.get(uri);
       if (stale()) return;
       maxPerFile = s.diagnostics.maxPerFile;
-      const a = ctx.currentAnalysis(uri)!;
+      // A large file's first parse runs in steps; an edit re-parses incrementally.
+      const a = await ctx.analysisOf(uri);
       // Parsing a large file takes a while: edits that arrived meanwhile supersede it too.
       await yieldToMessages();
-      if (stale()) return;
+      if (!a || stale() || a.version !== version) return;
       if (!s.diagnostics.enabled) {
         publish([]);
         return;
@@ -142,7 +168,9 @@ export function diagnosticsJob(
       attachTerms(uri, a, entry);
       if (switched) void ctx.releaseUnused().catch(() => undefined);
       const structural = structuralDiagnostics(a, s);
-      const t = thresholdsFor(s, entry.modelId);
+      // The model's pass over the rows runs in time slices (a large file's takes seconds).
+      const staleFlag = { get isCancellationRequested() { return stale(); } };
+      const model = async () => (await runInSlices(modelDiagnosticsSteps(a, s, entry, thresholdsFor(s, entry.modelId), decisionsOf(uri)), { flag: staleFlag })).diagnostics;
       if (entry.state === 'ready') {
         const missing = termsToEmbed(a, entry.store!);
         if (missing.length <= FEW_TERMS) {
@@ -151,25 +179,28 @@ export function diagnosticsJob(
           await entry.store!.ensure(missing, job);
           if (stale()) return;
           allEmbedded(a, entry.store!);
-          publish(structural.concat(modelDiagnostics(a, s, entry, t, decisionsOf(uri)).diagnostics));
+          publish(structural.concat(await model()));
           if (entry === wanted) ctx.host.notify(entry);
           void vocabulary.load(entry, s.vocabularyFiles, ctx.baseFolder(uri));
           return;
         }
-        publish(structural.concat(modelDiagnostics(a, s, entry, t, decisionsOf(uri)).diagnostics));
+        // A large file's structural problems at once, before the model's pass over its rows; then
+        // what the model says of the terms it has vectors for (most of them when the vectors were
+        // kept from an earlier session).
+        if (a.dict.text.length >= STEPWISE_PARSE_CHARS) publish(structural);
+        publish(structural.concat(await model()));
       } else {
         publish(structural);
       }
       await untilReadyOrCancelled(entry, job);
       if (stale() || entry.state !== 'ready') return;
       attachTerms(uri, a, entry);
-      await embedWithProgress(entry.store!, a.terms, job, uri, () => {
-        if (!stale()) publish(structural.concat(modelDiagnostics(a, s, entry, thresholdsFor(s, entry.modelId), decisionsOf(uri)).diagnostics));
+      await embedProgressively(entry.store!, a, job, uri, async () => {
+        if (!stale()) publish(structural.concat(await model()));
       });
       if (stale()) return;
       allEmbedded(a, entry.store!);
-      const m = modelDiagnostics(a, s, entry, thresholdsFor(s, entry.modelId), decisionsOf(uri));
-      publish(structural.concat(m.diagnostics));
+      publish(structural.concat(await model()));
       if (entry === wanted) ctx.host.notify(entry);
       if (ctx.support.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
       void vocabulary.load(entry, s.vocabularyFiles, ctx.baseFolder(uri));

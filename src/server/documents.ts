@@ -12,8 +12,9 @@
 import type { Position, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Cell, Dictionary, Pair, PairIssue, Row } from '../core/csv/types';
-import { lowerBoundRow as firstPairOfRow, parseDictionary, reparseDictionary, type DictionaryChange } from '../core/csv/parse';
+import { lowerBoundRow as firstPairOfRow, parseDictionary, parseDictionarySteps, reparseIncrementally, type DictionaryChange } from '../core/csv/parse';
 import { PairIssueIndex, synonymGroups, termKey } from '../core/dictionary';
+import { runSteps, type Steps } from '../core/steps';
 import { LineIndex } from '../core/text';
 import { formatOfDocument, parseAnyDictionary, type DictionaryFormat } from '../core/formats/dictionary';
 
@@ -21,6 +22,9 @@ import { formatOfDocument, parseAnyDictionary, type DictionaryFormat } from '../
 export function documentFormat(doc: Pick<TextDocument, 'languageId' | 'uri'>): DictionaryFormat {
   return formatOfDocument(doc.languageId, doc.uri);
 }
+
+/** Rows (then pairs) indexed between two pauses of `DocumentIndex.build`. */
+const INDEX_STEP = 8192;
 
 /** Additions and removals since a consumer last took them; an addition undone before that cancels out. */
 export class Delta<T> {
@@ -75,11 +79,40 @@ export class DocumentIndex {
     positive: Map<string, Set<Pair>>;
   };
 
-  constructor(private dict: Dictionary) {
+  /** `fill: false` leaves the index empty for `build` to fill in steps. */
+  constructor(
+    private dict: Dictionary,
+    fill = true,
+  ) {
+    this.pairIssues = new PairIssueIndex();
+    if (fill) runSteps(this.fill());
+  }
+
+  /**
+   * The index of a dictionary built stepwise (src/core/steps.ts), pausing every few thousand rows
+   * and pairs — the pair graph included, which is otherwise built on the first hover (a pass over
+   * every pair that would hold that hover up on a large file).
+   */
+  static *build(dict: Dictionary): Steps<DocumentIndex> {
+    const index = new DocumentIndex(dict, false);
+    yield* index.fill();
+    index.graph = yield* index.graphSteps();
+    return index;
+  }
+
+  private *fill(): Steps<void> {
     // No deltas for the first version: a new index makes every consumer start from the whole set.
-    for (const row of dict.rows) this.countRow(row, 1);
+    const { rows, pairs } = this.dict;
+    for (let i = 0; i < rows.length; i++) {
+      this.countRow(rows[i], 1);
+      if ((i + 1) % INDEX_STEP === 0) yield { phase: 'index', done: i + 1, total: rows.length };
+    }
     this.tracking = true;
-    this.pairIssues = new PairIssueIndex(dict.pairs);
+    // Pairs come in pair order, so adding them a slice at a time groups them as adding all at once.
+    for (let i = 0; i < pairs.length; i += INDEX_STEP) {
+      this.pairIssues.update([], pairs.slice(i, i + INDEX_STEP));
+      if (i + INDEX_STEP < pairs.length) yield { phase: 'pairs', done: i + INDEX_STEP, total: pairs.length };
+    }
   }
 
   /** Applies an incremental re-parse's change (`dict` is the new version). */
@@ -142,12 +175,17 @@ export class DocumentIndex {
   }
 
   private pairGraph(): NonNullable<DocumentIndex['graph']> {
-    if (!this.graph) {
-      const graph = { links: new Map(), positive: new Map() };
-      for (const pair of this.dict.pairs) this.link(graph, pair, 1);
-      this.graph = graph;
+    return (this.graph ??= runSteps(this.graphSteps()));
+  }
+
+  private *graphSteps(): Steps<NonNullable<DocumentIndex['graph']>> {
+    const graph = { links: new Map(), positive: new Map() };
+    const pairs = this.dict.pairs;
+    for (let i = 0; i < pairs.length; i++) {
+      this.link(graph, pairs[i], 1);
+      if ((i + 1) % INDEX_STEP === 0) yield { phase: 'graph', done: i + 1, total: pairs.length };
     }
-    return this.graph;
+    return graph;
   }
 
   private link(graph: NonNullable<DocumentIndex['graph']>, pair: Pair, by: 1 | -1): void {
@@ -214,6 +252,8 @@ export class Analysis {
   private groupIndex?: Map<string, number>;
   private groupList?: string[][];
   private successor?: Analysis;
+  /** Set when a re-parse for a later version started from this one and gave up (see `tryNext`). */
+  private consumed = false;
 
   constructor(
     readonly uri: string,
@@ -236,23 +276,43 @@ export class Analysis {
     return new Analysis(doc.uri, doc.version, parseDictionary(doc.getText()));
   }
 
+  /**
+   * `Analysis.of` a CSV document as a stepwise computation (src/core/steps.ts): the parse, then
+   * the index, pausing between chunks of records, rows and pairs. The document's text and version
+   * are read at once, so later edits do not disturb it (the result is then an older version).
+   */
+  static *build(doc: TextDocument): Steps<Analysis> {
+    const { uri, version } = doc;
+    const dict = yield* parseDictionarySteps(doc.getText());
+    const index = yield* DocumentIndex.build(dict);
+    return new Analysis(uri, version, dict, index);
+  }
+
   /** The analysis of a later version of the same document; this one is superseded by it. */
   next(doc: TextDocument): Analysis {
+    return this.tryNext(doc) ?? (this.successor = Analysis.of(doc));
+  }
+
+  /**
+   * Like `next`, but undefined where the new version needs a parse of the whole text (an edit
+   * reaching the header, an unclosed quote): the caller may build it stepwise then. This version
+   * is superseded either way.
+   */
+  tryNext(doc: TextDocument): Analysis | undefined {
     // Solr and ES files are re-read whole (they are small next to the CSVs the incremental path is for).
-    if (this.format !== 'csv') {
-      const next = Analysis.of(doc);
-      this.successor = next;
-      return next;
+    if (this.format !== 'csv') return (this.successor = Analysis.of(doc));
+    const update = reparseIncrementally(this.dict, doc.getText());
+    if (!update) {
+      this.consumed = true;
+      return undefined;
     }
-    const { dict, change } = reparseDictionary(this.dict, doc.getText());
+    const { dict, change } = update;
     let index: DocumentIndex;
     if (change) {
       index = this.index;
       index.apply(dict, change);
     } else index = new DocumentIndex(dict);
-    const next = new Analysis(doc.uri, doc.version, dict, index);
-    this.successor = next;
-    return next;
+    return (this.successor = new Analysis(doc.uri, doc.version, dict, index));
   }
 
   /**
@@ -260,7 +320,7 @@ export class Analysis {
    * updated in place to describe that version, so results built from them must be dropped.
    */
   get superseded(): boolean {
-    return this.successor !== undefined;
+    return this.successor !== undefined || this.consumed;
   }
 
   /**
@@ -363,6 +423,29 @@ export class Analysis {
     const pairs = this.dict.pairs;
     for (let i = firstPairOfRow(pairs, from); i < pairs.length && pairs[i].row < to; i++) out.push(pairs[i]);
     return out;
+  }
+
+  /**
+   * The distinct term texts of the rows on document lines [start, end] (a row counts when any of
+   * its lines is there), in document order: what an editor showing those lines needs embedded.
+   */
+  termsInLines(start: number, end: number): string[] {
+    const rows = this.dict.rows;
+    const out = new Set<string>();
+    // The first row ending at or after `start`, then on while rows start at or before `end`.
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (rows[mid].range.end.line < start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < rows.length && rows[i].range.start.line <= end; i++) {
+      const row = rows[i];
+      if (row.term) out.add(row.term.text);
+      for (const c of row.synonyms) out.add(c.text);
+    }
+    return [...out];
   }
 
   /** The pairs of one data row. */

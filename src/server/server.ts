@@ -19,7 +19,7 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import type { InitializationOptions } from '../shared/protocol';
+import { VisibleRangesNotification, type InitializationOptions } from '../shared/protocol';
 import { normalizeSettings } from '../shared/settings';
 import { fineTuneKind, suggestKind } from './codeActions';
 import { ServerContext } from './context';
@@ -130,6 +130,17 @@ export function startServer(connection: Connection): void {
     ctx.settings.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => undefined);
     releaseMemorySoon(busy);
+  });
+
+  // What the editors show of a dictionary: a large file's job embeds those rows first.
+  connection.onNotification(VisibleRangesNotification.type, (p) => {
+    if (typeof p?.uri !== 'string' || !Array.isArray(p.ranges)) return;
+    if (!documents.get(p.uri) && p.ranges.length === 0) return;
+    const ranges = p.ranges
+      .filter((r) => Number.isInteger(r?.start?.line) && Number.isInteger(r?.end?.line))
+      .map((r) => ({ start: Math.max(0, r.start.line), end: Math.max(r.start.line, r.end.line) }));
+    const st = ctx.state(p.uri);
+    st.visible = { ranges, generation: (st.visible?.generation ?? 0) + 1 };
   });
 
   connection.onDidChangeConfiguration(() => {

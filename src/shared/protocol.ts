@@ -61,6 +61,46 @@ export namespace ModelStatusNotification {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Large documents: progress and the visible range
+
+export interface DocumentProgressParams {
+  uri: string;
+  /**
+   * `reading`: the file is being parsed (`done` / `total` in characters of its text);
+   * `embedding`: its terms are getting vectors (`done` / `total` terms); `done`: neither any more.
+   */
+  phase: 'reading' | 'embedding' | 'done';
+  done: number;
+  total: number;
+}
+
+/**
+ * Server → client notification: how far the analysis of a large document is (sent only for work
+ * that takes a while, a few times a second at most, and `done` at the end). Drives the progress
+ * the language status item shows.
+ */
+export namespace DocumentProgressNotification {
+  export const method = 'synonymLens/documentProgress' as const;
+  export const type = new NotificationType<DocumentProgressParams>(method);
+}
+
+export interface VisibleRangesParams {
+  uri: string;
+  /** The line ranges of the document that editors show now (empty when none shows it). */
+  ranges: Range[];
+}
+
+/**
+ * Client → server notification: the visible ranges of a dictionary's editors, sent when it opens
+ * and as it scrolls (debounced). While a large file's terms are embedded, the server embeds and
+ * publishes the visible rows' model diagnostics first.
+ */
+export namespace VisibleRangesNotification {
+  export const method = 'synonymLens/visibleRanges' as const;
+  export const type = new NotificationType<VisibleRangesParams>(method);
+}
+
+// ---------------------------------------------------------------------------------------------
 // Pair scores (table editor)
 
 export interface PairScoresParams {

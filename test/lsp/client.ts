@@ -33,7 +33,7 @@ import {
   type PublishDiagnosticsParams,
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
-import { ModelStatusNotification, type ModelStatusParams } from '../../src/shared/protocol';
+import { DocumentProgressNotification, ModelStatusNotification, type DocumentProgressParams, type ModelStatusParams } from '../../src/shared/protocol';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const serverPath = path.join(root, 'dist/server.js');
@@ -101,6 +101,8 @@ export class EventLog<T> {
 export class TestServer {
   readonly diagnostics = new EventLog<PublishDiagnosticsParams>();
   readonly statuses = new EventLog<ModelStatusParams>();
+  /** `synonymLens/documentProgress` notifications (large documents). */
+  readonly documentProgress = new EventLog<DocumentProgressParams>();
   readonly logs = new EventLog<string>();
   /** `window/showMessage` notifications (what VS Code would pop up). */
   readonly shown = new EventLog<{ type: number; message: string }>();
@@ -199,6 +201,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   const server = new TestServer(connection, child, opts.settings ?? {});
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => server.diagnostics.push(p));
   connection.onNotification(ModelStatusNotification.type, (p) => server.statuses.push(p));
+  connection.onNotification(DocumentProgressNotification.type, (p) => server.documentProgress.push(p));
   connection.onNotification(ShowMessageNotification.type, (p) => server.shown.push(p));
   connection.onNotification(LogMessageNotification.type, (p) => {
     server.logs.push(p.message);

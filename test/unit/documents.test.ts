@@ -114,3 +114,30 @@ test('modelDiagnostics kept across edits equal those of a fresh analysis', async
     { numRuns: 200 },
   );
 });
+
+test('Analysis.build (stepwise, pausing every few thousand rows) equals Analysis.of; an edit after it re-parses incrementally', () => {
+  // 20,000 rows: the index pauses several times; repeated and reversed pairs give issues across pauses.
+  const rows = Array.from({ length: 20_000 }, (_, i) => (i % 997 === 5 ? `t${i % 50},s${i % 50}` : i % 1000 === 7 ? `s${i % 50},t${i % 50}` : `t${i % 50},s${i}`));
+  const text = 'term,synonym\n' + rows.join('\n') + '\n';
+  const doc = TextDocument.create('file:///big.csv', 'synonym-csv', 1, text);
+  const steps = Analysis.build(doc);
+  let pauses = 0;
+  let r = steps.next();
+  for (; !r.done; r = steps.next()) pauses++;
+  const built = r.value;
+  const whole = Analysis.of(doc);
+  assert.ok(pauses >= 5, `${pauses} pauses`);
+  assert.equal(built.version, 1);
+  assert.deepEqual(built.issues.map((i) => i.message), whole.issues.map((i) => i.message));
+  assert.deepEqual([...built.terms], [...whole.terms]);
+  assert.deepEqual(built.synonymGroup('t3'), whole.synonymGroup('t3'));
+  assert.deepEqual(built.termsInLines(2, 3), ['t1', 's1', 't2', 's2']);
+  const edited = TextDocument.update(doc, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 2 } }, text: 'x' }], 2);
+  const next = built.tryNext(edited);
+  assert.ok(next && built.superseded);
+  assert.equal(next.dict.rows[1].term?.text, 'x');
+  // An edit reaching the header needs a whole-file parse: tryNext leaves it to the caller.
+  const header = TextDocument.update(edited, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } }, text: 'word' }], 3);
+  assert.equal(next.tryNext(header), undefined);
+  assert.ok(next.superseded);
+});

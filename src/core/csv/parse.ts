@@ -19,6 +19,7 @@
 import { formatMessage, PROBLEM_MESSAGES } from './messages';
 import type { Cell, ColumnRole, Dictionary, Header, Pair, Position, Problem, ProblemCode, ProblemMessageId, Range, Row } from './types';
 import { LineIndex } from '../text';
+import { runSteps, type Steps } from '../steps';
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -492,16 +493,36 @@ const states = new WeakMap<Dictionary, ParseState>();
  * Cells and rows compute `range` on access (a fresh object each time); everything else is data.
  */
 export function parseDictionary(source: string): Dictionary {
+  return runSteps(parseDictionarySteps(source));
+}
+
+/** Records scanned (then rows checked) between two pauses of `parseDictionarySteps`. */
+const STEP_RECORDS = 4096;
+
+/**
+ * `parseDictionary` as a stepwise computation (src/core/steps.ts): it pauses after every
+ * `stepRecords` records scanned (progress in characters of the text, phase `scan`) and rows
+ * checked (phase `rows`), so a language server can answer requests while a large file is read.
+ * A pause always falls between two records, never inside one; the result is the same object
+ * graph `parseDictionary` returns, whatever `stepRecords` is.
+ */
+export function* parseDictionarySteps(source: string, stepRecords = STEP_RECORDS): Steps<Dictionary> {
   const bom = source.charCodeAt(0) === 0xfeff;
   const text = bom ? source.slice(1) : source;
   const c: Cursor = { p: 0, line: 0, crlf: 0, lf: 0, unterminated: false };
   const records: SourceRow[] = [];
   const scanProblems = new Map<SourceRow, Problem[]>();
+  let untilPause = stepRecords;
   while (c.p < text.length) {
     const record = scanRecord(text, c);
-    if (!record) continue;
-    records.push(record);
-    if (c.problems) scanProblems.set(record, c.problems);
+    if (record) {
+      records.push(record);
+      if (c.problems) scanProblems.set(record, c.problems);
+    }
+    if (--untilPause === 0) {
+      untilPause = stepRecords;
+      yield { phase: 'scan', done: c.p, total: text.length };
+    }
   }
 
   let header: Header | undefined;
@@ -547,6 +568,7 @@ export function parseDictionary(source: string): Dictionary {
     const scan = scanProblems.get(row);
     if (scan) for (const p of scan) p.row = index;
     if (own || scan) problemsByRecord.set(row, { scan: scan ?? [], row: own ?? [] });
+    if ((index + 1) % stepRecords === 0) yield { phase: 'rows', done: index + 1, total: rows.length };
   }
 
   const state: ParseState = {
@@ -644,8 +666,17 @@ export interface DictionaryUpdate {
  * on the rest of the file), or when the label column of a header-less file flips.
  */
 export function reparseDictionary(previous: Dictionary, source: string): DictionaryUpdate {
+  return reparseIncrementally(previous, source) ?? { dict: parseDictionary(source) };
+}
+
+/**
+ * `reparseDictionary` without its fallback: undefined where that would parse the whole text
+ * afresh (the caller may then do it in steps, `parseDictionarySteps`). `previous` may have been
+ * consumed even then.
+ */
+export function reparseIncrementally(previous: Dictionary, source: string): DictionaryUpdate | undefined {
   const st = states.get(previous);
-  const full = (): DictionaryUpdate => ({ dict: parseDictionary(source) });
+  const full = (): undefined => undefined;
   if (!st) return full();
   const bom = source.charCodeAt(0) === 0xfeff;
   if (bom !== previous.bom) return full();

@@ -11,7 +11,7 @@ export function registerAnalysisRequests(ctx: ServerContext): void {
     PreviewExpansionRequest.type,
     ctx.guard('previewExpansion', async (params) => {
       if (typeof params.query !== 'string' || !params.query.trim()) throw new ResponseError(ErrorCodes.InvalidParams, 'query must be a non-empty string');
-      const a = ctx.requireAnalysis(params.uri);
+      const a = await ctx.requireAnalysis(params.uri);
       // The accepted rules in Solr syntax, whatever the file's format: what the engine would load.
       const { text, rules } = convertDictionary(a.dict, 'solr');
       const s = await ctx.settings.get(params.uri);

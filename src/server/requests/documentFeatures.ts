@@ -28,7 +28,8 @@ export function registerDocumentFeatures(ctx: ServerContext): void {
       const pending = entry.store ? Math.max(0, entry.store.memberCount - entry.store.vocabularySize) : 0;
       const threshold = thresholdsFor(s, entry.modelId).threshold;
       return renderHover({ analysis: a, term, range: a.docRange(hit.cell.range), entry, neighbors, pendingTerms: pending, threshold });
-    })),
+      // A large file still being read has nothing to show yet; the hover does not wait for it.
+    }, () => null)),
   );
 
   connection.languages.inlayHint.on(
@@ -39,7 +40,7 @@ export function registerDocumentFeatures(ctx: ServerContext): void {
       const { entry } = ctx.servingEntry(s, a.uri);
       if (entry.state !== 'ready' || !entry.store) return [];
       return inlayHints(a, params.range, entry.store, thresholdsFor(s, entry.modelId));
-    })),
+    }, () => [])),
   );
 
   connection.onCodeAction(
@@ -54,6 +55,6 @@ export function registerDocumentFeatures(ctx: ServerContext): void {
         versionedEdits: ctx.support.versionedEdits,
         ...(ctx.support.createFiles && a.dict.labelColumn === undefined ? { decisions: await decisionsTarget(ctx, a.uri) } : {}),
       });
-    })),
+    }, () => [])),
   );
 }

@@ -72,7 +72,7 @@ export function registerEditRequests(ctx: ServerContext): void {
   ctx.connection.onRequest(
     AddPairRequest.type,
     ctx.guard('addPair', async (params) => {
-      const a = ctx.requireAnalysis(params.uri);
+      const a = await ctx.requireAnalysis(params.uri);
       const term = params.term.trim();
       const synonym = params.synonym.trim();
       if (!term || !synonym) throw new ResponseError(ErrorCodes.InvalidParams, 'term and synonym must be non-empty');
@@ -83,7 +83,7 @@ export function registerEditRequests(ctx: ServerContext): void {
   ctx.connection.onRequest(
     DecidePairsRequest.type,
     ctx.guard('decidePairs', async (params): Promise<DecidePairsResult> => {
-      const a = ctx.requireAnalysis(params.uri);
+      const a = await ctx.requireAnalysis(params.uri);
       if (params.verdict !== 'accept' && params.verdict !== 'reject') throw new ResponseError(ErrorCodes.InvalidParams, 'verdict must be "accept" or "reject"');
       const pairs = (Array.isArray(params.pairs) ? params.pairs : []).map((p: DecidedPair) => ({
         term: typeof p?.term === 'string' ? p.term.trim() : '',

@@ -75,7 +75,7 @@ export function registerScoreRequests(ctx: ServerContext): void {
       const entry = await ctx.readyModel(s, params.uri, token);
       await ctx.embedded(entry.store, [term], token);
       // Looked up after the awaits: only the current version's groups mark the neighbours.
-      const a = params.uri ? ctx.currentAnalysis(params.uri) : undefined;
+      const a = params.uri ? ctx.analysisNow(params.uri) : undefined;
       const k = Math.max(1, Math.min(1000, Math.floor(params.k ?? s.hover.topK)));
       return { modelId: entry.modelId, vocabularySize: entry.store.vocabularySize, neighbors: ctx.neighborsNow(entry, a, term, k) ?? [] };
     }),

@@ -41,7 +41,7 @@ export function registerSuggestRequest(ctx: ServerContext): void {
   connection.onRequest(
     SuggestRequest.type,
     ctx.guard('suggest', async (params, token): Promise<SuggestResult> => {
-      ctx.requireAnalysis(params.uri);
+      await ctx.requireAnalysis(params.uri);
       const s = await ctx.settings.get(params.uri);
       const k = params.k === undefined ? 10 : Math.floor(params.k);
       if (!Number.isFinite(k) || k < 1 || k > MAX_K) throw invalid(l10n.t('k must be a whole number from 1 to {0}', MAX_K));
@@ -98,7 +98,7 @@ export function registerSuggestRequest(ctx: ServerContext): void {
         reporter.begin(l10n.t('Finding synonym suggestions'), 0, l10n.t('{0} terms', terms.length), true);
         const flag = { get isCancellationRequested() { return progress.signal.aborted; } };
         // The current version, read after the awaits: runSuggest takes what it needs of it at once.
-        const a = ctx.requireAnalysis(params.uri);
+        const a = await ctx.requireAnalysis(params.uri);
         const version = a.version;
         const result = await runSuggest(
           engine,

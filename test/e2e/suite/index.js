@@ -405,6 +405,38 @@ test('past synonymLens.diagnostics.maxPerFile, the summary diagnostic\'s quick f
   }
 }, { timeout: SERVER_TIMEOUT + 10000 });
 
+test('a large dictionary: the rows the editor shows get their model diagnostics early, and the status item shows the embedding progress', async () => {
+  const folder = vscode.workspace.workspaceFolders[0].uri;
+  const uri = vscode.Uri.joinPath(folder, 'large-e2e.synonyms.csv');
+  // 20,000 rows of distinct terms (40,000 to embed); a threshold of 1 flags every pair.
+  const rows = 20000;
+  await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('term,synonym\n' + Array.from({ length: rows }, (_, i) => `alpha${i}x,beta${i}y\n`).join('')));
+  const config = vscode.workspace.getConfiguration('synonymLens');
+  const api = vscode.extensions.getExtension(EXTENSION_ID).exports;
+  try {
+    await config.update('diagnostics.threshold', 1, vscode.ConfigurationTarget.Workspace);
+    await config.update('diagnostics.maxPerFile', 100000, vscode.ConfigurationTarget.Workspace);
+    const progress = waitForEvent(api.onDidChangeModelStatus, (t) => /Synonym Lens: [\d,.\s]+ \/ [\d,.\s]+ terms/.test(t), SERVER_TIMEOUT * 3);
+    const shownLine = 15000;
+    const low = (ds) => ds.filter(isLowSimilarity).map((d) => d.range.start.line);
+    const firstModel = waitForDiagnostics(uri, (ds) => low(ds).length > 0, SERVER_TIMEOUT * 3);
+    const document = await vscode.workspace.openTextDocument(uri);
+    // Opened scrolled to row 15,000: the client tells the server what the editor shows.
+    await vscode.window.showTextDocument(document, { selection: new vscode.Range(shownLine, 0, shownLine, 0) });
+    const status = await progress;
+    console.log(`  status while embedding: ${status}`);
+    const lines = low(await firstModel);
+    assert.ok(lines.includes(shownLine), `the first model diagnostics (${lines.length}, lines ${Math.min(...lines)}–${Math.max(...lines)}) miss the shown line ${shownLine}`);
+    assert.ok(lines.length < rows, 'the first model diagnostics came only with the whole file');
+    await waitForDiagnostics(uri, (ds) => low(ds).length === rows, SERVER_TIMEOUT * 3);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  } finally {
+    await config.update('diagnostics.threshold', undefined, vscode.ConfigurationTarget.Workspace);
+    await config.update('diagnostics.maxPerFile', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.fs.delete(uri);
+  }
+}, { timeout: SERVER_TIMEOUT * 6 });
+
 // The webviews' tests run in the same extension host, after the ones above.
 require('./webviews');
 

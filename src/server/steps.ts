@@ -1,0 +1,28 @@
+/**
+ * Runs core's stepwise computations (src/core/steps.ts) in the server without blocking it: the
+ * steps run for a time slice, then the event loop handles what arrived meanwhile (hovers, edits,
+ * cancellations) before the next slice. A slice of 20 ms keeps requests answered within a few
+ * slices while costing the computation little (a pause is one `setImmediate`).
+ */
+import { CancelledError, type CancellationFlag } from '../core/cancellation';
+import type { StepProgress, Steps } from '../core/steps';
+
+const SLICE_MS = 20;
+
+/** Runs `steps` to their end in time slices; throws `CancelledError` at a pause once `flag` is set. */
+export async function runInSlices<T>(steps: Steps<T>, options: { flag?: CancellationFlag; onProgress?: (p: StepProgress) => void; sliceMs?: number } = {}): Promise<T> {
+  const slice = options.sliceMs ?? SLICE_MS;
+  let start = performance.now();
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (r.value) options.onProgress?.(r.value);
+    if (performance.now() - start < slice) continue;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (options.flag?.isCancellationRequested) {
+      steps.return(undefined as T);
+      throw new CancelledError();
+    }
+    start = performance.now();
+  }
+}
