@@ -100,11 +100,13 @@ export class VectorMatrix {
 
   /**
    * Makes room for `rows` rows in one allocation (a caller about to add many: doubling would
-   * allocate and copy about three times the final size on the way).
+   * allocate and copy about three times the final size on the way). Grows at least 1.5× at a
+   * time, so callers reserving a little more on each of many batches do not copy every row each time.
    */
   reserve(rows: number): void {
     if (rows * this.dim <= this.buffer.length) return;
-    const grown = new Float32Array(rows * this.dim);
+    const capacity = Math.max(rows, Math.floor((this.buffer.length / this.dim) * 1.5));
+    const grown = new Float32Array(capacity * this.dim);
     grown.set(this.data);
     this.buffer = grown;
   }

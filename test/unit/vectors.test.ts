@@ -38,3 +38,21 @@ test('VectorMatrix grows, copies rows and checks bounds', () => {
   assert.throws(() => m.add([1, 2]), RangeError);
   assert.deepEqual(Array.from(VectorMatrix.from([[1, 2], [3, 4]]).data), [1, 2, 3, 4]);
 });
+
+test('VectorMatrix.reserve: one big reservation is exact; many small ones grow geometrically', () => {
+  const m = new VectorMatrix(4, 16);
+  m.reserve(40_000);
+  assert.equal(m.capacity, 40_000);
+  // Batches that each ask for a little more than is there: the storage grows by half or more,
+  // so 500 batches of 100 rows reallocate a handful of times, not 500.
+  let grown = 0;
+  let capacity = m.capacity;
+  for (let batch = 0; batch < 500; batch++) {
+    m.reserve(m.rows + 100);
+    for (let r = 0; r < 100; r++) m.add([batch, r, 0, 1]);
+    if (m.capacity !== capacity) grown++;
+    capacity = m.capacity;
+  }
+  assert.ok(grown <= 4, `grew ${grown} times`);
+  assert.deepEqual(Array.from(m.row(49_999)), [499, 99, 0, 1]);
+});

@@ -64,9 +64,13 @@ export class QuantizedRows {
     return this.scalesAt + this.capacity * 4;
   }
 
-  /** Makes room for `capacity` rows; the scales move up past the longer rows area. */
-  reserve(capacity: number): void {
-    if (capacity <= this.capacity) return;
+  /**
+   * Makes room for at least `wanted` rows (1.5× the current room or more, so many small
+   * reservations stay linear); the scales move up past the longer rows area.
+   */
+  reserve(wanted: number): void {
+    if (wanted <= this.capacity) return;
+    const capacity = Math.max(wanted, Math.floor(this.capacity * 1.5));
     const oldScales = this.scalesAt;
     const oldCapacity = this.capacity;
     const bytes = this.rowsAt + capacity * this.stride + capacity * 8;
