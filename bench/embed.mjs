@@ -9,33 +9,20 @@
 // by scripts/build.mjs). Terms: the 3,327 distinct terms of test/fixtures/data/zh-synonyms-dev.csv
 // (override with SYNONYM_LENS_DEV_CSV) plus deterministic synthetic combinations (term+term,
 // term+model code, term+year…) up to 100k distinct terms. The last line is one JSON object.
-import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bundleTs, root } from './bundle.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outFile = path.join(root, 'out/bench/engine.cjs');
-mkdirSync(path.dirname(outFile), { recursive: true });
-await esbuild.build({
-  stdin: {
-    contents: `export { loadEngine } from './src/runtime/model/load';
+await bundleTs(
+  `export { loadEngine } from './src/runtime/model/load';
 export { CachedEngine } from './src/runtime/model/cachedEngine';
 export { VectorCache } from './src/core/cache';
 export { featurize } from './src/core/builtin/featurizer';
 export { Random } from './src/core/random';`,
-    resolveDir: root,
-    loader: 'ts',
-  },
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  outfile: outFile,
-  external: ['onnxruntime-node'],
-  logLevel: 'warning',
-});
+  outFile,
+);
 const { loadEngine, CachedEngine, VectorCache, featurize, Random } = createRequire(import.meta.url)(outFile);
 
 const modelsDir = path.join(root, 'models');

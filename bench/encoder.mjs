@@ -17,9 +17,9 @@
 // transformers.js is called the way its docs show: chunks of `--batch` texts in the given order,
 // `{ pooling: 'cls', normalize: true }`, `dtype: 'fp32'`, `session_options.intraOpNumThreads`.
 // The last line is one JSON object.
-import * as esbuild from 'esbuild';
+import { bundleTs } from './bundle.mjs';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,24 +54,13 @@ function terms() {
 }
 
 async function build() {
-  mkdirSync(path.dirname(bundle), { recursive: true });
-  await esbuild.build({
-    stdin: {
-      contents: `export { TransformerEngine } from './src/runtime/model/transformer';
+  await bundleTs(
+    `export { TransformerEngine } from './src/runtime/model/transformer';
 export { randomWeights, writeModelFolder } from './test/helpers/encoderModel';
 export { GraphBuilder, encodeModel } from './src/core/onnx/writer';
 export { OnnxSession } from './src/runtime/model/onnxAdapter';`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: bundle,
-    external: ['onnxruntime-node'],
-    logLevel: 'warning',
-  });
+    bundle,
+  );
 }
 
 function ensureModel(lib) {

@@ -30,6 +30,7 @@
 // (flagged), the rest a term and its suffixed form. Deterministic (a fixed-seed LCG).
 // The last line is one JSON object; key names carry their units.
 import * as esbuild from 'esbuild';
+import { bundleTs } from './bundle.mjs';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -103,24 +104,17 @@ let helpers;
 async function benchHelpers() {
   if (helpers) return helpers;
   const bundle = path.join(out, 'scale-helpers.cjs');
-  await esbuild.build({
-    stdin: {
-      contents: `export { startServer } from './test/lsp/client';
+  await bundleTs(
+    `export { startServer } from './test/lsp/client';
 export { randomWeights, writeModelFolder } from './test/helpers/encoderModel';
 export { unigramTokenizer, smallUnigramPieces, xlmrTokenizerConfig, devTerms } from './test/helpers/tokenizers';`,
-      resolveDir: root,
-      loader: 'ts',
+    bundle,
+    {
+      external: ['@huggingface/tokenizers', 'tokenizers'],
+      // The helpers find their fixtures relative to their own folders.
+      define: { 'import.meta.url': JSON.stringify(pathToFileURL(path.join(root, 'test/lsp/client.ts')).toString()), __dirname: JSON.stringify(path.join(root, 'test/helpers')) },
     },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile: bundle,
-    external: ['onnxruntime-node', '@huggingface/tokenizers', 'tokenizers'],
-    logLevel: 'warning',
-    // The helpers find their fixtures relative to their own folders.
-    define: { 'import.meta.url': JSON.stringify(pathToFileURL(path.join(root, 'test/lsp/client.ts')).toString()), __dirname: JSON.stringify(path.join(root, 'test/helpers')) },
-  });
+  );
   return (helpers = createRequire(import.meta.url)(bundle));
 }
 /** Distinct terms of a generated dictionary (trimmed cells of its two term columns): the vocabulary once all are embedded. */
