@@ -9,8 +9,8 @@ import type { CancellationFlag } from '../../core/cancellation';
 import type { Evaluation } from '../../core/learn/evaluate';
 import type { TrainProgress } from '../../core/learn/train';
 import type { TextPair } from '../../core/learn/types';
-import type { FineTuneLoss, LearningReport } from '../../shared/protocol';
-import type { AdapterKind } from '../../core/learn/adapter';
+import type { LearningReport } from '../../shared/protocol';
+import type { FineTuneOptions } from './options';
 import type { Decision } from '../../core/decisions';
 
 /** Peak learning rate when the job names none: the char-n-gram table's, and the adapter's (dense W). */
@@ -28,7 +28,8 @@ export type PhaseProgress =
 
 export type JobProgress = TrainProgress | PhaseProgress;
 
-export interface FineTuneJob {
+/** The options' fields are `FineTuneOptions`' (options.ts); `validation` may be left to the job's default. */
+export interface FineTuneJob extends Omit<FineTuneOptions, 'validation'> {
   kind: 'fineTune';
   /** The dictionary's text and its path (for the report and provenance). */
   text: string;
@@ -41,24 +42,8 @@ export interface FineTuneJob {
   stagingDir: string;
   /** The final folder's name: the new model's id. */
   modelName: string;
-  loss?: FineTuneLoss;
-  epochs: number;
   /** Share of training groups held out to choose the epoch count (`epochs.ts`); default 0.1. */
   validation?: number;
-  batchSize: number;
-  /** Peak learning rate; default by base (`DEFAULT_LR`): 0.01 for char-n-gram, 1e-3 for transformer adapters. */
-  lr?: number;
-  seed: number;
-  /** Char-n-gram bases: shape features (default true) and learned per-kind weights (default false). */
-  shapeFeatures?: boolean;
-  learnOrderWeights?: boolean;
-  /** Transformer bases: the adapter kind (default `linear`). */
-  adapter?: AdapterKind;
-  /**
-   * Also adjust the dictionary's terms as the fine-tuned model embeds them and write the table into
-   * the new folder (`adjusted/`, see model/adjusted.ts). Default: no table.
-   */
-  adjust?: AdjustMethod;
 }
 
 export interface FineTuneOutput {

@@ -38,9 +38,15 @@ export interface FineTuneOptions {
   /** Undefined: the base kind's default (`DEFAULT_LR` in jobs.ts). */
   lr?: number;
   seed: number;
+  /** Char-n-gram bases: shape features (default true) and learned per-kind weights (default false). */
   shapeFeatures?: boolean;
   learnOrderWeights?: boolean;
+  /** Transformer bases: the adapter kind (default `linear`). */
   adapter?: AdapterKind;
+  /**
+   * Also adjust the dictionary's terms as the fine-tuned model embeds them and write the table into
+   * the new folder (`adjusted/`, see model/adjusted.ts). Default: no table.
+   */
   adjust?: AdjustMethod;
 }
 
