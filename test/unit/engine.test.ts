@@ -9,6 +9,7 @@ import { VectorCache } from '../../src/core/cache';
 import { CachedEngine } from '../../src/runtime/model/cachedEngine';
 import { CancelledError, type EmbeddingEngine } from '../../src/runtime/model/engine';
 import { BUILTIN_MODEL_ENV, loadEngine } from '../../src/runtime/model/load';
+import { BUILTIN_DEFAULT_THREADS, type BuiltinEngine } from '../../src/runtime/model/builtinEngine';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-engine-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -38,6 +39,19 @@ test('loadEngine("builtin") loads the shipped folder and embeds like the referen
     assert.ok(v!.every((x, i) => Math.abs(x - want[i]!) < 1e-5));
   } finally {
     await engine.dispose();
+  }
+});
+
+test('the built-in engine runs 1 intra-op thread unless told otherwise', async () => {
+  const one = (await loadEngine(smallDir)) as BuiltinEngine;
+  const two = (await loadEngine(smallDir, { threads: 2 })) as BuiltinEngine;
+  try {
+    assert.equal(one.threads, BUILTIN_DEFAULT_THREADS);
+    assert.equal(one.threads, 1);
+    assert.equal(two.threads, 2);
+  } finally {
+    await one.dispose();
+    await two.dispose();
   }
 });
 

@@ -25,7 +25,7 @@ export interface BuiltinEngineOptions {
    * `builtinFileFingerprint` itself (before indexing the lexicon) passes its promise.
    */
   readonly model: { readonly bytes: Uint8Array } | { readonly path: string; readonly fingerprint?: Promise<string> };
-  /** Intra-op threads; default the physical core count. */
+  /** Intra-op threads; default `BUILTIN_DEFAULT_THREADS`. */
   readonly threads?: number;
   /** Most texts per `session.run` (default 256). */
   readonly maxBatchTexts?: number;
@@ -34,6 +34,14 @@ export interface BuiltinEngineOptions {
   /** The lexicon's word list (`lexicon.txt`) when the config has a lexicon half (char-ngram-v2). */
   readonly lexicon?: LexiconVocabulary;
 }
+
+/**
+ * Intra-op threads of the built-in graph unless the caller sets them (`synonymLens.threads`). Its
+ * MatMuls and gathers are tiny (a few hundred rows of 128 floats), so a second thread costs more in
+ * spinning and hand-offs than it computes: `check` on 200k rows was measured 1.7× slower with 2 threads
+ * than with 1 on a 2-core host (34.2 against 19.6 s, load 7; docs/performance.md).
+ */
+export const BUILTIN_DEFAULT_THREADS = 1;
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -100,7 +108,7 @@ export class BuiltinEngine implements EmbeddingEngine {
     hashing?.catch(() => undefined); // awaited below; not an unhandled rejection if the session fails first
     let session: OnnxSession;
     try {
-      session = await OnnxSession.create('path' in model ? model.path : model.bytes, { threads: options.threads });
+      session = await OnnxSession.create('path' in model ? model.path : model.bytes, { threads: options.threads ?? BUILTIN_DEFAULT_THREADS });
     } catch (err) {
       throw new OnnxLoadError(String((err as Error)?.message ?? err).trim());
     }
