@@ -43,3 +43,28 @@ export function charClass(cp: number): CharClass {
   }
   return c;
 }
+
+/**
+ * Finds the next run at or after `s[i]` (separators skipped): writes the UTF-16 offsets of its code
+ * points into `offsets` from index 0, then the run's end, and returns how many code points it has
+ * (0: no run left). Its class is `charClass` of its first code point. `offsets` needs room for
+ * `s.length − i + 1` entries.
+ */
+export function nextRun(s: string, i: number, offsets: Int32Array): number {
+  let cls: CharClass = OTHER;
+  while (i < s.length) {
+    const cp = s.codePointAt(i)!;
+    cls = charClass(cp);
+    if (cls !== OTHER) break;
+    i += cp > 0xffff ? 2 : 1;
+  }
+  let m = 0;
+  while (i < s.length) {
+    const cp = s.codePointAt(i)!;
+    if (charClass(cp) !== cls) break;
+    offsets[m++] = i;
+    i += cp > 0xffff ? 2 : 1;
+  }
+  offsets[m] = i;
+  return m;
+}

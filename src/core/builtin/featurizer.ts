@@ -16,7 +16,7 @@
  * Pure TS with no DOM or node types, so the webview and the CLI can featurise too.
  */
 import { parseLexiconConfig, type LexiconConfig } from './lexicon';
-import { charClass, CJK_CHAR, OTHER } from './charClass';
+import { charClass, CJK_CHAR, nextRun } from './charClass';
 
 /** Parameters of the built-in char-n-gram model; written to the model folder's `config.json`. */
 export interface CharNgramModelConfig {
@@ -190,23 +190,13 @@ function scanFeatures(text: string, config: CharNgramModelConfig): FeatureString
     return true;
   };
 
-  let i = 0;
-  while (i < s.length) {
-    const cp0 = s.codePointAt(i)!;
-    const cls = charClass(cp0);
-    if (cls === OTHER) {
-      i += cp0 > 0xffff ? 2 : 1;
-      continue;
-    }
-    const runStart = i;
+  if (runOffsets.length < s.length + 3) runOffsets = new Int32Array(s.length + 3);
+  for (let i = 0, m = 0; (m = nextRun(s, i, runOffsets)) > 0; ) {
+    const runStart = runOffsets[0]!;
+    const cls = charClass(s.codePointAt(runStart)!);
+    i = runOffsets[m]!;
     offs.length = 0;
-    while (i < s.length) {
-      const cp = s.codePointAt(i)!;
-      if (charClass(cp) !== cls) break;
-      offs.push(i - runStart);
-      i += cp > 0xffff ? 2 : 1;
-    }
-    const m = offs.length;
+    for (let k = 0; k < m; k++) offs.push(runOffsets[k]! - runStart);
     let ok: boolean;
     if (cls === CJK_CHAR) {
       offs.push(i - runStart);
@@ -412,23 +402,10 @@ export function featurizeInto(text: string, config: CharNgramModelConfig, out: F
   const end = from + max;
   let k = from;
   let truncated = false;
-  let i = 0;
-  scan: while (i < s.length) {
-    const cp0 = s.codePointAt(i)!;
-    const cls = charClass(cp0);
-    if (cls === OTHER) {
-      i += cp0 > 0xffff ? 2 : 1;
-      continue;
-    }
-    const runStart = i;
-    let m = 0;
-    while (i < s.length) {
-      const cp = s.codePointAt(i)!;
-      if (charClass(cp) !== cls) break;
-      offs[m++] = i;
-      i += cp > 0xffff ? 2 : 1;
-    }
-    offs[m] = i;
+  scan: for (let i = 0, m = 0; (m = nextRun(s, i, offs)) > 0; ) {
+    const runStart = offs[0]!;
+    const cls = charClass(s.codePointAt(runStart)!);
+    i = offs[m]!;
     if (cls === CJK_CHAR) {
       for (let a = 0; a < m; a++) {
         for (let n = cjkMin; n <= cjkMax && a + n <= m; n++) {

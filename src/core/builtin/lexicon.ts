@@ -14,7 +14,7 @@
  *
  * Pure TS, no node types: the server, the CLI and training share it.
  */
-import { charClass, CJK_CHAR } from './charClass';
+import { charClass, CJK_CHAR, nextRun } from './charClass';
 
 /** Parameters of the lexicon half, recorded in config.json under `featurizer.lexicon`. */
 export interface LexiconConfig {
@@ -283,15 +283,9 @@ function scanLexicon(s: string, vocab: LexiconVocabulary, config: Pick<LexiconCo
       continue;
     }
     const from = i;
-    let m = 0;
-    while (i < s.length) {
-      const cp = s.codePointAt(i)!;
-      if (charClass(cp) !== CJK_CHAR) break;
-      if (m + 2 > cpOffsets.length) cpOffsets = grownInts(cpOffsets, m + 2);
-      cpOffsets[m++] = i;
-      i += cp > 0xffff ? 2 : 1;
-    }
-    cpOffsets[m] = i;
+    if (cpOffsets.length < s.length + 1) cpOffsets = grownInts(cpOffsets, s.length + 1);
+    const m = nextRun(s, i, cpOffsets);
+    i = cpOffsets[m]!;
     const whole = vocab.rowOf(s, from, i);
     if (whole >= 0) {
       sink.add(whole, s, from, i, '');
