@@ -7,8 +7,9 @@ import { BUILTIN_MODEL_CONFIG, CHAR_NGRAM_MODEL_TYPE, type CharNgramModelConfig 
 import { buildCharNgramOnnx, generateEmbeddingTable, referenceEmbed } from '../../src/core/builtin/model';
 import { VectorCache } from '../../src/core/cache';
 import { CachedEngine } from '../../src/runtime/model/cachedEngine';
-import { CancelledError, type EmbeddingEngine } from '../../src/runtime/model/engine';
+import { CancelledError, embedFlat, type EmbeddingEngine } from '../../src/runtime/model/engine';
 import { BUILTIN_MODEL_ENV, loadEngine } from '../../src/runtime/model/load';
+import { BUILTIN_DEFAULT_THREADS, type BuiltinEngine } from '../../src/runtime/model/builtinEngine';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'synonym-lens-engine-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -41,6 +42,19 @@ test('loadEngine("builtin") loads the shipped folder and embeds like the referen
   }
 });
 
+test('the built-in engine runs 1 intra-op thread unless told otherwise', async () => {
+  const one = (await loadEngine(smallDir)) as BuiltinEngine;
+  const two = (await loadEngine(smallDir, { threads: 2 })) as BuiltinEngine;
+  try {
+    assert.equal(one.threads, BUILTIN_DEFAULT_THREADS);
+    assert.equal(one.threads, 1);
+    assert.equal(two.threads, 2);
+  } finally {
+    await one.dispose();
+    await two.dispose();
+  }
+});
+
 test('the builtin location can be overridden by SYNONYM_LENS_BUILTIN_MODEL', async () => {
   const saved = process.env[BUILTIN_MODEL_ENV];
   process.env[BUILTIN_MODEL_ENV] = smallDir;
@@ -70,6 +84,30 @@ test('a char-n-gram folder loads with its own config; results keep input order a
       assert.ok(got[i]!.every((x, d) => Math.abs(x - want[d]!) < 1e-5), `text ${i}`);
     });
     assert.deepEqual(await engine.embed([]), []);
+  } finally {
+    await engine.dispose();
+  }
+});
+
+test('embedFlat writes embed’s vectors and analyze’s results, into a given array when it is long enough', async () => {
+  const engine = await loadEngine(smallDir, { threads: 1 });
+  try {
+    const texts = Array.from({ length: 600 }, (_, i) => (i % 4 === 0 ? `词${i}` : i % 4 === 1 ? `term ${i}` : i % 4 === 2 ? '。！🚗' : '丰田汽车'.repeat(i % 90)));
+    const want = await engine.embed(texts);
+    const into = new Float32Array((texts.length + 5) * 16).fill(NaN);
+    for (const target of [undefined, into, new Float32Array(16)]) {
+      // Twice: the second call reuses the first one's buffers.
+      for (let round = 0; round < 2; round++) {
+        const { data, analyses } = await embedFlat(engine, texts, undefined, target);
+        assert.equal(data.length, texts.length * 16);
+        assert.equal(data.buffer === into.buffer, target === into);
+        texts.forEach((t, i) => {
+          assert.deepEqual(data.subarray(i * 16, (i + 1) * 16), want[i], `text ${i}`);
+          assert.deepEqual(analyses[i], engine.analyze(t), `analysis ${i}`);
+        });
+      }
+    }
+    assert.ok(Number.isNaN(into[texts.length * 16]), 'nothing written past the texts');
   } finally {
     await engine.dispose();
   }
@@ -207,6 +245,27 @@ test('float16 model outputs are converted from half-precision bits, not read as 
   try {
     const out = await session.run({ x: { data: new Float32Array([1.5, -2, 0.0999755859375]), dims: [3] } });
     assert.deepEqual([...out.y!.data], [1.5, -2, 0.0999755859375]);
+  } finally {
+    await session.dispose();
+  }
+});
+
+test('OnnxSession.run writes an output given in `into` into that array', async () => {
+  const { OnnxSession } = await import('../../src/runtime/model/onnxAdapter');
+  const { GraphBuilder, encodeModel } = await import('../../src/core/onnx/writer');
+  const g = new GraphBuilder('double');
+  const x = g.input('x', 'float32', [2, 2]);
+  g.output(g.node('Add', [x, x]), 'float32', [2, 2], 'y');
+  const session = await OnnxSession.create(encodeModel({ graph: g.build() }), { threads: 1 });
+  try {
+    const x0 = { x: { data: new Float32Array([1, 2, 3, 4]), dims: [2, 2] } };
+    const target = new Float32Array(6).fill(-1);
+    const view = target.subarray(1, 5);
+    const out = await session.run(x0, ['y'], { y: { data: view, dims: [2, 2] } });
+    assert.equal(out.y!.data, view);
+    assert.deepEqual([...target], [-1, 2, 4, 6, 8, -1]);
+    assert.deepEqual(out.y!.dims, [2, 2]);
+    assert.deepEqual([...(await session.run(x0, ['y'])).y!.data], [2, 4, 6, 8]);
   } finally {
     await session.dispose();
   }

@@ -41,6 +41,8 @@ async function scoreStreaming(pairs: readonly Pair[], engine: EmbeddingEngine): 
   const cosines = new Float64Array(pairs.length);
   const findings: Finding[] = [];
   const dim = engine.dimension;
+  // One array for every step's vectors (a step has at most 2 × PAIRS_PER_STEP distinct terms).
+  const vectors = new Float32Array(2 * Math.min(PAIRS_PER_STEP, pairs.length) * dim);
   for (let from = 0; from < pairs.length; from += PAIRS_PER_STEP) {
     const to = Math.min(pairs.length, from + PAIRS_PER_STEP);
     const index = new Map<string, number>();
@@ -53,7 +55,7 @@ async function scoreStreaming(pairs: readonly Pair[], engine: EmbeddingEngine): 
         }
       }
     }
-    const { data, analyses } = await embedFlat(engine, texts);
+    const { data, analyses } = await embedFlat(engine, texts, undefined, vectors);
     const vector = (t: string) => {
       const k = index.get(t)!;
       return data.subarray(k * dim, (k + 1) * dim);

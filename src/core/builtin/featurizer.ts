@@ -16,6 +16,7 @@
  * Pure TS with no DOM or node types, so the webview and the CLI can featurise too.
  */
 import { parseLexiconConfig, type LexiconConfig } from './lexicon';
+import { charClass, CJK_CHAR, nextRun } from './charClass';
 
 /** Parameters of the built-in char-n-gram model; written to the model folder's `config.json`. */
 export interface CharNgramModelConfig {
@@ -150,32 +151,6 @@ export function featureKindNames(config: CharNgramModelConfig): string[] {
   return names;
 }
 
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc]/u;
-const WORD = /[\p{L}\p{N}\p{M}]/u;
-
-const OTHER = 0;
-const CJK_CHAR = 1;
-const WORD_CHAR = 2;
-type CharClass = typeof OTHER | typeof CJK_CHAR | typeof WORD_CHAR;
-
-// Regex classification memoised per code point (the hot path: a dictionary repeats few characters).
-const classMemo = new Map<number, CharClass>();
-
-/** Character class of one code point for run splitting. */
-function charClass(cp: number): CharClass {
-  if (cp < 0x80) {
-    // ASCII fast path, identical to the regexes: letters and digits form words, the rest separates.
-    return (cp >= 0x61 && cp <= 0x7a) || (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) ? WORD_CHAR : OTHER;
-  }
-  let c = classMemo.get(cp);
-  if (c === undefined) {
-    const ch = String.fromCodePoint(cp);
-    c = CJK.test(ch) ? CJK_CHAR : WORD.test(ch) ? WORD_CHAR : OTHER;
-    if (classMemo.size < 65536) classMemo.set(cp, c);
-  }
-  return c;
-}
-
 /** Normalises a text as the featuriser sees it: NFKC, then lower-case. */
 export function normalizeText(text: string): string {
   return text.normalize('NFKC').toLowerCase();
@@ -215,23 +190,13 @@ function scanFeatures(text: string, config: CharNgramModelConfig): FeatureString
     return true;
   };
 
-  let i = 0;
-  while (i < s.length) {
-    const cp0 = s.codePointAt(i)!;
-    const cls = charClass(cp0);
-    if (cls === OTHER) {
-      i += cp0 > 0xffff ? 2 : 1;
-      continue;
-    }
-    const runStart = i;
+  if (runOffsets.length < s.length + 3) runOffsets = new Int32Array(s.length + 3);
+  for (let i = 0, m = 0; (m = nextRun(s, i, runOffsets)) > 0; ) {
+    const runStart = runOffsets[0]!;
+    const cls = charClass(s.codePointAt(runStart)!);
+    i = runOffsets[m]!;
     offs.length = 0;
-    while (i < s.length) {
-      const cp = s.codePointAt(i)!;
-      if (charClass(cp) !== cls) break;
-      offs.push(i - runStart);
-      i += cp > 0xffff ? 2 : 1;
-    }
-    const m = offs.length;
+    for (let k = 0; k < m; k++) offs.push(runOffsets[k]! - runStart);
     let ok: boolean;
     if (cls === CJK_CHAR) {
       offs.push(i - runStart);
@@ -260,11 +225,17 @@ function scanFeatures(text: string, config: CharNgramModelConfig): FeatureString
  * test/unit/utf8.test.ts holds both to TextEncoder's bytes.
  */
 export function fnv1a32Utf8(s: string): number {
-  let h = 0x811c9dc5;
-  for (let k = 0; k < s.length; k++) {
+  return fnvUtf8(FNV_OFFSET, s, 0, s.length) >>> 0;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+
+/** Continues FNV-1a state `h` over the UTF-8 bytes of `s[from, to)` (unsigned only at the end: `>>> 0`). */
+function fnvUtf8(h: number, s: string, from: number, to: number): number {
+  for (let k = from; k < to; k++) {
     let cp = s.charCodeAt(k);
     // Combine a surrogate pair into one code point; a lone surrogate encodes as U+FFFD.
-    if (cp >= 0xd800 && cp <= 0xdbff && k + 1 < s.length) {
+    if (cp >= 0xd800 && cp <= 0xdbff && k + 1 < to) {
       const lo = s.charCodeAt(k + 1);
       if (lo >= 0xdc00 && lo <= 0xdfff) {
         cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
@@ -288,7 +259,7 @@ export function fnv1a32Utf8(s: string): number {
       h = Math.imul(h ^ (0x80 | (cp & 0x3f)), 0x01000193);
     }
   }
-  return h >>> 0;
+  return h;
 }
 
 /** Bucket id in [0, buckets) of one feature string. */
@@ -343,6 +314,140 @@ export function featurize(text: string, config: CharNgramModelConfig = BUILTIN_M
     weights[k] = ((alpha ? alpha[kinds[k]!]! : 1) * wordCount) / n;
   }
   return { ids, weights, kinds, truncated };
+}
+
+/**
+ * The features of many texts one after another in growable typed arrays (text t's are
+ * `[start[t], start[t + 1])`), so featurising a batch allocates per batch, not per text or feature.
+ */
+export class FeatureRows {
+  ids = new Uint32Array(4096);
+  weights = new Float32Array(4096);
+  kinds = new Uint8Array(4096);
+  /** Feature offset of each text added, and the end (`texts + 1` entries). */
+  start = new Int32Array(257);
+  /** 1 where text t was truncated (as long as `start`). */
+  truncated = new Uint8Array(257);
+  /** Texts added. */
+  texts = 0;
+
+  /** Features in all. */
+  get length(): number {
+    return this.start[this.texts]!;
+  }
+
+  /** Empties the buffers for reuse (their memory is kept). */
+  clear(): void {
+    this.texts = 0;
+  }
+
+  /** Features of text `t`. */
+  count(t: number): number {
+    return this.start[t + 1]! - this.start[t]!;
+  }
+
+  /** Room for `n` more features and one more text. */
+  reserve(n: number): void {
+    const need = this.length + n;
+    if (need > this.ids.length) {
+      const size = Math.max(need, this.ids.length * 2);
+      this.ids = grown(this.ids, new Uint32Array(size));
+      this.weights = grown(this.weights, new Float32Array(size));
+      this.kinds = grown(this.kinds, new Uint8Array(size));
+    }
+    if (this.texts + 2 > this.start.length) {
+      this.start = grown(this.start, new Int32Array(this.start.length * 2));
+      this.truncated = grown(this.truncated, new Uint8Array(this.start.length));
+    }
+  }
+}
+
+function grown<T extends Uint32Array | Float32Array | Uint8Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** UTF-16 offsets of the code points of the run being featurised (plus its end); grown as needed. */
+let runOffsets = new Int32Array(256);
+
+/**
+ * `featurize(text, config)` appended to `out`: the same ids, weights, kinds and truncation
+ * (test/unit/builtin.flat.test.ts), hashed straight from the normalised text with no string per
+ * feature. Configs with shape features take `featurize`'s path and are copied.
+ */
+export function featurizeInto(text: string, config: CharNgramModelConfig, out: FeatureRows): void {
+  const max = config.maxFeatures;
+  out.reserve(max + (config.shapeFeatures ? featureKindCount(config) + 1 : 0));
+  const from = out.length;
+  const t = out.texts;
+  if (config.shapeFeatures) {
+    const f = featurize(text, config);
+    out.ids.set(f.ids, from);
+    out.weights.set(f.weights, from);
+    out.kinds.set(f.kinds, from);
+    out.truncated[t] = f.truncated ? 1 : 0;
+    out.start[t + 1] = from + f.ids.length;
+    out.texts++;
+    return;
+  }
+  const s = normalizeText(text);
+  if (runOffsets.length < s.length + 3) runOffsets = new Int32Array(s.length + 3);
+  const offs = runOffsets;
+  const { ids, kinds } = out;
+  const buckets = config.buckets;
+  const [cjkMin, cjkMax] = config.cjkNgrams;
+  const [wordMin, wordMax] = config.wordNgrams;
+  const wordKind0 = featureKind(config, 'word', wordMin);
+  const wholeKind = featureKind(config, 'whole');
+  const end = from + max;
+  let k = from;
+  let truncated = false;
+  scan: for (let i = 0, m = 0; (m = nextRun(s, i, offs)) > 0; ) {
+    const runStart = offs[0]!;
+    const cls = charClass(s.codePointAt(runStart)!);
+    i = offs[m]!;
+    if (cls === CJK_CHAR) {
+      for (let a = 0; a < m; a++) {
+        for (let n = cjkMin; n <= cjkMax && a + n <= m; n++) {
+          if (k >= end) {
+            truncated = true;
+            break scan;
+          }
+          ids[k] = (fnvUtf8(FNV_OFFSET, s, offs[a]!, offs[a + n]!) >>> 0) % buckets;
+          kinds[k++] = n - cjkMin;
+        }
+      }
+      continue;
+    }
+    if (k >= end) {
+      truncated = true;
+      break;
+    }
+    // `<word>`: position 0 is '<', 1…m the word's code points, m + 1 the '>'.
+    ids[k] = (Math.imul(fnvUtf8(Math.imul(FNV_OFFSET ^ 0x3c, 0x01000193), s, runStart, i) ^ 0x3e, 0x01000193) >>> 0) % buckets;
+    kinds[k++] = wholeKind;
+    const positions = m + 2;
+    for (let a = 0; a < positions; a++) {
+      for (let n = wordMin; n <= wordMax && a + n <= positions; n++) {
+        if (k >= end) {
+          truncated = true;
+          break scan;
+        }
+        const b = a + n;
+        let h = a === 0 ? Math.imul(FNV_OFFSET ^ 0x3c, 0x01000193) : FNV_OFFSET;
+        h = fnvUtf8(h, s, offs[Math.max(a, 1) - 1]!, offs[Math.min(b, m + 1) - 1]!);
+        if (b === positions) h = Math.imul(h ^ 0x3e, 0x01000193);
+        ids[k] = (h >>> 0) % buckets;
+        kinds[k++] = wordKind0 + n - wordMin;
+      }
+    }
+  }
+  const n = k - from;
+  const alpha = config.orderWeights;
+  for (let j = from; j < k; j++) out.weights[j] = alpha ? alpha[kinds[j]!]! / n : 1 / n;
+  out.truncated[t] = truncated ? 1 : 0;
+  out.start[t + 1] = k;
+  out.texts++;
 }
 
 /**

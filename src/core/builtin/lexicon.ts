@@ -14,6 +14,7 @@
  *
  * Pure TS, no node types: the server, the CLI and training share it.
  */
+import { charClass, CJK_CHAR, nextRun } from './charClass';
 
 /** Parameters of the lexicon half, recorded in config.json under `featurizer.lexicon`. */
 export interface LexiconConfig {
@@ -33,6 +34,8 @@ export interface LexiconConfig {
 export interface LexiconVocabulary {
   get(word: string): number | undefined;
   has(word: string): boolean;
+  /** The row of the word `s[start, end)` + `tail`, or −1: `get` without making the string. */
+  rowOf(s: string, start: number, end: number, tail?: string): number;
   readonly size: number;
 }
 
@@ -107,14 +110,27 @@ class LexiconTable implements LexiconVocabulary {
     return w < 0 ? undefined : this.row[w];
   }
 
-  /** The index of `word`, or −1. */
-  private find(word: string): number {
+  rowOf(s: string, start: number, end: number, tail = ''): number {
+    const w = this.find(s, start, end, tail);
+    return w < 0 ? -1 : this.row[w]!;
+  }
+
+  /** The index of the word `s[start, end)` + `tail` (default: all of `s`), or −1. */
+  private find(s: string, start = 0, end = s.length, tail = ''): number {
     let h = 0x811c9dc5;
-    for (let k = 0; k < word.length; k++) h = Math.imul(h ^ word.charCodeAt(k), 0x01000193);
-    for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
+    for (let k = start; k < end; k++) h = Math.imul(h ^ s.charCodeAt(k), 0x01000193);
+    for (let k = 0; k < tail.length; k++) h = Math.imul(h ^ tail.charCodeAt(k), 0x01000193);
+    const length = end - start + tail.length;
+    const text = this.text;
+    probe: for (let slot = h & this.mask; ; slot = (slot + 1) & this.mask) {
       const w = this.slots[slot]! - 1;
       if (w < 0) return -1;
-      if (this.length[w] === word.length && this.text.startsWith(word, this.start[w]!)) return w;
+      if (this.length[w] !== length) continue;
+      const at = this.start[w]! - start;
+      for (let k = start; k < end; k++) if (text.charCodeAt(at + k) !== s.charCodeAt(k)) continue probe;
+      const tailAt = at + end;
+      for (let k = 0; k < tail.length; k++) if (text.charCodeAt(tailAt + k) !== tail.charCodeAt(k)) continue probe;
+      return w;
     }
   }
 
@@ -216,74 +232,183 @@ export function englishBaseForms(word: string): string[] {
   return out;
 }
 
-const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u30fc]/u;
-const LATIN = /[a-z]/;
+/** Receives what a lexicon scan finds: a row and its segment, `s[start, end)` + `tail` of the normalised text. */
+interface LexiconSink {
+  add(row: number, s: string, start: number, end: number, tail: string): void;
+}
+
+/** The stop words as a table, so a word of the text is tested without making its string. */
+let stopWords: LexiconTable | undefined;
+
+// Per CJK run being segmented (grown as needed): its code points' UTF-16 offsets (plus the end),
+// and per segment its start and end in code points and its row (−1: none).
+let cpOffsets = new Int32Array(64);
+let segFrom = new Int32Array(64);
+let segTo = new Int32Array(64);
+let segRow = new Int32Array(64);
+
+/**
+ * Looks up the normalised text `s` (rules in the module comment), giving each row found to `sink`;
+ * returns the count of CJK characters covered by no vocabulary word. Strings are made only for a
+ * whole text, never per run, segment or candidate word.
+ */
+function scanLexicon(s: string, vocab: LexiconVocabulary, config: Pick<LexiconConfig, 'maxUnknownShare' | 'maxWordLength'>, sink: LexiconSink): number {
+  stopWords ??= new LexiconTable([...ENGLISH_STOP_WORDS].join('\n'), ENGLISH_STOP_WORDS.size);
+  let unknownChars = 0;
+  let i = 0;
+  while (i < s.length) {
+    const cp0 = s.codePointAt(i)!;
+    if (cp0 >= 0x61 && cp0 <= 0x7a) {
+      const from = i;
+      while (i < s.length && s.charCodeAt(i) >= 0x61 && s.charCodeAt(i) <= 0x7a) i++;
+      const length = i - from;
+      if (length < 2 || stopWords.rowOf(s, from, i) >= 0) continue;
+      // The word itself, else its base forms by the suffix rules, in order (`englishBaseForms`).
+      let row = vocab.rowOf(s, from, i);
+      if (row >= 0) sink.add(row, s, from, i, '');
+      else {
+        for (const [suffix, rep] of INFLECTIONS) {
+          if (length <= suffix.length + 1 || !s.endsWith(suffix, i)) continue;
+          row = vocab.rowOf(s, from, i - suffix.length, rep);
+          if (row >= 0) {
+            sink.add(row, s, from, i - suffix.length, rep);
+            break;
+          }
+        }
+      }
+      continue;
+    }
+    if (charClass(cp0) !== CJK_CHAR) {
+      i += cp0 > 0xffff ? 2 : 1;
+      continue;
+    }
+    const from = i;
+    if (cpOffsets.length < s.length + 1) cpOffsets = grownInts(cpOffsets, s.length + 1);
+    const m = nextRun(s, i, cpOffsets);
+    i = cpOffsets[m]!;
+    const whole = vocab.rowOf(s, from, i);
+    if (whole >= 0) {
+      sink.add(whole, s, from, i, '');
+      continue;
+    }
+    const unknown = segmentInto(s, m, vocab, config.maxWordLength);
+    unknownChars += unknown;
+    const keepChars = unknown / m <= config.maxUnknownShare;
+    for (let g = 0; g < lastSegmentation.count; g++) {
+      const known = segTo[g]! - segFrom[g]! > 1;
+      if ((known || keepChars) && segRow[g]! >= 0) sink.add(segRow[g]!, s, cpOffsets[segFrom[g]!]!, cpOffsets[segTo[g]!]!, '');
+    }
+  }
+  return unknownChars;
+}
+
+/** Segments of the last `segmentInto`: how many, and how many single characters no word covered. */
+const lastSegmentation = { count: 0, unknown: 0 };
+
+function grownInts(a: Int32Array<ArrayBuffer>, need: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/**
+ * Forward longest-match segmentation of the CJK run whose `m` code points start at `cpOffsets` in
+ * `s` into vocabulary words of ≥ 2 characters (`segmentRun`), into `segFrom`/`segTo`/`segRow`;
+ * a character no word covers is a segment of its own with its own row, if any. Returns the count
+ * of those characters.
+ */
+function segmentInto(s: string, m: number, vocab: LexiconVocabulary, maxWordLength: number): number {
+  if (m > segFrom.length) {
+    segFrom = grownInts(segFrom, m);
+    segTo = grownInts(segTo, m);
+    segRow = grownInts(segRow, m);
+  }
+  let count = 0;
+  let unknown = 0;
+  let c = 0;
+  while (c < m) {
+    let len = Math.min(maxWordLength, m - c);
+    let row = -1;
+    for (; len >= 2; len--) {
+      row = vocab.rowOf(s, cpOffsets[c]!, cpOffsets[c + len]!);
+      if (row >= 0) break;
+    }
+    if (len < 2) {
+      len = 1;
+      row = vocab.rowOf(s, cpOffsets[c]!, cpOffsets[c + 1]!);
+      unknown++;
+    }
+    segFrom[count] = c;
+    segTo[count] = c + len;
+    segRow[count++] = row;
+    c += len;
+  }
+  lastSegmentation.count = count;
+  lastSegmentation.unknown = unknown;
+  return unknown;
+}
 
 /**
  * Forward longest-match segmentation of a CJK run (an array of code points) into vocabulary words of
  * ≥ 2 characters; characters not covered come back as single-character segments flagged unknown.
  */
 export function segmentRun(chars: readonly string[], vocab: LexiconVocabulary, maxWordLength: number): { word: string; known: boolean }[] {
-  const out: { word: string; known: boolean }[] = [];
-  // Candidates are slices of the joined run at code-point offsets: one string per probe, no arrays.
   const run = chars.join('');
-  const offset = new Array<number>(chars.length + 1);
-  offset[0] = 0;
-  for (let k = 0; k < chars.length; k++) offset[k + 1] = offset[k]! + chars[k]!.length;
-  let i = 0;
-  while (i < chars.length) {
-    let matched = 0;
-    let word = '';
-    for (let len = Math.min(maxWordLength, chars.length - i); len >= 2; len--) {
-      word = run.slice(offset[i]!, offset[i + len]!);
-      if (vocab.has(word)) {
-        matched = len;
-        break;
-      }
-    }
-    if (matched > 0) {
-      out.push({ word, known: true });
-      i += matched;
-    } else {
-      out.push({ word: chars[i]!, known: false });
-      i += 1;
-    }
-  }
+  const m = chars.length;
+  if (m + 1 > cpOffsets.length) cpOffsets = grownInts(cpOffsets, m + 1);
+  cpOffsets[0] = 0;
+  for (let k = 0; k < m; k++) cpOffsets[k + 1] = cpOffsets[k]! + chars[k]!.length;
+  segmentInto(run, m, vocab, maxWordLength);
+  const out: { word: string; known: boolean }[] = [];
+  for (let g = 0; g < lastSegmentation.count; g++) out.push({ word: run.slice(cpOffsets[segFrom[g]!]!, cpOffsets[segTo[g]!]!), known: segTo[g]! - segFrom[g]! > 1 });
   return out;
 }
 
 /** Looks a text up in the lexicon (rules in the module comment). */
 export function lexiconLookup(text: string, vocab: LexiconVocabulary, config: Pick<LexiconConfig, 'maxUnknownShare' | 'maxWordLength'>): LexiconLookup {
-  const s = text.normalize('NFKC').toLowerCase(); // as the char half's normalizeText
   const rows: number[] = [];
   const segments: string[] = [];
-  let unknownChars = 0;
-  const add = (word: string): boolean => {
-    const row = vocab.get(word);
-    if (row === undefined) return false;
-    rows.push(row);
-    segments.push(word);
-    return true;
-  };
-  const chars = Array.from(s);
-  let i = 0;
-  while (i < chars.length) {
-    const ch = chars[i]!;
-    if (CJK.test(ch)) {
-      const run: string[] = [];
-      while (i < chars.length && CJK.test(chars[i]!)) run.push(chars[i++]!);
-      if (add(run.join(''))) continue;
-      const segs = segmentRun(run, vocab, config.maxWordLength);
-      const unknown = segs.filter((x) => !x.known).length;
-      unknownChars += unknown;
-      const keepChars = unknown / run.length <= config.maxUnknownShare;
-      for (const seg of segs) if (seg.known || keepChars) add(seg.word);
-    } else if (LATIN.test(ch)) {
-      let word = '';
-      while (i < chars.length && LATIN.test(chars[i]!)) word += chars[i++]!;
-      if (ENGLISH_STOP_WORDS.has(word) || word.length < 2) continue;
-      for (const form of englishBaseForms(word)) if (add(form)) break;
-    } else i++;
-  }
+  const unknownChars = scanLexicon(text.normalize('NFKC').toLowerCase(), vocab, config, {
+    add(row, s, start, end, tail) {
+      rows.push(row);
+      segments.push(s.slice(start, end) + tail);
+    },
+  });
   return { rows, segments, unknownChars };
+}
+
+/** Lexicon rows of many texts one after another (text t's are `rows[start[t], start[t + 1])`), grown as needed. */
+export class LexiconRows implements LexiconSink {
+  rows = new Int32Array(1024);
+  start = new Int32Array(257);
+  texts = 0;
+  private end = 0;
+
+  /** Empties the buffers for reuse (their memory is kept). */
+  clear(): void {
+    this.texts = 0;
+    this.end = 0;
+  }
+
+  /** Rows of text `t`. */
+  count(t: number): number {
+    return this.start[t + 1]! - this.start[t]!;
+  }
+
+  add(row: number): void {
+    if (this.end === this.rows.length) this.rows = grownInts(this.rows, this.end + 1);
+    this.rows[this.end++] = row;
+  }
+
+  /** Closes the rows of the text being added. */
+  next(): void {
+    if (this.texts + 2 > this.start.length) this.start = grownInts(this.start, this.texts + 2);
+    this.start[++this.texts] = this.end;
+  }
+}
+
+/** `lexiconLookup(text, …).rows` appended to `out` as its next text, with no array or string per segment. */
+export function lexiconRowsInto(text: string, vocab: LexiconVocabulary, config: Pick<LexiconConfig, 'maxUnknownShare' | 'maxWordLength'>, out: LexiconRows): void {
+  scanLexicon(text.normalize('NFKC').toLowerCase(), vocab, config, out);
+  out.next();
 }

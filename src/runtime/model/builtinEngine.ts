@@ -5,12 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { featurize, type CharNgramModelConfig, type Featurized } from '../../core/builtin/featurizer';
+import { FeatureRows, featurize, featurizeInto, type CharNgramModelConfig, type Featurized } from '../../core/builtin/featurizer';
 import { BUILTIN_IO } from '../../core/builtin/model';
-import { lexiconLookup, type LexiconVocabulary } from '../../core/builtin/lexicon';
+import { LexiconRows, lexiconRowsInto, type LexiconVocabulary } from '../../core/builtin/lexicon';
 import { embeddingDimension, LEXICON_IO } from '../../core/builtin/modelV2';
 import { CancelledError, type CancellationFlag, type EmbeddingEngine, type FlatEmbedding, type TextAnalysis } from './engine';
-import { OnnxSession } from './onnxAdapter';
+import { OnnxSession, type InputTensor } from './onnxAdapter';
 import { LocalizableError } from './errorMessages';
 
 export interface BuiltinEngineOptions {
@@ -25,7 +25,7 @@ export interface BuiltinEngineOptions {
    * `builtinFileFingerprint` itself (before indexing the lexicon) passes its promise.
    */
   readonly model: { readonly bytes: Uint8Array } | { readonly path: string; readonly fingerprint?: Promise<string> };
-  /** Intra-op threads; default the physical core count. */
+  /** Intra-op threads; default `BUILTIN_DEFAULT_THREADS`. */
   readonly threads?: number;
   /** Most texts per `session.run` (default 256). */
   readonly maxBatchTexts?: number;
@@ -34,6 +34,14 @@ export interface BuiltinEngineOptions {
   /** The lexicon's word list (`lexicon.txt`) when the config has a lexicon half (char-ngram-v2). */
   readonly lexicon?: LexiconVocabulary;
 }
+
+/**
+ * Intra-op threads of the built-in graph unless the caller sets them (`synonymLens.threads`). Its
+ * MatMuls and gathers are tiny (a few hundred rows of 128 floats), so a second thread costs more in
+ * spinning and hand-offs than it computes: `check` on 200k rows was measured 1.7× slower with 2 threads
+ * than with 1 on a 2-core host (34.2 against 19.6 s, load 7; docs/performance.md).
+ */
+export const BUILTIN_DEFAULT_THREADS = 1;
 
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -61,12 +69,15 @@ export class OnnxLoadError extends Error {
   }
 }
 
-function featurizeAll(texts: readonly string[], config: CharNgramModelConfig): Featurized[] {
-  return texts.map((t) => featurize(t, config));
-}
-
 function analysisOf(f: Featurized): TextAnalysis {
   return { units: f.ids.length, unknownUnits: 0, unknownOnly: f.ids.length === 0, truncated: f.truncated };
+}
+
+/** The model inputs of a call's texts, text after text (`featurizeInto`, `lexiconRowsInto`). */
+interface CallInputs {
+  readonly feats: FeatureRows;
+  /** Lexicon rows, when the model has a lexicon half. */
+  readonly lex: LexiconRows | undefined;
 }
 
 export class BuiltinEngine implements EmbeddingEngine {
@@ -100,7 +111,7 @@ export class BuiltinEngine implements EmbeddingEngine {
     hashing?.catch(() => undefined); // awaited below; not an unhandled rejection if the session fails first
     let session: OnnxSession;
     try {
-      session = await OnnxSession.create('path' in model ? model.path : model.bytes, { threads: options.threads });
+      session = await OnnxSession.create('path' in model ? model.path : model.bytes, { threads: options.threads ?? BUILTIN_DEFAULT_THREADS });
     } catch (err) {
       throw new OnnxLoadError(String((err as Error)?.message ?? err).trim());
     }
@@ -147,87 +158,138 @@ export class BuiltinEngine implements EmbeddingEngine {
   async embed(texts: readonly string[], token?: CancellationFlag): Promise<Float32Array[]> {
     const out = new Array<Float32Array>(texts.length);
     const dim = this.dimension;
-    await this.run(texts, featurizeAll(texts, this.config), token, (i, emb, b) => (out[i] = emb.slice(b * dim, (b + 1) * dim)));
+    const inputs = this.inputsOf(texts);
+    try {
+      await this.run(inputs, token, (i, emb, b) => (out[i] = emb.slice(b * dim, (b + 1) * dim)));
+    } finally {
+      this.release(inputs);
+    }
     return out;
   }
 
-  /** `embed` and `analyze` in one pass: each text featurised once, its vector copied into one flat array. */
-  async embedFlat(texts: readonly string[], token?: CancellationFlag): Promise<FlatEmbedding> {
-    const feats = featurizeAll(texts, this.config);
+  /**
+   * `embed` and `analyze` in one pass: each text featurised once, its vector copied into one flat
+   * array — `into`'s first `texts.length × dimension` values when it is long enough (a caller
+   * embedding batch after batch reuses one array).
+   */
+  async embedFlat(texts: readonly string[], token?: CancellationFlag, into?: Float32Array): Promise<FlatEmbedding> {
     const dim = this.dimension;
-    const data = new Float32Array(texts.length * dim);
-    await this.run(texts, feats, token, (i, emb, b) => data.set(emb.subarray(b * dim, (b + 1) * dim), i * dim));
-    return { data, analyses: feats.map(analysisOf) };
-  }
-
-  /** Runs the graph over `texts` in length-sorted batches; `put(i, output, b)` takes text i's row b of a batch output. */
-  private async run(
-    texts: readonly string[],
-    feats: readonly Featurized[],
-    token: CancellationFlag | undefined,
-    put: (i: number, output: Float32Array, b: number) => void,
-  ): Promise<void> {
-    if (this.disposed) throw new Error(`engine ${this.id} was disposed`);
-    const order = feats.map((_, i) => i).sort((a, b) => feats[a]!.ids.length - feats[b]!.ids.length);
-    const dim = this.dimension;
-
-    let start = 0;
-    while (start < order.length) {
-      if (token?.isCancellationRequested) throw new CancelledError();
-      // Grow the batch while its padded size (count × longest) stays within budget.
-      let end = start + 1;
-      while (
-        end < order.length &&
-        end - start < this.maxBatchTexts &&
-        (end - start + 1) * Math.max(1, feats[order[end]!]!.ids.length) <= this.maxBatchFeatures
-      )
-        end++;
-      const count = end - start;
-      // Pad to at least one column: a zero-width tensor is legal ONNX but not worth the risk.
-      const n = Math.max(1, feats[order[end - 1]!]!.ids.length);
-      const ids = new BigInt64Array(count * n);
-      const weights = new Float32Array(count * n);
-      const idWords = HOST_LITTLE_ENDIAN ? new Uint32Array(ids.buffer) : undefined;
-      for (let b = 0; b < count; b++) {
-        const f = feats[order[start + b]!]!;
-        const base = b * n;
-        // Bucket ids are < 2^32, so on little-endian hosts writing the low word of each int64 is exact.
-        if (idWords) for (let k = 0; k < f.ids.length; k++) idWords[2 * (base + k)] = f.ids[k]!;
-        else for (let k = 0; k < f.ids.length; k++) ids[base + k] = BigInt(f.ids[k]!);
-        weights.set(f.weights, base);
+    const size = texts.length * dim;
+    const data = into && into.length >= size ? into.subarray(0, size) : new Float32Array(size);
+    const inputs = this.inputsOf(texts);
+    try {
+      await this.run(inputs, token, (i, emb, b) => data.set(emb.subarray(b * dim, (b + 1) * dim), i * dim));
+      const { feats } = inputs;
+      const analyses = new Array<TextAnalysis>(texts.length);
+      for (let t = 0; t < texts.length; t++) {
+        const units = feats.count(t);
+        analyses[t] = { units, unknownUnits: 0, unknownOnly: units === 0, truncated: feats.truncated[t] === 1 };
       }
-      const inputs: Record<string, { data: BigInt64Array | Float32Array; dims: number[] }> = {
-        [BUILTIN_IO.ids]: { data: ids, dims: [count, n] },
-        [BUILTIN_IO.weights]: { data: weights, dims: [count, n] },
-      };
-      if (this.config.lexicon && this.lexicon) Object.assign(inputs, this.lexiconInputs(texts, order.slice(start, end)));
-      const result = await this.runExclusive(() =>
-        this.session.run(
-          inputs,
-          [BUILTIN_IO.embedding],
-        ),
-      );
-      const { data: emb, dims } = result[BUILTIN_IO.embedding]!;
-      if (dims.length !== 2 || dims[0] !== count || dims[1] !== dim)
-        throw new Error(`model output has shape [${dims.join(', ')}], expected [${count}, ${dim}] (batch × config.json dimension)`);
-      for (let b = 0; b < count; b++) put(order[start + b]!, emb, b);
-      start = end;
+      return { data, analyses };
+    } finally {
+      this.release(inputs);
     }
   }
 
-  /** The lexicon rows of a batch (`lex_ids`, `lex_weights` [count, m], weight 1 per row, 0 on padding). */
-  private lexiconInputs(texts: readonly string[], batch: readonly number[]): Record<string, { data: BigInt64Array | Float32Array; dims: number[] }> {
-    const rows = batch.map((i) => lexiconLookup(texts[i]!, this.lexicon!, this.config.lexicon!).rows);
-    const m = Math.max(1, ...rows.map((r) => r.length));
-    const ids = new BigInt64Array(batch.length * m);
-    const weights = new Float32Array(batch.length * m);
-    rows.forEach((r, b) => {
-      for (let k = 0; k < r.length; k++) {
-        ids[b * m + k] = BigInt(r[k]!);
-        weights[b * m + k] = 1;
+  /** True once a run's output had the expected shape. */
+  private outputChecked = false;
+
+  /** Buffers of a finished call, kept for the next (concurrent calls make their own). */
+  private spare: CallInputs | undefined;
+
+  /** Featurises `texts` (and looks up their lexicon rows) into the spare buffers or new ones. */
+  private inputsOf(texts: readonly string[]): CallInputs {
+    const inputs = this.spare ?? { feats: new FeatureRows(), lex: this.config.lexicon && this.lexicon ? new LexiconRows() : undefined };
+    this.spare = undefined;
+    inputs.feats.clear();
+    inputs.lex?.clear();
+    for (const t of texts) featurizeInto(t, this.config, inputs.feats);
+    if (inputs.lex) for (const t of texts) lexiconRowsInto(t, this.lexicon!, this.config.lexicon!, inputs.lex);
+    return inputs;
+  }
+
+  private release(inputs: CallInputs): void {
+    this.spare = inputs;
+  }
+
+  /**
+   * Runs the graph over a call's texts in batches sorted by feature count, each padded to its own
+   * longest text; `put(i, output, b)` takes text i's row b of a batch's output. The input and output
+   * tensors of the batches are views of buffers made once per call.
+   */
+  private async run(inputs: CallInputs, token: CancellationFlag | undefined, put: (i: number, output: Float32Array, b: number) => void): Promise<void> {
+    if (this.disposed) throw new Error(`engine ${this.id} was disposed`);
+    const { feats, lex } = inputs;
+    const texts = feats.texts;
+    const order = new Int32Array(texts);
+    for (let t = 0; t < texts; t++) order[t] = t;
+    order.sort((a, b) => feats.count(a) - feats.count(b) || a - b);
+    const dim = this.dimension;
+    // A batch holds at most maxBatchFeatures padded features, or one text of maxFeatures.
+    const most = this.maxBatchFeatures;
+    const idBuffer = new BigInt64Array(Math.max(most, texts ? feats.count(order[texts - 1]!) : 0));
+    const weightBuffer = new Float32Array(idBuffer.length);
+    const outBuffer = new Float32Array(this.maxBatchTexts * dim);
+    let lexIdBuffer = new BigInt64Array(0);
+    let lexWeightBuffer = new Float32Array(0);
+
+    let start = 0;
+    while (start < texts) {
+      if (token?.isCancellationRequested) throw new CancelledError();
+      // Grow the batch while its padded size (count × longest) stays within budget.
+      let end = start + 1;
+      while (end < texts && end - start < this.maxBatchTexts && (end - start + 1) * Math.max(1, feats.count(order[end]!)) <= most) end++;
+      const count = end - start;
+      // Pad to at least one column: a zero-width tensor is legal ONNX but not worth the risk.
+      const n = Math.max(1, feats.count(order[end - 1]!));
+      const ids = idBuffer.subarray(0, count * n).fill(0n);
+      const weights = weightBuffer.subarray(0, count * n).fill(0);
+      const idWords = HOST_LITTLE_ENDIAN ? new Uint32Array(ids.buffer, 0, 2 * count * n) : undefined;
+      for (let b = 0; b < count; b++) {
+        const t = order[start + b]!;
+        const from = feats.start[t]!;
+        const to = feats.start[t + 1]!;
+        const base = b * n;
+        // Bucket ids are < 2^32, so on little-endian hosts writing the low word of each int64 is exact.
+        if (idWords) for (let k = from; k < to; k++) idWords[2 * (base + k - from)] = feats.ids[k]!;
+        else for (let k = from; k < to; k++) ids[base + k - from] = BigInt(feats.ids[k]!);
+        weights.set(feats.weights.subarray(from, to), base);
       }
-    });
-    return { [LEXICON_IO.ids]: { data: ids, dims: [batch.length, m] }, [LEXICON_IO.weights]: { data: weights, dims: [batch.length, m] } };
+      const feeds: Record<string, InputTensor> = {
+        [BUILTIN_IO.ids]: { data: ids, dims: [count, n] },
+        [BUILTIN_IO.weights]: { data: weights, dims: [count, n] },
+      };
+      if (lex) {
+        // The lexicon rows of the batch (`lex_ids`, `lex_weights` [count, m], weight 1 per row, 0 on padding).
+        let m = 1;
+        for (let b = 0; b < count; b++) m = Math.max(m, lex.count(order[start + b]!));
+        if (lexIdBuffer.length < count * m) {
+          lexIdBuffer = new BigInt64Array(Math.max(count * m, 2 * lexIdBuffer.length));
+          lexWeightBuffer = new Float32Array(lexIdBuffer.length);
+        }
+        const lexIds = lexIdBuffer.subarray(0, count * m).fill(0n);
+        const lexWeights = lexWeightBuffer.subarray(0, count * m).fill(0);
+        for (let b = 0; b < count; b++) {
+          const t = order[start + b]!;
+          for (let k = lex.start[t]!, j = b * m; k < lex.start[t + 1]!; k++, j++) {
+            lexIds[j] = BigInt(lex.rows[k]!);
+            lexWeights[j] = 1;
+          }
+        }
+        feeds[LEXICON_IO.ids] = { data: lexIds, dims: [count, m] };
+        feeds[LEXICON_IO.weights] = { data: lexWeights, dims: [count, m] };
+      }
+      // Into our buffer once the graph's output is known to have the config's width (the probe
+      // in `create` checks it with an output of onnxruntime's, for the precise message).
+      const into = this.outputChecked ? { [BUILTIN_IO.embedding]: { data: outBuffer.subarray(0, count * dim), dims: [count, dim] } } : undefined;
+      const result = await this.runExclusive(() => this.session.run(feeds, [BUILTIN_IO.embedding], into));
+      const { data: emb, dims } = result[BUILTIN_IO.embedding]!;
+      if (dims.length !== 2 || dims[0] !== count || dims[1] !== dim)
+        throw new Error(`model output has shape [${dims.join(', ')}], expected [${count}, ${dim}] (batch × config.json dimension)`);
+      this.outputChecked = true;
+      for (let b = 0; b < count; b++) put(order[start + b]!, emb, b);
+      start = end;
+    }
   }
 
   private runExclusive<T>(fn: () => Promise<T>): Promise<T> {

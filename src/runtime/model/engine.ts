@@ -40,9 +40,10 @@ export interface EmbeddingEngine {
    * Optional: `embed` and `analyze` in one pass, the vectors in one flat array. Engines whose
    * analysis is a by-product of their input preparation (the n-gram model's features) implement it
    * so that bulk callers featurise once and allocate one array per call instead of one per text.
-   * Use `embedFlat` below, which falls back to `embed` + `analyze`.
+   * Use `embedFlat` below, which falls back to `embed` + `analyze`. The vectors go into `into`'s
+   * first `texts.length × dimension` values when it is long enough (a new array otherwise).
    */
-  embedFlat?(texts: readonly string[], token?: CancellationFlag): Promise<FlatEmbedding>;
+  embedFlat?(texts: readonly string[], token?: CancellationFlag, into?: Float32Array): Promise<FlatEmbedding>;
   /** Frees native resources. The engine must not be used afterwards. */
   dispose(): Promise<void>;
 }
@@ -54,12 +55,16 @@ export interface FlatEmbedding {
   readonly analyses: TextAnalysis[];
 }
 
-/** `engine.embedFlat` when the engine has it, otherwise `embed` and `analyze` copied into that shape. */
-export async function embedFlat(engine: EmbeddingEngine, texts: readonly string[], token?: CancellationFlag): Promise<FlatEmbedding> {
-  if (engine.embedFlat) return engine.embedFlat(texts, token);
+/**
+ * `engine.embedFlat` when the engine has it, otherwise `embed` and `analyze` copied into that shape;
+ * the vectors in `into` when it is long enough (see `EmbeddingEngine.embedFlat`).
+ */
+export async function embedFlat(engine: EmbeddingEngine, texts: readonly string[], token?: CancellationFlag, into?: Float32Array): Promise<FlatEmbedding> {
+  if (engine.embedFlat) return engine.embedFlat(texts, token, into);
   const vectors = await engine.embed(texts, token);
   const dim = engine.dimension;
-  const data = new Float32Array(texts.length * dim);
+  const size = texts.length * dim;
+  const data = into && into.length >= size ? into.subarray(0, size) : new Float32Array(size);
   vectors.forEach((v, i) => data.set(v, i * dim));
   return { data, analyses: texts.map((t) => engine.analyze(t)) };
 }

@@ -22,7 +22,7 @@ import { isModelErrorText } from './errorMessages';
 import { loadTransformerEngine, ModelLoadError, resolveTransformerSpec } from './transformer'; // transformer models (issue 3)
 
 export interface LoadEngineOptions {
-  /** Intra-op threads; default the physical core count. */
+  /** Intra-op threads; default: the engine's (the built-in model 1, transformers the physical core count). */
   readonly threads?: number;
   /** Execution provider of transformer models (the embedded model always runs on the CPU); default `cpu`. */
   readonly executionProvider?: ExecutionProviderChoice;

@@ -139,16 +139,32 @@ export class OnnxSession {
     return this.session.outputNames;
   }
 
-  /** Runs the graph; returns the requested outputs (default: all) as float32 arrays. */
-  async run(feeds: Readonly<Record<string, InputTensor>>, outputs: readonly string[] = this.outputNames): Promise<Record<string, OutputTensor>> {
+  /**
+   * Runs the graph; returns the requested outputs (default: all) as float32 arrays. An output named
+   * in `into` (float32, its shape known beforehand) is written by onnxruntime into that array instead
+   * of a new one, and returned as it.
+   */
+  async run(
+    feeds: Readonly<Record<string, InputTensor>>,
+    outputs: readonly string[] = this.outputNames,
+    into?: Readonly<Record<string, OutputTensor>>,
+  ): Promise<Record<string, OutputTensor>> {
     if (this.released) throw new Error('the ONNX session was disposed');
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toTensor(t);
-    const results = await this.session.run(ortFeeds, [...outputs]);
+    const fetches: Record<string, ort.Tensor | null> = {};
+    for (const name of outputs) fetches[name] = into?.[name] ? new ort.Tensor('float32', into[name].data, [...into[name].dims]) : null;
+    const results = await this.session.run(ortFeeds, fetches);
     const out: Record<string, OutputTensor> = {};
     for (const name of outputs) {
       const r = results[name];
       if (!r) throw new Error(`the model produced no output "${name}"`);
+      const given = into?.[name];
+      if (given) {
+        // onnxruntime-node wrote the values into `given` and hands back a copy besides: keep ours.
+        out[name] = { data: given.data, dims: [...r.dims] };
+        continue;
+      }
       const data = r.data;
       let f32: Float32Array;
       if (data instanceof Float32Array) f32 = data;
