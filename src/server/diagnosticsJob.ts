@@ -74,6 +74,8 @@ export function diagnosticsJob(
     const missing = store.missing(a.terms);
     const total = missing.length;
     if (total === 0) return;
+    // Room for all of them at once: the slices below would otherwise grow the matrix step by step.
+    store.reserve(total);
     const shown = total >= PROGRESS_MIN_TERMS;
     const progress = shown && ctx.support.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     let done = 0;

@@ -208,7 +208,7 @@ export class ModelHost {
     if (changed) {
       this.entries.delete(entry.spec);
       if (entry.extra) this.extras.splice(this.extras.indexOf(entry.spec), 1);
-      const persistent = entry.engine instanceof CachedEngine && entry.engine.inner instanceof PersistentEngine ? entry.engine.inner : undefined;
+      const persistent = entry.engine instanceof PersistentEngine ? entry.engine : undefined;
       void this.disposeEntry(entry).then(() => {
         if (persistent) rmSync(path.dirname(persistent.store.file), { recursive: true, force: true });
       }).catch((err: unknown) => this.connection.console.error(`Dropping the vectors of ${entry.spec} failed: ${String(err)}`)).finally(() => this.options.onFailed?.(entry));
@@ -242,7 +242,10 @@ export class ModelHost {
         // onnxruntime session until a term is missing from the store (storedTransformer.ts).
         const records = this.options.persistVectors === false ? undefined : { root: defaultVectorStoreRoot(), log: (m: string) => this.connection.console.warn(m) };
         const loaded = await load(spec, { ...(threads !== undefined ? { threads } : {}), ...(executionProvider ? { executionProvider } : {}), ...(records ? { records } : {}) });
-        const engine = new CachedEngine(this.persistent(loaded), this.cache);
+        // Vectors kept on disk are read back faster than a cache in memory could save (and that
+        // cache would copy every vector of a reopened dictionary once more): no cache for those.
+        const persistent = this.persistent(loaded);
+        const engine = persistent instanceof PersistentEngine ? persistent : new CachedEngine(loaded, this.cache);
         entry.engine = engine;
         entry.modelId = engine.id;
         entry.store = new VectorStore(engine);
@@ -253,7 +256,7 @@ export class ModelHost {
         const record = inner instanceof StoredTransformerEngine ? '; from its model record (no onnxruntime session until a term is missing from the stored vectors)' : '';
         if (inner instanceof StoredTransformerEngine) inner.onFullLoadFailed((e) => this.fullLoadFailed(entry, e));
         const table = loaded instanceof AdjustedEngine ? `; ${loaded.terms} terms from adjusted vectors` : '';
-        const disk = engine.inner instanceof PersistentEngine ? `; vectors kept in ${engine.inner.store.file} (${engine.inner.store.stats().entries} stored)` : '';
+        const disk = persistent instanceof PersistentEngine ? `; vectors kept in ${persistent.store.file} (${persistent.store.stats().entries} stored)` : '';
         this.connection.console.info(`Model ${engine.id} (dim ${engine.dimension}) loaded in ${Date.now() - started} ms${record}${graph}${table}${disk}`);
         this.notify(entry);
         return entry;
