@@ -189,8 +189,11 @@ export function diagnosticsJob(
         // A large file's structural problems at once, before the model's pass over its rows; then
         // what the model says of the terms it has vectors for (most of them when the vectors were
         // kept from an earlier session).
-        if (a.dict.text.length >= STEPWISE_PARSE_CHARS) publish(structural);
-        publish(structural.concat(await model()));
+        // When the store holds none of them yet (a dictionary opened as the model became ready,
+        // its vectors to be read from disk), the model has nothing to say yet: structural only.
+        const some = anyEmbedded(a, entry.store!);
+        if (a.dict.text.length >= STEPWISE_PARSE_CHARS || !some) publish(structural);
+        if (some) publish(structural.concat(await model()));
       } else {
         publish(structural);
       }
@@ -218,6 +221,12 @@ export function diagnosticsJob(
  */
 function termsToEmbed(a: Analysis, store: VectorStore): string[] {
   return store.missing(a.index.embeddedIn === store ? a.index.unembedded : a.terms);
+}
+
+/** Whether any term of the document has a vector in `store`. */
+function anyEmbedded(a: Analysis, store: VectorStore): boolean {
+  for (const t of a.terms) if (store.has(t)) return true;
+  return false;
 }
 
 /** Records that every term of the document (the current version) has a vector in `store`. */
