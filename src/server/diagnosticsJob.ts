@@ -19,6 +19,8 @@ import type { ModelEntry } from './models';
 import { runInSlices } from './steps';
 import { fsPath } from './uris';
 import type { VectorStore } from './vocabulary';
+import type { EmbeddingEngine } from '../runtime/model/engine';
+import { PersistentEngine } from '../runtime/model/persistentEngine';
 import type { VocabularyFiles } from './vocabularyFiles';
 
 /** Up to this many new terms are embedded before the first publish of a version (one engine batch). */
@@ -31,6 +33,7 @@ const PARTIAL_FIRST = 8192;
 const PARTIAL_GROWTH = 4;
 /** Terms embedded between two looks at what the editors show. */
 const EMBED_SLICE = 2048;
+
 
 /**
  * The job function the scheduler runs for a document (never rejects). `reschedule` asks for a new
@@ -70,10 +73,11 @@ export function diagnosticsJob(
    * time that count has grown `PARTIAL_GROWTH` times — a few partial publishes, however large the
    * file, each scoring every pair whose terms have vectors by then.
    */
-  async function embedProgressively(store: VectorStore, a: Analysis, job: CancelSource, uri: string, partial: () => Promise<void>): Promise<void> {
+  async function embedProgressively(store: VectorStore, engine: EmbeddingEngine | undefined, a: Analysis, job: CancelSource, uri: string, partial: () => Promise<void>): Promise<void> {
     const missing = store.missing(a.terms);
     const total = missing.length;
     if (total === 0) return;
+    const warm = engine instanceof PersistentEngine && engine.holds(missing);
     // Room for all of them at once: the slices below would otherwise grow the matrix step by step.
     store.reserve(total);
     const shown = total >= PROGRESS_MIN_TERMS;
@@ -88,6 +92,7 @@ export function diagnosticsJob(
     };
     let nextPartial = PARTIAL_FIRST;
     let seen: number | undefined;
+
     try {
       progress?.begin('Synonym Lens', 0, l10n.t('Embedding {0} terms of {1}', total, path.basename(fsPath(uri) ?? uri)), false);
       for (let i = 0; i < total; ) {
@@ -108,7 +113,9 @@ export function diagnosticsJob(
         done += todo.length;
         if (done >= nextPartial && done < total) {
           nextPartial = done * PARTIAL_GROWTH;
-          await partial();
+          // Vectors all kept on disk come in so fast that another pass over the rows would only
+          // delay the complete publish.
+          if (!warm) await partial();
         }
       }
     } finally {
@@ -200,7 +207,7 @@ export function diagnosticsJob(
       await untilReadyOrCancelled(entry, job);
       if (stale() || entry.state !== 'ready') return;
       attachTerms(uri, a, entry);
-      await embedProgressively(entry.store!, a, job, uri, async () => {
+      await embedProgressively(entry.store!, entry.engine, a, job, uri, async () => {
         if (!stale()) publish(structural.concat(await model()));
       });
       if (stale()) return;

@@ -370,10 +370,14 @@ test('the persistent engine computes only what the store lacks and stores it for
     dispose: async () => undefined,
   });
   const first = new PersistentEngine(fake(), DiskVectorStore.open(root, FP, DIM));
+  assert.equal(first.holds(['a']), false);
   assert.deepEqual(await first.embed(['a', 'b', 'a']), [vectorOf('a', DIM), vectorOf('b', DIM), vectorOf('a', DIM)]);
   assert.deepEqual(computed, ['a', 'b']);
+  assert.equal(first.holds(['a', 'b']), true);
+  assert.equal(first.holds(['a', 'c']), false);
   await first.dispose();
   const second = new PersistentEngine(fake(), DiskVectorStore.open(root, FP, DIM));
+  assert.equal(second.holds(['b', 'a']), true, 'known from the file, before any read');
   assert.deepEqual(await second.embed(['b', 'c', 'a']), [vectorOf('b', DIM), vectorOf('c', DIM), vectorOf('a', DIM)]);
   assert.deepEqual(computed, ['a', 'b', 'c']);
   assert.deepEqual(second.stats(), { fromDisk: 2, computed: 1 });

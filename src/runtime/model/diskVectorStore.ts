@@ -486,6 +486,11 @@ export class DiskVectorStore {
     return failed;
   }
 
+  /** Whether a record of `text` is known (not read nor checked: a hint). */
+  has(text: string): boolean {
+    return this.index.has(text);
+  }
+
   get(text: string): Float32Array | undefined {
     return this.getMany([text])[0];
   }

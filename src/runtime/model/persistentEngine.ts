@@ -42,6 +42,11 @@ export class PersistentEngine extends EngineDecorator {
     return texts.map((t, i) => found[i] ?? byText.get(t)!);
   }
 
+  /** Whether every text has a vector on disk (as far as the store's index knows: a hint). */
+  holds(texts: readonly string[]): boolean {
+    return texts.every((t) => this.store.has(t));
+  }
+
   /** Texts answered from disk and texts the inner engine computed, since this engine was made. */
   stats(): { fromDisk: number; computed: number } {
     return { ...this.counters };
