@@ -486,9 +486,16 @@ export class DiskVectorStore {
     return failed;
   }
 
-  /** Whether a record of `text` is known (not read nor checked: a hint). */
-  has(text: string): boolean {
-    return this.index.has(text);
+  /**
+   * Whether every text has a record, picking up what was appended since the last look (records
+   * are not read nor checked here: a hint).
+   */
+  hasAll(texts: readonly string[]): boolean {
+    if (this.fd === undefined) return false;
+    if (texts.every((t) => this.index.has(t))) return true;
+    this.followReplacement();
+    this.safely(() => this.scan());
+    return texts.every((t) => this.index.has(t));
   }
 
   get(text: string): Float32Array | undefined {

@@ -44,7 +44,7 @@ export class PersistentEngine extends EngineDecorator {
 
   /** Whether every text has a vector on disk (as far as the store's index knows: a hint). */
   holds(texts: readonly string[]): boolean {
-    return texts.every((t) => this.store.has(t));
+    return this.store.hasAll(texts);
   }
 
   /** Texts answered from disk and texts the inner engine computed, since this engine was made. */
