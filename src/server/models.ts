@@ -254,7 +254,11 @@ export class ModelHost {
         const inner = loaded instanceof AdjustedEngine ? loaded.base : loaded;
         const graph = inner instanceof TransformerEngine || inner instanceof StoredTransformerEngine ? `; graph: ${inner.info.firstTokenOnly.applied ? 'first token only in the last layer' : 'as exported'} (${inner.info.firstTokenOnly.detail})` : '';
         const record = inner instanceof StoredTransformerEngine ? '; from its model record (no onnxruntime session until a term is missing from the stored vectors)' : '';
-        if (inner instanceof StoredTransformerEngine) inner.onFullLoadFailed((e) => this.fullLoadFailed(entry, e));
+        if (inner instanceof StoredTransformerEngine)
+          inner.onFullLoad(({ ms, error }) => {
+            if (error === undefined) this.connection.console.info(`Model ${entry.modelId}: full load for terms missing from the stored vectors took ${ms} ms`);
+            else this.fullLoadFailed(entry, error);
+          });
         const table = loaded instanceof AdjustedEngine ? `; ${loaded.terms} terms from adjusted vectors` : '';
         const disk = persistent instanceof PersistentEngine ? `; vectors kept in ${persistent.store.file} (${persistent.store.stats().entries} stored)` : '';
         this.connection.console.info(`Model ${engine.id} (dim ${engine.dimension}) loaded in ${Date.now() - started} ms${record}${graph}${table}${disk}`);

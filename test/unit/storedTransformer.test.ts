@@ -34,8 +34,11 @@ test('the second open of a model comes from its record: same identity and analys
   assert.equal(stored.fullLoadStarted, false);
 
   const expected = await full.embed(texts);
+  const outcomes: { error?: unknown }[] = [];
+  stored.onFullLoad((o) => outcomes.push(o));
   const got = await stored.embed(texts);
   assert.equal(stored.fullLoadStarted, true);
+  assert.deepEqual(outcomes.map((o) => o.error), [undefined]);
   assert.deepEqual(got, expected);
   await full.dispose();
   await stored.dispose();
@@ -81,10 +84,11 @@ test('files replaced by another model keeping size, dates and inode: the full lo
   const stored = await openTransformer(m.dir, { threads: 1 }, records);
   assert.ok(stored instanceof StoredTransformerEngine);
   const failures: unknown[] = [];
-  stored.onFullLoadFailed((e) => failures.push(e));
+  stored.onFullLoad((o) => failures.push(o.error));
   await assert.rejects(stored.embed(texts), (e: unknown) => e instanceof ModelLoadError && e.code === 'model-changed' && e.messageId === 'storedModelChanged' && e.message.includes(m.dir));
   await assert.rejects(stored.embed(texts), (e: unknown) => e instanceof ModelLoadError && e.code === 'model-changed');
   assert.equal(failures.length, 1);
+  assert.ok(failures[0] instanceof ModelLoadError);
   assert.deepEqual(readdirSync(path.join(records.root, 'models')), []);
   await stored.dispose();
 

@@ -153,7 +153,7 @@ export class StoredTransformerEngine implements EmbeddingEngine {
   readonly info: TransformerModelInfo;
   private readonly tokenizer: TermTokenizer;
   private full?: Promise<TransformerEngine>;
-  private readonly failureListeners: ((error: unknown) => void)[] = [];
+  private readonly listeners: ((outcome: { ms: number; error?: unknown }) => void)[] = [];
   private disposed = false;
 
   constructor(
@@ -194,17 +194,23 @@ export class StoredTransformerEngine implements EmbeddingEngine {
    */
   fullEngine(): Promise<TransformerEngine> {
     if (!this.full) {
+      const started = Date.now();
       this.full = this.loadFull();
-      this.full.catch((e: unknown) => {
-        if (!this.disposed) for (const listener of this.failureListeners) listener(e);
-      });
+      this.full.then(
+        () => {
+          if (!this.disposed) for (const listener of this.listeners) listener({ ms: Date.now() - started });
+        },
+        (error: unknown) => {
+          if (!this.disposed) for (const listener of this.listeners) listener({ ms: Date.now() - started, error });
+        },
+      );
     }
     return this.full;
   }
 
-  /** Calls `listener` when the full load fails (once: later calls fail alike without calling it again). */
-  onFullLoadFailed(listener: (error: unknown) => void): void {
-    this.failureListeners.push(listener);
+  /** Calls `listener` once the full load is done, with its error if it failed (later calls fail alike, unannounced). */
+  onFullLoad(listener: (outcome: { ms: number; error?: unknown }) => void): void {
+    this.listeners.push(listener);
   }
 
   private async loadFull(): Promise<TransformerEngine> {
