@@ -236,7 +236,8 @@ if (!args['skip-vectors']) {
     vectors_warm_open_to_complete_ms: warm.openMs,
     vectors_warm_ready_to_complete_ms: warm.afterReadyMs,
     ...(cold ? { vectors_cold_to_warm_x: +(cold.openMs / warm.openMs).toFixed(1) } : {}),
-    vectors_file_mib: +(statSync(path.join(vectorsDir, (await import('node:fs')).readdirSync(vectorsDir)[0], 'vectors.slv')).size / 2 ** 20).toFixed(1),
+    // The store's folder (32 hex digits), not the model records' `models/` beside it.
+    vectors_file_mib: +(statSync(path.join(vectorsDir, readdirSync(vectorsDir).find((f) => /^[0-9a-f]{32}$/.test(f)), 'vectors.slv')).size / 2 ** 20).toFixed(1),
   });
 }
 

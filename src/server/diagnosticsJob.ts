@@ -19,6 +19,8 @@ import type { ModelEntry } from './models';
 import { runInSlices } from './steps';
 import { fsPath } from './uris';
 import type { VectorStore } from './vocabulary';
+import type { EmbeddingEngine } from '../runtime/model/engine';
+import { PersistentEngine } from '../runtime/model/persistentEngine';
 import type { VocabularyFiles } from './vocabularyFiles';
 
 /** Up to this many new terms are embedded before the first publish of a version (one engine batch). */
@@ -31,6 +33,7 @@ const PARTIAL_FIRST = 8192;
 const PARTIAL_GROWTH = 4;
 /** Terms embedded between two looks at what the editors show. */
 const EMBED_SLICE = 2048;
+
 
 /**
  * The job function the scheduler runs for a document (never rejects). `reschedule` asks for a new
@@ -70,10 +73,13 @@ export function diagnosticsJob(
    * time that count has grown `PARTIAL_GROWTH` times — a few partial publishes, however large the
    * file, each scoring every pair whose terms have vectors by then.
    */
-  async function embedProgressively(store: VectorStore, a: Analysis, job: CancelSource, uri: string, partial: () => Promise<void>): Promise<void> {
+  async function embedProgressively(store: VectorStore, engine: EmbeddingEngine | undefined, a: Analysis, job: CancelSource, uri: string, partial: () => Promise<void>): Promise<void> {
     const missing = store.missing(a.terms);
     const total = missing.length;
     if (total === 0) return;
+    const warm = engine instanceof PersistentEngine && engine.holds(missing);
+    // Room for all of them at once: the slices below would otherwise grow the matrix step by step.
+    store.reserve(total);
     const shown = total >= PROGRESS_MIN_TERMS;
     const progress = shown && ctx.support.workDoneProgress ? await connection.window.createWorkDoneProgress().catch(() => undefined) : undefined;
     let done = 0;
@@ -86,6 +92,7 @@ export function diagnosticsJob(
     };
     let nextPartial = PARTIAL_FIRST;
     let seen: number | undefined;
+
     try {
       progress?.begin('Synonym Lens', 0, l10n.t('Embedding {0} terms of {1}', total, path.basename(fsPath(uri) ?? uri)), false);
       for (let i = 0; i < total; ) {
@@ -106,7 +113,9 @@ export function diagnosticsJob(
         done += todo.length;
         if (done >= nextPartial && done < total) {
           nextPartial = done * PARTIAL_GROWTH;
-          await partial();
+          // Vectors all kept on disk come in so fast that another pass over the rows would only
+          // delay the complete publish.
+          if (!warm) await partial();
         }
       }
     } finally {
@@ -187,15 +196,18 @@ export function diagnosticsJob(
         // A large file's structural problems at once, before the model's pass over its rows; then
         // what the model says of the terms it has vectors for (most of them when the vectors were
         // kept from an earlier session).
-        if (a.dict.text.length >= STEPWISE_PARSE_CHARS) publish(structural);
-        publish(structural.concat(await model()));
+        // When the store holds none of them yet (a dictionary opened as the model became ready,
+        // its vectors to be read from disk), the model has nothing to say yet: structural only.
+        const some = anyEmbedded(a, entry.store!);
+        if (a.dict.text.length >= STEPWISE_PARSE_CHARS || !some) publish(structural);
+        if (some) publish(structural.concat(await model()));
       } else {
         publish(structural);
       }
       await untilReadyOrCancelled(entry, job);
       if (stale() || entry.state !== 'ready') return;
       attachTerms(uri, a, entry);
-      await embedProgressively(entry.store!, a, job, uri, async () => {
+      await embedProgressively(entry.store!, entry.engine, a, job, uri, async () => {
         if (!stale()) publish(structural.concat(await model()));
       });
       if (stale()) return;
@@ -216,6 +228,12 @@ export function diagnosticsJob(
  */
 function termsToEmbed(a: Analysis, store: VectorStore): string[] {
   return store.missing(a.index.embeddedIn === store ? a.index.unembedded : a.terms);
+}
+
+/** Whether any term of the document has a vector in `store`. */
+function anyEmbedded(a: Analysis, store: VectorStore): boolean {
+  for (const t of a.terms) if (store.has(t)) return true;
+  return false;
 }
 
 /** Records that every term of the document (the current version) has a vector in `store`. */

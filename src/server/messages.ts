@@ -118,6 +118,7 @@ export const modelErrorTexts: Readonly<Record<ModelErrorMessageId, (...args: Arg
   vocabMismatch: (...a) => l10n.t('The tokenizer does not match the model: it produces ids up to {0}, beyond the model\'s embedding table. Is tokenizer.json from another model? (onnxruntime: {1})', ...a),
   vocabMismatchDeclared: (...a) => l10n.t('The tokenizer does not match the model: it produces ids up to {0}, beyond the model\'s embedding table (config.json says vocab_size {1}). Is tokenizer.json from another model? (onnxruntime: {2})', ...a),
   probeFailed: (...a) => l10n.t('The model failed on a test input: {0}', ...a),
+  storedModelChanged: (...a) => l10n.t('{0}: the model changed since its vectors were kept (its files were replaced keeping their size and dates); the kept vectors were dropped and the terms are embedded again.', ...a),
   tokenizerDropsText: (...a) => l10n.t('tokenizer.json: the post-processor drops the text itself', ...a),
   tokenizerSpecialNotInVocab: (...a) => l10n.t('tokenizer.json: a special token of the post-processor template is not in the vocabulary ({0})', ...a),
   tokenizerNoRoom: (...a) => l10n.t('maximum length {0} leaves no room for text between the special tokens', ...a),

@@ -4,9 +4,10 @@
  * an error state (with the reason) until the setting changes or the server restarts, so that
  * structural diagnostics carry on without retrying a broken model on every keystroke.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Connection } from 'vscode-languageserver/node';
+import { MessageType, ShowMessageNotification } from 'vscode-languageserver/node';
 import { ModelStatusNotification, type ModelState } from '../shared/protocol';
 import type { ExecutionProvider } from '../shared/settings';
 import { VectorCache } from '../core/cache';
@@ -14,6 +15,8 @@ import { AdjustedEngine } from '../runtime/model/adjusted';
 import { CachedEngine } from '../runtime/model/cachedEngine';
 import { DiskVectorStore, defaultVectorStoreRoot } from '../runtime/model/diskVectorStore';
 import { PersistentEngine } from '../runtime/model/persistentEngine';
+import { StoredTransformerEngine } from '../runtime/model/storedTransformer';
+import { ModelLoadError } from '../runtime/model/transformer/errors';
 import type { EmbeddingEngine, TextAnalysis } from '../runtime/model/engine';
 import { BUILTIN_V1_SPEC, loadEngine } from '../runtime/model/load';
 import { modelErrorMessage } from './messages';
@@ -73,7 +76,17 @@ export class ModelHost {
 
   constructor(
     private readonly connection: Connection,
-    private readonly options: { threads?: number; executionProvider?: ExecutionProvider; load?: typeof loadEngine; persistVectors?: boolean } = {},
+    private readonly options: {
+      threads?: number;
+      executionProvider?: ExecutionProvider;
+      load?: typeof loadEngine;
+      persistVectors?: boolean;
+      /**
+       * Called when a ready entry fails after all (a model opened from its record whose full load
+       * failed or found another model): the documents it served need a new diagnostics job.
+       */
+      onFailed?: (entry: ModelEntry) => void;
+    } = {},
   ) {}
 
   /** The entry for a resolved spec of a document's setting, starting its load when first asked for. */
@@ -177,9 +190,35 @@ export class ModelHost {
    * term again. The embedded n-gram model computes a vector faster than it could be read back.
    */
   private persistent(engine: EmbeddingEngine): EmbeddingEngine {
-    if (!(engine instanceof TransformerEngine) || this.options.persistVectors === false) return engine;
+    if (!(engine instanceof TransformerEngine || engine instanceof StoredTransformerEngine) || this.options.persistVectors === false) return engine;
     const log = (m: string) => this.connection.console.warn(m);
     return new PersistentEngine(engine, DiskVectorStore.open(defaultVectorStoreRoot(), engine.fingerprint, engine.dimension, { log }));
+  }
+
+  /**
+   * A model opened from its record could not be loaded in full when a term needed it. If its files
+   * hold another model now, the entry and the vectors kept for the recorded one are dropped (the
+   * next job loads the model afresh); otherwise the entry fails like a load.
+   */
+  private fullLoadFailed(entry: ModelEntry, e: unknown): void {
+    const message = modelErrorMessage(e);
+    const changed = e instanceof ModelLoadError && e.code === 'model-changed';
+    this.connection.console.error(changed ? (e as Error).message : `Model ${entry.spec} failed to load: ${e instanceof Error ? e.message : String(e)}`);
+    if (this.entries.get(entry.spec) !== entry) return;
+    if (changed) {
+      this.entries.delete(entry.spec);
+      if (entry.extra) this.extras.splice(this.extras.indexOf(entry.spec), 1);
+      const persistent = entry.engine instanceof PersistentEngine ? entry.engine : undefined;
+      void this.disposeEntry(entry).then(() => {
+        if (persistent) rmSync(path.dirname(persistent.store.file), { recursive: true, force: true });
+      }).catch((err: unknown) => this.connection.console.error(`Dropping the vectors of ${entry.spec} failed: ${String(err)}`)).finally(() => this.options.onFailed?.(entry));
+      void this.connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message }).catch(() => undefined);
+      return;
+    }
+    entry.state = 'error';
+    entry.error = message;
+    this.notify(entry);
+    this.options.onFailed?.(entry);
   }
 
   private start(spec: string, extra: boolean): ModelEntry {
@@ -199,18 +238,30 @@ export class ModelHost {
       const started = Date.now();
       try {
         const { threads, executionProvider } = this.options;
-        const loaded = await load(spec, { ...(threads !== undefined ? { threads } : {}), ...(executionProvider ? { executionProvider } : {}) });
-        const engine = new CachedEngine(this.persistent(loaded), this.cache);
+        // Transformer models keep a record beside their vectors, so a model opened before needs no
+        // onnxruntime session until a term is missing from the store (storedTransformer.ts).
+        const records = this.options.persistVectors === false ? undefined : { root: defaultVectorStoreRoot(), log: (m: string) => this.connection.console.warn(m) };
+        const loaded = await load(spec, { ...(threads !== undefined ? { threads } : {}), ...(executionProvider ? { executionProvider } : {}), ...(records ? { records } : {}) });
+        // Vectors kept on disk are read back faster than a cache in memory could save (and that
+        // cache would copy every vector of a reopened dictionary once more): no cache for those.
+        const persistent = this.persistent(loaded);
+        const engine = persistent instanceof PersistentEngine ? persistent : new CachedEngine(loaded, this.cache);
         entry.engine = engine;
         entry.modelId = engine.id;
         entry.store = new VectorStore(engine);
         entry.state = 'ready';
         // A folder with its own adjusted vectors wraps its model: describe the model underneath.
         const inner = loaded instanceof AdjustedEngine ? loaded.base : loaded;
-        const graph = inner instanceof TransformerEngine ? `; graph: ${inner.info.firstTokenOnly.applied ? 'first token only in the last layer' : 'as exported'} (${inner.info.firstTokenOnly.detail})` : '';
+        const graph = inner instanceof TransformerEngine || inner instanceof StoredTransformerEngine ? `; graph: ${inner.info.firstTokenOnly.applied ? 'first token only in the last layer' : 'as exported'} (${inner.info.firstTokenOnly.detail})` : '';
+        const record = inner instanceof StoredTransformerEngine ? '; from its model record (no onnxruntime session until a term is missing from the stored vectors)' : '';
+        if (inner instanceof StoredTransformerEngine)
+          inner.onFullLoad(({ ms, error }) => {
+            if (error === undefined) this.connection.console.info(`Model ${entry.modelId}: full load for terms missing from the stored vectors took ${ms} ms`);
+            else this.fullLoadFailed(entry, error);
+          });
         const table = loaded instanceof AdjustedEngine ? `; ${loaded.terms} terms from adjusted vectors` : '';
-        const disk = engine.inner instanceof PersistentEngine ? `; vectors kept in ${engine.inner.store.file} (${engine.inner.store.stats().entries} stored)` : '';
-        this.connection.console.info(`Model ${engine.id} (dim ${engine.dimension}) loaded in ${Date.now() - started} ms${graph}${table}${disk}`);
+        const disk = persistent instanceof PersistentEngine ? `; vectors kept in ${persistent.store.file} (${persistent.store.stats().entries} stored)` : '';
+        this.connection.console.info(`Model ${engine.id} (dim ${engine.dimension}) loaded in ${Date.now() - started} ms${record}${graph}${table}${disk}`);
         this.notify(entry);
         return entry;
       } catch (e) {

@@ -64,6 +64,12 @@ export function startServer(connection: Connection): void {
     const runtime = untrusted ? { threads: untrusted.threads, executionProvider: untrusted.executionProvider } : options;
     if (untrusted) connection.console.info('Untrusted workspace: model, vocabulary files, execution provider, threads and the analysis helper (whether it runs, java, Lucene jars) come from the user settings sent at start.');
     ctx.host = new ModelHost(connection, {
+      // A model that fails after all (its full load, when it was opened from its record): the
+      // documents get a new job, which says so or loads it again, instead of keeping stale diagnostics.
+      onFailed: () => {
+        vocabulary.reset((spec) => ctx.host.peek(spec)?.store);
+        for (const uri of documents.keys()) scheduler.schedule(uri);
+      },
       ...(typeof runtime.threads === 'number' ? { threads: runtime.threads } : {}),
       ...(typeof runtime.executionProvider === 'string' ? { executionProvider: normalizeSettings({ executionProvider: runtime.executionProvider }).executionProvider } : {}),
     });

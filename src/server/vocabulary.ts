@@ -19,6 +19,12 @@ export interface Scored {
 
 /** Terms embedded per engine call: small enough that a hover waits at most one chunk. */
 const CHUNK = 256;
+/**
+ * The int8 copy of the rows is made by the first neighbour search, not while a dictionary's
+ * vectors pour in (quantising 40,000 rows of 1,024 floats as they are read from disk would delay
+ * its diagnostics, which need no search).
+ */
+const KNN_OPTIONS = { prefilterOnSearch: true };
 
 export class VectorStore {
   readonly dimension: number;
@@ -38,7 +44,7 @@ export class VectorStore {
 
   constructor(private readonly engine: Pick<EmbeddingEngine, 'dimension' | 'embed'>, initialCapacity = 1024) {
     this.dimension = engine.dimension;
-    this.matrix = new KnnIndex(this.dimension, initialCapacity);
+    this.matrix = new KnnIndex(this.dimension, initialCapacity, KNN_OPTIONS);
     this.active = new Uint8Array(initialCapacity);
   }
 
@@ -120,6 +126,21 @@ export class VectorStore {
 
   sourceIds(): string[] {
     return [...this.sources.keys()];
+  }
+
+  /**
+   * Makes room for `count` more vectors at once: a caller that knows how many terms it will embed
+   * in several `ensure` calls (a whole dictionary, a slice at a time) saves growing and copying
+   * the matrix on the way.
+   */
+  reserve(count: number): void {
+    this.matrix.reserve(this.matrix.rows + count);
+    this.view = undefined;
+    if (this.matrix.rows + count > this.active.length) {
+      const active = new Uint8Array(this.matrix.rows + count);
+      active.set(this.active);
+      this.active = active;
+    }
   }
 
   /**
@@ -207,7 +228,7 @@ export class VectorStore {
   /** Rebuilds the matrix with only the active rows. */
   private compact(): void {
     const old = this.matrix;
-    const matrix = new KnnIndex(this.dimension, Math.max(1024, this.activeRows * 2));
+    const matrix = new KnnIndex(this.dimension, Math.max(1024, this.activeRows * 2), KNN_OPTIONS);
     const texts: string[] = [];
     this.index.clear();
     for (let r = 0; r < old.rows; r++) {

@@ -42,7 +42,8 @@ async function run() {
 test('a transformer model keeps its vectors on disk; the next server reads them back; a corrupt file is one log line', async () => {
   const first = await run();
   assert.match(first.loaded, /vectors kept in .*vectors\.slv \(0 stored\)/);
-  const [folder] = readdirSync(vectorsDir);
+  // The store's folder (32 hex digits of its fingerprint's hash), beside the model records' `models/`.
+  const [folder] = readdirSync(vectorsDir).filter((f) => /^[0-9a-f]{32}$/.test(f));
   const file = path.join(vectorsDir, folder!, 'vectors.slv');
 
   const second = await run();

@@ -158,6 +158,33 @@ test('an index told to prefilter from fewer rows searches through the int8 copy 
   }
 });
 
+test('prefilterOnSearch: no int8 copy while rows are added; the first search makes it, later adds and sets keep it in step', () => {
+  const rnd = new Random(31);
+  const plain = clustered(rnd, 700, 64);
+  const lazy = new KnnIndex(64, 8, { prefilterFrom: 256, prefilterOnSearch: true });
+  const quantized = () => (lazy as unknown as { quantized?: unknown }).quantized;
+  for (let r = 0; r < 600; r++) lazy.add(plain.row(r));
+  assert.equal(quantized(), undefined, 'not made by add');
+  const q = plain.row(5).slice();
+  const reference = new KnnIndex(64, 8);
+  for (let r = 0; r < 600; r++) reference.add(plain.row(r));
+  assert.deepEqual(lazy.search(q, 10), brute(reference, q, 10));
+  assert.ok(quantized(), 'made by the first search');
+  for (let r = 600; r < 700; r++) lazy.add(plain.row(r));
+  lazy.set(7, plain.row(650));
+  const full = new KnnIndex(64, 8);
+  for (let r = 0; r < 700; r++) full.add(r === 7 ? plain.row(650) : plain.row(r));
+  for (let t = 0; t < 20; t++) {
+    const query = plain.row(rnd.nextInt(plain.rows)).slice();
+    assert.deepEqual(lazy.search(query, 10, (i) => i === 3), brute(full, query, 10, (i) => i === 3));
+  }
+  // Below prefilterFrom a search makes none.
+  const small = new KnnIndex(64, 8, { prefilterFrom: 256, prefilterOnSearch: true });
+  for (let r = 0; r < 100; r++) small.add(plain.row(r));
+  small.search(q, 3);
+  assert.equal((small as unknown as { quantized?: unknown }).quantized, undefined);
+});
+
 test('reserve makes room at once, before and after the int8 copy exists, and keeps rows and results', () => {
   const rnd = new Random(4);
   const dim = 40;

@@ -5,8 +5,8 @@
  *
  * A `KnnIndex` owns its rows. Below `PREFILTER_MIN_ROWS` rows (or without WebAssembly SIMD) a
  * search scores every row in blocks. From there on the index keeps a copy of its rows quantised to
- * int8 (per-row scale), made once when the index reaches that size and then kept in step by `add`
- * and `set`; a WebAssembly SIMD kernel scores that copy against the query quantised to int16 — 4×
+ * int8 (per-row scale), made once when the index reaches that size (or by the first search from
+ * then on, `prefilterOnSearch`) and then kept in step by `add` and `set`; a WebAssembly SIMD kernel scores that copy against the query quantised to int16 — 4×
  * less memory to stream than float32, 16 components per load. For each row the quantisation error
  * bounds the gap between that approximate score and the exact one (Cauchy–Schwarz:
  * |v·x − ṽ·x̃| ≤ ‖v − ṽ‖‖x‖ + ‖ṽ‖‖x − x̃‖, with a margin for float rounding). Every row whose upper
@@ -38,16 +38,22 @@ export class KnnIndex {
 
   /** From this many rows on, searches go through the int8 copy. */
   private readonly prefilterFrom: number;
+  /** Whether the int8 copy is made by the first search that needs it rather than by `add`. */
+  private readonly prefilterOnSearch: boolean;
 
   /**
    * @param dim columns per row; @param capacity initial rows to reserve; @param options.prefilterFrom
    * the row count from which searches use the int8 copy (default `PREFILTER_MIN_ROWS`): an index
    * searched many times (every group of a dictionary against a term list) pays for the copy once,
-   * so it may start lower.
+   * so it may start lower. @param options.prefilterOnSearch make the int8 copy at the first search
+   * that needs it instead of when `add` reaches that size: an index filled in bulk and perhaps never
+   * searched (the vocabulary of a dictionary reopened with stored vectors) does not quantise every
+   * row on the way; that first search pays for it once.
    */
-  constructor(dim: number, capacity = 16, options: { prefilterFrom?: number } = {}) {
+  constructor(dim: number, capacity = 16, options: { prefilterFrom?: number; prefilterOnSearch?: boolean } = {}) {
     this.matrix = new VectorMatrix(dim, capacity);
     this.prefilterFrom = Math.max(1, options.prefilterFrom ?? PREFILTER_MIN_ROWS);
+    this.prefilterOnSearch = options.prefilterOnSearch === true;
   }
 
   /** An index holding copies of `rows` (each of length `dim`). */
@@ -87,12 +93,16 @@ export class KnnIndex {
   add(vector: ArrayLike<number>): number {
     const r = this.matrix.add(vector);
     if (this.quantized) this.quantized.put(r, vector);
-    else if (this.quantized === undefined && this.matrix.rows >= this.prefilterFrom) {
-      // Made once the index is large enough to be searched through it, then kept in step row by
-      // row, so no search pays for building it.
-      this.quantized = quantize(this.dim, this.matrix.data, this.matrix.rows, Math.max(this.matrix.rows * 2, this.matrix.capacity)) ?? null;
-    }
+    // Made once the index is large enough to be searched through it, then kept in step row by
+    // row, so no search pays for building it (unless told to wait for the first search).
+    else if (!this.prefilterOnSearch) this.quantizeIfLarge();
     return r;
+  }
+
+  /** Makes the int8 copy once the index has `prefilterFrom` rows (and the runtime has SIMD). */
+  private quantizeIfLarge(): void {
+    if (this.quantized !== undefined || this.matrix.rows < this.prefilterFrom) return;
+    this.quantized = quantize(this.dim, this.matrix.data, this.matrix.rows, Math.max(this.matrix.rows * 2, this.matrix.capacity)) ?? null;
   }
 
   /** Overwrites row `index` with `vector`. */
@@ -115,6 +125,7 @@ export class KnnIndex {
     const q = query instanceof Float32Array ? query : Float32Array.from(query);
     const best = new BestK(k);
 
+    this.quantizeIfLarge();
     const candidates = this.quantized?.candidates(q, k, rows, skip);
     if (candidates) {
       for (const r of candidates) best.offer(dotAt(data, r * dim, q, 0, dim), r);

@@ -442,6 +442,10 @@ export class DiskVectorStore {
     });
     wanted.sort((x, y) => x.at - y.at);
     const bytes = 4 * this.dimension;
+    // One array for every vector of the call, each handed out as a view of it: one allocation
+    // instead of one per vector (a warm open reads tens of thousands).
+    const vectors = new Float32Array(wanted.length * this.dimension);
+    let used = 0;
     for (let k = 0; k < wanted.length && this.fd !== undefined; ) {
       const start = wanted[k]!.at;
       let end = start + this.recordBytes(wanted[k]!.text.length);
@@ -471,14 +475,27 @@ export class DiskVectorStore {
           failed.push(i);
           continue;
         }
-        // A copy: a vector must not keep the whole block alive.
-        const v = new Float32Array(this.dimension);
-        new Uint8Array(v.buffer).set(block.subarray(r + RECORD_HEAD + n, r + RECORD_HEAD + n + bytes));
+        // A copy: a vector must not keep the whole read block alive.
+        const v = vectors.subarray(used * this.dimension, (used + 1) * this.dimension);
+        used++;
+        new Uint8Array(v.buffer, v.byteOffset, bytes).set(block.subarray(r + RECORD_HEAD + n, r + RECORD_HEAD + n + bytes));
         out[i] = v;
         this.used.set(t, ++this.tick);
       }
     }
     return failed;
+  }
+
+  /**
+   * Whether every text has a record, picking up what was appended since the last look (records
+   * are not read nor checked here: a hint).
+   */
+  hasAll(texts: readonly string[]): boolean {
+    if (this.fd === undefined) return false;
+    if (texts.every((t) => this.index.has(t))) return true;
+    this.followReplacement();
+    this.safely(() => this.scan());
+    return texts.every((t) => this.index.has(t));
   }
 
   get(text: string): Float32Array | undefined {

@@ -55,6 +55,8 @@ export const MODEL_ERROR_MESSAGES = {
   vocabMismatch: "The tokenizer does not match the model: it produces ids up to {0}, beyond the model's embedding table. Is tokenizer.json from another model? (onnxruntime: {1})",
   vocabMismatchDeclared: "The tokenizer does not match the model: it produces ids up to {0}, beyond the model's embedding table (config.json says vocab_size {1}). Is tokenizer.json from another model? (onnxruntime: {2})",
   probeFailed: 'The model failed on a test input: {0}',
+  // A model opened from its record (storedTransformer.ts) whose files turn out to hold another model.
+  storedModelChanged: '{0}: the model changed since its vectors were kept (its files were replaced keeping their size and dates); the kept vectors were dropped and the terms are embedded again.',
   // Tokenizers (transformer/tokenizer.ts).
   tokenizerDropsText: 'tokenizer.json: the post-processor drops the text itself',
   tokenizerSpecialNotInVocab: 'tokenizer.json: a special token of the post-processor template is not in the vocabulary ({0})',

@@ -20,6 +20,7 @@ import { hasEmbeddedTable, isAdjustedFolder, loadAdjustedEngine, withEmbeddedTab
 import type { EmbeddingEngine } from './engine';
 import { isModelErrorText } from './errorMessages';
 import { loadTransformerEngine, ModelLoadError, resolveTransformerSpec } from './transformer'; // transformer models (issue 3)
+import { openTransformer, type StoredTransformerOptions } from './storedTransformer';
 
 export interface LoadEngineOptions {
   /** Intra-op threads; default: the engine's (the built-in model 1, transformers the physical core count). */
@@ -31,6 +32,12 @@ export interface LoadEngineOptions {
    * (the builtin folder itself) if set, else `models/` next to the bundle's `dist/`.
    */
   readonly modelsDir?: string;
+  /**
+   * Where transformer models' records are kept (storedTransformer.ts): a model opened before opens
+   * from its record, without an onnxruntime session until a text must be embedded. Default: none
+   * (always a full load).
+   */
+  readonly records?: StoredTransformerOptions;
 }
 
 /** Environment variable naming the built-in model folder (overrides the shipped location). */
@@ -90,7 +97,9 @@ export async function loadEngine(spec: 'builtin' | string, options: LoadEngineOp
   // keeps the char-n-gram path below.
   const transformerDir = resolveTransformerSpec(spec);
   if (transformerDir !== undefined) {
-    return withOwnTable(transformerDir, checkDimension(transformerDir, loadTransformerEngine(transformerDir, { threads: options.threads, executionProvider: options.executionProvider })));
+    const transformerOptions = { threads: options.threads, executionProvider: options.executionProvider };
+    const loading = options.records ? openTransformer(transformerDir, transformerOptions, options.records) : loadTransformerEngine(transformerDir, transformerOptions);
+    return withOwnTable(transformerDir, checkDimension(transformerDir, loading));
   }
   const dir = path.resolve(spec);
   return withOwnTable(dir, checkDimension(dir, loadFolder(dir, options, () => path.basename(dir))));

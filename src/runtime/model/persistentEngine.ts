@@ -1,10 +1,13 @@
 /**
  * An `EmbeddingEngine` decorator that answers from a `DiskVectorStore` on disk and writes what it had
- * to compute back to it, so a restart does not embed every term again. Put a `CachedEngine`
- * around it for the in-memory cache and in-flight sharing.
+ * to compute back to it, so a restart does not embed every term again; the terms' analyses are
+ * kept beside the vectors likewise (storedAnalyses.ts). The server puts no in-memory cache around
+ * it: a stored vector is read back faster than such a cache saves.
  */
-import { EngineDecorator, type CancellationFlag, type EmbeddingEngine } from './engine';
+import path from 'node:path';
+import { EngineDecorator, type CancellationFlag, type EmbeddingEngine, type TextAnalysis } from './engine';
 import type { DiskVectorStore } from './diskVectorStore';
+import { StoredAnalyses } from './storedAnalyses';
 
 export class PersistentEngine extends EngineDecorator {
   private counters = { fromDisk: 0, computed: 0 };
@@ -17,6 +20,14 @@ export class PersistentEngine extends EngineDecorator {
     super(inner);
     if (store.fingerprint !== inner.fingerprint || store.dimension !== inner.dimension)
       throw new Error(`vector store of another model (${store.fingerprint.slice(0, 12)}…, dimension ${store.dimension})`);
+    this.analyses = StoredAnalyses.open(path.dirname(store.file), inner.fingerprint);
+  }
+
+  /** The terms' analyses, kept beside the vectors (a reopened dictionary is not tokenized again). */
+  private readonly analyses: StoredAnalyses;
+
+  override analyze(text: string): TextAnalysis {
+    return this.analyses.get(text, (t) => this.inner.analyze(t));
   }
 
   async embed(texts: readonly string[], token?: CancellationFlag): Promise<Float32Array[]> {
@@ -31,12 +42,18 @@ export class PersistentEngine extends EngineDecorator {
     return texts.map((t, i) => found[i] ?? byText.get(t)!);
   }
 
+  /** Whether every text has a vector on disk (as far as the store's index knows: a hint). */
+  holds(texts: readonly string[]): boolean {
+    return this.store.hasAll(texts);
+  }
+
   /** Texts answered from disk and texts the inner engine computed, since this engine was made. */
   stats(): { fromDisk: number; computed: number } {
     return { ...this.counters };
   }
 
   override async dispose(): Promise<void> {
+    this.analyses.save();
     this.store.close();
     await super.dispose();
   }

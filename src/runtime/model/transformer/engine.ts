@@ -133,6 +133,22 @@ function probeTexts(batch: number, seq: number, tokenizer: TermTokenizer): Encod
   });
 }
 
+/** The input side of a model folder: its maximum length, the prefix put before every term, and its tokenizer. */
+export function transformerInput(model: ResolvedModel, options: Pick<TransformerEngineOptions, 'maxLength' | 'prefix'> = {}): { maxLength: number; prefix: string; tokenizer: TermTokenizer } {
+  const preset = model.preset;
+  const maxLength = Math.max(4, Math.floor(options.maxLength ?? Math.min(model.declaredMaxLength ?? 512, preset?.maxLength ?? Infinity)));
+  // A fine-tuned export's recorded prefix wins over a preset (layout.ts `exportedPrefix`).
+  const prefix = options.prefix ?? model.exportedPrefix ?? preset?.prefix ?? '';
+  return { maxLength, prefix, tokenizer: TermTokenizer.fromJson(model.tokenizerJson, model.tokenizerConfig, model.config, maxLength) };
+}
+
+/** What a transformer model makes of a text (`EmbeddingEngine.analyze`): its tokens, without running the model. */
+export function analyzeTransformerText(tokenizer: TermTokenizer, prefix: string, text: string): TextAnalysis {
+  const bare = tokenizer.encode(text);
+  const full = prefix ? tokenizer.encode(prefix + text) : bare;
+  return { units: bare.units, unknownUnits: bare.unknownUnits, unknownOnly: bare.units === bare.unknownUnits, truncated: full.truncated };
+}
+
 export class TransformerEngine implements EmbeddingEngine {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly buffers = new InputBuffers();
@@ -170,10 +186,7 @@ export class TransformerEngine implements EmbeddingEngine {
       throw new ModelLoadError('too-large', model.externalData.length ? 'tooLargeWithExternalData' : 'tooLarge', gib(weightBytes), path.basename(model.onnxPath), gib(weightBytes * 1.2), gib(budget));
 
     const preset = model.preset;
-    const maxLength = Math.max(4, Math.floor(options.maxLength ?? Math.min(model.declaredMaxLength ?? 512, preset?.maxLength ?? Infinity)));
-    // A fine-tuned export's recorded prefix wins over a preset (layout.ts `exportedPrefix`).
-    const prefix = options.prefix ?? model.exportedPrefix ?? preset?.prefix ?? '';
-    const tokenizer = TermTokenizer.fromJson(model.tokenizerJson, model.tokenizerConfig, model.config, maxLength);
+    const { maxLength, prefix, tokenizer } = transformerInput(model, options);
 
     let session: OnnxSession;
     try {
@@ -310,9 +323,7 @@ export class TransformerEngine implements EmbeddingEngine {
   }
 
   analyze(text: string): TextAnalysis {
-    const bare = this.tokenizer.encode(text);
-    const full = this.info.prefix ? this.tokenizer.encode(this.info.prefix + text) : bare;
-    return { units: bare.units, unknownUnits: bare.unknownUnits, unknownOnly: bare.units === bare.unknownUnits, truncated: full.truncated };
+    return analyzeTransformerText(this.tokenizer, this.info.prefix, text);
   }
 
   /** Token strings of a text without specials (for `model info` and diagnostics). */

@@ -20,7 +20,9 @@ export type ModelErrorCode =
   /** The config.json of an embedded-model or adjusted-vector folder is invalid or of another kind, or its files disagree. */
   | 'bad-config'
   /** The base model of adjusted vectors has changed since they were adjusted. */
-  | 'base-changed';
+  | 'base-changed'
+  /** A model opened from its record turned out to be another one when loaded in full (storedTransformer.ts). */
+  | 'model-changed';
 
 /** `message` is English (the CLI's); `messageId` and `args` let the language server say it in the display language. */
 export class ModelLoadError extends CodedError<ModelErrorCode> {

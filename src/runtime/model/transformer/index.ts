@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { findInHfCache, isTransformerFolder } from './layout';
 
-export { TransformerEngine, loadTransformerEngine, type TransformerEngineOptions, type TransformerModelInfo } from './engine';
+export { TransformerEngine, loadTransformerEngine, transformerInput, analyzeTransformerText, type TransformerEngineOptions, type TransformerModelInfo } from './engine';
 export { ModelLoadError, type ModelErrorCode } from './errors';
 export { resolveModelFolder, findInHfCache, hfHubCacheDir, isTransformerFolder, DOWNLOAD_METADATA, type ResolvedModel, type Variant } from './layout';
 export { PRESETS, findPreset, type ModelPreset, type Pooling } from './presets';
