@@ -15,7 +15,24 @@ import type { Dictionary, Pair, PairIssue } from './csv/types';
  * (simplified vs traditional) are kept: they can distinguish terms.
  */
 export function termKey(term: string): string {
-  return term.normalize('NFKC').trim().toLowerCase();
+  // NFKC is the identity on ASCII and on the CJK Unified Ideographs block (U+4E00–9FFF): neither
+  // has a decomposition, nor a character that composes with a neighbour. Most terms are made of
+  // those alone, and skipping the normalisation there halves the cost of keying a large file; a
+  // term that needs neither trimming nor lower-casing is its own key (no new string).
+  const n = term.length;
+  let plain = n > 0 && !isEdgeSpace(term.charCodeAt(0)) && !isEdgeSpace(term.charCodeAt(n - 1));
+  for (let i = 0; i < n; i++) {
+    const c = term.charCodeAt(i);
+    if (c < 0x80) {
+      if (c >= 0x41 && c <= 0x5a) plain = false;
+    } else if (c < 0x4e00 || c > 0x9fff) return term.normalize('NFKC').trim().toLowerCase();
+  }
+  return plain ? term : term.trim().toLowerCase();
+}
+
+/** ASCII white space `trim` removes (tab, LF, VT, FF, CR, space). */
+function isEdgeSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
 
 function lineOf(p: Pair): number {
