@@ -57,8 +57,16 @@ export class DocumentIndex {
   readonly pairIssues: PairIssueIndex;
   /** Term text → number of term and synonym cells holding it. */
   private readonly termCounts = new Map<string, number>();
-  /** Every distinct term text (trimmed cell text) of term and synonym cells (a view of the counts). */
-  readonly terms: Iterable<string> = { [Symbol.iterator]: () => this.termCounts.keys() };
+  /**
+   * Every distinct term text (trimmed cell text) of term and synonym cells (a view of the counts,
+   * which are completed first when a stepwise build left them for later: see `countSteps`).
+   */
+  readonly terms: Iterable<string> = {
+    [Symbol.iterator]: () => {
+      this.ensureCounted();
+      return this.termCounts.keys();
+    },
+  };
   /** Terms that appeared or vanished since the vector store was last told (see `server.ts`). */
   readonly storeDelta = new Delta<string>();
   /** Terms that appeared since the last check that every term has a vector. */
@@ -69,33 +77,34 @@ export class DocumentIndex {
   readonly rowDelta = new Delta<Row>();
   /** Whether term changes are recorded in `storeDelta` and `unembedded` (not while building). */
   private tracking = false;
+  /** The first version's rows while their terms are not all counted yet (see `countSteps`). */
+  private uncounted?: readonly Row[];
+  /** How many of `uncounted` are counted. */
+  private countedRows = 0;
+
   /** `fill: false` leaves the index empty for `build` to fill in steps. */
-  constructor(
-    private dict: Dictionary,
-    fill = true,
-  ) {
+  constructor(dict: Dictionary, fill = true) {
     this.pairIssues = new PairIssueIndex();
-    if (fill) runSteps(this.fill());
+    this.uncounted = dict.rows;
+    if (fill) {
+      runSteps(this.pairSteps(dict.pairs));
+      this.ensureCounted();
+    }
   }
 
   /**
-   * The index of a dictionary built stepwise (src/core/steps.ts), pausing every few thousand rows
-   * and pairs (the pair graph the hover reads is part of the pair issues' index).
+   * The index of a dictionary built stepwise (src/core/steps.ts), pausing every few thousand pairs:
+   * the pair issues and the pair graph the hover reads. The term counts are left for later (the
+   * first publish needs only the issues): `countSteps` counts them stepwise, and whatever needs
+   * them first (`terms`, an edit) completes them at once.
    */
   static *build(dict: Dictionary): Steps<DocumentIndex> {
     const index = new DocumentIndex(dict, false);
-    yield* index.fill();
+    yield* index.pairSteps(dict.pairs);
     return index;
   }
 
-  private *fill(): Steps<void> {
-    // No deltas for the first version: a new index makes every consumer start from the whole set.
-    const { rows, pairs } = this.dict;
-    for (let i = 0; i < rows.length; i++) {
-      this.countRow(rows[i], 1);
-      if ((i + 1) % INDEX_STEP === 0) yield { phase: 'index', done: i + 1, total: rows.length };
-    }
-    this.tracking = true;
+  private *pairSteps(pairs: readonly Pair[]): Steps<void> {
     // Pairs come in pair order, so adding them a slice at a time groups them as adding all at once.
     for (let i = 0; i < pairs.length; i += INDEX_STEP) {
       this.pairIssues.update([], pairs.slice(i, i + INDEX_STEP));
@@ -103,9 +112,37 @@ export class DocumentIndex {
     }
   }
 
-  /** Applies an incremental re-parse's change (`dict` is the new version). */
-  apply(dict: Dictionary, change: DictionaryChange): void {
-    this.dict = dict;
+  /**
+   * Counts the first version's terms, pausing every few thousand rows; nothing to do once they
+   * are counted. Several runs may interleave (a request completing them meanwhile): each goes on
+   * from the rows counted so far.
+   */
+  *countSteps(): Steps<void> {
+    // No deltas for the first version: a new index makes every consumer start from the whole set.
+    for (let rows = this.uncounted; rows !== undefined && this.countedRows < rows.length; rows = this.uncounted) {
+      this.countRow(rows[this.countedRows++], 1);
+      if (this.countedRows % INDEX_STEP === 0 && this.countedRows < rows.length) yield { phase: 'index', done: this.countedRows, total: rows.length };
+    }
+    if (this.uncounted === undefined) return;
+    this.uncounted = undefined;
+    this.tracking = true;
+  }
+
+  /** Whether the term counts are complete (they are but after a stepwise `build`, see `countSteps`). */
+  get termsCounted(): boolean {
+    return this.uncounted === undefined;
+  }
+
+  /** Completes the term counts at once (see `countSteps`). */
+  ensureCounted(): void {
+    if (this.uncounted !== undefined) runSteps(this.countSteps());
+  }
+
+  /** Applies an incremental re-parse's change. */
+  apply(change: DictionaryChange): void {
+    // The first version's rows array is unchanged by the re-parse (its rows may have moved, their
+    // terms have not): count it before the change is applied to the counts.
+    this.ensureCounted();
     for (const row of change.removedRows) {
       this.countRow(row, -1);
       this.rowDelta.remove(row);
@@ -202,7 +239,7 @@ export class Analysis {
     let index: DocumentIndex;
     if (change) {
       index = this.index;
-      index.apply(dict, change);
+      index.apply(change);
     } else index = new DocumentIndex(dict);
     return (this.successor = new Analysis(doc.uri, doc.version, dict, index));
   }
