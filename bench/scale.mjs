@@ -16,12 +16,14 @@
 //     the complete one, and the
 //     latency of hovers sent one after another meanwhile on the shown lines (`--hover-top`: on the
 //     first 1,000 rows instead) (p95, max); with `--open-before` the same
-//     for a peer server bundle (run second, then first, by size).
+//     for a peer server bundle (run second, then first, by size). `--open-first`: only didOpen → the
+//     first publish and the server's RSS then (and its peak, VmHWM), each bundle `--open-runs` times
+//     (default 2), alternating; with `--open-before`, whether both first publishes are the same JSON.
 //  5. Memory of that server (RSS from /proc, Linux): open a `--memory-rows` dictionary until its
 //     complete publish and close it, 4 times, RSS with nothing open 5 s after each close; then a
 //     one-row edit every 50 ms for 10 s: when the last version is published, RSS before and 5 s after.
 // Usage: node scripts/build.mjs && node bench/scale.mjs [--rows 200000,1000000] [--before path/cli.js]
-//        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors] [--keep-vectors] [--vectors-before path/server.js] [--skip-store-read] [--skip-open] [--open-rows 1000000] [--open-before path/server.js] [--hover-top]
+//        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors] [--keep-vectors] [--vectors-before path/server.js] [--skip-store-read] [--skip-open] [--open-rows 1000000] [--open-before path/server.js] [--hover-top] [--open-first] [--open-runs 2]
 //        [--skip-memory] [--memory-rows 200000]
 //        [--store-vectors 40000] [--store-before 78ddce7]
 // Dictionaries: rows `term,synonym,label` from the 3,327 terms of test/fixtures/data/zh-synonyms-dev.csv
@@ -56,6 +58,8 @@ const { values: args } = parseArgs({
     'memory-rows': { type: 'string', default: '200000' },
     'open-rows': { type: 'string', default: '1000000' },
     'open-before': { type: 'string' },
+    'open-first': { type: 'boolean', default: false },
+    'open-runs': { type: 'string', default: '2' },
     'store-vectors': { type: 'string', default: '40000' },
     'store-before': { type: 'string', default: '78ddce7' },
   },
@@ -241,8 +245,67 @@ if (!args['skip-vectors']) {
   });
 }
 
+/** A server's resident set and its peak so far, in MiB (Linux). */
+function rssOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const mib = (key) => Math.round(Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)[1]) / 1024);
+  return { rss: mib('VmRSS'), peak: mib('VmHWM') };
+}
+const avg = (xs) => xs.reduce((a, x) => a + x, 0) / xs.length;
+
+// ---- 4a. --open-first: the server opens a large dictionary, until its first publish only
+if (!args['skip-open'] && args['open-first']) {
+  const h = await benchHelpers();
+  const peers = [{ label: 'after' }, ...(args['open-before'] ? [{ label: 'before', server: path.resolve(args['open-before']) }] : [])];
+  const runs = Number(args['open-runs']);
+  for (const n of args['open-rows'].split(',').map(Number)) {
+    const file = dictionaryFile(n);
+    const text = readFileSync(file, 'utf8');
+    const uri = pathToFileURL(file).toString();
+    const seen = {};
+    // Alternating: before, after, after, before … (the peer first on odd runs).
+    for (let run = 0; run < runs; run++) for (const peer of run % 2 ? [...peers].reverse() : peers) {
+      const server = await h.startServer({ settings: {}, ...(peer.server ? { server: peer.server } : {}) });
+      try {
+        const t0 = performance.now();
+        server.open(uri, text);
+        const published = await server.waitDiagnostics(uri, () => true, { timeoutMs: 3_600_000 });
+        const ms = performance.now() - t0;
+        const mem = rssOf(server.child.pid);
+        // Diagnostics link to docs/diagnostics.md beside each bundle: the peer's links are written as ours.
+        const peerRoot = peer.server ? pathToFileURL(path.dirname(path.dirname(peer.server))).href : undefined;
+        const raw = JSON.stringify(published);
+        const json = peerRoot ? raw.replaceAll(`${peerRoot}/`, `${pathToFileURL(root).href}/`) : raw;
+        const s = (seen[peer.label] ??= { ms: [], rss: [], peak: [], json });
+        s.ms.push(ms);
+        s.rss.push(mem.rss);
+        s.peak.push(mem.peak);
+        if (s.json !== json) throw new Error(`${peer.label}: the first publish differs between runs`);
+        console.log(`server open ${n} rows, ${peer.label}, run ${run + 1}: first publish ${(ms / 1000).toFixed(1)} s (${published.diagnostics.length} diagnostics, ${json.length} chars), RSS then ${mem.rss} MiB, peak ${mem.peak} MiB`);
+      } finally {
+        await server.stop();
+      }
+    }
+    for (const [label, s] of Object.entries(seen)) {
+      Object.assign(result, {
+        [`open_first_${label}_${n}_first_publish_s`]: +(avg(s.ms) / 1000).toFixed(2),
+        [`open_first_${label}_${n}_rss_mib`]: Math.max(...s.rss),
+        [`open_first_${label}_${n}_peak_rss_mib`]: Math.max(...s.peak),
+      });
+    }
+    if (seen.before) {
+      const same = seen.before.json === seen.after.json;
+      console.log(`server open ${n} rows: first publish of after ${same ? 'identical to' : 'DIFFERS from'} before's (JSON, ${seen.after.json.length} chars)`);
+      Object.assign(result, {
+        [`open_first_${n}_identical`]: same,
+        [`open_first_${n}_before_to_after_x`]: +(avg(seen.before.ms) / avg(seen.after.ms)).toFixed(2),
+      });
+    }
+  }
+}
+
 // ---- 4. the server opens a large dictionary: first publish, complete publish, hovers meanwhile
-if (!args['skip-open']) {
+if (!args['skip-open'] && !args['open-first']) {
   const hoverTop = args['hover-top'];
   const h = await benchHelpers();
   const peers = [{ label: 'after' }, ...(args['open-before'] ? [{ label: 'before', server: path.resolve(args['open-before']) }] : [])];
@@ -307,7 +370,7 @@ if (!args['skip-memory']) {
   const uri = pathToFileURL(file).toString();
   const server = await h.startServer({ settings: {} });
   /** The server's resident set in MiB (Linux). */
-  const rss = () => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.child.pid}/status`, 'utf8'))[1]) / 1024);
+  const rss = () => rssOf(server.child.pid).rss;
   const settle = () => new Promise((resolve) => setTimeout(resolve, 5000));
   const complete = () => untilComplete(server, text, server.statuses.events.length);
   try {

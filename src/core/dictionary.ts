@@ -15,7 +15,24 @@ import type { Dictionary, Pair, PairIssue } from './csv/types';
  * (simplified vs traditional) are kept: they can distinguish terms.
  */
 export function termKey(term: string): string {
-  return term.normalize('NFKC').trim().toLowerCase();
+  // NFKC is the identity on ASCII and on the CJK Unified Ideographs block (U+4E00–9FFF): neither
+  // has a decomposition, nor a character that composes with a neighbour. Most terms are made of
+  // those alone, and skipping the normalisation there halves the cost of keying a large file; a
+  // term that needs neither trimming nor lower-casing is its own key (no new string).
+  const n = term.length;
+  let plain = n > 0 && !isEdgeSpace(term.charCodeAt(0)) && !isEdgeSpace(term.charCodeAt(n - 1));
+  for (let i = 0; i < n; i++) {
+    const c = term.charCodeAt(i);
+    if (c < 0x80) {
+      if (c >= 0x41 && c <= 0x5a) plain = false;
+    } else if (c < 0x4e00 || c > 0x9fff) return term.normalize('NFKC').trim().toLowerCase();
+  }
+  return plain ? term : term.trim().toLowerCase();
+}
+
+/** ASCII white space `trim` removes (tab, LF, VT, FF, CR, space). */
+function isEdgeSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
 }
 
 function lineOf(p: Pair): number {
@@ -51,102 +68,219 @@ export function findPairIssues(dict: Dictionary): PairIssue[] {
   return issues;
 }
 
-/** A pair's unordered term pair (the same whichever way round), or undefined for a self pair. */
-function unorderedKey(pair: Pair): string | undefined {
-  const a = termKey(pair.a.text);
-  const b = termKey(pair.b.text);
-  if (a === b) return undefined;
-  return a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`;
-}
-
 /** Pair order: by row, then by the synonym's column (a row's pairs follow its synonym cells). */
 function pairOrder(x: Pair, y: Pair): number {
   return x.row - y.row || x.b.column - y.b.column;
 }
 
+/** Term ids below this make a numeric key of an unordered term pair (lo · 2²⁶ + hi < 2⁵³). */
+const KEY_BASE = 2 ** 26;
+
+/** The key of the unordered term pair of ids x and y (the same whichever way round). */
+function pairKey(x: number, y: number): number | string {
+  const lo = x < y ? x : y;
+  const hi = x < y ? y : x;
+  return hi < KEY_BASE ? lo * KEY_BASE + hi : `${lo},${hi}`;
+}
+
 /**
- * `findPairIssues`, kept up to date across edits. Pairs are grouped by their unordered term pair,
- * in pair order; an issue exists for every pair of a group but its first, and for every self
- * pair. An edit re-files only the pairs it removed and added, so its cost follows the edit, not
- * the dictionary, and `issues()` costs the number of issues.
+ * `findPairIssues`, kept up to date across edits, and the pair graph the hover reads (a term's
+ * partners and synonym group). Terms get numeric ids by `termKey`; pairs are grouped by their
+ * unordered term pair (a numeric key of the two ids: no string is built per pair), in pair order.
+ * An issue exists for every pair of a group but its first, and for every self pair. An edit
+ * re-files only the pairs it removed and added, so its cost follows the edit, not the dictionary,
+ * and `issues()` costs the number of issues.
  *
  * Pairs are compared by their current `row` (and synonym column), so after an incremental
  * re-parse, which renumbers later rows in place, `update` must get that re-parse's removed and
  * added pairs before `issues()` is asked again.
  */
 export class PairIssueIndex {
+  /** Term key → id; ids of vanished terms are reused. */
+  private readonly ids = new Map<string, number>();
+  /** Id → term key (undefined while the id is free). */
+  private readonly keys: (string | undefined)[] = [];
+  /** Id → pair sides holding the term (a self pair counts twice). */
+  private readonly uses: number[] = [];
+  private readonly freeIds: number[] = [];
+  /**
+   * Id → the ids it is paired with, either way (itself for a self pair): one id, or an array when
+   * there are several (most terms have one or two partners, and a small integer costs no object).
+   */
+  private readonly partners: (number | number[] | undefined)[] = [];
   /**
    * Unordered term pair → its pair, or its pairs in pair order when there are several (one array
    * per repeated group rather than per pair: most groups have one pair).
    */
-  private readonly groups = new Map<string, Pair | Pair[]>();
-  /** Groups with more than one pair (the only ones with issues). */
-  private readonly repeated = new Set<string>();
-  private readonly selfPairs = new Set<Pair>();
+  private readonly groups = new Map<number | string, Pair | Pair[]>();
+  /** Groups of two different terms with more than one pair (the only such ones with issues). */
+  private readonly repeated = new Set<number | string>();
+  /** Groups of self pairs (each of their pairs is an issue). */
+  private readonly selfGroups = new Set<number | string>();
 
   /** @param pairs a dictionary's pairs, in pair order. */
   constructor(pairs: readonly Pair[] = []) {
-    for (const pair of pairs) {
-      const unordered = unorderedKey(pair);
-      if (unordered === undefined) {
-        this.selfPairs.add(pair);
-        continue;
-      }
-      const group = this.groups.get(unordered);
-      if (group === undefined) this.groups.set(unordered, pair);
-      else {
-        if (Array.isArray(group)) group.push(pair);
-        else this.groups.set(unordered, [group, pair]);
-        this.repeated.add(unordered);
-      }
-    }
+    this.update([], pairs);
   }
 
   /** Applies an edit: `removed` pairs are gone, `added` pairs are new (rows already renumbered). */
   update(removed: readonly Pair[], added: readonly Pair[]): void {
-    for (const pair of removed) {
-      const unordered = unorderedKey(pair);
-      if (unordered === undefined) {
-        this.selfPairs.delete(pair);
-        continue;
-      }
-      const group = this.groups.get(unordered);
-      if (group === pair) {
-        this.groups.delete(unordered);
-        continue;
-      }
+    for (const pair of removed) this.remove(pair);
+    for (const pair of added) this.add(pair);
+  }
+
+  private add(pair: Pair): void {
+    const x = this.acquire(termKey(pair.a.text));
+    const y = this.acquire(termKey(pair.b.text));
+    const key = pairKey(x, y);
+    const found = this.groups.get(key);
+    if (found === undefined) {
+      this.groups.set(key, pair);
+      this.link(x, y);
+      if (x === y) this.selfGroups.add(key);
+      else this.link(y, x);
+      return;
+    }
+    const group = Array.isArray(found) ? found : [found];
+    let i = group.length;
+    while (i > 0 && pairOrder(group[i - 1], pair) > 0) i--;
+    group.splice(i, 0, pair);
+    this.groups.set(key, group);
+    if (x !== y) this.repeated.add(key);
+  }
+
+  private remove(pair: Pair): void {
+    const x = this.ids.get(termKey(pair.a.text));
+    const y = this.ids.get(termKey(pair.b.text));
+    if (x === undefined || y === undefined) return;
+    const key = pairKey(x, y);
+    const group = this.groups.get(key);
+    if (group === pair) {
+      this.groups.delete(key);
+      this.selfGroups.delete(key);
+      this.unlink(x, y);
+      if (x !== y) this.unlink(y, x);
+    } else {
       const i = Array.isArray(group) ? group.indexOf(pair) : -1;
-      if (!Array.isArray(group) || i < 0) continue;
+      if (!Array.isArray(group) || i < 0) return;
       group.splice(i, 1);
       if (group.length === 1) {
-        this.groups.set(unordered, group[0]);
-        this.repeated.delete(unordered);
+        this.groups.set(key, group[0]);
+        this.repeated.delete(key);
       }
     }
-    for (const pair of added) {
-      const unordered = unorderedKey(pair);
-      if (unordered === undefined) {
-        this.selfPairs.add(pair);
-        continue;
-      }
-      const found = this.groups.get(unordered);
-      if (found === undefined) {
-        this.groups.set(unordered, pair);
-        continue;
-      }
-      const group = Array.isArray(found) ? found : [found];
-      let i = group.length;
-      while (i > 0 && pairOrder(group[i - 1], pair) > 0) i--;
-      group.splice(i, 0, pair);
-      this.groups.set(unordered, group);
-      this.repeated.add(unordered);
+    this.release(x);
+    this.release(y);
+  }
+
+  private acquire(key: string): number {
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.freeIds.pop() ?? this.keys.length;
+      this.ids.set(key, id);
+      this.keys[id] = key;
+      this.uses[id] = 0;
     }
+    this.uses[id]++;
+    return id;
+  }
+
+  private release(id: number): void {
+    if (--this.uses[id] > 0) return;
+    this.ids.delete(this.keys[id]!);
+    this.keys[id] = undefined;
+    this.partners[id] = undefined;
+    this.freeIds.push(id);
+  }
+
+  private link(x: number, y: number): void {
+    const p = this.partners[x];
+    if (p === undefined) this.partners[x] = y;
+    else if (typeof p === 'number') this.partners[x] = [p, y];
+    else p.push(y);
+  }
+
+  private unlink(x: number, y: number): void {
+    const p = this.partners[x];
+    if (p === y) this.partners[x] = undefined;
+    else if (Array.isArray(p)) {
+      const i = p.indexOf(y);
+      if (i >= 0) p.splice(i, 1);
+      if (p.length === 1) this.partners[x] = p[0];
+    }
+  }
+
+  /** The ids paired with id x (itself for a self pair). */
+  private partnerIds(x: number): readonly number[] {
+    const p = this.partners[x];
+    return p === undefined ? [] : typeof p === 'number' ? [p] : p;
+  }
+
+  /** The pairs of term ids x and y, either way round, in pair order. */
+  private pairsOfIds(x: number, y: number): readonly Pair[] {
+    const group = this.groups.get(pairKey(x, y));
+    return group === undefined ? [] : Array.isArray(group) ? group : [group];
+  }
+
+  /** The pairs between two term keys, either way round (a self pair when equal), in pair order. */
+  pairsOf(key: string, other: string): readonly Pair[] {
+    const x = this.ids.get(key);
+    const y = this.ids.get(other);
+    return x === undefined || y === undefined ? [] : this.pairsOfIds(x, y);
+  }
+
+  /** Term keys paired with a term key (either direction, itself for a self pair) and the label of that pairing (1 wins over 0). */
+  partnersOf(key: string): Map<string, 0 | 1> {
+    const out = new Map<string, 0 | 1>();
+    const x = this.ids.get(key);
+    if (x === undefined) return out;
+    for (const y of this.partnerIds(x)) out.set(this.keys[y]!, this.pairsOfIds(x, y).some((p) => p.label === 1) ? 1 : 0);
+    return out;
+  }
+
+  /**
+   * The synonym group of a term key — what `synonymGroups` would list for it: members in order of
+   * first appearance in label-1 pairs (self pairs included), spelled as there — or undefined when
+   * it is in none. Follows the label-1 links from the term, so it costs the group's size, not the
+   * dictionary's.
+   */
+  groupOf(key: string): string[] | undefined {
+    const start = this.ids.get(key);
+    if (start === undefined) return undefined;
+    const seen = new Set([start]);
+    const queue = [start];
+    while (queue.length > 0) {
+      const x = queue.pop()!;
+      for (const y of this.partnerIds(x)) {
+        if (!seen.has(y) && this.pairsOfIds(x, y).some((p) => p.label === 1)) {
+          seen.add(y);
+          queue.push(y);
+        }
+      }
+    }
+    if (seen.size < 2) return undefined;
+    const members: Appearance[] = [];
+    for (const x of seen) {
+      const k = this.keys[x]!;
+      let first: Appearance | undefined;
+      for (const y of this.partnerIds(x)) {
+        // Pairs are in pair order: a group's first label-1 pair is where x first appears in it.
+        const p = this.pairsOfIds(x, y).find((q) => q.label === 1);
+        if (p === undefined) continue;
+        const side = x === y || termKey(p.a.text) === k ? 0 : 1;
+        const c = { row: p.row, column: p.b.column, side, text: side === 0 ? p.a.text : p.b.text };
+        if (!first || appearanceOrder(c, first) < 0) first = c;
+      }
+      if (first) members.push(first);
+    }
+    members.sort(appearanceOrder);
+    return members.map((m) => m.text);
   }
 
   /** The issues of the current pairs: exactly what `findPairIssues` returns for them. */
   issues(): PairIssue[] {
     const out: PairIssue[] = [];
-    for (const pair of this.selfPairs) out.push(selfIssue(pair));
+    for (const key of this.selfGroups) for (const pair of this.pairsOfGroup(key)) out.push(selfIssue(pair));
     for (const key of this.repeated) {
       const group = this.groups.get(key) as Pair[];
       const first = group[0];
@@ -158,6 +292,24 @@ export class PairIssueIndex {
     }
     return out.sort((x, y) => pairOrder(x.pair, y.pair));
   }
+
+  private pairsOfGroup(key: number | string): readonly Pair[] {
+    const group = this.groups.get(key)!;
+    return Array.isArray(group) ? group : [group];
+  }
+}
+
+/** Where a term first appears: a pair (row, synonym column), then its side (0 the term, 1 the synonym). */
+interface Appearance {
+  row: number;
+  column: number;
+  side: number;
+  text: string;
+}
+
+/** Order of first appearances: by pair (row, synonym column), then the term side first. */
+function appearanceOrder(x: Appearance, y: Appearance): number {
+  return x.row - y.row || x.column - y.column || x.side - y.side;
 }
 
 function selfIssue(pair: Pair): PairIssue {

@@ -168,6 +168,17 @@ export function diagnosticsJob(
           })
           .catch((e: unknown) => connection.console.warn(`Analysis of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`));
       }
+      const structural = structuralDiagnostics(a, s);
+      const staleFlag = { get isCancellationRequested() { return stale(); } };
+      const large = a.dict.text.length >= STEPWISE_PARSE_CHARS;
+      // A large file's first version: its structural problems at once — they need the pair issues
+      // only — then its term counts (what the steps below need), which its stepwise build left.
+      const early = !a.index.termsCounted;
+      if (early) {
+        publish(structural);
+        await runInSlices(a.index.countSteps(), { flag: staleFlag });
+        if (stale()) return;
+      }
       const { wanted, entry } = ctx.servingEntry(s, uri);
       if (entry !== wanted) {
         // Served by the previous model meanwhile; switch once the new one is ready.
@@ -176,9 +187,7 @@ export function diagnosticsJob(
       const switched = ctx.states.get(uri)?.spec !== undefined && ctx.states.get(uri)?.spec !== entry.spec;
       attachTerms(uri, a, entry);
       if (switched) void ctx.releaseUnused().catch(() => undefined);
-      const structural = structuralDiagnostics(a, s);
       // The model's pass over the rows runs in time slices (a large file's takes seconds).
-      const staleFlag = { get isCancellationRequested() { return stale(); } };
       const model = async () => (await runInSlices(modelDiagnosticsSteps(a, s, entry, thresholdsFor(s, entry.modelId), decisionsOf(uri)), { flag: staleFlag })).diagnostics;
       if (entry.state === 'ready') {
         const missing = termsToEmbed(a, entry.store!);
@@ -193,15 +202,15 @@ export function diagnosticsJob(
           void vocabulary.load(entry, s.vocabularyFiles, ctx.baseFolder(uri));
           return;
         }
-        // A large file's structural problems at once, before the model's pass over its rows; then
-        // what the model says of the terms it has vectors for (most of them when the vectors were
-        // kept from an earlier session).
+        // A large file's structural problems at once (unless published above), before the model's
+        // pass over its rows; then what the model says of the terms it has vectors for (most of
+        // them when the vectors were kept from an earlier session).
         // When the store holds none of them yet (a dictionary opened as the model became ready,
         // its vectors to be read from disk), the model has nothing to say yet: structural only.
         const some = anyEmbedded(a, entry.store!);
-        if (a.dict.text.length >= STEPWISE_PARSE_CHARS || !some) publish(structural);
+        if ((large || !some) && !early) publish(structural);
         if (some) publish(structural.concat(await model()));
-      } else {
+      } else if (!early) {
         publish(structural);
       }
       await untilReadyOrCancelled(entry, job);

@@ -57,8 +57,16 @@ export class DocumentIndex {
   readonly pairIssues: PairIssueIndex;
   /** Term text → number of term and synonym cells holding it. */
   private readonly termCounts = new Map<string, number>();
-  /** Every distinct term text (trimmed cell text) of term and synonym cells (a view of the counts). */
-  readonly terms: Iterable<string> = { [Symbol.iterator]: () => this.termCounts.keys() };
+  /**
+   * Every distinct term text (trimmed cell text) of term and synonym cells (a view of the counts,
+   * which are completed first when a stepwise build left them for later: see `countSteps`).
+   */
+  readonly terms: Iterable<string> = {
+    [Symbol.iterator]: () => {
+      this.ensureCounted();
+      return this.termCounts.keys();
+    },
+  };
   /** Terms that appeared or vanished since the vector store was last told (see `server.ts`). */
   readonly storeDelta = new Delta<string>();
   /** Terms that appeared since the last check that every term has a vector. */
@@ -69,45 +77,34 @@ export class DocumentIndex {
   readonly rowDelta = new Delta<Row>();
   /** Whether term changes are recorded in `storeDelta` and `unembedded` (not while building). */
   private tracking = false;
-  /**
-   * Term key → the keys it is paired with (either way), with the number of label-0 and label-1
-   * pairs; and term key → its label-1 pairs, self pairs included (where a term first appears
-   * decides its spelling in a group). Built on the first hover, then kept up to date.
-   */
-  private graph?: {
-    links: Map<string, Map<string, { zeros: number; ones: number }>>;
-    positive: Map<string, Set<Pair>>;
-  };
+  /** The first version's rows while their terms are not all counted yet (see `countSteps`). */
+  private uncounted?: readonly Row[];
+  /** How many of `uncounted` are counted. */
+  private countedRows = 0;
 
   /** `fill: false` leaves the index empty for `build` to fill in steps. */
-  constructor(
-    private dict: Dictionary,
-    fill = true,
-  ) {
+  constructor(dict: Dictionary, fill = true) {
     this.pairIssues = new PairIssueIndex();
-    if (fill) runSteps(this.fill());
+    this.uncounted = dict.rows;
+    if (fill) {
+      runSteps(this.pairSteps(dict.pairs));
+      this.ensureCounted();
+    }
   }
 
   /**
-   * The index of a dictionary built stepwise (src/core/steps.ts), pausing every few thousand rows
-   * and pairs — the pair graph included, which is otherwise built on the first hover (a pass over
-   * every pair that would hold that hover up on a large file).
+   * The index of a dictionary built stepwise (src/core/steps.ts), pausing every few thousand pairs:
+   * the pair issues and the pair graph the hover reads. The term counts are left for later (the
+   * first publish needs only the issues): `countSteps` counts them stepwise, and whatever needs
+   * them first (`terms`, an edit) completes them at once.
    */
   static *build(dict: Dictionary): Steps<DocumentIndex> {
     const index = new DocumentIndex(dict, false);
-    yield* index.fill();
-    index.graph = yield* index.graphSteps();
+    yield* index.pairSteps(dict.pairs);
     return index;
   }
 
-  private *fill(): Steps<void> {
-    // No deltas for the first version: a new index makes every consumer start from the whole set.
-    const { rows, pairs } = this.dict;
-    for (let i = 0; i < rows.length; i++) {
-      this.countRow(rows[i], 1);
-      if ((i + 1) % INDEX_STEP === 0) yield { phase: 'index', done: i + 1, total: rows.length };
-    }
-    this.tracking = true;
+  private *pairSteps(pairs: readonly Pair[]): Steps<void> {
     // Pairs come in pair order, so adding them a slice at a time groups them as adding all at once.
     for (let i = 0; i < pairs.length; i += INDEX_STEP) {
       this.pairIssues.update([], pairs.slice(i, i + INDEX_STEP));
@@ -115,9 +112,37 @@ export class DocumentIndex {
     }
   }
 
-  /** Applies an incremental re-parse's change (`dict` is the new version). */
-  apply(dict: Dictionary, change: DictionaryChange): void {
-    this.dict = dict;
+  /**
+   * Counts the first version's terms, pausing every few thousand rows; nothing to do once they
+   * are counted. Several runs may interleave (a request completing them meanwhile): each goes on
+   * from the rows counted so far.
+   */
+  *countSteps(): Steps<void> {
+    // No deltas for the first version: a new index makes every consumer start from the whole set.
+    for (let rows = this.uncounted; rows !== undefined && this.countedRows < rows.length; rows = this.uncounted) {
+      this.countRow(rows[this.countedRows++], 1);
+      if (this.countedRows % INDEX_STEP === 0 && this.countedRows < rows.length) yield { phase: 'index', done: this.countedRows, total: rows.length };
+    }
+    if (this.uncounted === undefined) return;
+    this.uncounted = undefined;
+    this.tracking = true;
+  }
+
+  /** Whether the term counts are complete (they are but after a stepwise `build`, see `countSteps`). */
+  get termsCounted(): boolean {
+    return this.uncounted === undefined;
+  }
+
+  /** Completes the term counts at once (see `countSteps`). */
+  ensureCounted(): void {
+    if (this.uncounted !== undefined) runSteps(this.countSteps());
+  }
+
+  /** Applies an incremental re-parse's change. */
+  apply(change: DictionaryChange): void {
+    // The first version's rows array is unchanged by the re-parse (its rows may have moved, their
+    // terms have not): count it before the change is applied to the counts.
+    this.ensureCounted();
     for (const row of change.removedRows) {
       this.countRow(row, -1);
       this.rowDelta.remove(row);
@@ -127,83 +152,6 @@ export class DocumentIndex {
       this.rowDelta.add(row);
     }
     this.pairIssues.update(change.removedPairs, change.addedPairs);
-    if (this.graph) {
-      for (const pair of change.removedPairs) this.link(this.graph, pair, -1);
-      for (const pair of change.addedPairs) this.link(this.graph, pair, 1);
-    }
-  }
-
-  /**
-   * The synonym group of a term key — what `synonymGroups` would list for it: members in order of
-   * first appearance in label-1 pairs, spelled as there — or undefined when it is in none.
-   * Follows the label-1 links from the term, so it costs the group's size, not the document's.
-   */
-  groupOf(key: string): string[] | undefined {
-    const { links, positive } = this.pairGraph();
-    const seen = new Set([key]);
-    const queue = [key];
-    while (queue.length > 0) {
-      const k = queue.pop()!;
-      for (const [other, n] of links.get(k) ?? []) {
-        if (n.ones > 0 && !seen.has(other)) {
-          seen.add(other);
-          queue.push(other);
-        }
-      }
-    }
-    if (seen.size < 2) return undefined;
-    const members: { row: number; column: number; side: number; text: string }[] = [];
-    for (const k of seen) {
-      let first: (typeof members)[number] | undefined;
-      for (const p of positive.get(k) ?? []) {
-        // Where k first appears: pair order, then the term side before the synonym side.
-        const side = termKey(p.a.text) === k ? 0 : 1;
-        const c = { row: p.row, column: p.b.column, side, text: side === 0 ? p.a.text : p.b.text };
-        if (!first || appearanceOrder(c, first) < 0) first = c;
-      }
-      if (first) members.push(first);
-    }
-    members.sort(appearanceOrder);
-    return members.map((m) => m.text);
-  }
-
-  /** Term keys paired with a term key (either direction) and the label of that pairing (1 wins over 0). */
-  partnersOf(key: string): Map<string, 0 | 1> {
-    const out = new Map<string, 0 | 1>();
-    for (const [other, n] of this.pairGraph().links.get(key) ?? []) out.set(other, n.ones > 0 ? 1 : 0);
-    return out;
-  }
-
-  private pairGraph(): NonNullable<DocumentIndex['graph']> {
-    return (this.graph ??= runSteps(this.graphSteps()));
-  }
-
-  private *graphSteps(): Steps<NonNullable<DocumentIndex['graph']>> {
-    const graph = { links: new Map(), positive: new Map() };
-    const pairs = this.dict.pairs;
-    for (let i = 0; i < pairs.length; i++) {
-      this.link(graph, pairs[i], 1);
-      if ((i + 1) % INDEX_STEP === 0) yield { phase: 'graph', done: i + 1, total: pairs.length };
-    }
-    return graph;
-  }
-
-  private link(graph: NonNullable<DocumentIndex['graph']>, pair: Pair, by: 1 | -1): void {
-    const a = termKey(pair.a.text);
-    const b = termKey(pair.b.text);
-    bump(graph.links, a, b, pair.label, by);
-    bump(graph.links, b, a, pair.label, by);
-    if (pair.label !== 1) return;
-    for (const k of a === b ? [a] : [a, b]) {
-      let set = graph.positive.get(k);
-      if (by === 1) {
-        if (!set) graph.positive.set(k, (set = new Set()));
-        set.add(pair);
-      } else if (set) {
-        set.delete(pair);
-        if (set.size === 0) graph.positive.delete(k);
-      }
-    }
   }
 
   private countRow(row: Row, by: 1 | -1): void {
@@ -225,25 +173,6 @@ export class DocumentIndex {
       this.unembedded.delete(text);
     }
   }
-}
-
-/** Counts one more (or one less) pair of `label` between term keys x and y. */
-function bump(links: Map<string, Map<string, { zeros: number; ones: number }>>, x: string, y: string, label: 0 | 1, by: 1 | -1): void {
-  let m = links.get(x);
-  if (!m) links.set(x, (m = new Map()));
-  let n = m.get(y);
-  if (!n) m.set(y, (n = { zeros: 0, ones: 0 }));
-  if (label === 1) n.ones += by;
-  else n.zeros += by;
-  if (n.ones <= 0 && n.zeros <= 0) {
-    m.delete(y);
-    if (m.size === 0) links.delete(x);
-  }
-}
-
-/** Order of first appearances: by pair (row, synonym column), then the term side first. */
-function appearanceOrder(x: { row: number; column: number; side: number }, y: { row: number; column: number; side: number }): number {
-  return x.row - y.row || x.column - y.column || x.side - y.side;
 }
 
 export class Analysis {
@@ -310,7 +239,7 @@ export class Analysis {
     let index: DocumentIndex;
     if (change) {
       index = this.index;
-      index.apply(dict, change);
+      index.apply(change);
     } else index = new DocumentIndex(dict);
     return (this.successor = new Analysis(doc.uri, doc.version, dict, index));
   }
@@ -398,7 +327,7 @@ export class Analysis {
    * move, and a first hover after an edit must not rebuild an index of 20,000 pairs.
    */
   partnersOf(term: string): ReadonlyMap<string, 0 | 1> {
-    return this.index.partnersOf(termKey(term));
+    return this.index.pairIssues.partnersOf(termKey(term));
   }
 
   /**
@@ -406,7 +335,7 @@ export class Analysis {
    * in no group. Like `partnersOf`, from the document index (cost: the group's size).
    */
   synonymGroup(term: string): string[] | undefined {
-    return this.index.groupOf(termKey(term));
+    return this.index.pairIssues.groupOf(termKey(term));
   }
 
   /** Pairs whose synonym cell intersects `range` (document positions). */

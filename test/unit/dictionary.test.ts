@@ -19,6 +19,34 @@ describe('termKey', () => {
     assert.notEqual(termKey('a b'), termKey('ab'));
     assert.notEqual(termKey('汽车'), termKey('汽車'));
   });
+  test('the ASCII and CJK fast path gives what NFKC, trim and lower case give', () => {
+    const reference = (s: string) => s.normalize('NFKC').trim().toLowerCase();
+    // Every UTF-16 code unit alone, after and before plain text, inside edge spaces, and next to
+    // a CJK ideograph: the fast path's range boundaries (U+007F/0080, U+4DFF/4E00, U+9FFF/A000)
+    // and what lies beyond them (full-width forms, compatibility ideographs U+F900…, combining marks).
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      for (const s of [ch, `suv${ch}`, `${ch}suv`, ` ${ch}\t`, `汽${ch}车`, `A${ch}`]) {
+        if (termKey(s) !== reference(s)) assert.fail(`U+${c.toString(16).padStart(4, '0')} in ${JSON.stringify(s)}: ${JSON.stringify(termKey(s))} ≠ ${JSON.stringify(reference(s))}`);
+      }
+    }
+    for (const [s, key] of [
+      ['suv', 'suv'],
+      ['SUV Pro', 'suv pro'],
+      ['\tsuv \r\n', 'suv'],
+      ['\u001fsuv', '\u001fsuv'], // not white space to `trim`
+      ['一龥\u9fff', '一龥\u9fff'],
+      ['\uf900\ufa0b', '豈廓'], // compatibility ideographs fold to unified ones
+      ['Ｐｒｏ', 'pro'],
+      ['e\u0301', 'é'],
+      ['2024款普拉多', '2024款普拉多'],
+      ['', ''],
+      ['   ', ''],
+    ]) {
+      assert.equal(termKey(s), key, JSON.stringify(s));
+      assert.equal(termKey(s), reference(s), JSON.stringify(s));
+    }
+  });
 });
 
 describe('findPairIssues', () => {

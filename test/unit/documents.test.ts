@@ -141,3 +141,33 @@ test('Analysis.build (stepwise, pausing every few thousand rows) equals Analysis
   assert.equal(next.tryNext(header), undefined);
   assert.ok(next.superseded);
 });
+
+test('Analysis.build leaves the term counts for later: counted in steps, at once by `terms`, or before an edit is applied', () => {
+  const rows = Array.from({ length: 30_000 }, (_, i) => `t${i % 7000},s${i}`);
+  const text = 'term,synonym\n' + rows.join('\n') + '\n';
+  const doc = TextDocument.create('file:///counts.csv', 'synonym-csv', 1, text);
+  const whole = Analysis.of(doc);
+  const build = () => {
+    const steps = Analysis.build(doc);
+    let r = steps.next();
+    while (!r.done) r = steps.next();
+    return r.value;
+  };
+  // In steps, with `terms` asked between two of them: each goes on from the rows counted so far.
+  const a = build();
+  assert.equal(a.index.termsCounted, false);
+  assert.deepEqual(a.issues.map((i) => i.message), whole.issues.map((i) => i.message));
+  const steps = a.index.countSteps();
+  let paused = 0;
+  while (!steps.next().done) if (++paused === 2) assert.deepEqual([...a.terms], [...whole.terms]);
+  assert.ok(paused >= 2, `${paused} pauses`);
+  assert.ok(a.index.termsCounted);
+  assert.deepEqual([...a.terms], [...whole.terms]);
+  // An edit of a version whose terms are not counted yet: the counts follow it.
+  const b = build();
+  const edited = TextDocument.update(doc, [{ range: { start: { line: 1, character: 0 }, end: { line: 2, character: 0 } }, text: 'new,x0\n' }], 2);
+  const next = b.tryNext(edited);
+  assert.ok(next && b.index.termsCounted);
+  assert.deepEqual([...next.terms].sort(), [...Analysis.of(edited).terms].sort());
+  assert.ok([...next.terms].includes('x0') && ![...next.terms].includes('s0'));
+});

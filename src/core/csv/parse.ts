@@ -31,12 +31,14 @@ function pos(line: number, character: number): Position {
 }
 
 /**
- * A cell as the scanner makes it. Start and end positions are kept as four numbers and `range`
- * is built on access, so a cell is one object instead of four (cell, range, two positions).
+ * A cell as the scanner makes it: one object per field, its positions kept as offsets — the
+ * field's line and the offset where that line starts — and `range` built on access (few cells
+ * are ever asked: those with a diagnostic, a hover, an inlay hint). A field spanning lines (a
+ * quoted value with line breaks) is a `MultiLineCell`, which also knows its last line.
  */
 class SourceCell implements Cell {
   // Fields are declared, not defined, and assigned in the constructor: class-field definitions
-  // (the ES2022 semantics the compiler emits otherwise) cost measurably at 60,000 cells per parse.
+  // (the ES2022 semantics the compiler emits otherwise) cost measurably at millions of cells.
   declare raw: string;
   declare text: string;
   declare quoted: boolean;
@@ -44,45 +46,74 @@ class SourceCell implements Cell {
   declare start: number;
   declare end: number;
   /** 0-based line of `start`. */
-  declare startLine: number;
-  /** UTF-16 column of `start` in its line. */
-  declare startCharacter: number;
-  /** 0-based line of `end`. */
-  declare endLine: number;
-  /** UTF-16 column of `end` in its line. */
-  declare endCharacter: number;
+  declare line: number;
+  /** Offset in the text where that line starts. */
+  declare lineStart: number;
 
-  constructor(
-    raw: string,
-    text: string,
-    quoted: boolean,
-    column: number,
-    start: number,
-    end: number,
-    startLine: number,
-    startCharacter: number,
-    endLine: number,
-    endCharacter: number,
-  ) {
+  constructor(raw: string, text: string, quoted: boolean, column: number, start: number, end: number, line: number, lineStart: number) {
     this.raw = raw;
     this.text = text;
     this.quoted = quoted;
     this.column = column;
     this.start = start;
     this.end = end;
-    this.startLine = startLine;
-    this.startCharacter = startCharacter;
-    this.endLine = endLine;
-    this.endCharacter = endCharacter;
+    this.line = line;
+    this.lineStart = lineStart;
   }
 
   /** Source range of the whole field (a new object on every access). */
   get range(): Range {
-    return { start: pos(this.startLine, this.startCharacter), end: pos(this.endLine, this.endCharacter) };
+    return { start: this.startPosition(), end: this.endPosition() };
+  }
+
+  startPosition(): Position {
+    return pos(this.line, this.start - this.lineStart);
+  }
+
+  endPosition(): Position {
+    return pos(this.line, this.end - this.lineStart);
+  }
+
+  /** Moves the cell by `delta` code units and `dLine` lines (an edit before it). */
+  shift(delta: number, dLine: number): void {
+    this.start += delta;
+    this.end += delta;
+    this.lineStart += delta;
+    this.line += dLine;
   }
 }
 
-/** A record as the scanner makes it; its `range` spans its first and last cells. */
+/** A field whose value spans lines: `end` is on a later line than `start`. */
+class MultiLineCell extends SourceCell {
+  /** 0-based line of `end`. */
+  declare endLine: number;
+  /** Offset in the text where that line starts. */
+  declare endLineStart: number;
+
+  constructor(raw: string, text: string, quoted: boolean, column: number, start: number, end: number, line: number, lineStart: number, endLine: number, endLineStart: number) {
+    super(raw, text, quoted, column, start, end, line, lineStart);
+    this.endLine = endLine;
+    this.endLineStart = endLineStart;
+  }
+
+  override endPosition(): Position {
+    return pos(this.endLine, this.end - this.endLineStart);
+  }
+
+  override shift(delta: number, dLine: number): void {
+    super.shift(delta, dLine);
+    this.endLineStart += delta;
+    this.endLine += dLine;
+  }
+}
+
+/** The synonyms of a row without any (one shared, frozen array). */
+const NO_SYNONYMS: Cell[] = Object.freeze([] as Cell[]) as Cell[];
+
+/**
+ * A record as the scanner makes it; its `range` spans its first and last cells. Every field is
+ * assigned in the constructor, the optional ones too (as undefined), so all rows share one shape.
+ */
 class SourceRow implements Row {
   declare index: number;
   declare cells: SourceCell[];
@@ -90,24 +121,24 @@ class SourceRow implements Row {
   declare start: number;
   declare end: number;
   declare endWithEol: number;
-  // Set by `finishRow` only when present, as the Row type's optional properties say.
-  declare term?: Cell;
-  declare label?: 0 | 1;
-  declare labelCell?: Cell;
+  declare term: Cell | undefined;
+  declare label: 0 | 1 | undefined;
+  declare labelCell: Cell | undefined;
 
   constructor(index: number, cells: SourceCell[], start: number, end: number, endWithEol: number) {
     this.index = index;
     this.cells = cells;
-    this.synonyms = [];
+    this.synonyms = NO_SYNONYMS;
     this.start = start;
     this.end = end;
     this.endWithEol = endWithEol;
+    this.term = undefined;
+    this.label = undefined;
+    this.labelCell = undefined;
   }
 
   get range(): Range {
-    const first = this.cells[0];
-    const last = this.cells[this.cells.length - 1];
-    return { start: pos(first.startLine, first.startCharacter), end: pos(last.endLine, last.endCharacter) };
+    return { start: this.cells[0].startPosition(), end: this.cells[this.cells.length - 1].endPosition() };
   }
 }
 
@@ -147,15 +178,19 @@ function scanRecord(text: string, c: Cursor): SourceRow | undefined {
   let line = c.line;
   let lineStart = p;
   const recStart = p;
-  const cells: SourceCell[] = [];
+  // Cells are gathered in a scratch array and copied into one of their exact number: an array
+  // grown by `push` reserves 17 slots (152 bytes where three cells need 40: ~100 MB a million records).
+  const cells = scratchCells;
+  let count = 0;
   // No closures here: this runs once per record, and per-call closures show in profiles.
   let problems: Problem[] | undefined;
 
   for (;;) {
     const fStart = p;
     const fLine = line;
+    const fLineStart = lineStart;
     const fCharacter = p - lineStart;
-    const column = cells.length;
+    const column = count;
     let raw: string;
     let quoted = false;
 
@@ -252,7 +287,10 @@ function scanRecord(text: string, c: Cursor): SourceRow | undefined {
       }
     }
 
-    cells.push(new SourceCell(raw, raw.trim(), quoted, column, fStart, p, fLine, fCharacter, line, p - lineStart));
+    cells[count++] =
+      line === fLine
+        ? new SourceCell(raw, raw.trim(), quoted, column, fStart, p, fLine, fLineStart)
+        : new MultiLineCell(raw, raw.trim(), quoted, column, fStart, p, fLine, fLineStart, line, lineStart);
     if (p < n && text.charCodeAt(p) === COMMA) {
       p++;
       continue;
@@ -276,9 +314,12 @@ function scanRecord(text: string, c: Cursor): SourceRow | undefined {
   c.p = p;
   c.line = line;
   c.problems = problems;
-  if (cells.length === 1 && !cells[0].quoted && cells[0].text === '') return undefined;
-  return new SourceRow(0, cells, recStart, recEnd, p);
+  if (count === 1 && !cells[0].quoted && cells[0].text === '') return undefined;
+  return new SourceRow(0, cells.slice(0, count), recStart, recEnd, p);
 }
+
+/** `scanRecord`'s cells of the record being scanned (slots past its cells are left over from longer ones). */
+const scratchCells: SourceCell[] = [];
 
 /** Appends a scanner problem (all are errors) to `list`, creating it on first use. */
 function scanProblem(list: Problem[] | undefined, code: ProblemCode, messageId: ProblemMessageId, args: (string | number)[], range: Range): Problem[] {
@@ -347,8 +388,9 @@ function roleOf(layout: Layout, column: number): ColumnRole {
  */
 function finishRow(row: SourceRow, index: number, layout: Layout, pairs: Pair[]): Problem[] | undefined {
   row.index = index;
-  const { cells, synonyms } = row;
-  const lineNo = row.cells[0].startLine + 1;
+  const { cells } = row;
+  let synonyms: Cell[] | undefined;
+  const lineNo = row.cells[0].line + 1;
   const { labelColumn } = layout;
   const headerWidth = layout.header?.cells.length;
   let problems: Problem[] | undefined;
@@ -360,7 +402,9 @@ function finishRow(row: SourceRow, index: number, layout: Layout, pairs: Pair[])
     const role = roleOf(layout, c);
     if (role === 'label') labelCell = cells[c];
     else if (role === 'synonym' && cells[c].text !== '') {
-      synonyms.push(cells[c]);
+      // A literal array is exactly one slot long (most rows have one synonym); `push` reserves 17.
+      if (synonyms === undefined) synonyms = [cells[c]];
+      else synonyms.push(cells[c]);
       lastSynonym = c;
     }
   }
@@ -377,7 +421,7 @@ function finishRow(row: SourceRow, index: number, layout: Layout, pairs: Pair[])
         problems = rowProblem(problems, index, 'empty-cell', 'warning', 'emptyBetweenSynonyms', [lineNo, c + 1], cells[c].range);
       }
     }
-    if (synonyms.length === 0) {
+    if (synonyms === undefined) {
       problems = rowProblem(problems, index, 'missing-synonym', 'error', 'noSynonym', [lineNo], row.range);
     }
   }
@@ -423,9 +467,11 @@ function finishRow(row: SourceRow, index: number, layout: Layout, pairs: Pair[])
     }
   }
 
-  if (term) row.term = term;
-  if (label !== undefined) row.label = label;
-  if (labelCell) row.labelCell = labelCell;
+  row.term = term;
+  row.label = label;
+  row.labelCell = labelCell;
+  if (synonyms === undefined) return problems;
+  row.synonyms = synonyms;
 
   if (term && label !== undefined) {
     if (labelCell?.text === ONE_WAY_LABEL) for (const b of synonyms) pairs.push({ a: term, b, label, row: index, oneWay: true });
@@ -542,7 +588,7 @@ export function* parseDictionarySteps(source: string, stepRecords = STEP_RECORDS
         labelSeen = true;
       } else roles.push('synonym');
     }
-    header = { cells, roles, language, line: cells[0].startLine };
+    header = { cells, roles, language, line: cells[0].line };
   }
   const rows = headerRecord ? records.slice(1) : records;
 
@@ -703,7 +749,7 @@ export function reparseIncrementally(previous: Dictionary, source: string): Dict
   if (r0 < (st.header ? 0 : 1)) return full();
 
   const first = rows[r0];
-  const c: Cursor = { p: first.start, line: first.cells[0].startLine, crlf: 0, lf: 0, unterminated: false };
+  const c: Cursor = { p: first.start, line: first.cells[0].line, crlf: 0, lf: 0, unterminated: false };
   const fresh: SourceRow[] = [];
   const freshScan = new Map<SourceRow, Problem[]>();
   // The old row at which scanning is back in step: the new scanner stands at a record start in the
@@ -727,7 +773,7 @@ export function reparseIncrementally(previous: Dictionary, source: string): Dict
       if (j < rows.length && rows[j].start === target) break;
     }
   }
-  const dLine = j < rows.length ? c.line - rows[j].cells[0].startLine : 0;
+  const dLine = j < rows.length ? c.line - rows[j].cells[0].line : 0;
   const dRows = fresh.length - (j - r0);
 
   // A header-less file has a label column only while every row has the label shape.
@@ -794,7 +840,7 @@ export function reparseIncrementally(previous: Dictionary, source: string): Dict
         newRows.push(row);
         continue;
       }
-      const rc: Cursor = { p: row.start + delta, line: row.cells[0].startLine + dLine, crlf: 0, lf: 0, unterminated: false };
+      const rc: Cursor = { p: row.start + delta, line: row.cells[0].line + dLine, crlf: 0, lf: 0, unterminated: false };
       const again = scanRecord(text, rc);
       // The text of an untouched row is unchanged, so it must read as the same extent.
       if (!again || again.end !== row.end + delta || rc.unterminated) return full();
@@ -853,13 +899,7 @@ function shiftRows(rows: SourceRow[], from: number, to: number, delta: number, d
     row.end += delta;
     row.endWithEol += delta;
     const cells = row.cells;
-    for (let k = 0; k < cells.length; k++) {
-      const cell = cells[k];
-      cell.start += delta;
-      cell.end += delta;
-      cell.startLine += dLine;
-      cell.endLine += dLine;
-    }
+    for (let k = 0; k < cells.length; k++) cells[k].shift(delta, dLine);
   }
 }
 
