@@ -114,12 +114,21 @@ export class VectorMatrix {
   /** Appends a copy of `vector` (length `dim`) and returns its row index. */
   add(vector: ArrayLike<number>): number {
     if (vector.length !== this.dim) throw new RangeError(`row has length ${vector.length}, matrix dimension is ${this.dim}`);
+    return this.addWith((row) => row.set(vector));
+  }
+
+  /**
+   * Appends a row that `fill` writes in place (a view of the new row, zeros, valid only during the
+   * call) and returns its index: a caller with the values elsewhere (bytes read from a file) copies
+   * them once, with no array of its own.
+   */
+  addWith(fill: (row: Float32Array) => void): number {
     if ((this.count + 1) * this.dim > this.buffer.length) {
       const grown = new Float32Array(this.buffer.length * 2);
       grown.set(this.buffer);
       this.buffer = grown;
     }
-    this.buffer.set(vector, this.count * this.dim);
+    fill(this.buffer.subarray(this.count * this.dim, (this.count + 1) * this.dim));
     return this.count++;
   }
 

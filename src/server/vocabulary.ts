@@ -7,6 +7,7 @@
  */
 import { CancelledError, type CancellationFlag } from '../core/cancellation';
 import type { EmbeddingEngine } from '../runtime/model/engine';
+import type { PersistentEngine } from '../runtime/model/persistentEngine';
 import { KnnIndex } from '../core/knn';
 import { dotAt } from '../core/vectors';
 import { yieldToEventLoop } from './cancellation';
@@ -42,7 +43,7 @@ export class VectorStore {
   /** Serialises engine calls: one batch at a time keeps hovers' waits short and bounded. */
   private lock: Promise<void> = Promise.resolve();
 
-  constructor(private readonly engine: Pick<EmbeddingEngine, 'dimension' | 'embed'>, initialCapacity = 1024) {
+  constructor(private readonly engine: Pick<EmbeddingEngine, 'dimension' | 'embed'> & Partial<Pick<PersistentEngine, 'readStored'>>, initialCapacity = 1024) {
     this.dimension = engine.dimension;
     this.matrix = new KnnIndex(this.dimension, initialCapacity, KNN_OPTIONS);
     this.active = new Uint8Array(initialCapacity);
@@ -156,8 +157,15 @@ export class VectorStore {
       if (flag?.isCancellationRequested) throw new CancelledError();
       await this.exclusive(async () => {
         // Another caller may have embedded some of these while we waited for the lock.
-        const chunk = todo.slice(i, i + CHUNK).filter((t) => !this.index.has(t));
+        let chunk = todo.slice(i, i + CHUNK).filter((t) => !this.index.has(t));
         if (chunk.length === 0) return;
+        if (this.engine.readStored) {
+          // Vectors kept on disk go straight from the read block into the matrix.
+          const stored = chunk;
+          this.engine.readStored(stored, (k, bytes) => this.addWith(stored[k]!, (row) => new Uint8Array(row.buffer, row.byteOffset, row.byteLength).set(bytes)));
+          chunk = chunk.filter((t) => !this.index.has(t));
+          if (chunk.length === 0) return;
+        }
         const vectors = await this.engine.embed(chunk, flag);
         for (let j = 0; j < chunk.length; j++) this.add(chunk[j], vectors[j]);
       });
@@ -206,11 +214,16 @@ export class VectorStore {
   }
 
   private add(text: string, v: Float32Array): void {
+    this.addWith(text, (row) => row.set(v));
+  }
+
+  /** Adds `text` with the vector `fill` writes into its new row (nothing when it has one). */
+  private addWith(text: string, fill: (row: Float32Array) => void): void {
     if (this.index.has(text)) return;
     const inactive = this.matrix.rows - this.activeRows;
     // Dropping typing debris is cheaper than letting it grow the matrix and every scan.
     if (inactive > 4096 && inactive > this.activeRows) this.compact();
-    const r = this.matrix.add(v);
+    const r = this.matrix.addWith(fill);
     this.view = undefined;
     if (r >= this.active.length) {
       const active = new Uint8Array(Math.max(1024, this.active.length * 2));

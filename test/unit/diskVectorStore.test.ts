@@ -378,9 +378,14 @@ test('the persistent engine computes only what the store lacks and stores it for
   await first.dispose();
   const second = new PersistentEngine(fake(), DiskVectorStore.open(root, FP, DIM));
   assert.equal(second.holds(['b', 'a']), true, 'known from the file, before any read');
+  // readStored hands over the stored bytes, leaving out what the store lacks.
+  const seen: [number, Float32Array][] = [];
+  second.readStored(['x', 'a', 'b'], (k, bytes) => seen.push([k, new Float32Array(Uint8Array.from(bytes).buffer)]));
+  assert.deepEqual(seen.sort((p, q) => p[0] - q[0]), [[1, vectorOf('a', DIM)], [2, vectorOf('b', DIM)]]);
+  assert.deepEqual(second.stats(), { fromDisk: 2, computed: 0 });
   assert.deepEqual(await second.embed(['b', 'c', 'a']), [vectorOf('b', DIM), vectorOf('c', DIM), vectorOf('a', DIM)]);
   assert.deepEqual(computed, ['a', 'b', 'c']);
-  assert.deepEqual(second.stats(), { fromDisk: 2, computed: 1 });
+  assert.deepEqual(second.stats(), { fromDisk: 4, computed: 1 });
   await second.dispose();
   assert.throws(() => new PersistentEngine(fake(), DiskVectorStore.open(root, FP, DIM + 1)), /vector store of another model/);
 });

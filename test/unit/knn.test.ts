@@ -185,6 +185,26 @@ test('prefilterOnSearch: no int8 copy while rows are added; the first search mak
   assert.equal((small as unknown as { quantized?: unknown }).quantized, undefined);
 });
 
+test('addWith fills the new row in place, before and after the int8 copy exists, like add', () => {
+  const rnd = new Random(37);
+  const plain = clustered(rnd, 400, 32);
+  const viaAdd = new KnnIndex(32, 4, { prefilterFrom: 100 });
+  const viaFill = new KnnIndex(32, 4, { prefilterFrom: 100 });
+  for (let r = 0; r < plain.rows; r++) {
+    assert.equal(viaAdd.add(plain.row(r)), r);
+    assert.equal(viaFill.addWith((row) => {
+      assert.equal(row.length, 32);
+      row.set(plain.row(r));
+    }), r);
+  }
+  assert.deepEqual(viaFill.data, viaAdd.data);
+  for (let t = 0; t < 10; t++) {
+    const q = plain.row(rnd.nextInt(plain.rows)).slice();
+    assert.deepEqual(viaFill.search(q, 5), viaAdd.search(q, 5));
+    assert.deepEqual(viaFill.search(q, 5), brute(plain, q, 5));
+  }
+});
+
 test('reserve makes room at once, before and after the int8 copy exists, and keeps rows and results', () => {
   const rnd = new Random(4);
   const dim = 40;

@@ -91,8 +91,14 @@ export class KnnIndex {
 
   /** Appends a copy of `vector` and returns its row index. */
   add(vector: ArrayLike<number>): number {
-    const r = this.matrix.add(vector);
-    if (this.quantized) this.quantized.put(r, vector);
+    if (vector.length !== this.dim) throw new RangeError(`row has length ${vector.length}, matrix dimension is ${this.dim}`);
+    return this.addWith((row) => row.set(vector));
+  }
+
+  /** Appends a row that `fill` writes in place (`VectorMatrix.addWith`) and returns its index. */
+  addWith(fill: (row: Float32Array) => void): number {
+    const r = this.matrix.addWith(fill);
+    if (this.quantized) this.quantized.put(r, this.matrix.row(r));
     // Made once the index is large enough to be searched through it, then kept in step row by
     // row, so no search pays for building it (unless told to wait for the first search).
     else if (!this.prefilterOnSearch) this.quantizeIfLarge();

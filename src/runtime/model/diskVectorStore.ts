@@ -403,10 +403,35 @@ export class DiskVectorStore {
    */
   getMany(texts: readonly string[]): (Float32Array | undefined)[] {
     const out: (Float32Array | undefined)[] = new Array(texts.length).fill(undefined);
-    if (this.fd === undefined) return out;
+    // One array for every vector of the call, each handed out as a view of it: one allocation
+    // instead of one per vector (a warm open reads tens of thousands). A copy: a vector must not
+    // keep the whole read block alive.
+    let vectors = new Float32Array(0);
+    let used = 0;
+    this.readEach(texts, (i, bytes, count) => {
+      if (used === vectors.length / this.dimension) {
+        vectors = new Float32Array(count * this.dimension);
+        used = 0;
+      }
+      const v = vectors.subarray(used * this.dimension, (used + 1) * this.dimension);
+      used++;
+      new Uint8Array(v.buffer, v.byteOffset, v.byteLength).set(bytes);
+      out[i] = v;
+    });
+    return out;
+  }
+
+  /**
+   * As `getMany`, but hands each stored vector's bytes (little-endian f32, a view of the read
+   * block, valid only during the call) to `sink` with the index of its text, for a caller that
+   * copies them where it keeps them (the vocabulary's matrix) without an array of its own.
+   * `count` is how many vectors this pass reads at most (for a caller that allocates for them).
+   */
+  readEach(texts: readonly string[], sink: (index: number, bytes: Uint8Array, count: number) => void): void {
+    if (this.fd === undefined) return;
     this.followReplacement();
     if (texts.some((t) => !this.index.has(t))) this.safely(() => this.scan());
-    let failed = this.read(texts, out);
+    let failed = this.read(texts, sink);
     if (failed.length > 0 && this.fromIndexFile) {
       this.index = new Map();
       this.scanned = VECTOR_STORE_HEADER_BYTES;
@@ -414,7 +439,7 @@ export class DiskVectorStore {
       this.safely(() => this.scan());
       // Every entry now comes from this scan: writes the index again even if the scan covered the same bytes.
       this.indexed = 0;
-      failed = this.read(failed.map((i) => texts[i]!), out, failed);
+      failed = this.read(failed.map((i) => texts[i]!), sink, failed);
     }
     if (failed.length > 0) {
       // Damaged after this process scanned it: those records are gone for this session.
@@ -426,14 +451,13 @@ export class DiskVectorStore {
       this.counters.corruptBytes += bytes;
       this.log(`vector store ${this.file}: skipped ${bytes} corrupt bytes (${this.index.size} vectors kept)`);
     }
-    return out;
   }
 
   /**
-   * Reads the records of `texts` into `out` (at `slots[k]`, default k) after checking each;
-   * returns the slots whose record did not check out.
+   * Reads the records of `texts` and hands each vector to `sink` (with `slots[k]`, default k)
+   * after checking its record; returns the slots whose record did not check out.
    */
-  private read(texts: readonly string[], out: (Float32Array | undefined)[], slots?: readonly number[]): number[] {
+  private read(texts: readonly string[], sink: (index: number, bytes: Uint8Array, count: number) => void, slots?: readonly number[]): number[] {
     const failed: number[] = [];
     const wanted: { i: number; at: number; t: string; text: Buffer }[] = [];
     texts.forEach((t, k) => {
@@ -442,10 +466,6 @@ export class DiskVectorStore {
     });
     wanted.sort((x, y) => x.at - y.at);
     const bytes = 4 * this.dimension;
-    // One array for every vector of the call, each handed out as a view of it: one allocation
-    // instead of one per vector (a warm open reads tens of thousands).
-    const vectors = new Float32Array(wanted.length * this.dimension);
-    let used = 0;
     for (let k = 0; k < wanted.length && this.fd !== undefined; ) {
       const start = wanted[k]!.at;
       let end = start + this.recordBytes(wanted[k]!.text.length);
@@ -475,11 +495,7 @@ export class DiskVectorStore {
           failed.push(i);
           continue;
         }
-        // A copy: a vector must not keep the whole read block alive.
-        const v = vectors.subarray(used * this.dimension, (used + 1) * this.dimension);
-        used++;
-        new Uint8Array(v.buffer, v.byteOffset, bytes).set(block.subarray(r + RECORD_HEAD + n, r + RECORD_HEAD + n + bytes));
-        out[i] = v;
+        sink(i, block.subarray(r + RECORD_HEAD + n, r + RECORD_HEAD + n + bytes), wanted.length);
         this.used.set(t, ++this.tick);
       }
     }

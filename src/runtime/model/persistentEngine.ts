@@ -42,6 +42,18 @@ export class PersistentEngine extends EngineDecorator {
     return texts.map((t, i) => found[i] ?? byText.get(t)!);
   }
 
+  /**
+   * Hands the bytes of each text's stored vector to `sink` (little-endian f32, valid only during
+   * the call; `DiskVectorStore.readEach`) for a caller that copies them into its own rows; texts
+   * without one are left out. `embed` gives the others.
+   */
+  readStored(texts: readonly string[], sink: (index: number, bytes: Uint8Array) => void): void {
+    this.store.readEach(texts, (i, bytes) => {
+      this.counters.fromDisk++;
+      sink(i, bytes);
+    });
+  }
+
   /** Whether every text has a vector on disk (as far as the store's index knows: a hint). */
   holds(texts: readonly string[]): boolean {
     return this.store.hasAll(texts);
