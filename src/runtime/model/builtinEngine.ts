@@ -43,6 +43,9 @@ export interface BuiltinEngineOptions {
  */
 export const BUILTIN_DEFAULT_THREADS = 1;
 
+/** Most features whose buffers an engine keeps between calls (9 bytes each: id, weight, kind). */
+const SPARE_FEATURES_MAX = 1 << 20;
+
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** sha256 over the model bytes and the canonical config JSON: keys the vector cache. */
@@ -208,8 +211,9 @@ export class BuiltinEngine implements EmbeddingEngine {
     return inputs;
   }
 
+  /** Keeps a call's buffers for the next unless they grew past ~9 MiB (a rare huge call's memory is given back). */
   private release(inputs: CallInputs): void {
-    this.spare = inputs;
+    if (inputs.feats.ids.length <= SPARE_FEATURES_MAX) this.spare = inputs;
   }
 
   /**
