@@ -354,7 +354,7 @@ export const settingsSchema: readonly SettingSchema[] = [
     default: 0,
     minimum: 0,
     maximum: 64,
-    description: 'Threads the embedding model may use (`0`: automatic). Takes effect when the language server restarts. Ignored from workspace settings in an untrusted workspace.',
+    description: "Threads the embedding model may use (`0`: automatic — one for the embedded model, whose small operations run slower on two, and onnxruntime's choice for transformer models). Takes effect when the language server restarts. Ignored from workspace settings in an untrusted workspace.",
     restartsServer: true,
   },
   {
