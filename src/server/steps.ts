@@ -8,6 +8,7 @@
  */
 import { CancelledError, type CancellationFlag } from '../core/cancellation';
 import type { StepProgress, Steps } from '../core/steps';
+import { traceSlice } from './trace';
 
 const SLICE_MS = 5;
 
@@ -19,7 +20,9 @@ export async function runInSlices<T>(steps: Steps<T>, options: { flag?: Cancella
     const r = steps.next();
     if (r.done) return r.value;
     if (r.value) options.onProgress?.(r.value);
-    if (performance.now() - start < slice) continue;
+    const ran = performance.now() - start;
+    if (ran < slice) continue;
+    traceSlice(ran);
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (options.flag?.isCancellationRequested) {
       steps.return(undefined as T);

@@ -7,6 +7,7 @@ import type { ServerContext } from '../context';
 import { decisionsTarget } from '../decisionsFile';
 import { renderHover } from '../hover';
 import { inlayHints } from '../inlayHints';
+import { timed } from '../trace';
 
 export function registerDocumentFeatures(ctx: ServerContext): void {
   const { connection } = ctx;
@@ -23,7 +24,7 @@ export function registerDocumentFeatures(ctx: ServerContext): void {
       if (entry.state === 'ready' && entry.store) {
         // The term may not be embedded yet (just typed, or a big file still embedding): do it alone.
         if (!entry.store.has(term)) await ctx.embedded(entry.store, [term], token);
-        neighbors = ctx.neighborsNow(entry, a, term, s.hover.topK);
+        neighbors = timed('hover neighbours', () => ctx.neighborsNow(entry, a, term, s.hover.topK));
       }
       const pending = entry.store ? Math.max(0, entry.store.memberCount - entry.store.vocabularySize) : 0;
       const threshold = thresholdsFor(s, entry.modelId).threshold;
