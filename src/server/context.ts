@@ -118,6 +118,7 @@ export class ServerContext {
     const total = doc.getText().length;
     const states = this.states;
     const done = runInSlices(Analysis.build(doc), {
+      background: true,
       // Closed meanwhile (its state is gone, or belongs to a reopened document).
       flag: {
         get isCancellationRequested() {

@@ -177,7 +177,7 @@ export function diagnosticsJob(
       const early = !a.index.termsCounted;
       if (early) {
         publish(structural);
-        await runInSlices(a.index.countSteps(), { flag: staleFlag });
+        await runInSlices(a.index.countSteps(), { flag: staleFlag, background: true });
         if (stale()) return;
       }
       const { wanted, entry } = ctx.servingEntry(s, uri);
@@ -189,7 +189,7 @@ export function diagnosticsJob(
       timed('attach terms', () => attachTerms(uri, a, entry));
       if (switched) void ctx.releaseUnused().catch(() => undefined);
       // The model's pass over the rows runs in time slices (a large file's takes seconds).
-      const model = async () => (await runInSlices(modelDiagnosticsSteps(a, s, entry, thresholdsFor(s, entry.modelId), decisionsOf(uri)), { flag: staleFlag })).diagnostics;
+      const model = async () => (await runInSlices(modelDiagnosticsSteps(a, s, entry, thresholdsFor(s, entry.modelId), decisionsOf(uri)), { flag: staleFlag, background: true })).diagnostics;
       if (entry.state === 'ready') {
         const missing = timed('terms to embed', () => termsToEmbed(a, entry.store!));
         if (missing.length <= FEW_TERMS) {
