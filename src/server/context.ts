@@ -18,6 +18,7 @@ import { ModelHost, resolveModelSpec, type ModelEntry } from './models';
 import { SettingsProvider } from './settings';
 import { fsPath } from './uris';
 import { runInSlices } from './steps';
+import { trace, traceEnabled } from './trace';
 import type { VectorStore } from './vocabulary';
 
 /**
@@ -117,6 +118,7 @@ export class ServerContext {
     const total = doc.getText().length;
     const states = this.states;
     const done = runInSlices(Analysis.build(doc), {
+      background: true,
       // Closed meanwhile (its state is gone, or belongs to a reopened document).
       flag: {
         get isCancellationRequested() {
@@ -269,12 +271,16 @@ export class ServerContext {
   /** Logs unexpected handler failures to the client's output; protocol errors pass through. */
   guard<P, R>(name: string, fn: (params: P, token: CancellationToken) => Promise<R>): (params: P, token: CancellationToken) => Promise<R> {
     return async (params, token) => {
+      const t0 = performance.now();
+      if (traceEnabled()) trace(`${name} start`);
       try {
         return await fn(params, token);
       } catch (e) {
         if (isCancellation(e)) throw requestCancelled();
         if (!(e instanceof ResponseError)) this.connection.console.error(`${name} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
         throw e;
+      } finally {
+        if (traceEnabled()) trace(`${name} answered in ${(performance.now() - t0).toFixed(1)} ms`);
       }
     };
   }

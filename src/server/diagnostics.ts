@@ -271,7 +271,7 @@ export function modelDiagnostics(a: Analysis, settings: Settings, entry: ModelEn
 }
 
 /** Rows looked at (and diagnostics made) between two pauses of `modelDiagnosticsSteps`. */
-const MODEL_STEP = 4096;
+const MODEL_STEP = 512;
 
 /**
  * `modelDiagnostics` as a stepwise computation (src/core/steps.ts), pausing every few thousand
@@ -331,7 +331,9 @@ export function* modelDiagnosticsSteps(a: Analysis, settings: Settings, entry: M
     }
   }
   const max = entry.engine?.maxInputLength;
-  for (const { row, cells } of rows) {
+  for (let i = 0; i < rows.length; i++) {
+    const { row, cells } = rows[i];
+    if ((i + 1) % MODEL_STEP === 0) yield { phase: 'cells', done: i + 1, total: rows.length };
     for (const { cell, analysis: an } of cells) {
       const data = { row: row.index, column: cell.column, version: a.version };
       if (an.unknownOnly && unknown !== undefined) {

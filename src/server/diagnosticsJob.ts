@@ -17,6 +17,7 @@ import { capDiagnostics } from './diagnosticsCap';
 import type { Analysis } from './documents';
 import type { ModelEntry } from './models';
 import { runInSlices } from './steps';
+import { timed } from './trace';
 import { fsPath } from './uris';
 import type { VectorStore } from './vocabulary';
 import type { EmbeddingEngine } from '../runtime/model/engine';
@@ -74,7 +75,7 @@ export function diagnosticsJob(
    * file, each scoring every pair whose terms have vectors by then.
    */
   async function embedProgressively(store: VectorStore, engine: EmbeddingEngine | undefined, a: Analysis, job: CancelSource, uri: string, partial: () => Promise<void>): Promise<void> {
-    const missing = store.missing(a.terms);
+    const missing = timed('missing terms', () => store.missing(a.terms));
     const total = missing.length;
     if (total === 0) return;
     const warm = engine instanceof PersistentEngine && engine.holds(missing);
@@ -137,8 +138,8 @@ export function diagnosticsJob(
     const publish = (diagnostics: Diagnostic[]) => {
       last = diagnostics;
       if (stale()) return;
-      const capped = capDiagnostics(diagnostics.concat(analyzed), maxPerFile, fsPath(uri) ?? uri);
-      void connection.sendDiagnostics({ uri, version, diagnostics: capped }).catch(() => undefined);
+      const capped = timed('cap', () => capDiagnostics(diagnostics.concat(analyzed), maxPerFile, fsPath(uri) ?? uri));
+      void timed('send diagnostics', () => connection.sendDiagnostics({ uri, version, diagnostics: capped })).catch(() => undefined);
     };
     try {
       // Let the messages already received be read first: in an edit storm they make this version
@@ -168,7 +169,7 @@ export function diagnosticsJob(
           })
           .catch((e: unknown) => connection.console.warn(`Analysis of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`));
       }
-      const structural = structuralDiagnostics(a, s);
+      const structural = timed('structural diagnostics', () => structuralDiagnostics(a, s));
       const staleFlag = { get isCancellationRequested() { return stale(); } };
       const large = a.dict.text.length >= STEPWISE_PARSE_CHARS;
       // A large file's first version: its structural problems at once — they need the pair issues
@@ -176,7 +177,7 @@ export function diagnosticsJob(
       const early = !a.index.termsCounted;
       if (early) {
         publish(structural);
-        await runInSlices(a.index.countSteps(), { flag: staleFlag });
+        await runInSlices(a.index.countSteps(), { flag: staleFlag, background: true });
         if (stale()) return;
       }
       const { wanted, entry } = ctx.servingEntry(s, uri);
@@ -185,12 +186,12 @@ export function diagnosticsJob(
         wanted.ready.then(() => reschedule(uri), () => undefined);
       }
       const switched = ctx.states.get(uri)?.spec !== undefined && ctx.states.get(uri)?.spec !== entry.spec;
-      attachTerms(uri, a, entry);
+      timed('attach terms', () => attachTerms(uri, a, entry));
       if (switched) void ctx.releaseUnused().catch(() => undefined);
       // The model's pass over the rows runs in time slices (a large file's takes seconds).
-      const model = async () => (await runInSlices(modelDiagnosticsSteps(a, s, entry, thresholdsFor(s, entry.modelId), decisionsOf(uri)), { flag: staleFlag })).diagnostics;
+      const model = async () => (await runInSlices(modelDiagnosticsSteps(a, s, entry, thresholdsFor(s, entry.modelId), decisionsOf(uri)), { flag: staleFlag, background: true })).diagnostics;
       if (entry.state === 'ready') {
-        const missing = termsToEmbed(a, entry.store!);
+        const missing = timed('terms to embed', () => termsToEmbed(a, entry.store!));
         if (missing.length <= FEW_TERMS) {
           // Typing adds a term or two: embedding them takes milliseconds, so publish once, complete,
           // rather than a partial set that flickers the edited row's warning off and on.
@@ -215,7 +216,7 @@ export function diagnosticsJob(
       }
       await untilReadyOrCancelled(entry, job);
       if (stale() || entry.state !== 'ready') return;
-      attachTerms(uri, a, entry);
+      timed('attach terms', () => attachTerms(uri, a, entry));
       await embedProgressively(entry.store!, entry.engine, a, job, uri, async () => {
         if (!stale()) publish(structural.concat(await model()));
       });

@@ -24,7 +24,7 @@ export function documentFormat(doc: Pick<TextDocument, 'languageId' | 'uri'>): D
 }
 
 /** Rows (then pairs) indexed between two pauses of `DocumentIndex.build`. */
-const INDEX_STEP = 8192;
+const INDEX_STEP = 1024;
 
 /** Additions and removals since a consumer last took them; an addition undone before that cancels out. */
 export class Delta<T> {

@@ -39,6 +39,7 @@ import { SettingsProvider } from './settings';
 import { fsPath } from './uris';
 import { VocabularyFiles } from './vocabularyFiles';
 import { releaseMemoryAfterBurst, releaseMemorySoon } from './memory';
+import { watchStalls } from './trace';
 
 export function startServer(connection: Connection): void {
   const ctx = new ServerContext(connection);
@@ -189,5 +190,6 @@ export function startServer(connection: Connection): void {
   });
 
   documents.listen(connection);
+  watchStalls();
   connection.listen();
 }

@@ -11,6 +11,7 @@ import type { PersistentEngine } from '../runtime/model/persistentEngine';
 import { KnnIndex } from '../core/knn';
 import { dotAt } from '../core/vectors';
 import { yieldToEventLoop } from './cancellation';
+import { trace } from './trace';
 
 export interface Scored {
   text: string;
@@ -166,7 +167,9 @@ export class VectorStore {
           chunk = chunk.filter((t) => !this.index.has(t));
           if (chunk.length === 0) return;
         }
+        const t0 = performance.now();
         const vectors = await this.engine.embed(chunk, flag);
+        trace(`embed ${chunk.length} terms: ${(performance.now() - t0).toFixed(1)} ms`);
         for (let j = 0; j < chunk.length; j++) this.add(chunk[j], vectors[j]);
       });
       onChunk?.(Math.min(i + CHUNK, todo.length), todo.length);

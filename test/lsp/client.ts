@@ -107,6 +107,8 @@ export class TestServer {
   /** `window/showMessage` notifications (what VS Code would pop up). */
   readonly shown = new EventLog<{ type: number; message: string }>();
   readonly progress = new EventLog<{ token: string | number; value: { kind: string; message?: string; percentage?: number } }>();
+  /** The server's stderr, a line at a time. */
+  readonly stderr = new EventLog<string>();
   readonly configurationRequests: unknown[] = [];
   inlayHintRefreshes = 0;
   settings: Record<string, unknown>;
@@ -199,6 +201,12 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
     if (process.env.LSP_TEST_DEBUG) process.stderr.write(`[server] ${d}`);
   });
   const server = new TestServer(connection, child, opts.settings ?? {});
+  let partLine = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    const lines = (partLine + d.toString()).split('\n');
+    partLine = lines.pop()!;
+    for (const line of lines) server.stderr.push(line);
+  });
   connection.onNotification(PublishDiagnosticsNotification.type, (p) => server.diagnostics.push(p));
   connection.onNotification(ModelStatusNotification.type, (p) => server.statuses.push(p));
   connection.onNotification(DocumentProgressNotification.type, (p) => server.documentProgress.push(p));

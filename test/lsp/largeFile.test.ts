@@ -92,3 +92,35 @@ test('the rows editors show are embedded and published first', async () => {
     await server.stop();
   }
 });
+
+test('SYNONYM_LENS_TRACE_REQUESTS=1 traces a hover answered while a large file is read (start, answer); off, stderr has no trace', async () => {
+  const big = text + Array.from({ length: 40_000 }, (_, i) => `gamma${i}x,delta${i}y\n`).join('');
+  for (const traced of [true, false]) {
+    const server = await startServer({ settings: { diagnostics: { maxPerFile: 1_000_000 } }, env: traced ? { SYNONYM_LENS_TRACE_REQUESTS: '1' } : { SYNONYM_LENS_TRACE_REQUESTS: '' } });
+    try {
+      const uri = pathToFileURL(path.join(dir, `traced-${traced}.csv`)).toString();
+      server.open(uri, big);
+      const hover = await server.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 2 } });
+      assert.equal(hover, null, 'a hover while the file is read has nothing to show yet');
+      assert.equal(server.diagnostics.events.some((e: PublishDiagnosticsParams) => e.uri === uri), false, 'the hover waited for the parse');
+      await server.waitDiagnostics(uri, () => true, { timeoutMs: 120_000, what: 'the structural publish' });
+      // A request after the publish: its trace lines come after the hover's on the same pipe.
+      await server.request('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } } });
+      if (traced) {
+        await server.stderr.wait((l) => /\] inlayHint answered in \d/.test(l), 'the inlay hint request traced', 60_000);
+        const lines = server.stderr.events;
+        const start = lines.findIndex((l) => /^\[trace \d+\] hover start$/.test(l));
+        const answered = lines.findIndex((l) => /^\[trace \d+\] hover answered in \d+\.\d ms$/.test(l));
+        assert.ok(start >= 0 && answered > start, lines.join('\n'));
+      } else {
+        // Everything the server wrote to stderr: until the pipe closes.
+        await server.stop();
+        const err = server.child.stderr!;
+        if (!err.closed) await new Promise((resolve) => err.once('close', resolve));
+        assert.deepEqual(server.stderr.events.filter((l) => l.includes('[trace')), []);
+      }
+    } finally {
+      await server.stop();
+    }
+  }
+});

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 
 import { CancelledError } from '../../src/core/cancellation';
 import { runSteps, type Steps } from '../../src/core/steps';
-import { runInSlices } from '../../src/server/steps';
+import { answering, runInSlices } from '../../src/server/steps';
 
 /** Counts to `n`, pausing after each number; `busyMs` of work per step. */
 function* counting(n: number, busyMs = 0, log: string[] = []): Steps<number> {
@@ -47,4 +47,23 @@ test('runInSlices stops at the next pause once cancelled, and the computation is
   await assert.rejects(runInSlices(counting(1000, 2, log), { sliceMs: 5, flag }), CancelledError);
   assert.equal(log.length, 1);
   assert.notEqual(log[0], 'stopped at 1000');
+});
+
+test('background work in slices waits at its pauses for the requests being answered; other work does not', async () => {
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+  for (const background of [true, false]) {
+    let release!: () => void;
+    const request = answering(() => new Promise<void>((resolve) => (release = resolve)));
+    let steps = 0;
+    // A pause after every step; the bound is long enough never to end the wait in this test.
+    const run = runInSlices(counting(3), { sliceMs: 0, background, requestWaitMs: 600_000, onProgress: () => steps++ });
+    for (let i = 0; i < 5; i++) await turn();
+    const whileAnswering = steps;
+    release();
+    await request;
+    assert.equal(await run, 3);
+    assert.equal(steps, 3);
+    // Background work stopped at its first pause until the request was answered.
+    assert.equal(whileAnswering, background ? 1 : 3);
+  }
 });

@@ -543,7 +543,7 @@ export function parseDictionary(source: string): Dictionary {
 }
 
 /** Records scanned (then rows checked) between two pauses of `parseDictionarySteps`. */
-const STEP_RECORDS = 4096;
+const STEP_RECORDS = 512;
 
 /**
  * `parseDictionary` as a stepwise computation (src/core/steps.ts): it pauses after every
