@@ -47,7 +47,7 @@ function lineOf(p: Pair): number {
  * - `conflicting-label`: the same pair, either order, once with label 1 and once with 0.
  * `first` is always the earliest pair of that term pair.
  */
-export function findPairIssues(dict: Dictionary): PairIssue[] {
+export function findPairIssues(dict: Pick<Dictionary, 'pairs'>): PairIssue[] {
   const issues: PairIssue[] = [];
   const seen = new Map<string, Pair>();
   for (const pair of dict.pairs) {

@@ -5,6 +5,7 @@ import { dot } from '../../core/vectors';
 import { embedFlat, type EmbeddingEngine } from '../../runtime/model/engine';
 import { inputFormat } from '../dictionaryInput';
 import { parseAnyDictionary } from '../../core/formats/dictionary';
+import { parseDictionaryPairs } from '../../core/csv/parse';
 import { readTextFile } from '../input';
 import { numberOption, openEngine } from '../options';
 import { round } from './similarity';
@@ -74,11 +75,14 @@ async function scoreStreaming(pairs: readonly Pair[], engine: EmbeddingEngine): 
 }
 
 /**
- * The pairs of a dictionary file and its structural findings. The rest of the parse (rows, parse
- * state) is left behind for the garbage collector: a million rows of it are a few hundred MB.
+ * The pairs of a dictionary file and its structural findings. A CSV's rows are never gathered
+ * (each is checked and dropped as it is scanned); a Solr or ES file's are left to the collector.
  */
 function readDictionary(file: string, format: string | boolean | undefined): { pairs: Pair[]; findings: Finding[] } {
-  const dict = parseAnyDictionary(readTextFile(file), inputFormat(file, format)).dict;
+  const text = readTextFile(file);
+  const kind = inputFormat(file, format);
+  // A CSV is read without its rows (the same pairs and problems: `parseDictionaryPairs`).
+  const dict = kind === 'csv' ? parseDictionaryPairs(text) : parseAnyDictionary(text, kind).dict;
   const findings: Finding[] = dict.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, ...at(p.range) }));
   for (const issue of findPairIssues(dict)) {
     findings.push({ code: issue.kind, severity: 'warning', message: issue.message, ...at(issue.pair.b.range) });

@@ -1,7 +1,7 @@
 /** The CSV dictionary model: types, parser, serialiser and row edits. */
 export * from './types';
 export { formatMessage, PROBLEM_MESSAGES } from './messages';
-export { parseDictionary } from './parse';
+export { parseDictionary, parseDictionaryPairs, type DictionaryPairs } from './parse';
 export {
   applyEdits,
   deleteRowEdit,

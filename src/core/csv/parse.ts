@@ -511,6 +511,40 @@ interface ParseState {
   labelShaped: number;
 }
 
+/** The header a first record makes, or undefined when that record is data. */
+function headerOf(record: SourceRow): Header | undefined {
+  const cells = record.cells;
+  const language = headerLanguage(cells);
+  if (!language) return undefined;
+  const roles: ColumnRole[] = [];
+  let labelSeen = false;
+  for (let i = 0; i < cells.length; i++) {
+    if (i === 0) roles.push('term');
+    else if (i === 1) roles.push('synonym');
+    else if (labelSeen) roles.push('extra');
+    else if (LABEL_NAMES.has(headerKey(cells[i].raw))) {
+      roles.push('label');
+      labelSeen = true;
+    } else roles.push('synonym');
+  }
+  return { cells, roles, language, line: cells[0].line };
+}
+
+/**
+ * The layout of a version: the header's label column, or, without a header, column 2 when every
+ * data record (at least one) has the `text1,text2,label` shape (`allShaped`).
+ */
+function layoutOf(header: Header | undefined, allShaped: boolean): Layout {
+  let labelColumn: number | undefined;
+  if (header) {
+    const i = header.roles.indexOf('label');
+    if (i >= 0) labelColumn = i;
+  } else if (allShaped) {
+    labelColumn = 2;
+  }
+  return { header, labelColumn };
+}
+
 /** Parse state per dictionary made here; dropped when a dictionary is superseded by `reparseDictionary`. */
 const states = new WeakMap<Dictionary, ParseState>();
 
@@ -542,6 +576,79 @@ export function parseDictionary(source: string): Dictionary {
   return runSteps(parseDictionarySteps(source));
 }
 
+/** What `parseDictionaryPairs` keeps of a dictionary. */
+export interface DictionaryPairs {
+  pairs: Pair[];
+  problems: Problem[];
+}
+
+/**
+ * `parseDictionary`'s `pairs` and `problems` — the same objects, fields, messages and order — without
+ * its rows: each record is scanned and checked with the same functions and then dropped, so what
+ * stays alive is the pairs (and their two cells), not every row, cell array and label cell. For a
+ * reader that needs only pairs and findings (the CLI's `check` of a million rows).
+ *
+ * A header-less file's label column depends on every record: its records are kept while all have
+ * the `text1,text2,label` shape and checked once that is settled. A text holding a NUL (whose
+ * problem names its row) is parsed in full.
+ */
+export function parseDictionaryPairs(source: string): DictionaryPairs {
+  const bom = source.charCodeAt(0) === 0xfeff;
+  const text = bom ? source.slice(1) : source;
+  if (text.indexOf('\0') >= 0) {
+    const dict = parseDictionary(source);
+    return { pairs: dict.pairs, problems: dict.problems };
+  }
+  const c: Cursor = { p: 0, line: 0, crlf: 0, lf: 0, unterminated: false };
+  const pairs: Pair[] = [];
+  const rowProblems: Problem[] = [];
+  const scanProblems: Problem[] = [];
+  let first = true;
+  let header: Header | undefined;
+  let headerRecord: SourceRow | undefined;
+  let layout: Layout | undefined;
+  // Header-less and undecided: the records so far (all label-shaped) with their scan problems.
+  let pending: { row: SourceRow; scan: Problem[] | undefined }[] = [];
+  let index = 0;
+  const finish = (row: SourceRow, scan: Problem[] | undefined, at: Layout) => {
+    const own = finishRow(row, index, at, pairs);
+    if (own) for (const p of own) rowProblems.push(p);
+    if (scan) for (const p of scan) {
+      p.row = index;
+      scanProblems.push(p);
+    }
+    index++;
+  };
+  const settle = (at: Layout) => {
+    layout = at;
+    for (const r of pending) finish(r.row, r.scan, at);
+    pending = [];
+  };
+  while (c.p < text.length) {
+    const record = scanRecord(text, c);
+    if (!record) continue;
+    const scan = c.problems;
+    if (first) {
+      first = false;
+      header = headerOf(record);
+      if (header) {
+        headerRecord = record;
+        if (scan) for (const p of scan) scanProblems.push(p);
+        layout = layoutOf(header, false);
+        continue;
+      }
+    }
+    if (layout) finish(record, scan, layout);
+    else if (labelShaped(record)) pending.push({ row: record, scan });
+    else {
+      pending.push({ row: record, scan });
+      settle(layoutOf(undefined, false));
+    }
+  }
+  if (!layout) settle(layoutOf(undefined, pending.length > 0));
+  return { pairs, problems: orderProblems(text, rowProblems, scanProblems, headerRecord, []) };
+}
+
 /** Records scanned (then rows checked) between two pauses of `parseDictionarySteps`. */
 const STEP_RECORDS = 512;
 
@@ -571,38 +678,14 @@ export function* parseDictionarySteps(source: string, stepRecords = STEP_RECORDS
     }
   }
 
-  let header: Header | undefined;
-  let headerRecord: SourceRow | undefined;
-  const language = records.length > 0 ? headerLanguage(records[0].cells) : undefined;
-  if (language) {
-    headerRecord = records[0];
-    const cells = headerRecord.cells;
-    const roles: ColumnRole[] = [];
-    let labelSeen = false;
-    for (let i = 0; i < cells.length; i++) {
-      if (i === 0) roles.push('term');
-      else if (i === 1) roles.push('synonym');
-      else if (labelSeen) roles.push('extra');
-      else if (LABEL_NAMES.has(headerKey(cells[i].raw))) {
-        roles.push('label');
-        labelSeen = true;
-      } else roles.push('synonym');
-    }
-    header = { cells, roles, language, line: cells[0].line };
-  }
+  const header = records.length > 0 ? headerOf(records[0]) : undefined;
+  const headerRecord = header ? records[0] : undefined;
   const rows = headerRecord ? records.slice(1) : records;
 
   // Only a header-less file needs the count (and a file that gains a header is parsed afresh).
   let shaped = 0;
   if (!header) for (const row of rows) if (labelShaped(row)) shaped++;
-  let labelColumn: number | undefined;
-  if (header) {
-    const i = header.roles.indexOf('label');
-    if (i >= 0) labelColumn = i;
-  } else if (rows.length > 0 && shaped === rows.length) {
-    labelColumn = 2;
-  }
-  const layout: Layout = { header, labelColumn };
+  const layout = layoutOf(header, rows.length > 0 && shaped === rows.length);
 
   const problemsByRecord = new Map<SourceRow, RecordProblems>();
   const headerScan = headerRecord && scanProblems.get(headerRecord);
@@ -638,16 +721,34 @@ function assemble(text: string, bom: boolean, layout: Layout, state: ParseState,
   // stable sort by position: ties keep that order.
   const entries = [...state.problems];
   entries.sort((x, y) => x[0].start - y[0].start);
-  const problems: Problem[] = [];
-  for (const [, e] of entries) for (const p of e.row) problems.push(p);
-  for (const [, e] of entries) for (const p of e.scan) problems.push(p);
+  const rowProblems: Problem[] = [];
+  const scanProblems: Problem[] = [];
+  for (const [, e] of entries) for (const p of e.row) rowProblems.push(p);
+  for (const [, e] of entries) for (const p of e.scan) scanProblems.push(p);
+  const problems = orderProblems(text, rowProblems, scanProblems, state.header, rows);
+
+  const eol = state.crlf > state.lf ? '\r\n' : '\n';
+  const dict: Dictionary = { text, bom, eol, rows, pairs, problems };
+  if (layout.header) dict.header = layout.header;
+  if (layout.labelColumn !== undefined) dict.labelColumn = layout.labelColumn;
+  return dict;
+}
+
+/**
+ * A version's problems in document order: row checks (in record order), then scanner problems (in
+ * record order), then NULs, stably sorted by position (ties keep that order). `rowProblems` is
+ * extended and returned. `rows` (with `header`) are needed only when the text holds a NUL.
+ */
+function orderProblems(text: string, rowProblems: Problem[], scanProblems: readonly Problem[], header: SourceRow | undefined, rows: readonly SourceRow[]): Problem[] {
+  const problems = rowProblems;
+  for (const p of scanProblems) problems.push(p);
 
   // NULs are rare; find them with the native search and locate them only when present.
   let nul = text.indexOf('\0');
   if (nul >= 0) {
     const lines = new LineIndex(text);
-    const dataFrom = state.header ? 1 : 0;
-    const recordStarts = (state.header ? [state.header.start] : []).concat(rows.map((r) => r.start));
+    const dataFrom = header ? 1 : 0;
+    const recordStarts = (header ? [header.start] : []).concat(rows.map((r) => r.start));
     for (; nul >= 0; nul = text.indexOf('\0', nul + 1)) {
       const at = lines.positionAt(nul);
       const line = at.line;
@@ -670,12 +771,7 @@ function assemble(text: string, bom: boolean, layout: Layout, state: ParseState,
   problems.sort(
     (x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character,
   );
-
-  const eol = state.crlf > state.lf ? '\r\n' : '\n';
-  const dict: Dictionary = { text, bom, eol, rows, pairs, problems };
-  if (layout.header) dict.header = layout.header;
-  if (layout.labelColumn !== undefined) dict.labelColumn = layout.labelColumn;
-  return dict;
+  return problems;
 }
 
 /** What changed between two versions of a dictionary, by object identity. */
