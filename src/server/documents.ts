@@ -140,8 +140,7 @@ export class DocumentIndex {
 
   /** Applies an incremental re-parse's change. */
   apply(change: DictionaryChange): void {
-    // The first version's rows array is unchanged by the re-parse (its rows may have moved, their
-    // terms have not): count it before the change is applied to the counts.
+    // Counted before the re-parse (`Analysis.tryNext`); here for a change applied otherwise.
     this.ensureCounted();
     for (const row of change.removedRows) {
       this.countRow(row, -1);
@@ -230,6 +229,9 @@ export class Analysis {
   tryNext(doc: TextDocument): Analysis | undefined {
     // Solr and ES files are re-read whole (they are small next to the CSVs the incremental path is for).
     if (this.format !== 'csv') return (this.successor = Analysis.of(doc));
+    // The first version's rows array (which an unfinished count goes through) is updated in place
+    // by the re-parse: its terms are counted first.
+    this.index.ensureCounted();
     const update = reparseIncrementally(this.dict, doc.getText());
     if (!update) {
       this.consumed = true;

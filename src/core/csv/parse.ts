@@ -702,7 +702,8 @@ export interface DictionaryUpdate {
  *
  * Rows, cells and pairs that the edit did not touch are reused, not copied: those after the edit
  * are updated in place (offsets, line numbers, row indices), as tree-sitter's `Tree.edit` does.
- * So **`previous` is consumed**: after this call its rows may describe the new text, and it must
+ * So **`previous` is consumed**: after this call its rows — and its `rows` and `pairs` arrays,
+ * which a small edit updates in place — may describe the new text, and it must
  * not be used any more (a second call with it parses from scratch). Whoever still holds rows or
  * pairs of `previous` must treat them as belonging to the new version.
  *
@@ -820,8 +821,8 @@ export function reparseIncrementally(previous: Dictionary, source: string): Dict
   if (regenerate.size === 0) {
     shiftRows(rows, j, rows.length, delta, dLine, dRows);
     if (dRows !== 0) for (let k = pairTo; k < oldPairs.length; k++) oldPairs[k].row += dRows;
-    newRows = rows.slice(0, r0).concat(fresh, rows.slice(j));
-    pairs = oldPairs.slice(0, pairFrom).concat(addedPairs, oldPairs.slice(pairTo));
+    newRows = replaceRange(rows, r0, j, fresh);
+    pairs = replaceRange(oldPairs, pairFrom, pairTo, addedPairs);
   } else {
     newRows = rows.slice(0, r0).concat(fresh);
     pairs = oldPairs.slice(0, pairFrom).concat(addedPairs);
@@ -861,6 +862,20 @@ export function reparseIncrementally(previous: Dictionary, source: string): Dict
   const dict = assemble(text, bom, layout, st, pairs);
   states.set(dict, st);
   return { dict, change: { removedRows, addedRows: fresh, removedPairs, addedPairs } };
+}
+
+/** Up to this many new rows (or pairs) go into the consumed previous version's array in place. */
+const IN_PLACE_MAX = 4096;
+
+/**
+ * `xs` with [from, to) replaced by `by`. `xs` belongs to the consumed previous version: a few
+ * new entries go in place (a one-row edit of a 200k-row file moves the tail once, where copying
+ * both arrays into new ones took most of the re-parse), many into a new array.
+ */
+function replaceRange<T>(xs: T[], from: number, to: number, by: T[]): T[] {
+  if (by.length > IN_PLACE_MAX) return xs.slice(0, from).concat(by, xs.slice(to));
+  xs.splice(from, to - from, ...by);
+  return xs;
 }
 
 /**
