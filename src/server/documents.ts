@@ -175,7 +175,7 @@ export class DocumentIndex {
 }
 
 export class Analysis {
-  readonly issues: PairIssue[];
+  private issueList?: PairIssue[];
   private lineIndex?: LineIndex;
   private groupIndex?: Map<string, number>;
   private groupList?: string[][];
@@ -191,8 +191,15 @@ export class Analysis {
     readonly index: DocumentIndex = new DocumentIndex(dict),
     /** CSV, or a search engine's synonym file (Solr, ES synonyms set) read into the same model. */
     readonly format: DictionaryFormat = 'csv',
-  ) {
-    this.issues = index.pairIssues.issues();
+  ) {}
+
+  /**
+   * The pair issues (duplicates, conflicting labels …), listed on first use: in an edit storm
+   * most versions are superseded before anything asks (each edit is analysed at once). Like the
+   * rows, they describe the newest version once this one is superseded.
+   */
+  get issues(): readonly PairIssue[] {
+    return (this.issueList ??= this.index.pairIssues.issues());
   }
 
   static of(doc: TextDocument): Analysis {
