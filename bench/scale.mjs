@@ -21,10 +21,14 @@
 //     (default 2), alternating; with `--open-before`, whether both first publishes are the same JSON.
 //  5. Memory of that server (RSS from /proc, Linux): open a `--memory-rows` dictionary until its
 //     complete publish and close it, 4 times, RSS with nothing open 5 s after each close; then a
-//     one-row edit every 50 ms for 10 s: when the last version is published, RSS before and 5 s after.
+//     one-row edit every 50 ms for 10 s: when the last version is published (and how many versions
+//     were), RSS before and 5 s after. Before the storm, three one-row edits on their own: edit → its
+//     publish (the median goes into the JSON). `--memory-cycles` (default 4; 0: none). With
+//     `--storm-before` the edits and the storm also for a peer server bundle, alternating with ours,
+//     `--storm-runs` runs in all (default 2); the JSON holds the means.
 // Usage: node scripts/build.mjs && node bench/scale.mjs [--rows 200000,1000000] [--before path/cli.js]
 //        [--pairs 20000] [--layers 2] [--skip-cli] [--skip-vectors] [--keep-vectors] [--vectors-before path/server.js] [--skip-store-read] [--skip-open] [--open-rows 1000000] [--open-before path/server.js] [--hover-top] [--open-first] [--open-runs 2]
-//        [--skip-memory] [--memory-rows 200000]
+//        [--skip-memory] [--memory-rows 200000] [--memory-cycles 4] [--storm-before path/server.js] [--storm-runs 2]
 //        [--store-vectors 40000] [--store-before 78ddce7]
 // Dictionaries: rows `term,synonym,label` from the 3,327 terms of test/fixtures/data/zh-synonyms-dev.csv
 // and English words, combined (two terms, term + model code, year + term, term + suffix + number,
@@ -56,6 +60,9 @@ const { values: args } = parseArgs({
     'hover-top': { type: 'boolean', default: false },
     'skip-memory': { type: 'boolean', default: false },
     'memory-rows': { type: 'string', default: '200000' },
+    'memory-cycles': { type: 'string', default: '4' },
+    'storm-before': { type: 'string' },
+    'storm-runs': { type: 'string', default: '2' },
     'open-rows': { type: 'string', default: '1000000' },
     'open-before': { type: 'string' },
     'open-first': { type: 'boolean', default: false },
@@ -368,59 +375,96 @@ if (!args['skip-memory']) {
   const file = dictionaryFile(n);
   const text = readFileSync(file, 'utf8');
   const uri = pathToFileURL(file).toString();
-  const server = await h.startServer({ settings: {} });
-  /** The server's resident set in MiB (Linux). */
-  const rss = () => rssOf(server.child.pid).rss;
   const settle = () => new Promise((resolve) => setTimeout(resolve, 5000));
-  const complete = () => untilComplete(server, text, server.statuses.events.length);
-  try {
-    const closedRss = [];
-    for (let cycle = 1; cycle <= 4; cycle++) {
+  const cycles = Number(args['memory-cycles']);
+  // With --storm-before <server.js>: the one-row edits and the storm for that bundle too, alternating.
+  const peers = [{ label: 'after' }, ...(args['storm-before'] ? [{ label: 'before', server: path.resolve(args['storm-before']) }] : [])];
+  const runs = peers.length > 1 ? Number(args['storm-runs']) : 1;
+  const storms = { after: [], before: [] };
+  for (let run = 0; run < runs; run++) for (const peer of run % 2 ? [...peers].reverse() : peers) {
+    const server = await h.startServer({ settings: {}, ...(peer.server ? { server: peer.server } : {}) });
+    /** The server's resident set in MiB (Linux). */
+    const rss = () => rssOf(server.child.pid).rss;
+    const complete = () => untilComplete(server, text, server.statuses.events.length);
+    try {
+      if (peer.label === 'after' && run === 0 && cycles > 0) {
+        const closedRss = [];
+        for (let cycle = 1; cycle <= cycles; cycle++) {
+          const done = complete();
+          const t0 = performance.now();
+          server.open(uri, text);
+          await done;
+          const openMs = performance.now() - t0;
+          const openRss = rss();
+          const closedAt = server.diagnostics.events.length;
+          server.close(uri);
+          await server.waitDiagnostics(uri, (d) => d.length === 0, { after: closedAt, what: 'the clearing publish of the close' });
+          await settle();
+          closedRss.push(rss());
+          console.log(`memory ${n} rows, cycle ${cycle}: open → complete ${(openMs / 1000).toFixed(1)} s, RSS open ${openRss} MiB, nothing open 5 s after close ${closedRss[cycle - 1]} MiB`);
+        }
+        Object.assign(result, {
+          memory_rows: n,
+          ...Object.fromEntries(closedRss.map((m, i) => [`memory_closed_after_cycle_${i + 1}_rss_mib`, m])),
+          memory_closed_last_to_first_x: +(closedRss[closedRss.length - 1] / closedRss[0]).toFixed(2),
+        });
+      }
       const done = complete();
-      const t0 = performance.now();
       server.open(uri, text);
       await done;
-      const openMs = performance.now() - t0;
-      const openRss = rss();
-      const closedAt = server.diagnostics.events.length;
-      server.close(uri);
-      await server.waitDiagnostics(uri, (d) => d.length === 0, { after: closedAt, what: 'the clearing publish of the close' });
       await settle();
-      closedRss.push(rss());
-      console.log(`memory ${n} rows, cycle ${cycle}: open → complete ${(openMs / 1000).toFixed(1)} s, RSS open ${openRss} MiB, nothing open 5 s after close ${closedRss[cycle - 1]} MiB`);
+      // One-row edits, each on its own (the previous one published, then a pause): edit → its publish.
+      let version = 1;
+      const single = [];
+      for (let e = 0; e < 3; e++) {
+        const line = Math.floor(n / 4) * (e + 1);
+        const t0 = performance.now();
+        version = server.change(uri, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `y${e}` }]);
+        await server.waitDiagnostics(uri, (_, v) => v === version, { timeoutMs: 600_000, what: `diagnostics of version ${version}` });
+        single.push(performance.now() - t0);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+      await settle();
+      // Edit storm: a one-row edit every 50 ms for 10 s, then RSS 5 s after the last edit.
+      const before = rss();
+      const publishedBefore = server.diagnostics.events.length;
+      const tEnd = performance.now() + 10_000;
+      let k = 0;
+      while (performance.now() < tEnd) {
+        const line = 1 + ((k * 7919) % n);
+        version = server.change(uri, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `x${k++}` }]);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const last = performance.now();
+      await server.waitDiagnostics(uri, (_, v) => v === version, { timeoutMs: 600_000, what: `diagnostics of version ${version}` });
+      const lateMs = performance.now() - last;
+      const publishes = server.diagnostics.events.length - publishedBefore;
+      await settle();
+      const after = rss();
+      const med = [...single].sort((x, y) => x - y)[1];
+      console.log(`memory ${n} rows, ${peer.label}, run ${run + 1}: one-row edit → its publish ${single.map((ms) => ms.toFixed(0)).join(', ')} ms; edit storm (${k} edits in 10 s, ${publishes} publishes): last version published ${lateMs.toFixed(0)} ms after the last edit; RSS before ${before} MiB, 5 s after ${after} MiB (${((after / before - 1) * 100).toFixed(1)} %)`);
+      storms[peer.label].push({ single: med, lateMs, before, after, k, publishes });
+    } finally {
+      await server.stop();
     }
-    // Edit storm: a one-row edit every 50 ms for 10 s, then RSS 5 s after the last edit.
-    const done = complete();
-    server.open(uri, text);
-    await done;
-    await settle();
-    const before = rss();
-    let version = 1;
-    const tEnd = performance.now() + 10_000;
-    let k = 0;
-    while (performance.now() < tEnd) {
-      const line = 1 + ((k * 7919) % n);
-      version = server.change(uri, [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, text: `x${k++}` }]);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const last = performance.now();
-    await server.waitDiagnostics(uri, (_, v) => v === version, { timeoutMs: 600_000, what: `diagnostics of version ${version}` });
-    const lateMs = performance.now() - last;
-    await settle();
-    const after = rss();
-    console.log(`memory ${n} rows, edit storm (${k} edits in 10 s): last version published ${lateMs.toFixed(0)} ms after the last edit; RSS before ${before} MiB, 5 s after ${after} MiB (${((after / before - 1) * 100).toFixed(1)} %)`);
+  }
+  for (const [label, xs] of Object.entries(storms)) {
+    if (xs.length === 0) continue;
+    const tag = label === 'after' ? '' : 'before_';
     Object.assign(result, {
       memory_rows: n,
-      ...Object.fromEntries(closedRss.map((m, i) => [`memory_closed_after_cycle_${i + 1}_rss_mib`, m])),
-      memory_closed_cycle_4_to_1_x: +(closedRss[3] / closedRss[0]).toFixed(2),
-      memory_storm_edits: k,
-      memory_storm_last_publish_ms: Math.round(lateMs),
-      memory_storm_before_rss_mib: before,
-      memory_storm_after_5s_rss_mib: after,
-      memory_storm_after_to_before_x: +(after / before).toFixed(2),
+      [`memory_${tag}edit_publish_median_ms`]: Math.round(avg(xs.map((x) => x.single))),
+      [`memory_${tag}storm_edits`]: Math.round(avg(xs.map((x) => x.k))),
+      [`memory_${tag}storm_publishes`]: Math.round(avg(xs.map((x) => x.publishes))),
+      [`memory_${tag}storm_last_publish_ms`]: Math.round(avg(xs.map((x) => x.lateMs))),
+      [`memory_${tag}storm_before_rss_mib`]: Math.round(avg(xs.map((x) => x.before))),
+      [`memory_${tag}storm_after_5s_rss_mib`]: Math.round(avg(xs.map((x) => x.after))),
+      [`memory_${tag}storm_after_to_before_x`]: +avg(xs.map((x) => x.after / x.before)).toFixed(2),
     });
-  } finally {
-    await server.stop();
+  }
+  if (storms.before.length > 0) {
+    result.memory_storm_last_publish_before_to_after_x = +(result.memory_before_storm_last_publish_ms / result.memory_storm_last_publish_ms).toFixed(2);
+    result.memory_edit_publish_before_to_after_x = +(result.memory_before_edit_publish_median_ms / result.memory_edit_publish_median_ms).toFixed(2);
   }
 }
 

@@ -142,6 +142,21 @@ export class ServerContext {
   }
 
   /**
+   * Re-parses an edited CSV document at once from its analysed previous version, so that every
+   * re-parse spans one edit. Left for later, the re-parse of a burst of edits spans all the rows
+   * between the first and the last edited one (one text difference), and a 200k-row edit storm
+   * re-read, re-counted and re-scored a good part of the file each time. Does nothing when the
+   * new version needs a whole-file parse (`analysisNow` does it when asked).
+   */
+  advance(uri: string): void {
+    const doc = this.documents.get(uri);
+    const st = this.states.get(uri);
+    const a = st?.analysis;
+    if (!doc || !st || !a || st.building || a.format !== 'csv' || a.version === doc.version) return;
+    st.analysis = a.tryNext(doc);
+  }
+
+  /**
    * Tells the client how far a large document's analysis is (`synonymLens/documentProgress`), at
    * most every `PROGRESS_INTERVAL_MS` unless the phase changes; `done` always goes out once
    * something was sent.

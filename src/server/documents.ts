@@ -140,8 +140,7 @@ export class DocumentIndex {
 
   /** Applies an incremental re-parse's change. */
   apply(change: DictionaryChange): void {
-    // The first version's rows array is unchanged by the re-parse (its rows may have moved, their
-    // terms have not): count it before the change is applied to the counts.
+    // Counted before the re-parse (`Analysis.tryNext`); here for a change applied otherwise.
     this.ensureCounted();
     for (const row of change.removedRows) {
       this.countRow(row, -1);
@@ -176,7 +175,7 @@ export class DocumentIndex {
 }
 
 export class Analysis {
-  readonly issues: PairIssue[];
+  private issueList?: PairIssue[];
   private lineIndex?: LineIndex;
   private groupIndex?: Map<string, number>;
   private groupList?: string[][];
@@ -192,8 +191,15 @@ export class Analysis {
     readonly index: DocumentIndex = new DocumentIndex(dict),
     /** CSV, or a search engine's synonym file (Solr, ES synonyms set) read into the same model. */
     readonly format: DictionaryFormat = 'csv',
-  ) {
-    this.issues = index.pairIssues.issues();
+  ) {}
+
+  /**
+   * The pair issues (duplicates, conflicting labels …), listed on first use: in an edit storm
+   * most versions are superseded before anything asks (each edit is analysed at once). Like the
+   * rows, they describe the newest version once this one is superseded.
+   */
+  get issues(): readonly PairIssue[] {
+    return (this.issueList ??= this.index.pairIssues.issues());
   }
 
   static of(doc: TextDocument): Analysis {
@@ -230,6 +236,9 @@ export class Analysis {
   tryNext(doc: TextDocument): Analysis | undefined {
     // Solr and ES files are re-read whole (they are small next to the CSVs the incremental path is for).
     if (this.format !== 'csv') return (this.successor = Analysis.of(doc));
+    // The first version's rows array (which an unfinished count goes through) is updated in place
+    // by the re-parse: its terms are counted first.
+    this.index.ensureCounted();
     const update = reparseIncrementally(this.dict, doc.getText());
     if (!update) {
       this.consumed = true;

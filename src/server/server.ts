@@ -119,6 +119,7 @@ export function startServer(connection: Connection): void {
   /** Whether any document's diagnostics job is running (a collection waits for them). */
   const busy = () => documents.keys().some((uri) => scheduler.running(uri));
   documents.onDidChangeContent((e) => {
+    ctx.advance(e.document.uri);
     scheduler.schedule(e.document.uri);
     releaseMemoryAfterBurst(busy);
   });

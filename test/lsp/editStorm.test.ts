@@ -48,3 +48,42 @@ test('200 edits back to back: superseded versions are not published, the last on
     await server.stop();
   }
 });
+
+test('one-row edits, a row added and a row removed, back to back: the last version publishes what a fresh open of its text publishes', async () => {
+  // Flags on most pairs (positives below 0.9, negatives above -1), with duplicates, reversed
+  // duplicates, self pairs, conflicting labels and a short row: every kind of diagnostic moves.
+  const settings = { diagnostics: { threshold: 0.9, negativeThreshold: -1 } };
+  const lines = ['term,synonym,label', ...Array.from({ length: 3000 }, (_, i) => (i % 97 === 0 ? `w${i % 13}` : i % 89 === 0 ? `s${i},s${i},1` : i % 7 === 0 ? `s${i % 300},t${i % 200},1` : `t${i % 700},s${i % 900},${i % 5 === 0 ? 0 : 1}`))];
+  const text = (ls: string[]) => ls.join('\n') + '\n';
+  const termsOf = (ls: string[]) => new Set(ls.slice(1).flatMap((l) => l.split(',').slice(0, 2)).filter(Boolean)).size;
+  const edited = await startServer({ settings });
+  const fresh = await startServer({ settings });
+  try {
+    const uri = pathToFileURL(path.join(tmpdir(), 'synonym-lens-edited.csv')).toString();
+    edited.open(uri, text(lines));
+    await edited.waitStatus((s) => s.state === 'ready' && s.vocabularySize >= termsOf(lines), { what: 'the complete status of the open', timeoutMs: 60_000 });
+    let version = 1;
+    const replace = (line: number, by: string) => {
+      version = edited.change(uri, [{ range: { start: { line, character: 0 }, end: { line, character: lines[line]!.length } }, text: by }]);
+      lines[line] = by;
+    };
+    for (let k = 0; k < 40; k++) replace(1 + ((k * 733) % 3000), k % 3 === 0 ? `t${k % 700},t${k % 700},1` : k % 3 === 1 ? `e${k},t${k},0` : `e${k}`);
+    version = edited.change(uri, [{ range: { start: { line: 1500, character: 0 }, end: { line: 1500, character: 0 } }, text: 'added,row,1\n' }]);
+    lines.splice(1500, 0, 'added,row,1');
+    version = edited.change(uri, [{ range: { start: { line: 2000, character: 0 }, end: { line: 2001, character: 0 } }, text: '' }]);
+    lines.splice(2000, 1);
+    replace(2500, 't1,s1,1');
+    const last = await edited.waitDiagnostics(uri, (_, v) => v === version, { what: `the publish of version ${version}`, timeoutMs: 60_000 });
+
+    const freshUri = pathToFileURL(path.join(tmpdir(), 'synonym-lens-fresh.csv')).toString();
+    fresh.open(freshUri, text(lines));
+    await fresh.waitStatus((s) => s.state === 'ready' && s.vocabularySize >= termsOf(lines), { what: 'the complete status of the fresh open', timeoutMs: 60_000 });
+    const opened = fresh.diagnostics.events.filter((e) => e.uri === freshUri).at(-1)!;
+    // The same but for the document's URI and version.
+    const same = (d: typeof last.diagnostics) => JSON.stringify(d).replaceAll(freshUri, uri).replace(/"version":\d+/g, '"version":0');
+    assert.ok(opened.diagnostics.some((d) => d.code === 'low-similarity') && opened.diagnostics.some((d) => d.code === 'duplicate-pair'), 'model and structural diagnostics');
+    assert.equal(same(last.diagnostics), same(opened.diagnostics));
+  } finally {
+    await Promise.all([edited.stop(), fresh.stop()]);
+  }
+});
