@@ -38,7 +38,7 @@
 import * as esbuild from 'esbuild';
 import { bundleTs } from './bundle.mjs';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, readFileSync, readdirSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -280,7 +280,7 @@ if (!args['skip-open'] && args['open-first']) {
         const ms = performance.now() - t0;
         const mem = rssOf(server.child.pid);
         // Diagnostics link to docs/diagnostics.md beside each bundle: the peer's links are written as ours.
-        const peerRoot = peer.server ? pathToFileURL(path.dirname(path.dirname(peer.server))).href : undefined;
+        const peerRoot = peer.server ? pathToFileURL(path.dirname(path.dirname(realpathSync(peer.server)))).href : undefined;
         const raw = JSON.stringify(published);
         const json = peerRoot ? raw.replaceAll(`${peerRoot}/`, `${pathToFileURL(root).href}/`) : raw;
         const s = (seen[peer.label] ??= { ms: [], rss: [], peak: [], json });
