@@ -21,7 +21,6 @@ import { timed } from './trace';
 import { fsPath } from './uris';
 import type { VectorStore } from './vocabulary';
 import type { EmbeddingEngine } from '../runtime/model/engine';
-import { PersistentEngine } from '../runtime/model/persistentEngine';
 import type { VocabularyFiles } from './vocabularyFiles';
 
 /** Up to this many new terms are embedded before the first publish of a version (one engine batch). */
@@ -34,7 +33,6 @@ const PARTIAL_FIRST = 8192;
 const PARTIAL_GROWTH = 4;
 /** Terms embedded between two looks at what the editors show. */
 const EMBED_SLICE = 2048;
-
 
 /**
  * The job function the scheduler runs for a document (never rejects). `reschedule` asks for a new
@@ -78,7 +76,7 @@ export function diagnosticsJob(
     const missing = timed('missing terms', () => store.missing(a.terms));
     const total = missing.length;
     if (total === 0) return;
-    const warm = engine instanceof PersistentEngine && engine.holds(missing);
+    const warm = engine?.holds?.(missing) ?? false;
     // Room for all of them at once: the slices below would otherwise grow the matrix step by step.
     store.reserve(total);
     const shown = total >= PROGRESS_MIN_TERMS;
@@ -93,7 +91,6 @@ export function diagnosticsJob(
     };
     let nextPartial = PARTIAL_FIRST;
     let seen: number | undefined;
-
     try {
       progress?.begin('Synonym Lens', 0, l10n.t('Embedding {0} terms of {1}', total, path.basename(fsPath(uri) ?? uri)), false);
       for (let i = 0; i < total; ) {

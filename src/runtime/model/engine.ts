@@ -44,10 +44,14 @@ export interface EmbeddingEngine {
    * first `texts.length × dimension` values when it is long enough (a new array otherwise).
    */
   embedFlat?(texts: readonly string[], token?: CancellationFlag, into?: Float32Array): Promise<FlatEmbedding>;
+  /**
+   * Optional: whether every one of `texts` has a vector kept on disk (so embedding them only reads
+   * them back). Engines over a vector store implement it; the others do not keep vectors.
+   */
+  holds?(texts: readonly string[]): boolean;
   /** Frees native resources. The engine must not be used afterwards. */
   dispose(): Promise<void>;
 }
-
 
 /** Vectors of several texts row after row (text i at `[i·dim, (i+1)·dim)`), with each text's analysis. */
 export interface FlatEmbedding {
