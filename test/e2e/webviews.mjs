@@ -4,7 +4,7 @@
 // Screenshots of the table, the heatmap and the report are saved as artefacts.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { runCommand, stepRunner } from './workbench.mjs';
+import { runCommand, stepRunner, waitFor } from './workbench.mjs';
 import { launch, workbenchUrl } from './browser.mjs';
 
 const SAMPLE = 'cars.synonyms.csv';
@@ -107,16 +107,16 @@ export async function runWebviewSuite({ playwright, executablePath, profileDir, 
     await step('webviews: "Open With… → Synonym Table" shows the grid with the sample\'s rows and similarity scores', async () => {
       await openWith(page, sampleRow, 'Synonym Table');
       table = await webviewFrame('table');
-      await table.locator('#grid[data-version]').waitFor();
-      await table.locator('.grid-row[data-row="0"] .grid-cell[data-col="c0"]', { hasText: firstTerm }).waitFor();
-      await table.locator('#counts', { hasText: `${dataRows} of ${dataRows} rows` }).waitFor();
+      await waitFor(table.locator('#grid[data-version]'), 'the grid with a document version');
+      await waitFor(table.locator('.grid-row[data-row="0"] .grid-cell[data-col="c0"]', { hasText: firstTerm }), `the first row's term ${firstTerm}`);
+      await waitFor(table.locator('#counts', { hasText: `${dataRows} of ${dataRows} rows` }), `the count "${dataRows} of ${dataRows} rows"`);
       // Scores come from the language server: the first pair of the sample is below the threshold.
-      await table.locator('.grid-row[data-row="0"] .grid-cell[data-col="score"][data-score="flagged"]').waitFor({ timeout: SERVER_TIMEOUT });
-      await table.locator('#score-status', { hasText: /threshold .* flagged/ }).waitFor();
+      await waitFor(table.locator('.grid-row[data-row="0"] .grid-cell[data-col="score"][data-score="flagged"]'), 'the first row\'s score, flagged', { timeout: SERVER_TIMEOUT });
+      await waitFor(table.locator('#score-status', { hasText: /threshold .* flagged/ }), 'the score status naming the threshold');
       const score = await table.locator('.grid-row[data-row="0"] .grid-cell[data-col="score"]').innerText();
       if (!/^−?-?\d\.\d{3}$/.test(score.trim())) throw new Error(`the score cell shows "${score}"`);
       // Rows with a diagnostic carry its severity in the line column.
-      await table.locator('.grid-row[data-row="0"] .grid-cell[data-col="line"][data-severity="warning"], .grid-row[data-row="0"] .grid-cell[data-col="line"][data-severity="error"]').first().waitFor();
+      await waitFor(table.locator('.grid-row[data-row="0"] .grid-cell[data-col="line"][data-severity="warning"], .grid-row[data-row="0"] .grid-cell[data-col="line"][data-severity="error"]').first(), 'the first row\'s severity mark');
       await page.screenshot({ path: path.join(outDir, 'table.png') });
     }, { needed: true });
 
@@ -462,17 +462,30 @@ export async function chooseInFileDialog(page, file) {
  * the keyboard once focused (a mouse click can land while the menu is still being laid out).
  */
 export async function openWith(page, explorerRow, editor) {
-  await explorerRow.click({ button: 'right' });
-  const item = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Open With...' });
-  await item.hover();
-  await page.locator('.context-view .monaco-menu .action-item.focused', { hasText: 'Open With...' }).waitFor();
-  await page.keyboard.press('Enter');
   const input = page.locator('.quick-input-widget input');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: editor }).first().waitFor();
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: editor }).first();
+  // The context menu closes when the workbench lays itself out meanwhile (a view or notification
+  // appearing just after the load): the menu is opened again, up to three times.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await explorerRow.click({ button: 'right' });
+      const item = page.locator('.context-view .monaco-menu .action-item', { hasText: 'Open With...' });
+      await item.hover({ timeout: 10000 });
+      await waitFor(page.locator('.context-view .monaco-menu .action-item.focused', { hasText: 'Open With...' }), '"Open With..." focused in the context menu', { timeout: 5000 });
+      await page.keyboard.press('Enter');
+      await waitFor(row, `"${editor}" in the Open With quick pick`, { timeout: 10000 });
+      break;
+    } catch (e) {
+      if (attempt === 3) throw new Error(`Open With… did not offer "${editor}" in 3 attempts: ${String(e?.message ?? e).split('\n')[0]}`);
+      await page.keyboard.press('Escape');
+      await waitFor(page.locator('.context-view .monaco-menu'), 'the context menu closed', { state: 'detached', timeout: 5000 }).catch(() => {});
+      await waitFor(input, 'the quick pick closed', { state: 'hidden', timeout: 5000 }).catch(() => {});
+    }
+  }
   await input.fill(editor);
-  await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: editor }).first().waitFor();
+  await waitFor(page.locator('.quick-input-list .monaco-list-row.focused', { hasText: editor }).first(), `"${editor}" focused in the quick pick`);
   await page.keyboard.press('Enter');
-  await input.waitFor({ state: 'hidden' });
+  await waitFor(input, 'the Open With quick pick closed', { state: 'hidden' });
 }
 
 /** Centre of heatmap cell (i, j) in the canvas's CSS pixels (the geometry of webview/heatmap/main.ts `draw`). */

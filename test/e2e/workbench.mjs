@@ -50,3 +50,18 @@ export async function runCommand(page, title, { then } = {}) {
   if (then) await page.locator('.quick-input-widget .quick-input-title', { hasText: then }).waitFor({ state: 'visible' });
   else await input.waitFor({ state: 'hidden' });
 }
+
+/**
+ * `locator.waitFor(options)`, with what was awaited named in the error: a timed-out step then says
+ * which of its waits failed (Playwright's own message names only the call).
+ * @param {any} locator
+ * @param {string} what
+ * @param {object} [options]
+ */
+export async function waitFor(locator, what, options = {}) {
+  try {
+    await locator.waitFor(options);
+  } catch (e) {
+    throw new Error(`waiting for ${what}: ${String(e?.message ?? e).split('\n')[0]}`);
+  }
+}
