@@ -111,7 +111,22 @@ export class PairIssueIndex {
 
   /** @param pairs a dictionary's pairs, in pair order. */
   constructor(pairs: readonly Pair[] = []) {
+    this.reserve(pairs.length);
     this.update([], pairs);
+  }
+
+  /**
+   * Makes room for `pairs` pairs in all (and their terms, two a pair at most), so that filling the
+   * index in slices (the server's first open) does not grow its tables step by step.
+   */
+  reserve(pairs: number): void {
+    this.ids.reserve(2 * pairs);
+    this.groupIds.reserve(pairs);
+    if (this.uses.length < 2 * pairs) {
+      const uses = new Int32Array(2 * pairs);
+      uses.set(this.uses);
+      this.uses = uses;
+    }
   }
 
   /** Applies an edit: `removed` pairs are gone, `added` pairs are new (rows already renumbered). */

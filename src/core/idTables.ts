@@ -59,6 +59,13 @@ class Slots {
     this.size++;
   }
 
+  /** Makes room for `n` entries in all (no rehash until there are more). */
+  reserve(n: number): void {
+    let capacity = this.slots.length;
+    while (capacity < 2 * n) capacity *= 2;
+    if (capacity > this.slots.length) this.rehash(capacity);
+  }
+
   /** Takes `id` out of slot `j`, moving back the entries after it that would not be found otherwise. */
   removeAt(j: number): void {
     const { slots, mask } = this;
@@ -100,6 +107,12 @@ export class StringIds {
   /** How many strings are in. */
   get size(): number {
     return this.table.size;
+  }
+
+  /** Makes room for `n` strings in all. */
+  reserve(n: number): void {
+    this.table.reserve(n);
+    this.hashes = grown(this.hashes, n);
   }
 
   /** The id of `s`, or -1. */
@@ -148,6 +161,13 @@ export class IdPairIds {
   private readonly free: number[] = [];
   private next = 0;
   private readonly table = new Slots((id) => hashIds(this.lo[id], this.hi[id]));
+
+  /** Makes room for `n` pairs in all. */
+  reserve(n: number): void {
+    this.table.reserve(n);
+    this.lo = grown(this.lo, n);
+    this.hi = grown(this.hi, n);
+  }
 
   /** The id of the pair {x, y}, or -1. */
   get(x: number, y: number): number {

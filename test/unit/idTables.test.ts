@@ -9,12 +9,13 @@ import assert from 'node:assert/strict';
 import { IdPairIds, StringIds } from '../../src/core/idTables';
 import { Random } from '../../src/core/random';
 
-test('StringIds: get, intern and delete agree with a Map; ids are dense and reused', () => {
+test('StringIds: get, intern, delete and reserve agree with a Map; ids are dense and reused', () => {
   const rnd = new Random(15);
   const ids = new StringIds();
   const want = new Map<string, number>();
   const words = Array.from({ length: 300 }, (_, i) => (i % 3 === 0 ? `词${i}` : i % 3 === 1 ? `w${i}` : `${i}`));
   for (let step = 0; step < 20_000; step++) {
+    if (step === 5_000) ids.reserve(1_000); // a rehash with entries in
     const w = words[rnd.nextUint32() % words.length];
     if (rnd.nextUint32() % 3 === 0 && want.has(w)) {
       ids.delete(want.get(w)!);
@@ -36,12 +37,13 @@ test('StringIds: get, intern and delete agree with a Map; ids are dense and reus
   }
 });
 
-test('IdPairIds: an unordered pair has one id either way round; get, add and delete agree with a Map', () => {
+test('IdPairIds: an unordered pair has one id either way round; get, add, delete and reserve agree with a Map', () => {
   const rnd = new Random(16);
   const pairs = new IdPairIds();
   const want = new Map<string, number>();
   const key = (x: number, y: number) => (x < y ? `${x},${y}` : `${y},${x}`);
   for (let step = 0; step < 20_000; step++) {
+    if (step === 5_000) pairs.reserve(2_000);
     const x = rnd.nextUint32() % 40;
     const y = rnd.nextUint32() % 40;
     const k = key(x, y);
