@@ -4,6 +4,7 @@
  */
 
 import type { Dictionary, Pair, PairIssue } from './csv/types';
+import { IdPairIds, StringIds } from './idTables';
 
 /**
  * The identity of a term: NFKC, then trimmed, then lower-cased.
@@ -73,20 +74,11 @@ function pairOrder(x: Pair, y: Pair): number {
   return x.row - y.row || x.b.column - y.b.column;
 }
 
-/** Term ids below this make a numeric key of an unordered term pair (lo · 2²⁶ + hi < 2⁵³). */
-const KEY_BASE = 2 ** 26;
-
-/** The key of the unordered term pair of ids x and y (the same whichever way round). */
-function pairKey(x: number, y: number): number | string {
-  const lo = x < y ? x : y;
-  const hi = x < y ? y : x;
-  return hi < KEY_BASE ? lo * KEY_BASE + hi : `${lo},${hi}`;
-}
-
 /**
  * `findPairIssues`, kept up to date across edits, and the pair graph the hover reads (a term's
  * partners and synonym group). Terms get numeric ids by `termKey`; pairs are grouped by their
- * unordered term pair (a numeric key of the two ids: no string is built per pair), in pair order.
+ * unordered term pair (ids of both in typed-array hash tables, src/core/idTables.ts: no string or
+ * object is built per pair), in pair order.
  * An issue exists for every pair of a group but its first, and for every self pair. An edit
  * re-files only the pairs it removed and added, so its cost follows the edit, not the dictionary,
  * and `issues()` costs the number of issues.
@@ -96,31 +88,45 @@ function pairKey(x: number, y: number): number | string {
  * added pairs before `issues()` is asked again.
  */
 export class PairIssueIndex {
-  /** Term key → id; ids of vanished terms are reused. */
-  private readonly ids = new Map<string, number>();
-  /** Id → term key (undefined while the id is free). */
-  private readonly keys: (string | undefined)[] = [];
+  /** Term key ↔ id; ids of vanished terms are reused. */
+  private readonly ids = new StringIds();
   /** Id → pair sides holding the term (a self pair counts twice). */
-  private readonly uses: number[] = [];
-  private readonly freeIds: number[] = [];
+  private uses = new Int32Array(16);
   /**
    * Id → the ids it is paired with, either way (itself for a self pair): one id, or an array when
    * there are several (most terms have one or two partners, and a small integer costs no object).
    */
   private readonly partners: (number | number[] | undefined)[] = [];
+  /** Unordered term pair ↔ group id. */
+  private readonly groupIds = new IdPairIds();
   /**
-   * Unordered term pair → its pair, or its pairs in pair order when there are several (one array
-   * per repeated group rather than per pair: most groups have one pair).
+   * Group id → its pair, or its pairs in pair order when there are several (one array per
+   * repeated group rather than per pair: most groups have one pair).
    */
-  private readonly groups = new Map<number | string, Pair | Pair[]>();
+  private readonly groups: (Pair | Pair[] | undefined)[] = [];
   /** Groups of two different terms with more than one pair (the only such ones with issues). */
-  private readonly repeated = new Set<number | string>();
+  private readonly repeated = new Set<number>();
   /** Groups of self pairs (each of their pairs is an issue). */
-  private readonly selfGroups = new Set<number | string>();
+  private readonly selfGroups = new Set<number>();
 
   /** @param pairs a dictionary's pairs, in pair order. */
   constructor(pairs: readonly Pair[] = []) {
+    this.reserve(pairs.length);
     this.update([], pairs);
+  }
+
+  /**
+   * Makes room for `pairs` pairs in all (and their terms, two a pair at most), so that filling the
+   * index in slices (the server's first open) does not grow its tables step by step.
+   */
+  reserve(pairs: number): void {
+    this.ids.reserve(2 * pairs);
+    this.groupIds.reserve(pairs);
+    if (this.uses.length < 2 * pairs) {
+      const uses = new Int32Array(2 * pairs);
+      uses.set(this.uses);
+      this.uses = uses;
+    }
   }
 
   /** Applies an edit: `removed` pairs are gone, `added` pairs are new (rows already renumbered). */
@@ -132,32 +138,35 @@ export class PairIssueIndex {
   private add(pair: Pair): void {
     const x = this.acquire(termKey(pair.a.text));
     const y = this.acquire(termKey(pair.b.text));
-    const key = pairKey(x, y);
-    const found = this.groups.get(key);
-    if (found === undefined) {
-      this.groups.set(key, pair);
+    const g = this.groupIds.get(x, y);
+    if (g < 0) {
+      const created = this.groupIds.add(x, y);
+      this.groups[created] = pair;
       this.link(x, y);
-      if (x === y) this.selfGroups.add(key);
+      if (x === y) this.selfGroups.add(created);
       else this.link(y, x);
       return;
     }
+    const found = this.groups[g]!;
     const group = Array.isArray(found) ? found : [found];
     let i = group.length;
     while (i > 0 && pairOrder(group[i - 1], pair) > 0) i--;
     group.splice(i, 0, pair);
-    this.groups.set(key, group);
-    if (x !== y) this.repeated.add(key);
+    this.groups[g] = group;
+    if (x !== y) this.repeated.add(g);
   }
 
   private remove(pair: Pair): void {
     const x = this.ids.get(termKey(pair.a.text));
     const y = this.ids.get(termKey(pair.b.text));
-    if (x === undefined || y === undefined) return;
-    const key = pairKey(x, y);
-    const group = this.groups.get(key);
+    if (x < 0 || y < 0) return;
+    const g = this.groupIds.get(x, y);
+    if (g < 0) return;
+    const group = this.groups[g];
     if (group === pair) {
-      this.groups.delete(key);
-      this.selfGroups.delete(key);
+      this.groupIds.delete(g);
+      this.groups[g] = undefined;
+      this.selfGroups.delete(g);
       this.unlink(x, y);
       if (x !== y) this.unlink(y, x);
     } else {
@@ -165,8 +174,8 @@ export class PairIssueIndex {
       if (!Array.isArray(group) || i < 0) return;
       group.splice(i, 1);
       if (group.length === 1) {
-        this.groups.set(key, group[0]);
-        this.repeated.delete(key);
+        this.groups[g] = group[0];
+        this.repeated.delete(g);
       }
     }
     this.release(x);
@@ -174,12 +183,11 @@ export class PairIssueIndex {
   }
 
   private acquire(key: string): number {
-    let id = this.ids.get(key);
-    if (id === undefined) {
-      id = this.freeIds.pop() ?? this.keys.length;
-      this.ids.set(key, id);
-      this.keys[id] = key;
-      this.uses[id] = 0;
+    const id = this.ids.intern(key);
+    if (id >= this.uses.length) {
+      const uses = new Int32Array(Math.max(id + 1, this.uses.length * 2));
+      uses.set(this.uses);
+      this.uses = uses;
     }
     this.uses[id]++;
     return id;
@@ -187,10 +195,8 @@ export class PairIssueIndex {
 
   private release(id: number): void {
     if (--this.uses[id] > 0) return;
-    this.ids.delete(this.keys[id]!);
-    this.keys[id] = undefined;
+    this.ids.delete(id);
     this.partners[id] = undefined;
-    this.freeIds.push(id);
   }
 
   private link(x: number, y: number): void {
@@ -218,7 +224,8 @@ export class PairIssueIndex {
 
   /** The pairs of term ids x and y, either way round, in pair order. */
   private pairsOfIds(x: number, y: number): readonly Pair[] {
-    const group = this.groups.get(pairKey(x, y));
+    const g = this.groupIds.get(x, y);
+    const group = g < 0 ? undefined : this.groups[g];
     return group === undefined ? [] : Array.isArray(group) ? group : [group];
   }
 
@@ -226,15 +233,15 @@ export class PairIssueIndex {
   pairsOf(key: string, other: string): readonly Pair[] {
     const x = this.ids.get(key);
     const y = this.ids.get(other);
-    return x === undefined || y === undefined ? [] : this.pairsOfIds(x, y);
+    return x < 0 || y < 0 ? [] : this.pairsOfIds(x, y);
   }
 
   /** Term keys paired with a term key (either direction, itself for a self pair) and the label of that pairing (1 wins over 0). */
   partnersOf(key: string): Map<string, 0 | 1> {
     const out = new Map<string, 0 | 1>();
     const x = this.ids.get(key);
-    if (x === undefined) return out;
-    for (const y of this.partnerIds(x)) out.set(this.keys[y]!, this.pairsOfIds(x, y).some((p) => p.label === 1) ? 1 : 0);
+    if (x < 0) return out;
+    for (const y of this.partnerIds(x)) out.set(this.ids.strings[y]!, this.pairsOfIds(x, y).some((p) => p.label === 1) ? 1 : 0);
     return out;
   }
 
@@ -246,7 +253,7 @@ export class PairIssueIndex {
    */
   groupOf(key: string): string[] | undefined {
     const start = this.ids.get(key);
-    if (start === undefined) return undefined;
+    if (start < 0) return undefined;
     const seen = new Set([start]);
     const queue = [start];
     while (queue.length > 0) {
@@ -261,7 +268,7 @@ export class PairIssueIndex {
     if (seen.size < 2) return undefined;
     const members: Appearance[] = [];
     for (const x of seen) {
-      const k = this.keys[x]!;
+      const k = this.ids.strings[x]!;
       let first: Appearance | undefined;
       for (const y of this.partnerIds(x)) {
         // Pairs are in pair order: a group's first label-1 pair is where x first appears in it.
@@ -280,9 +287,9 @@ export class PairIssueIndex {
   /** The issues of the current pairs: exactly what `findPairIssues` returns for them. */
   issues(): PairIssue[] {
     const out: PairIssue[] = [];
-    for (const key of this.selfGroups) for (const pair of this.pairsOfGroup(key)) out.push(selfIssue(pair));
-    for (const key of this.repeated) {
-      const group = this.groups.get(key) as Pair[];
+    for (const g of this.selfGroups) for (const pair of this.pairsOfGroup(g)) out.push(selfIssue(pair));
+    for (const g of this.repeated) {
+      const group = this.groups[g] as Pair[];
       const first = group[0];
       const firstA = termKey(first.a.text);
       for (let i = 1; i < group.length; i++) {
@@ -293,8 +300,8 @@ export class PairIssueIndex {
     return out.sort((x, y) => pairOrder(x.pair, y.pair));
   }
 
-  private pairsOfGroup(key: number | string): readonly Pair[] {
-    const group = this.groups.get(key)!;
+  private pairsOfGroup(g: number): readonly Pair[] {
+    const group = this.groups[g]!;
     return Array.isArray(group) ? group : [group];
   }
 }

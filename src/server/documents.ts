@@ -105,6 +105,7 @@ export class DocumentIndex {
   }
 
   private *pairSteps(pairs: readonly Pair[]): Steps<void> {
+    this.pairIssues.reserve(pairs.length);
     // Pairs come in pair order, so adding them a slice at a time groups them as adding all at once.
     for (let i = 0; i < pairs.length; i += INDEX_STEP) {
       this.pairIssues.update([], pairs.slice(i, i + INDEX_STEP));
