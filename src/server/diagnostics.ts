@@ -18,6 +18,7 @@ import type { Analysis, DocumentIndex } from './documents';
 import { firstPairMessage, flagMessage, issueMessage, problemMessage, termTooLongMessage, unknownTermMessage } from './messages';
 import type { TextAnalysis } from '../runtime/model/engine';
 import { analyzeTerm, type ModelEntry } from './models';
+import type { LazyDiagnostics } from './diagnosticsCap';
 import type { VectorStore } from './vocabulary';
 
 /**
@@ -280,8 +281,17 @@ const MODEL_STEP = 512;
  * from the index's delta were not all looked at).
  */
 export function* modelDiagnosticsSteps(a: Analysis, settings: Settings, entry: ModelEntry, t: Thresholds, decided?: Decided): Steps<ModelDiagnostics> {
+  const list = yield* modelDiagnosticListSteps(a, settings, entry, t, decided);
+  return { diagnostics: yield* list.steps(() => true), unscored: list.unscored };
+}
+
+/**
+ * `modelDiagnosticsSteps` up to the diagnostics themselves, made on demand (`ModelDiagnosticList`):
+ * a publish capped per file makes only those it keeps.
+ */
+export function* modelDiagnosticListSteps(a: Analysis, settings: Settings, entry: ModelEntry, t: Thresholds, decided?: Decided): Steps<ModelDiagnosticList> {
   const store = entry.store;
-  if (!store || entry.state !== 'ready') return { diagnostics: [], unscored: a.dict.pairs.length };
+  if (!store || entry.state !== 'ready') return new ModelDiagnosticList(a, [], entry, a.dict.pairs.length);
   const sev = settings.diagnostics.severity;
   const low = toSeverity(sev.lowSimilarity);
   const neg = toSeverity(sev.negativeTooSimilar);
@@ -320,47 +330,96 @@ export function* modelDiagnosticsSteps(a: Analysis, settings: Settings, entry: M
   findings.key = ctx.key;
 
   const rows = findings.inOrder();
-  const out: Diagnostic[] = [];
   let unscored = 0;
-  for (let i = 0; i < rows.length; i++) {
-    const f = rows[i];
-    if ((i + 1) % MODEL_STEP === 0) yield { phase: 'diagnostics', done: i + 1, total: rows.length };
-    unscored += f.unscored;
-    for (const { pair, cosine, flag, severity, message } of f.flags) {
-      out.push(make(flag, severity, a.docRange(pair.b.range), message, { row: pair.row, column: pair.b.column, version: a.version, cosine }));
-    }
-  }
-  const max = entry.engine?.maxInputLength;
-  for (let i = 0; i < rows.length; i++) {
-    const { row, cells } = rows[i];
-    if ((i + 1) % MODEL_STEP === 0) yield { phase: 'cells', done: i + 1, total: rows.length };
-    for (const { cell, analysis: an } of cells) {
-      const data = { row: row.index, column: cell.column, version: a.version };
-      if (an.unknownOnly && unknown !== undefined) {
-        out.push(
-          make(
-            DiagnosticCodes.unknownTerm,
-            unknown,
-            a.docRange(cell.range),
-            unknownTermMessage(cell.text, entry.modelId, an.units),
-            data,
-          ),
-        );
-      }
-      if (an.truncated && long !== undefined) {
-        out.push(
-          make(
-            DiagnosticCodes.termTooLong,
-            long,
-            a.docRange(cell.range),
-            termTooLongMessage(truncate(cell.text), an.units, max),
-            data,
-          ),
-        );
+  for (const f of rows) unscored += f.unscored;
+  return new ModelDiagnosticList(a, rows, entry, unscored, unknown, long);
+}
+
+/**
+ * The model's diagnostics of one version, made from its findings when asked: all of them
+ * (`steps`), or as far as a capped publish keeps them (`LazyDiagnostics`). In list order: the
+ * flagged pairs by row, then the unknown and over-long terms by row.
+ */
+export class ModelDiagnosticList implements LazyDiagnostics {
+  private countByCode?: Map<string, number>;
+
+  constructor(
+    private readonly a: Analysis,
+    private readonly rows: readonly RowFindings[],
+    private readonly entry: ModelEntry,
+    /** Pairs left unscored because a vector is missing. */
+    readonly unscored: number,
+    private readonly unknown?: DiagnosticSeverity,
+    private readonly long?: DiagnosticSeverity,
+  ) {}
+
+  get counts(): ReadonlyMap<string, number> {
+    if (this.countByCode) return this.countByCode;
+    const m = new Map<string, number>();
+    const add = (code: string) => m.set(code, (m.get(code) ?? 0) + 1);
+    for (const f of this.rows) for (const { flag } of f.flags) add(flag);
+    for (const f of this.rows) {
+      for (const { analysis: an } of f.cells) {
+        if (an.unknownOnly && this.unknown !== undefined) add(DiagnosticCodes.unknownTerm);
+        if (an.truncated && this.long !== undefined) add(DiagnosticCodes.termTooLong);
       }
     }
+    return (this.countByCode = m);
   }
-  return { diagnostics: out, unscored };
+
+  except(skip: ReadonlySet<string>): Diagnostic[] {
+    return runSteps(this.steps((code) => !skip.has(code)));
+  }
+
+  firsts(codes: ReadonlySet<string>): Diagnostic[] {
+    const left = new Set(codes);
+    return runSteps(this.steps((code) => left.delete(code)));
+  }
+
+  /** Makes the diagnostics whose code `want` accepts (asked once per diagnostic, in list order), pausing every few hundred rows. */
+  *steps(want: (code: string) => boolean): Steps<Diagnostic[]> {
+    const { a, rows, entry, unknown, long } = this;
+    const out: Diagnostic[] = [];
+    for (let i = 0; i < rows.length; i++) {
+      const f = rows[i];
+      if ((i + 1) % MODEL_STEP === 0) yield { phase: 'diagnostics', done: i + 1, total: rows.length };
+      for (const { pair, cosine, flag, severity, message } of f.flags) {
+        if (!want(flag)) continue;
+        out.push(make(flag, severity, a.docRange(pair.b.range), message, { row: pair.row, column: pair.b.column, version: a.version, cosine }));
+      }
+    }
+    const max = entry.engine?.maxInputLength;
+    for (let i = 0; i < rows.length; i++) {
+      const { row, cells } = rows[i];
+      if ((i + 1) % MODEL_STEP === 0) yield { phase: 'cells', done: i + 1, total: rows.length };
+      for (const { cell, analysis: an } of cells) {
+        const data = { row: row.index, column: cell.column, version: a.version };
+        if (an.unknownOnly && unknown !== undefined && want(DiagnosticCodes.unknownTerm)) {
+          out.push(
+            make(
+              DiagnosticCodes.unknownTerm,
+              unknown,
+              a.docRange(cell.range),
+              unknownTermMessage(cell.text, entry.modelId, an.units),
+              data,
+            ),
+          );
+        }
+        if (an.truncated && long !== undefined && want(DiagnosticCodes.termTooLong)) {
+          out.push(
+            make(
+              DiagnosticCodes.termTooLong,
+              long,
+              a.docRange(cell.range),
+              termTooLongMessage(truncate(cell.text), an.units, max),
+              data,
+            ),
+          );
+        }
+      }
+    }
+    return out;
+  }
 }
 
 function truncate(s: string): string {
