@@ -12,7 +12,7 @@ import { thresholdsFor } from '../shared/settings';
 import { type CancelSource, isCancellation } from './cancellation';
 import { STEPWISE_PARSE_CHARS, type ServerContext } from './context';
 import { decisionsOf } from './decisionsFile';
-import { modelDiagnosticListSteps, structuralDiagnostics } from './diagnostics';
+import { modelDiagnosticListSteps, structuralParts } from './diagnostics';
 import { capParts, type DiagnosticParts } from './diagnosticsCap';
 import type { Analysis } from './documents';
 import type { ModelEntry } from './models';
@@ -167,14 +167,14 @@ export function diagnosticsJob(
           })
           .catch((e: unknown) => connection.console.warn(`Analysis of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`));
       }
-      const structural = timed('structural diagnostics', () => structuralDiagnostics(a, s));
+      const structural = timed('structural diagnostics', () => structuralParts(a, s));
       const staleFlag = { get isCancellationRequested() { return stale(); } };
       const large = a.dict.text.length >= STEPWISE_PARSE_CHARS;
       // A large file's first version: its structural problems at once — they need the pair issues
       // only — then its term counts (what the steps below need), which its stepwise build left.
       const early = !a.index.termsCounted;
       if (early) {
-        publish([structural]);
+        publish(structural);
         await runInSlices(a.index.countSteps(), { flag: staleFlag, background: true });
         if (stale()) return;
       }
@@ -196,7 +196,7 @@ export function diagnosticsJob(
           await entry.store!.ensure(missing, job);
           if (stale()) return;
           allEmbedded(a, entry.store!);
-          publish([structural, await model()]);
+          publish([...structural, await model()]);
           if (entry === wanted) ctx.host.notify(entry);
           void vocabulary.load(entry, s.vocabularyFiles, ctx.baseFolder(uri));
           return;
@@ -207,20 +207,20 @@ export function diagnosticsJob(
         // When the store holds none of them yet (a dictionary opened as the model became ready,
         // its vectors to be read from disk), the model has nothing to say yet: structural only.
         const some = anyEmbedded(a, entry.store!);
-        if ((large || !some) && !early) publish([structural]);
-        if (some) publish([structural, await model()]);
+        if ((large || !some) && !early) publish(structural);
+        if (some) publish([...structural, await model()]);
       } else if (!early) {
-        publish([structural]);
+        publish(structural);
       }
       await untilReadyOrCancelled(entry, job);
       if (stale() || entry.state !== 'ready') return;
       timed('attach terms', () => attachTerms(uri, a, entry));
       await embedProgressively(entry.store!, entry.engine, a, job, uri, async () => {
-        if (!stale()) publish([structural, await model()]);
+        if (!stale()) publish([...structural, await model()]);
       });
       if (stale()) return;
       allEmbedded(a, entry.store!);
-      publish([structural, await model()]);
+      publish([...structural, await model()]);
       if (entry === wanted) ctx.host.notify(entry);
       if (ctx.support.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
       void vocabulary.load(entry, s.vocabularyFiles, ctx.baseFolder(uri));
