@@ -443,26 +443,10 @@ export class ModelDiagnosticList implements LazyDiagnostics {
       for (const { cell, analysis: an } of cells) {
         const data = { row: row.index, column: cell.column, version: a.version };
         if (an.unknownOnly && unknown !== undefined && want(DiagnosticCodes.unknownTerm)) {
-          out.push(
-            make(
-              DiagnosticCodes.unknownTerm,
-              unknown,
-              a.docRange(cell.range),
-              unknownTermMessage(cell.text, entry.modelId, an.units),
-              data,
-            ),
-          );
+          out.push(make(DiagnosticCodes.unknownTerm, unknown, a.docRange(cell.range), unknownTermMessage(cell.text, entry.modelId, an.units), data));
         }
         if (an.truncated && long !== undefined && want(DiagnosticCodes.termTooLong)) {
-          out.push(
-            make(
-              DiagnosticCodes.termTooLong,
-              long,
-              a.docRange(cell.range),
-              termTooLongMessage(truncate(cell.text), an.units, max),
-              data,
-            ),
-          );
+          out.push(make(DiagnosticCodes.termTooLong, long, a.docRange(cell.range), termTooLongMessage(truncate(cell.text), an.units, max), data));
         }
       }
     }
