@@ -428,10 +428,12 @@ export class ModelDiagnosticList implements LazyDiagnostics {
   *steps(want: (code: string) => boolean, done = () => false): Steps<Diagnostic[]> {
     const { a, rows, entry, unknown, long } = this;
     const out: Diagnostic[] = [];
+    // Indexed loops: a capped publish walks every row with findings (54,000 in the 200k-row bench).
     for (let i = 0; i < rows.length && !done(); i++) {
-      const f = rows[i];
+      const flags = rows[i].flags;
       if ((i + 1) % MODEL_STEP === 0) yield { phase: 'diagnostics', done: i + 1, total: rows.length };
-      for (const { pair, cosine, flag, severity, message } of f.flags) {
+      for (let k = 0; k < flags.length; k++) {
+        const { pair, cosine, flag, severity, message } = flags[k];
         if (!want(flag)) continue;
         out.push(make(flag, severity, a.docRange(pair.b.range), message, { row: pair.row, column: pair.b.column, version: a.version, cosine }));
       }
@@ -440,6 +442,7 @@ export class ModelDiagnosticList implements LazyDiagnostics {
     for (let i = 0; i < rows.length && !done(); i++) {
       const { row, cells } = rows[i];
       if ((i + 1) % MODEL_STEP === 0) yield { phase: 'cells', done: i + 1, total: rows.length };
+      if (cells.length === 0) continue;
       for (const { cell, analysis: an } of cells) {
         const data = { row: row.index, column: cell.column, version: a.version };
         if (an.unknownOnly && unknown !== undefined && want(DiagnosticCodes.unknownTerm)) {

@@ -200,7 +200,7 @@ export class EditedDocument implements TextDocument {
   }
 
   private lines(): number[] {
-    return (this.lineOffsets ??= [0, ...lineStarts(this.getText(), 0)]);
+    return (this.lineOffsets ??= lineStarts(this.getText(), 0, [0]));
   }
 
   /** `offset`, moved back before a line break it stands inside or after (a position is never past its line's end). */
@@ -226,9 +226,8 @@ export class EditedDocument implements TextDocument {
   }
 }
 
-/** Offsets (plus `base`) just after each line break of `text`: LF, CRLF or a lone CR. */
-function lineStarts(text: string, base: number): number[] {
-  const out: number[] = [];
+/** Offsets (plus `base`) just after each line break of `text` (LF, CRLF or a lone CR), appended to `out`. */
+function lineStarts(text: string, base: number, out: number[] = []): number[] {
   if (!text.includes('\r')) {
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(base + i + 1);
     return out;
