@@ -222,6 +222,8 @@ export function diagnosticsJob(
       allEmbedded(a, entry.store!);
       publish([...structural, await model()]);
       if (entry === wanted) ctx.host.notify(entry);
+      // Idle now: the document's line offsets, which its first edit would otherwise compute.
+      if (!stale()) documents.get(uri)?.indexLines();
       if (ctx.support.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
       void vocabulary.load(entry, s.vocabularyFiles, ctx.baseFolder(uri));
     } catch (e) {

@@ -126,6 +126,14 @@ export class EditedDocument implements TextDocument {
     return this.read(this.beforeEol(next, lines[line]), next);
   }
 
+  /**
+   * Computes the line offsets now unless known: after an open's complete publish, so that the
+   * first edit does not pay for a pass over the whole text (~130 ms for 8 MB on a loaded host).
+   */
+  indexLines(): void {
+    this.lines();
+  }
+
   /** Applies the client's changes in order and takes the new version. */
   update(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
     const from = this.version;
