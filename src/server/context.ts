@@ -7,7 +7,6 @@
 import * as l10n from '@vscode/l10n';
 import * as path from 'node:path';
 import { ErrorCodes, LSPErrorCodes, MessageType, ResponseError, ShowMessageNotification, TextDocuments, type CancellationToken, type Connection } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DocumentProgressNotification, type DocumentProgressParams, type Neighbor } from '../shared/protocol';
 import type { Settings } from '../shared/settings';
 import { AnalysisHelpers } from './analysis';
@@ -16,6 +15,7 @@ import { Analysis, documentFormat, type DocumentIndex } from './documents';
 import { markNeighbors } from './hover';
 import { ModelHost, resolveModelSpec, type ModelEntry } from './models';
 import { SettingsProvider } from './settings';
+import { editedDocuments } from './textDocument';
 import { fsPath } from './uris';
 import { runInSlices } from './steps';
 import { trace, traceEnabled } from './trace';
@@ -60,7 +60,7 @@ export interface ClientSupport {
 }
 
 export class ServerContext {
-  readonly documents = new TextDocuments(TextDocument);
+  readonly documents = new TextDocuments(editedDocuments);
   readonly states = new Map<string, DocState>();
   settings: SettingsProvider;
   host: ModelHost;

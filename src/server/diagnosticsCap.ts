@@ -19,19 +19,63 @@ import { codeDescription } from './diagnostics';
 const byPosition = (x: Diagnostic, y: Diagnostic) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character;
 const count = (n: number) => n.toLocaleString('en-US');
 
+/**
+ * Diagnostics made on demand: a publish that collapses a code (rule 1) keeps only its first, so a
+ * list of 50,000 low-similarity warnings need not be built for every version of a document.
+ */
+export interface LazyDiagnostics {
+  /** How many diagnostics of each code the list holds. */
+  readonly counts: ReadonlyMap<string, number>;
+  /** Those whose code is not in `skip`, in list order. */
+  except(skip: ReadonlySet<string>): Diagnostic[];
+  /** The first diagnostic of each code of `codes` the list holds, in list order. */
+  firsts(codes: ReadonlySet<string>): Diagnostic[];
+}
+
+/** A publish's diagnostics: lists as built, or made on demand, one after the other. */
+export type DiagnosticParts = readonly (readonly Diagnostic[] | LazyDiagnostics)[];
+
+const isLazy = (part: readonly Diagnostic[] | LazyDiagnostics): part is LazyDiagnostics => !Array.isArray(part);
+
 /** `diagnostics` within `maxPerFile` (rules in the module comment); `file` names the file in the summary. */
 export function capDiagnostics(diagnostics: Diagnostic[], maxPerFile: number, file: string): Diagnostic[] {
-  if (diagnostics.length <= maxPerFile) return diagnostics;
+  return capParts([diagnostics], maxPerFile, file);
+}
+
+/**
+ * `capDiagnostics` of the parts' concatenation, making the diagnostics of a lazy part only as far
+ * as the cap keeps them.
+ */
+export function capParts(parts: DiagnosticParts, maxPerFile: number, file: string): Diagnostic[] {
   const byCode = new Map<string, number>();
-  for (const d of diagnostics) byCode.set(String(d.code), (byCode.get(String(d.code)) ?? 0) + 1);
+  let total = 0;
+  for (const part of parts) {
+    if (isLazy(part)) for (const [code, n] of part.counts) {
+      byCode.set(code, (byCode.get(code) ?? 0) + n);
+      total += n;
+    }
+    else {
+      for (const d of part) byCode.set(String(d.code), (byCode.get(String(d.code)) ?? 0) + 1);
+      total += part.length;
+    }
+  }
+  if (total <= maxPerFile) return parts.length === 1 && !isLazy(parts[0]) ? (parts[0] as Diagnostic[]) : parts.flatMap((part) => (isLazy(part) ? part.except(new Set()) : part));
   const repeatAt = Math.max(2, Math.floor(maxPerFile / 10));
   const repeated = new Set([...byCode].filter(([, n]) => n > repeatAt).map(([code]) => code));
   const firstOf = new Map<string, Diagnostic>();
   const kept: Diagnostic[] = [];
-  for (const d of diagnostics) {
-    const code = String(d.code);
-    if (!repeated.has(code)) kept.push(d);
-    else if (!firstOf.has(code)) firstOf.set(code, d);
+  for (const part of parts) {
+    if (isLazy(part)) {
+      for (const d of part.except(repeated)) kept.push(d);
+      const wanted = new Set([...repeated].filter((code) => !firstOf.has(code)));
+      if (wanted.size > 0) for (const d of part.firsts(wanted)) firstOf.set(String(d.code), d);
+      continue;
+    }
+    for (const d of part) {
+      const code = String(d.code);
+      if (!repeated.has(code)) kept.push(d);
+      else if (!firstOf.has(code)) firstOf.set(code, d);
+    }
   }
   for (const [code, d] of firstOf) {
     const message = typeof d.message === 'string' ? d.message : d.message.value;

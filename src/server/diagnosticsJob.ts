@@ -12,8 +12,8 @@ import { thresholdsFor } from '../shared/settings';
 import { type CancelSource, isCancellation } from './cancellation';
 import { STEPWISE_PARSE_CHARS, type ServerContext } from './context';
 import { decisionsOf } from './decisionsFile';
-import { modelDiagnosticsSteps, structuralDiagnostics } from './diagnostics';
-import { capDiagnostics } from './diagnosticsCap';
+import { modelDiagnosticListSteps, structuralParts } from './diagnostics';
+import { capParts, type DiagnosticParts } from './diagnosticsCap';
 import type { Analysis } from './documents';
 import type { ModelEntry } from './models';
 import { runInSlices } from './steps';
@@ -130,12 +130,13 @@ export function diagnosticsJob(
     // Analysis diagnostics (the Lucene helper, when enabled) arrive on their own time: each
     // publish carries them once known, and their arrival republishes the last set with them.
     let analyzed: Diagnostic[] = [];
-    let last: Diagnostic[] | undefined;
+    let last: DiagnosticParts | undefined;
     let maxPerFile = Infinity;
-    const publish = (diagnostics: Diagnostic[]) => {
-      last = diagnostics;
+    // The model's diagnostics are made as far as the cap keeps them (`ModelDiagnosticList`).
+    const publish = (parts: DiagnosticParts) => {
+      last = parts;
       if (stale()) return;
-      const capped = timed('cap', () => capDiagnostics(diagnostics.concat(analyzed), maxPerFile, fsPath(uri) ?? uri));
+      const capped = timed('cap', () => capParts([...parts, analyzed], maxPerFile, fsPath(uri) ?? uri));
       void timed('send diagnostics', () => connection.sendDiagnostics({ uri, version, diagnostics: capped })).catch(() => undefined);
     };
     try {
@@ -166,7 +167,7 @@ export function diagnosticsJob(
           })
           .catch((e: unknown) => connection.console.warn(`Analysis of ${uri} failed: ${e instanceof Error ? e.message : String(e)}`));
       }
-      const structural = timed('structural diagnostics', () => structuralDiagnostics(a, s));
+      const structural = timed('structural diagnostics', () => structuralParts(a, s));
       const staleFlag = { get isCancellationRequested() { return stale(); } };
       const large = a.dict.text.length >= STEPWISE_PARSE_CHARS;
       // A large file's first version: its structural problems at once — they need the pair issues
@@ -186,7 +187,7 @@ export function diagnosticsJob(
       timed('attach terms', () => attachTerms(uri, a, entry));
       if (switched) void ctx.releaseUnused().catch(() => undefined);
       // The model's pass over the rows runs in time slices (a large file's takes seconds).
-      const model = async () => (await runInSlices(modelDiagnosticsSteps(a, s, entry, thresholdsFor(s, entry.modelId), decisionsOf(uri)), { flag: staleFlag, background: true })).diagnostics;
+      const model = () => runInSlices(modelDiagnosticListSteps(a, s, entry, thresholdsFor(s, entry.modelId), decisionsOf(uri)), { flag: staleFlag, background: true });
       if (entry.state === 'ready') {
         const missing = timed('terms to embed', () => termsToEmbed(a, entry.store!));
         if (missing.length <= FEW_TERMS) {
@@ -195,7 +196,7 @@ export function diagnosticsJob(
           await entry.store!.ensure(missing, job);
           if (stale()) return;
           allEmbedded(a, entry.store!);
-          publish(structural.concat(await model()));
+          publish([...structural, await model()]);
           if (entry === wanted) ctx.host.notify(entry);
           void vocabulary.load(entry, s.vocabularyFiles, ctx.baseFolder(uri));
           return;
@@ -207,7 +208,7 @@ export function diagnosticsJob(
         // its vectors to be read from disk), the model has nothing to say yet: structural only.
         const some = anyEmbedded(a, entry.store!);
         if ((large || !some) && !early) publish(structural);
-        if (some) publish(structural.concat(await model()));
+        if (some) publish([...structural, await model()]);
       } else if (!early) {
         publish(structural);
       }
@@ -215,12 +216,14 @@ export function diagnosticsJob(
       if (stale() || entry.state !== 'ready') return;
       timed('attach terms', () => attachTerms(uri, a, entry));
       await embedProgressively(entry.store!, entry.engine, a, job, uri, async () => {
-        if (!stale()) publish(structural.concat(await model()));
+        if (!stale()) publish([...structural, await model()]);
       });
       if (stale()) return;
       allEmbedded(a, entry.store!);
-      publish(structural.concat(await model()));
+      publish([...structural, await model()]);
       if (entry === wanted) ctx.host.notify(entry);
+      // Idle now: the document's line offsets, which its first edit would otherwise compute.
+      if (!stale()) documents.get(uri)?.indexLines();
       if (ctx.support.inlayRefresh) void connection.languages.inlayHint.refresh().catch(() => undefined);
       void vocabulary.load(entry, s.vocabularyFiles, ctx.baseFolder(uri));
     } catch (e) {

@@ -12,6 +12,7 @@
 import type { Position, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Cell, Dictionary, Pair, PairIssue, Row } from '../core/csv/types';
+import { EditedDocument } from './textDocument';
 import { lowerBoundRow as firstPairOfRow, parseDictionary, parseDictionarySteps, reparseIncrementally, type DictionaryChange } from '../core/csv/parse';
 import { PairIssueIndex, synonymGroups, termKey } from '../core/dictionary';
 import { runSteps, type Steps } from '../core/steps';
@@ -240,7 +241,8 @@ export class Analysis {
     // The first version's rows array (which an unfinished count goes through) is updated in place
     // by the re-parse: its terms are counted first.
     this.index.ensureCounted();
-    const update = reparseIncrementally(this.dict, doc.getText());
+    // The editor's one edit since this version: the re-parse reads the text around it only.
+    const update = reparseIncrementally(this.dict, doc.getText(), doc instanceof EditedDocument ? doc.editFrom(this.version) : undefined);
     if (!update) {
       this.consumed = true;
       return undefined;

@@ -21,6 +21,9 @@ export interface Scored {
 
 /** Terms embedded per engine call: small enough that a hover waits at most one chunk. */
 const CHUNK = 256;
+/** `reserve` makes room for this share more terms than asked, and at least `RESERVE_HEADROOM_MIN`. */
+const RESERVE_HEADROOM = 1 / 64;
+const RESERVE_HEADROOM_MIN = 1024;
 /**
  * The int8 copy of the rows is made by the first neighbour search, not while a dictionary's
  * vectors pour in (quantising 40,000 rows of 1,024 floats as they are read from disk would delay
@@ -48,6 +51,11 @@ export class VectorStore {
     this.dimension = engine.dimension;
     this.matrix = new KnnIndex(this.dimension, initialCapacity, KNN_OPTIONS);
     this.active = new Uint8Array(initialCapacity);
+  }
+
+  /** Vectors the store holds before its matrix grows (a copy of every vector). */
+  get capacity(): number {
+    return this.matrix.capacity;
   }
 
   /** Number of distinct vocabulary terms that have a vector. */
@@ -133,13 +141,16 @@ export class VectorStore {
   /**
    * Makes room for `count` more vectors at once: a caller that knows how many terms it will embed
    * in several `ensure` calls (a whole dictionary, a slice at a time) saves growing and copying
-   * the matrix on the way.
+   * the matrix on the way. A little more room is made than asked (`RESERVE_HEADROOM`): the edits
+   * that follow add a term or two each, and the first vector past a full matrix doubled it — a
+   * copy of a 200k-term matrix that took most of the first edit's second and a half.
    */
   reserve(count: number): void {
-    this.matrix.reserve(this.matrix.rows + count);
+    const rows = this.matrix.rows + count + Math.max(RESERVE_HEADROOM_MIN, Math.ceil(count * RESERVE_HEADROOM));
+    this.matrix.reserve(rows);
     this.view = undefined;
-    if (this.matrix.rows + count > this.active.length) {
-      const active = new Uint8Array(this.matrix.rows + count);
+    if (rows > this.active.length) {
+      const active = new Uint8Array(rows);
       active.set(this.active);
       this.active = active;
     }

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { startServer } from './client';
 
 test('200 edits back to back: superseded versions are not published, the last one is, with its own problems', async () => {
@@ -83,6 +84,47 @@ test('one-row edits, a row added and a row removed, back to back: the last versi
     const same = (d: typeof last.diagnostics) => JSON.stringify(d).replaceAll(freshUri, uri).replace(/"version":\d+/g, '"version":0');
     assert.ok(opened.diagnostics.some((d) => d.code === 'low-similarity') && opened.diagnostics.some((d) => d.code === 'duplicate-pair'), 'model and structural diagnostics');
     assert.equal(same(last.diagnostics), same(opened.diagnostics));
+  } finally {
+    await Promise.all([edited.stop(), fresh.stop()]);
+  }
+});
+
+test('single edits, each published before the next, with a cap that collapses codes: each publish is what a fresh open of its text publishes', async () => {
+  // maxPerFile 300: low-similarity warnings and duplicates (more than 30 each) collapse into their
+  // first, which the publish of an edit makes on demand (ModelDiagnosticList, capParts).
+  const settings = { diagnostics: { threshold: 0.9, negativeThreshold: -1, maxPerFile: 300 } };
+  const lines = ['term,synonym,label', ...Array.from({ length: 3000 }, (_, i) => (i % 97 === 0 ? `w${i % 13}` : i % 89 === 0 ? `s${i},s${i},1` : i % 7 === 0 ? `s${i % 300},t${i % 200},1` : `t${i % 700},s${i % 900},${i % 5 === 0 ? 0 : 1}`))];
+  const termsOf = (t: string) => new Set(t.split('\n').slice(1).flatMap((l) => l.split(',').slice(0, 2)).filter(Boolean)).size;
+  let doc = TextDocument.create('file:///mirror.csv', 'csv', 1, lines.join('\n') + '\n');
+  const edited = await startServer({ settings });
+  const fresh = await startServer({ settings });
+  try {
+    const uri = pathToFileURL(path.join(tmpdir(), 'synonym-lens-single.csv')).toString();
+    edited.open(uri, doc.getText());
+    await edited.waitStatus((s) => s.state === 'ready' && s.vocabularySize >= termsOf(doc.getText()), { what: 'the complete status of the open', timeoutMs: 60_000 });
+    // A character typed into a row, a new term, a row made a duplicate, a row added, a row removed.
+    const changes = [
+      { range: { start: { line: 1200, character: 0 }, end: { line: 1200, character: 0 } }, text: 'y' },
+      { range: { start: { line: 1700, character: 0 }, end: { line: 1700, character: lines[1700]!.length } }, text: 'brandnew,term,1' },
+      { range: { start: { line: 2100, character: 0 }, end: { line: 2100, character: lines[2100]!.length } }, text: lines[2102]! },
+      { range: { start: { line: 900, character: 0 }, end: { line: 900, character: 0 } }, text: 'added,row,1\n' },
+      { range: { start: { line: 400, character: 0 }, end: { line: 401, character: 0 } }, text: '' },
+    ];
+    for (const [k, change] of changes.entries()) {
+      const version = edited.change(uri, [change]);
+      doc = TextDocument.update(doc, [change], version);
+      const published = await edited.waitDiagnostics(uri, (_, v) => v === version, { what: `the publish of version ${version}`, timeoutMs: 60_000 });
+      // A fresh open of the same text (its own file name), complete once its status counts every term.
+      const freshUri = pathToFileURL(path.join(tmpdir(), `synonym-lens-single-fresh-${k}.csv`)).toString();
+      const after = fresh.statuses.cursor;
+      fresh.open(freshUri, doc.getText());
+      await fresh.waitStatus((s) => s.state === 'ready' && s.vocabularySize >= termsOf(doc.getText()), { after, what: 'the complete status of the fresh open', timeoutMs: 60_000 });
+      const opened = fresh.diagnostics.events.filter((e) => e.uri === freshUri).at(-1)!;
+      fresh.close(freshUri);
+      const same = (d: unknown) => JSON.stringify(d).replaceAll(freshUri, uri).replace(/"version":\d+/g, '"version":0');
+      assert.ok(opened.diagnostics.some((d) => /more rows with this problem/.test(String(d.message))), 'a code collapsed by the cap');
+      assert.equal(same(published.diagnostics), same(opened.diagnostics), JSON.stringify(change));
+    }
   } finally {
     await Promise.all([edited.stop(), fresh.stop()]);
   }

@@ -7,15 +7,27 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 
-import { parseDictionary, reparseDictionary } from '../../src/core/csv/parse';
+import { parseDictionary, reparseDictionary, reparseIncrementally, type DictionaryUpdate, type SourceEdit } from '../../src/core/csv/parse';
+import type { Dictionary } from '../../src/core/csv/types';
 import { plain } from '../helpers/plainDictionary';
 
-/** Re-parses `before` → `after` and checks the result and the reported change. */
-function check(before: string, after: string): void {
+/**
+ * Re-parses `before` → `after` and checks the result and the reported change. With `edit` (the
+ * splice that made `after`), also through the windowed re-parse (`SourceEdit`), with windows so
+ * short that they run out before the scan is back in step as well as long ones.
+ */
+function check(before: string, after: string, edit?: { from: number; to: number; insert: string }): void {
+  checkWith(before, after, (prev) => reparseDictionary(prev, after));
+  if (!edit) return;
+  const sourceEdit: SourceEdit = { start: edit.from, end: edit.to, removed: before.slice(edit.from, edit.to), inserted: edit.insert, read: (from, to) => after.slice(Math.max(0, from), to) };
+  for (const window of [0, 3, 40, 16_384]) checkWith(before, after, (prev) => reparseIncrementally(prev, after, sourceEdit, window) ?? { dict: parseDictionary(after) });
+}
+
+function checkWith(before: string, after: string, reparse: (prev: Dictionary) => DictionaryUpdate): void {
   const prev = parseDictionary(before);
   const prevRows = new Set(prev.rows);
   const prevPairs = new Set(prev.pairs);
-  const { dict, change } = reparseDictionary(prev, after);
+  const { dict, change } = reparse(prev);
   assert.deepEqual(plain(dict), plain(parseDictionary(after)), `${JSON.stringify(before)} → ${JSON.stringify(after)}`);
   if (!change) return;
   // Every row is either carried over from the previous version or reported as added; every
@@ -36,6 +48,13 @@ function splice(text: string, from: number, to: number, insert: string): string 
   const a = Math.min(from, to, text.length);
   const b = Math.min(Math.max(from, to), text.length);
   return text.slice(0, a) + insert + text.slice(b);
+}
+
+/** `check` of the splice, the edit given too. */
+function checkSplice(text: string, from: number, to: number, insert: string): void {
+  const a = Math.min(from, to, text.length);
+  const b = Math.min(Math.max(from, to), text.length);
+  check(text, splice(text, from, to, insert), { from: a, to: b, insert });
 }
 
 describe('reparseDictionary', () => {
@@ -111,9 +130,9 @@ describe('reparseDictionary', () => {
     for (const base of [1024, 2048, 4096, text.length - 1024, text.length - 2048]) {
       for (const d of [-2, -1, 0, 1, 2]) {
         const at = base + d;
-        check(text, splice(text, at, at + 1, 'Z'));
-        check(text, splice(text, at, at, ',x\n'));
-        check(text, splice(text, at, at + 3, ''));
+        checkSplice(text, at, at + 1, 'Z');
+        checkSplice(text, at, at, ',x\n');
+        checkSplice(text, at, at + 3, '');
       }
     }
     // The same character changed at both ends (common prefix and suffix meet in the middle).
@@ -128,7 +147,7 @@ describe('reparseDictionary', () => {
       fc.property(text, fc.nat(), fc.nat(6), fc.array(piece, { maxLength: 4 }), fc.boolean(), (t, at, len, ins, bom) => {
         const before = (bom ? '\uFEFF' : '') + 'term,synonym,label\n' + t;
         const from = before.length === 0 ? 0 : at % (before.length + 1);
-        check(before, splice(before, from, from + len, ins.join('')));
+        checkSplice(before, from, from + len, ins.join(''));
       }),
       { numRuns: 3000 },
     );
@@ -146,7 +165,7 @@ describe('reparseDictionary', () => {
         const before = (header ? 'term,synonym,label\n' : 'a,b,1\n') + t;
         const from = at % (before.length + 1);
         const after = splice(before, from, from + len, ins.join(''));
-        check(before, after);
+        checkSplice(before, from, from + len, ins.join(''));
         if (reparseDictionary(parseDictionary(before), after).change) incremental++;
       }),
       { numRuns: 3000 },
@@ -158,7 +177,7 @@ describe('reparseDictionary', () => {
     fc.assert(
       fc.property(text, fc.nat(), fc.nat(6), fc.array(piece, { maxLength: 4 }), (t, at, len, ins) => {
         const from = t.length === 0 ? 0 : at % (t.length + 1);
-        check(t, splice(t, from, from + len, ins.join('')));
+        checkSplice(t, from, from + len, ins.join(''));
       }),
       { numRuns: 3000 },
     );

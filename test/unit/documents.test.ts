@@ -8,7 +8,9 @@ import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 
 import { Analysis } from '../../src/server/documents';
-import { modelDiagnostics } from '../../src/server/diagnostics';
+import { modelDiagnosticListSteps, modelDiagnostics, structuralDiagnostics, structuralParts } from '../../src/server/diagnostics';
+import { capDiagnostics, capParts } from '../../src/server/diagnosticsCap';
+import { runSteps } from '../../src/core/steps';
 import type { ModelEntry } from '../../src/server/models';
 import { VectorStore } from '../../src/server/vocabulary';
 import { defaultSettings } from '../../src/shared/settings';
@@ -109,6 +111,12 @@ test('modelDiagnostics kept across edits equal those of a fresh analysis', async
         const kept = modelDiagnostics(a, settings, entry, t);
         const fresh = modelDiagnostics(Analysis.of(doc), settings, entry, t);
         assert.deepEqual(kept, fresh, JSON.stringify(text));
+        // A capped publish makes the model's diagnostics on demand: the same as capping them all.
+        const structural = structuralDiagnostics(a, settings);
+        for (const max of [1, 2, 4, 12, 1000]) {
+          const list = runSteps(modelDiagnosticListSteps(a, settings, entry, t));
+          assert.deepEqual(capParts([...structuralParts(a, settings), list, []], max, 'm.csv'), capDiagnostics(structural.concat(kept.diagnostics), max, 'm.csv'), `${max} ${JSON.stringify(text)}`);
+        }
       }
     }),
     { numRuns: 200 },

@@ -715,7 +715,7 @@ export function* parseDictionarySteps(source: string, stepRecords = STEP_RECORDS
 }
 
 /** The dictionary object of a version, with its problems list in document order. */
-function assemble(text: string, bom: boolean, layout: Layout, state: ParseState, pairs: Pair[]): Dictionary {
+function assemble(text: string, bom: boolean, layout: Layout, state: ParseState, pairs: Pair[], nulFree = false): Dictionary {
   const { rows } = state;
   // Row checks first (in row order), then scanner problems (in record order), then NULs, and a
   // stable sort by position: ties keep that order.
@@ -725,7 +725,7 @@ function assemble(text: string, bom: boolean, layout: Layout, state: ParseState,
   const scanProblems: Problem[] = [];
   for (const [, e] of entries) for (const p of e.row) rowProblems.push(p);
   for (const [, e] of entries) for (const p of e.scan) scanProblems.push(p);
-  const problems = orderProblems(text, rowProblems, scanProblems, state.header, rows);
+  const problems = orderProblems(nulFree ? '' : text, rowProblems, scanProblems, state.header, rows);
 
   const eol = state.crlf > state.lf ? '\r\n' : '\n';
   const dict: Dictionary = { text, bom, eol, rows, pairs, problems };
@@ -813,19 +813,39 @@ export function reparseDictionary(previous: Dictionary, source: string): Diction
 }
 
 /**
+ * The one edit that made a version's text from the previous version's: `[start, end)` of the
+ * previous text (offsets in the editor's text) became `inserted`. `read` gives a window of the new
+ * text without making the whole of it one flat string (an editor's document keeps its edits apart:
+ * a copy of an 8 MB text per keystroke was most of an edit's cost).
+ */
+export interface SourceEdit {
+  start: number;
+  end: number;
+  removed: string;
+  inserted: string;
+  read(from: number, to: number): string;
+}
+
+/** Characters past an edit that a windowed re-parse reads (more only for a longer row). */
+const SCAN_WINDOW = 16_384;
+
+/**
  * `reparseDictionary` without its fallback: undefined where that would parse the whole text
  * afresh (the caller may then do it in steps, `parseDictionarySteps`). `previous` may have been
- * consumed even then.
+ * consumed even then. With `sourceEdit`, the text is read in a window of `scanWindow` characters
+ * past the edit (or whole, when the window ends before the rows are back in step).
  */
-export function reparseIncrementally(previous: Dictionary, source: string): DictionaryUpdate | undefined {
+export function reparseIncrementally(previous: Dictionary, source: string, sourceEdit?: SourceEdit, scanWindow = SCAN_WINDOW): DictionaryUpdate | undefined {
   const st = states.get(previous);
   const full = (): undefined => undefined;
   if (!st) return full();
-  const bom = source.charCodeAt(0) === 0xfeff;
+  // With the edit, the text is read a window at a time (a file with a byte order mark is read whole).
+  const edit = sourceEdit && !previous.bom && sourceEdit.start > 0 ? sourceEdit : undefined;
+  const bom = (edit ? edit.read(0, 1) : source).charCodeAt(0) === 0xfeff;
   if (bom !== previous.bom) return full();
   const text = bom ? source.slice(1) : source;
   const old = previous.text;
-  if (text === old) return { dict: previous, change: { removedRows: [], addedRows: [], removedPairs: [], addedPairs: [] } };
+  if (edit ? edit.removed === edit.inserted : text === old) return { dict: previous, change: { removedRows: [], addedRows: [], removedPairs: [], addedPairs: [] } };
   const rows = st.rows;
   if (st.unterminated || rows.length === 0) return full();
   // From here on `previous` is consumed, whatever the outcome.
@@ -834,43 +854,61 @@ export function reparseIncrementally(previous: Dictionary, source: string): Dict
   // The changed span: old[p, n0 - s) became text[p, n1 - s).
   const n0 = old.length;
   const n1 = text.length;
-  const p = commonPrefix(old, text);
-  const s = commonSuffix(old, text, Math.min(n0, n1) - p);
+  const p = edit ? edit.start : commonPrefix(old, text);
+  const s = edit ? n0 - edit.end : commonSuffix(old, text, Math.min(n0, n1) - p);
   const delta = n1 - n0;
+  // The new text's [from, to), and the old text's (the same outside the changed span).
+  const readNew = (from: number, to: number): string => (edit ? edit.read(from, to) : text.slice(from, to));
+  const readOld = (from: number, to: number): string =>
+    edit ? readNew(from, Math.min(to, p)) + (to > p ? edit.removed + readNew(p + edit.inserted.length, to + delta) : '') : old.slice(from, to);
 
   // Re-scan from the last row starting at or before p — or the one before it when a CR precedes p,
   // since an inserted LF would join it into one CRLF terminator.
   let r0 = upperBoundStart(rows, p) - 1;
-  if (r0 >= 0 && p > 0 && old.charCodeAt(p - 1) === CR && rows[r0].start === p) r0--;
+  if (r0 >= 0 && p > 0 && rows[r0].start === p && readOld(p - 1, p).charCodeAt(0) === CR) r0--;
   // The first record decides the header: an edit reaching it re-reads everything.
   if (r0 < (st.header ? 0 : 1)) return full();
 
   const first = rows[r0];
-  const c: Cursor = { p: first.start, line: first.cells[0].line, crlf: 0, lf: 0, unterminated: false };
-  const fresh: SourceRow[] = [];
-  const freshScan = new Map<SourceRow, Problem[]>();
+  const suffix = n1 - s;
   // The old row at which scanning is back in step: the new scanner stands at a record start in the
   // unchanged suffix that is, shifted by delta, an old row's start. From there both read the same.
-  let j = r0;
-  const suffix = n1 - s;
-  for (;;) {
-    if (c.p >= n1) {
-      j = rows.length;
-      break;
+  // With the edit, a window of the new text is scanned (positions relative to `base`); a window
+  // too short for that (a long row, an open quote) gives undefined, and the whole text is read.
+  const scan = (src: string, base: number) => {
+    const end = base + src.length;
+    const c: Cursor = { p: first.start - base, line: first.cells[0].line, crlf: 0, lf: 0, unterminated: false };
+    const fresh: SourceRow[] = [];
+    const freshScan = new Map<SourceRow, Problem[]>();
+    let j = r0;
+    for (;;) {
+      if (c.p + base >= n1) {
+        j = rows.length;
+        break;
+      }
+      const record = scanRecord(src, c);
+      if (end < n1 && c.p >= src.length) return undefined;
+      if (c.unterminated) return null;
+      if (record) {
+        if (base !== 0) shiftRows([record], 0, 1, base, 0, 0);
+        detachCells(record);
+        fresh.push(record);
+        if (c.problems) freshScan.set(record, c.problems);
+      }
+      const at = c.p + base;
+      if (at >= suffix && at < n1) {
+        const target = at - delta;
+        while (j < rows.length && rows[j].start < target) j++;
+        if (j < rows.length && rows[j].start === target) break;
+      }
     }
-    const record = scanRecord(text, c);
-    if (c.unterminated) return full();
-    if (record) {
-      detachCells(record);
-      fresh.push(record);
-      if (c.problems) freshScan.set(record, c.problems);
-    }
-    if (c.p >= suffix && c.p < n1) {
-      const target = c.p - delta;
-      while (j < rows.length && rows[j].start < target) j++;
-      if (j < rows.length && rows[j].start === target) break;
-    }
-  }
+    return { c, fresh, freshScan, j };
+  };
+  const windowEnd = Math.min(n1, suffix + scanWindow);
+  const scanned = (edit ? scan(readNew(first.start, windowEnd), first.start) : undefined) ?? scan(text, 0);
+  if (!scanned) return full();
+  const { c, fresh, freshScan } = scanned;
+  const j = scanned.j;
   const dLine = j < rows.length ? c.line - rows[j].cells[0].line : 0;
   const dRows = fresh.length - (j - r0);
 
@@ -886,7 +924,8 @@ export function reparseIncrementally(previous: Dictionary, source: string): Dict
   const layout: Layout = { header: previous.header, labelColumn: previous.labelColumn };
 
   // Record terminators: those of the old span out, those of the re-scanned span in.
-  const gone = countTerminators(old, rows, r0, j, j < rows.length ? rows[j].start : n0);
+  const goneTo = j < rows.length ? rows[j].start : n0;
+  const gone = edit ? countTerminators(readOld(first.start, goneTo), rows, r0, j, goneTo, first.start) : countTerminators(old, rows, r0, j, goneTo);
   st.crlf += c.crlf - gone.crlf;
   st.lf += c.lf - gone.lf;
 
@@ -939,6 +978,7 @@ export function reparseIncrementally(previous: Dictionary, source: string): Dict
         continue;
       }
       const rc: Cursor = { p: row.start + delta, line: row.cells[0].line + dLine, crlf: 0, lf: 0, unterminated: false };
+      // With the edit, reading the tail makes the new text one string (rare: a row with problems after an edit that moved lines).
       const again = scanRecord(text, rc);
       // The text of an untouched row is unchanged, so it must read as the same extent.
       if (!again || again.end !== row.end + delta || rc.unterminated) return full();
@@ -957,7 +997,9 @@ export function reparseIncrementally(previous: Dictionary, source: string): Dict
   }
 
   st.rows = newRows;
-  const dict = assemble(text, bom, layout, st, pairs);
+  // NULs: none when the previous version had none and the edit brings none (then the text is not read whole).
+  const nulFree = edit !== undefined && !edit.inserted.includes('\0') && !previous.problems.some((pr) => pr.code === 'nul-byte');
+  const dict = assemble(text, bom, layout, st, pairs, nulFree);
   states.set(dict, st);
   return { dict, change: { removedRows, addedRows: fresh, removedPairs, addedPairs } };
 }
@@ -1037,14 +1079,14 @@ function shiftRows(rows: SourceRow[], from: number, to: number, delta: number, d
  * `rows[from].start` and `to` in `text`: those ending rows [from, until) and those of the blank
  * lines between them (blank lines hold no quotes, so every line break there is a terminator).
  */
-function countTerminators(text: string, rows: SourceRow[], from: number, until: number, to: number): { crlf: number; lf: number } {
+function countTerminators(text: string, rows: SourceRow[], from: number, until: number, to: number, base = 0): { crlf: number; lf: number } {
   let crlf = 0;
   let lf = 0;
   const count = (a: number, b: number) => {
     for (let i = a; i < b; i++) {
-      const ch = text.charCodeAt(i);
+      const ch = text.charCodeAt(i - base);
       if (ch === CR) {
-        if (i + 1 < b && text.charCodeAt(i + 1) === LF) {
+        if (i + 1 < b && text.charCodeAt(i + 1 - base) === LF) {
           crlf++;
           i++;
         }

@@ -83,6 +83,11 @@ export class KnnIndex {
     return this.matrix.row(index);
   }
 
+  /** Rows the float storage holds before it grows. */
+  get capacity(): number {
+    return this.matrix.capacity;
+  }
+
   /** Makes room for `rows` rows at once (the float rows, and the int8 copy once there is one). */
   reserve(rows: number): void {
     this.matrix.reserve(rows);

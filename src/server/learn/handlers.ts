@@ -11,7 +11,7 @@ import { documentFormat } from '../documents';
 import path from 'node:path';
 import * as l10n from '@vscode/l10n';
 import { type CancellationToken, ErrorCodes, ResponseError, type Connection, type TextDocuments } from 'vscode-languageserver/node';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { EditedDocument } from '../textDocument';
 import { CancelledError } from '../../core/cancellation';
 import type { TrainStage } from '../../core/learn/epochs';
 import { AdjustVectorsRequest, EvaluateRequest, FineTuneRequest, type AdjustVectorsResult, type EvaluateResult, type FineTuneResult, type RemovedModelFolder } from '../../shared/protocol';
@@ -59,7 +59,7 @@ function phaseText(e: PhaseProgress): string {
   }
 }
 
-export function registerLearning(connection: Connection, documents: TextDocuments<TextDocument>, models: LearningModels): void {
+export function registerLearning(connection: Connection, documents: TextDocuments<EditedDocument>, models: LearningModels): void {
   /** The dictionary's text (the open document's, else the file's) and its path. */
   async function dictionary(uri: string): Promise<{ text: string; file: string }> {
     const file = fsPath(uri);
