@@ -15,7 +15,14 @@ export class PairTable {
   length = 0;
   /** Id → term text (trimmed cell text); ids in order of first appearance. */
   readonly terms: string[] = [];
-  private readonly ids = new Map<string, number>();
+  /** Id → the id of its `termKey` (terms with the same key have the same key id). */
+  keyOf = new Int32Array(1024);
+  /** `termKey` → key id. */
+  private readonly keys = new Map<string, number>();
+  /** Key id → the id of its first spelling. */
+  private readonly firstOfKey: number[] = [];
+  /** Ids of the other spellings of keys (`Car` after `car`: rare). */
+  private readonly others = new Map<string, number>();
   /** Term ids of each pair's term (a) and synonym (b). */
   a = new Int32Array(1024);
   b = new Int32Array(1024);
@@ -31,14 +38,35 @@ export class PairTable {
   bLine = new Int32Array(1024);
   bChar = new Int32Array(1024);
 
-  /** The id of term text `text` (a new one on its first appearance). */
+  /**
+   * The id of term text `text` (a new one on its first appearance). Texts are found by their key
+   * (one map look-up, which also gives the key id): a key's first spelling is its usual one.
+   */
   idOf(text: string): number {
-    let id = this.ids.get(text);
-    if (id === undefined) {
-      id = this.terms.length;
-      this.ids.set(text, id);
-      this.terms.push(text);
+    const key = termKey(text);
+    const k = this.keys.get(key);
+    if (k === undefined) {
+      this.keys.set(key, this.firstOfKey.length);
+      this.firstOfKey.push(this.terms.length);
+      return this.newTerm(text, this.firstOfKey.length - 1);
     }
+    const first = this.firstOfKey[k]!;
+    if (this.terms[first] === text) return first;
+    const id = this.others.get(text);
+    if (id !== undefined) return id;
+    this.others.set(text, this.terms.length);
+    return this.newTerm(text, k);
+  }
+
+  private newTerm(text: string, key: number): number {
+    const id = this.terms.length;
+    if (id === this.keyOf.length) {
+      const keyOf = new Int32Array(2 * id);
+      keyOf.set(this.keyOf);
+      this.keyOf = keyOf;
+    }
+    this.keyOf[id] = key;
+    this.terms.push(text);
     return id;
   }
 
@@ -94,23 +122,11 @@ export interface TablePairIssue {
 
 /**
  * `findPairIssues` of the table's pairs: the same issues (kinds, messages), in pair order, by pair
- * index. Terms are compared by `termKey` (computed once per distinct text) and term pairs found
- * in an open-addressing table of pair indices, so no string or object is made per pair.
+ * index. Terms are compared by their key ids (`PairTable.keyOf`) and term pairs found in an
+ * open-addressing table of pair indices, so no string or object is made per pair.
  */
 export function pairTableIssues(table: PairTable): TablePairIssue[] {
-  const { terms, length: n, a, b, label, aLine } = table;
-  const keyIds = new Map<string, number>();
-  const keyOf = new Int32Array(terms.length);
-  for (let t = 0; t < terms.length; t++) {
-    const key = termKey(terms[t]!);
-    let k = keyIds.get(key);
-    if (k === undefined) {
-      k = keyIds.size;
-      keyIds.set(key, k);
-    }
-    keyOf[t] = k;
-  }
-  keyIds.clear();
+  const { terms, length: n, a, b, label, aLine, keyOf } = table;
   // Slot → 1 + index of the first pair of an ordered key pair (0: empty); at most half full.
   let size = 16;
   while (size < 2 * n) size *= 2;
