@@ -1,7 +1,7 @@
 import { flagPair, flagMessage, formatCosine, type PairFlag, type Thresholds } from '../../core/scoring';
 import type { Problem, Range } from '../../core/csv/types';
 import { PairTable, pairTableIssues } from '../../core/pairTable';
-import { dot } from '../../core/vectors';
+import { dotAt } from '../../core/vectors';
 import { embedFlat, type EmbeddingEngine } from '../../runtime/model/engine';
 import { inputFormat } from '../dictionaryInput';
 import { parseAnyDictionary } from '../../core/formats/dictionary';
@@ -58,14 +58,15 @@ async function scoreStreaming(table: PairTable, engine: EmbeddingEngine): Promis
   for (let from = 0, step = 0; from < n; from += PAIRS_PER_STEP, step++) {
     const to = Math.min(n, from + PAIRS_PER_STEP);
     texts.length = 0;
+    const take = (id: number) => {
+      if (stepOf[id] === step) return;
+      stepOf[id] = step;
+      slotOf[id] = texts.length;
+      texts.push(terms[id]!);
+    };
     for (let i = from; i < to; i++) {
-      for (const id of [table.a[i]!, table.b[i]!]) {
-        if (stepOf[id] !== step) {
-          stepOf[id] = step;
-          slotOf[id] = texts.length;
-          texts.push(terms[id]!);
-        }
-      }
+      take(table.a[i]!);
+      take(table.b[i]!);
     }
     const { data, analyses } = await embedFlat(engine, texts, undefined, vectors);
     for (let i = from; i < to; i++) {
@@ -73,7 +74,7 @@ async function scoreStreaming(table: PairTable, engine: EmbeddingEngine): Promis
       const y = slotOf[table.b[i]!]!;
       cell(table.a[i]!, table.aLine[i]!, table.aChar[i]!, analyses[x]!);
       cell(table.b[i]!, table.bLine[i]!, table.bChar[i]!, analyses[y]!);
-      cosines[i] = Math.max(-1, Math.min(1, dot(data.subarray(x * dim, (x + 1) * dim), data.subarray(y * dim, (y + 1) * dim))));
+      cosines[i] = Math.max(-1, Math.min(1, dotAt(data, x * dim, data, y * dim, dim)));
     }
   }
   return { cosines, findings };
