@@ -60,11 +60,7 @@ export class PairTable {
 
   private newTerm(text: string, key: number): number {
     const id = this.terms.length;
-    if (id === this.keyOf.length) {
-      const keyOf = new Int32Array(2 * id);
-      keyOf.set(this.keyOf);
-      this.keyOf = keyOf;
-    }
+    if (id === this.keyOf.length) this.keyOf = grown(this.keyOf, 2 * id);
     this.keyOf[id] = key;
     this.terms.push(text);
     return id;
@@ -90,26 +86,23 @@ export class PairTable {
 
   private grow(): void {
     const n = this.a.length * 2;
-    const int = (x: Int32Array) => {
-      const y = new Int32Array(n);
-      y.set(x);
-      return y;
-    };
-    const byte = (x: Uint8Array) => {
-      const y = new Uint8Array(n);
-      y.set(x);
-      return y;
-    };
-    this.a = int(this.a);
-    this.b = int(this.b);
-    this.label = byte(this.label);
-    this.oneWay = byte(this.oneWay);
-    this.row = int(this.row);
-    this.aLine = int(this.aLine);
-    this.aChar = int(this.aChar);
-    this.bLine = int(this.bLine);
-    this.bChar = int(this.bChar);
+    this.a = grown(this.a, n);
+    this.b = grown(this.b, n);
+    this.label = grown(this.label, n);
+    this.oneWay = grown(this.oneWay, n);
+    this.row = grown(this.row, n);
+    this.aLine = grown(this.aLine, n);
+    this.aChar = grown(this.aChar, n);
+    this.bLine = grown(this.bLine, n);
+    this.bChar = grown(this.bChar, n);
   }
+}
+
+/** A copy of `x` of length `n` (≥ its own), zero-filled past its values. */
+function grown<T extends Int32Array | Uint8Array>(x: T, n: number): T {
+  const y = new (x.constructor as new (n: number) => T)(n);
+  y.set(x);
+  return y;
 }
 
 /** One pair issue of a `PairTable`: pair `pair` repeats pair `first` (-1 for a self pair). */
