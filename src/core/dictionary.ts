@@ -3,7 +3,7 @@
  * synonym groups.
  */
 
-import type { Dictionary, Pair, PairIssue } from './csv/types';
+import type { Dictionary, Pair, PairIssue, PairIssueKind } from './csv/types';
 import { IdPairIds, StringIds } from './idTables';
 
 /**
@@ -320,24 +320,38 @@ function appearanceOrder(x: Appearance, y: Appearance): number {
 }
 
 function selfIssue(pair: Pair): PairIssue {
-  const show = `"${pair.a.text}" ~ "${pair.b.text}"`;
-  return { kind: 'self-pair', pair, message: `Line ${lineOf(pair)}: ${show} pairs a term with itself.` };
+  return { kind: 'self-pair', pair, message: selfPairMessage(lineOf(pair), pair.a.text, pair.b.text) };
 }
 
 /** The issue of `pair` repeating `first` (same unordered term pair); `forward` when in the same order. */
 function issueOf(pair: Pair, first: Pair, forward: boolean): PairIssue {
-  const show = `"${pair.a.text}" ~ "${pair.b.text}"`;
-  const where = `line ${lineOf(first)}`;
-  if (first.label !== pair.label) {
-    return {
-      kind: 'conflicting-label',
-      pair,
-      first,
-      message: `Line ${lineOf(pair)}: ${show} has label ${pair.label}, but ${where} gives it label ${first.label}.`,
-    };
-  }
-  if (forward) return { kind: 'duplicate', pair, first, message: `Line ${lineOf(pair)}: ${show} repeats ${where}.` };
-  return { kind: 'reversed-duplicate', pair, first, message: `Line ${lineOf(pair)}: ${show} repeats ${where} in reverse order.` };
+  const { kind, message } = repeatIssue(lineOf(pair), pair.a.text, pair.b.text, pair.label, lineOf(first), first.label, forward);
+  return { kind, pair, first, message };
+}
+
+/** The message of a self pair on 1-based line `line`. */
+export function selfPairMessage(line: number, a: string, b: string): string {
+  return `Line ${line}: "${a}" ~ "${b}" pairs a term with itself.`;
+}
+
+/**
+ * The kind and message of a pair (terms `a`, `b`, on 1-based `line`) repeating an earlier one of the
+ * same unordered term pair (on `firstLine`); `forward` when in the same order.
+ */
+export function repeatIssue(
+  line: number,
+  a: string,
+  b: string,
+  label: 0 | 1,
+  firstLine: number,
+  firstLabel: 0 | 1,
+  forward: boolean,
+): { kind: Exclude<PairIssueKind, 'self-pair'>; message: string } {
+  const show = `"${a}" ~ "${b}"`;
+  const where = `line ${firstLine}`;
+  if (firstLabel !== label) return { kind: 'conflicting-label', message: `Line ${line}: ${show} has label ${label}, but ${where} gives it label ${firstLabel}.` };
+  if (forward) return { kind: 'duplicate', message: `Line ${line}: ${show} repeats ${where}.` };
+  return { kind: 'reversed-duplicate', message: `Line ${line}: ${show} repeats ${where} in reverse order.` };
 }
 
 /**

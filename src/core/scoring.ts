@@ -56,12 +56,17 @@ export function formatCosine(c: number): string {
 
 /** The message shown for a flagged pair, the same in the CLI and the editor. */
 export function pairFlagMessage(s: ScoredPair, t: Thresholds): string {
-  const pair = `${s.pair.a.text} ~ ${s.pair.b.text}`;
-  if (s.flag === 'low-similarity') {
-    return `${pair}: cosine ${formatCosine(s.cosine)} < ${formatCosine(t.threshold)} — the model does not treat these as synonyms`;
+  return flagMessage(s.pair.a.text, s.pair.b.text, s.cosine, s.flag, t);
+}
+
+/** `pairFlagMessage` of the pair of terms `a` and `b`. */
+export function flagMessage(a: string, b: string, cosine: number, flag: PairFlag | undefined, t: Thresholds): string {
+  const pair = `${a} ~ ${b}`;
+  if (flag === 'low-similarity') {
+    return `${pair}: cosine ${formatCosine(cosine)} < ${formatCosine(t.threshold)} — the model does not treat these as synonyms`;
   }
-  if (s.flag === 'negative-too-similar') {
-    return `${pair}: cosine ${formatCosine(s.cosine)} > ${formatCosine(t.negativeThreshold)} although labelled 0 — the model confuses these non-synonyms`;
+  if (flag === 'negative-too-similar') {
+    return `${pair}: cosine ${formatCosine(cosine)} > ${formatCosine(t.negativeThreshold)} although labelled 0 — the model confuses these non-synonyms`;
   }
-  return `${pair}: cosine ${formatCosine(s.cosine)}`;
+  return `${pair}: cosine ${formatCosine(cosine)}`;
 }

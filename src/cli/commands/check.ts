@@ -1,7 +1,7 @@
-import { findPairIssues } from '../../core/dictionary';
-import { flagPair, pairFlagMessage, formatCosine, type Thresholds } from '../../core/scoring';
-import type { Pair, Range } from '../../core/csv/types';
-import { dot } from '../../core/vectors';
+import { flagPair, flagMessage, formatCosine, type PairFlag, type Thresholds } from '../../core/scoring';
+import type { Problem, Range } from '../../core/csv/types';
+import { PairTable, pairTableIssues } from '../../core/pairTable';
+import { dotAt } from '../../core/vectors';
 import { embedFlat, type EmbeddingEngine } from '../../runtime/model/engine';
 import { inputFormat } from '../dictionaryInput';
 import { parseAnyDictionary } from '../../core/formats/dictionary';
@@ -37,57 +37,103 @@ interface Scores {
   findings: Finding[];
 }
 
-/** Scores `pairs` step by step with `engine` (see `PAIRS_PER_STEP`). */
-async function scoreStreaming(pairs: readonly Pair[], engine: EmbeddingEngine): Promise<Scores> {
-  const cosines = new Float64Array(pairs.length);
+/** Scores the table's pairs step by step with `engine` (see `PAIRS_PER_STEP`). */
+async function scoreStreaming(table: PairTable, engine: EmbeddingEngine): Promise<Scores> {
+  const n = table.length;
+  const { terms } = table;
+  const cosines = new Float64Array(n);
   const findings: Finding[] = [];
   const dim = engine.dimension;
   // One array for every step's vectors (a step has at most 2 × PAIRS_PER_STEP distinct terms).
-  const vectors = new Float32Array(2 * Math.min(PAIRS_PER_STEP, pairs.length) * dim);
-  for (let from = 0; from < pairs.length; from += PAIRS_PER_STEP) {
-    const to = Math.min(pairs.length, from + PAIRS_PER_STEP);
-    const index = new Map<string, number>();
-    const texts: string[] = [];
-    for (let i = from; i < to; i++) {
-      for (const t of [pairs[i]!.a.text, pairs[i]!.b.text]) {
-        if (!index.has(t)) {
-          index.set(t, texts.length);
-          texts.push(t);
-        }
-      }
-    }
-    const { data, analyses } = await embedFlat(engine, texts, undefined, vectors);
-    const vector = (t: string) => {
-      const k = index.get(t)!;
-      return data.subarray(k * dim, (k + 1) * dim);
+  const vectors = new Float32Array(2 * Math.min(PAIRS_PER_STEP, n) * dim);
+  // Term id → the step that last embedded it, and its index among that step's texts.
+  const stepOf = new Int32Array(terms.length).fill(-1);
+  const slotOf = new Int32Array(terms.length);
+  const texts: string[] = [];
+  const cell = (id: number, line: number, character: number, a: { unknownOnly: boolean; truncated: boolean }) => {
+    const text = terms[id]!;
+    if (a.unknownOnly) findings.push({ code: 'unknown-term', severity: 'warning', message: `'${text}' has nothing the model knows; its similarity is meaningless`, line: line + 1, column: character + 1 });
+    else if (a.truncated) findings.push({ code: 'term-too-long', severity: 'warning', message: `'${text.slice(0, 40)}…' is longer than the model's input (${engine.maxInputLength}) and was truncated`, line: line + 1, column: character + 1 });
+  };
+  for (let from = 0, step = 0; from < n; from += PAIRS_PER_STEP, step++) {
+    const to = Math.min(n, from + PAIRS_PER_STEP);
+    texts.length = 0;
+    const take = (id: number) => {
+      if (stepOf[id] === step) return;
+      stepOf[id] = step;
+      slotOf[id] = texts.length;
+      texts.push(terms[id]!);
     };
     for (let i = from; i < to; i++) {
-      const p = pairs[i]!;
-      for (const cell of [p.a, p.b]) {
-        const a = analyses[index.get(cell.text)!]!;
-        if (a.unknownOnly) findings.push({ code: 'unknown-term', severity: 'warning', message: `'${cell.text}' has nothing the model knows; its similarity is meaningless`, ...at(cell.range) });
-        else if (a.truncated) findings.push({ code: 'term-too-long', severity: 'warning', message: `'${cell.text.slice(0, 40)}…' is longer than the model's input (${engine.maxInputLength}) and was truncated`, ...at(cell.range) });
-      }
-      cosines[i] = Math.max(-1, Math.min(1, dot(vector(p.a.text), vector(p.b.text))));
+      take(table.a[i]!);
+      take(table.b[i]!);
+    }
+    const { data, analyses } = await embedFlat(engine, texts, undefined, vectors);
+    for (let i = from; i < to; i++) {
+      const x = slotOf[table.a[i]!]!;
+      const y = slotOf[table.b[i]!]!;
+      cell(table.a[i]!, table.aLine[i]!, table.aChar[i]!, analyses[x]!);
+      cell(table.b[i]!, table.bLine[i]!, table.bChar[i]!, analyses[y]!);
+      cosines[i] = Math.max(-1, Math.min(1, dotAt(data, x * dim, data, y * dim, dim)));
     }
   }
   return { cosines, findings };
 }
 
 /**
- * The pairs of a dictionary file and its structural findings. A CSV's rows are never gathered
- * (each is checked and dropped as it is scanned); a Solr or ES file's are left to the collector.
+ * The pairs of a dictionary file, as a `PairTable`, and its structural findings (problems, then
+ * pair issues). A CSV's rows and pairs are never gathered (each row is checked, its pairs copied
+ * into the table and dropped as it is scanned); a Solr or ES file's are left to the collector.
  */
-function readDictionary(file: string, format: string | boolean | undefined): { pairs: Pair[]; findings: Finding[] } {
+function readDictionary(file: string, format: string | boolean | undefined): { table: PairTable; findings: Finding[] } {
   const text = readTextFile(file);
   const kind = inputFormat(file, format);
-  // A CSV is read without its rows (the same pairs and problems: `parseDictionaryPairs`).
-  const dict = kind === 'csv' ? parseDictionaryPairs(text) : parseAnyDictionary(text, kind).dict;
-  const findings: Finding[] = dict.problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, ...at(p.range) }));
-  for (const issue of findPairIssues(dict)) {
-    findings.push({ code: issue.kind, severity: 'warning', message: issue.message, ...at(issue.pair.b.range) });
+  const table = new PairTable();
+  let problems: readonly Problem[];
+  if (kind === 'csv') {
+    // A CSV is read without its rows (the same pairs and problems: `parseDictionaryPairs`).
+    problems = parseDictionaryPairs(text, (pair) => table.add(pair)).problems;
+  } else {
+    const { dict } = parseAnyDictionary(text, kind);
+    for (const pair of dict.pairs) table.add(pair);
+    problems = dict.problems;
   }
-  return { pairs: dict.pairs, findings };
+  const findings: Finding[] = problems.map((p) => ({ code: p.code, severity: p.severity, message: p.message, ...at(p.range) }));
+  for (const issue of pairTableIssues(table)) {
+    findings.push({ code: issue.kind, severity: 'warning', message: issue.message, line: table.bLine[issue.pair]! + 1, column: table.bChar[issue.pair]! + 1 });
+  }
+  return { table, findings };
+}
+
+/**
+ * The report's findings in order of position (stable: at one position, in the order they were
+ * found): `others` (problems, pair issues, the model's findings) then one per pair of `flagged`,
+ * at its synonym. The flags, most of a large report, are kept as pair indices and made into
+ * findings by `flagFinding` one at a time as they are written.
+ */
+function orderFindings(table: PairTable, others: Finding[], flagged: number[], flagFinding: (pair: number) => Finding): { length: number; at(k: number): Finding } {
+  const line = (i: number) => table.bLine[i]!;
+  const character = (i: number) => table.bChar[i]!;
+  others.sort((x, y) => x.line - y.line || x.column - y.column);
+  flagged.sort((x, y) => line(x) - line(y) || character(x) - character(y) || x - y);
+  // Entry ≥ 0: a flagged pair's index; < 0: -(1 + an index into `others`).
+  const order = new Int32Array(others.length + flagged.length);
+  for (let k = 0, o = 0, f = 0; k < order.length; k++) {
+    let other = f === flagged.length;
+    if (!other && o < others.length) {
+      const x = others[o]!;
+      const i = flagged[f]!;
+      other = x.line - 1 < line(i) || (x.line - 1 === line(i) && x.column - 1 <= character(i));
+    }
+    order[k] = other ? -1 - o++ : flagged[f++]!;
+  }
+  return {
+    length: order.length,
+    at: (k: number) => {
+      const e = order[k]!;
+      return e < 0 ? others[-1 - e]! : flagFinding(e);
+    },
+  };
 }
 
 /**
@@ -102,40 +148,43 @@ export async function runCheck(positionals: string[], values: Record<string, str
     threshold,
     negativeThreshold: numberOption(values['negative-threshold'], 'negative-threshold', threshold, [-1, 1]),
   };
-  const { pairs, findings } = readDictionary(file, values.format);
+  const { table, findings: others } = readDictionary(file, values.format);
+  const n = table.length;
+  const { terms } = table;
 
   const engine = await openEngine(values.model);
   let scores: Scores;
   try {
-    scores = await scoreStreaming(pairs, engine);
+    scores = await scoreStreaming(table, engine);
   } finally {
     await engine.dispose();
   }
   const { cosines } = scores;
-  for (const f of scores.findings) findings.push(f);
+  for (const f of scores.findings) others.push(f);
   let lowSimilarity = 0;
   let negativeTooSimilar = 0;
-  const flagOf = (i: number) => flagPair(pairs[i]!.label, cosines[i]!, t);
-  for (let i = 0; i < pairs.length; i++) {
+  const flagOf = (i: number): PairFlag | undefined => flagPair(table.label[i] as 0 | 1, cosines[i]!, t);
+  const flagged: number[] = [];
+  for (let i = 0; i < n; i++) {
     const flag = flagOf(i);
     if (!flag) continue;
     if (flag === 'low-similarity') lowSimilarity++;
     else negativeTooSimilar++;
-    findings.push({ code: flag, severity: 'warning', message: pairFlagMessage({ pair: pairs[i]!, cosine: cosines[i]!, flag }, t), ...at(pairs[i]!.b.range) });
+    flagged.push(i);
   }
-  findings.sort((x, y) => x.line - y.line || x.column - y.column);
+  const findings = orderFindings(table, others, flagged, (i) => {
+    const flag = flagOf(i)!;
+    return { code: flag, severity: 'warning', message: flagMessage(terms[table.a[i]!]!, terms[table.b[i]!]!, cosines[i]!, flag, t), line: table.bLine[i]! + 1, column: table.bChar[i]! + 1 };
+  });
 
-  const terms = new Set<string>();
-  for (const p of pairs) terms.add(p.a.text).add(p.b.text);
   const summary = {
-    pairs: pairs.length,
-    terms: terms.size,
+    pairs: n,
+    terms: terms.length,
     flagged: findings.length,
     low_similarity: lowSimilarity,
     negative_too_similar: negativeTooSimilar,
     problems: findings.length - lowSimilarity - negativeTooSimilar,
   };
-  terms.clear();
 
   if (values.json) {
     const out = new BufferedOutput(process.stdout, false);
@@ -146,20 +195,18 @@ export async function runCheck(positionals: string[], values: Record<string, str
         threshold: t.threshold,
         negative_threshold: t.negativeThreshold,
         pairs: {
-          length: pairs.length,
-          at: (i: number) => {
-            const p = pairs[i]!;
-            return {
-              ...at(p.a.range),
-              row: p.row,
-              term: p.a.text,
-              synonym: p.b.text,
-              label: p.label,
-              ...(p.oneWay ? { one_way: true } : {}),
-              cosine: round(cosines[i]!),
-              flag: flagOf(i) ?? null,
-            };
-          },
+          length: n,
+          at: (i: number) => ({
+            line: table.aLine[i]! + 1,
+            column: table.aChar[i]! + 1,
+            row: table.row[i]!,
+            term: terms[table.a[i]!]!,
+            synonym: terms[table.b[i]!]!,
+            label: table.label[i]!,
+            ...(table.oneWay[i] ? { one_way: true } : {}),
+            cosine: round(cosines[i]!),
+            flag: flagOf(i) ?? null,
+          }),
         },
         problems: findings,
         summary,
@@ -172,15 +219,17 @@ export async function runCheck(positionals: string[], values: Record<string, str
     const out = new BufferedOutput(process.stdout, true);
     const w = (s: string) => out.write(s + '\n');
     w(`${file}: ${summary.pairs} pairs, ${summary.terms} terms · model ${engine.id} · threshold ${formatCosine(t.threshold)}`);
-    for (let i = 0; i < pairs.length; i++) {
-      const p = pairs[i]!;
+    for (let i = 0; i < n; i++) {
       const mark = flagOf(i) ? '✗' : '✓';
-      const neg = p.label === 0 ? '  (label 0)' : '';
-      w(`${String(at(p.a.range).line).padStart(6)}  ${formatCosine(cosines[i]!).padStart(5)} ${mark} ${p.a.text} ${p.oneWay ? '=>' : '~'} ${p.b.text}${neg}`);
+      const neg = table.label[i] === 0 ? '  (label 0)' : '';
+      w(`${String(table.aLine[i]! + 1).padStart(6)}  ${formatCosine(cosines[i]!).padStart(5)} ${mark} ${terms[table.a[i]!]} ${table.oneWay[i] ? '=>' : '~'} ${terms[table.b[i]!]}${neg}`);
     }
     if (findings.length) {
       w('');
-      for (const f of findings) w(`${file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);
+      for (let k = 0; k < findings.length; k++) {
+        const f = findings.at(k);
+        w(`${file}:${f.line}:${f.column}: ${f.severity} ${f.code}: ${f.message}`);
+      }
     }
     w('');
     w(

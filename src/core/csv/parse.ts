@@ -591,13 +591,18 @@ export interface DictionaryPairs {
  * A header-less file's label column depends on every record: its records are kept while all have
  * the `text1,text2,label` shape and checked once that is settled. A text holding a NUL (whose
  * problem names its row) is parsed in full.
+ *
+ * With `onPair`, each pair is handed to it, in pair order, as soon as its row is checked, and not
+ * kept (`pairs` is then empty): a caller that keeps pairs its own way holds no pair objects at all.
  */
-export function parseDictionaryPairs(source: string): DictionaryPairs {
+export function parseDictionaryPairs(source: string, onPair?: (pair: Pair) => void): DictionaryPairs {
   const bom = source.charCodeAt(0) === 0xfeff;
   const text = bom ? source.slice(1) : source;
   if (text.indexOf('\0') >= 0) {
     const dict = parseDictionary(source);
-    return { pairs: dict.pairs, problems: dict.problems };
+    if (!onPair) return { pairs: dict.pairs, problems: dict.problems };
+    for (const pair of dict.pairs) onPair(pair);
+    return { pairs: [], problems: dict.problems };
   }
   const c: Cursor = { p: 0, line: 0, crlf: 0, lf: 0, unterminated: false };
   const pairs: Pair[] = [];
@@ -612,6 +617,10 @@ export function parseDictionaryPairs(source: string): DictionaryPairs {
   let index = 0;
   const finish = (row: SourceRow, scan: Problem[] | undefined, at: Layout) => {
     const own = finishRow(row, index, at, pairs);
+    if (onPair) {
+      for (const pair of pairs) onPair(pair);
+      pairs.length = 0;
+    }
     if (own) for (const p of own) rowProblems.push(p);
     if (scan) for (const p of scan) {
       p.row = index;
