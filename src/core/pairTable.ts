@@ -8,6 +8,7 @@
 
 import type { Pair, PairIssueKind } from './csv/types';
 import { repeatIssue, selfPairMessage, termKey } from './dictionary';
+import { IdPairIds } from './idTables';
 
 /** Growable typed columns, one entry per pair. */
 export class PairTable {
@@ -115,30 +116,15 @@ export interface TablePairIssue {
 
 /**
  * `findPairIssues` of the table's pairs: the same issues (kinds, messages), in pair order, by pair
- * index. Terms are compared by their key ids (`PairTable.keyOf`) and term pairs found in an
- * open-addressing table of pair indices, so no string or object is made per pair.
+ * index. Terms are compared by their key ids (`PairTable.keyOf`) and term pairs found by their
+ * unordered id (`IdPairIds`), so no string or object is made per pair.
  */
 export function pairTableIssues(table: PairTable): TablePairIssue[] {
   const { terms, length: n, a, b, label, aLine, keyOf } = table;
-  // Slot → 1 + index of the first pair of an ordered key pair (0: empty); at most half full.
-  let size = 16;
-  while (size < 2 * n) size *= 2;
-  const mask = size - 1;
-  const slots = new Int32Array(size);
-  const hash = (x: number, y: number) => (Math.imul(x, 0x9e3779b1) ^ Math.imul(y + 0x7f4a7c15, 0x85ebca77)) & mask;
-  /** The first pair of ordered key pair (x, y), or -1. */
-  const find = (x: number, y: number): number => {
-    for (let s = hash(x, y); ; s = (s + 1) & mask) {
-      const j = slots[s]! - 1;
-      if (j < 0) return -1;
-      if (keyOf[a[j]!] === x && keyOf[b[j]!] === y) return j;
-    }
-  };
-  const insert = (x: number, y: number, i: number): void => {
-    let s = hash(x, y);
-    while (slots[s] !== 0) s = (s + 1) & mask;
-    slots[s] = i + 1;
-  };
+  // Unordered key pair → its id; the id → the first pair with those keys.
+  const ids = new IdPairIds();
+  ids.reserve(n);
+  const firstOf = new Int32Array(n);
   const issues: TablePairIssue[] = [];
   for (let i = 0; i < n; i++) {
     const x = keyOf[a[i]!]!;
@@ -147,13 +133,14 @@ export function pairTableIssues(table: PairTable): TablePairIssue[] {
       issues.push({ kind: 'self-pair', pair: i, first: -1, message: selfPairMessage(aLine[i]! + 1, terms[a[i]!]!, terms[b[i]!]!) });
       continue;
     }
-    const forward = find(x, y);
-    const first = forward >= 0 ? forward : find(y, x);
-    if (first < 0) {
-      insert(x, y, i);
+    const id = ids.get(x, y);
+    if (id < 0) {
+      firstOf[ids.add(x, y)] = i;
       continue;
     }
-    const { kind, message } = repeatIssue(aLine[i]! + 1, terms[a[i]!]!, terms[b[i]!]!, label[i] as 0 | 1, aLine[first]! + 1, label[first] as 0 | 1, forward >= 0);
+    const first = firstOf[id]!;
+    const forward = keyOf[a[first]!] === x;
+    const { kind, message } = repeatIssue(aLine[i]! + 1, terms[a[i]!]!, terms[b[i]!]!, label[i] as 0 | 1, aLine[first]! + 1, label[first] as 0 | 1, forward);
     issues.push({ kind, pair: i, first, message });
   }
   return issues;
