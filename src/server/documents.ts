@@ -12,7 +12,7 @@
 import type { Position, Range } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Cell, Dictionary, Pair, PairIssue, Row } from '../core/csv/types';
-import { EditedDocument } from './textDocument';
+import type { EditedDocument } from './textDocument';
 import { lowerBoundRow as firstPairOfRow, parseDictionary, parseDictionarySteps, reparseIncrementally, type DictionaryChange } from '../core/csv/parse';
 import { PairIssueIndex, synonymGroups, termKey } from '../core/dictionary';
 import { runSteps, type Steps } from '../core/steps';
@@ -235,14 +235,14 @@ export class Analysis {
    * reaching the header, an unclosed quote): the caller may build it stepwise then. This version
    * is superseded either way.
    */
-  tryNext(doc: TextDocument): Analysis | undefined {
+  tryNext(doc: TextDocument & Partial<Pick<EditedDocument, 'editFrom'>>): Analysis | undefined {
     // Solr and ES files are re-read whole (they are small next to the CSVs the incremental path is for).
     if (this.format !== 'csv') return (this.successor = Analysis.of(doc));
     // The first version's rows array (which an unfinished count goes through) is updated in place
     // by the re-parse: its terms are counted first.
     this.index.ensureCounted();
     // The editor's one edit since this version: the re-parse reads the text around it only.
-    const update = reparseIncrementally(this.dict, doc.getText(), doc instanceof EditedDocument ? doc.editFrom(this.version) : undefined);
+    const update = reparseIncrementally(this.dict, doc.getText(), doc.editFrom?.(this.version));
     if (!update) {
       this.consumed = true;
       return undefined;
